@@ -1,0 +1,102 @@
+package dev.parley.codegen;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A read-only view of an OpenRPC document: its methods, schemas and errors. */
+public final class OpenRpcDocument {
+  private static final String SCHEMA_REF = "#/components/schemas/";
+  private static final String ERROR_REF = "#/components/errors/";
+
+  private final JsonNode root;
+
+  private OpenRpcDocument(JsonNode root) {
+    this.root = root;
+  }
+
+  /** Reads the document at {@code path}. */
+  public static OpenRpcDocument read(Path path) throws IOException {
+    return new OpenRpcDocument(new ObjectMapper().readTree(path.toFile()));
+  }
+
+  /** Wraps an already parsed document. */
+  public static OpenRpcDocument of(JsonNode root) {
+    return new OpenRpcDocument(root);
+  }
+
+  /** The document's title, as in {@code info.title}. */
+  public String title() {
+    return root.path("info").path("title").asText();
+  }
+
+  /** The named schemas of {@code components.schemas}, in document order. */
+  public Map<String, JsonNode> schemas() {
+    return fields(root.path("components").path("schemas"));
+  }
+
+  /** The named errors of {@code components.errors}, in document order. */
+  public Map<String, JsonNode> errors() {
+    return fields(root.path("components").path("errors"));
+  }
+
+  /** Every method, in document order. */
+  public List<Method> methods() {
+    List<Method> methods = new ArrayList<>();
+    for (JsonNode m : root.path("methods")) {
+      List<Param> params = new ArrayList<>();
+      for (JsonNode p : m.path("params")) {
+        params.add(new Param(p.path("name").asText(), p.path("required").asBoolean(false),
+            p.path("description").asText(""), p.path("schema")));
+      }
+      List<String> errorNames = new ArrayList<>();
+      for (JsonNode e : m.path("errors")) {
+        errorNames.add(refName(e, ERROR_REF));
+      }
+      methods.add(new Method(m.path("name").asText(), m.path("summary").asText(""),
+          m.path("description").asText(""), m.path("x-requires-session").asBoolean(false),
+          List.copyOf(params), m.path("result").path("schema"), List.copyOf(errorNames)));
+    }
+    return methods;
+  }
+
+  /** The name a {@code $ref} to a component schema points at, or null when it is not one. */
+  public static String schemaRefName(JsonNode schema) {
+    return schema.has("$ref") ? refName(schema, SCHEMA_REF) : null;
+  }
+
+  /**
+   * The schema itself, seen through a lone {@code allOf} wrapper (used to give a referenced
+   * schema a default).
+   */
+  public static JsonNode unwrap(JsonNode schema) {
+    JsonNode allOf = schema.path("allOf");
+    return allOf.isArray() && allOf.size() == 1 ? allOf.get(0) : schema;
+  }
+
+  private static String refName(JsonNode node, String prefix) {
+    String ref = node.path("$ref").asText();
+    if (!ref.startsWith(prefix)) {
+      throw new IllegalArgumentException("Unsupported $ref " + ref + " (expected " + prefix + "...)");
+    }
+    return ref.substring(prefix.length());
+  }
+
+  private static Map<String, JsonNode> fields(JsonNode node) {
+    Map<String, JsonNode> out = new LinkedHashMap<>();
+    node.properties().forEach(e -> out.put(e.getKey(), e.getValue()));
+    return out;
+  }
+
+  /** One parameter of a method. */
+  public record Param(String name, boolean required, String description, JsonNode schema) {}
+
+  /** One method of the document. */
+  public record Method(String name, String summary, String description, boolean requiresSession,
+      List<Param> params, JsonNode resultSchema, List<String> errors) {}
+}

@@ -1,0 +1,68 @@
+package dev.parley.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/** The OpenRPC document, {@code spec/openrpc.json}, as it was packaged with this build. */
+public final class SpecDocument {
+  private static final String RESOURCE = "/dev/parley/spec/openrpc.json";
+  private static final SpecDocument INSTANCE = load();
+
+  private final byte[] bytes;
+  private final JsonNode tree;
+
+  private SpecDocument(byte[] bytes, JsonNode tree) {
+    this.bytes = bytes;
+    this.tree = tree;
+  }
+
+  /** The packaged document. */
+  public static SpecDocument get() {
+    return INSTANCE;
+  }
+
+  /** The document's bytes, exactly as written in {@code spec/openrpc.json}. */
+  public byte[] bytes() {
+    return bytes.clone();
+  }
+
+  /** The parsed document (shared: do not modify). */
+  public JsonNode tree() {
+    return tree;
+  }
+
+  /** The method named {@code name}, or a missing node. */
+  public JsonNode method(String name) {
+    for (JsonNode m : tree.path("methods")) {
+      if (m.path("name").asText().equals(name)) {
+        return m;
+      }
+    }
+    return tree.path("methods").path(-1);
+  }
+
+  /** The declared default of a method's param, or a missing node. */
+  public JsonNode paramDefault(String method, String param) {
+    for (JsonNode p : method(method).path("params")) {
+      if (p.path("name").asText().equals(param)) {
+        return p.path("schema").path("default");
+      }
+    }
+    return method(method).path("params").path(-1);
+  }
+
+  private static SpecDocument load() {
+    try (InputStream in = SpecDocument.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(RESOURCE + " is missing from the classpath");
+      }
+      byte[] bytes = in.readAllBytes();
+      return new SpecDocument(bytes, new ObjectMapper().readTree(bytes));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
