@@ -1,0 +1,131 @@
+package dev.parley.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.server.http.JsonErrorHandler;
+import dev.parley.server.http.RpcHandler;
+import dev.parley.server.http.StaticJsonHandler;
+import dev.parley.server.room.RoomEngine;
+import dev.parley.server.rpc.JsonRpcEndpoint;
+import dev.parley.server.store.Store;
+import dev.parley.spec.SpecDocument;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.http.pathmap.PathSpec;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.PathMappingsHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The daemon: Jetty on virtual threads in front of the room engine. {@code POST /rpc},
+ * {@code GET /openrpc.json}, {@code GET /health}.
+ */
+public final class ParleyServer implements AutoCloseable {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final Server jetty;
+  private final ServerConnector connector;
+  private final RoomEngine engine;
+  private final Store store;
+  private final long startedAt = System.currentTimeMillis();
+
+  /**
+   * @param config how to run
+   * @param store where rooms and messages live; closed with the server
+   */
+  public ParleyServer(ServerConfig config, Store store) {
+    ServerLimits limits = config.limits();
+    this.store = store;
+    this.engine = new RoomEngine(store, limits, config.defaultFloor(), Clock.systemUTC());
+    config.rooms().forEach(engine::createRoom);
+
+    QueuedThreadPool pool = new QueuedThreadPool();
+    pool.setName("parley-http");
+    // Every request runs on its own virtual thread: a pending check is a parked virtual thread.
+    pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    jetty = new Server(pool);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+    connector.setHost(config.host());
+    connector.setPort(config.port());
+    // A long-poll check sends nothing until it returns: the connection must outlive the cap.
+    connector.setIdleTimeout(limits.checkTimeoutCapMs() + 30_000);
+    jetty.addConnector(connector);
+
+    JsonRpcEndpoint endpoint = new JsonRpcEndpoint(engine, limits.batchCalls());
+    PathMappingsHandler routes = new PathMappingsHandler();
+    routes.addMapping(PathSpec.from("/rpc"), new RpcHandler(endpoint, limits.bodyBytes()));
+    routes.addMapping(PathSpec.from("/openrpc.json"), new StaticJsonHandler(SpecDocument.get()::bytes));
+    routes.addMapping(PathSpec.from("/health"), new StaticJsonHandler(this::health));
+    routes.addMapping(PathSpec.from(""), new StaticJsonHandler(ParleyServer::index));
+    jetty.setHandler(routes);
+    jetty.setErrorHandler(new JsonErrorHandler());
+    jetty.setStopTimeout(5_000);
+  }
+
+  /** Starts listening. */
+  public ParleyServer start() throws Exception {
+    jetty.start();
+    return this;
+  }
+
+  /** The port listened on (the chosen one when configured as 0). */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  /** The base address, such as {@code http://127.0.0.1:8890}. */
+  public URI uri() {
+    String host = connector.getHost() == null ? "127.0.0.1" : connector.getHost();
+    return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
+  }
+
+  /** Blocks until the server stops. */
+  public void join() throws InterruptedException {
+    jetty.join();
+  }
+
+  @Override
+  public void close() throws Exception {
+    // Wake every pending check first, so that stopping does not wait for their timeouts.
+    engine.close();
+    try {
+      jetty.stop();
+    } finally {
+      store.close();
+    }
+  }
+
+  private byte[] health() {
+    ObjectNode body = MAPPER.createObjectNode();
+    body.put("status", "ok");
+    body.put("rooms", engine.roomCount());
+    body.put("sessions", engine.sessionCount());
+    body.put("uptime_ms", System.currentTimeMillis() - startedAt);
+    return write(body);
+  }
+
+  private static byte[] index() {
+    ObjectNode body = MAPPER.createObjectNode();
+    body.put("name", "parley");
+    body.put("rpc", "POST /rpc");
+    body.put("spec", "GET /openrpc.json");
+    body.put("health", "GET /health");
+    return write(body);
+  }
+
+  private static byte[] write(ObjectNode body) {
+    try {
+      return MAPPER.writeValueAsBytes(body);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

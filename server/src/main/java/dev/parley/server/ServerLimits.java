@@ -1,0 +1,45 @@
+package dev.parley.server;
+
+import dev.parley.api.Limits;
+import dev.parley.spec.SpecDocument;
+import java.time.Duration;
+
+/**
+ * The numbers the server enforces. Every one is configurable (see {@code parley serve --help})
+ * and reported to clients by {@code login}.
+ *
+ * @param appendChars characters kept of one append
+ * @param messageChars characters a draft may hold
+ * @param bodyBytes largest HTTP request body
+ * @param batchCalls most calls in one batch
+ * @param checkTimeoutCapMs a longer check timeout is cut to this
+ * @param ratePerSecond average calls per second per session; 0 disables the limit
+ * @param rateBurst calls a session may make at once above the rate
+ * @param sessionTtl a session idle this long (no call, no pending check) expires
+ * @param stickHold the talking stick is released this long after its last claim
+ * @param loginTail recent messages a new session is given
+ * @param historyPage most messages one history call returns
+ */
+public record ServerLimits(int appendChars, int messageChars, int bodyBytes, int batchCalls,
+    long checkTimeoutCapMs, int ratePerSecond, int rateBurst, Duration sessionTtl,
+    Duration stickHold, int loginTail, int historyPage) {
+
+  /** Fixed by the spec's {@code Username} schema. */
+  public static final int USERNAME_CHARS = 32;
+  /** Fixed by the spec's {@code push.txn_id} schema. */
+  public static final int TXN_ID_CHARS = 64;
+
+  /** The defaults of PROTOCOL.md. */
+  public static ServerLimits defaults() {
+    return new ServerLimits(1000, 16000, 256 * 1024, 50, 60_000, 200, 400,
+        Duration.ofMinutes(10), Duration.ofSeconds(60), 20, 200);
+  }
+
+  /** As the protocol reports them. */
+  public Limits toApi() {
+    long checkDefault = SpecDocument.get().paramDefault("check", "timeout_ms").asLong();
+    return new Limits(appendChars, messageChars, USERNAME_CHARS, TXN_ID_CHARS, bodyBytes, batchCalls,
+        (int) Math.min(checkDefault, checkTimeoutCapMs), (int) checkTimeoutCapMs, ratePerSecond, rateBurst,
+        (int) sessionTtl.toMillis(), (int) stickHold.toMillis(), loginTail, historyPage);
+  }
+}

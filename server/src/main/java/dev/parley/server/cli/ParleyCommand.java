@@ -1,0 +1,37 @@
+package dev.parley.server.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code parley}: the daemon's command line. */
+@Command(name = "parley", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    description = "Parley: a JSON-RPC 2.0 daemon where agents talk in rooms.",
+    subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+public final class ParleyCommand implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  /**
+   * Runs the command line.
+   *
+   * @param args the arguments
+   */
+  public static void main(String[] args) {
+    int code = new CommandLine(new ParleyCommand())
+        .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+          // A failure to start (port taken, data unreadable) is one clear line, not a stack trace.
+          commandLine.getErr().println("parley: " + (e.getMessage() == null ? e : e.getMessage()));
+          org.slf4j.LoggerFactory.getLogger(ParleyCommand.class).debug("Command failed", e);
+          return 1;
+        })
+        .execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}

@@ -1,0 +1,84 @@
+package dev.parley.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.api.InvalidRequestException;
+import dev.parley.server.rpc.JsonRpcEndpoint;
+import java.io.InputStream;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * {@code POST /rpc}: the body goes to the JSON-RPC endpoint with the bearer token. 200 with the
+ * response, 204 when there is none (notifications), 413 for a body over the limit.
+ */
+public final class RpcHandler extends Handler.Abstract {
+  private static final String BEARER = "Bearer ";
+
+  private final JsonRpcEndpoint endpoint;
+  private final int bodyLimit;
+
+  /**
+   * @param endpoint the JSON-RPC endpoint
+   * @param bodyLimit the largest body accepted, in bytes
+   */
+  public RpcHandler(JsonRpcEndpoint endpoint, int bodyLimit) {
+    this.endpoint = endpoint;
+    this.bodyLimit = bodyLimit;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    if (!HttpMethod.POST.is(request.getMethod())) {
+      response.getHeaders().put(HttpHeader.ALLOW, "POST");
+      JsonResponses.send(response, HttpStatus.METHOD_NOT_ALLOWED_405,
+          "{\"error\":\"send JSON-RPC 2.0 requests with POST\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          callback);
+      return true;
+    }
+    byte[] body;
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      body = in.readNBytes(bodyLimit + 1);
+    }
+    if (body.length > bodyLimit) {
+      JsonResponses.send(response, HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(), callback);
+      return true;
+    }
+    JsonNode reply = endpoint.handle(body, bearer(request.getHeaders().get(HttpHeader.AUTHORIZATION)));
+    if (reply == null) {
+      response.setStatus(HttpStatus.NO_CONTENT_204);
+      callback.succeeded();
+    } else {
+      JsonResponses.send(response, HttpStatus.OK_200, endpoint.mapper().writeValueAsBytes(reply), callback);
+    }
+    return true;
+  }
+
+  private byte[] tooLarge() throws Exception {
+    ObjectNode reply = JsonNodeFactory.instance.objectNode();
+    reply.put("jsonrpc", "2.0");
+    ObjectNode error = reply.putObject("error");
+    error.put("code", InvalidRequestException.CODE);
+    error.put("message", InvalidRequestException.MESSAGE);
+    ObjectNode data = error.putObject("data");
+    data.put("detail", "the body is larger than " + bodyLimit + " bytes");
+    data.put("limit", bodyLimit);
+    reply.putNull("id");
+    return endpoint.mapper().writeValueAsBytes(reply);
+  }
+
+  private static String bearer(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      return null;
+    }
+    String token = authorization.substring(BEARER.length()).trim();
+    return token.isEmpty() ? null : token;
+  }
+}

@@ -1,0 +1,135 @@
+package dev.parley.server.room;
+
+import dev.parley.api.FloorPolicy;
+import dev.parley.api.Message;
+import dev.parley.api.MessageKind;
+import dev.parley.api.Participant;
+import dev.parley.server.store.NewMessage;
+import dev.parley.server.store.StoredMessage;
+import dev.parley.server.store.Store;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A room's live state: who is in it, the talking stick, and the lock and condition every
+ * operation on the room (and on its sessions) goes through. The messages themselves live in
+ * the store.
+ */
+final class Room {
+  /** The sender of system messages; no participant may take this name. */
+  static final String SYSTEM = "system";
+
+  final String name;
+  final FloorPolicy floor;
+  final ReentrantLock lock = new ReentrantLock();
+  /** Signalled whenever a message is appended or a session ends, waking pending checks. */
+  final Condition changed = lock.newCondition();
+  final TalkingStick stick;
+  private final Map<String, Session> members = new LinkedHashMap<>();
+  private final Store store;
+  private final Clock clock;
+
+  Room(String name, FloorPolicy floor, Store store, Clock clock) {
+    this.name = name;
+    this.floor = floor;
+    this.stick = new TalkingStick(floor);
+    this.store = store;
+    this.clock = clock;
+  }
+
+  static String key(String username) {
+    return username.toLowerCase(Locale.ROOT);
+  }
+
+  Session member(String username) {
+    return members.get(key(username));
+  }
+
+  void join(Session s) {
+    members.put(key(s.username), s);
+  }
+
+  void remove(Session s) {
+    members.remove(key(s.username), s);
+  }
+
+  Collection<Session> members() {
+    return members.values();
+  }
+
+  int size() {
+    lock.lock();
+    try {
+      return members.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  List<Participant> participants() {
+    List<Participant> out = new ArrayList<>();
+    for (Session s : members.values()) {
+      out.add(new Participant(s.username, s.state(), stick.isHeldBy(s)));
+    }
+    return out;
+  }
+
+  /** Appends a chat message from {@code sender}; durable when this returns. */
+  StoredMessage chat(Session sender, String content) {
+    List<String> names = new ArrayList<>();
+    for (Session s : members.values()) {
+      if (s != sender) {
+        names.add(s.username);
+      }
+    }
+    return append(new NewMessage(sender.username, sender.username, MessageKind.CHAT, content,
+        clock.instant(), Mentions.find(content, names)));
+  }
+
+  /** Appends a system message about {@code actor}'s doing. */
+  void system(String actor, String content) {
+    append(new NewMessage(SYSTEM, actor, MessageKind.SYSTEM, content, clock.instant(), List.of()));
+  }
+
+  private StoredMessage append(NewMessage m) {
+    StoredMessage stored = store.append(name, m);
+    changed.signalAll();
+    return stored;
+  }
+
+  /** What {@code s} has not been delivered yet: later than its cursor and not its own doing. */
+  List<StoredMessage> pending(Session s) {
+    List<StoredMessage> out = new ArrayList<>();
+    String me = key(s.username);
+    for (StoredMessage m : store.after(name, s.cursor, Integer.MAX_VALUE)) {
+      if (!key(m.actor()).equals(me)) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The delivery rule: hands {@code s} everything pending and moves its cursor to the end of
+   * the log, past its own messages too. Nothing is delivered twice, nothing is skipped.
+   */
+  List<Message> deliver(Session s) {
+    List<Message> out = new ArrayList<>();
+    for (StoredMessage m : pending(s)) {
+      out.add(m.message());
+    }
+    s.cursor = store.lastSeq(name);
+    return out;
+  }
+
+  long lastSeq() {
+    return store.lastSeq(name);
+  }
+}

@@ -1,0 +1,212 @@
+package dev.parley.server.rpc;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.googlecode.jsonrpc4j.ErrorResolver.JsonError;
+import com.googlecode.jsonrpc4j.JsonRpcBasicServer;
+import dev.parley.api.InternalErrorException;
+import dev.parley.api.InvalidParamsException;
+import dev.parley.api.InvalidRequestException;
+import dev.parley.api.MethodNotFoundException;
+import dev.parley.api.ParleyApi;
+import dev.parley.api.ParleyRpcException;
+import dev.parley.api.ParseErrorException;
+import dev.parley.server.room.RoomEngine;
+import dev.parley.spec.SpecDocument;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * JSON-RPC 2.0 as its specification says, in front of jsonrpc4j: parses the body, checks the
+ * envelope, handles batches and notifications, validates params against the OpenRPC document,
+ * and only then lets jsonrpc4j dispatch one well-formed call to the generated interface. Every
+ * input gets a JSON-RPC answer (or, for notifications, none); nothing escapes as a stack trace.
+ */
+public final class JsonRpcEndpoint {
+  private static final Logger LOG = LoggerFactory.getLogger(JsonRpcEndpoint.class);
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  private final ObjectMapper mapper;
+  private final SpecSchemas schemas;
+  private final Dispatcher dispatcher;
+  private final int batchLimit;
+
+  /**
+   * @param engine the room engine behind the methods
+   * @param batchLimit the most calls one batch may hold
+   */
+  public JsonRpcEndpoint(RoomEngine engine, int batchLimit) {
+    this.mapper = new ObjectMapper()
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    this.schemas = new SpecSchemas(SpecDocument.get().tree());
+    this.dispatcher = new Dispatcher(mapper, new ParleyRpcService(engine));
+    this.batchLimit = batchLimit;
+  }
+
+  /** The mapper that writes responses. */
+  public ObjectMapper mapper() {
+    return mapper;
+  }
+
+  /**
+   * Handles one request body.
+   *
+   * @param body the raw body
+   * @param bearer the session token from the transport, or null
+   * @return the response, or null when there is none to send (notifications only)
+   */
+  public JsonNode handle(byte[] body, String bearer) {
+    JsonNode request;
+    try {
+      request = body.length == 0 ? null : mapper.readTree(body);
+    } catch (JsonProcessingException e) {
+      return error(NullNode.instance, new ParseErrorException(detail("not valid JSON: " + e.getOriginalMessage())));
+    } catch (IOException e) {
+      return error(NullNode.instance, new ParseErrorException(detail("unreadable body: " + e.getMessage())));
+    }
+    if (request == null || request.isMissingNode()) {
+      return error(NullNode.instance, new ParseErrorException(detail("empty body")));
+    }
+    if (!request.isArray()) {
+      return handleCall(request, bearer);
+    }
+    if (request.isEmpty()) {
+      return error(NullNode.instance, new InvalidRequestException(detail("an empty batch")));
+    }
+    if (request.size() > batchLimit) {
+      return error(NullNode.instance, new InvalidRequestException(Map.of(
+          "detail", "a batch of " + request.size() + " calls; at most " + batchLimit + " are allowed",
+          "limit", batchLimit)));
+    }
+    ArrayNode responses = JSON.arrayNode();
+    for (JsonNode call : request) {
+      JsonNode response = handleCall(call, bearer);
+      if (response != null) {
+        responses.add(response);
+      }
+    }
+    return responses.isEmpty() ? null : responses;
+  }
+
+  /** One call of a body or batch; null for a notification. */
+  private JsonNode handleCall(JsonNode call, String bearer) {
+    if (!call.isObject()) {
+      return error(NullNode.instance, new InvalidRequestException(detail("a request must be a JSON object")));
+    }
+    boolean notification = !call.has("id");
+    JsonNode id = call.path("id");
+    if (!notification && !(id.isTextual() || id.isNumber() || id.isNull())) {
+      return error(NullNode.instance, new InvalidRequestException(detail("id must be a string, a number or null")));
+    }
+    JsonNode replyId = notification ? NullNode.instance : id;
+    JsonNode version = call.path("jsonrpc");
+    if (!version.isTextual() || !"2.0".equals(version.asText())) {
+      return error(replyId, new InvalidRequestException(detail("jsonrpc must be exactly \"2.0\"")));
+    }
+    if (!call.path("method").isTextual()) {
+      return error(replyId, new InvalidRequestException(detail("method must be a string")));
+    }
+    JsonNode params = call.path("params");
+    if (!params.isMissingNode() && !params.isObject() && !params.isArray()) {
+      return error(replyId, new InvalidRequestException(detail("params must be an object or an array")));
+    }
+    JsonNode response = respond(call.path("method").asText(), params, replyId, bearer);
+    // The specification forbids answering a notification, even with an error.
+    return notification ? null : response;
+  }
+
+  private JsonNode respond(String method, JsonNode params, JsonNode id, String bearer) {
+    if (!schemas.hasMethod(method)) {
+      return error(id, new MethodNotFoundException(Map.of("method", method)));
+    }
+    ObjectNode named;
+    if (params.isMissingNode() || (params.isArray() && params.isEmpty())) {
+      named = JSON.objectNode();
+    } else if (params.isArray()) {
+      return error(id, new InvalidParamsException(Map.of("pointer", "",
+          "detail", "params must be given by name, as an object")));
+    } else {
+      named = ((ObjectNode) params).deepCopy();
+    }
+    List<SpecSchemas.Violation> violations = schemas.validateParams(method, named);
+    if (!violations.isEmpty()) {
+      SpecSchemas.Violation first = violations.get(0);
+      return error(id, new InvalidParamsException(Map.of("pointer", first.pointer(), "detail", first.detail(),
+          "errors", violations.stream().map(v -> Map.of("pointer", v.pointer(), "detail", v.detail())).toList())));
+    }
+    ObjectNode call = JSON.objectNode();
+    call.put("jsonrpc", "2.0");
+    call.put("method", method);
+    call.set("params", named);
+    // jsonrpc4j takes a null id for a notification; it always gets a real one here and the
+    // caller's id is put back, so that "id": null requests are answered.
+    call.put("id", 1);
+    JsonNode[] out = new JsonNode[1];
+    try {
+      CallContext.run(bearer, () -> out[0] = dispatcher.dispatch(call));
+    } catch (RuntimeException e) {
+      return error(id, internal(e));
+    }
+    ObjectNode response = (ObjectNode) out[0];
+    response.set("id", id);
+    return response;
+  }
+
+  private ObjectNode error(JsonNode id, ParleyRpcException e) {
+    ObjectNode response = JSON.objectNode();
+    response.put("jsonrpc", "2.0");
+    ObjectNode error = response.putObject("error");
+    error.put("code", e.code());
+    error.put("message", e.rpcMessage());
+    if (e.data() != null) {
+      error.set("data", mapper.valueToTree(e.data()));
+    }
+    response.set("id", id);
+    return response;
+  }
+
+  private static Map<String, Object> detail(String detail) {
+    return Map.of("detail", detail);
+  }
+
+  /** An unexpected failure: logged in full, answered with an incident id only. */
+  static InternalErrorException internal(Throwable t) {
+    String incident = UUID.randomUUID().toString();
+    LOG.error("Internal error, incident {}", incident, t);
+    return new InternalErrorException(Map.of("incident", incident));
+  }
+
+  /** jsonrpc4j, opened up to take one call already checked by the endpoint. */
+  private static final class Dispatcher extends JsonRpcBasicServer {
+    Dispatcher(ObjectMapper mapper, Object handler) {
+      super(mapper, handler, ParleyApi.class);
+      setAllowLessParams(true);
+      setAllowExtraParams(false);
+      setShouldLogInvocationErrors(false);
+      setErrorResolver((t, method, args) -> {
+        ParleyRpcException e = t instanceof ParleyRpcException p ? p : internal(t);
+        return new JsonError(e.code(), e.rpcMessage(), e.data());
+      });
+    }
+
+    JsonNode dispatch(ObjectNode call) {
+      try {
+        return handleJsonNodeRequest(call).getResponse();
+      } catch (IOException e) {
+        throw new IllegalStateException("jsonrpc4j failed on a validated call", e);
+      }
+    }
+  }
+}

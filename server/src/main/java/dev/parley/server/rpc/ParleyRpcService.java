@@ -1,0 +1,97 @@
+package dev.parley.server.rpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.api.AppendResult;
+import dev.parley.api.CheckResult;
+import dev.parley.api.FloorPolicy;
+import dev.parley.api.HistoryResult;
+import dev.parley.api.LoginResult;
+import dev.parley.api.LogoutResult;
+import dev.parley.api.ParleyApi;
+import dev.parley.api.ParticipantsResult;
+import dev.parley.api.PreviewResult;
+import dev.parley.api.PushResult;
+import dev.parley.api.ResetResult;
+import dev.parley.api.RoomsResult;
+import dev.parley.api.TalkingStickResult;
+import dev.parley.api.UndoResult;
+import dev.parley.api.WakeOn;
+import dev.parley.server.room.RoomEngine;
+import dev.parley.spec.SpecDocument;
+
+/**
+ * The generated interface, implemented by handing each call to the room engine with the
+ * caller's session. Params arrive validated, with the spec's defaults filled in.
+ */
+final class ParleyRpcService implements ParleyApi {
+  private final RoomEngine engine;
+
+  ParleyRpcService(RoomEngine engine) {
+    this.engine = engine;
+  }
+
+  @Override
+  public LoginResult login(String username, String room, FloorPolicy floor, String resume) {
+    return engine.login(username, room, floor, resume);
+  }
+
+  @Override
+  public LogoutResult logout() {
+    return engine.logout(CallContext.bearer());
+  }
+
+  @Override
+  public AppendResult append(String text) {
+    return engine.append(CallContext.bearer(), text);
+  }
+
+  @Override
+  public UndoResult undo() {
+    return engine.undo(CallContext.bearer());
+  }
+
+  @Override
+  public ResetResult reset() {
+    return engine.reset(CallContext.bearer());
+  }
+
+  @Override
+  public PushResult push(Boolean force, String txnId) {
+    return engine.push(CallContext.bearer(), Boolean.TRUE.equals(force), txnId);
+  }
+
+  @Override
+  public CheckResult check(Long timeoutMs, WakeOn wakeOn) {
+    return engine.check(CallContext.bearer(), timeoutMs, wakeOn);
+  }
+
+  @Override
+  public PreviewResult preview() {
+    return engine.preview(CallContext.bearer());
+  }
+
+  @Override
+  public TalkingStickResult talkingStick() {
+    return engine.talkingStick(CallContext.bearer());
+  }
+
+  @Override
+  public ParticipantsResult participants() {
+    return engine.participants(CallContext.bearer());
+  }
+
+  @Override
+  public HistoryResult history(Long before, Long after, Integer limit) {
+    return engine.history(CallContext.bearer(), before, after, limit);
+  }
+
+  @Override
+  public RoomsResult rooms() {
+    return engine.rooms();
+  }
+
+  @Override
+  public JsonNode rpcDiscover() {
+    return SpecDocument.get().tree();
+  }
+}

@@ -1,0 +1,129 @@
+package dev.parley.server.rpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.ApplyDefaultsStrategy;
+import com.networknt.schema.JsonMetaSchema;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.NonValidationKeyword;
+import com.networknt.schema.PathType;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The JSON Schemas of the OpenRPC document, compiled once: each method's params (as one object
+ * schema) and result. {@code $ref}s into {@code components} resolve because every compiled
+ * schema carries the document's components beside it.
+ */
+public final class SpecSchemas {
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
+      .pathType(PathType.JSON_POINTER)
+      .applyDefaultsStrategy(new ApplyDefaultsStrategy(true, false, false))
+      .formatAssertionsEnabled(true)
+      .build();
+
+  private final Map<String, JsonSchema> params = new HashMap<>();
+  private final Map<String, JsonSchema> results = new HashMap<>();
+  private final Map<Integer, JsonSchema> errorData = new HashMap<>();
+
+  /** Compiles the schemas of {@code document}. */
+  public SpecSchemas(JsonNode document) {
+    // "components" only carries the document's schemas for $ref to point into.
+    JsonMetaSchema draft7 = JsonMetaSchema.builder(JsonMetaSchema.getV7())
+        .keyword(new NonValidationKeyword("components"))
+        .build();
+    JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7,
+        builder -> builder.metaSchema(draft7));
+    JsonNode components = document.path("components");
+    for (JsonNode method : document.path("methods")) {
+      ObjectNode p = withComponents(components);
+      p.put("type", "object");
+      p.put("additionalProperties", false);
+      ObjectNode properties = p.putObject("properties");
+      var required = p.putArray("required");
+      for (JsonNode param : method.path("params")) {
+        properties.set(param.path("name").asText(), param.path("schema"));
+        if (param.path("required").asBoolean(false)) {
+          required.add(param.path("name").asText());
+        }
+      }
+      String name = method.path("name").asText();
+      params.put(name, factory.getSchema(p, CONFIG));
+      ObjectNode r = withComponents(components);
+      r.set("allOf", JSON.arrayNode().add(method.path("result").path("schema")));
+      results.put(name, factory.getSchema(r, CONFIG));
+    }
+    for (JsonNode error : components.path("errors")) {
+      ObjectNode d = withComponents(components);
+      d.set("allOf", JSON.arrayNode().add(error.path("data")));
+      errorData.put(error.path("code").asInt(), factory.getSchema(d, CONFIG));
+    }
+  }
+
+  private static ObjectNode withComponents(JsonNode components) {
+    ObjectNode root = JSON.objectNode();
+    root.put("$schema", "http://json-schema.org/draft-07/schema#");
+    root.set("components", components);
+    return root;
+  }
+
+  /** True when the document declares {@code method}. */
+  public boolean hasMethod(String method) {
+    return params.containsKey(method);
+  }
+
+  /**
+   * Validates a method's params, filling in the declared defaults of absent ones.
+   *
+   * @return the violations, first pointer first; empty when the params are valid
+   */
+  public List<Violation> validateParams(String method, ObjectNode value) {
+    JsonSchema schema = params.get(method);
+    return violations(schema.walk(schema.createExecutionContext(), value, true).getValidationMessages());
+  }
+
+  /** Validates a method's result; empty when it conforms. */
+  public List<Violation> validateResult(String method, JsonNode value) {
+    return violations(results.get(method).validate(value));
+  }
+
+  /** Validates an error's {@code data} against its declared shape; empty when it conforms. */
+  public List<Violation> validateErrorData(int code, JsonNode value) {
+    JsonSchema schema = errorData.get(code);
+    if (schema == null) {
+      return List.of(new Violation("", "error code " + code + " is not declared"));
+    }
+    return violations(schema.validate(value));
+  }
+
+  private static List<Violation> violations(Set<ValidationMessage> messages) {
+    List<Violation> out = new ArrayList<>();
+    for (ValidationMessage m : messages) {
+      String pointer = m.getInstanceLocation().toString();
+      if (("required".equals(m.getType()) || "additionalProperties".equals(m.getType())) && m.getProperty() != null) {
+        pointer = pointer + "/" + m.getProperty();
+      }
+      out.add(new Violation(pointer, m.getMessage()));
+    }
+    out.sort(Comparator.comparing(Violation::pointer).thenComparing(Violation::detail));
+    return out;
+  }
+
+  /**
+   * One way a value fails its schema.
+   *
+   * @param pointer the JSON pointer of the failing value
+   * @param detail what is wrong
+   */
+  public record Violation(String pointer, String detail) {}
+}
