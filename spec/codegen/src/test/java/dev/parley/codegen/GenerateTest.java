@@ -1,0 +1,86 @@
+package dev.parley.codegen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.palantir.javapoet.JavaFile;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** What the generator makes of a small OpenRPC document. */
+class GenerateTest {
+  private static final String DOC = """
+      {"openrpc": "1.2.6", "info": {"title": "Demo", "version": "1"},
+       "methods": [
+         {"name": "talking_stick", "summary": "Claim.", "params": [
+            {"name": "wake_on", "required": false, "schema": {"allOf": [{"$ref": "#/components/schemas/WakeOn"}], "default": "any"}},
+            {"name": "timeout_ms", "required": true, "schema": {"type": "integer", "format": "int64"}}],
+          "result": {"name": "r", "schema": {"$ref": "#/components/schemas/Claim"}}},
+         {"name": "rpc.discover", "params": [], "result": {"name": "d", "schema": {"type": "object"}}}],
+       "components": {
+         "schemas": {
+           "Name": {"type": "string", "minLength": 1},
+           "WakeOn": {"type": "string", "enum": ["any", "tool_call"]},
+           "Claim": {"type": "object", "required": ["granted", "holder"], "properties": {
+              "granted": {"type": "boolean"}, "holder": {"$ref": "#/components/schemas/Name"},
+              "retry_after_ms": {"type": "integer"}, "tags": {"type": "array", "items": {"type": "string"}}}}},
+         "errors": {"FloorHeld": {"code": 40012, "message": "Held", "data": {"type": "object"}}}}}
+      """;
+
+  private final Map<String, String> sources = generate();
+
+  private static Map<String, String> generate() {
+    try {
+      List<JavaFile> files = Generate.generate(OpenRpcDocument.of(new ObjectMapper().readTree(DOC)), "demo.api", "DemoApi");
+      return files.stream().collect(Collectors.toMap(f -> f.typeSpec().name(), JavaFile::toString, (a, b) -> a,
+          java.util.LinkedHashMap::new));
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void objectSchemasBecomeRecordsWithPrimitivesOnlyWhereRequired() {
+    assertThat(sources).containsKeys("Claim", "WakeOn", "DemoApi", "FloorHeldException", "ParleyRpcException");
+    assertThat(sources).doesNotContainKey("Name");
+    String claim = sources.get("Claim");
+    assertThat(claim).contains("public record Claim(");
+    assertThat(claim).contains("@JsonProperty(\"granted\") boolean granted");
+    assertThat(claim).contains("@JsonProperty(\"holder\") String holder");
+    assertThat(claim).contains("@JsonProperty(\"retry_after_ms\") Integer retryAfterMs");
+    assertThat(claim).contains("List<String> tags");
+  }
+
+  @Test
+  void stringEnumsKeepTheirWireNames() {
+    String wakeOn = sources.get("WakeOn");
+    assertThat(wakeOn).contains("TOOL_CALL(\"tool_call\")").contains("@JsonValue");
+  }
+
+  @Test
+  void methodsBecomeInterfaceMethodsWithNamedParams() {
+    String api = sources.get("DemoApi");
+    assertThat(api).contains("@JsonRpcMethod(\"talking_stick\")");
+    assertThat(api).contains("Claim talkingStick(@JsonRpcParam(\"wake_on\") WakeOn wakeOn,");
+    assertThat(api).contains("@JsonRpcParam(\"timeout_ms\") long timeoutMs)");
+    assertThat(api).contains("@JsonRpcMethod(\"rpc.discover\")").contains("JsonNode rpcDiscover()");
+  }
+
+  @Test
+  void errorsBecomeTypedExceptionsFoundByCode() {
+    assertThat(sources.get("FloorHeldException")).contains("public static final int CODE = 40012;");
+    assertThat(sources.get("ParleyRpcException")).contains("case 40012 -> new FloorHeldException(data);");
+  }
+
+  @Test
+  void namesTurnProtocolSpellingsIntoJava() {
+    Function<String, String> camel = Names::camel;
+    assertThat(camel.apply("talking_stick")).isEqualTo("talkingStick");
+    assertThat(camel.apply("rpc.discover")).isEqualTo("rpcDiscover");
+    assertThat(Names.pascal("message_id")).isEqualTo("MessageId");
+    assertThat(Names.constant("tool-call")).isEqualTo("TOOL_CALL");
+  }
+}
