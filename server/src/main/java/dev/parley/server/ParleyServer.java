@@ -67,7 +67,7 @@ public final class ParleyServer implements AutoCloseable {
     routes.addMapping(PathSpec.from(""), new StaticJsonHandler(ParleyServer::index));
     jetty.setHandler(routes);
     jetty.setErrorHandler(new JsonErrorHandler());
-    jetty.setStopTimeout(5_000);
+    jetty.setStopTimeout(config.shutdownGrace().toMillis());
   }
 
   /** Starts listening. */

@@ -136,7 +136,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     ServerLimits limits = new ServerLimits(appendChars, messageChars, bodyBytes, batchCalls, checkCapMs,
         rate, burst, Duration.ofMillis(sessionTtlMs), Duration.ofMillis(stickHoldMs), loginTail, historyPage);
-    return new ServerConfig(host, port, limits, floor(floor), initial);
+    return new ServerConfig(host, port, limits, floor(floor), initial, ServerConfig.DEFAULT_SHUTDOWN_GRACE);
   }
 
   private FloorPolicy floor(String name) {
