@@ -21,6 +21,7 @@ import dev.parley.api.UndoResult;
 import dev.parley.api.UsernameTakenException;
 import dev.parley.api.WakeOn;
 import dev.parley.server.ServerLimits;
+import dev.parley.server.store.RoomRecord;
 import dev.parley.server.store.StoredMessage;
 import dev.parley.server.store.Store;
 import java.time.Clock;
@@ -74,7 +75,7 @@ public final class RoomEngine implements AutoCloseable {
     this.limits = limits;
     this.defaultFloor = defaultFloor;
     this.clock = clock;
-    store.rooms().forEach((name, floor) -> rooms.put(name, new Room(name, floor, store, clock)));
+    store.rooms().forEach(r -> rooms.put(r.name(), new Room(r.name(), r.floor(), store, clock)));
     this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "parley-reaper");
       t.setDaemon(true);
@@ -324,7 +325,8 @@ public final class RoomEngine implements AutoCloseable {
   /** The protocol's {@code rooms}. */
   public RoomsResult rooms() {
     List<RoomSummary> out = new ArrayList<>();
-    for (String name : store.rooms().keySet()) {
+    for (RoomRecord record : store.rooms()) {
+      String name = record.name();
       Room room = rooms.get(name);
       if (room != null) {
         out.add(new RoomSummary(name, room.floor, room.size(), (int) store.lastSeq(name)));

@@ -2,26 +2,36 @@ package dev.parley.server.store;
 
 import dev.parley.api.FloorPolicy;
 import dev.parley.api.Message;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /** Keeps everything in memory: for throwaway runs and tests. Gone when the process ends. */
 public final class MemoryStore implements Store {
-  private final Map<String, FloorPolicy> rooms = new LinkedHashMap<>();
+  private final Map<String, RoomRecord> rooms = new LinkedHashMap<>();
   private final Map<String, List<StoredMessage>> logs = new ConcurrentHashMap<>();
+  private final Map<String, SessionRecord> sessions = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, String>> txns = new ConcurrentHashMap<>();
 
   @Override
   public synchronized FloorPolicy ensureRoom(String room, FloorPolicy floor) {
     logs.computeIfAbsent(room, r -> new ArrayList<>());
-    return rooms.computeIfAbsent(room, r -> floor);
+    return rooms.computeIfAbsent(room, r -> new RoomRecord(r, floor, null, null)).floor();
   }
 
   @Override
-  public synchronized Map<String, FloorPolicy> rooms() {
-    return new LinkedHashMap<>(rooms);
+  public synchronized List<RoomRecord> rooms() {
+    return List.copyOf(rooms.values());
+  }
+
+  @Override
+  public synchronized void saveStick(String room, String holder, Instant claimedAt) {
+    rooms.computeIfPresent(room, (r, old) -> new RoomRecord(r, old.floor(), holder, claimedAt));
   }
 
   @Override
@@ -63,6 +73,48 @@ public final class MemoryStore implements Store {
       int from = Math.max(0, to - limit);
       return List.copyOf(log.subList(from, to));
     }
+  }
+
+  @Override
+  public void saveSession(SessionRecord session) {
+    sessions.put(session.tokenHash(), session);
+  }
+
+  @Override
+  public void deleteSession(String tokenHash) {
+    sessions.remove(tokenHash);
+    txns.remove(tokenHash);
+  }
+
+  @Override
+  public List<SessionRecord> sessions() {
+    return List.copyOf(sessions.values());
+  }
+
+  @Override
+  public void saveTxn(String tokenHash, String txnId, String resultJson, int keep) {
+    Map<String, String> own = txns.computeIfAbsent(tokenHash, t -> new LinkedHashMap<>());
+    synchronized (own) {
+      own.put(txnId, resultJson);
+      for (Iterator<String> it = own.keySet().iterator(); own.size() > keep && it.hasNext(); ) {
+        it.next();
+        it.remove();
+      }
+    }
+  }
+
+  @Override
+  public Map<String, String> txns(String tokenHash) {
+    Map<String, String> own = txns.getOrDefault(tokenHash, Map.of());
+    synchronized (own) {
+      return new LinkedHashMap<>(own);
+    }
+  }
+
+  @Override
+  public <T> T transaction(Supplier<T> work) {
+    // Nothing to commit: every write is visible at once and gone with the process anyway.
+    return work.get();
   }
 
   @Override
