@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -49,7 +50,11 @@ public final class JsonRpcEndpoint {
   public JsonRpcEndpoint(RoomEngine engine, int batchLimit) {
     this.mapper = new ObjectMapper()
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+        // Fractions and exponents as exact decimals, kept as written: an id such as 1e400
+        // or 10.0 is echoed as the same number, never as "Infinity" or a rounded double.
+        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
     this.schemas = new SpecSchemas(SpecDocument.get().tree());
     this.dispatcher = new Dispatcher(mapper, new ParleyRpcService(engine));
     this.batchLimit = batchLimit;

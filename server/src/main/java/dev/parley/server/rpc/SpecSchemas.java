@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.ApplyDefaultsStrategy;
+import com.networknt.schema.ExecutionContext;
+import com.networknt.schema.Format;
 import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -11,13 +13,17 @@ import com.networknt.schema.NonValidationKeyword;
 import com.networknt.schema.PathType;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationContext;
 import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.regex.RegularExpression;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The JSON Schemas of the OpenRPC document, compiled once: each method's params (as one object
@@ -30,6 +36,7 @@ public final class SpecSchemas {
       .pathType(PathType.JSON_POINTER)
       .applyDefaultsStrategy(new ApplyDefaultsStrategy(true, false, false))
       .formatAssertionsEnabled(true)
+      .regularExpressionFactory(SpecSchemas::ecmaRegex)
       .build();
 
   private final Map<String, JsonSchema> params = new HashMap<>();
@@ -41,6 +48,8 @@ public final class SpecSchemas {
     // "components" only carries the document's schemas for $ref to point into.
     JsonMetaSchema draft7 = JsonMetaSchema.builder(JsonMetaSchema.getV7())
         .keyword(new NonValidationKeyword("components"))
+        .format(new IntegerRange("int64", Long.MIN_VALUE, Long.MAX_VALUE))
+        .format(new IntegerRange("int32", Integer.MIN_VALUE, Integer.MAX_VALUE))
         .build();
     JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7,
         builder -> builder.metaSchema(draft7));
@@ -111,12 +120,71 @@ public final class SpecSchemas {
     for (ValidationMessage m : messages) {
       String pointer = m.getInstanceLocation().toString();
       if (("required".equals(m.getType()) || "additionalProperties".equals(m.getType())) && m.getProperty() != null) {
-        pointer = pointer + "/" + m.getProperty();
+        // A JSON pointer token escapes "~" and "/" (RFC 6901), or "a/b" would read as two.
+        pointer = pointer + "/" + m.getProperty().replace("~", "~0").replace("/", "~1");
       }
       out.add(new Violation(pointer, m.getMessage()));
     }
     out.sort(Comparator.comparing(Violation::pointer).thenComparing(Violation::detail));
     return out;
+  }
+
+  /**
+   * A schema {@code pattern}, as ECMA-262 (the dialect of JSON Schema) reads it. Java's
+   * {@code $} also matches before a final line break, so {@code ^[a-z]+$} would accept
+   * {@code "lobby\n"}; ECMA-262's matches only at the very end, which is Java's {@code \z}.
+   */
+  private static RegularExpression ecmaRegex(String regex) {
+    StringBuilder java = new StringBuilder(regex.length() + 4);
+    boolean inClass = false;
+    for (int i = 0; i < regex.length(); i++) {
+      char c = regex.charAt(i);
+      if (c == '\\' && i + 1 < regex.length()) {
+        java.append(c).append(regex.charAt(++i));
+        continue;
+      }
+      if (inClass) {
+        inClass = c != ']';
+      } else if (c == '[') {
+        inClass = true;
+      } else if (c == '$') {
+        java.append("\\z");
+        continue;
+      }
+      java.append(c);
+    }
+    Pattern pattern = Pattern.compile(java.toString());
+    return value -> pattern.matcher(value).find();
+  }
+
+  /**
+   * The OpenAPI formats {@code int64} and {@code int32}, which draft 7 does not know: the
+   * generated interface binds such params to {@code long} and {@code int}, so a larger number
+   * must fail validation (-32602 naming it) instead of overflowing during dispatch (-32603).
+   */
+  private record IntegerRange(String name, long min, long max) implements Format {
+    @Override
+    public String getName() {
+      return name;
+    }
+
+    @Override
+    public String getErrorMessageDescription() {
+      return "must be an integer from " + min + " to " + max;
+    }
+
+    @Override
+    public boolean matches(ExecutionContext context, ValidationContext validation, JsonNode value) {
+      if (!value.isNumber()) {
+        return true; // "type" reports what is not a number
+      }
+      if ((value.isDouble() || value.isFloat()) && !Double.isFinite(value.doubleValue())) {
+        return false;
+      }
+      // Only the range is this format's business; a fraction is reported by "type".
+      BigDecimal v = value.decimalValue();
+      return v.compareTo(BigDecimal.valueOf(min)) >= 0 && v.compareTo(BigDecimal.valueOf(max)) <= 0;
+    }
   }
 
   /**
