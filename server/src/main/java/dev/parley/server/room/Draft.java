@@ -10,6 +10,12 @@ import java.util.List;
 final class Draft {
   private final List<String> segments = new ArrayList<>();
   private int length;
+  /** Counts changes, so that the engine knows when the draft must be stored again. */
+  private long version;
+
+  long version() {
+    return version;
+  }
 
   int length() {
     return length;
@@ -22,6 +28,7 @@ final class Draft {
   void add(String segment) {
     segments.add(segment);
     length += CodePoints.count(segment);
+    version++;
   }
 
   /** Removes the last segment; false when there was none. */
@@ -30,6 +37,7 @@ final class Draft {
       return false;
     }
     length -= CodePoints.count(segments.remove(segments.size() - 1));
+    version++;
     return true;
   }
 
@@ -38,6 +46,7 @@ final class Draft {
     boolean had = !segments.isEmpty();
     segments.clear();
     length = 0;
+    version++;
     return had;
   }
 

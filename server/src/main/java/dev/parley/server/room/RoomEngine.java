@@ -1,5 +1,7 @@
 package dev.parley.server.room;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.api.AppendResult;
 import dev.parley.api.CheckResult;
 import dev.parley.api.FloorPolicy;
@@ -7,6 +9,7 @@ import dev.parley.api.HistoryResult;
 import dev.parley.api.LoginResult;
 import dev.parley.api.LogoutResult;
 import dev.parley.api.Message;
+import dev.parley.api.MessageKind;
 import dev.parley.api.NoDraftException;
 import dev.parley.api.NotLoggedInException;
 import dev.parley.api.ParticipantsResult;
@@ -22,10 +25,15 @@ import dev.parley.api.UsernameTakenException;
 import dev.parley.api.WakeOn;
 import dev.parley.server.ServerLimits;
 import dev.parley.server.store.RoomRecord;
+import dev.parley.server.store.SessionRecord;
 import dev.parley.server.store.StoredMessage;
 import dev.parley.server.store.Store;
+import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +42,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The room engine: every rule of the action protocol, behind one method per protocol method.
@@ -41,20 +51,28 @@ import java.util.function.Function;
  *
  * <p>Each call on a session runs under its room's lock, so the rules see one consistent room:
  * a push's interruption check, the append of its message and the delivery of what arrived are
- * one step. A {@code check} waits on the room's condition, releasing the lock meanwhile.
+ * one step, and one store transaction. A {@code check} waits on the room's condition, releasing
+ * the lock meanwhile. Locks are always taken room first, store second.
+ *
+ * <p>Everything a restart must find again is written through to the store: messages,
+ * sessions with their drafts and cursors, used {@code txn_id}s and the floor holder. A new
+ * engine on the same store takes them all back.
  */
 public final class RoomEngine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RoomEngine.class);
   /** Ended sessions remembered, so that their callers hear "expired" rather than "unknown". */
   private static final int ENDED_MEMORY = 10_000;
-  private static final String APPEND_EMPTY = "empty text: nothing to append";
+  private static final int SUFFIX_CHARS = 80;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Store store;
   private final ServerLimits limits;
   private final FloorPolicy defaultFloor;
   private final Clock clock;
   private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+  /** Live sessions by token hash. */
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-  private final Map<String, Boolean> ended = java.util.Collections.synchronizedMap(
+  private final Map<String, Boolean> ended = Collections.synchronizedMap(
       new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -65,17 +83,21 @@ public final class RoomEngine implements AutoCloseable {
   private volatile boolean closed;
 
   /**
-   * @param store where rooms and messages live
+   * Takes back the rooms and sessions {@code store} holds, ends those idle past the TTL, and
+   * starts expiring idle sessions and overdue talking sticks.
+   *
+   * @param store where rooms, messages and sessions live
    * @param limits the limits to enforce
    * @param defaultFloor the policy of rooms created without one
-   * @param clock the source of message timestamps
+   * @param clock the source of timestamps
    */
   public RoomEngine(Store store, ServerLimits limits, FloorPolicy defaultFloor, Clock clock) {
     this.store = store;
     this.limits = limits;
     this.defaultFloor = defaultFloor;
     this.clock = clock;
-    store.rooms().forEach(r -> rooms.put(r.name(), new Room(r.name(), r.floor(), store, clock)));
+    restore();
+    reap();
     this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "parley-reaper");
       t.setDaemon(true);
@@ -101,36 +123,43 @@ public final class RoomEngine implements AutoCloseable {
     try {
       long now = System.nanoTime();
       if (resume != null) {
-        Session old = sessions.get(resume);
+        Session old = sessions.get(SessionTokens.hash(resume));
         if (old != null && !old.ended) {
           if (old.room != room || !Room.key(old.username).equals(Room.key(username))) {
             throw notLoggedIn("mismatch", "resume names a session of another user or room");
           }
           old.lastActive = now;
-          return loginResult(old, true, room.deliver(old));
+          List<Message> delivered = room.deliver(old);
+          save(old);
+          return loginResult(old, resume, true, delivered);
         }
       }
       if (room.member(username) != null) {
         throw new UsernameTakenException(Map.of("username", username, "room", room.name));
       }
-      Session s = new Session(SessionTokens.create(), username, room,
+      String token = SessionTokens.create();
+      Session s = new Session(SessionTokens.hash(token), username, room,
           new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), now), now);
       List<Message> tail = new ArrayList<>();
       for (StoredMessage m : store.before(room.name, room.lastSeq() + 1, limits.loginTail())) {
         tail.add(m.message());
       }
+      store.transaction(() -> {
+        room.system(username, username + " has joined");
+        s.cursor = room.lastSeq();
+        save(s);
+        return null;
+      });
       room.join(s);
-      sessions.put(s.token, s);
-      room.system(username, username + " has joined");
-      s.cursor = room.lastSeq();
-      return loginResult(s, false, tail);
+      sessions.put(s.tokenHash, s);
+      return loginResult(s, token, false, tail);
     } finally {
       room.lock.unlock();
     }
   }
 
-  private LoginResult loginResult(Session s, boolean resumed, List<Message> messages) {
-    return new LoginResult(s.token, s.username, s.room.name, s.room.floor, resumed,
+  private LoginResult loginResult(Session s, String token, boolean resumed, List<Message> messages) {
+    return new LoginResult(token, s.username, s.room.name, s.room.floor, resumed,
         s.room.participants(), messages, limits.toApi());
   }
 
@@ -139,7 +168,7 @@ public final class RoomEngine implements AutoCloseable {
     if (token == null) {
       throw notLoggedIn("missing", "no session: send Authorization: Bearer <session>");
     }
-    Session s = sessions.get(token);
+    Session s = sessions.get(SessionTokens.hash(token));
     if (s == null) {
       return new LogoutResult(0, List.of());
     }
@@ -164,7 +193,7 @@ public final class RoomEngine implements AutoCloseable {
       s.room.stick.checkMayWrite(s);
       int length = CodePoints.count(text);
       if (length == 0) {
-        return appendResult(s, 0, null, APPEND_EMPTY);
+        return appendResult(s, 0, null, "empty text: nothing to append");
       }
       String kept = CodePoints.head(text, limits.appendChars());
       int dropped = length - CodePoints.count(kept);
@@ -178,7 +207,7 @@ public final class RoomEngine implements AutoCloseable {
   }
 
   private AppendResult appendResult(Session s, int status, Integer truncated, String reason) {
-    return new AppendResult(status, s.draft.suffix(80), s.draft.length(), truncated, reason,
+    return new AppendResult(status, s.draft.suffix(SUFFIX_CHARS), s.draft.length(), truncated, reason,
         s.room.deliver(s));
   }
 
@@ -186,7 +215,7 @@ public final class RoomEngine implements AutoCloseable {
   public UndoResult undo(String token) {
     return withSession(token, s -> {
       int status = s.draft.undo() ? 1 : 0;
-      return new UndoResult(status, s.draft.suffix(80), s.draft.length(), s.room.deliver(s));
+      return new UndoResult(status, s.draft.suffix(SUFFIX_CHARS), s.draft.length(), s.room.deliver(s));
     });
   }
 
@@ -194,7 +223,7 @@ public final class RoomEngine implements AutoCloseable {
   public ResetResult reset(String token) {
     return withSession(token, s -> {
       int status = s.draft.clear() ? 1 : 0;
-      releaseStick(s, s.username + " released the talking stick");
+      releaseStick(s);
       return new ResetResult(status, s.room.deliver(s));
     });
   }
@@ -219,47 +248,50 @@ public final class RoomEngine implements AutoCloseable {
       List<Message> arrived = room.deliver(s);
       StoredMessage sent = room.chat(s, s.draft.text());
       s.draft.clear();
-      releaseStick(s, s.username + " released the talking stick");
+      releaseStick(s);
       s.cursor = room.lastSeq();
       PushResult result = new PushResult(1, sent.message().messageId(), sent.message().timestamp(), null, arrived);
-      s.rememberSent(txnId, result);
+      if (txnId != null) {
+        s.rememberSent(txnId, result);
+        store.saveTxn(s.tokenHash, txnId, json(result), Session.TXN_MEMORY);
+      }
       return result;
     });
   }
 
   /** Only chat messages from others interrupt a push; joins, leaves and floor changes do not. */
   private static boolean interrupts(List<StoredMessage> pending) {
-    return pending.stream().anyMatch(m -> m.message().kind() == dev.parley.api.MessageKind.CHAT);
+    return pending.stream().anyMatch(m -> m.message().kind() == MessageKind.CHAT);
   }
 
   /** The protocol's {@code check}: waits for a message, at most {@code timeoutMs} (capped). */
   public CheckResult check(String token, long timeoutMs, WakeOn wakeOn) {
-    return withSession(token, s -> {
-      Room room = s.room;
+    Session s = session(token);
+    Room room = s.room;
+    room.lock.lock();
+    try {
+      alive(s);
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(timeoutMs, limits.checkTimeoutCapMs()));
       s.pendingChecks++;
       try {
-        while (true) {
-          List<StoredMessage> pending = room.pending(s);
-          if (wakes(pending, s, wakeOn)) {
-            return new CheckResult(1, room.deliver(s));
-          }
+        // The wait holds no store transaction: only the room's lock, released while parked.
+        while (!wakes(room.pending(s), s, wakeOn) && !closed) {
           long left = deadline - System.nanoTime();
-          if (left <= 0 || closed) {
-            return new CheckResult(0, room.deliver(s));
+          if (left <= 0) {
+            break;
           }
           room.changed.awaitNanos(left);
-          if (s.ended) {
-            throw notLoggedIn("expired", "the session ended while it waited");
-          }
+          alive(s);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return new CheckResult(0, room.deliver(s));
       } finally {
         s.pendingChecks--;
       }
-    });
+      return call(s, x -> new CheckResult(wakes(room.pending(x), x, wakeOn) ? 1 : 0, room.deliver(x)));
+    } finally {
+      room.lock.unlock();
+    }
   }
 
   private static boolean wakes(List<StoredMessage> pending, Session s, WakeOn wakeOn) {
@@ -280,8 +312,11 @@ public final class RoomEngine implements AutoCloseable {
       TalkingStick stick = s.room.stick;
       boolean renewal = stick.isHeldBy(s);
       boolean granted = stick.claim(s, System.nanoTime());
-      if (granted && !renewal) {
-        s.room.system(s.username, s.username + " has the talking stick");
+      if (granted) {
+        store.saveStick(s.room.name, s.username, clock.instant());
+        if (!renewal) {
+          s.room.system(s.username, s.username + " has the talking stick");
+        }
       }
       return new TalkingStickResult(granted, stick.holder().username, s.room.deliver(s));
     });
@@ -326,10 +361,9 @@ public final class RoomEngine implements AutoCloseable {
   public RoomsResult rooms() {
     List<RoomSummary> out = new ArrayList<>();
     for (RoomRecord record : store.rooms()) {
-      String name = record.name();
-      Room room = rooms.get(name);
+      Room room = rooms.get(record.name());
       if (room != null) {
-        out.add(new RoomSummary(name, room.floor, room.size(), (int) store.lastSeq(name)));
+        out.add(new RoomSummary(record.name(), room.floor, room.size(), (int) store.lastSeq(record.name())));
       }
     }
     return new RoomsResult(out);
@@ -345,6 +379,10 @@ public final class RoomEngine implements AutoCloseable {
     return rooms.size();
   }
 
+  /**
+   * Stops expiring sessions and wakes every pending check. Sessions stay in the store: a new
+   * engine on it takes them back.
+   */
   @Override
   public void close() {
     closed = true;
@@ -369,22 +407,28 @@ public final class RoomEngine implements AutoCloseable {
   /** Runs {@code action} on the caller's live session under its room's lock. */
   private <T> T withSession(String token, Function<Session, T> action) {
     Session s = session(token);
-    long retryAfter = s.rate.acquire(System.nanoTime());
-    if (retryAfter > 0) {
-      throw new RateLimitedException(Map.of("retry_after_ms", retryAfter));
-    }
     s.room.lock.lock();
     try {
-      if (s.ended) {
-        throw notLoggedIn("expired", "the session has ended: log in again");
-      }
-      try {
-        return action.apply(s);
-      } finally {
-        s.lastActive = System.nanoTime();
-      }
+      alive(s);
+      return call(s, action);
     } finally {
       s.room.lock.unlock();
+    }
+  }
+
+  /**
+   * Runs {@code action} as one store transaction and saves the session if it changed. Under
+   * the room's lock.
+   */
+  private <T> T call(Session s, Function<Session, T> action) {
+    try {
+      return store.transaction(() -> {
+        T result = action.apply(s);
+        saveIfChanged(s, System.nanoTime());
+        return result;
+      });
+    } finally {
+      s.lastActive = System.nanoTime();
     }
   }
 
@@ -392,34 +436,71 @@ public final class RoomEngine implements AutoCloseable {
     if (token == null) {
       throw notLoggedIn("missing", "no session: call login, then send Authorization: Bearer <session>");
     }
-    Session s = sessions.get(token);
+    String hash = SessionTokens.hash(token);
+    Session s = sessions.get(hash);
     if (s == null) {
-      throw ended.containsKey(token)
+      throw ended.containsKey(hash)
           ? notLoggedIn("expired", "the session has ended: log in again")
           : notLoggedIn("unknown", "no such session: log in first");
     }
+    long retryAfter = s.rate.acquire(System.nanoTime());
+    if (retryAfter > 0) {
+      throw new RateLimitedException(Map.of("retry_after_ms", retryAfter));
+    }
     return s;
+  }
+
+  private static void alive(Session s) {
+    if (s.ended) {
+      throw notLoggedIn("expired", "the session has ended: log in again");
+    }
   }
 
   private static NotLoggedInException notLoggedIn(String reason, String detail) {
     return new NotLoggedInException(Map.of("reason", reason, "detail", detail));
   }
 
-  /** Ends {@code s}: out of the room, its stick released, the room told. Under the room lock. */
-  private void end(Session s, String farewell) {
-    Room room = s.room;
-    s.ended = true;
-    s.draft.clear();
-    sessions.remove(s.token);
-    ended.put(s.token, Boolean.TRUE);
-    room.remove(s);
-    releaseStick(s, s.username + " released the talking stick");
-    room.system(s.username, farewell);
+  /**
+   * Saves the session when its cursor or draft moved, or its last activity is stale in the
+   * store by a tenth of the TTL (so that a restart judges idleness nearly right without a
+   * write per call).
+   */
+  private void saveIfChanged(Session s, long now) {
+    long staleAfter = limits.sessionTtl().toNanos() / 10;
+    if (s.cursor != s.storedCursor || s.draft.version() != s.storedDraftVersion || now - s.storedActive >= staleAfter) {
+      save(s);
+    }
   }
 
-  private void releaseStick(Session s, String announcement) {
+  private void save(Session s) {
+    long now = System.nanoTime();
+    store.saveSession(new SessionRecord(s.tokenHash, s.username, s.room.name, s.cursor, s.draft.segments(),
+        clock.instant().minusNanos(Math.max(0, now - s.lastActive))));
+    s.storedCursor = s.cursor;
+    s.storedDraftVersion = s.draft.version();
+    s.storedActive = now;
+  }
+
+  /** Ends {@code s}: out of the room and the store, its stick released, the room told. Under the room lock. */
+  private void end(Session s, String farewell) {
+    Room room = s.room;
+    store.transaction(() -> {
+      releaseStick(s);
+      room.system(s.username, farewell);
+      store.deleteSession(s.tokenHash);
+      return null;
+    });
+    s.ended = true;
+    s.draft.clear();
+    sessions.remove(s.tokenHash);
+    ended.put(s.tokenHash, Boolean.TRUE);
+    room.remove(s);
+  }
+
+  private void releaseStick(Session s) {
     if (s.room.stick.release(s)) {
-      s.room.system(s.username, announcement);
+      store.saveStick(s.room.name, null, null);
+      s.room.system(s.username, s.username + " released the talking stick");
     }
   }
 
@@ -438,14 +519,69 @@ public final class RoomEngine implements AutoCloseable {
         }
         Session holder = room.stick.expired(now, hold);
         if (holder != null) {
-          room.stick.release(holder);
-          room.system(holder.username, "the talking stick of " + holder.username + " expired");
+          store.transaction(() -> {
+            room.stick.release(holder);
+            store.saveStick(room.name, null, null);
+            room.system(holder.username, "the talking stick of " + holder.username + " expired");
+            return null;
+          });
         }
       } catch (RuntimeException e) {
-        org.slf4j.LoggerFactory.getLogger(RoomEngine.class).error("Expiry of room {} failed", room.name, e);
+        LOG.error("Expiry in room {} failed", room.name, e);
       } finally {
         room.lock.unlock();
       }
+    }
+  }
+
+  /** Takes back the rooms, sessions, txn_ids and floor holders the store holds. */
+  private void restore() {
+    long now = System.nanoTime();
+    Instant wallNow = clock.instant();
+    for (RoomRecord r : store.rooms()) {
+      rooms.put(r.name(), new Room(r.name(), r.floor(), store, clock));
+    }
+    for (SessionRecord record : store.sessions()) {
+      Room room = rooms.get(record.room());
+      Session s = new Session(record.tokenHash(), record.username(), room,
+          new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), now), now - nanosSince(record.lastActive(), wallNow));
+      s.cursor = record.cursor();
+      record.draft().forEach(s.draft::add);
+      s.storedCursor = s.cursor;
+      s.storedDraftVersion = s.draft.version();
+      s.storedActive = now;
+      store.txns(record.tokenHash()).forEach((txn, result) -> s.rememberSent(txn, parse(result)));
+      room.join(s);
+      sessions.put(s.tokenHash, s);
+    }
+    for (RoomRecord r : store.rooms()) {
+      Session holder = r.stickHolder() == null ? null : rooms.get(r.name()).member(r.stickHolder());
+      if (holder != null) {
+        holder.room.stick.claim(holder, now - nanosSince(r.stickClaimedAt(), wallNow));
+      }
+    }
+    if (!sessions.isEmpty()) {
+      LOG.info("Took back {} sessions in {} rooms", sessions.size(), rooms.size());
+    }
+  }
+
+  private static long nanosSince(Instant then, Instant now) {
+    return Math.max(0, Duration.between(then, now).toNanos());
+  }
+
+  private static String json(PushResult result) {
+    try {
+      return JSON.writeValueAsString(result);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static PushResult parse(String json) {
+    try {
+      return JSON.readValue(json, PushResult.class);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -7,13 +7,13 @@ import java.util.Map;
 
 /**
  * One participant's login: its draft, its cursor and the pushes it may replay. Guarded by its
- * room's lock, but for the fields marked otherwise.
+ * room's lock.
  */
 final class Session {
   /** How many {@code txn_id}s a session remembers; older ones may be sent again. */
-  private static final int TXN_MEMORY = 1000;
+  static final int TXN_MEMORY = 1000;
 
-  final String token;
+  final String tokenHash;
   final String username;
   final Room room;
   final Draft draft = new Draft();
@@ -21,9 +21,13 @@ final class Session {
   /** The highest sequence number delivered to this session. */
   long cursor;
   int pendingChecks;
-  /** System.nanoTime of the end of the last call; read by the reaper under the room lock. */
+  /** System.nanoTime of the end of the last call. */
   long lastActive;
   boolean ended;
+  /** What the store holds: when it differs from the live state, the session is saved again. */
+  long storedCursor = -1;
+  long storedDraftVersion = -1;
+  long storedActive;
   private final Map<String, PushResult> sentByTxn = new LinkedHashMap<>(16, 0.75f, false) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, PushResult> eldest) {
@@ -31,8 +35,8 @@ final class Session {
     }
   };
 
-  Session(String token, String username, Room room, RateLimiter rate, long now) {
-    this.token = token;
+  Session(String tokenHash, String username, Room room, RateLimiter rate, long now) {
+    this.tokenHash = tokenHash;
     this.username = username;
     this.room = room;
     this.rate = rate;
@@ -51,8 +55,6 @@ final class Session {
   }
 
   void rememberSent(String txnId, PushResult result) {
-    if (txnId != null) {
-      sentByTxn.put(txnId, result);
-    }
+    sentByTxn.put(txnId, result);
   }
 }

@@ -23,6 +23,11 @@ final class TalkingStick {
     return holder;
   }
 
+  /** System.nanoTime of the holder's last claim. */
+  long claimedAt() {
+    return claimedAt;
+  }
+
   boolean isHeldBy(Session s) {
     return holder == s;
   }
