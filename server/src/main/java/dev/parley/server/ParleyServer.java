@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.server.http.JsonErrorHandler;
 import dev.parley.server.http.RpcHandler;
 import dev.parley.server.http.StaticJsonHandler;
+import dev.parley.server.log.ConversationLog;
 import dev.parley.server.room.RoomEngine;
+import dev.parley.server.room.RoomListener;
 import dev.parley.server.rpc.JsonRpcEndpoint;
+import dev.parley.server.store.MemoryStore;
+import dev.parley.server.store.SqliteStore;
 import dev.parley.server.store.Store;
 import dev.parley.spec.SpecDocument;
 import java.io.UncheckedIOException;
@@ -26,22 +30,34 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * {@code GET /openrpc.json}, {@code GET /health}.
  */
 public final class ParleyServer implements AutoCloseable {
+  /** The folder of the conversation logs inside the data directory. */
+  public static final String LOGS = "logs";
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final Server jetty;
   private final ServerConnector connector;
   private final RoomEngine engine;
   private final Store store;
+  private final ConversationLog log;
   private final long startedAt = System.currentTimeMillis();
 
   /**
+   * Opens the store the configuration names (SQLite and conversation logs in its data
+   * directory, or memory) and builds the server on it.
+   *
    * @param config how to run
-   * @param store where rooms and messages live; closed with the server
    */
-  public ParleyServer(ServerConfig config, Store store) {
+  public ParleyServer(ServerConfig config) {
+    this(config, config.dataDir() == null ? new MemoryStore() : SqliteStore.open(config.dataDir()),
+        config.dataDir() == null ? null : new ConversationLog(config.dataDir().resolve(LOGS)));
+  }
+
+  private ParleyServer(ServerConfig config, Store store, ConversationLog log) {
     ServerLimits limits = config.limits();
     this.store = store;
-    this.engine = new RoomEngine(store, limits, config.defaultFloor(), Clock.systemUTC());
+    this.log = log;
+    this.engine = new RoomEngine(store, limits, config.defaultFloor(), Clock.systemUTC(),
+        log == null ? RoomListener.NONE : log);
     config.rooms().forEach(engine::createRoom);
 
     QueuedThreadPool pool = new QueuedThreadPool();
@@ -100,6 +116,9 @@ public final class ParleyServer implements AutoCloseable {
       jetty.stop();
     } finally {
       store.close();
+      if (log != null) {
+        log.close();
+      }
     }
   }
 

@@ -4,7 +4,7 @@ import dev.parley.api.FloorPolicy;
 import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.ServerLimits;
-import dev.parley.server.store.MemoryStore;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +35,14 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "${env:PARLEY_PORT:-8890}",
       description = "Port to listen on; 0 picks a free one (PARLEY_PORT, default ${DEFAULT-VALUE}).")
   int port;
+
+  @Option(names = "--data-dir", defaultValue = "${env:PARLEY_DATA_DIR:-parley-data}",
+      description = "Where the SQLite database and the conversation logs live, created on first start (PARLEY_DATA_DIR, default ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--in-memory", defaultValue = "${env:PARLEY_IN_MEMORY:-false}",
+      description = "Keep everything in memory: nothing survives a restart (PARLEY_IN_MEMORY).")
+  boolean inMemory;
 
   @Option(names = "--floor", defaultValue = "${env:PARLEY_FLOOR:-open}",
       description = "Floor policy of rooms created without one: open or stick (PARLEY_FLOOR, default ${DEFAULT-VALUE}).")
@@ -91,7 +99,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ServerConfig config = config();
-    ParleyServer server = new ParleyServer(config, new MemoryStore());
+    ParleyServer server = new ParleyServer(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
@@ -103,7 +111,8 @@ final class ServeCommand implements Callable<Integer> {
       }
     }, "parley-shutdown"));
     server.start();
-    LOG.info("Parley listening on {} (POST /rpc, GET /openrpc.json, GET /health); rooms in memory", server.uri());
+    LOG.info("Parley listening on {} (POST /rpc, GET /openrpc.json, GET /health); {}", server.uri(),
+        config.dataDir() == null ? "everything in memory" : "data in " + config.dataDir().toAbsolutePath());
     stopped.await();
     return 0;
   }
@@ -136,7 +145,8 @@ final class ServeCommand implements Callable<Integer> {
     }
     ServerLimits limits = new ServerLimits(appendChars, messageChars, bodyBytes, batchCalls, checkCapMs,
         rate, burst, Duration.ofMillis(sessionTtlMs), Duration.ofMillis(stickHoldMs), loginTail, historyPage);
-    return new ServerConfig(host, port, limits, floor(floor), initial, ServerConfig.DEFAULT_SHUTDOWN_GRACE);
+    return new ServerConfig(host, port, limits, floor(floor), initial, ServerConfig.DEFAULT_SHUTDOWN_GRACE,
+        inMemory ? null : dataDir);
   }
 
   private FloorPolicy floor(String name) {

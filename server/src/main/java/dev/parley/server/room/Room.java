@@ -35,13 +35,15 @@ final class Room {
   private final Map<String, Session> members = new LinkedHashMap<>();
   private final Store store;
   private final Clock clock;
+  private final RoomListener listener;
 
-  Room(String name, FloorPolicy floor, Store store, Clock clock) {
+  Room(String name, FloorPolicy floor, Store store, Clock clock, RoomListener listener) {
     this.name = name;
     this.floor = floor;
     this.stick = new TalkingStick(floor);
     this.store = store;
     this.clock = clock;
+    this.listener = listener;
   }
 
   static String key(String username) {
@@ -100,6 +102,7 @@ final class Room {
 
   private StoredMessage append(NewMessage m) {
     StoredMessage stored = store.append(name, m);
+    listener.message(stored.message());
     changed.signalAll();
     return stored;
   }

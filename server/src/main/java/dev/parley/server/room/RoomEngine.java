@@ -12,6 +12,7 @@ import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
 import dev.parley.api.NoDraftException;
 import dev.parley.api.NotLoggedInException;
+import dev.parley.api.ParleyRpcException;
 import dev.parley.api.ParticipantsResult;
 import dev.parley.api.PreviewResult;
 import dev.parley.api.PushResult;
@@ -69,6 +70,7 @@ public final class RoomEngine implements AutoCloseable {
   private final ServerLimits limits;
   private final FloorPolicy defaultFloor;
   private final Clock clock;
+  private final RoomListener listener;
   private final Map<String, Room> rooms = new ConcurrentHashMap<>();
   /** Live sessions by token hash. */
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -90,12 +92,14 @@ public final class RoomEngine implements AutoCloseable {
    * @param limits the limits to enforce
    * @param defaultFloor the policy of rooms created without one
    * @param clock the source of timestamps
+   * @param listener hears every message and action, in order per room
    */
-  public RoomEngine(Store store, ServerLimits limits, FloorPolicy defaultFloor, Clock clock) {
+  public RoomEngine(Store store, ServerLimits limits, FloorPolicy defaultFloor, Clock clock, RoomListener listener) {
     this.store = store;
     this.limits = limits;
     this.defaultFloor = defaultFloor;
     this.clock = clock;
+    this.listener = listener;
     restore();
     reap();
     this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -188,7 +192,7 @@ public final class RoomEngine implements AutoCloseable {
 
   /** The protocol's {@code append}. */
   public AppendResult append(String token, String text) {
-    return withSession(token, s -> {
+    return withSession(token, "append", arguments("text", text), s -> {
       ContentPolicy.check(text);
       s.room.stick.checkMayWrite(s);
       int length = CodePoints.count(text);
@@ -213,7 +217,7 @@ public final class RoomEngine implements AutoCloseable {
 
   /** The protocol's {@code undo}. */
   public UndoResult undo(String token) {
-    return withSession(token, s -> {
+    return withSession(token, "undo", Map.of(), s -> {
       int status = s.draft.undo() ? 1 : 0;
       return new UndoResult(status, s.draft.suffix(SUFFIX_CHARS), s.draft.length(), s.room.deliver(s));
     });
@@ -221,7 +225,7 @@ public final class RoomEngine implements AutoCloseable {
 
   /** The protocol's {@code reset}: empties the draft and gives up the floor. */
   public ResetResult reset(String token) {
-    return withSession(token, s -> {
+    return withSession(token, "reset", Map.of(), s -> {
       int status = s.draft.clear() ? 1 : 0;
       releaseStick(s);
       return new ResetResult(status, s.room.deliver(s));
@@ -230,7 +234,7 @@ public final class RoomEngine implements AutoCloseable {
 
   /** The protocol's {@code push}, with the interruption rule and idempotent {@code txn_id}. */
   public PushResult push(String token, boolean force, String txnId) {
-    return withSession(token, s -> {
+    return withSession(token, "push", arguments("force", force, "txn_id", txnId), s -> {
       Room room = s.room;
       PushResult first = s.sent(txnId);
       if (first != null) {
@@ -271,6 +275,8 @@ public final class RoomEngine implements AutoCloseable {
     room.lock.lock();
     try {
       alive(s);
+      String method = "check";
+      listener.action(room.name, s.username, method, arguments("timeout_ms", timeoutMs, "wake_on", wakeOn.wireName()), clock.instant());
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(timeoutMs, limits.checkTimeoutCapMs()));
       s.pendingChecks++;
       try {
@@ -285,10 +291,13 @@ public final class RoomEngine implements AutoCloseable {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      } catch (ParleyRpcException e) {
+        told(s, method, e);
+        throw e;
       } finally {
         s.pendingChecks--;
       }
-      return call(s, x -> new CheckResult(wakes(room.pending(x), x, wakeOn) ? 1 : 0, room.deliver(x)));
+      return outcome(s, method, x -> new CheckResult(wakes(room.pending(x), x, wakeOn) ? 1 : 0, room.deliver(x)));
     } finally {
       room.lock.unlock();
     }
@@ -303,12 +312,12 @@ public final class RoomEngine implements AutoCloseable {
 
   /** The protocol's {@code preview}. */
   public PreviewResult preview(String token) {
-    return withSession(token, s -> new PreviewResult(s.draft.text(), s.draft.segments(), s.room.deliver(s)));
+    return withSession(token, "preview", Map.of(), s -> new PreviewResult(s.draft.text(), s.draft.segments(), s.room.deliver(s)));
   }
 
   /** The protocol's {@code talking_stick}. */
   public TalkingStickResult talkingStick(String token) {
-    return withSession(token, s -> {
+    return withSession(token, "talking_stick", Map.of(), s -> {
       TalkingStick stick = s.room.stick;
       boolean renewal = stick.isHeldBy(s);
       boolean granted = stick.claim(s, System.nanoTime());
@@ -324,7 +333,7 @@ public final class RoomEngine implements AutoCloseable {
 
   /** The protocol's {@code participants}. */
   public ParticipantsResult participants(String token) {
-    return withSession(token, s -> new ParticipantsResult(s.room.participants(), s.room.deliver(s)));
+    return withSession(token, "participants", Map.of(), s -> new ParticipantsResult(s.room.participants(), s.room.deliver(s)));
   }
 
   /**
@@ -335,7 +344,7 @@ public final class RoomEngine implements AutoCloseable {
    * @param limit the page size, at most {@link ServerLimits#historyPage()}
    */
   public HistoryResult history(String token, Long before, Long after, int limit) {
-    return withSession(token, s -> {
+    return withSession(token, null, Map.of(), s -> {
       int n = Math.min(limit, limits.historyPage());
       String room = s.room.name;
       List<StoredMessage> page;
@@ -400,20 +409,60 @@ public final class RoomEngine implements AutoCloseable {
   private Room room(String name, FloorPolicy floor) {
     return rooms.computeIfAbsent(name, n -> {
       FloorPolicy policy = store.ensureRoom(n, floor != null ? floor : defaultFloor);
-      return new Room(n, policy, store, clock);
+      return new Room(n, policy, store, clock, listener);
     });
   }
 
-  /** Runs {@code action} on the caller's live session under its room's lock. */
-  private <T> T withSession(String token, Function<Session, T> action) {
+  /**
+   * Runs {@code action} on the caller's live session under its room's lock, telling the
+   * listener about it as {@code method} (null: not an action worth logging).
+   */
+  private <T> T withSession(String token, String method, Map<String, Object> args, Function<Session, T> action) {
     Session s = session(token);
     s.room.lock.lock();
     try {
       alive(s);
-      return call(s, action);
+      if (method == null) {
+        return call(s, action);
+      }
+      listener.action(s.room.name, s.username, method, args, clock.instant());
+      return outcome(s, method, action);
     } finally {
       s.room.lock.unlock();
     }
+  }
+
+  /** Runs {@code action} and tells the listener how it ended. */
+  private <T> T outcome(Session s, String method, Function<Session, T> action) {
+    try {
+      T result = call(s, action);
+      listener.outcome(s.room.name, s.username, method, result, clock.instant());
+      return result;
+    } catch (ParleyRpcException e) {
+      told(s, method, e);
+      throw e;
+    }
+  }
+
+  private void told(Session s, String method, ParleyRpcException e) {
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("code", e.code());
+    error.put("message", e.rpcMessage());
+    if (e.data() != null) {
+      error.put("data", e.data());
+    }
+    listener.outcome(s.room.name, s.username, method, Map.of("error", error), clock.instant());
+  }
+
+  /** An action's arguments, as given: name, value, name, value...; absent (null) ones left out. */
+  private static Map<String, Object> arguments(Object... namesAndValues) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      if (namesAndValues[i + 1] != null) {
+        out.put((String) namesAndValues[i], namesAndValues[i + 1]);
+      }
+    }
+    return out;
   }
 
   /**
@@ -539,7 +588,7 @@ public final class RoomEngine implements AutoCloseable {
     long now = System.nanoTime();
     Instant wallNow = clock.instant();
     for (RoomRecord r : store.rooms()) {
-      rooms.put(r.name(), new Room(r.name(), r.floor(), store, clock));
+      rooms.put(r.name(), new Room(r.name(), r.floor(), store, clock, listener));
     }
     for (SessionRecord record : store.sessions()) {
       Room room = rooms.get(record.room());

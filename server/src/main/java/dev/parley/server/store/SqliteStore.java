@@ -77,8 +77,8 @@ public final class SqliteStore implements Store {
       config.setJdbcUrl(url);
       config.setPoolName("parley-sqlite-readers");
       config.setMaximumPoolSize(4);
-      config.setReadOnly(true);
-      config.setConnectionInitSql("PRAGMA busy_timeout=30000");
+      config.addDataSourceProperty("busy_timeout", "30000");
+      config.setConnectionInitSql("PRAGMA query_only=true");
       return new SqliteStore(writer, new HikariDataSource(config));
     } catch (SQLException | RuntimeException e) {
       closeQuietly(writer);

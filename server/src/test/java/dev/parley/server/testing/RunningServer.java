@@ -3,30 +3,47 @@ package dev.parley.server.testing;
 import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.ServerLimits;
-import dev.parley.server.store.MemoryStore;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
-/** A real daemon on an ephemeral loopback port, for one test class or one test. */
+/**
+ * A real daemon on an ephemeral loopback port, for one test class or one test. By default it
+ * keeps its data as the daemon does, in SQLite, in a fresh directory deleted on close.
+ */
 public final class RunningServer implements AutoCloseable {
   private final ParleyServer server;
+  private final Path ownDataDir;
 
-  private RunningServer(ServerConfig config) throws Exception {
-    this.server = new ParleyServer(config, new MemoryStore()).start();
+  private RunningServer(ServerConfig config, Path ownDataDir) throws Exception {
+    this.ownDataDir = ownDataDir;
+    this.server = new ParleyServer(config).start();
   }
 
   /** Starts a daemon with the default limits. */
   public static RunningServer start() throws Exception {
-    return new RunningServer(ServerConfig.ephemeral());
+    return start(ServerConfig.ephemeral());
   }
 
   /** Starts a daemon with {@code limits}. */
   public static RunningServer start(ServerLimits limits) throws Exception {
-    return new RunningServer(ServerConfig.ephemeral().withLimits(limits));
+    return start(ServerConfig.ephemeral().withLimits(limits));
   }
 
-  /** Starts a daemon with {@code config}. */
+  /** Starts a daemon with {@code config}, in a fresh data directory unless it names one. */
   public static RunningServer start(ServerConfig config) throws Exception {
-    return new RunningServer(config);
+    if (config.dataDir() != null) {
+      return new RunningServer(config, null);
+    }
+    Path dir = Files.createTempDirectory("parley-test-");
+    return new RunningServer(config.withDataDir(dir), dir);
+  }
+
+  /** Starts a daemon that keeps everything in memory. */
+  public static RunningServer inMemory(ServerConfig config) throws Exception {
+    return new RunningServer(config.withDataDir(null), null);
   }
 
   /** The base address. */
@@ -52,5 +69,12 @@ public final class RunningServer implements AutoCloseable {
   @Override
   public void close() throws Exception {
     server.close();
+    if (ownDataDir != null) {
+      try (Stream<Path> paths = Files.walk(ownDataDir)) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
   }
 }

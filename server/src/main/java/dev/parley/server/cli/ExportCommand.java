@@ -1,0 +1,60 @@
+package dev.parley.server.cli;
+
+import dev.parley.server.log.LogLines;
+import dev.parley.server.store.RoomRecord;
+import dev.parley.server.store.SqliteStore;
+import dev.parley.server.store.StoredMessage;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code parley export}: a room's messages from the database, in the conversation log format,
+ * to standard output. Safe beside a running daemon (SQLite's WAL lets it read meanwhile).
+ */
+@Command(name = "export", mixinStandardHelpOptions = true,
+    description = "Writes a room's messages, as JSON lines in the conversation log format, to standard output.")
+final class ExportCommand implements Callable<Integer> {
+  private static final int PAGE = 1000;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--room", required = true, description = "The room to export.")
+  String room;
+
+  @Option(names = "--data-dir", defaultValue = "${env:PARLEY_DATA_DIR:-parley-data}",
+      description = "The daemon's data directory (PARLEY_DATA_DIR, default ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Override
+  public Integer call() {
+    if (!Files.isRegularFile(dataDir.resolve(SqliteStore.DATABASE))) {
+      throw new ParameterException(spec.commandLine(), "no Parley database in " + dataDir.toAbsolutePath());
+    }
+    try (SqliteStore store = SqliteStore.open(dataDir)) {
+      if (store.rooms().stream().map(RoomRecord::name).noneMatch(room::equals)) {
+        throw new ParameterException(spec.commandLine(), "no room " + room + " in " + dataDir.toAbsolutePath());
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      long after = 0;
+      List<StoredMessage> page;
+      do {
+        page = store.after(room, after, PAGE);
+        for (StoredMessage m : page) {
+          out.println(LogLines.message(m.message()));
+          after = m.seq();
+        }
+      } while (page.size() == PAGE);
+      out.flush();
+      return out.checkError() ? 1 : 0;
+    }
+  }
+}

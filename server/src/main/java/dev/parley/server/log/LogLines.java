@@ -1,0 +1,66 @@
+package dev.parley.server.log;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.api.Message;
+import dev.parley.server.store.Timestamps;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The conversation log format: one JSON object a line with {@code timestamp}, {@code user},
+ * {@code type} and {@code content}. Actions are written as the tagged content that seed 000's
+ * replay parses: {@code <tool_call>{"name": ..., "arguments": ...}</tool_call>}, then
+ * {@code <tool_response>...</tool_response>}.
+ */
+public final class LogLines {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private LogLines() {}
+
+  /** A chat or system message. */
+  public static String message(Message m) {
+    ObjectNode line = line(m.timestamp(), m.senderId(), m.kind().wireName(), m.content());
+    line.put("room", m.room());
+    line.put("message_id", m.messageId());
+    return write(line);
+  }
+
+  /** The start of an action. */
+  public static String toolCall(String room, String user, String method, Map<String, Object> arguments, Instant at) {
+    Map<String, Object> call = new LinkedHashMap<>();
+    call.put("name", method);
+    call.put("arguments", arguments);
+    ObjectNode line = line(Timestamps.format(at), user, "tool_call", "<tool_call>" + write(call) + "</tool_call>");
+    line.put("room", room);
+    return write(line);
+  }
+
+  /** The end of an action: its result or error. */
+  public static String toolResponse(String room, String user, Object outcome, Instant at) {
+    ObjectNode line = line(Timestamps.format(at), user, "tool_response",
+        "<tool_response>" + write(outcome) + "</tool_response>");
+    line.put("room", room);
+    return write(line);
+  }
+
+  private static ObjectNode line(String timestamp, String user, String type, String content) {
+    ObjectNode line = JSON.createObjectNode();
+    line.put("timestamp", timestamp);
+    line.put("user", user);
+    line.put("type", type);
+    line.put("content", content);
+    return line;
+  }
+
+  private static String write(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package dev.parley.server.room;
+
+import dev.parley.api.Message;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Hears what happens in rooms, in order per room: the conversation log writes it down, and
+ * observers will stream it. Called under the room's lock, so implementations must be quick and
+ * must not call back into the engine.
+ */
+public interface RoomListener {
+
+  /** Hears nothing. */
+  RoomListener NONE = new RoomListener() {
+    @Override
+    public void message(Message message) {}
+
+    @Override
+    public void action(String room, String username, String method, Map<String, Object> arguments, Instant at) {}
+
+    @Override
+    public void outcome(String room, String username, String method, Object outcome, Instant at) {}
+  };
+
+  /** A message was appended to a room's log. */
+  void message(Message message);
+
+  /** A participant started an action: {@code method} with its {@code arguments}. */
+  void action(String room, String username, String method, Map<String, Object> arguments, Instant at);
+
+  /** The action ended with {@code outcome}: its result, or {@code {"error": ...}}. */
+  void outcome(String room, String username, String method, Object outcome, Instant at);
+}
