@@ -49,6 +49,11 @@ public final class RpcClient {
     this.username = username;
   }
 
+  /** A client without a session for the daemon at {@code base} (such as {@code http://127.0.0.1:8890}). */
+  public static RpcClient at(URI base) {
+    return new RpcClient(base.resolve("/rpc"), null);
+  }
+
   /** The session token, or null. */
   public String session() {
     return session;
