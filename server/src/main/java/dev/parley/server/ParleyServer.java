@@ -33,6 +33,12 @@ public final class ParleyServer implements AutoCloseable {
   /** The folder of the conversation logs inside the data directory. */
   public static final String LOGS = "logs";
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  /**
+   * The listen backlog. Jetty's default leaves it to the JDK, which asks for 50: a burst of
+   * connections (many agents starting, or their long polls renewing together) then overflows
+   * it and the kernel drops or stalls connections. The kernel caps it at net.core.somaxconn.
+   */
+  private static final int ACCEPT_QUEUE = 4096;
 
   private final Server jetty;
   private final ServerConnector connector;
@@ -71,6 +77,7 @@ public final class ParleyServer implements AutoCloseable {
     connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
     connector.setHost(config.host());
     connector.setPort(config.port());
+    connector.setAcceptQueueSize(ACCEPT_QUEUE);
     // A long-poll check sends nothing until it returns: the connection must outlive the cap.
     connector.setIdleTimeout(limits.checkTimeoutCapMs() + 30_000);
     jetty.addConnector(connector);
