@@ -178,7 +178,7 @@ class CrashTest {
   /** Starts {@code parley serve} in a child JVM on a free port and waits until it listens. */
   private Process startChild() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+    Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
         "dev.parley.server.cli.ParleyCommand", "serve", "--port", "0", "--data-dir", dataDir.toString())
         .redirectErrorStream(true)
         .start();

@@ -1,0 +1,72 @@
+package dev.parley.server.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.server.ParleyServer;
+import dev.parley.server.ServerConfig;
+import dev.parley.server.cli.ParleyCommand;
+import dev.parley.server.testing.RpcClient;
+import dev.parley.server.testing.RunningServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The JSONL conversation log of a room, and parley export. */
+class ConversationLogTest {
+  @TempDir
+  Path dataDir;
+
+  @Test
+  void aRoomsMessagesAndActionsAreLoggedAndItsMessagesExported() throws Exception {
+    try (RunningServer server = RunningServer.start(ServerConfig.ephemeral().withDataDir(dataDir))) {
+      RpcClient a = server.login("ada", "logged");
+      a.call("append", Map.of("text", "hello \"world\""));
+      a.call("push", Map.of("txn_id", "t1"));
+      a.error("push", Map.of(), 40001);
+    }
+
+    List<JsonNode> log = Files.readAllLines(dataDir.resolve(ParleyServer.LOGS).resolve("logged.jsonl")).stream()
+        .map(RpcClient::parse).toList();
+    assertThat(log).extracting(l -> l.get("type").asText()).containsExactly(
+        "system", "tool_call", "tool_response", "tool_call", "chat", "tool_response", "tool_call", "tool_response");
+    for (JsonNode line : log) {
+      assertThat(line.get("timestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+      assertThat(line.has("user")).isTrue();
+    }
+    JsonNode call = log.get(1);
+    assertThat(call.get("user").asText()).isEqualTo("ada");
+    String inner = call.get("content").asText();
+    assertThat(inner).startsWith("<tool_call>").endsWith("</tool_call>");
+    JsonNode toolCall = RpcClient.parse(inner.substring("<tool_call>".length(), inner.length() - "</tool_call>".length()));
+    assertThat(toolCall.get("name").asText()).isEqualTo("append");
+    assertThat(toolCall.get("arguments").get("text").asText()).isEqualTo("hello \"world\"");
+    assertThat(log.get(2).get("content").asText()).startsWith("<tool_response>{\"status\":1");
+    assertThat(log.get(4).get("content").asText()).isEqualTo("hello \"world\"");
+    assertThat(log.get(7).get("content").asText()).contains("\"code\":40001");
+
+    StringWriter out = new StringWriter();
+    int code = new CommandLine(new ParleyCommand()).setOut(new PrintWriter(out))
+        .execute("export", "--room", "logged", "--data-dir", dataDir.toString());
+    assertThat(code).isZero();
+    List<JsonNode> exported = out.toString().lines().map(RpcClient::parse).toList();
+    assertThat(exported).extracting(l -> l.get("type").asText() + " " + l.get("user").asText() + ": " + l.get("content").asText())
+        .containsExactly("system system: ada has joined", "chat ada: hello \"world\"");
+    assertThat(exported.get(1)).isEqualTo(log.get(4));
+  }
+
+  @Test
+  void exportNamesWhatIsMissing() {
+    StringWriter err = new StringWriter();
+    int code = new CommandLine(new ParleyCommand()).setErr(new PrintWriter(err))
+        .execute("export", "--room", "nowhere", "--data-dir", dataDir.toString());
+    assertThat(code).isNotZero();
+    assertThat(err.toString()).contains("no Parley database in");
+  }
+}
