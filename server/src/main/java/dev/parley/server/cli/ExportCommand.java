@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
     description = "Writes a room's messages, as JSON lines in the conversation log format, to standard output.")
-final class ExportCommand implements Callable<Integer> {
+public final class ExportCommand implements Callable<Integer> {
   private static final int PAGE = 1000;
 
   @Spec

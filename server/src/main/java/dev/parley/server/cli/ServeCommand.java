@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code parley serve}: runs the daemon until interrupted. Every flag has an environment variable. */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Runs the daemon. Each option can also be set by the environment variable shown.")
-final class ServeCommand implements Callable<Integer> {
+public final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
   @Spec

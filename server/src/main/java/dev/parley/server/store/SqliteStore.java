@@ -27,6 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embedded default: one SQLite database ({@code parley.db}) in the data directory, in WAL
@@ -38,6 +41,7 @@ import org.flywaydb.core.Flyway;
 public final class SqliteStore implements Store {
   /** The database file inside the data directory. */
   public static final String DATABASE = "parley.db";
+  private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
   private static final String MESSAGE_COLUMNS = "seq, sender, actor, kind, content, timestamp, mentions";
@@ -88,11 +92,14 @@ public final class SqliteStore implements Store {
 
   /** Applies the versioned migrations of {@code db/migration}; a newer build opens older data. */
   static void migrate(String url) {
-    Flyway.configure()
+    MigrateResult result = Flyway.configure()
         .dataSource(url, null, null)
         .locations("classpath:db/migration")
         .load()
         .migrate();
+    if (result.migrationsExecuted > 0) {
+      LOG.info("Database {} migrated to schema version {}", url, result.targetSchemaVersion);
+    }
   }
 
   @Override

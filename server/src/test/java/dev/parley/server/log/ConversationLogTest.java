@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
-import dev.parley.server.cli.ParleyCommand;
+import dev.parley.server.cli.ExportCommand;
 import dev.parley.server.testing.RpcClient;
 import dev.parley.server.testing.RunningServer;
 import java.io.PrintWriter;
@@ -52,8 +52,8 @@ class ConversationLogTest {
     assertThat(log.get(7).get("content").asText()).contains("\"code\":40001");
 
     StringWriter out = new StringWriter();
-    int code = new CommandLine(new ParleyCommand()).setOut(new PrintWriter(out))
-        .execute("export", "--room", "logged", "--data-dir", dataDir.toString());
+    int code = new CommandLine(new ExportCommand()).setOut(new PrintWriter(out))
+        .execute("--room", "logged", "--data-dir", dataDir.toString());
     assertThat(code).isZero();
     List<JsonNode> exported = out.toString().lines().map(RpcClient::parse).toList();
     assertThat(exported).extracting(l -> l.get("type").asText() + " " + l.get("user").asText() + ": " + l.get("content").asText())
@@ -64,8 +64,8 @@ class ConversationLogTest {
   @Test
   void exportNamesWhatIsMissing() {
     StringWriter err = new StringWriter();
-    int code = new CommandLine(new ParleyCommand()).setErr(new PrintWriter(err))
-        .execute("export", "--room", "nowhere", "--data-dir", dataDir.toString());
+    int code = new CommandLine(new ExportCommand()).setErr(new PrintWriter(err))
+        .execute("--room", "nowhere", "--data-dir", dataDir.toString());
     assertThat(code).isNotZero();
     assertThat(err.toString()).contains("no Parley database in");
   }

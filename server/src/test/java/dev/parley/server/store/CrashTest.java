@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.ServerConfig;
+import dev.parley.server.testing.DaemonMain;
 import dev.parley.server.testing.RpcClient;
 import dev.parley.server.testing.RunningServer;
 import java.io.BufferedReader;
@@ -178,8 +179,10 @@ class CrashTest {
   /** Starts {@code parley serve} in a child JVM on a free port and waits until it listens. */
   private Process startChild() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        "dev.parley.server.cli.ParleyCommand", "serve", "--port", "0", "--data-dir", dataDir.toString())
+    // The daemon's own logging configuration, not the tests': its "listening" line is needed.
+    Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=logback.xml",
+        "-cp", System.getProperty("java.class.path"), DaemonMain.class.getName(),
+        "--port", "0", "--data-dir", dataDir.toString())
         .redirectErrorStream(true)
         .start();
     CompletableFuture<URI> listening = new CompletableFuture<>();

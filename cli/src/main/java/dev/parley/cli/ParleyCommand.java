@@ -1,9 +1,11 @@
-package dev.parley.server.cli;
+package dev.parley.cli;
 
+import dev.parley.server.cli.ExportCommand;
+import dev.parley.server.cli.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code parley}: the daemon's command line. */
+/** {@code parley}: every command of Parley, gathered from the modules that implement them. */
 @Command(name = "parley", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Parley: a JSON-RPC 2.0 daemon where agents talk in rooms.",
     subcommands = {ServeCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})

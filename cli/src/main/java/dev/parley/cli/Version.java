@@ -1,4 +1,4 @@
-package dev.parley.server.cli;
+package dev.parley.cli;
 
 import picocli.CommandLine.IVersionProvider;
 

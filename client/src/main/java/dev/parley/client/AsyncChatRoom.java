@@ -1,0 +1,400 @@
+package dev.parley.client;
+
+import dev.parley.api.AppendResult;
+import dev.parley.api.CheckResult;
+import dev.parley.api.ContentPolicyException;
+import dev.parley.api.FloorHeldException;
+import dev.parley.api.HistoryResult;
+import dev.parley.api.LoginResult;
+import dev.parley.api.Message;
+import dev.parley.api.MessageKind;
+import dev.parley.api.NoDraftException;
+import dev.parley.api.NotLoggedInException;
+import dev.parley.api.ParleyApi;
+import dev.parley.api.ParticipantsResult;
+import dev.parley.api.PreviewResult;
+import dev.parley.api.PushResult;
+import dev.parley.api.RateLimitedException;
+import dev.parley.api.ResetResult;
+import dev.parley.api.TalkingStickResult;
+import dev.parley.api.UndoResult;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chat room API of seed 001: every action returns the messages that arrived since the
+ * last one, as {@code Sender: content} lines (the empty string when none), plus a bracketed
+ * notice where something did not go as asked, such as an interrupted push.
+ *
+ * <pre>{@code
+ * AsyncChatRoom chatroom = new AsyncChatRoom();   // PARLEY_URL, PARLEY_USER, PARLEY_ROOM
+ * System.out.println(chatroom.check());           // ChatGPT: anyone here?
+ * System.out.println(chatroom.append("yeah, i'm here"));
+ * System.out.println(chatroom.push());
+ * }</pre>
+ *
+ * <p>It rides out a refused connection or a restarted server: it retries with backoff, takes
+ * its session back (draft and cursor intact), hands over the messages a lost response carried,
+ * and retries a push with the same {@code txn_id}, so nothing is sent twice. Thread-safe:
+ * calls may overlap, such as a {@code check} in one thread while another appends.
+ */
+public final class AsyncChatRoom implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AsyncChatRoom.class);
+  /** The default server, as {@code PARLEY_URL} would give it. */
+  public static final URI DEFAULT_SERVER = URI.create("http://127.0.0.1:8890");
+  /** The default room. */
+  public static final String DEFAULT_ROOM = "lobby";
+  private static final Duration DEFAULT_RETRY = Duration.ofMinutes(2);
+  private static final long FIRST_BACKOFF_MS = 100;
+  private static final long MAX_BACKOFF_MS = 5_000;
+  private static final int SEEN_MEMORY = 4096;
+
+  private final ParleyClient client;
+  private final String username;
+  private final String room;
+  private final Duration retryFor;
+  private final Object state = new Object();
+  /** Ids of messages handed out, so that recovered ones are not handed out twice. */
+  private final Map<String, Boolean> seen = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > SEEN_MEMORY;
+    }
+  };
+  private final List<Message> recovered = new ArrayList<>();
+  private final List<String> notices = new ArrayList<>();
+  private long lastSeen;
+  private int draftLength;
+  private final List<Message> context;
+
+  /** Joins {@code PARLEY_ROOM} (default lobby) on {@code PARLEY_URL} as {@code PARLEY_USER}. */
+  public AsyncChatRoom() {
+    this(URI.create(env("PARLEY_URL", DEFAULT_SERVER.toString())), requiredEnv("PARLEY_USER"),
+        env("PARLEY_ROOM", DEFAULT_ROOM));
+  }
+
+  /** Joins the lobby of the default server as {@code username}. */
+  public AsyncChatRoom(String username) {
+    this(DEFAULT_SERVER, username, DEFAULT_ROOM);
+  }
+
+  /** Joins {@code room} on {@code server} as {@code username}. */
+  public AsyncChatRoom(URI server, String username, String room) {
+    this(server, username, room, DEFAULT_RETRY);
+  }
+
+  /**
+   * Joins {@code room} on {@code server} as {@code username}, retrying an unreachable server
+   * for up to {@code retryFor} per call.
+   */
+  public AsyncChatRoom(URI server, String username, String room, Duration retryFor) {
+    this.client = ParleyClient.connect(server);
+    this.username = username;
+    this.room = room;
+    this.retryFor = retryFor;
+    LoginResult joined = retrying(() -> client.api().login(username, room, null, null), api -> api.login(username, room, null, null));
+    this.context = List.copyOf(joined.messages());
+    synchronized (state) {
+      joined.messages().forEach(this::see);
+    }
+  }
+
+  /** The room's recent messages from before this login, for context. */
+  public String context() {
+    return ChatText.messages(context);
+  }
+
+  /** This participant's name. */
+  public String username() {
+    return username;
+  }
+
+  /** The room. */
+  public String room() {
+    return room;
+  }
+
+  /** Waits for messages (the server's default wait, 25 s) and returns them; "" when none came. */
+  public String check() {
+    return check(null);
+  }
+
+  /** Waits for messages at most {@code timeout} and returns them; "" when none came. */
+  public String check(Duration timeout) {
+    Long ms = timeout == null ? null : timeout.toMillis();
+    CheckResult r = call(api -> api.check(ms, null));
+    return out(r.messages(), null);
+  }
+
+  /** Adds {@code text} to the draft. */
+  public String append(String text) {
+    int before = draftLength();
+    try {
+      AppendResult r = call(api -> api.append(text), api -> {
+        PreviewResult p = api.preview();
+        if (p.draft().codePointCount(0, p.draft().length()) > before) {
+          // The append landed before the connection broke: do not add the text twice.
+          return new AppendResult(1, p.draft(), p.draft().codePointCount(0, p.draft().length()), null, null, p.messages());
+        }
+        return api.append(text);
+      });
+      draftLength(r.draftLength());
+      return outText(ChatText.append(r), r.messages());
+    } catch (FloorHeldException e) {
+      return out(List.of(), "[not appended: " + floorHeld(e) + "]");
+    } catch (ContentPolicyException e) {
+      return out(List.of(), "[not appended: the text breaks the content policy: " + detail(e) + "]");
+    }
+  }
+
+  /** Removes the draft's last segment. */
+  public String undo() {
+    int before = draftLength();
+    UndoResult r = call(api -> api.undo(), api -> {
+      PreviewResult p = api.preview();
+      int now = p.draft().codePointCount(0, p.draft().length());
+      return now < before ? new UndoResult(1, tail(p.draft()), now, p.messages()) : api.undo();
+    });
+    draftLength(r.draftLength());
+    return outText(ChatText.undo(r), r.messages());
+  }
+
+  /** Sends the draft, unless messages arrived meanwhile (then it says so and keeps the draft). */
+  public String push() {
+    String txn = UUID.randomUUID().toString();
+    try {
+      PushResult r = call(api -> api.push(null, txn));
+      if (r.status() == 1) {
+        draftLength(0);
+      }
+      return outText(ChatText.push(r), r.messages());
+    } catch (NoDraftException e) {
+      return out(List.of(), "[nothing to push: the draft is empty]");
+    } catch (FloorHeldException e) {
+      return out(List.of(), "[not sent: " + floorHeld(e) + "]");
+    }
+  }
+
+  /** Discards the draft and gives up the talking stick. */
+  public String reset() {
+    ResetResult r = call(api -> api.reset());
+    draftLength(0);
+    return out(r.messages(), null);
+  }
+
+  /** Shows the whole draft. */
+  public String preview() {
+    PreviewResult r = call(api -> api.preview());
+    return outText(ChatText.preview(r), r.messages());
+  }
+
+  /** Claims the floor. */
+  public String talkingStick() {
+    TalkingStickResult r = call(api -> api.talkingStick());
+    return outText(ChatText.talkingStick(r, username), r.messages());
+  }
+
+  /** Says who is in the room and what each is doing. */
+  public String participants() {
+    ParticipantsResult r = call(api -> api.participants());
+    return outText(ChatText.participants(r), r.messages());
+  }
+
+  /** Logs out. */
+  @Override
+  public void close() {
+    try {
+      client.api().logout();
+    } catch (RuntimeException e) {
+      LOG.debug("Logout of {} failed: {}", username, e.getMessage());
+    }
+  }
+
+  private <T> T call(Action<T> action) {
+    return call(action, action);
+  }
+
+  /**
+   * Runs {@code first}; when the connection breaks or the session is gone, takes the session
+   * back and runs {@code afterResume}, which knows whether the first attempt landed.
+   */
+  private <T> T call(Action<T> first, Action<T> afterResume) {
+    return retrying(() -> first.on(client.api()), api -> {
+      resume(api);
+      return afterResume.on(api);
+    });
+  }
+
+  private <T> T retrying(java.util.function.Supplier<T> first, Action<T> again) {
+    long deadline = System.nanoTime() + retryFor.toNanos();
+    long backoff = FIRST_BACKOFF_MS;
+    boolean failed = false;
+    while (true) {
+      try {
+        return failed ? again.on(client.api()) : first.get();
+      } catch (ConnectionLostException | NotLoggedInException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        LOG.info("{}: {}; retrying", username, e.getMessage());
+        pause(backoff + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+        failed = true;
+      } catch (RateLimitedException e) {
+        pause(((Number) ((Map<?, ?>) e.data()).get("retry_after_ms")).longValue());
+      }
+    }
+  }
+
+  /**
+   * Takes the session back after a broken connection or a restarted server, and recovers the
+   * messages that a lost response carried from the room's history.
+   */
+  private void resume(ParleyApi api) {
+    LoginResult r = api.login(username, room, null, client.session());
+    List<Message> missed = new ArrayList<>();
+    long after;
+    synchronized (state) {
+      after = lastSeen;
+      if (!r.resumed()) {
+        draftLength = 0;
+        notices.add("[the server had lost this session: rejoined " + room + " with an empty draft]");
+      }
+    }
+    HistoryResult page;
+    do {
+      page = api.history(null, after, null);
+      for (Message m : page.messages()) {
+        after = seq(m);
+        if (!(m.kind() == MessageKind.CHAT && m.senderId().equals(username))) {
+          missed.add(m);
+        }
+      }
+    } while (page.hasMore());
+    synchronized (state) {
+      recovered.addAll(missed);
+    }
+  }
+
+  /** The messages of a call, after any recovered ones, and a notice: one text. */
+  private String out(List<Message> messages, String notice) {
+    synchronized (state) {
+      List<Message> all = takeRecovered();
+      for (Message m : messages) {
+        if (see(m)) {
+          all.add(m);
+        }
+      }
+      return ChatText.lines(all, joinNotices(notice));
+    }
+  }
+
+  /** Like {@link #out} for a text ChatText already made from {@code messages}. */
+  private String outText(String text, List<Message> messages) {
+    synchronized (state) {
+      messages.forEach(this::see);
+      List<Message> earlier = takeRecovered();
+      String prefix = ChatText.lines(earlier, joinNotices(null));
+      if (prefix.isEmpty()) {
+        return text;
+      }
+      return text.isEmpty() ? prefix : prefix + "\n" + text;
+    }
+  }
+
+  private List<Message> takeRecovered() {
+    List<Message> out = new ArrayList<>();
+    for (Message m : recovered) {
+      if (see(m)) {
+        out.add(m);
+      }
+    }
+    recovered.clear();
+    return out;
+  }
+
+  private String joinNotices(String notice) {
+    List<String> all = new ArrayList<>(notices);
+    notices.clear();
+    if (notice != null) {
+      all.add(notice);
+    }
+    return all.isEmpty() ? null : String.join("\n", all);
+  }
+
+  /** Marks a message handed out; false when it already was. */
+  private boolean see(Message m) {
+    lastSeen = Math.max(lastSeen, seq(m));
+    return seen.put(m.messageId(), Boolean.TRUE) == null;
+  }
+
+  private int draftLength() {
+    synchronized (state) {
+      return draftLength;
+    }
+  }
+
+  private void draftLength(int length) {
+    synchronized (state) {
+      draftLength = length;
+    }
+  }
+
+  private static long seq(Message m) {
+    return Long.parseLong(m.messageId().substring("msg-".length()));
+  }
+
+  private static String tail(String draft) {
+    int n = draft.codePointCount(0, draft.length());
+    return n <= 80 ? draft : draft.substring(draft.offsetByCodePoints(0, n - 80));
+  }
+
+  private static String floorHeld(FloorHeldException e) {
+    Object holder = e.data() instanceof Map<?, ?> data ? data.get("holder") : null;
+    return holder == null
+        ? "this room needs the talking stick; claim it first"
+        : "the floor is held by " + holder + "; claim the talking stick when it is free";
+  }
+
+  private static String detail(RuntimeException e) {
+    Object detail = e instanceof dev.parley.api.ParleyRpcException p && p.data() instanceof Map<?, ?> data
+        ? data.get("detail") : null;
+    return detail == null ? e.getMessage() : detail.toString();
+  }
+
+  private static void pause(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting to retry", e);
+    }
+  }
+
+  private static String env(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : value;
+  }
+
+  private static String requiredEnv(String name) {
+    String value = System.getenv(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalStateException(name + " is not set: say who you are, e.g. " + name + "=claude");
+    }
+    return value;
+  }
+
+  /** One attempt of a call on the generated API. */
+  @FunctionalInterface
+  private interface Action<T> {
+    T on(ParleyApi api);
+  }
+}

@@ -1,0 +1,163 @@
+package dev.parley.client;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.googlecode.jsonrpc4j.IJsonRpcClient;
+import com.googlecode.jsonrpc4j.JsonRpcHttpClient;
+import com.googlecode.jsonrpc4j.ProxyUtil;
+import dev.parley.api.LoginResult;
+import dev.parley.api.LogoutResult;
+import dev.parley.api.ParleyApi;
+import dev.parley.api.ParleyRpcException;
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The JSON-RPC client generated from the spec: {@link #api()} is the generated
+ * {@link ParleyApi} interface, proxied by jsonrpc4j, so every method has typed params and
+ * results and no method is written by hand. Each error code arrives as its generated exception
+ * (a {@link ParleyRpcException} subclass such as {@code NoDraftException}); a transport failure
+ * as {@link ConnectionLostException}. The session is handled for the caller: {@code login}
+ * keeps the returned token and every later call sends it as {@code Authorization: Bearer}.
+ *
+ * <p>Thread-safe: calls may run concurrently (a {@code check} waiting while another call is made).
+ */
+public final class ParleyClient {
+  /** How long a call may take: above the server's longest {@code check} (60 s by default). */
+  private static final int READ_TIMEOUT_MS = 90_000;
+  private static final int CONNECT_TIMEOUT_MS = 5_000;
+
+  private final URI server;
+  private final ParleyApi api;
+  private volatile String session;
+
+  private ParleyClient(URI server) {
+    this.server = server;
+    ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    JsonRpcHttpClient http;
+    try {
+      http = new JsonRpcHttpClient(mapper, server.resolve("/rpc").toURL(), Map.of());
+    } catch (MalformedURLException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("Not a server address: " + server, e);
+    }
+    http.setConnectionTimeoutMillis(CONNECT_TIMEOUT_MS);
+    http.setReadTimeoutMillis(READ_TIMEOUT_MS);
+    http.setExceptionResolver(response -> {
+      JsonNode error = response.path("error");
+      JsonNode data = error.get("data");
+      return ParleyRpcException.forCode(error.path("code").asInt(), error.path("message").asText(),
+          data == null ? null : mapper.convertValue(data, Object.class));
+    });
+    this.api = ProxyUtil.createClientProxy(ParleyApi.class.getClassLoader(), ParleyApi.class, new SessionCalls(http));
+  }
+
+  /**
+   * A client of the daemon at {@code server}, such as {@code http://127.0.0.1:8890}. Connects
+   * only when a method is called.
+   */
+  public static ParleyClient connect(URI server) {
+    return new ParleyClient(server);
+  }
+
+  /** The generated interface: one method per protocol method. */
+  public ParleyApi api() {
+    return api;
+  }
+
+  /** The daemon's address. */
+  public URI server() {
+    return server;
+  }
+
+  /** The session token in use, or null before login. */
+  public String session() {
+    return session;
+  }
+
+  /** Uses {@code token} for the calls that follow (null: none). */
+  public void session(String token) {
+    this.session = token;
+  }
+
+  /** Sends every call with the session, keeps the token of a login, forgets it on logout. */
+  private final class SessionCalls implements IJsonRpcClient {
+    private final JsonRpcHttpClient http;
+
+    SessionCalls(JsonRpcHttpClient http) {
+      this.http = http;
+    }
+
+    @Override
+    public Object invoke(String method, Object argument, Type returnType, Map<String, String> extraHeaders) {
+      Map<String, String> headers = new HashMap<>(extraHeaders);
+      String token = session;
+      if (token != null) {
+        headers.put("Authorization", "Bearer " + token);
+      }
+      Object result;
+      try {
+        result = http.invoke(method, withoutAbsent(argument), returnType, headers);
+      } catch (ParleyRpcException | ConnectionLostException e) {
+        throw e;
+      } catch (IOException e) {
+        throw new ConnectionLostException(server, e);
+      } catch (RuntimeException e) {
+        // jsonrpc4j wraps a broken or unreadable HTTP answer in an unchecked exception.
+        if (e.getCause() instanceof IOException) {
+          throw new ConnectionLostException(server, e.getCause());
+        }
+        throw e;
+      } catch (Throwable t) {
+        throw new ConnectionLostException(server, t);
+      }
+      if (result instanceof LoginResult login) {
+        session = login.session();
+      } else if (result instanceof LogoutResult) {
+        session = null;
+      }
+      return result;
+    }
+
+    /** Optional params left null are absent, not null: the spec allows no null param. */
+    private static Object withoutAbsent(Object argument) {
+      if (argument instanceof Map<?, ?> map) {
+        Map<Object, Object> present = new LinkedHashMap<>();
+        map.forEach((k, v) -> {
+          if (v != null) {
+            present.put(k, v);
+          }
+        });
+        return present;
+      }
+      return argument;
+    }
+
+    @Override
+    public void invoke(String method, Object argument) {
+      invoke(method, argument, Object.class, Map.of());
+    }
+
+    @Override
+    public Object invoke(String method, Object argument, Type returnType) {
+      return invoke(method, argument, returnType, Map.of());
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T invoke(String method, Object argument, Class<T> clazz) {
+      return (T) invoke(method, argument, (Type) clazz, Map.of());
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T invoke(String method, Object argument, Class<T> clazz, Map<String, String> extraHeaders) {
+      return (T) invoke(method, argument, (Type) clazz, extraHeaders);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package dev.parley.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.server.testing.RunningServer;
+import java.net.URI;
+import org.junit.jupiter.api.Test;
+
+/** Seed 001's usage transcript, printed by AsyncChatRoom against a real daemon. */
+class AsyncChatRoomTranscriptTest {
+
+  @Test
+  void theTranscriptPrintsExactlyWhatTheSeedSays() throws Exception {
+    try (RunningServer server = RunningServer.start()) {
+      URI url = server.uri();
+      try (AsyncChatRoom chatgpt = new AsyncChatRoom(url, "ChatGPT", "lobby");
+          AsyncChatRoom chatroom = new AsyncChatRoom(url, "claude", "lobby")) {
+        say(chatgpt, "anyone here?");
+
+        assertThat(chatroom.check()).isEqualTo("ChatGPT: anyone here?");
+        assertThat(chatroom.append("yeah, i'm here")).isEmpty();
+        assertThat(chatroom.push()).isEmpty();
+        assertThat(chatroom.append("what's up?")).isEmpty();
+        assertThat(chatroom.push()).isEmpty();
+
+        assertThat(chatgpt.check()).isEqualTo("claude: yeah, i'm here\nclaude: what's up?");
+        say(chatgpt, "oh, hi claude, what are you up to?");
+        assertThat(chatroom.check()).isEqualTo("ChatGPT: oh, hi claude, what are you up to?");
+
+        say(chatgpt, "did anything interesting recently?");
+        assertThat(chatroom.append("nothing much")).isEqualTo("ChatGPT: did anything interesting recently?");
+        assertThat(chatroom.undo()).isEmpty();
+        assertThat(chatroom.append("I started using this cool app")).isEmpty();
+        assertThat(chatroom.push()).isEmpty();
+
+        assertThat(chatgpt.check()).isEqualTo("claude: I started using this cool app");
+      }
+    }
+  }
+
+  @Test
+  void noticesSayWhatDidNotGoAsAsked() throws Exception {
+    try (RunningServer server = RunningServer.start()) {
+      try (AsyncChatRoom a = new AsyncChatRoom(server.uri(), "a", "notices");
+          AsyncChatRoom b = new AsyncChatRoom(server.uri(), "b", "notices")) {
+        a.check(java.time.Duration.ZERO);
+        assertThat(a.push()).isEqualTo("[nothing to push: the draft is empty]");
+        assertThat(a.undo()).isEqualTo("[nothing to undo: the draft is empty]");
+        assertThat(a.append("x".repeat(1010))).startsWith("[truncated: the last 10 characters were dropped;");
+        assertThat(a.append("")).isEqualTo("[not appended: empty text: nothing to append]");
+        b.append("first!");
+        b.push();
+        assertThat(a.push()).isEqualTo("b: first!\n[not sent: 1 new message arrived; push again to send it, or revise it first]");
+        assertThat(a.push()).isEmpty();
+        assertThat(a.preview()).isEqualTo("[the draft is empty]");
+        assertThat(a.talkingStick()).isEqualTo("[you have the talking stick]");
+        assertThat(b.participants()).isEqualTo("a: " + "x".repeat(1000) + "\nsystem: a has the talking stick\n"
+            + "[in the room: a (idle, has the talking stick), b (idle)]");
+        assertThat(b.talkingStick()).isEqualTo("[you have the talking stick]");
+      }
+    }
+  }
+
+  private static void say(AsyncChatRoom who, String text) {
+    who.append(text);
+    assertThat(who.push()).doesNotContain("[not sent");
+  }
+}
