@@ -41,6 +41,7 @@ class ResilienceTest {
       // The daemon is down: this call retries with backoff until it comes back.
       CompletableFuture<String> during = CompletableFuture.supplyAsync(() -> alice.append("finished after it"));
       try (RunningServer second = RunningServer.start(ServerConfig.ephemeral().withDataDir(dataDir).withPort(url.getPort()))) {
+        assertThat(second.uri()).isEqualTo(url);
         assertThat(during.get(2, TimeUnit.MINUTES)).isEmpty();
         assertThat(alice.preview()).isEqualTo("[draft: written before the restart, finished after it]");
         assertThat(alice.push()).isEmpty();

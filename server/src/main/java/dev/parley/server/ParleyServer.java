@@ -116,11 +116,13 @@ public final class ParleyServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     // Wake every pending check first, so that stopping does not wait for their timeouts.
     engine.close();
     try {
       jetty.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("Stopping the HTTP server failed", e);
     } finally {
       store.close();
       if (log != null) {

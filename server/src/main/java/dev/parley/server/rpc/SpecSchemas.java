@@ -168,7 +168,9 @@ public final class SpecSchemas {
       return name;
     }
 
+    // Deprecated in favour of message-bundle keys; this is the one way to word a custom format.
     @Override
+    @SuppressWarnings("deprecation")
     public String getErrorMessageDescription() {
       return "must be an integer from " + min + " to " + max;
     }

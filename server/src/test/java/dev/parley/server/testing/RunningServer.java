@@ -3,6 +3,7 @@ package dev.parley.server.testing;
 import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.ServerLimits;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ public final class RunningServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     server.close();
     if (ownDataDir != null) {
       try (Stream<Path> paths = Files.walk(ownDataDir)) {
