@@ -35,6 +35,42 @@ public record ServerLimits(int appendChars, int messageChars, int bodyBytes, int
         Duration.ofMinutes(10), Duration.ofSeconds(60), 20, 200);
   }
 
+  /** The same limits with another message size. */
+  public ServerLimits withMessageChars(int chars) {
+    return new ServerLimits(appendChars, chars, bodyBytes, batchCalls, checkTimeoutCapMs, ratePerSecond, rateBurst,
+        sessionTtl, stickHold, loginTail, historyPage);
+  }
+
+  /** The same limits with another body size and batch size. */
+  public ServerLimits withRequestSize(int maxBodyBytes, int maxBatchCalls) {
+    return new ServerLimits(appendChars, messageChars, maxBodyBytes, maxBatchCalls, checkTimeoutCapMs, ratePerSecond,
+        rateBurst, sessionTtl, stickHold, loginTail, historyPage);
+  }
+
+  /** The same limits with another cap on check timeouts. */
+  public ServerLimits withCheckTimeoutCapMs(long capMs) {
+    return new ServerLimits(appendChars, messageChars, bodyBytes, batchCalls, capMs, ratePerSecond, rateBurst,
+        sessionTtl, stickHold, loginTail, historyPage);
+  }
+
+  /** The same limits with another rate limit (0: none). */
+  public ServerLimits withRate(int perSecond, int burst) {
+    return new ServerLimits(appendChars, messageChars, bodyBytes, batchCalls, checkTimeoutCapMs, perSecond, burst,
+        sessionTtl, stickHold, loginTail, historyPage);
+  }
+
+  /** The same limits with another session TTL. */
+  public ServerLimits withSessionTtl(Duration ttl) {
+    return new ServerLimits(appendChars, messageChars, bodyBytes, batchCalls, checkTimeoutCapMs, ratePerSecond,
+        rateBurst, ttl, stickHold, loginTail, historyPage);
+  }
+
+  /** The same limits with another talking-stick hold. */
+  public ServerLimits withStickHold(Duration hold) {
+    return new ServerLimits(appendChars, messageChars, bodyBytes, batchCalls, checkTimeoutCapMs, ratePerSecond,
+        rateBurst, sessionTtl, hold, loginTail, historyPage);
+  }
+
   /** As the protocol reports them. */
   public Limits toApi() {
     long checkDefault = SpecDocument.get().paramDefault("check", "timeout_ms").asLong();

@@ -64,10 +64,8 @@ public final class PushLoad {
 
   private static void run(String store, int clients, int warmup, int seconds) throws Exception {
     Path dir = store.equals("sqlite") ? Files.createTempDirectory("parley-bench-") : null;
-    ServerLimits d = ServerLimits.defaults();
     // No rate limit: the harness is a runaway loop on purpose.
-    ServerLimits limits = new ServerLimits(d.appendChars(), d.messageChars(), d.bodyBytes(), d.batchCalls(),
-        d.checkTimeoutCapMs(), 0, d.rateBurst(), d.sessionTtl(), d.stickHold(), d.loginTail(), d.historyPage());
+    ServerLimits limits = ServerLimits.defaults().withRate(0, ServerLimits.defaults().rateBurst());
     try (ParleyServer server = new ParleyServer(ServerConfig.ephemeral().withLimits(limits).withDataDir(dir)).start()) {
       URI rpc = server.uri().resolve("/rpc");
       List<String> tokens = new ArrayList<>();

@@ -77,10 +77,7 @@ class CheckTest {
 
   @Test
   void aTooLargeTimeoutIsCutToTheCap() throws Exception {
-    ServerLimits d = ServerLimits.defaults();
-    ServerLimits capped = new ServerLimits(d.appendChars(), d.messageChars(), d.bodyBytes(),
-        d.batchCalls(), 300, d.ratePerSecond(), d.rateBurst(), d.sessionTtl(), d.stickHold(),
-        d.loginTail(), d.historyPage());
+    ServerLimits capped = ServerLimits.defaults().withCheckTimeoutCapMs(300);
     try (RunningServer server = RunningServer.start(capped)) {
       JsonNode login = server.client().call("login", Map.of("username", "bob"));
       assertThat(login.get("limits").get("check_timeout_cap_ms").asLong()).isEqualTo(300);

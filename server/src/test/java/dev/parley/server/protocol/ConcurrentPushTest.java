@@ -82,10 +82,7 @@ class ConcurrentPushTest {
    * how soon a session meets it depends on the machine's speed. The limit is not under test here.
    */
   private static ServerLimits withoutRateLimit() {
-    ServerLimits d = ServerLimits.defaults();
-    return new ServerLimits(d.appendChars(), d.messageChars(), d.bodyBytes(), d.batchCalls(),
-        d.checkTimeoutCapMs(), 0, d.rateBurst(), d.sessionTtl(), d.stickHold(), d.loginTail(),
-        d.historyPage());
+    return ServerLimits.defaults().withRate(0, ServerLimits.defaults().rateBurst());
   }
 
   /** The whole log's chat messages, oldest first, paged through {@code history}. */

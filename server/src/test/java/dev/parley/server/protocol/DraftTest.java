@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.ServerLimits;
 import dev.parley.server.testing.RpcClient;
 import dev.parley.server.testing.RunningServer;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,8 +18,7 @@ class DraftTest {
   @BeforeAll
   static void start() throws Exception {
     // A small message limit so that "the draft would pass the limit" is cheap to reach.
-    server = RunningServer.start(new ServerLimits(1000, 2500, 256 * 1024, 50, 60_000, 200, 400,
-        Duration.ofMinutes(10), Duration.ofSeconds(60), 20, 200));
+    server = RunningServer.start(ServerLimits.defaults().withMessageChars(2500));
   }
 
   @AfterAll

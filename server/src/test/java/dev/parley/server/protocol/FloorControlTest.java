@@ -89,10 +89,7 @@ class FloorControlTest {
 
   @Test
   void theStickIsReleasedWhenItsHoldRunsOut() throws Exception {
-    ServerLimits limits = ServerLimits.defaults();
-    try (RunningServer server = RunningServer.start(new ServerLimits(limits.appendChars(), limits.messageChars(),
-        limits.bodyBytes(), limits.batchCalls(), limits.checkTimeoutCapMs(), limits.ratePerSecond(),
-        limits.rateBurst(), limits.sessionTtl(), Duration.ofMillis(300), limits.loginTail(), limits.historyPage()))) {
+    try (RunningServer server = RunningServer.start(ServerLimits.defaults().withStickHold(Duration.ofMillis(300)))) {
       RpcClient a = login(server, "A", "stick-room", "stick");
       RpcClient b = login(server, "B", "stick-room", "stick");
       stick(a);

@@ -98,10 +98,7 @@ class SessionTest {
 
   @Test
   void anIdleSessionExpiresAndTheRoomIsTold() throws Exception {
-    ServerLimits d = ServerLimits.defaults();
-    try (RunningServer server = RunningServer.start(new ServerLimits(d.appendChars(), d.messageChars(),
-        d.bodyBytes(), d.batchCalls(), d.checkTimeoutCapMs(), d.ratePerSecond(), d.rateBurst(),
-        Duration.ofMillis(400), d.stickHold(), d.loginTail(), d.historyPage()))) {
+    try (RunningServer server = RunningServer.start(ServerLimits.defaults().withSessionTtl(Duration.ofMillis(400)))) {
       RpcClient idle = server.login("idle", "ttl");
       RpcClient waiter = server.login("waiter", "ttl");
       // A pending check keeps its session alive; it wakes when the idle one expires.
@@ -114,10 +111,7 @@ class SessionTest {
 
   @Test
   void aRunawayLoopHitsTheRateLimit() throws Exception {
-    ServerLimits d = ServerLimits.defaults();
-    try (RunningServer server = RunningServer.start(new ServerLimits(d.appendChars(), d.messageChars(),
-        d.bodyBytes(), d.batchCalls(), d.checkTimeoutCapMs(), 1, 3, d.sessionTtl(), d.stickHold(),
-        d.loginTail(), d.historyPage()))) {
+    try (RunningServer server = RunningServer.start(ServerLimits.defaults().withRate(1, 3))) {
       RpcClient a = server.login("loop", "rate");
       for (int i = 0; i < 3; i++) {
         a.call("preview");

@@ -64,10 +64,7 @@ class JsonRpcConformanceTest {
   @BeforeAll
   static void start() throws Exception {
     server = RunningServer.start();
-    ServerLimits d = ServerLimits.defaults();
-    limited = RunningServer.start(new ServerLimits(d.appendChars(), d.messageChars(), BODY_LIMIT, BATCH_LIMIT,
-        d.checkTimeoutCapMs(), d.ratePerSecond(), d.rateBurst(), d.sessionTtl(), d.stickHold(), d.loginTail(),
-        d.historyPage()));
+    limited = RunningServer.start(ServerLimits.defaults().withRequestSize(BODY_LIMIT, BATCH_LIMIT));
     rpc = server.client();
   }
 
