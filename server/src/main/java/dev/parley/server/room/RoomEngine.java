@@ -29,6 +29,7 @@ import dev.parley.server.store.RoomRecord;
 import dev.parley.server.store.SessionRecord;
 import dev.parley.server.store.StoredMessage;
 import dev.parley.server.store.Store;
+import dev.parley.spec.SystemMessages;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -149,7 +150,7 @@ public final class RoomEngine implements AutoCloseable {
         tail.add(m.message());
       }
       store.transaction(() -> {
-        room.system(username, username + " has joined");
+        room.system(username, SystemMessages.joined(username));
         s.cursor = room.lastSeq();
         save(s);
         return null;
@@ -183,7 +184,7 @@ public final class RoomEngine implements AutoCloseable {
         return new LogoutResult(0, List.of());
       }
       List<Message> delivered = room.deliver(s);
-      end(s, s.username + " has left");
+      end(s, SystemMessages.left(s.username));
       return new LogoutResult(1, delivered);
     } finally {
       room.lock.unlock();
@@ -324,7 +325,7 @@ public final class RoomEngine implements AutoCloseable {
       if (granted) {
         store.saveStick(s.room.name, s.username, clock.instant());
         if (!renewal) {
-          s.room.system(s.username, s.username + " has the talking stick");
+          s.room.system(s.username, SystemMessages.stickClaimed(s.username));
         }
       }
       return new TalkingStickResult(granted, stick.holder().username, s.room.deliver(s));
@@ -549,7 +550,7 @@ public final class RoomEngine implements AutoCloseable {
   private void releaseStick(Session s) {
     if (s.room.stick.release(s)) {
       store.saveStick(s.room.name, null, null);
-      s.room.system(s.username, s.username + " released the talking stick");
+      s.room.system(s.username, SystemMessages.stickReleased(s.username));
     }
   }
 
@@ -563,7 +564,7 @@ public final class RoomEngine implements AutoCloseable {
       try {
         for (Session s : List.copyOf(room.members())) {
           if (s.pendingChecks == 0 && now - s.lastActive >= ttl) {
-            end(s, s.username + " has left (session expired)");
+            end(s, SystemMessages.expired(s.username));
           }
         }
         Session holder = room.stick.expired(now, hold);
@@ -571,7 +572,7 @@ public final class RoomEngine implements AutoCloseable {
           store.transaction(() -> {
             room.stick.release(holder);
             store.saveStick(room.name, null, null);
-            room.system(holder.username, "the talking stick of " + holder.username + " expired");
+            room.system(holder.username, SystemMessages.stickExpired(holder.username));
             return null;
           });
         }
