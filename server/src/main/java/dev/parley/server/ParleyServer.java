@@ -6,6 +6,7 @@ import dev.parley.server.http.JsonErrorHandler;
 import dev.parley.server.http.RpcHandler;
 import dev.parley.server.http.StaticJsonHandler;
 import dev.parley.server.log.ConversationLog;
+import dev.parley.server.observe.ObserverFeed;
 import dev.parley.server.room.RoomEngine;
 import dev.parley.server.room.RoomListener;
 import dev.parley.server.rpc.JsonRpcEndpoint;
@@ -18,6 +19,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.pathmap.PathSpec;
+import dev.parley.viewer.observe.ViewerRoutes;
+import java.util.List;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -27,7 +31,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The daemon: Jetty on virtual threads in front of the room engine. {@code POST /rpc},
- * {@code GET /openrpc.json}, {@code GET /health}.
+ * {@code GET /openrpc.json}, {@code GET /health}, the viewer at {@code /} and its observer
+ * socket at {@code /observe}.
  */
 public final class ParleyServer implements AutoCloseable {
   /** The folder of the conversation logs inside the data directory. */
@@ -45,6 +50,7 @@ public final class ParleyServer implements AutoCloseable {
   private final RoomEngine engine;
   private final Store store;
   private final ConversationLog log;
+  private final ObserverFeed observers;
   private final long startedAt = System.currentTimeMillis();
 
   /**
@@ -62,8 +68,9 @@ public final class ParleyServer implements AutoCloseable {
     ServerLimits limits = config.limits();
     this.store = store;
     this.log = log;
+    this.observers = new ObserverFeed();
     this.engine = new RoomEngine(store, limits, config.defaultFloor(), Clock.systemUTC(),
-        log == null ? RoomListener.NONE : log);
+        log == null ? observers : RoomListener.all(List.of(log, observers)));
     config.rooms().forEach(engine::createRoom);
 
     QueuedThreadPool pool = new QueuedThreadPool();
@@ -87,8 +94,8 @@ public final class ParleyServer implements AutoCloseable {
     routes.addMapping(PathSpec.from("/rpc"), new RpcHandler(endpoint, limits.bodyBytes()));
     routes.addMapping(PathSpec.from("/openrpc.json"), new StaticJsonHandler(SpecDocument.get()::bytes));
     routes.addMapping(PathSpec.from("/health"), new StaticJsonHandler(this::health));
-    routes.addMapping(PathSpec.from(""), new StaticJsonHandler(ParleyServer::index));
-    jetty.setHandler(routes);
+    Handler.Sequence site = new Handler.Sequence(routes, ViewerRoutes.page());
+    jetty.setHandler(ViewerRoutes.observe(jetty, observers.hub(), site));
     jetty.setErrorHandler(new JsonErrorHandler());
     jetty.setStopTimeout(config.shutdownGrace().toMillis());
   }
@@ -140,14 +147,7 @@ public final class ParleyServer implements AutoCloseable {
     return write(body);
   }
 
-  private static byte[] index() {
-    ObjectNode body = MAPPER.createObjectNode();
-    body.put("name", "parley");
-    body.put("rpc", "POST /rpc");
-    body.put("spec", "GET /openrpc.json");
-    body.put("health", "GET /health");
-    return write(body);
-  }
+
 
   private static byte[] write(ObjectNode body) {
     try {

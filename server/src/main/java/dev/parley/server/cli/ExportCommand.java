@@ -49,7 +49,7 @@ public final class ExportCommand implements Callable<Integer> {
       do {
         page = store.after(room, after, PAGE);
         for (StoredMessage m : page) {
-          out.println(LogLines.message(m.message()));
+          out.println(LogLines.text(LogLines.message(m.message())));
           after = m.seq();
         }
       } while (page.size() == PAGE);

@@ -19,7 +19,7 @@ public final class JsonErrorHandler extends ErrorHandler {
     body.put("status", status);
     String reason = HttpStatus.getMessage(status);
     body.put("error", status == HttpStatus.NOT_FOUND_404
-        ? "not found: this server answers POST /rpc, GET /openrpc.json and GET /health"
+        ? "not found: this server answers POST /rpc, GET /openrpc.json, GET /health, the viewer at / and /observe"
         : reason);
     JsonResponses.send(response, status, MAPPER.writeValueAsBytes(body), callback);
     return true;

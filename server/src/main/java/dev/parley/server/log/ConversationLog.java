@@ -44,17 +44,17 @@ public final class ConversationLog implements RoomListener, AutoCloseable {
 
   @Override
   public void message(Message message) {
-    write(message.room(), LogLines.message(message));
+    write(message.room(), LogLines.text(LogLines.message(message)));
   }
 
   @Override
   public void action(String room, String username, String method, Map<String, Object> arguments, Instant at) {
-    write(room, LogLines.toolCall(room, username, method, arguments, at));
+    write(room, LogLines.text(LogLines.toolCall(room, username, method, arguments, at)));
   }
 
   @Override
   public void outcome(String room, String username, String method, Object outcome, Instant at) {
-    write(room, LogLines.toolResponse(room, username, outcome, at));
+    write(room, LogLines.text(LogLines.toolResponse(room, username, outcome, at)));
   }
 
   private void write(String room, String line) {

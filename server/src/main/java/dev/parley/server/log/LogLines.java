@@ -22,28 +22,33 @@ public final class LogLines {
   private LogLines() {}
 
   /** A chat or system message. */
-  public static String message(Message m) {
+  public static ObjectNode message(Message m) {
     ObjectNode line = line(m.timestamp(), m.senderId(), m.kind().wireName(), m.content());
     line.put("room", m.room());
     line.put("message_id", m.messageId());
-    return write(line);
+    return line;
   }
 
   /** The start of an action. */
-  public static String toolCall(String room, String user, String method, Map<String, Object> arguments, Instant at) {
+  public static ObjectNode toolCall(String room, String user, String method, Map<String, Object> arguments, Instant at) {
     Map<String, Object> call = new LinkedHashMap<>();
     call.put("name", method);
     call.put("arguments", arguments);
     ObjectNode line = line(Timestamps.format(at), user, "tool_call", "<tool_call>" + write(call) + "</tool_call>");
     line.put("room", room);
-    return write(line);
+    return line;
   }
 
   /** The end of an action: its result or error. */
-  public static String toolResponse(String room, String user, Object outcome, Instant at) {
+  public static ObjectNode toolResponse(String room, String user, Object outcome, Instant at) {
     ObjectNode line = line(Timestamps.format(at), user, "tool_response",
         "<tool_response>" + write(outcome) + "</tool_response>");
     line.put("room", room);
+    return line;
+  }
+
+  /** A line as written to the log: compact JSON, no line break. */
+  public static String text(ObjectNode line) {
     return write(line);
   }
 

@@ -23,6 +23,26 @@ public interface RoomListener {
     public void outcome(String room, String username, String method, Object outcome, Instant at) {}
   };
 
+  /** Every one of {@code listeners}, in order. */
+  static RoomListener all(java.util.List<RoomListener> listeners) {
+    return new RoomListener() {
+      @Override
+      public void message(Message message) {
+        listeners.forEach(l -> l.message(message));
+      }
+
+      @Override
+      public void action(String room, String username, String method, Map<String, Object> arguments, Instant at) {
+        listeners.forEach(l -> l.action(room, username, method, arguments, at));
+      }
+
+      @Override
+      public void outcome(String room, String username, String method, Object outcome, Instant at) {
+        listeners.forEach(l -> l.outcome(room, username, method, outcome, at));
+      }
+    };
+  }
+
   /** A message was appended to a room's log. */
   void message(Message message);
 

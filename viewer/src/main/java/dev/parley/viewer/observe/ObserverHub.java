@@ -1,0 +1,102 @@
+package dev.parley.viewer.observe;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The observers of a daemon (or of a replay): WebSocket sessions, each watching one room or
+ * all. Frames are sent without waiting, so that a slow browser never holds up a room.
+ */
+public final class ObserverHub {
+  private static final Logger LOG = LoggerFactory.getLogger(ObserverHub.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Set<Observer> observers = ConcurrentHashMap.newKeySet();
+  private final BiFunction<String, String, ObjectNode> welcome;
+  private final String mode;
+  private final Consumer<JsonNode> controls;
+
+  /**
+   * @param mode {@code live} or {@code replay}, told to each observer in its welcome
+   * @param welcome makes the welcome frame for a room filter (null: all rooms) and the mode
+   * @param controls receives the control frames observers send (such as a replay speed)
+   */
+  public ObserverHub(String mode, BiFunction<String, String, ObjectNode> welcome, Consumer<JsonNode> controls) {
+    this.mode = mode;
+    this.welcome = welcome;
+    this.controls = controls;
+  }
+
+  /** Sends {@code frame} to every observer of its room (or of all rooms), stamped with the send time. */
+  public void publish(ObjectNode frame) {
+    String room = frame.path("room").isTextual() ? frame.get("room").asText() : null;
+    frame.put("stream_time", Instant.now().toEpochMilli() / 1000.0);
+    String text = write(frame);
+    for (Observer o : observers) {
+      if (o.room == null || room == null || o.room.equals(room)) {
+        o.session.sendText(text, Callback.NOOP);
+      }
+    }
+  }
+
+  /** How many observers are connected. */
+  public int size() {
+    return observers.size();
+  }
+
+  void opened(Session session, String room) {
+    observers.add(new Observer(session, room));
+    ObjectNode hello = welcome.apply(room, mode);
+    hello.put("stream_time", Instant.now().toEpochMilli() / 1000.0);
+    session.sendText(write(hello), Callback.NOOP);
+  }
+
+  void closed(Session session) {
+    observers.removeIf(o -> o.session == session);
+  }
+
+  void received(Session session, String text) {
+    JsonNode frame;
+    try {
+      frame = JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      LOG.debug("An observer sent something that is not JSON: {}", e.getOriginalMessage());
+      return;
+    }
+    if (frame == null) {
+      return;
+    }
+    String type = frame.path("type").asText();
+    if ("ping".equals(type)) {
+      ObjectNode pong = JSON.createObjectNode();
+      pong.put("type", "pong");
+      pong.put("timestamp", Instant.now().toString());
+      pong.put("stream_time", Instant.now().toEpochMilli() / 1000.0);
+      session.sendText(write(pong), Callback.NOOP);
+    } else if ("control".equals(type)) {
+      controls.accept(frame);
+    }
+  }
+
+  private static String write(ObjectNode frame) {
+    try {
+      return JSON.writeValueAsString(frame);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private record Observer(Session session, String room) {}
+}

@@ -1,0 +1,84 @@
+package dev.parley.viewer.observe;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+
+/**
+ * The viewer's HTTP side, for the daemon and the replay server alike: the page at {@code /}
+ * (with its stylesheet and script) and the observer socket at {@code /observe?room=R}.
+ */
+public final class ViewerRoutes {
+  /** The observer socket's path. */
+  public static final String OBSERVE = "/observe";
+  private static final String STATIC = "/dev/parley/viewer/static/";
+  private static final Map<String, Asset> ASSETS = Map.of(
+      "/", new Asset("index.html", "text/html; charset=utf-8"),
+      "/index.html", new Asset("index.html", "text/html; charset=utf-8"),
+      "/viewer.css", new Asset("viewer.css", "text/css; charset=utf-8"),
+      "/viewer.js", new Asset("viewer.js", "text/javascript; charset=utf-8"));
+
+  private ViewerRoutes() {}
+
+  /**
+   * Wraps {@code next} so that {@code /observe} upgrades to an observer socket of {@code hub};
+   * every other request goes on to {@code next}.
+   */
+  public static Handler observe(Server server, ObserverHub hub, Handler next) {
+    WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(server, container -> {
+      // Observers only listen: a quiet one is pinged by the page itself every 20 s.
+      container.setIdleTimeout(Duration.ofMinutes(5));
+      container.addMapping(OBSERVE, (request, response, callback) -> {
+        Fields query = Request.extractQueryParameters(request);
+        String room = query.getValue("room");
+        return new ObserverEndpoint(hub, room == null || room.isBlank() ? null : room);
+      });
+    });
+    upgrade.setHandler(next);
+    return upgrade;
+  }
+
+  /** Serves the page and its files; answers nothing else (returns false). */
+  public static Handler page() {
+    return new Handler.Abstract.NonBlocking() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        Asset asset = ASSETS.get(Request.getPathInContext(request));
+        if (asset == null || !(HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod()))) {
+          return false;
+        }
+        response.setStatus(HttpStatus.OK_200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, asset.type());
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        response.write(true, ByteBuffer.wrap(asset.bytes()), callback);
+        return true;
+      }
+    };
+  }
+
+  private record Asset(String file, String type) {
+    byte[] bytes() {
+      try (InputStream in = ViewerRoutes.class.getResourceAsStream(STATIC + file)) {
+        if (in == null) {
+          throw new IllegalStateException(STATIC + file + " is missing from the classpath");
+        }
+        return in.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,192 @@
+// The Parley viewer: one column per participant, fed by the observer socket (/observe).
+// Plain JavaScript, no build step. Live rooms and replayed logs send the same frames.
+(function () {
+  "use strict";
+
+  const params = new URLSearchParams(location.search);
+  const columns = document.getElementById("columns");
+  const systemLine = document.getElementById("system");
+  const connection = document.getElementById("connection");
+  const empty = document.getElementById("empty");
+  const panel = document.getElementById("panel");
+  const gear = document.getElementById("gear");
+  const roomInput = document.getElementById("room");
+  const pauseButton = document.getElementById("pause");
+  const speed = document.getElementById("speed");
+
+  const people = new Map();
+  let room = params.get("room") || "";
+  let socket = null;
+  let paused = false;
+  let held = [];
+  let retryMs = 1000;
+  let pinger = null;
+
+  roomInput.value = room;
+  showRoom();
+
+  // A name always gets the same color: a hue from a hash of the name.
+  function colorOf(name) {
+    let hash = 0;
+    for (const ch of name) {
+      hash = (hash * 31 + ch.codePointAt(0)) >>> 0;
+    }
+    return "hsl(" + (hash % 360) + ", 62%, 42%)";
+  }
+
+  function column(user) {
+    let person = people.get(user);
+    if (person) {
+      return person;
+    }
+    const el = document.createElement("section");
+    el.className = "column idle";
+    el.dataset.user = user;
+    el.style.setProperty("--user-color", colorOf(user));
+    el.innerHTML =
+      '<header><span class="name"></span><span class="stick" hidden title="Holds the talking stick">🎤</span>' +
+      '<span class="state">idle</span><div class="activity"></div><div class="draft"></div>' +
+      '<div class="last-system"></div></header><ol class="messages"></ol>';
+    el.querySelector(".name").textContent = user;
+    columns.appendChild(el);
+    empty.hidden = true;
+    person = { el: el, messages: el.querySelector(".messages") };
+    people.set(user, person);
+    return person;
+  }
+
+  function time(ts) {
+    const t = document.createElement("time");
+    t.textContent = ts ? new Date(ts).toLocaleTimeString() : "";
+    return t;
+  }
+
+  function chatMessage(frame) {
+    const p = frame.parsed_content || {};
+    if (p.type === "system") {
+      systemLine.textContent = p.content;
+      return;
+    }
+    const person = column(p.user);
+    const li = document.createElement("li");
+    li.className = "entry " + p.type;
+    li.appendChild(time(frame.timestamp));
+    const text = p.type === "tool_call" && p.function ? p.function + "(" + (p.arguments || "") + ")" : p.content;
+    li.appendChild(document.createTextNode(text));
+    person.messages.appendChild(li);
+    person.messages.scrollTop = person.messages.scrollHeight;
+  }
+
+  function activity(frame) {
+    const person = column(frame.user);
+    const summary = frame.summary ? " " + frame.summary : "";
+    person.el.querySelector(".activity").textContent = frame.method + ": " + frame.status + summary;
+  }
+
+  function presence(frame) {
+    const person = column(frame.user);
+    const el = person.el;
+    el.classList.remove("idle", "drafting", "waiting", "left");
+    el.classList.add(frame.state);
+    const label = { idle: "idle", drafting: "drafting…", waiting: "waiting", left: "left" }[frame.state] || frame.state;
+    el.querySelector(".state").textContent = label;
+    el.querySelector(".draft").textContent = frame.state === "drafting" && frame.draft_suffix ? "…" + frame.draft_suffix : "";
+    el.querySelector(".stick").hidden = !frame.holds_stick;
+    el.querySelector(".last-system").textContent = frame.last_system || "";
+  }
+
+  function welcome(frame) {
+    document.getElementById("mode").textContent = frame.mode === "replay" ? "replay" : "live";
+    speed.disabled = frame.mode !== "replay";
+    (frame.participants || []).forEach(presence);
+  }
+
+  function handle(frame) {
+    switch (frame.type) {
+      case "welcome": welcome(frame); break;
+      case "chat_message": chatMessage(frame); break;
+      case "activity": activity(frame); break;
+      case "presence": presence(frame); break;
+      default: break; // pong and anything newer: nothing to show
+    }
+  }
+
+  function connect() {
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const url = scheme + "//" + location.host + "/observe" + (room ? "?room=" + encodeURIComponent(room) : "");
+    connection.className = "connecting";
+    connection.textContent = "connecting…";
+    const ws = new WebSocket(url);
+    socket = ws;
+    ws.onopen = function () {
+      retryMs = 1000;
+      connection.className = "open";
+      connection.textContent = "connected";
+      pinger = setInterval(function () { ws.send(JSON.stringify({ type: "ping" })); }, 20000);
+    };
+    ws.onmessage = function (event) {
+      const frame = JSON.parse(event.data);
+      if (paused && frame.type !== "welcome" && frame.type !== "pong") {
+        held.push(frame);
+      } else {
+        handle(frame);
+      }
+    };
+    ws.onclose = function () {
+      clearInterval(pinger);
+      if (socket !== ws) {
+        return; // replaced on purpose (another room)
+      }
+      connection.className = "closed";
+      connection.textContent = "reconnecting in " + Math.round(retryMs / 1000) + " s";
+      setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, 30000); // exponential backoff
+    };
+  }
+
+  function showRoom() {
+    document.getElementById("room-label").textContent = room ? "room " + room : "all rooms";
+  }
+
+  function clear() {
+    people.clear();
+    columns.innerHTML = "";
+    systemLine.textContent = "";
+    empty.hidden = false;
+  }
+
+  gear.addEventListener("click", function () {
+    panel.hidden = !panel.hidden;
+    gear.setAttribute("aria-expanded", String(!panel.hidden));
+  });
+  panel.addEventListener("submit", function (event) {
+    event.preventDefault();
+    room = roomInput.value.trim();
+    const url = new URL(location.href);
+    if (room) { url.searchParams.set("room", room); } else { url.searchParams.delete("room"); }
+    history.replaceState(null, "", url);
+    showRoom();
+    clear();
+    const old = socket;
+    socket = null;
+    if (old) { old.close(); }
+    connect();
+  });
+  pauseButton.addEventListener("click", function () {
+    paused = !paused;
+    pauseButton.setAttribute("aria-pressed", String(paused));
+    pauseButton.textContent = paused ? "Resume" : "Pause";
+    if (!paused) {
+      held.forEach(handle);
+      held = [];
+    }
+  });
+  document.getElementById("clear").addEventListener("click", clear);
+  speed.addEventListener("change", function () {
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify({ type: "control", slowdown: Number(speed.value) }));
+    }
+  });
+
+  connect();
+})();
