@@ -44,7 +44,7 @@
     el.dataset.user = user;
     el.style.setProperty("--user-color", colorOf(user));
     el.innerHTML =
-      '<header><span class="name"></span><span class="stick" hidden title="Holds the talking stick">🎤</span>' +
+      '<header><span class="name"></span><span class="stick" hidden title="Holds the talking stick">talking stick</span>' +
       '<span class="state">idle</span><div class="activity"></div><div class="draft"></div>' +
       '<div class="last-system"></div></header><ol class="messages"></ol>';
     el.querySelector(".name").textContent = user;
@@ -55,10 +55,22 @@
     return person;
   }
 
-  function time(ts) {
+  const KINDS = { chat: "", thinking: "thinking", tool_call: "tool call", tool_response: "tool response" };
+
+  // The line above an entry: what kind it is, and when.
+  function meta(kind, ts) {
+    const div = document.createElement("div");
+    div.className = "meta";
+    if (KINDS[kind]) {
+      const label = document.createElement("span");
+      label.className = "kind";
+      label.textContent = KINDS[kind];
+      div.appendChild(label);
+    }
     const t = document.createElement("time");
     t.textContent = ts ? new Date(ts).toLocaleTimeString() : "";
-    return t;
+    div.appendChild(t);
+    return div;
   }
 
   function chatMessage(frame) {
@@ -70,7 +82,7 @@
     const person = column(p.user);
     const li = document.createElement("li");
     li.className = "entry " + p.type;
-    li.appendChild(time(frame.timestamp));
+    li.appendChild(meta(p.type, frame.timestamp));
     const text = p.type === "tool_call" && p.function ? p.function + "(" + (p.arguments || "") + ")" : p.content;
     li.appendChild(document.createTextNode(text));
     person.messages.appendChild(li);
