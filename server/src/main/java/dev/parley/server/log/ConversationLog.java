@@ -1,6 +1,7 @@
 package dev.parley.server.log;
 
 import dev.parley.api.Message;
+import dev.parley.api.NoteKind;
 import dev.parley.server.room.RoomListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,6 +56,11 @@ public final class ConversationLog implements RoomListener, AutoCloseable {
   @Override
   public void outcome(String room, String username, String method, Object outcome, Instant at) {
     write(room, LogLines.text(LogLines.toolResponse(room, username, outcome, at)));
+  }
+
+  @Override
+  public void note(String room, String username, NoteKind kind, String content, Instant at) {
+    write(room, LogLines.text(LogLines.note(room, username, kind, content, at)));
   }
 
   private void write(String room, String line) {

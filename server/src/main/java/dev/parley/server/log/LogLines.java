@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.api.Message;
+import dev.parley.api.NoteKind;
 import dev.parley.server.store.Timestamps;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -43,6 +44,14 @@ public final class LogLines {
   public static ObjectNode toolResponse(String room, String user, Object outcome, Instant at) {
     ObjectNode line = line(Timestamps.format(at), user, "tool_response",
         "<tool_response>" + write(outcome) + "</tool_response>");
+    line.put("room", room);
+    return line;
+  }
+
+  /** A participant's note, tagged as seed 000's replay reads it. */
+  public static ObjectNode note(String room, String user, NoteKind kind, String content, Instant at) {
+    String tag = kind == NoteKind.THINKING ? "bot_thinking" : kind.wireName();
+    ObjectNode line = line(Timestamps.format(at), user, kind.wireName(), "<" + tag + ">" + content + "</" + tag + ">");
     line.put("room", room);
     return line;
   }

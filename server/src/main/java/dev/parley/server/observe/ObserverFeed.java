@@ -2,6 +2,7 @@ package dev.parley.server.observe;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.api.Message;
+import dev.parley.api.NoteKind;
 import dev.parley.server.log.LogLines;
 import dev.parley.server.room.RoomListener;
 import dev.parley.viewer.frames.FrameStream;
@@ -41,6 +42,11 @@ public final class ObserverFeed implements RoomListener {
   @Override
   public void outcome(String room, String username, String method, Object outcome, Instant at) {
     publish(LogLines.toolResponse(room, username, outcome, at));
+  }
+
+  @Override
+  public void note(String room, String username, NoteKind kind, String content, Instant at) {
+    publish(LogLines.note(room, username, kind, content, at));
   }
 
   private void publish(ObjectNode line) {

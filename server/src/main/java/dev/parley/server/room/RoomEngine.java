@@ -10,7 +10,10 @@ import dev.parley.api.LoginResult;
 import dev.parley.api.LogoutResult;
 import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
+import dev.parley.api.InvalidParamsException;
 import dev.parley.api.NoDraftException;
+import dev.parley.api.NoteKind;
+import dev.parley.api.NoteResult;
 import dev.parley.api.NotLoggedInException;
 import dev.parley.api.ParleyRpcException;
 import dev.parley.api.ParticipantsResult;
@@ -330,6 +333,28 @@ public final class RoomEngine implements AutoCloseable {
       }
       return new TalkingStickResult(granted, stick.holder().username, s.room.deliver(s));
     });
+  }
+
+  /**
+   * The protocol's {@code note}: an entry for observers and the log; delivers nothing, moves no
+   * cursor.
+   */
+  public NoteResult note(String token, NoteKind kind, String content) {
+    Session s = session(token);
+    s.room.lock.lock();
+    try {
+      alive(s);
+      ContentPolicy.check(content);
+      if (CodePoints.count(content) > limits.messageChars()) {
+        throw new InvalidParamsException(Map.of("pointer", "/content",
+            "detail", "a note holds at most " + limits.messageChars() + " characters"));
+      }
+      listener.note(s.room.name, s.username, kind, content, clock.instant());
+      s.lastActive = System.nanoTime();
+      return new NoteResult(1);
+    } finally {
+      s.room.lock.unlock();
+    }
   }
 
   /** The protocol's {@code participants}. */

@@ -1,6 +1,7 @@
 package dev.parley.server.room;
 
 import dev.parley.api.Message;
+import dev.parley.api.NoteKind;
 import java.time.Instant;
 import java.util.Map;
 
@@ -21,6 +22,9 @@ public interface RoomListener {
 
     @Override
     public void outcome(String room, String username, String method, Object outcome, Instant at) {}
+
+    @Override
+    public void note(String room, String username, NoteKind kind, String content, Instant at) {}
   };
 
   /** Every one of {@code listeners}, in order. */
@@ -40,6 +44,11 @@ public interface RoomListener {
       public void outcome(String room, String username, String method, Object outcome, Instant at) {
         listeners.forEach(l -> l.outcome(room, username, method, outcome, at));
       }
+
+      @Override
+      public void note(String room, String username, NoteKind kind, String content, Instant at) {
+        listeners.forEach(l -> l.note(room, username, kind, content, at));
+      }
     };
   }
 
@@ -51,4 +60,7 @@ public interface RoomListener {
 
   /** The action ended with {@code outcome}: its result, or {@code {"error": ...}}. */
   void outcome(String room, String username, String method, Object outcome, Instant at);
+
+  /** A participant's note: its reasoning, or a tool call of its own and the answer. */
+  void note(String room, String username, NoteKind kind, String content, Instant at);
 }

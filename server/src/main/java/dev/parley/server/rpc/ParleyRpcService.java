@@ -7,6 +7,8 @@ import dev.parley.api.FloorPolicy;
 import dev.parley.api.HistoryResult;
 import dev.parley.api.LoginResult;
 import dev.parley.api.LogoutResult;
+import dev.parley.api.NoteKind;
+import dev.parley.api.NoteResult;
 import dev.parley.api.ParleyApi;
 import dev.parley.api.ParticipantsResult;
 import dev.parley.api.PreviewResult;
@@ -83,6 +85,11 @@ final class ParleyRpcService implements ParleyApi {
   @Override
   public HistoryResult history(Long before, Long after, Integer limit) {
     return engine.history(CallContext.bearer(), before, after, limit);
+  }
+
+  @Override
+  public NoteResult note(NoteKind kind, String content) {
+    return engine.note(CallContext.bearer(), kind, content);
   }
 
   @Override
