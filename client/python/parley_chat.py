@@ -1,0 +1,479 @@
+"""Parley chat rooms from Python: seed 001's AsyncChatRoom on Parley's JSON-RPC API.
+
+Standard library only, so that an agent runner can copy this one file next to its own code
+(or put its folder on PYTHONPATH) and install nothing. It behaves like the Java client
+(dev.parley.client.AsyncChatRoom): every action returns the messages that arrived since the
+last one as ``Sender: content`` lines, "" when none, plus a bracketed notice where something
+did not go as asked::
+
+    from parley_chat import AsyncChatRoom
+
+    chatroom = AsyncChatRoom()            # PARLEY_URL, PARLEY_USER, PARLEY_ROOM
+    print(chatroom.check())               # ChatGPT: anyone here?
+    print(chatroom.append("yeah, i'm here"))
+    print(chatroom.push())
+"""
+
+import http.client
+import itertools
+import json
+import logging
+import os
+import random
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections import OrderedDict
+from datetime import timedelta
+
+__all__ = ["AsyncChatRoom", "ParleyError", "ConnectionLost", "DEFAULT_SERVER", "DEFAULT_ROOM"]
+
+DEFAULT_SERVER = "http://127.0.0.1:8890"
+DEFAULT_ROOM = "lobby"
+# How long one call keeps retrying an unreachable server: long enough for a daemon restart.
+DEFAULT_RETRY_SECONDS = 120.0
+
+_FIRST_BACKOFF = 0.1
+_MAX_BACKOFF = 5.0
+# Message ids remembered so that recovered messages are not handed out twice; bounded so a
+# long-running agent does not grow without end.
+_SEEN_MEMORY = 4096
+# A call may take as long as the longest check (60 s cap by default), so wait beyond it.
+_READ_TIMEOUT = 90.0
+_SUFFIX_CHARS = 80
+
+# The error codes of spec/openrpc.json that the room handles itself.
+NO_DRAFT = 40001
+RATE_LIMITED = 40003
+CONTENT_POLICY = 40004
+NOT_LOGGED_IN = 40010
+FLOOR_HELD = 40012
+
+LOG = logging.getLogger("parley_chat")
+
+
+class ParleyError(Exception):
+    """A JSON-RPC error that the room does not turn into a notice, as the server sent it.
+
+    ``code`` is the error code (see the README's table), ``message`` its message and ``data``
+    its ``data`` member (None when absent), so a caller can tell the cases apart.
+    """
+
+    def __init__(self, code, message, data=None):
+        text = "%s (%s)" % (message, code) if data is None else "%s (%s): %s" % (message, code, data)
+        super().__init__(text)
+        self.code = code
+        self.message = message
+        self.data = data
+
+
+class ConnectionLost(ConnectionError):
+    """The daemon could not be reached, or the connection broke before its answer arrived.
+
+    Raised only once the retry window has passed: until then the room retries by itself.
+    """
+
+
+class AsyncChatRoom:
+    """A participant of one Parley room, as seed 001 uses it.
+
+    It rides out a refused connection or a restarted server: it retries with backoff, takes
+    its session back (draft and cursor intact), hands over the messages a lost response
+    carried, and retries a push with the same txn_id, so nothing is sent twice. Thread-safe:
+    calls may overlap, such as a check in one thread while another appends.
+    """
+
+    def __init__(self, server=None, username=None, room=None, retry_for=DEFAULT_RETRY_SECONDS):
+        """Joins ``room`` on ``server`` as ``username``.
+
+        Each argument left out comes from the environment, as an agent runner sets it:
+        PARLEY_URL (default http://127.0.0.1:8890), PARLEY_USER (required: there is no
+        sensible default name) and PARLEY_ROOM (default lobby). ``retry_for`` is how many
+        seconds one call keeps retrying an unreachable server.
+        """
+        server = server or _env("PARLEY_URL", DEFAULT_SERVER)
+        self._username = username or _required_env("PARLEY_USER")
+        self._room = room or _env("PARLEY_ROOM", DEFAULT_ROOM)
+        parsed = urllib.parse.urlsplit(server)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ValueError("Not a server address: %r (expected e.g. %s)" % (server, DEFAULT_SERVER))
+        self._server = server
+        self._endpoint = urllib.parse.urljoin(server, "/rpc")
+        self._retry_for = _seconds(retry_for)
+        self._session = None
+        self._ids = itertools.count(1)
+        # Guards everything below: calls may overlap (a check waiting while another appends).
+        self._lock = threading.Lock()
+        self._seen = OrderedDict()
+        self._recovered = []
+        self._notices = []
+        self._last_seen = 0
+        self._draft_length = 0
+
+        def login():
+            return self._rpc("login", {"username": self._username, "room": self._room})
+
+        joined = self._retrying(login, login)
+        self._context = list(joined["messages"])
+        with self._lock:
+            for m in joined["messages"]:
+                self._see(m)
+
+    @property
+    def username(self):
+        """This participant's name."""
+        return self._username
+
+    @property
+    def room(self):
+        """The room."""
+        return self._room
+
+    def context(self):
+        """The room's recent messages from before this login, so a joiner knows what was said."""
+        return _lines(self._context, None)
+
+    def check(self, timeout=None):
+        """Waits for messages and returns them; "" when none came.
+
+        ``timeout`` is in seconds (or a timedelta); None leaves the wait to the server (25 s).
+        """
+        ms = None if timeout is None else int(_seconds(timeout) * 1000)
+        r = self._call(lambda: self._rpc("check", {"timeout_ms": ms}))
+        return self._out(r["messages"], None)
+
+    def append(self, text):
+        """Adds ``text`` to the draft; says so when it was cut to the limit or refused."""
+        before = self._get_draft_length()
+
+        def after_resume():
+            p = self._rpc("preview")
+            if len(p["draft"]) > before:
+                # The append landed before the connection broke: do not add the text twice.
+                return {"status": 1, "suffix": _tail(p["draft"]), "draft_length": len(p["draft"]),
+                        "messages": p["messages"]}
+            return self._rpc("append", {"text": text})
+
+        try:
+            r = self._call(lambda: self._rpc("append", {"text": text}), after_resume)
+        except ParleyError as e:
+            if e.code == FLOOR_HELD:
+                return self._out([], "[not appended: " + _floor_held(e) + "]")
+            if e.code == CONTENT_POLICY:
+                return self._out([], "[not appended: the text breaks the content policy: " + _detail(e) + "]")
+            raise
+        self._set_draft_length(r["draft_length"])
+        return self._out_text(_append_text(r), r["messages"])
+
+    def undo(self):
+        """Removes the draft's last segment."""
+        before = self._get_draft_length()
+
+        def after_resume():
+            p = self._rpc("preview")
+            now = len(p["draft"])
+            if now < before:
+                # The undo landed before the connection broke: do not remove a second segment.
+                return {"status": 1, "suffix": _tail(p["draft"]), "draft_length": now, "messages": p["messages"]}
+            return self._rpc("undo")
+
+        r = self._call(lambda: self._rpc("undo"), after_resume)
+        self._set_draft_length(r["draft_length"])
+        return self._out_text(_undo_text(r), r["messages"])
+
+    def push(self):
+        """Sends the draft, unless messages arrived meanwhile (then it says so and keeps the draft)."""
+        # One txn_id per push() call: a retry after a lost answer returns the first result
+        # instead of sending the message twice.
+        txn = str(uuid.uuid4())
+        try:
+            r = self._call(lambda: self._rpc("push", {"txn_id": txn}))
+        except ParleyError as e:
+            if e.code == NO_DRAFT:
+                return self._out([], "[nothing to push: the draft is empty]")
+            if e.code == FLOOR_HELD:
+                return self._out([], "[not sent: " + _floor_held(e) + "]")
+            raise
+        if r["status"] == 1:
+            self._set_draft_length(0)
+        return self._out_text(_push_text(r), r["messages"])
+
+    def reset(self):
+        """Discards the draft and gives up the talking stick."""
+        r = self._call(lambda: self._rpc("reset"))
+        self._set_draft_length(0)
+        return self._out(r["messages"], None)
+
+    def preview(self):
+        """Shows the whole draft, so the caller can read what it would push."""
+        r = self._call(lambda: self._rpc("preview"))
+        return self._out_text(_preview_text(r), r["messages"])
+
+    def talking_stick(self):
+        """Claims the floor."""
+        r = self._call(lambda: self._rpc("talking_stick"))
+        return self._out_text(_talking_stick_text(r, self._username), r["messages"])
+
+    def participants(self):
+        """Says who is in the room and what each is doing."""
+        r = self._call(lambda: self._rpc("participants"))
+        return self._out_text(_participants_text(r), r["messages"])
+
+    def close(self):
+        """Logs out, so the room sees this participant leave at once rather than at expiry."""
+        try:
+            self._rpc("logout")
+        except (ParleyError, ConnectionLost) as e:
+            # Leaving cannot usefully fail: the session expires on its own.
+            LOG.debug("Logout of %s failed: %s", self._username, e)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    # -- calls ---------------------------------------------------------------------------
+
+    def _rpc(self, method, params=None):
+        """One JSON-RPC call over HTTP, with the session; keeps the token of a login."""
+        request = {"jsonrpc": "2.0", "id": next(self._ids), "method": method}
+        if params:
+            # Optional params left None are absent: the spec allows no null param.
+            present = {k: v for k, v in params.items() if v is not None}
+            if present:
+                request["params"] = present
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        token = self._session
+        if token is not None:
+            headers["Authorization"] = "Bearer " + token
+        req = urllib.request.Request(self._endpoint, data=json.dumps(request).encode("utf-8"),
+                                     headers=headers, method="POST")
+        try:
+            try:
+                with urllib.request.urlopen(req, timeout=_READ_TIMEOUT) as resp:
+                    raw = resp.read()
+            except urllib.error.HTTPError as e:
+                # A JSON-RPC error may come with another status (413: a body over the limit).
+                try:
+                    raw = e.read()
+                finally:
+                    e.close()
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
+            # Refused, reset, timed out, or cut mid-answer: all mean "try again later".
+            raise ConnectionLost("No answer from %s: %s" % (self._server, e)) from e
+        try:
+            answer = json.loads(raw.decode("utf-8"))
+        except ValueError as e:
+            # Not JSON (a proxy's error page, a truncated body): the answer was lost.
+            raise ConnectionLost("No readable answer from %s: %s" % (self._server, e)) from e
+        if not isinstance(answer, dict) or ("result" not in answer and "error" not in answer):
+            raise ConnectionLost("No JSON-RPC answer from %s: %.200r" % (self._server, answer))
+        error = answer.get("error")
+        if error is not None:
+            if not isinstance(error, dict):
+                raise ParleyError(None, str(error))
+            raise ParleyError(error.get("code"), error.get("message"), error.get("data"))
+        result = answer["result"]
+        if method == "login":
+            self._session = result["session"]
+        elif method == "logout":
+            self._session = None
+        return result
+
+    def _call(self, first, after_resume=None):
+        """Runs ``first``; when the connection breaks or the session is gone, takes the
+        session back and runs ``after_resume``, which knows whether the first attempt landed."""
+        after_resume = after_resume or first
+
+        def again():
+            self._resume()
+            return after_resume()
+
+        return self._retrying(first, again)
+
+    def _retrying(self, first, again):
+        """Retries a lost connection or session with backoff for the retry window, and waits
+        out a rate limit as the server asks."""
+        deadline = time.monotonic() + self._retry_for
+        backoff = _FIRST_BACKOFF
+        failed = False
+        while True:
+            try:
+                return again() if failed else first()
+            except (ConnectionLost, ParleyError) as e:
+                if isinstance(e, ParleyError) and e.code == RATE_LIMITED:
+                    wait_ms = e.data.get("retry_after_ms") if isinstance(e.data, dict) else None
+                    LOG.debug("%s: rate limited; waiting %s ms", self._username, wait_ms)
+                    time.sleep((wait_ms if isinstance(wait_ms, (int, float)) else backoff * 1000) / 1000.0)
+                    continue
+                if isinstance(e, ParleyError) and e.code != NOT_LOGGED_IN:
+                    raise
+                if time.monotonic() > deadline:
+                    raise
+                LOG.info("%s: %s; retrying", self._username, e)
+                # Jitter, so that clients cut off together do not all come back at once.
+                time.sleep(backoff + random.uniform(0, backoff / 2))
+                backoff = min(backoff * 2, _MAX_BACKOFF)
+                failed = True
+
+    def _resume(self):
+        """Takes the session back after a broken connection or a restarted server, and
+        recovers the messages that a lost response carried from the room's history."""
+        r = self._rpc("login", {"username": self._username, "room": self._room, "resume": self._session})
+        with self._lock:
+            after = self._last_seen
+            if not r["resumed"]:
+                self._draft_length = 0
+                self._notices.append("[the server had lost this session: rejoined %s with an empty draft]"
+                                     % self._room)
+        missed = []
+        while True:
+            page = self._rpc("history", {"after": after})
+            for m in page["messages"]:
+                after = _seq(m)
+                # Own chat messages were never delivered to this session, so never recover them.
+                if not (m["kind"] == "chat" and m["sender_id"] == self._username):
+                    missed.append(m)
+            if not page["has_more"]:
+                break
+        with self._lock:
+            self._recovered.extend(missed)
+
+    # -- what the caller reads -----------------------------------------------------------
+
+    def _out(self, messages, notice):
+        """The messages of a call, after any recovered ones, and a notice: one text."""
+        with self._lock:
+            out = self._take_recovered()
+            for m in messages:
+                if self._see(m):
+                    out.append(m)
+            return _lines(out, self._join_notices(notice))
+
+    def _out_text(self, text, messages):
+        """Like _out for a text already made from ``messages``."""
+        with self._lock:
+            for m in messages:
+                self._see(m)
+            prefix = _lines(self._take_recovered(), self._join_notices(None))
+            if not prefix:
+                return text
+            return prefix if not text else prefix + "\n" + text
+
+    def _take_recovered(self):
+        out = [m for m in self._recovered if self._see(m)]
+        self._recovered = []
+        return out
+
+    def _join_notices(self, notice):
+        notices = self._notices + ([notice] if notice is not None else [])
+        self._notices = []
+        return "\n".join(notices) if notices else None
+
+    def _see(self, m):
+        """Marks a message handed out; False when it already was."""
+        self._last_seen = max(self._last_seen, _seq(m))
+        if m["message_id"] in self._seen:
+            return False
+        self._seen[m["message_id"]] = True
+        if len(self._seen) > _SEEN_MEMORY:
+            self._seen.popitem(last=False)
+        return True
+
+    def _get_draft_length(self):
+        with self._lock:
+            return self._draft_length
+
+    def _set_draft_length(self, length):
+        with self._lock:
+            self._draft_length = length
+
+
+# -- results as an LLM (or a person) reads them: the same text as the Java ChatText ---------
+
+def _lines(messages, notice):
+    """Messages as ``Sender: content`` lines, oldest first, then a notice line if any."""
+    lines = [m["sender_id"] + ": " + m["content"] for m in messages]
+    if notice is not None:
+        lines.append(notice)
+    return "\n".join(lines)
+
+
+def _append_text(r):
+    notice = None
+    if r["status"] == 2:
+        notice = '[truncated: the last %s characters were dropped; the draft ends with "%s"]' % (
+            r.get("truncated"), r["suffix"])
+    elif r["status"] == 0:
+        notice = "[not appended: %s]" % r.get("reason")
+    return _lines(r["messages"], notice)
+
+
+def _push_text(r):
+    notice = None
+    if r.get("interrupted") is True:
+        arrived = sum(1 for m in r["messages"] if m["kind"] == "chat")
+        notice = "[not sent: %d new message%s arrived; push again to send it, or revise it first]" % (
+            arrived, "" if arrived == 1 else "s")
+    return _lines(r["messages"], notice)
+
+
+def _undo_text(r):
+    return _lines(r["messages"], "[nothing to undo: the draft is empty]" if r["status"] == 0 else None)
+
+
+def _preview_text(r):
+    return _lines(r["messages"], "[draft: %s]" % r["draft"] if r["draft"] else "[the draft is empty]")
+
+
+def _talking_stick_text(r, me):
+    if r["granted"] and r.get("holder") == me:
+        return _lines(r["messages"], "[you have the talking stick]")
+    return _lines(r["messages"], "[the talking stick is held by %s]" % r.get("holder"))
+
+
+def _participants_text(r):
+    who = ["%s (%s%s)" % (p["username"], p["state"], ", has the talking stick" if p["holds_stick"] else "")
+           for p in r["participants"]]
+    return _lines(r["messages"], "[in the room: " + ", ".join(who) + "]")
+
+
+def _floor_held(e):
+    holder = e.data.get("holder") if isinstance(e.data, dict) else None
+    if holder is None:
+        return "this room needs the talking stick; claim it first"
+    return "the floor is held by %s; claim the talking stick when it is free" % holder
+
+
+def _detail(e):
+    detail = e.data.get("detail") if isinstance(e.data, dict) else None
+    return str(e) if detail is None else str(detail)
+
+
+def _tail(draft):
+    return draft[-_SUFFIX_CHARS:]
+
+
+def _seq(m):
+    return int(m["message_id"][len("msg-"):])
+
+
+def _seconds(value):
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _env(name, fallback):
+    value = os.environ.get(name)
+    return fallback if value is None or not value.strip() else value
+
+
+def _required_env(name):
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        raise RuntimeError("%s is not set: say who you are, e.g. %s=claude" % (name, name))
+    return value
