@@ -9,6 +9,7 @@ import dev.parley.api.LoginResult;
 import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
 import dev.parley.api.NoDraftException;
+import dev.parley.api.NoteKind;
 import dev.parley.api.NotLoggedInException;
 import dev.parley.api.ParleyApi;
 import dev.parley.api.ParticipantsResult;
@@ -18,6 +19,7 @@ import dev.parley.api.RateLimitedException;
 import dev.parley.api.ResetResult;
 import dev.parley.api.TalkingStickResult;
 import dev.parley.api.UndoResult;
+import dev.parley.api.WakeOn;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -132,6 +134,29 @@ public final class AsyncChatRoom implements AutoCloseable {
     Long ms = timeout == null ? null : timeout.toMillis();
     CheckResult r = call(api -> api.check(ms, null));
     return out(r.messages(), null);
+  }
+
+  /**
+   * Waits for messages at most {@code timeout}, waking early only as {@code wakeOn} says (with
+   * {@code MENTION}, for a message naming this participant); returns everything that arrived.
+   */
+  public String check(Duration timeout, WakeOn wakeOn) {
+    Long ms = timeout == null ? null : timeout.toMillis();
+    CheckResult r = call(api -> api.check(ms, wakeOn));
+    return out(r.messages(), null);
+  }
+
+  /**
+   * Shows observers (the viewer, the room's log) what this participant is thinking or doing;
+   * never delivered to the others as chat.
+   */
+  public void note(NoteKind kind, String content) {
+    call(api -> api.note(kind, content));
+  }
+
+  /** The draft's length in characters, as the last call that changed it reported. */
+  public int currentDraftLength() {
+    return draftLength();
   }
 
   /** Adds {@code text} to the draft. */
