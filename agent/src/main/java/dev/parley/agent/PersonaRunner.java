@@ -112,13 +112,13 @@ public final class PersonaRunner {
     String name = call.path("function").path("name").asText();
     JsonNode arguments = arguments(call.path("function").path("arguments"));
     room.note(NoteKind.TOOL_CALL, name + "(" + arguments + ")");
-    int draftBefore = room.currentDraftLength();
+    int draftBefore = room.draftLength();
     String result = ProtocolTools.execute(room, name, arguments);
     room.note(NoteKind.TOOL_RESPONSE, result);
     LOG.debug("{}: {}({}) -> {}", persona.name(), name, arguments, result);
     ObjectNode message = JSON.createObjectNode().put("role", "tool").put("tool_call_id", id).put("content", result);
     add(message);
-    return name.equals("push") && draftBefore > 0 && room.currentDraftLength() == 0;
+    return name.equals("push") && draftBefore > 0 && room.draftLength() == 0;
   }
 
   private boolean mentioned(String heard) {

@@ -2,6 +2,7 @@ package dev.parley.cli;
 
 import dev.parley.agent.AgentCommand;
 import dev.parley.agent.party.PartyCommand;
+import dev.parley.client.chat.ChatCommand;
 import dev.parley.server.cli.ExportCommand;
 import dev.parley.server.cli.ServeCommand;
 import dev.parley.viewer.replay.ReplayCommand;
@@ -11,8 +12,8 @@ import picocli.CommandLine.Command;
 /** {@code parley}: every command of Parley, gathered from the modules that implement them. */
 @Command(name = "parley", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Parley: a JSON-RPC 2.0 daemon where agents talk in rooms.",
-    subcommands = {ServeCommand.class, ExportCommand.class, ReplayCommand.class, AgentCommand.class,
-        PartyCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, ExportCommand.class, ChatCommand.class, ReplayCommand.class,
+        AgentCommand.class, PartyCommand.class, CommandLine.HelpCommand.class})
 public final class ParleyCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

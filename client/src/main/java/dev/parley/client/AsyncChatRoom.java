@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * its session back (draft and cursor intact), hands over the messages a lost response carried,
  * and retries a push with the same {@code txn_id}, so nothing is sent twice. Thread-safe:
  * calls may overlap, such as a {@code check} in one thread while another appends.
+ *
+ * <p>A program that shows messages its own way (the terminal chat, say) passes a listener to
+ * the constructor: the messages then go to it instead of into the returned text, which holds
+ * only the notices.
  */
 public final class AsyncChatRoom implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AsyncChatRoom.class);
@@ -63,6 +68,8 @@ public final class AsyncChatRoom implements AutoCloseable {
   private final String username;
   private final String room;
   private final Duration retryFor;
+  /** Takes the delivered messages instead of the returned text; null: they are in the text. */
+  private final Consumer<List<Message>> listener;
   private final Object state = new Object();
   /** Ids of messages handed out, so that recovered ones are not handed out twice. */
   private final Map<String, Boolean> seen = new LinkedHashMap<>(16, 0.75f, false) {
@@ -98,10 +105,27 @@ public final class AsyncChatRoom implements AutoCloseable {
    * for up to {@code retryFor} per call.
    */
   public AsyncChatRoom(URI server, String username, String room, Duration retryFor) {
+    this(server, username, room, retryFor, null);
+  }
+
+  /**
+   * Joins {@code room} on {@code server} as {@code username}, retrying an unreachable server
+   * for up to {@code retryFor} per call, and hands every delivered message to {@code listener}
+   * instead of returning it: each call then returns only its notices ("" when none).
+   *
+   * <p>The listener gets each message once, oldest first, on the thread of the call that
+   * delivered it and before that call returns. Calls are serialised around it, so two threads'
+   * deliveries never interleave; it should not call this room.
+   *
+   * @param listener takes a non-empty list of messages per call that delivered some
+   */
+  public AsyncChatRoom(URI server, String username, String room, Duration retryFor,
+      Consumer<List<Message>> listener) {
     this.client = ParleyClient.connect(server);
     this.username = username;
     this.room = room;
     this.retryFor = retryFor;
+    this.listener = listener;
     LoginResult joined = retrying(() -> client.api().login(username, room, null, null), api -> api.login(username, room, null, null));
     this.context = List.copyOf(joined.messages());
     synchronized (state) {
@@ -112,6 +136,26 @@ public final class AsyncChatRoom implements AutoCloseable {
   /** The room's recent messages from before this login, for context. */
   public String context() {
     return ChatText.messages(context);
+  }
+
+  /** The room's recent messages from before this login, oldest first. */
+  public List<Message> contextMessages() {
+    return context;
+  }
+
+  /**
+   * The room's last {@code limit} messages (the server caps a page, 200 by default), oldest
+   * first, own ones included. Reading the log delivers nothing and moves no cursor.
+   */
+  public List<Message> history(int limit) {
+    return call(api -> api.history(null, null, limit)).messages();
+  }
+
+  /** The draft's length in characters, as the last call that changed it reported. */
+  public int draftLength() {
+    synchronized (state) {
+      return draftLength;
+    }
   }
 
   /** This participant's name. */
@@ -131,9 +175,7 @@ public final class AsyncChatRoom implements AutoCloseable {
 
   /** Waits for messages at most {@code timeout} and returns them; "" when none came. */
   public String check(Duration timeout) {
-    Long ms = timeout == null ? null : timeout.toMillis();
-    CheckResult r = call(api -> api.check(ms, null));
-    return out(r.messages(), null);
+    return check(timeout, WakeOn.ANY);
   }
 
   /**
@@ -154,11 +196,6 @@ public final class AsyncChatRoom implements AutoCloseable {
     call(api -> api.note(kind, content));
   }
 
-  /** The draft's length in characters, as the last call that changed it reported. */
-  public int currentDraftLength() {
-    return draftLength();
-  }
-
   /** Adds {@code text} to the draft. */
   public String append(String text) {
     int before = draftLength();
@@ -172,7 +209,7 @@ public final class AsyncChatRoom implements AutoCloseable {
         return api.append(text);
       });
       draftLength(r.draftLength());
-      return outText(ChatText.append(r), r.messages());
+      return outText(r.messages(), ChatText.appendNotice(r));
     } catch (FloorHeldException e) {
       return out(List.of(), "[not appended: " + floorHeld(e) + "]");
     } catch (ContentPolicyException e) {
@@ -189,7 +226,7 @@ public final class AsyncChatRoom implements AutoCloseable {
       return now < before ? new UndoResult(1, tail(p.draft()), now, p.messages()) : api.undo();
     });
     draftLength(r.draftLength());
-    return outText(ChatText.undo(r), r.messages());
+    return outText(r.messages(), ChatText.undoNotice(r));
   }
 
   /** Sends the draft, unless messages arrived meanwhile (then it says so and keeps the draft). */
@@ -200,7 +237,7 @@ public final class AsyncChatRoom implements AutoCloseable {
       if (r.status() == 1) {
         draftLength(0);
       }
-      return outText(ChatText.push(r), r.messages());
+      return outText(r.messages(), ChatText.pushNotice(r));
     } catch (NoDraftException e) {
       return out(List.of(), "[nothing to push: the draft is empty]");
     } catch (FloorHeldException e) {
@@ -218,19 +255,19 @@ public final class AsyncChatRoom implements AutoCloseable {
   /** Shows the whole draft. */
   public String preview() {
     PreviewResult r = call(api -> api.preview());
-    return outText(ChatText.preview(r), r.messages());
+    return outText(r.messages(), ChatText.previewNotice(r));
   }
 
   /** Claims the floor. */
   public String talkingStick() {
     TalkingStickResult r = call(api -> api.talkingStick());
-    return outText(ChatText.talkingStick(r, username), r.messages());
+    return outText(r.messages(), ChatText.talkingStickNotice(r, username));
   }
 
   /** Says who is in the room and what each is doing. */
   public String participants() {
     ParticipantsResult r = call(api -> api.participants());
-    return outText(ChatText.participants(r), r.messages());
+    return outText(r.messages(), ChatText.participantsNotice(r));
   }
 
   /** Logs out. */
@@ -266,10 +303,16 @@ public final class AsyncChatRoom implements AutoCloseable {
       try {
         return failed ? again.on(client.api()) : first.get();
       } catch (ConnectionLostException | NotLoggedInException e) {
-        if (System.nanoTime() > deadline) {
+        // An interrupted caller is leaving (or its socket was closed for it): no retry.
+        if (System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
           throw e;
         }
-        LOG.info("{}: {}; retrying", username, e.getMessage());
+        // Once a call is enough to say so; each further attempt only in a debug log.
+        if (failed) {
+          LOG.debug("{}: {}; retrying", username, e.getMessage());
+        } else {
+          LOG.info("{}: {}; retrying with backoff", username, e.getMessage());
+        }
         pause(backoff + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
         failed = true;
@@ -309,7 +352,10 @@ public final class AsyncChatRoom implements AutoCloseable {
     }
   }
 
-  /** The messages of a call, after any recovered ones, and a notice: one text. */
+  /**
+   * The messages of a call, after any recovered ones, and a notice: one text, or, with a
+   * listener, the messages to it and the notices returned.
+   */
   private String out(List<Message> messages, String notice) {
     synchronized (state) {
       List<Message> all = takeRecovered();
@@ -318,16 +364,30 @@ public final class AsyncChatRoom implements AutoCloseable {
           all.add(m);
         }
       }
-      return ChatText.lines(all, joinNotices(notice));
+      if (listener == null) {
+        return ChatText.lines(all, joinNotices(notice));
+      }
+      if (!all.isEmpty()) {
+        listener.accept(List.copyOf(all));
+      }
+      String notices = joinNotices(notice);
+      return notices == null ? "" : notices;
     }
   }
 
-  /** Like {@link #out} for a text ChatText already made from {@code messages}. */
-  private String outText(String text, List<Message> messages) {
+  /**
+   * Like {@link #out}, but a call's own messages come after the notices of an earlier resume,
+   * with this call's notice last: how the text has always read without a listener.
+   */
+  private String outText(List<Message> messages, String notice) {
+    if (listener != null) {
+      return out(messages, notice);
+    }
     synchronized (state) {
       messages.forEach(this::see);
       List<Message> earlier = takeRecovered();
       String prefix = ChatText.lines(earlier, joinNotices(null));
+      String text = ChatText.lines(messages, notice);
       if (prefix.isEmpty()) {
         return text;
       }
@@ -359,12 +419,6 @@ public final class AsyncChatRoom implements AutoCloseable {
   private boolean see(Message m) {
     lastSeen = Math.max(lastSeen, seq(m));
     return seen.put(m.messageId(), Boolean.TRUE) == null;
-  }
-
-  private int draftLength() {
-    synchronized (state) {
-      return draftLength;
-    }
   }
 
   private void draftLength(int length) {

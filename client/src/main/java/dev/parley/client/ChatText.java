@@ -27,50 +27,74 @@ public final class ChatText {
 
   /** What an append delivered, and a notice when its text was cut or refused. */
   public static String append(AppendResult r) {
-    String notice = switch (r.status()) {
+    return lines(r.messages(), appendNotice(r));
+  }
+
+  /** What a push delivered, and a notice when it was interrupted. */
+  public static String push(PushResult r) {
+    return lines(r.messages(), pushNotice(r));
+  }
+
+  /** What an undo delivered, and a notice when there was nothing to undo. */
+  public static String undo(UndoResult r) {
+    return lines(r.messages(), undoNotice(r));
+  }
+
+  /** What a preview delivered, and the draft itself. */
+  public static String preview(PreviewResult r) {
+    return lines(r.messages(), previewNotice(r));
+  }
+
+  /** What a claim of the floor delivered, and who holds it now. */
+  public static String talkingStick(TalkingStickResult r, String me) {
+    return lines(r.messages(), talkingStickNotice(r, me));
+  }
+
+  /** What a participants call delivered, and who is in the room doing what. */
+  public static String participants(ParticipantsResult r) {
+    return lines(r.messages(), participantsNotice(r));
+  }
+
+  // The notices alone, for AsyncChatRoom when a listener takes the messages.
+
+  static String appendNotice(AppendResult r) {
+    return switch (r.status()) {
       case 2 -> "[truncated: the last " + r.truncated() + " characters were dropped; the draft ends with \""
           + r.suffix() + "\"]";
       case 0 -> "[not appended: " + r.reason() + "]";
       default -> null;
     };
-    return lines(r.messages(), notice);
   }
 
-  /** What a push delivered, and a notice when it was interrupted. */
-  public static String push(PushResult r) {
-    String notice = null;
-    if (Boolean.TRUE.equals(r.interrupted())) {
-      long arrived = r.messages().stream().filter(m -> m.kind() == MessageKind.CHAT).count();
-      notice = "[not sent: " + arrived + " new message" + (arrived == 1 ? "" : "s")
-          + " arrived; push again to send it, or revise it first]";
+  static String pushNotice(PushResult r) {
+    if (!Boolean.TRUE.equals(r.interrupted())) {
+      return null;
     }
-    return lines(r.messages(), notice);
+    long arrived = r.messages().stream().filter(m -> m.kind() == MessageKind.CHAT).count();
+    return "[not sent: " + arrived + " new message" + (arrived == 1 ? "" : "s")
+        + " arrived; push again to send it, or revise it first]";
   }
 
-  /** What an undo delivered, and a notice when there was nothing to undo. */
-  public static String undo(UndoResult r) {
-    return lines(r.messages(), r.status() == 0 ? "[nothing to undo: the draft is empty]" : null);
+  static String undoNotice(UndoResult r) {
+    return r.status() == 0 ? "[nothing to undo: the draft is empty]" : null;
   }
 
-  /** What a preview delivered, and the draft itself. */
-  public static String preview(PreviewResult r) {
-    return lines(r.messages(), r.draft().isEmpty() ? "[the draft is empty]" : "[draft: " + r.draft() + "]");
+  static String previewNotice(PreviewResult r) {
+    return r.draft().isEmpty() ? "[the draft is empty]" : "[draft: " + r.draft() + "]";
   }
 
-  /** What a claim of the floor delivered, and who holds it now. */
-  public static String talkingStick(TalkingStickResult r, String me) {
-    return lines(r.messages(), r.granted() && me.equals(r.holder())
+  static String talkingStickNotice(TalkingStickResult r, String me) {
+    return r.granted() && me.equals(r.holder())
         ? "[you have the talking stick]"
-        : "[the talking stick is held by " + r.holder() + "]");
+        : "[the talking stick is held by " + r.holder() + "]";
   }
 
-  /** What a participants call delivered, and who is in the room doing what. */
-  public static String participants(ParticipantsResult r) {
+  static String participantsNotice(ParticipantsResult r) {
     List<String> who = new ArrayList<>();
     for (Participant p : r.participants()) {
       who.add(p.username() + " (" + p.state().wireName() + (p.holdsStick() ? ", has the talking stick" : "") + ")");
     }
-    return lines(r.messages(), "[in the room: " + String.join(", ", who) + "]");
+    return "[in the room: " + String.join(", ", who) + "]";
   }
 
   /** Messages, then a notice line if there is one. */

@@ -3,7 +3,11 @@ package dev.parley.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.server.testing.RunningServer;
+import dev.parley.api.Message;
 import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** Seed 001's usage transcript, printed by AsyncChatRoom against a real daemon. */
@@ -57,6 +61,28 @@ class AsyncChatRoomTranscriptTest {
         assertThat(b.participants()).isEqualTo("a: " + "x".repeat(1000) + "\nsystem: a has the talking stick\n"
             + "[in the room: a (idle, has the talking stick), b (idle)]");
         assertThat(b.talkingStick()).isEqualTo("[you have the talking stick]");
+      }
+    }
+  }
+
+  @Test
+  void aListenerTakesTheMessagesAndTheTextKeepsOnlyTheNotices() throws Exception {
+    try (RunningServer server = RunningServer.start()) {
+      List<String> heard = new CopyOnWriteArrayList<>();
+      try (AsyncChatRoom a = new AsyncChatRoom(server.uri(), "a", "listened");
+          AsyncChatRoom b = new AsyncChatRoom(server.uri(), "b", "listened", Duration.ofSeconds(5),
+              messages -> messages.forEach(m -> heard.add(m.senderId() + ": " + m.content())))) {
+        assertThat(b.contextMessages()).extracting(Message::content).containsExactly("a has joined");
+        say(a, "first!");
+        assertThat(b.append("me too")).isEmpty();
+        assertThat(heard).containsExactly("a: first!");
+        say(a, "second");
+        assertThat(b.push()).isEqualTo("[not sent: 1 new message arrived; push again to send it, or revise it first]");
+        assertThat(heard).containsExactly("a: first!", "a: second");
+        assertThat(b.draftLength()).isEqualTo(6);
+        // The log is read, not delivered: the listener hears nothing more.
+        assertThat(b.history(2)).extracting(Message::content).containsExactly("first!", "second");
+        assertThat(heard).hasSize(2);
       }
     }
   }

@@ -1,0 +1,377 @@
+package dev.parley.client.chat;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.parley.api.Message;
+import dev.parley.api.MessageKind;
+import dev.parley.api.ParleyRpcException;
+import dev.parley.api.UsernameTakenException;
+import dev.parley.client.AsyncChatRoom;
+import dev.parley.client.ConnectionLostException;
+import dev.parley.client.ParleyClient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code parley chat}: a person in a room, from a terminal or through pipes. A typed line is
+ * sent (append, then push); slash commands reach the rest of the protocol. Messages from the
+ * others appear as they arrive: a virtual thread keeps a {@code check} waiting, and the
+ * messages that the person's own calls deliver are shown too, each message once.
+ *
+ * <p>{@code /mute} stops the live stream (seed 003's moderator toggle): the listener stops
+ * checking, so messages wait on the server, and those delivered meanwhile (by the person's own
+ * calls, or the check under way) are held; {@code /mute} again shows the held ones, then the
+ * waiting ones arrive. Since a muted person
+ * has not seen what was said, a drafted push is then interrupted by it, as the protocol means.
+ *
+ * <p>Plain lines in, plain lines out (UTF-8), each flushed at once: no terminal is needed. The
+ * end of the input is {@code /quit}: it logs out and exits 0.
+ */
+@Command(name = "chat", sortOptions = false,
+    description = "Joins a room and chats from the terminal: type a line to send it. "
+        + "Each option can also be set by the environment variable shown.",
+    footer = ChatCommand.COMMANDS)
+public final class ChatCommand implements Callable<Integer> {
+  /** The slash commands, for --help and /help ({@code %n}: a line break, as picocli writes it). */
+  static final String COMMANDS = "Type a line and press Enter to send it. Commands:%n"
+      + "  /draft TEXT    add TEXT to the draft as a new line, without sending%n"
+      + "  /undo          remove the draft's last part%n"
+      + "  /preview       show the draft%n"
+      + "  /push          send the draft%n"
+      + "  /reset         drop the draft (and the talking stick)%n"
+      + "  /who           who is in the room and what each is doing%n"
+      + "  /stick         claim the talking stick%n"
+      + "  /history [N]   the room's last N messages (default 20)%n"
+      + "  /mute          stop showing messages; again shows what came (also /toggle)%n"
+      + "  /help          this list%n"
+      + "  /quit          log out and leave (so does the end of the input)%n"
+      + "A line that starts with // is sent as text, less its first slash.";
+
+  private static final int DEFAULT_HISTORY = 20;
+  private static final Duration LISTENER_STOP = Duration.ofSeconds(5);
+  private static final Duration ERROR_PAUSE = Duration.ofSeconds(1);
+  /** How often a muted chat makes a call anyway: an idle session ends after its TTL (10 min). */
+  private static final Duration MUTED_KEEP_ALIVE = Duration.ofMinutes(1);
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--user", paramLabel = "NAME", defaultValue = "${env:PARLEY_USER}",
+      description = "Your name in the room; required (PARLEY_USER).")
+  String user;
+
+  @Option(names = "--room", paramLabel = "ROOM", defaultValue = "${env:PARLEY_ROOM:-" + AsyncChatRoom.DEFAULT_ROOM + "}",
+      description = "The room to join, created if new (PARLEY_ROOM, default ${DEFAULT-VALUE}).")
+  String room;
+
+  @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:PARLEY_URL:-http://127.0.0.1:8890}",
+      description = "The daemon (PARLEY_URL, default ${DEFAULT-VALUE}).")
+  URI server;
+
+  @Option(names = "--retry-seconds", paramLabel = "N", defaultValue = "${env:PARLEY_RETRY_SECONDS:-10}",
+      description = "How long a call retries an unreachable daemon, with backoff, before it says so "
+          + "(PARLEY_RETRY_SECONDS, default ${DEFAULT-VALUE}).")
+  int retrySeconds;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  private final AtomicBoolean leaving = new AtomicBoolean();
+  private Screen screen;
+  private AsyncChatRoom chat;
+  private Thread listener;
+  /** The thread that reads the input and makes the person's calls. */
+  private Thread inputThread;
+  /**
+   * Chat messages the person's current call delivered. Only the input thread touches it: the
+   * room calls its listener on the thread of the call that delivered the messages.
+   */
+  private int deliveredToCall;
+
+  /**
+   * Runs {@code parley chat} alone, as a test or a script may.
+   *
+   * @param args the options of {@code parley chat}
+   */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ChatCommand()).execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    if (user == null || user.isBlank()) {
+      throw new ParameterException(spec.commandLine(), "Missing --user (or PARLEY_USER): the name to chat as");
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    screen = new Screen(new PrintWriter(new OutputStreamWriter(System.out, UTF_8)));
+    inputThread = Thread.currentThread();
+    if (!join(err)) {
+      return 1;
+    }
+    screen.show(chat.contextMessages());
+    screen.say("[you are " + user + " in " + room + "; type a line to send it, /help lists the commands]");
+    listener = Thread.ofVirtual().name("parley-chat-listener").start(this::listen);
+    // Ctrl-C (or a kill) still logs out, so the room sees the person leave.
+    Runtime.getRuntime().addShutdownHook(new Thread(this::leave, "parley-chat-leave"));
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null && handle(line)) {
+        // Each line is handled in the condition; the end of the input quits like /quit.
+      }
+    } catch (IOException e) {
+      screen.say("[the input broke (" + e.getMessage() + "): leaving]");
+    }
+    leave();
+    return 0;
+  }
+
+  /** Logs in; false, after saying why on {@code err}, when that cannot be done. */
+  private boolean join(PrintWriter err) {
+    Duration retry = Duration.ofSeconds(retrySeconds);
+    try {
+      // A quick look first, so that nobody stares at a silent terminal while the login retries.
+      ParleyClient.connect(server).api().rooms();
+    } catch (ConnectionLostException e) {
+      screen.say("[no daemon answers at " + server + "; retrying with backoff for up to " + retrySeconds
+          + " s (start one with: parley serve)]");
+    } catch (RuntimeException e) {
+      // Anything else (an odd answer) the login below meets again and reports.
+    }
+    try {
+      chat = new AsyncChatRoom(server, user, room, retry, this::delivered);
+      return true;
+    } catch (ConnectionLostException e) {
+      err.println("parley chat: no daemon answers at " + server + " (retried with backoff for " + retrySeconds
+          + " s); start one with: parley serve");
+    } catch (UsernameTakenException e) {
+      err.println("parley chat: " + user + " is already in " + room + "; choose another --user");
+    } catch (ParleyRpcException e) {
+      err.println("parley chat: cannot join " + room + " as " + user + ": " + describe(e));
+    } catch (IllegalArgumentException e) {
+      err.println("parley chat: " + e.getMessage());
+    }
+    err.flush();
+    return false;
+  }
+
+  /** Messages that arrived, from any call: counted for the person's own call, then shown. */
+  private void delivered(List<Message> messages) {
+    if (Thread.currentThread() == inputThread) {
+      deliveredToCall += (int) messages.stream().filter(m -> m.kind() == MessageKind.CHAT).count();
+    }
+    screen.incoming(messages);
+  }
+
+  /** The listener: keeps a check waiting, unless muted, until the person leaves. */
+  private void listen() {
+    boolean lost = false;
+    while (!leaving.get()) {
+      try {
+        if (!screen.awaitUnmuted(MUTED_KEEP_ALIVE)) {
+          // Reading the log keeps the session alive and, unlike a check, delivers nothing.
+          chat.history(1);
+          continue;
+        }
+        // Back from an outage, a check that returns at once says so without waiting for a message.
+        String notices = lost ? chat.check(Duration.ZERO) : chat.check();
+        if (lost) {
+          screen.say("[the daemon answers again]");
+          lost = false;
+        }
+        screen.say(notices);
+      } catch (RuntimeException e) {
+        if (leaving.get()) {
+          return;
+        }
+        if (e instanceof ConnectionLostException) {
+          // The room retries with backoff; the next check carries on retrying.
+          if (!lost) {
+            screen.say("[the daemon at " + server + " does not answer; still retrying with backoff]");
+          }
+          lost = true;
+        } else {
+          screen.say(describe(e));
+          if (!pause(ERROR_PAUSE)) {
+            return;
+          }
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /** Handles one line of input; false when it asks to quit. */
+  private boolean handle(String line) {
+    if (line.isBlank()) {
+      return true;
+    }
+    try {
+      if (line.startsWith("//")) {
+        send(line.substring(1));
+      } else if (!line.startsWith("/")) {
+        send(line);
+      } else {
+        return command(line);
+      }
+    } catch (ConnectionLostException e) {
+      screen.say("[not done: the daemon at " + server + " did not answer (retried with backoff for "
+          + retrySeconds + " s); try again]");
+    } catch (RuntimeException e) {
+      screen.say(describe(e));
+    }
+    return true;
+  }
+
+  /** A slash command; false for /quit. */
+  private boolean command(String line) {
+    int space = line.indexOf(' ');
+    String name = (space < 0 ? line.substring(1) : line.substring(1, space)).toLowerCase(Locale.ROOT);
+    String arg = space < 0 ? "" : line.substring(space + 1);
+    switch (name) {
+      case "draft" -> draft(arg);
+      case "undo" -> undo();
+      case "preview" -> screen.say(chat.preview());
+      case "push" -> push(true);
+      case "reset" -> {
+        screen.say(chat.reset());
+        screen.say("[the draft is dropped]");
+      }
+      case "who" -> screen.say(chat.participants());
+      case "stick" -> screen.say(chat.talkingStick());
+      case "history" -> history(arg.strip());
+      case "mute", "toggle" -> screen.toggleMute();
+      case "help" -> screen.say(COMMANDS.replace("%n", System.lineSeparator()));
+      case "quit" -> {
+        return false;
+      }
+      default -> screen.say("[unknown command /" + name + ": /help lists the commands]");
+    }
+    return true;
+  }
+
+  /** A typed line: added to the draft as its next line, then the draft is pushed. */
+  private void send(String text) {
+    String notices = append(text);
+    if (!notices.isEmpty()) {
+      // Cut, refused, or after a rejoin: the person decides what to do with the draft.
+      screen.say(notices);
+      if (chat.draftLength() > 0) {
+        screen.say("[not sent: /preview shows the draft, /push sends it, /reset drops it]");
+      }
+      return;
+    }
+    push(false);
+  }
+
+  private void draft(String text) {
+    if (text.isEmpty()) {
+      screen.say("[usage: /draft TEXT]");
+      return;
+    }
+    String notices = append(text);
+    screen.say(notices.isEmpty()
+        ? "[drafted: " + Screen.plural(chat.draftLength(), "character") + "; /push sends it]"
+        : notices);
+  }
+
+  /** Appends {@code text} as the draft's next line: each line typed stays a line. */
+  private String append(String text) {
+    return chat.append(chat.draftLength() > 0 ? "\n" + text : text);
+  }
+
+  private void undo() {
+    String notices = chat.undo();
+    int left = chat.draftLength();
+    screen.say(notices.isEmpty()
+        ? "[undone: " + (left == 0 ? "the draft is empty" : Screen.plural(left, "character") + " left") + "]"
+        : notices);
+  }
+
+  /** Pushes the draft; {@code confirm} says "[sent]" (a typed line needs no confirmation). */
+  private void push(boolean confirm) {
+    deliveredToCall = 0;
+    String notices = chat.push();
+    if (notices.isEmpty()) {
+      if (confirm) {
+        screen.say("[sent]");
+      }
+    } else if (deliveredToCall > 0) {
+      // A push that delivers chat messages was interrupted by them (the protocol's rule): the
+      // draft is kept, and the person gets the commands to act on it.
+      screen.say("[not sent: " + Screen.plural(deliveredToCall, "new message") + " arrived"
+          + (screen.muted() ? " while muted (/mute shows them)" : "") + "; /push to send it anyway, /reset to drop it]");
+    } else {
+      screen.say(notices);
+    }
+  }
+
+  private void history(String arg) {
+    int n;
+    try {
+      n = arg.isEmpty() ? DEFAULT_HISTORY : Integer.parseInt(arg);
+    } catch (NumberFormatException e) {
+      n = 0;
+    }
+    if (n < 1) {
+      screen.say("[usage: /history [N], N a number of messages, default " + DEFAULT_HISTORY + "]");
+      return;
+    }
+    List<Message> page = chat.history(n);
+    screen.say(page.isEmpty() ? "[no messages in " + room + " yet]"
+        : "[the last " + Screen.plural(page.size(), "message") + " in " + room + ":]");
+    screen.show(page);
+  }
+
+  /** Stops the listener, then logs out: once, whether by /quit, the end of input or Ctrl-C. */
+  private void leave() {
+    if (!leaving.compareAndSet(false, true)) {
+      return;
+    }
+    // The pending check must end before the logout, or the room would take the session back.
+    listener.interrupt();
+    try {
+      listener.join(LISTENER_STOP);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    chat.close();
+    screen.say("[left " + room + "]");
+  }
+
+  /** One readable line for a failed call. */
+  static String describe(RuntimeException e) {
+    if (e instanceof ParleyRpcException p) {
+      Object data = p.data();
+      Object detail = data instanceof Map<?, ?> map && map.get("detail") != null ? map.get("detail") : data;
+      return "[error " + p.code() + ", " + p.rpcMessage() + (detail == null ? "" : ": " + detail) + "]";
+    }
+    return "[error: " + e.getMessage() + "]";
+  }
+
+  private static boolean pause(Duration d) {
+    try {
+      Thread.sleep(d);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}

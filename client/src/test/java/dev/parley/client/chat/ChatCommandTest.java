@@ -1,0 +1,325 @@
+package dev.parley.client.chat;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import dev.parley.client.AsyncChatRoom;
+import dev.parley.server.testing.RunningServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.net.URL;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code parley chat} as a person uses it: a child JVM with piped standard input and output,
+ * talking with an {@link AsyncChatRoom} participant through a real daemon.
+ */
+class ChatCommandTest {
+  /** How long any one expected thing may take; a wait ends as soon as it happens. */
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  private static RunningServer server;
+
+  @BeforeAll
+  static void startDaemon() throws Exception {
+    server = RunningServer.start();
+  }
+
+  @AfterAll
+  static void stopDaemon() throws Exception {
+    server.close();
+  }
+
+  @Test
+  void aPersonChatsWithAnAgentAndLeavesAtTheEndOfInput() throws Exception {
+    try (AsyncChatRoom bob = new AsyncChatRoom(server.uri(), "bob", "conv")) {
+      say(bob, "welcome, whoever comes next");
+      try (Chat alice = Chat.start("--user", "alice", "--room", "conv", "--server", server.uri().toString())) {
+        converse(alice, bob);
+      }
+    }
+  }
+
+  /** alice at the terminal, bob an agent: everything a person does in a chat, once. */
+  private static void converse(Chat alice, AsyncChatRoom bob) throws Exception {
+    // The room's recent messages come first, for context, then the greeting.
+    alice.expect("bob: welcome, whoever comes next");
+    alice.expect("[you are alice in conv; type a line to send it, /help lists the commands]");
+    awaitSeen(bob, "system: alice has joined");
+
+    alice.type("hello bob");
+    awaitSeen(bob, "alice: hello bob");
+
+    say(bob, "hi alice");
+    alice.expect("bob: hi alice");
+    say(bob, "two lines:\nthe second is indented");
+    alice.expect("bob: two lines:");
+    assertThat(alice.next(1)).containsExactly("     the second is indented");
+    bob.talkingStick();
+    alice.expect("* bob has the talking stick");
+
+    alice.type("/who");
+    alice.expectMatching(l -> l.startsWith("[in the room: ") && l.contains("alice (") && l.contains("bob ("));
+
+    alice.type("/draft first line");
+    alice.expect("[drafted: 10 characters; /push sends it]");
+    alice.type("/draft second line");
+    alice.expect("[drafted: 22 characters; /push sends it]");
+    alice.type("/draft oops");
+    alice.expect("[drafted: 27 characters; /push sends it]");
+    alice.type("/undo");
+    alice.expect("[undone: 22 characters left]");
+    alice.type("/preview");
+    alice.expect("[draft: first line");
+    assertThat(alice.next(1)).containsExactly("second line]");
+    alice.type("/push");
+    alice.expect("[sent]");
+    awaitSeen(bob, "alice: first line\nsecond line");
+
+    alice.type("/undo");
+    alice.expect("[nothing to undo: the draft is empty]");
+    alice.type("/frobnicate now");
+    alice.expect("[unknown command /frobnicate: /help lists the commands]");
+    alice.type("/history 2");
+    alice.expect("[the last 2 messages in conv:]");
+    assertThat(alice.next(3)).containsExactly("* bob has the talking stick", "alice: first line", "       second line");
+    alice.type("/history many");
+    alice.expectMatching(l -> l.startsWith("[usage: /history [N]"));
+    alice.type("//slash is not a command");
+    awaitSeen(bob, "alice: /slash is not a command");
+
+    Chat.Ended end = alice.endInput();
+    assertThat(end.exitCode()).as("exit code; stderr: %s", end.stderr()).isZero();
+    assertThat(end.lastLines()).last().isEqualTo("[left conv]");
+    awaitSeen(bob, "system: alice has left");
+  }
+
+  @Test
+  void muteHoldsMessagesAndAPushAfterUnseenMessagesIsInterrupted() throws Exception {
+    try (AsyncChatRoom bob = new AsyncChatRoom(server.uri(), "bob", "mute");
+        Chat carol = Chat.start("--user", "carol", "--room", "mute", "--server", server.uri().toString())) {
+      carol.expectMatching(l -> l.startsWith("[you are carol in mute;"));
+      carol.type("/mute");
+      carol.expect("[muted: messages wait until you type /mute again]");
+      // Ends the check the listener had waiting, if any; after it the listener stays paused.
+      say(bob, "ping");
+      await("carol's listener pauses").atMost(WAIT).until(() -> !bob.participants().contains("carol (waiting"));
+
+      carol.type("/draft my answer");
+      carol.expect("[drafted: 9 characters; /push sends it]");
+      // Nobody takes this message for carol while she is muted: her push finds it undelivered.
+      say(bob, "hold on");
+      carol.type("/push");
+      List<String> beforeNotice = carol.expect(
+          "[not sent: 1 new message arrived while muted (/mute shows them); /push to send it anyway, /reset to drop it]");
+      carol.type("/mute");
+      beforeNotice.addAll(carol.expect("[unmuted: 2 messages held back while muted:]"));
+      assertThat(beforeNotice).as("nothing shown while muted").noneMatch(l -> l.startsWith("bob:"));
+      carol.expect("bob: ping");
+      carol.expect("bob: hold on");
+
+      carol.type("/push");
+      carol.expect("[sent]");
+      awaitSeen(bob, "carol: my answer");
+      say(bob, "and now live again");
+      carol.expect("bob: and now live again");
+
+      carol.type("/quit");
+      assertThat(carol.endInput().exitCode()).isZero();
+      awaitSeen(bob, "system: carol has left");
+    }
+  }
+
+  @Test
+  void aDownDaemonIsReportedInOneLineAndTheCommandFails() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + port;
+    try (Chat dave = Chat.start("--user", "dave", "--server", url, "--retry-seconds", "1")) {
+      dave.expect("[no daemon answers at " + url + "; retrying with backoff for up to 1 s (start one with: parley serve)]");
+      Chat.Ended end = dave.endInput();
+      assertThat(end.exitCode()).isEqualTo(1);
+      assertThat(end.stderr()).isEqualTo("parley chat: no daemon answers at " + url
+          + " (retried with backoff for 1 s); start one with: parley serve");
+    }
+  }
+
+  @Test
+  void aTakenNameAndAMissingNameAreRefusedPlainly() throws Exception {
+    try (AsyncChatRoom erin = new AsyncChatRoom(server.uri(), "erin", "names")) {
+      try (Chat twin = Chat.start("--user", "erin", "--room", "names", "--server", server.uri().toString())) {
+        Chat.Ended end = twin.endInput();
+        assertThat(end.exitCode()).isEqualTo(1);
+        assertThat(end.stderr()).isEqualTo("parley chat: erin is already in names; choose another --user");
+      }
+      assertThat(erin.participants()).isEqualTo("[in the room: erin (idle)]");
+    }
+    try (Chat nobody = Chat.start("--server", server.uri().toString())) {
+      Chat.Ended end = nobody.endInput();
+      assertThat(end.exitCode()).isEqualTo(2);
+      assertThat(end.stderr()).startsWith("Missing --user (or PARLEY_USER): the name to chat as");
+    }
+  }
+
+  private static void say(AsyncChatRoom who, String text) {
+    who.append(text);
+    assertThat(who.push()).doesNotContain("[not sent");
+  }
+
+  /** Waits until {@code who} has been delivered {@code text}: a whole message, or several lines. */
+  private static void awaitSeen(AsyncChatRoom who, String text) {
+    StringBuilder seen = new StringBuilder();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      String got = who.check(Duration.ofSeconds(5));
+      if (!got.isEmpty()) {
+        seen.append(got).append('\n');
+      }
+      if (seen.toString().contains(text + "\n")) {
+        return;
+      }
+    }
+    fail("%s never saw %s; it saw:%n%s", who.username(), text, seen);
+  }
+
+  /** {@code parley chat} in a child JVM, with its standard streams piped to the test. */
+  private static final class Chat implements AutoCloseable {
+    private final Process process;
+    private final Writer in;
+    private final BlockingQueue<String> out = new LinkedBlockingQueue<>();
+    private final StringBuffer err = new StringBuffer();
+    private final Thread outReader;
+    private final Thread errReader;
+    /** Marks the end of standard output in the queue. */
+    private static final String EOF = new String("<eof>");
+
+    private Chat(Process process) {
+      this.process = process;
+      this.in = new OutputStreamWriter(process.getOutputStream(), UTF_8);
+      this.outReader = Thread.ofVirtual().start(() -> {
+        eachLine(process.getInputStream(), out::add);
+        out.add(EOF);
+      });
+      this.errReader = Thread.ofVirtual().start(() -> eachLine(process.getErrorStream(), l -> err.append(l).append('\n')));
+    }
+
+    static Chat start(String... args) throws IOException {
+      // The tests' logging setup (warnings only, to stderr), named outright: without one, logback
+      // would log everything to stdout, into the conversation.
+      URL logging = ChatCommandTest.class.getClassLoader().getResource("logback-test.xml");
+      assertThat(logging).as("logback-test.xml on the test classpath").isNotNull();
+      List<String> command = new ArrayList<>(List.of(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Dlogback.configurationFile=" + logging,
+          "-cp", System.getProperty("java.class.path"),
+          ChatCommand.class.getName()));
+      command.addAll(List.of(args));
+      ProcessBuilder pb = new ProcessBuilder(command);
+      // The child must not pick up a user, room or server from the environment of the build.
+      Map<String, String> env = pb.environment();
+      env.remove("PARLEY_USER");
+      env.remove("PARLEY_ROOM");
+      env.remove("PARLEY_URL");
+      env.remove("PARLEY_RETRY_SECONDS");
+      return new Chat(pb.start());
+    }
+
+    /** Types a line, as a person pressing Enter. */
+    void type(String line) throws IOException {
+      in.write(line + "\n");
+      in.flush();
+    }
+
+    /** Reads lines up to one equal to {@code expected}, and returns those before it. */
+    List<String> expect(String expected) throws InterruptedException {
+      return expectMatching(expected::equals, expected);
+    }
+
+    List<String> expectMatching(Predicate<String> wanted) throws InterruptedException {
+      return expectMatching(wanted, "a line matching the condition");
+    }
+
+    private List<String> expectMatching(Predicate<String> wanted, String what) throws InterruptedException {
+      List<String> before = new ArrayList<>();
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (true) {
+        String line = out.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        if (line == null || line == EOF) {
+          fail("expected %s; %s after:%n%s%nstderr:%n%s", what, line == null ? "timed out" : "output ended",
+              String.join("\n", before), err);
+        }
+        if (wanted.test(line)) {
+          return before;
+        }
+        before.add(line);
+      }
+    }
+
+    /** The next {@code n} lines. */
+    List<String> next(int n) throws InterruptedException {
+      List<String> lines = new ArrayList<>();
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (lines.size() < n) {
+        String line = out.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        if (line == null || line == EOF) {
+          fail("expected %d more lines, got %s; stderr:%n%s", n, lines, err);
+        }
+        lines.add(line);
+      }
+      return lines;
+    }
+
+    /** Closes standard input and waits for the process to end. */
+    Ended endInput() throws Exception {
+      in.close();
+      if (!process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+        fail("parley chat did not end after its input did; stderr:%n%s", err);
+      }
+      outReader.join(WAIT);
+      errReader.join(WAIT);
+      List<String> rest = new ArrayList<>(out);
+      rest.remove(EOF);
+      return new Ended(process.exitValue(), rest, err.toString().strip());
+    }
+
+    @Override
+    public void close() {
+      process.destroyForcibly();
+    }
+
+    private static void eachLine(InputStream stream, java.util.function.Consumer<String> sink) {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(stream, UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          sink.accept(line);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** How the process ended: its exit code, the output lines not yet read, its stderr. */
+    record Ended(int exitCode, List<String> lastLines, String stderr) {}
+  }
+}
