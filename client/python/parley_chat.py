@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import random
+import re
 import threading
 import time
 import urllib.error
@@ -38,6 +39,13 @@ DEFAULT_RETRY_SECONDS = 120.0
 
 _FIRST_BACKOFF = 0.1
 _MAX_BACKOFF = 5.0
+# The daemon's system messages (joins, leaves, floor changes), as dev.parley.spec.SystemMessages
+# words them: recovery tells its own from the others' by them.
+_SYSTEM_MESSAGE = re.compile(
+    r"^(?:the talking stick of (?P<holder>.+) expired"
+    r"|(?P<user>.+?) (?:has joined|has left \(session expired\)|has left|has the talking stick"
+    r"|released the talking stick))$", re.DOTALL)
+
 # Message ids remembered so that recovered messages are not handed out twice; bounded so a
 # long-running agent does not grow without end.
 _SEEN_MEMORY = 4096
@@ -142,7 +150,15 @@ class AsyncChatRoom:
         ``timeout`` is in seconds (or a timedelta); None leaves the wait to the server (25 s).
         """
         ms = None if timeout is None else int(_seconds(timeout) * 1000)
-        r = self._call(lambda: self._rpc("check", {"timeout_ms": ms}))
+
+        def after_resume():
+            # What the lost answer carried was recovered: hand it over instead of waiting again.
+            with self._lock:
+                if self._recovered:
+                    return {"status": 1, "messages": []}
+            return self._rpc("check", {"timeout_ms": ms})
+
+        r = self._call(lambda: self._rpc("check", {"timeout_ms": ms}), after_resume)
         return self._out(r["messages"], None)
 
     def append(self, text):
@@ -337,7 +353,7 @@ class AsyncChatRoom:
             for m in page["messages"]:
                 after = _seq(m)
                 # Own chat messages were never delivered to this session, so never recover them.
-                if not (m["kind"] == "chat" and m["sender_id"] == self._username):
+                if not self._own_doing(m):
                     missed.append(m)
             if not page["has_more"]:
                 break
@@ -345,6 +361,15 @@ class AsyncChatRoom:
             self._recovered.extend(missed)
 
     # -- what the caller reads -----------------------------------------------------------
+
+    def _own_doing(self, m):
+        """Whether this participant caused ``m`` (its own chat message, or a system message about
+        it): the server never delivers those to their author, so recovery must not either."""
+        if m["kind"] == "chat":
+            return m["sender_id"] == self._username
+        match = _SYSTEM_MESSAGE.match(m["content"])
+        user = match and (match.group("holder") or match.group("user"))
+        return bool(user) and user.lower() == self._username.lower()
 
     def _out(self, messages, notice):
         """The messages of a call, after any recovered ones, and a notice: one text."""

@@ -20,6 +20,7 @@ import dev.parley.api.ResetResult;
 import dev.parley.api.TalkingStickResult;
 import dev.parley.api.UndoResult;
 import dev.parley.api.WakeOn;
+import dev.parley.spec.SystemMessages;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -184,7 +185,15 @@ public final class AsyncChatRoom implements AutoCloseable {
    */
   public String check(Duration timeout, WakeOn wakeOn) {
     Long ms = timeout == null ? null : timeout.toMillis();
-    CheckResult r = call(api -> api.check(ms, wakeOn));
+    CheckResult r = call(api -> api.check(ms, wakeOn), api -> {
+      synchronized (state) {
+        // What the lost answer carried was recovered: hand it over instead of waiting again.
+        if (!recovered.isEmpty()) {
+          return new CheckResult(1, List.of());
+        }
+      }
+      return api.check(ms, wakeOn);
+    });
     return out(r.messages(), null);
   }
 
@@ -342,7 +351,7 @@ public final class AsyncChatRoom implements AutoCloseable {
       page = api.history(null, after, null);
       for (Message m : page.messages()) {
         after = seq(m);
-        if (!(m.kind() == MessageKind.CHAT && m.senderId().equals(username))) {
+        if (!ownDoing(m)) {
           missed.add(m);
         }
       }
@@ -350,6 +359,17 @@ public final class AsyncChatRoom implements AutoCloseable {
     synchronized (state) {
       recovered.addAll(missed);
     }
+  }
+
+  /**
+   * Whether this participant caused {@code m} (its own chat message, or a system message about
+   * it): the server never delivers those to their author, so recovery must not either.
+   */
+  private boolean ownDoing(Message m) {
+    if (m.kind() == MessageKind.CHAT) {
+      return m.senderId().equals(username);
+    }
+    return SystemMessages.parse(m.content()).map(p -> p.user().equalsIgnoreCase(username)).orElse(false);
   }
 
   /**
