@@ -2,6 +2,7 @@ package dev.parley.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.server.http.HttpExtension;
 import dev.parley.server.http.JsonErrorHandler;
 import dev.parley.server.http.RpcHandler;
 import dev.parley.server.http.StaticJsonHandler;
@@ -16,6 +17,9 @@ import dev.parley.spec.SpecDocument;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -24,12 +28,16 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The daemon: Jetty on virtual threads in front of the room engine. {@code POST /rpc},
- * {@code GET /openrpc.json}, {@code GET /health}.
+ * {@code GET /openrpc.json}, {@code GET /health}, and the {@link HttpExtension}s found on the
+ * classpath (such as the MCP bridge's {@code /mcp}).
  */
 public final class ParleyServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
   /** The folder of the conversation logs inside the data directory. */
   public static final String LOGS = "logs";
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -46,6 +54,8 @@ public final class ParleyServer implements AutoCloseable {
   private final Store store;
   private final ConversationLog log;
   private final long startedAt = System.currentTimeMillis();
+  /** The mounted extensions: name to path. */
+  private final Map<String, String> extensions = new LinkedHashMap<>();
 
   /**
    * Opens the store the configuration names (SQLite and conversation logs in its data
@@ -87,7 +97,12 @@ public final class ParleyServer implements AutoCloseable {
     routes.addMapping(PathSpec.from("/rpc"), new RpcHandler(endpoint, limits.bodyBytes()));
     routes.addMapping(PathSpec.from("/openrpc.json"), new StaticJsonHandler(SpecDocument.get()::bytes));
     routes.addMapping(PathSpec.from("/health"), new StaticJsonHandler(this::health));
-    routes.addMapping(PathSpec.from(""), new StaticJsonHandler(ParleyServer::index));
+    for (HttpExtension extension : ServiceLoader.load(HttpExtension.class)) {
+      routes.addMapping(PathSpec.from(extension.path()), extension.handler(this::uri));
+      extensions.put(extension.name(), extension.path());
+      LOG.debug("Mounted {} at {}", extension.name(), extension.path());
+    }
+    routes.addMapping(PathSpec.from(""), new StaticJsonHandler(this::index));
     jetty.setHandler(routes);
     jetty.setErrorHandler(new JsonErrorHandler());
     jetty.setStopTimeout(config.shutdownGrace().toMillis());
@@ -138,12 +153,18 @@ public final class ParleyServer implements AutoCloseable {
     return write(body);
   }
 
-  private static byte[] index() {
+  /** The paths of the mounted {@link HttpExtension}s, by name. */
+  public Map<String, String> extensions() {
+    return Map.copyOf(extensions);
+  }
+
+  private byte[] index() {
     ObjectNode body = MAPPER.createObjectNode();
     body.put("name", "parley");
     body.put("rpc", "POST /rpc");
     body.put("spec", "GET /openrpc.json");
     body.put("health", "GET /health");
+    extensions.forEach(body::put);
     return write(body);
   }
 
