@@ -31,6 +31,27 @@ public record BridgeOptions(URI server, Duration checkCap, Duration progressEver
     }
   }
 
+  /**
+   * The options of the daemon's own {@code /mcp}: the defaults, or {@code PARLEY_MCP_CHECK_CAP_MS}
+   * and {@code PARLEY_MCP_PROGRESS_MS} from {@code env} (the same variables as {@code parley mcp}).
+   */
+  public static BridgeOptions fromEnvironment(URI server, java.util.Map<String, String> env) {
+    return new BridgeOptions(server, millis(env, "PARLEY_MCP_CHECK_CAP_MS", DEFAULT_CHECK_CAP),
+        millis(env, "PARLEY_MCP_PROGRESS_MS", DEFAULT_PROGRESS_EVERY));
+  }
+
+  private static Duration millis(java.util.Map<String, String> env, String name, Duration fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Duration.ofMillis(Long.parseLong(value.trim()));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " is not a number of milliseconds: " + value, e);
+    }
+  }
+
   /** The defaults for the daemon at {@code server}. */
   public static BridgeOptions of(URI server) {
     return new BridgeOptions(server, DEFAULT_CHECK_CAP, DEFAULT_PROGRESS_EVERY);

@@ -1,17 +1,20 @@
 package dev.parley.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.server.testing.RunningServer;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -60,6 +63,21 @@ class BridgedConversationTest {
       }
       assertThat(agent.client().getServerInstructions())
           .contains("`login`", "`check`", "`append`", "`preview`", "`push`", "[not sent", "`talking_stick`");
+    }
+  }
+
+  @Test
+  void eachHttpSessionIsItsOwnParticipantAndLeavesWhenItsSessionEnds() {
+    try (McpAgent stays = McpAgent.overHttp(server.uri())) {
+      stays.login("stays", "leaving");
+      McpAgent leaves = McpAgent.overHttp(server.uri());
+      leaves.login("leaves", "leaving");
+      assertThat(stays.text("participants")).endsWith("[in the room: stays (idle), leaves (idle)]");
+
+      leaves.close();
+      // Closing the MCP session (DELETE /mcp) logs its Parley session out at once.
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(stays.text("participants")).endsWith("[in the room: stays (idle)]"));
     }
   }
 

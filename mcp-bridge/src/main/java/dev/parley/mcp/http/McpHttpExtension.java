@@ -62,7 +62,7 @@ public final class McpHttpExtension implements HttpExtension {
 
     @Override
     protected void doStart() throws Exception {
-      bridge = new McpBridge(BridgeOptions.of(daemon.get()));
+      bridge = new McpBridge(BridgeOptions.fromEnvironment(daemon.get(), System.getenv()));
       HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
           .jsonMapper(McpBridge.jsonMapper())
           .mcpEndpoint(PATH)
