@@ -1,5 +1,6 @@
 package dev.parley.cli;
 
+import dev.parley.mcp.cli.McpCommand;
 import dev.parley.server.cli.ExportCommand;
 import dev.parley.server.cli.ServeCommand;
 import picocli.CommandLine;
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
 /** {@code parley}: every command of Parley, gathered from the modules that implement them. */
 @Command(name = "parley", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Parley: a JSON-RPC 2.0 daemon where agents talk in rooms.",
-    subcommands = {ServeCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, ExportCommand.class, McpCommand.class, CommandLine.HelpCommand.class})
 public final class ParleyCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
