@@ -7,6 +7,7 @@ import dev.parley.api.ParleyRpcException;
 import dev.parley.client.ConnectionLostException;
 import dev.parley.client.ParleyClient;
 import dev.parley.spec.SpecDocument;
+import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
@@ -29,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -49,6 +51,7 @@ public final class McpBridge implements AutoCloseable {
   private static final String LOGIN = "login";
   /** An MCP session unused this long is forgotten (its Parley session expired long before). */
   private static final Duration FORGET_AFTER = Duration.ofHours(1);
+  private static final TypeRef<Map<String, Object>> MAP = new TypeRef<>() {};
 
   private final BridgeOptions options;
   private final ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -142,8 +145,6 @@ public final class McpBridge implements AutoCloseable {
     return specs;
   }
 
-  private static final io.modelcontextprotocol.json.TypeRef<Map<String, Object>> MAP = new io.modelcontextprotocol.json.TypeRef<>() {};
-
   /** One tool call: at most one RPC call. Never throws: every failure is an error result. */
   private CallToolResult call(SpecTool tool, McpAsyncServerExchange exchange, CallToolRequest request) {
     Participant me = participant(exchange.sessionId());
@@ -206,7 +207,7 @@ public final class McpBridge implements AutoCloseable {
    * notification every {@link BridgeOptions#progressEvery()}: clients that get progress keep
    * waiting instead of timing the call out.
    */
-  private Object withProgress(java.util.function.Supplier<Object> rpc, McpAsyncServerExchange exchange,
+  private Object withProgress(Supplier<Object> rpc, McpAsyncServerExchange exchange,
       Object token, Duration wait) {
     long started = System.nanoTime();
     CompletableFuture<Object> running = CompletableFuture.supplyAsync(rpc, calls);
