@@ -3,6 +3,7 @@ package dev.parley.cli;
 import dev.parley.agent.AgentCommand;
 import dev.parley.agent.party.PartyCommand;
 import dev.parley.client.chat.ChatCommand;
+import dev.parley.mcp.cli.McpCommand;
 import dev.parley.server.cli.ExportCommand;
 import dev.parley.server.cli.ServeCommand;
 import dev.parley.viewer.replay.ReplayCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "parley", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Parley: a JSON-RPC 2.0 daemon where agents talk in rooms.",
     subcommands = {ServeCommand.class, ExportCommand.class, ChatCommand.class, ReplayCommand.class,
-        AgentCommand.class, PartyCommand.class, CommandLine.HelpCommand.class})
+        AgentCommand.class, PartyCommand.class, McpCommand.class, CommandLine.HelpCommand.class})
 public final class ParleyCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

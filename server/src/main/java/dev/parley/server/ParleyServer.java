@@ -2,6 +2,7 @@ package dev.parley.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.server.http.HttpExtension;
 import dev.parley.server.http.JsonErrorHandler;
 import dev.parley.server.http.RpcHandler;
 import dev.parley.server.http.StaticJsonHandler;
@@ -17,6 +18,9 @@ import dev.parley.spec.SpecDocument;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.pathmap.PathSpec;
 import dev.parley.viewer.observe.ViewerRoutes;
@@ -28,13 +32,17 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The daemon: Jetty on virtual threads in front of the room engine. {@code POST /rpc},
  * {@code GET /openrpc.json}, {@code GET /health}, the viewer at {@code /} and its observer
- * socket at {@code /observe}.
+ * socket at {@code /observe}, and the {@link HttpExtension}s found on the classpath (such as
+ * the MCP bridge's {@code /mcp}).
  */
 public final class ParleyServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
   /** The folder of the conversation logs inside the data directory. */
   public static final String LOGS = "logs";
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -52,6 +60,8 @@ public final class ParleyServer implements AutoCloseable {
   private final ConversationLog log;
   private final ObserverFeed observers;
   private final long startedAt = System.currentTimeMillis();
+  /** The mounted extensions: name to path. */
+  private final Map<String, String> extensions = new LinkedHashMap<>();
 
   /**
    * Opens the store the configuration names (SQLite and conversation logs in its data
@@ -94,6 +104,11 @@ public final class ParleyServer implements AutoCloseable {
     routes.addMapping(PathSpec.from("/rpc"), new RpcHandler(endpoint, limits.bodyBytes()));
     routes.addMapping(PathSpec.from("/openrpc.json"), new StaticJsonHandler(SpecDocument.get()::bytes));
     routes.addMapping(PathSpec.from("/health"), new StaticJsonHandler(this::health));
+    for (HttpExtension extension : ServiceLoader.load(HttpExtension.class)) {
+      routes.addMapping(PathSpec.from(extension.path()), extension.handler(this::uri));
+      extensions.put(extension.name(), extension.path());
+      LOG.debug("Mounted {} at {}", extension.name(), extension.path());
+    }
     Handler.Sequence site = new Handler.Sequence(routes, ViewerRoutes.page());
     jetty.setHandler(ViewerRoutes.observe(jetty, observers.hub(), site));
     jetty.setErrorHandler(new JsonErrorHandler());
@@ -147,6 +162,10 @@ public final class ParleyServer implements AutoCloseable {
     return write(body);
   }
 
+  /** The paths of the mounted {@link HttpExtension}s, by name. */
+  public Map<String, String> extensions() {
+    return Map.copyOf(extensions);
+  }
 
 
   private static byte[] write(ObjectNode body) {

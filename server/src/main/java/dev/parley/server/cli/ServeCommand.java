@@ -111,7 +111,9 @@ public final class ServeCommand implements Callable<Integer> {
       }
     }, "parley-shutdown"));
     server.start();
-    LOG.info("Parley listening on {} (POST /rpc, GET /openrpc.json, GET /health); {}", server.uri(),
+    StringBuilder doors = new StringBuilder("POST /rpc, GET /openrpc.json, GET /health");
+    server.extensions().forEach((name, path) -> doors.append(", ").append(name).append(" at ").append(path));
+    LOG.info("Parley listening on {} ({}); {}", server.uri(), doors,
         config.dataDir() == null ? "everything in memory" : "data in " + config.dataDir().toAbsolutePath());
     stopped.await();
     return 0;

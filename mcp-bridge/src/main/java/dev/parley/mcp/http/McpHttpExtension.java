@@ -1,0 +1,110 @@
+package dev.parley.mcp.http;
+
+import dev.parley.mcp.BridgeOptions;
+import dev.parley.mcp.McpBridge;
+import dev.parley.server.http.HttpExtension;
+import io.modelcontextprotocol.server.McpAsyncServer;
+import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The bridge over Streamable HTTP, mounted in the daemon at {@code /mcp} (found by the daemon
+ * through {@link java.util.ServiceLoader}). Each MCP session gets its own Parley session; the
+ * bridge reaches the daemon like any client, through the generated client over loopback HTTP to
+ * the daemon's own {@code /rpc}, so no rule of the protocol is bypassed.
+ */
+public final class McpHttpExtension implements HttpExtension {
+  /** The path of the MCP endpoint. */
+  public static final String PATH = "/mcp";
+  /** Below Jetty's idle timeout, so that an open event stream is not cut as idle. */
+  private static final Duration KEEP_ALIVE = Duration.ofSeconds(25);
+
+  /** Used by {@link java.util.ServiceLoader}. */
+  public McpHttpExtension() {}
+
+  @Override
+  public String name() {
+    return "mcp";
+  }
+
+  @Override
+  public String path() {
+    return PATH;
+  }
+
+  @Override
+  public Handler handler(Supplier<URI> daemon) {
+    return new McpHandler(daemon);
+  }
+
+  /**
+   * The SDK's servlet in a servlet context, built when the daemon starts (its address is known
+   * then) and closed with it. An MCP session's end ({@code DELETE}) logs its Parley session out.
+   */
+  private static final class McpHandler extends Handler.Wrapper {
+    private final Supplier<URI> daemon;
+    private McpBridge bridge;
+    private McpAsyncServer server;
+
+    McpHandler(Supplier<URI> daemon) {
+      this.daemon = daemon;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+      bridge = new McpBridge(BridgeOptions.fromEnvironment(daemon.get(), System.getenv()));
+      HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
+          .jsonMapper(McpBridge.jsonMapper())
+          .mcpEndpoint(PATH)
+          .keepAliveInterval(KEEP_ALIVE)
+          // Browsers send an Origin: only local pages may drive a session (no DNS rebinding).
+          .httpHeaderValidator(DefaultServerTransportSecurityValidator.builder()
+              .allowedOrigins(List.of("http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"))
+              .build())
+          .build();
+      server = bridge.serve(transport);
+      ServletContextHandler context = new ServletContextHandler();
+      context.setContextPath("/");
+      ServletHolder servlet = new ServletHolder("mcp", transport);
+      servlet.setAsyncSupported(true);
+      context.addServlet(servlet, PATH);
+      setHandler(context);
+      super.doStart();
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      String session = request.getHeaders().get("Mcp-Session-Id");
+      if ("DELETE".equals(request.getMethod()) && session != null) {
+        bridge.endSession(session);
+      }
+      return super.handle(request, response, callback);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+      try {
+        if (server != null) {
+          server.closeGracefully().block(Duration.ofSeconds(5));
+        }
+      } catch (RuntimeException e) {
+        // Stopping goes on: the daemon is shutting down anyway.
+      } finally {
+        if (bridge != null) {
+          bridge.close();
+        }
+        super.doStop();
+      }
+    }
+  }
+}

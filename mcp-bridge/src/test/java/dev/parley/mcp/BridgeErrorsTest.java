@@ -1,0 +1,127 @@
+package dev.parley.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.parley.server.testing.RunningServer;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Everything that can go wrong comes back as a clear answer, never as a hang. */
+class BridgeErrorsTest {
+  private static RunningServer server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = RunningServer.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+  }
+
+  static List<Arguments> transports() {
+    Function<URI, McpAgent> stdio = McpAgent::overStdio;
+    Function<URI, McpAgent> http = McpAgent::overHttp;
+    return List.of(Arguments.of("stdio", stdio), Arguments.of("http", http));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("transports")
+  void aToolBeforeLoginSaysToLogInFirst(String transport, Function<URI, McpAgent> connect) {
+    try (McpAgent agent = connect.apply(server.uri())) {
+      for (String tool : List.of("append", "check", "push", "talking_stick", "logout")) {
+        Map<String, Object> args = tool.equals("append") ? Map.of("text", "hi") : Map.of();
+        CallToolResult result = agent.call(tool, args);
+        assertThat(result.isError()).as(tool).isTrue();
+        assertThat(McpAgent.text(result)).as(tool).startsWith("Not logged in: call the `login` tool first");
+      }
+      // A method that needs no session works before login.
+      assertThat(agent.text("rooms")).startsWith("[");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("transports")
+  void anUnknownToolIsAnErrorNamingIt(String transport, Function<URI, McpAgent> connect) {
+    try (McpAgent agent = connect.apply(server.uri())) {
+      // MCP makes an unknown tool a protocol error (not a tool result); the SDK answers it.
+      assertThatThrownBy(() -> agent.call("shout", Map.of("text", "hi")))
+          .isInstanceOf(McpError.class)
+          .satisfies(e -> assertThat(e.getMessage() + ((McpError) e).getJsonRpcError()).contains("shout"));
+      assertThat(agent.text("rooms")).startsWith("[");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("transports")
+  void invalidArgumentsAreAnErrorResultSayingWhatIsWrong(String transport, Function<URI, McpAgent> connect) {
+    try (McpAgent agent = connect.apply(server.uri())) {
+      agent.login("checker-" + transport, "errors");
+
+      CallToolResult missing = agent.call("append", Map.of());
+      assertThat(missing.isError()).isTrue();
+      assertThat(McpAgent.text(missing)).startsWith("Invalid arguments for `append`: ").contains("text");
+
+      CallToolResult wrongType = agent.call("check", Map.of("timeout_ms", "soon"));
+      assertThat(wrongType.isError()).isTrue();
+      assertThat(McpAgent.text(wrongType)).startsWith("Invalid arguments for `check`: ").contains("/timeout_ms");
+
+      CallToolResult unknown = agent.call("push", Map.of("loud", true));
+      assertThat(unknown.isError()).isTrue();
+      assertThat(McpAgent.text(unknown)).startsWith("Invalid arguments for `push`: ").contains("loud");
+
+      CallToolResult badName = agent.call("login", Map.of("username", "x", "room", "Not A Room"));
+      assertThat(badName.isError()).isTrue();
+      assertThat(McpAgent.text(badName)).startsWith("Invalid arguments for `login`: ").contains("/room");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("transports")
+  void anRpcErrorIsAnErrorResultWithItsCodeMessageAndData(String transport, Function<URI, McpAgent> connect) {
+    try (McpAgent agent = connect.apply(server.uri()); McpAgent other = connect.apply(server.uri())) {
+      agent.login("pusher-" + transport, "errors-rpc");
+      CallToolResult empty = agent.call("push", Map.of());
+      assertThat(empty.isError()).isTrue();
+      assertThat(McpAgent.text(empty)).isEqualTo("Error 40001 (No draft exists): the draft is empty: append before"
+          + " you push. Append text to the draft before you push.\n"
+          + "data: {\"detail\":\"the draft is empty: append before you push\"}");
+
+      CallToolResult taken = other.call("login", Map.of("username", "Pusher-" + transport, "room", "errors-rpc"));
+      assertThat(taken.isError()).isTrue();
+      assertThat(McpAgent.text(taken)).startsWith("Error 40011 (Username taken)")
+          .contains("data: {\"username\":\"Pusher-" + transport + "\",\"room\":\"errors-rpc\"}");
+    }
+  }
+
+  @Test
+  void aDaemonThatIsDownIsAnErrorResultSoon() throws IOException {
+    URI nobody;
+    try (ServerSocket free = new ServerSocket(0)) {
+      nobody = URI.create("http://127.0.0.1:" + free.getLocalPort());
+    }
+    try (McpAgent agent = McpAgent.overStdio(nobody)) {
+      long started = System.nanoTime();
+      CallToolResult result = agent.call("login", Map.of("username", "alone"));
+      assertThat(result.isError()).isTrue();
+      assertThat(McpAgent.text(result)).startsWith("The Parley daemon at " + nobody + " did not answer (")
+          .contains("Is it running? Start it with `parley serve`");
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    }
+  }
+}

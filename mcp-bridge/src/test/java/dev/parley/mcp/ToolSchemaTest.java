@@ -1,0 +1,94 @@
+package dev.parley.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.spec.SpecDocument;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The tools' input schemas, built from the spec, against the spec itself and written out. */
+class ToolSchemaTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void everyMethodButDiscoveryIsATool() {
+    List<String> methods = new ArrayList<>();
+    SpecDocument.get().tree().path("methods").forEach(m -> methods.add(m.path("name").asText()));
+    methods.remove("rpc.discover");
+    assertThat(SpecTool.fromSpec()).extracting(SpecTool::name).containsExactlyElementsOf(methods);
+  }
+
+  @Test
+  void eachInputSchemaHasTheMethodsParamsAndRequiredListAndNoReference() {
+    for (SpecTool tool : SpecTool.fromSpec()) {
+      JsonNode method = SpecDocument.get().method(tool.name());
+      List<String> names = new ArrayList<>();
+      List<String> required = new ArrayList<>();
+      for (JsonNode p : method.path("params")) {
+        names.add(p.path("name").asText());
+        if (p.path("required").asBoolean()) {
+          required.add(p.path("name").asText());
+        }
+      }
+      JsonNode schema = tool.inputSchema();
+      assertThat(schema.path("type").asText()).isEqualTo("object");
+      assertThat(schema.path("additionalProperties").asBoolean(true)).isFalse();
+      List<String> properties = new ArrayList<>();
+      schema.path("properties").fieldNames().forEachRemaining(properties::add);
+      assertThat(properties).as(tool.name()).containsExactlyElementsOf(names);
+      List<String> listed = new ArrayList<>();
+      schema.path("required").forEach(r -> listed.add(r.asText()));
+      assertThat(listed).as(tool.name()).containsExactlyElementsOf(required);
+      assertThat(schema.toString()).as(tool.name()).doesNotContain("$ref");
+      assertThat(tool.outputSchema().toString()).as(tool.name()).doesNotContain("$ref");
+      assertThat(tool.description()).startsWith(method.path("summary").asText())
+          .endsWith(method.path("description").asText());
+      assertThat(tool.needsSession()).isEqualTo(method.path("x-requires-session").asBoolean());
+    }
+  }
+
+  @Test
+  void loginsSchemaIsTheSpecsWithItsReferencesWrittenOut() throws Exception {
+    JsonNode expected = JSON.readTree("""
+        {"type": "object",
+         "properties": {
+           "username": {"type": "string", "minLength": 1, "maxLength": 32, "pattern": "^[^\\\\u0000-\\\\u001F\\\\u007F]+$",
+             "description": "A participant's name: 1 to 32 characters, no control characters. Unique, ignoring case, among a room's live sessions; `system` is reserved."},
+           "room": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$", "default": "lobby",
+             "description": "The room to join. A room's name: lower-case letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters."},
+           "floor": {"type": "string", "enum": ["open", "stick"],
+             "description": "The policy of a room this login creates; ignored for an existing room. `open`: the talking stick is a courtesy, always granted. `stick`: only the holder may append and push."},
+           "resume": {"type": "string", "pattern": "^[A-Za-z0-9_-]{22,128}$",
+             "description": "A token of an earlier session of this username in this room. A session token: at least 128 random bits, URL-safe base64. Sent as `Authorization: Bearer <token>`."}
+         },
+         "required": ["username"],
+         "additionalProperties": false}
+        """);
+    assertThat(tool("login").inputSchema()).isEqualTo(expected);
+  }
+
+  @Test
+  void checksSchemaKeepsDefaultsAndAToolWithoutParamsTakesAnEmptyObject() throws Exception {
+    assertThat(tool("check").inputSchema()).isEqualTo(JSON.readTree("""
+        {"type": "object",
+         "properties": {
+           "timeout_ms": {"type": "integer", "format": "int64", "minimum": 0, "default": 25000,
+             "description": "How long to wait at most, in milliseconds."},
+           "wake_on": {"type": "string", "enum": ["any", "mention"], "default": "any",
+             "description": "What ends the wait early. What ends a `check` early: any undelivered message, or only one that mentions the caller."}
+         },
+         "additionalProperties": false}
+        """));
+    assertThat(tool("push").inputSchema().path("required").isMissingNode()).isTrue();
+    assertThat(tool("undo").inputSchema()).isEqualTo(JSON.readTree("""
+        {"type": "object", "properties": {}, "additionalProperties": false}
+        """));
+  }
+
+  private static SpecTool tool(String name) {
+    return SpecTool.fromSpec().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+  }
+}
