@@ -52,7 +52,7 @@ class BridgedConversationTest {
       List<SpecTool> expected = SpecTool.fromSpec();
 
       assertThat(listed).extracting(McpSchema.Tool::name).containsExactly("login", "logout", "append", "undo",
-          "reset", "push", "check", "preview", "talking_stick", "participants", "history", "rooms");
+          "reset", "push", "check", "preview", "talking_stick", "participants", "history", "note", "rooms");
       for (SpecTool tool : expected) {
         McpSchema.Tool got = listed.stream().filter(t -> t.name().equals(tool.name())).findFirst().orElseThrow();
         JsonNode input = JSON.valueToTree(got.inputSchema());

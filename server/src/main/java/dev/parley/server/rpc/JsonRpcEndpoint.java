@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -51,6 +52,8 @@ public final class JsonRpcEndpoint {
     this.mapper = new ObjectMapper()
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+        // Error data is built from maps: sorted keys make every answer read the same way.
+        .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
         // Fractions and exponents as exact decimals, kept as written: an id such as 1e400
         // or 10.0 is echoed as the same number, never as "Infinity" or a rounded double.
         .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
