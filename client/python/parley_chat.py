@@ -144,22 +144,30 @@ class AsyncChatRoom:
         """The room's recent messages from before this login, so a joiner knows what was said."""
         return _lines(self._context, None)
 
-    def check(self, timeout=None):
+    def check(self, timeout=None, wake_on=None):
         """Waits for messages and returns them; "" when none came.
 
         ``timeout`` is in seconds (or a timedelta); None leaves the wait to the server (25 s).
+        ``wake_on="mention"`` ends the wait early only for a message that names this
+        participant; every message that arrived is returned all the same.
         """
         ms = None if timeout is None else int(_seconds(timeout) * 1000)
+        params = {"timeout_ms": ms, "wake_on": wake_on}
 
         def after_resume():
             # What the lost answer carried was recovered: hand it over instead of waiting again.
             with self._lock:
                 if self._recovered:
                     return {"status": 1, "messages": []}
-            return self._rpc("check", {"timeout_ms": ms})
+            return self._rpc("check", params)
 
-        r = self._call(lambda: self._rpc("check", {"timeout_ms": ms}), after_resume)
+        r = self._call(lambda: self._rpc("check", params), after_resume)
         return self._out(r["messages"], None)
+
+    def note(self, kind, content):
+        """Shows observers (the viewer, the room's log) what this participant is thinking or
+        doing: ``kind`` is "thinking", "tool_call" or "tool_response". Never delivered as chat."""
+        self._call(lambda: self._rpc("note", {"kind": kind, "content": content}))
 
     def append(self, text):
         """Adds ``text`` to the draft; says so when it was cut to the limit or refused."""

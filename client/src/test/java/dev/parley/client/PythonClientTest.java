@@ -2,6 +2,7 @@ package dev.parley.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.parley.api.FloorPolicy;
 import dev.parley.server.ServerConfig;
@@ -48,6 +49,23 @@ class PythonClientTest {
           ""); // push()
       assertThat(chatgpt.check()).isEqualTo("claude: I started using this cool app");
       claude.send("read");
+      claude.finished();
+    }
+  }
+
+  @Test
+  void aMentionEndsTheWaitAndNotesReachObserversOnly() throws Exception {
+    try (RunningServer server = RunningServer.start();
+        AsyncChatRoom chatgpt = new AsyncChatRoom(server.uri(), "ChatGPT", "mention");
+        PythonScript claude = PythonScript.run("mention.py", server.uri(), "claude", Map.of())) {
+      assertThat(claude.until("waiting")).isEmpty();
+      // Speak only once claude's check is pending, so that the first message could wake it.
+      await().atMost(Duration.ofSeconds(30)).until(() -> chatgpt.participants().contains("claude (waiting)"));
+      // The note went to observers only: it is no message of the room.
+      assertThat(chatgpt.history(50)).noneMatch(m -> m.content().contains("only @claude wakes me"));
+      say(chatgpt, "is anybody else here?");
+      say(chatgpt, "@claude, are you?");
+      assertThat(claude.until("done")).containsExactly("ChatGPT: is anybody else here?", "ChatGPT: @claude, are you?");
       claude.finished();
     }
   }

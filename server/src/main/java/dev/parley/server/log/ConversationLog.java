@@ -55,7 +55,7 @@ public final class ConversationLog implements RoomListener, AutoCloseable {
 
   @Override
   public void outcome(String room, String username, String method, Object outcome, Instant at) {
-    write(room, LogLines.text(LogLines.toolResponse(room, username, outcome, at)));
+    write(room, LogLines.text(LogLines.toolResponse(room, username, method, outcome, at)));
   }
 
   @Override

@@ -40,11 +40,12 @@ public final class LogLines {
     return line;
   }
 
-  /** The end of an action: its result or error. */
-  public static ObjectNode toolResponse(String room, String user, Object outcome, Instant at) {
+  /** The end of an action: its result or error, and which action it ends (calls may overlap). */
+  public static ObjectNode toolResponse(String room, String user, String method, Object outcome, Instant at) {
     ObjectNode line = line(Timestamps.format(at), user, "tool_response",
         "<tool_response>" + write(outcome) + "</tool_response>");
     line.put("room", room);
+    line.put("method", method);
     return line;
   }
 

@@ -41,7 +41,7 @@ public final class ObserverFeed implements RoomListener {
 
   @Override
   public void outcome(String room, String username, String method, Object outcome, Instant at) {
-    publish(LogLines.toolResponse(room, username, outcome, at));
+    publish(LogLines.toolResponse(room, username, method, outcome, at));
   }
 
   @Override

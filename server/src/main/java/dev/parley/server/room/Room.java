@@ -36,6 +36,8 @@ final class Room {
   private final Store store;
   private final Clock clock;
   private final RoomListener listener;
+  /** Messages appended by the transaction in progress, told to the listener once it commits; null when none runs. */
+  private List<Message> held;
 
   Room(String name, FloorPolicy floor, Store store, Clock clock, RoomListener listener) {
     this.name = name;
@@ -102,9 +104,32 @@ final class Room {
 
   private StoredMessage append(NewMessage m) {
     StoredMessage stored = store.append(name, m);
-    listener.message(stored.message());
+    if (held == null) {
+      listener.message(stored.message());
+    } else {
+      held.add(stored.message());
+    }
     changed.signalAll();
     return stored;
+  }
+
+  /** Holds back what listeners hear until the transaction in progress has committed. */
+  void holdEvents() {
+    held = new ArrayList<>();
+  }
+
+  /** The transaction committed: listeners hear what it appended. */
+  void releaseEvents() {
+    List<Message> out = held;
+    held = null;
+    if (out != null) {
+      out.forEach(listener::message);
+    }
+  }
+
+  /** The transaction failed: what it appended was never stored, so nobody hears of it. */
+  void dropEvents() {
+    held = null;
   }
 
   /** What {@code s} has not been delivered yet: later than its cursor and not its own doing. */

@@ -152,11 +152,10 @@ public final class RoomEngine implements AutoCloseable {
       for (StoredMessage m : store.before(room.name, room.lastSeq() + 1, limits.loginTail())) {
         tail.add(m.message());
       }
-      store.transaction(() -> {
+      atomically(room, () -> {
         room.system(username, SystemMessages.joined(username));
         s.cursor = room.lastSeq();
         save(s);
-        return null;
       });
       room.join(s);
       sessions.put(s.tokenHash, s);
@@ -260,8 +259,11 @@ public final class RoomEngine implements AutoCloseable {
       s.cursor = room.lastSeq();
       PushResult result = new PushResult(1, sent.message().messageId(), sent.message().timestamp(), null, arrived);
       if (txnId != null) {
-        s.rememberSent(txnId, result);
-        store.saveTxn(s.tokenHash, txnId, json(result), Session.TXN_MEMORY);
+        // A replay answers with the first result minus its messages: those were delivered
+        // then, and a client that lost them reads them back from the history.
+        PushResult remembered = new PushResult(1, result.messageId(), result.timestamp(), null, List.of());
+        s.pendingSent(txnId, remembered);
+        store.saveTxn(s.tokenHash, txnId, json(remembered), Session.TXN_MEMORY);
       }
       return result;
     });
@@ -496,14 +498,41 @@ public final class RoomEngine implements AutoCloseable {
    * the room's lock.
    */
   private <T> T call(Session s, Function<Session, T> action) {
+    Session.Snapshot before = s.snapshot();
+    s.room.holdEvents();
     try {
-      return store.transaction(() -> {
-        T result = action.apply(s);
-        saveIfChanged(s, System.nanoTime());
-        return result;
+      T result = store.transaction(() -> {
+        T value = action.apply(s);
+        // This call is the session's latest activity: store it as such.
+        s.lastActive = System.nanoTime();
+        saveIfChanged(s, s.lastActive);
+        return value;
       });
+      s.commitPending();
+      s.room.releaseEvents();
+      return result;
+    } catch (RuntimeException | Error e) {
+      // Nothing was stored: the session, and what listeners hear, must not move either.
+      s.restore(before);
+      s.room.dropEvents();
+      throw e;
     } finally {
       s.lastActive = System.nanoTime();
+    }
+  }
+
+  /** Runs {@code work} as one store transaction; listeners hear of it once it committed. */
+  private void atomically(Room room, Runnable work) {
+    room.holdEvents();
+    try {
+      store.transaction(() -> {
+        work.run();
+        return null;
+      });
+      room.releaseEvents();
+    } catch (RuntimeException | Error e) {
+      room.dropEvents();
+      throw e;
     }
   }
 
@@ -559,16 +588,16 @@ public final class RoomEngine implements AutoCloseable {
   /** Ends {@code s}: out of the room and the store, its stick released, the room told. Under the room lock. */
   private void end(Session s, String farewell) {
     Room room = s.room;
-    store.transaction(() -> {
+    atomically(room, () -> {
       releaseStick(s);
       room.system(s.username, farewell);
       store.deleteSession(s.tokenHash);
-      return null;
     });
     s.ended = true;
     s.draft.clear();
-    sessions.remove(s.tokenHash);
+    // Known as ended before it is gone, so that no caller ever hears "unknown" meanwhile.
     ended.put(s.tokenHash, Boolean.TRUE);
+    sessions.remove(s.tokenHash);
     room.remove(s);
   }
 
@@ -594,11 +623,10 @@ public final class RoomEngine implements AutoCloseable {
         }
         Session holder = room.stick.expired(now, hold);
         if (holder != null) {
-          store.transaction(() -> {
+          atomically(room, () -> {
             room.stick.release(holder);
             store.saveStick(room.name, null, null);
             room.system(holder.username, SystemMessages.stickExpired(holder.username));
-            return null;
           });
         }
       } catch (RuntimeException e) {

@@ -50,11 +50,47 @@ final class Session {
     return draft.isEmpty() ? PresenceState.IDLE : PresenceState.DRAFTING;
   }
 
+  /** A push of this call, remembered once the call's transaction has committed. */
+  private String pendingTxn;
+  private PushResult pendingResult;
+
   PushResult sent(String txnId) {
     return txnId == null ? null : sentByTxn.get(txnId);
   }
 
   void rememberSent(String txnId, PushResult result) {
     sentByTxn.put(txnId, result);
+  }
+
+  void pendingSent(String txnId, PushResult result) {
+    pendingTxn = txnId;
+    pendingResult = result;
+  }
+
+  /** The call's transaction committed: what it sent under a txn_id may now be replayed. */
+  void commitPending() {
+    if (pendingTxn != null) {
+      rememberSent(pendingTxn, pendingResult);
+    }
+    pendingTxn = null;
+    pendingResult = null;
+  }
+
+  /** What a call may change, taken before it so that a failed transaction can be undone. */
+  record Snapshot(long cursor, java.util.List<String> draft, Session stickHolder, long stickClaimedAt) {}
+
+  Snapshot snapshot() {
+    return new Snapshot(cursor, draft.segments(), room.stick.holder(), room.stick.claimedAt());
+  }
+
+  void restore(Snapshot before) {
+    cursor = before.cursor();
+    if (!draft.segments().equals(before.draft())) {
+      draft.clear();
+      before.draft().forEach(draft::add);
+    }
+    room.stick.restore(before.stickHolder(), before.stickClaimedAt());
+    pendingTxn = null;
+    pendingResult = null;
   }
 }

@@ -42,6 +42,12 @@ final class TalkingStick {
     return true;
   }
 
+  /** Puts the stick back as it was (after a failed transaction). */
+  void restore(Session previousHolder, long previousClaimedAt) {
+    holder = previousHolder;
+    claimedAt = previousClaimedAt;
+  }
+
   /** Releases the stick if {@code s} holds it; true when it did. */
   boolean release(Session s) {
     if (holder != s || s == null) {

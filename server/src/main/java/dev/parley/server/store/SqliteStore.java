@@ -209,12 +209,19 @@ public final class SqliteStore implements Store {
         T result = work.get();
         writer.commit();
         return result;
-      } catch (SQLException | RuntimeException e) {
+      } catch (SQLException | RuntimeException | Error e) {
+        // Every failure rolls back: restoring autocommit below would otherwise commit half.
         rollback();
         // Sequence numbers handed out inside the failed transaction were never stored.
         lastSeq.clear();
         lastSeq.putAll(seqsBefore);
-        throw e instanceof SQLException sql ? new StoreException("commit failed", sql) : (RuntimeException) e;
+        if (e instanceof SQLException sql) {
+          throw new StoreException("commit failed", sql);
+        }
+        if (e instanceof Error error) {
+          throw error;
+        }
+        throw (RuntimeException) e;
       } finally {
         autoCommit();
       }

@@ -23,6 +23,10 @@ public final class ContentParser {
    * @param content the line's content
    */
   public static ParsedContent parse(String user, String typeHint, String content) {
+    // A line that says it is a chat or system message is one: its text cannot pose as an action.
+    if ("chat".equals(typeHint) || "system".equals(typeHint)) {
+      return new ParsedContent(typeHint, user, content, null, null);
+    }
     String thinking = inner(content, "bot_thinking");
     if (thinking != null) {
       return new ParsedContent("thinking", user, thinking, null, null);

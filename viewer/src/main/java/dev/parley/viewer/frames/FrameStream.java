@@ -57,7 +57,7 @@ public final class FrameStream {
     }
     switch (parsed.type()) {
       case "tool_call" -> called(out, timestamp, room, user, parsed);
-      case "tool_response" -> answered(out, timestamp, room, user, parsed.content());
+      case "tool_response" -> answered(out, timestamp, room, user, line.path("method").asText(null), parsed.content());
       case "system" -> system(out, timestamp, room, parsed.content());
       default -> { }
     }
@@ -93,14 +93,23 @@ public final class FrameStream {
     activity.put("summary", summary(call.arguments()));
     out.add(activity);
     if ("check".equals(call.function())) {
-      change(out, timestamp, room, user, p, "waiting");
+      p.pendingChecks++;
+      change(out, timestamp, room, user, p, p.state());
     }
   }
 
-  private void answered(List<ObjectNode> out, String timestamp, String room, String user, String content) {
+  /**
+   * The end of an action. The daemon's lines say which action ends (a participant's calls may
+   * overlap: a check waits while it appends); seed 000's do not, so the last call is assumed.
+   */
+  private void answered(List<ObjectNode> out, String timestamp, String room, String user, String lineMethod,
+      String content) {
     Presence p = presence(room, user);
-    String method = p.pendingMethod == null ? "" : p.pendingMethod;
+    String method = lineMethod != null ? lineMethod : p.pendingMethod == null ? "" : p.pendingMethod;
     p.pendingMethod = null;
+    if ("check".equals(method) && p.pendingChecks > 0) {
+      p.pendingChecks--;
+    }
     JsonNode result = parse(content);
     String status;
     if (result.has("error")) {
@@ -116,7 +125,7 @@ public final class FrameStream {
       }
     }
     out.add(activity(timestamp, room, user, method, status));
-    change(out, timestamp, room, user, p, p.draftSuffix.isEmpty() ? "idle" : "drafting");
+    change(out, timestamp, room, user, p, p.state());
   }
 
   private static String status(String method, JsonNode result) {
@@ -141,6 +150,7 @@ public final class FrameStream {
         case LEFT, EXPIRED -> {
           p.holdsStick = false;
           p.draftSuffix = "";
+          p.pendingChecks = 0;
           change(out, timestamp, room, event.user(), p, "left");
         }
         case STICK_CLAIMED -> {
@@ -246,6 +256,13 @@ public final class FrameStream {
     String draftSuffix = "";
     String shownSuffix = "";
     String pendingMethod;
+    /** Checks of this participant still waiting. */
+    int pendingChecks;
     String lastSystem;
+
+    /** Waiting while a check is pending, else drafting while the draft is non-empty, else idle. */
+    String state() {
+      return pendingChecks > 0 ? "waiting" : draftSuffix.isEmpty() ? "idle" : "drafting";
+    }
   }
 }

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The observers of a daemon (or of a replay): WebSocket sessions, each watching one room or
- * all. Frames are sent without waiting, so that a slow browser never holds up a room.
+ * all. Frames are sent without waiting, so that a slow browser never holds up a room; one that
+ * falls too far behind loses frames (see {@link ViewerRoutes}).
  */
 public final class ObserverHub {
   private static final Logger LOG = LoggerFactory.getLogger(ObserverHub.class);

@@ -24,6 +24,8 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 public final class ViewerRoutes {
   /** The observer socket's path. */
   public static final String OBSERVE = "/observe";
+  /** Frames waiting for one slow observer, beyond which new ones are dropped for it. */
+  private static final int MAX_QUEUED_FRAMES = 1024;
   private static final String STATIC = "/dev/parley/viewer/static/";
   private static final Map<String, Asset> ASSETS = Map.of(
       "/", new Asset("index.html", "text/html; charset=utf-8"),
@@ -41,7 +43,14 @@ public final class ViewerRoutes {
     WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(server, container -> {
       // Observers only listen: a quiet one is pinged by the page itself every 20 s.
       container.setIdleTimeout(Duration.ofMinutes(5));
+      // A browser that stops reading gets frames dropped, not the daemon's memory.
+      container.setMaxOutgoingFrames(MAX_QUEUED_FRAMES);
       container.addMapping(OBSERVE, (request, response, callback) -> {
+        if (!Origins.allowed(request)) {
+          Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403,
+              "observers must be served by this daemon or the local machine");
+          return null;
+        }
         Fields query = Request.extractQueryParameters(request);
         String room = query.getValue("room");
         return new ObserverEndpoint(hub, room == null || room.isBlank() ? null : room);
