@@ -175,8 +175,11 @@ public final class McpBridge implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       return error("Invalid arguments for `" + tool.name() + "`: " + e.getMessage());
     } catch (RuntimeException e) {
-      LOG.warn("Tool {} failed", tool.name(), e);
-      return error("The bridge failed to call `" + tool.name() + "`: " + e);
+      // The details stay in the log: the agent gets an id to quote, not the bridge's internals.
+      String incident = java.util.UUID.randomUUID().toString();
+      LOG.warn("Tool {} failed, incident {}", tool.name(), incident, e);
+      return error("The bridge failed to call `" + tool.name() + "` (incident " + incident
+          + " in the bridge's log). Try again; if it keeps failing, report the incident.");
     } finally {
       me.touch();
     }

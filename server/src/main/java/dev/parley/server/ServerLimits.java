@@ -76,6 +76,11 @@ public record ServerLimits(int appendChars, int messageChars, int bodyBytes, int
     long checkDefault = SpecDocument.get().paramDefault("check", "timeout_ms").asLong();
     return new Limits(appendChars, messageChars, USERNAME_CHARS, TXN_ID_CHARS, bodyBytes, batchCalls,
         (int) Math.min(checkDefault, checkTimeoutCapMs), (int) checkTimeoutCapMs, ratePerSecond, rateBurst,
-        (int) sessionTtl.toMillis(), (int) stickHold.toMillis(), loginTail, historyPage);
+        millis(sessionTtl), millis(stickHold), loginTail, historyPage);
+  }
+
+  /** The protocol reports durations as 32-bit milliseconds: longer ones read as the largest. */
+  private static int millis(Duration d) {
+    return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
   }
 }

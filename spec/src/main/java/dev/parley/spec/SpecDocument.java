@@ -44,6 +44,16 @@ public final class SpecDocument {
     return tree.path("methods").path(-1);
   }
 
+  /** The {@code pattern} of a named schema of {@code components.schemas}, compiled. */
+  public java.util.regex.Pattern pattern(String schema) {
+    String regex = tree.path("components").path("schemas").path(schema).path("pattern").asText(null);
+    if (regex == null) {
+      throw new IllegalArgumentException("the spec's schema " + schema + " has no pattern");
+    }
+    // The spec's patterns are anchored ECMA-262 expressions; "$" must not pass a final line break.
+    return java.util.regex.Pattern.compile(regex.endsWith("$") ? regex.substring(0, regex.length() - 1) + "\\z" : regex);
+  }
+
   /** The declared default of a method's param, or a missing node. */
   public JsonNode paramDefault(String method, String param) {
     for (JsonNode p : method(method).path("params")) {

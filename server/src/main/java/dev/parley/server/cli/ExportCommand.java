@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code parley export}: a room's messages from the database, in the conversation log format,
- * to standard output. Safe beside a running daemon (SQLite's WAL lets it read meanwhile).
+ * to standard output. Safe beside a running daemon: it only reads (SQLite's WAL lets it).
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
     description = "Writes a room's messages, as JSON lines in the conversation log format, to standard output.")
@@ -39,7 +39,7 @@ public final class ExportCommand implements Callable<Integer> {
     if (!Files.isRegularFile(dataDir.resolve(SqliteStore.DATABASE))) {
       throw new ParameterException(spec.commandLine(), "no Parley database in " + dataDir.toAbsolutePath());
     }
-    try (SqliteStore store = SqliteStore.open(dataDir)) {
+    try (SqliteStore store = SqliteStore.openReadOnly(dataDir)) {
       if (store.rooms().stream().map(RoomRecord::name).noneMatch(room::equals)) {
         throw new ParameterException(spec.commandLine(), "no room " + room + " in " + dataDir.toAbsolutePath());
       }

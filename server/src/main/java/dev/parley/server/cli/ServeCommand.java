@@ -4,6 +4,7 @@ import dev.parley.api.FloorPolicy;
 import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.ServerLimits;
+import dev.parley.spec.SpecDocument;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -132,6 +133,9 @@ public final class ServeCommand implements Callable<Integer> {
     positive("--stick-hold-ms", stickHoldMs);
     positive("--login-tail", loginTail + 1L);
     positive("--history-page", historyPage);
+    if (historyPage > 200) {
+      throw new ParameterException(spec.commandLine(), "--history-page is at most 200, the spec's limit of history's limit");
+    }
     if (port > 65535) {
       throw new ParameterException(spec.commandLine(), "--port must be at most 65535");
     }
@@ -139,7 +143,7 @@ public final class ServeCommand implements Callable<Integer> {
     if (rooms != null) {
       for (String room : rooms) {
         String[] parts = room.split(":", 2);
-        if (!parts[0].matches("[a-z0-9][a-z0-9_-]{0,63}")) {
+        if (!SpecDocument.get().pattern("RoomName").matcher(parts[0]).matches()) {
           throw new ParameterException(spec.commandLine(), "--room: not a room name: " + parts[0]);
         }
         initial.put(parts[0], parts.length == 2 ? floor(parts[1]) : floor(floor));

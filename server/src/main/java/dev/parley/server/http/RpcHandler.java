@@ -22,6 +22,8 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class RpcHandler extends Handler.Abstract {
   private static final String BEARER = "Bearer ";
+  /** How much of an oversized body is read and thrown away before the 413 is sent. */
+  private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
 
   private final JsonRpcEndpoint endpoint;
   private final int bodyLimit;
@@ -53,6 +55,11 @@ public final class RpcHandler extends Handler.Abstract {
     byte[] body;
     try (InputStream in = Content.Source.asInputStream(request)) {
       body = in.readNBytes(bodyLimit + 1);
+      if (body.length > bodyLimit) {
+        // Let a client that is still sending finish (up to a bound), or it meets a closed
+        // connection instead of reading the 413.
+        drain(in, DRAIN_LIMIT);
+      }
     }
     if (body.length > bodyLimit) {
       JsonResponses.send(response, HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(), callback);
@@ -79,6 +86,14 @@ public final class RpcHandler extends Handler.Abstract {
     data.put("limit", bodyLimit);
     reply.putNull("id");
     return endpoint.mapper().writeValueAsBytes(reply);
+  }
+
+  private static void drain(InputStream in, long max) throws java.io.IOException {
+    byte[] sink = new byte[64 * 1024];
+    long drained = 0;
+    for (int n = in.read(sink); n >= 0 && drained < max; n = in.read(sink)) {
+      drained += n;
+    }
   }
 
   private static String bearer(String authorization) {

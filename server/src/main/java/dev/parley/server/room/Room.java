@@ -23,6 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * the store.
  */
 final class Room {
+  /** The most messages one response delivers; a longer backlog comes with the next calls. */
+  static final int DELIVERY_MAX = 500;
   /** The sender of system messages; no participant may take this name. */
   static final String SYSTEM = "system";
 
@@ -132,28 +134,37 @@ final class Room {
     held = null;
   }
 
-  /** What {@code s} has not been delivered yet: later than its cursor and not its own doing. */
+  /**
+   * What {@code s} has not been delivered yet, at most a response's worth: later than its
+   * cursor and not its own doing.
+   */
   List<StoredMessage> pending(Session s) {
+    return notOwn(s, store.after(name, s.cursor, DELIVERY_MAX));
+  }
+
+  /**
+   * The delivery rule: hands {@code s} what is pending, oldest first, and moves its cursor past
+   * it (and past its own messages). Nothing is delivered twice, nothing is skipped; a backlog
+   * longer than {@link #DELIVERY_MAX} comes over several responses.
+   */
+  List<Message> deliver(Session s) {
+    List<StoredMessage> fetched = store.after(name, s.cursor, DELIVERY_MAX);
+    List<Message> out = new ArrayList<>();
+    for (StoredMessage m : notOwn(s, fetched)) {
+      out.add(m.message());
+    }
+    s.cursor = fetched.size() == DELIVERY_MAX ? fetched.get(fetched.size() - 1).seq() : store.lastSeq(name);
+    return out;
+  }
+
+  private static List<StoredMessage> notOwn(Session s, List<StoredMessage> messages) {
     List<StoredMessage> out = new ArrayList<>();
     String me = key(s.username);
-    for (StoredMessage m : store.after(name, s.cursor, Integer.MAX_VALUE)) {
+    for (StoredMessage m : messages) {
       if (!key(m.actor()).equals(me)) {
         out.add(m);
       }
     }
-    return out;
-  }
-
-  /**
-   * The delivery rule: hands {@code s} everything pending and moves its cursor to the end of
-   * the log, past its own messages too. Nothing is delivered twice, nothing is skipped.
-   */
-  List<Message> deliver(Session s) {
-    List<Message> out = new ArrayList<>();
-    for (StoredMessage m : pending(s)) {
-      out.add(m.message());
-    }
-    s.cursor = store.lastSeq(name);
     return out;
   }
 

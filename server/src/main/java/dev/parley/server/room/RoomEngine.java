@@ -32,6 +32,7 @@ import dev.parley.server.store.RoomRecord;
 import dev.parley.server.store.SessionRecord;
 import dev.parley.server.store.StoredMessage;
 import dev.parley.server.store.Store;
+import dev.parley.spec.SpecDocument;
 import dev.parley.spec.SystemMessages;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -52,7 +53,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The room engine: every rule of the action protocol, behind one method per protocol method.
- * Transports (HTTP, and later WebSocket and MCP) only translate to and from these calls.
+ * Transports (HTTP, and through it the MCP bridge) only translate to and from these calls.
  *
  * <p>Each call on a session runs under its room's lock, so the rules see one consistent room:
  * a push's interruption check, the append of its message and the delivery of what arrived are
@@ -69,6 +70,7 @@ public final class RoomEngine implements AutoCloseable {
   private static final int ENDED_MEMORY = 10_000;
   private static final int SUFFIX_CHARS = 80;
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final java.util.regex.Pattern ROOM_NAME = SpecDocument.get().pattern("RoomName");
 
   private final Store store;
   private final ServerLimits limits;
@@ -256,7 +258,6 @@ public final class RoomEngine implements AutoCloseable {
       StoredMessage sent = room.chat(s, s.draft.text());
       s.draft.clear();
       releaseStick(s);
-      s.cursor = room.lastSeq();
       PushResult result = new PushResult(1, sent.message().messageId(), sent.message().timestamp(), null, arrived);
       if (txnId != null) {
         // A replay answers with the first result minus its messages: those were delivered
@@ -435,6 +436,11 @@ public final class RoomEngine implements AutoCloseable {
   }
 
   private Room room(String name, FloorPolicy floor) {
+    // Callers other than the RPC layer (configuration, embedding) are checked here too: a room
+    // name also names its log file.
+    if (!ROOM_NAME.matcher(name).matches()) {
+      throw new InvalidParamsException(Map.of("pointer", "/room", "detail", "not a room name: " + name));
+    }
     return rooms.computeIfAbsent(name, n -> {
       FloorPolicy policy = store.ensureRoom(n, floor != null ? floor : defaultFloor);
       return new Room(n, policy, store, clock, listener);

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Hears what happens in rooms, in order per room: the conversation log writes it down, and
- * observers will stream it. Called under the room's lock, so implementations must be quick and
+ * the observer feed streams it. Called under the room's lock, so implementations must be quick and
  * must not call back into the engine.
  */
 public interface RoomListener {

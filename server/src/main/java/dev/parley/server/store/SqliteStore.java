@@ -77,17 +77,33 @@ public final class SqliteStore implements Store {
         s.execute("PRAGMA foreign_keys=ON");
         s.execute("PRAGMA busy_timeout=30000");
       }
-      HikariConfig config = new HikariConfig();
-      config.setJdbcUrl(url);
-      config.setPoolName("parley-sqlite-readers");
-      config.setMaximumPoolSize(4);
-      config.addDataSourceProperty("busy_timeout", "30000");
-      config.setConnectionInitSql("PRAGMA query_only=true");
-      return new SqliteStore(writer, new HikariDataSource(config));
+      return new SqliteStore(writer, readers(url));
     } catch (SQLException | RuntimeException e) {
       closeQuietly(writer);
       throw new IllegalStateException("Cannot open " + url + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Opens the database in {@code dataDir} only to read it, as {@code parley export} does beside
+   * a running daemon: no migration, no writer connection; every write fails.
+   */
+  public static SqliteStore openReadOnly(Path dataDir) {
+    Path file = dataDir.resolve(DATABASE);
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalStateException("no Parley database in " + dataDir.toAbsolutePath());
+    }
+    return new SqliteStore(null, readers("jdbc:sqlite:" + file.toAbsolutePath()));
+  }
+
+  private static HikariDataSource readers(String url) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setPoolName("parley-sqlite-readers");
+    config.setMaximumPoolSize(4);
+    config.addDataSourceProperty("busy_timeout", "30000");
+    config.setConnectionInitSql("PRAGMA query_only=true");
+    return new HikariDataSource(config);
   }
 
   /** Applies the versioned migrations of {@code db/migration}; a newer build opens older data. */
@@ -198,6 +214,9 @@ public final class SqliteStore implements Store {
 
   @Override
   public <T> T transaction(Supplier<T> work) {
+    if (writer == null) {
+      throw new IllegalStateException("this store was opened read-only");
+    }
     writeLock.lock();
     try {
       if (writeLock.getHoldCount() > 1) {
@@ -250,6 +269,9 @@ public final class SqliteStore implements Store {
   }
 
   private void update(String sql, Object... args) {
+    if (writer == null) {
+      throw new IllegalStateException("this store was opened read-only");
+    }
     writeLock.lock();
     try (PreparedStatement ps = writer.prepareStatement(sql)) {
       bind(ps, args);

@@ -136,6 +136,28 @@ class SessionTest {
   }
 
   @Test
+  void aLongBacklogComesOverSeveralResponsesWithNothingLost() throws Exception {
+    // No rate limit: the talker is a loop on purpose.
+    try (RunningServer server = RunningServer.inMemory(
+        dev.parley.server.ServerConfig.ephemeral().withLimits(ServerLimits.defaults().withRate(0, 400)))) {
+      RpcClient talker = server.login("talker", "backlog");
+      RpcClient away = server.login("away", "backlog");
+      talker.call("check", Map.of("timeout_ms", 0));
+      for (int i = 1; i <= 520; i++) {
+        talker.call("append", Map.of("text", "m" + i));
+        talker.call("push", Map.of("force", true));
+      }
+      JsonNode first = away.call("check", Map.of("timeout_ms", 0));
+      assertThat(first.get("messages")).hasSize(500);
+      assertThat(first.get("messages").get(0).get("content").asText()).isEqualTo("m1");
+      JsonNode rest = away.call("check", Map.of("timeout_ms", 0));
+      assertThat(rest.get("status").asInt()).isEqualTo(1);
+      assertThat(rest.get("messages").findValuesAsText("content")).hasSize(20).startsWith("m501").endsWith("m520");
+      assertThat(away.call("check", Map.of("timeout_ms", 0)).get("messages")).isEmpty();
+    }
+  }
+
+  @Test
   void historyPagesBySequenceNumberWithoutMovingTheCursor() throws Exception {
     try (RunningServer server = RunningServer.start()) {
       RpcClient a = server.login("A", "pages");

@@ -16,13 +16,17 @@ class FrameStreamTest {
   private final FrameStream stream = new FrameStream();
 
   private List<JsonNode> feed(String user, String type, String content) throws Exception {
+    return new ArrayList<>(stream.frames(line(user, type, content)));
+  }
+
+  private static ObjectNode line(String user, String type, String content) {
     ObjectNode line = JSON.createObjectNode();
     line.put("timestamp", "2026-11-21T10:00:00.000Z");
     line.put("user", user);
     line.put("type", type);
     line.put("content", content);
     line.put("room", "r");
-    return new ArrayList<>(stream.frames(line));
+    return line;
   }
 
   private static List<String> kinds(List<JsonNode> frames) {
@@ -80,6 +84,23 @@ class FrameStreamTest {
     assertThat(presence.get("state").asText()).isEqualTo("left");
     assertThat(presence.get("holds_stick").asBoolean()).isFalse();
     assertThat(presence.get("last_system").asText()).isEqualTo("bob has left (session expired)");
+  }
+
+  @Test
+  void overlappingCallsOfOneParticipantKeepItWaitingUntilItsCheckEnds() throws Exception {
+    feed("system", "system", "ada has joined");
+    feed("ada", "tool_call", "<tool_call>{\"name\":\"check\",\"arguments\":{}}</tool_call>");
+    feed("ada", "tool_call", "<tool_call>{\"name\":\"append\",\"arguments\":{\"text\":\"hi\"}}</tool_call>");
+    ObjectNode appended = line("ada", "tool_response", "<tool_response>{\"status\":1,\"suffix\":\"hi\",\"draft_length\":2,\"messages\":[]}</tool_response>");
+    appended.put("method", "append");
+    List<JsonNode> whileWaiting = new ArrayList<>(stream.frames(appended));
+    assertThat(whileWaiting.get(1).get("method").asText()).isEqualTo("append");
+    assertThat(kinds(whileWaiting)).containsExactly("chat_message", "activity");
+    ObjectNode checked = line("ada", "tool_response", "<tool_response>{\"status\":0,\"messages\":[]}</tool_response>");
+    checked.put("method", "check");
+    List<JsonNode> done = new ArrayList<>(stream.frames(checked));
+    assertThat(done.get(1).get("status").asText()).isEqualTo("timed out");
+    assertThat(kinds(done)).containsExactly("chat_message", "activity", "presence:drafting");
   }
 
   @Test
