@@ -17,7 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Everything that can go wrong comes back as a clear answer, never as a hang. */
@@ -34,14 +33,8 @@ class BridgeErrorsTest {
     server.close();
   }
 
-  static List<Arguments> transports() {
-    Function<URI, McpAgent> stdio = McpAgent::overStdio;
-    Function<URI, McpAgent> http = McpAgent::overHttp;
-    return List.of(Arguments.of("stdio", stdio), Arguments.of("http", http));
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("transports")
+  @MethodSource("dev.parley.mcp.McpAgent#transports")
   void aToolBeforeLoginSaysToLogInFirst(String transport, Function<URI, McpAgent> connect) {
     try (McpAgent agent = connect.apply(server.uri())) {
       for (String tool : List.of("append", "check", "push", "talking_stick", "logout")) {
@@ -56,7 +49,7 @@ class BridgeErrorsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("transports")
+  @MethodSource("dev.parley.mcp.McpAgent#transports")
   void anUnknownToolIsAnErrorNamingIt(String transport, Function<URI, McpAgent> connect) {
     try (McpAgent agent = connect.apply(server.uri())) {
       // MCP makes an unknown tool a protocol error (not a tool result); the SDK answers it.
@@ -68,7 +61,7 @@ class BridgeErrorsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("transports")
+  @MethodSource("dev.parley.mcp.McpAgent#transports")
   void invalidArgumentsAreAnErrorResultSayingWhatIsWrong(String transport, Function<URI, McpAgent> connect) {
     try (McpAgent agent = connect.apply(server.uri())) {
       agent.login("checker-" + transport, "errors");
@@ -92,7 +85,7 @@ class BridgeErrorsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("transports")
+  @MethodSource("dev.parley.mcp.McpAgent#transports")
   void anRpcErrorIsAnErrorResultWithItsCodeMessageAndData(String transport, Function<URI, McpAgent> connect) {
     try (McpAgent agent = connect.apply(server.uri()); McpAgent other = connect.apply(server.uri())) {
       agent.login("pusher-" + transport, "errors-rpc");

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -38,14 +37,8 @@ class BridgedConversationTest {
     server.close();
   }
 
-  static List<Arguments> transports() {
-    Function<URI, McpAgent> stdio = McpAgent::overStdio;
-    Function<URI, McpAgent> http = McpAgent::overHttp;
-    return List.of(Arguments.of("stdio", stdio), Arguments.of("http", http));
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("transports")
+  @MethodSource("dev.parley.mcp.McpAgent#transports")
   void theToolsAreTheSpecsMethodsWithTheirParamsAsInputSchema(String transport, Function<URI, McpAgent> connect) {
     try (McpAgent agent = connect.apply(server.uri())) {
       List<McpSchema.Tool> listed = agent.client().listTools().tools();
@@ -82,7 +75,7 @@ class BridgedConversationTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("transports")
+  @MethodSource("dev.parley.mcp.McpAgent#transports")
   void twoBridgedAgentsHoldTheSeedConversation(String transport, Function<URI, McpAgent> connect) {
     String room = "seed-" + transport;
     try (McpAgent chatgpt = connect.apply(server.uri()); McpAgent chatroom = connect.apply(server.uri())) {

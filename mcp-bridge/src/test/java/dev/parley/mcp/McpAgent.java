@@ -1,5 +1,7 @@
 package dev.parley.mcp;
 
+import java.util.function.Function;
+import org.junit.jupiter.params.provider.Arguments;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelcontextprotocol.client.McpClient;
@@ -23,6 +25,13 @@ import java.util.function.Consumer;
  * of a daemon). Every call is bounded, so a bridge that hangs fails the test instead.
  */
 final class McpAgent implements AutoCloseable {
+  /** Both transports, for parameterized tests: the bridge over stdio, and /mcp in the daemon. */
+  static List<Arguments> transports() {
+    Function<URI, McpAgent> stdio = McpAgent::overStdio;
+    Function<URI, McpAgent> http = McpAgent::overHttp;
+    return List.of(Arguments.of("stdio", stdio), Arguments.of("http", http));
+  }
+
   /** Longer than any wait of the tests, far shorter than a hang. */
   static final Duration CALL_LIMIT = Duration.ofSeconds(40);
 
