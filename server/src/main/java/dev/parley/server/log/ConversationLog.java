@@ -11,21 +11,35 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes every room's stream, messages and actions, to {@code <dir>/<room>.jsonl}, a line at a
- * time and flushed, so that a crash loses at most the line being written. A failing disk is
+ * time and flushed, so that a crash of the process loses at most the line being written (the
+ * lines are not fsynced: the database is what survives a power cut). A failing disk is
  * logged, never turned into a failed call: the database is the truth, this is its transcript.
  */
 public final class ConversationLog implements RoomListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConversationLog.class);
 
+  /** Log files kept open at once; the least recently written is closed beyond this. */
+  static final int OPEN_FILES = 64;
+
   private final Path dir;
-  private final Map<String, Writer> writers = new ConcurrentHashMap<>();
+  /** Open files by room, least recently written first; guarded by itself. */
+  private final Map<String, Writer> writers = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Writer> eldest) {
+      if (size() <= OPEN_FILES) {
+        return false;
+      }
+      closeQuietly(eldest.getValue());
+      return true;
+    }
+  };
   private volatile boolean warned;
 
   /** Logs into {@code dir}, created when needed. */
@@ -65,8 +79,10 @@ public final class ConversationLog implements RoomListener, AutoCloseable {
 
   private void write(String room, String line) {
     try {
-      Writer w = writers.computeIfAbsent(room, this::open);
-      synchronized (w) {
+      // One line at a time for all rooms: each is a short buffered write, and one lock keeps
+      // the set of open files (one per recently active room, not one per room ever) simple.
+      synchronized (writers) {
+        Writer w = writers.computeIfAbsent(room, this::open);
         w.write(line);
         w.write('\n');
         w.flush();
@@ -90,13 +106,17 @@ public final class ConversationLog implements RoomListener, AutoCloseable {
 
   @Override
   public void close() {
-    for (Writer w : writers.values()) {
-      try {
-        w.close();
-      } catch (IOException e) {
-        LOG.warn("Closing a conversation log failed: {}", e.getMessage());
-      }
+    synchronized (writers) {
+      writers.values().forEach(ConversationLog::closeQuietly);
+      writers.clear();
     }
-    writers.clear();
+  }
+
+  private static void closeQuietly(Writer w) {
+    try {
+      w.close();
+    } catch (IOException e) {
+      LOG.warn("Closing a conversation log failed: {}", e.getMessage());
+    }
   }
 }

@@ -62,6 +62,25 @@ class ConversationLogTest {
   }
 
   @Test
+  void moreRoomsThanOpenFilesStillGetEveryLine() throws Exception {
+    Path logs = dataDir.resolve("logs");
+    int rooms = ConversationLog.OPEN_FILES + 6;
+    try (ConversationLog log = new ConversationLog(logs)) {
+      for (int round = 0; round < 2; round++) {
+        for (int r = 0; r < rooms; r++) {
+          log.note("room-" + r, "ada", dev.parley.api.NoteKind.THINKING, "round " + round,
+              java.time.Instant.parse("2026-11-21T10:00:00Z"));
+        }
+      }
+    }
+    for (int r = 0; r < rooms; r++) {
+      assertThat(Files.readAllLines(ConversationLog.file(logs, "room-" + r)))
+          .extracting(l -> RpcClient.parse(l).get("content").asText())
+          .containsExactly("<bot_thinking>round 0</bot_thinking>", "<bot_thinking>round 1</bot_thinking>");
+    }
+  }
+
+  @Test
   void exportNamesWhatIsMissing() {
     StringWriter err = new StringWriter();
     int code = new CommandLine(new ExportCommand()).setErr(new PrintWriter(err))
