@@ -40,7 +40,7 @@ public final class MemoryStore implements Store {
     synchronized (log) {
       long seq = log.size() + 1L;
       Message message = new Message("msg-" + seq, m.senderId(), room, m.content(),
-          Timestamps.format(m.timestamp()), m.kind(), List.copyOf(m.mentions()));
+          Timestamps.format(m.timestamp()), m.kind(), List.copyOf(m.mentions()), null);
       StoredMessage stored = new StoredMessage(seq, message, m.actor());
       log.add(stored);
       return stored;

@@ -150,7 +150,7 @@ public final class SqliteStore implements Store {
           room, seq, m.senderId(), m.actor(), m.kind().wireName(), m.content(), timestamp, json(m.mentions()));
       lastSeq.put(room, seq);
       return new StoredMessage(seq, new Message("msg-" + seq, m.senderId(), room, m.content(), timestamp,
-          m.kind(), List.copyOf(m.mentions())), m.actor());
+          m.kind(), List.copyOf(m.mentions()), null), m.actor());
     });
   }
 
@@ -264,7 +264,7 @@ public final class SqliteStore implements Store {
     long seq = rs.getLong(1);
     String sender = rs.getString(2);
     Message m = new Message("msg-" + seq, sender, room, rs.getString(5), rs.getString(6),
-        MessageKind.valueOf(rs.getString(4).toUpperCase(java.util.Locale.ROOT)), strings(rs.getString(7)));
+        MessageKind.valueOf(rs.getString(4).toUpperCase(java.util.Locale.ROOT)), strings(rs.getString(7)), null);
     return new StoredMessage(seq, m, rs.getString(3));
   }
 
