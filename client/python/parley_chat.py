@@ -20,7 +20,6 @@ import json
 import logging
 import os
 import random
-import re
 import threading
 import time
 import urllib.error
@@ -39,13 +38,6 @@ DEFAULT_RETRY_SECONDS = 120.0
 
 _FIRST_BACKOFF = 0.1
 _MAX_BACKOFF = 5.0
-# The daemon's system messages (joins, leaves, floor changes), as dev.parley.spec.SystemMessages
-# words them: recovery tells its own from the others' by them.
-_SYSTEM_MESSAGE = re.compile(
-    r"^(?:the talking stick of (?P<holder>.+) expired"
-    r"|(?P<user>.+?) (?:has joined|has left \(session expired\)|has left|has the talking stick"
-    r"|released the talking stick))$", re.DOTALL)
-
 # Message ids remembered so that recovered messages are not handed out twice; bounded so a
 # long-running agent does not grow without end.
 _SEEN_MEMORY = 4096
@@ -375,9 +367,8 @@ class AsyncChatRoom:
         it): the server never delivers those to their author, so recovery must not either."""
         if m["kind"] == "chat":
             return m["sender_id"] == self._username
-        match = _SYSTEM_MESSAGE.match(m["content"])
-        user = match and (match.group("holder") or match.group("user"))
-        return bool(user) and user.lower() == self._username.lower()
+        event = m.get("event")
+        return bool(event) and event["user"].lower() == self._username.lower()
 
     def _out(self, messages, notice):
         """The messages of a call, after any recovered ones, and a notice: one text."""

@@ -20,7 +20,6 @@ import dev.parley.api.ResetResult;
 import dev.parley.api.TalkingStickResult;
 import dev.parley.api.UndoResult;
 import dev.parley.api.WakeOn;
-import dev.parley.spec.SystemMessages;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -369,7 +368,7 @@ public final class AsyncChatRoom implements AutoCloseable {
     if (m.kind() == MessageKind.CHAT) {
       return m.senderId().equals(username);
     }
-    return SystemMessages.parse(m.content()).map(p -> p.user().equalsIgnoreCase(username)).orElse(false);
+    return m.event() != null && m.event().user().equalsIgnoreCase(username);
   }
 
   /**

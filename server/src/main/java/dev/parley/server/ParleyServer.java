@@ -9,7 +9,8 @@ import dev.parley.server.http.StaticJsonHandler;
 import dev.parley.server.log.ConversationLog;
 import dev.parley.server.observe.ObserverFeed;
 import dev.parley.server.room.RoomEngine;
-import dev.parley.server.room.RoomListener;
+import dev.parley.server.room.Ticker;
+import dev.parley.server.events.RoomEventListener;
 import dev.parley.server.rpc.JsonRpcEndpoint;
 import dev.parley.server.store.MemoryStore;
 import dev.parley.server.store.SqliteStore;
@@ -79,8 +80,8 @@ public final class ParleyServer implements AutoCloseable {
     this.store = store;
     this.log = log;
     this.observers = new ObserverFeed();
-    this.engine = new RoomEngine(store, limits, config.defaultFloor(), Clock.systemUTC(),
-        log == null ? observers : RoomListener.all(List.of(log, observers)));
+    this.engine = new RoomEngine(store, RoomEngine.Options.of(limits).withDefaultFloor(config.defaultFloor()),
+        Clock.systemUTC(), Ticker.SYSTEM, log == null ? observers : RoomEventListener.all(List.of(log, observers)));
     config.rooms().forEach(engine::createRoom);
 
     QueuedThreadPool pool = new QueuedThreadPool();
@@ -139,13 +140,15 @@ public final class ParleyServer implements AutoCloseable {
 
   @Override
   public void close() {
-    // Wake every pending check first, so that stopping does not wait for their timeouts.
-    engine.close();
+    // Wake every pending check first, so that stopping does not wait for their timeouts; then
+    // let the calls in flight finish, store what they queued, and only then close the store.
+    engine.wakeChecks();
     try {
       jetty.stop();
     } catch (Exception e) {
       throw new IllegalStateException("Stopping the HTTP server failed", e);
     } finally {
+      engine.close();
       store.close();
       if (log != null) {
         log.close();

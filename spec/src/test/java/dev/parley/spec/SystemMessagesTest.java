@@ -2,28 +2,28 @@ package dev.parley.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.spec.SystemMessages.Event;
-import dev.parley.spec.SystemMessages.Parsed;
+import dev.parley.api.SystemEvent;
+import dev.parley.api.SystemEventType;
 import org.junit.jupiter.api.Test;
 
-/** Every system message reads back as what was written, even for awkward names. */
+/**
+ * The wording of system messages stays what earlier versions wrote: stored rooms (whose events
+ * the V3 migration recovers from this wording) and old conversation logs read the same.
+ */
 class SystemMessagesTest {
 
   @Test
-  void eachMessageParsesBackToItsEventAndUser() {
-    for (String user : new String[] {"bob", "Bobby Tables", "has left", "the talking stick of x"}) {
-      assertThat(SystemMessages.parse(SystemMessages.joined(user))).contains(new Parsed(Event.JOINED, user));
-      assertThat(SystemMessages.parse(SystemMessages.left(user))).contains(new Parsed(Event.LEFT, user));
-      assertThat(SystemMessages.parse(SystemMessages.expired(user))).contains(new Parsed(Event.EXPIRED, user));
-      assertThat(SystemMessages.parse(SystemMessages.stickClaimed(user))).contains(new Parsed(Event.STICK_CLAIMED, user));
-      assertThat(SystemMessages.parse(SystemMessages.stickReleased(user))).contains(new Parsed(Event.STICK_RELEASED, user));
-      assertThat(SystemMessages.parse(SystemMessages.stickExpired(user))).contains(new Parsed(Event.STICK_EXPIRED, user));
-    }
+  void eachEventHasItsWording() {
+    String user = "Bobby Tables";
+    assertThat(text(SystemEventType.JOINED, user)).isEqualTo("Bobby Tables has joined");
+    assertThat(text(SystemEventType.LEFT, user)).isEqualTo("Bobby Tables has left");
+    assertThat(text(SystemEventType.EXPIRED, user)).isEqualTo("Bobby Tables has left (session expired)");
+    assertThat(text(SystemEventType.STICK_CLAIMED, user)).isEqualTo("Bobby Tables has the talking stick");
+    assertThat(text(SystemEventType.STICK_RELEASED, user)).isEqualTo("Bobby Tables released the talking stick");
+    assertThat(text(SystemEventType.STICK_EXPIRED, user)).isEqualTo("the talking stick of Bobby Tables expired");
   }
 
-  @Test
-  void otherTextIsNotASystemEvent() {
-    assertThat(SystemMessages.parse("hello there")).isEmpty();
-    assertThat(SystemMessages.parse("bob has joined the chat")).isEmpty();
+  private static String text(SystemEventType type, String user) {
+    return SystemMessages.text(new SystemEvent(type, user));
   }
 }

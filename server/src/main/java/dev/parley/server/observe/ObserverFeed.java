@@ -1,26 +1,24 @@
 package dev.parley.server.observe;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.parley.api.Message;
-import dev.parley.api.NoteKind;
+import dev.parley.server.events.RoomEvent;
+import dev.parley.server.events.RoomEventListener;
 import dev.parley.server.log.LogLines;
-import dev.parley.server.room.RoomListener;
+import dev.parley.server.store.Timestamps;
+import dev.parley.viewer.frames.ActionError;
+import dev.parley.viewer.frames.ContentParser;
 import dev.parley.viewer.frames.FrameStream;
-import dev.parley.viewer.frames.MalformedLineException;
 import dev.parley.viewer.observe.ObserverHub;
-import java.time.Instant;
-import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Streams the rooms to observers: each event becomes the line the conversation log would hold,
- * and each line the frames a replay of that log would send, so live and replayed rooms look
- * the same to the viewer.
+ * Streams the rooms' events to observers as frames. The frames are what a replay of the
+ * conversation log sends for the same events, so live and replayed rooms look the same to the
+ * viewer. A room nobody watches costs only the bookkeeping of who is doing what (so that an
+ * observer who arrives later is welcomed with the right presence): no frame is built.
  */
-public final class ObserverFeed implements RoomListener {
-  private static final Logger LOG = LoggerFactory.getLogger(ObserverFeed.class);
-
+public final class ObserverFeed implements RoomEventListener {
   private final FrameStream frames = new FrameStream();
   private final ObserverHub hub = new ObserverHub("live", frames::welcome, control -> { });
 
@@ -30,32 +28,22 @@ public final class ObserverFeed implements RoomListener {
   }
 
   @Override
-  public void message(Message message) {
-    publish(LogLines.message(message));
-  }
-
-  @Override
-  public void action(String room, String username, String method, Map<String, Object> arguments, Instant at) {
-    publish(LogLines.toolCall(room, username, method, arguments, at));
-  }
-
-  @Override
-  public void outcome(String room, String username, String method, Object outcome, Instant at) {
-    publish(LogLines.toolResponse(room, username, method, outcome, at));
-  }
-
-  @Override
-  public void note(String room, String username, NoteKind kind, String content, Instant at) {
-    publish(LogLines.note(room, username, kind, content, at));
-  }
-
-  private void publish(ObjectNode line) {
-    try {
-      for (ObjectNode frame : frames.frames(line)) {
-        hub.publish(frame);
-      }
-    } catch (MalformedLineException e) {
-      LOG.error("The daemon wrote a line observers cannot read: {}", e.getMessage());
+  public void on(RoomEvent event) {
+    List<ObjectNode> out = hub.watching(event.room()) ? new ArrayList<>() : null;
+    switch (event) {
+      case RoomEvent.MessageAppended m -> frames.message(m.message(), out);
+      case RoomEvent.ActionStarted a -> frames.called(a.room(), a.user(), a.method(), Timestamps.format(a.at()),
+          () -> LogLines.callText(a.method(), a.arguments()), () -> LogLines.json(a.arguments()), out);
+      case RoomEvent.ActionEnded a -> frames.answered(a.room(), a.user(), a.method(), Timestamps.format(a.at()),
+          () -> LogLines.outcomeText(a.result(), a.error()), a.result(),
+          a.error() == null ? null : new ActionError(a.error().code(), a.error().rpcMessage()), out);
+      case RoomEvent.NoteAdded n -> frames.note(n.room(), ContentParser.note(n.kind().wireName(), n.user(), n.content()),
+          Timestamps.format(n.at()), out);
+      case RoomEvent.PresenceChanged p -> { }
+      case RoomEvent.SessionEnded e -> { }
+    }
+    if (out != null) {
+      out.forEach(hub::publish);
     }
   }
 }

@@ -4,23 +4,26 @@ import dev.parley.api.FloorPolicy;
 import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
 import dev.parley.api.Participant;
-import dev.parley.server.store.NewMessage;
+import dev.parley.api.SystemEvent;
+import dev.parley.server.store.MessageIds;
 import dev.parley.server.store.StoredMessage;
-import dev.parley.server.store.Store;
-import java.time.Clock;
+import dev.parley.server.store.Timestamps;
+import dev.parley.spec.SystemMessages;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.locks.Condition;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A room's live state: who is in it, the talking stick, and the lock and condition every
- * operation on the room (and on its sessions) goes through. The messages themselves live in
- * the store.
+ * A room's live state: who is in it, the talking stick, the recent tail of its log, and the
+ * lock every operation on the room (and on its sessions) goes through. The lock guards memory
+ * only: no store I/O runs under it but for reading what fell out of the tail.
  */
 final class Room {
   /** The most messages one response delivers; a longer backlog comes with the next calls. */
@@ -31,25 +34,30 @@ final class Room {
   final String name;
   final FloorPolicy floor;
   final ReentrantLock lock = new ReentrantLock();
-  /** Signalled whenever a message is appended or a session ends, waking pending checks. */
-  final Condition changed = lock.newCondition();
   final TalkingStick stick;
+  final RoomTail tail;
   private final Map<String, Session> members = new LinkedHashMap<>();
-  private final Store store;
-  private final Clock clock;
-  private final RoomListener listener;
-  /** Messages appended by the transaction in progress, told to the listener once it commits; null when none runs. */
-  private List<Message> held;
+  private volatile int size;
+  private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
+  /**
+   * Bumped each time the room is reloaded from the store: changes decided before a reload were
+   * decided on state that no longer holds, and the writer drops them.
+   */
+  volatile long epoch;
+  /** Set by the writer when a commit of this room failed, until the room is reloaded. */
+  volatile boolean poisoned;
+  /** The highest sequence number known to be stored. */
+  volatile long durableSeq;
 
-  Room(String name, FloorPolicy floor, Store store, Clock clock, RoomListener listener) {
+  Room(String name, FloorPolicy floor, RoomTail tail) {
     this.name = name;
     this.floor = floor;
     this.stick = new TalkingStick(floor);
-    this.store = store;
-    this.clock = clock;
-    this.listener = listener;
+    this.tail = tail;
+    this.durableSeq = tail.lastSeq();
   }
 
+  /** The key under which a username is unique in a room. */
   static String key(String username) {
     return username.toLowerCase(Locale.ROOT);
   }
@@ -60,78 +68,55 @@ final class Room {
 
   void join(Session s) {
     members.put(key(s.username), s);
+    size = members.size();
   }
 
   void remove(Session s) {
     members.remove(key(s.username), s);
+    size = members.size();
   }
 
   Collection<Session> members() {
     return members.values();
   }
 
+  /** How many are in the room; read without the lock. */
   int size() {
-    lock.lock();
-    try {
-      return members.size();
-    } finally {
-      lock.unlock();
-    }
+    return size;
   }
 
   List<Participant> participants() {
-    List<Participant> out = new ArrayList<>();
+    List<Participant> out = new ArrayList<>(members.size());
     for (Session s : members.values()) {
       out.add(new Participant(s.username, s.state(), stick.isHeldBy(s)));
     }
     return out;
   }
 
-  /** Appends a chat message from {@code sender}; durable when this returns. */
-  StoredMessage chat(Session sender, String content) {
+  /** Appends a chat message from {@code sender}, naming the participants it mentions. */
+  StoredMessage chat(Session sender, String content, Instant at) {
     List<String> names = new ArrayList<>();
     for (Session s : members.values()) {
       if (s != sender) {
         names.add(s.username);
       }
     }
-    return append(new NewMessage(sender.username, sender.username, MessageKind.CHAT, content,
-        clock.instant(), Mentions.find(content, names)));
+    return append(sender.username, sender.username, MessageKind.CHAT, content, at, Mentions.find(content, names), null);
   }
 
-  /** Appends a system message about {@code actor}'s doing. */
-  void system(String actor, String content) {
-    append(new NewMessage(SYSTEM, actor, MessageKind.SYSTEM, content, clock.instant(), List.of()));
+  /** Appends a system message about {@code event}'s user. */
+  StoredMessage system(SystemEvent event, Instant at) {
+    return append(SYSTEM, event.user(), MessageKind.SYSTEM, SystemMessages.text(event), at, List.of(), event);
   }
 
-  private StoredMessage append(NewMessage m) {
-    StoredMessage stored = store.append(name, m);
-    if (held == null) {
-      listener.message(stored.message());
-    } else {
-      held.add(stored.message());
-    }
-    changed.signalAll();
+  private StoredMessage append(String sender, String actor, MessageKind kind, String content, Instant at,
+      List<String> mentions, SystemEvent event) {
+    long seq = tail.lastSeq() + 1;
+    Message m = new Message(MessageIds.of(seq), sender, name, content, Timestamps.format(at), kind,
+        List.copyOf(mentions), event);
+    StoredMessage stored = new StoredMessage(seq, m, actor);
+    tail.append(stored, durableSeq);
     return stored;
-  }
-
-  /** Holds back what listeners hear until the transaction in progress has committed. */
-  void holdEvents() {
-    held = new ArrayList<>();
-  }
-
-  /** The transaction committed: listeners hear what it appended. */
-  void releaseEvents() {
-    List<Message> out = held;
-    held = null;
-    if (out != null) {
-      out.forEach(listener::message);
-    }
-  }
-
-  /** The transaction failed: what it appended was never stored, so nobody hears of it. */
-  void dropEvents() {
-    held = null;
   }
 
   /**
@@ -139,7 +124,7 @@ final class Room {
    * cursor and not its own doing.
    */
   List<StoredMessage> pending(Session s) {
-    return notOwn(s, store.after(name, s.cursor, DELIVERY_MAX));
+    return notOwn(s, tail.after(s.cursor, DELIVERY_MAX));
   }
 
   /**
@@ -148,17 +133,20 @@ final class Room {
    * longer than {@link #DELIVERY_MAX} comes over several responses.
    */
   List<Message> deliver(Session s) {
-    List<StoredMessage> fetched = store.after(name, s.cursor, DELIVERY_MAX);
-    List<Message> out = new ArrayList<>();
+    if (s.cursor >= tail.lastSeq()) {
+      return List.of();
+    }
+    List<StoredMessage> fetched = tail.after(s.cursor, DELIVERY_MAX);
+    List<Message> out = new ArrayList<>(fetched.size());
     for (StoredMessage m : notOwn(s, fetched)) {
       out.add(m.message());
     }
-    s.cursor = fetched.size() == DELIVERY_MAX ? fetched.get(fetched.size() - 1).seq() : store.lastSeq(name);
+    s.cursor = fetched.size() == DELIVERY_MAX ? fetched.get(fetched.size() - 1).seq() : tail.lastSeq();
     return out;
   }
 
   private static List<StoredMessage> notOwn(Session s, List<StoredMessage> messages) {
-    List<StoredMessage> out = new ArrayList<>();
+    List<StoredMessage> out = new ArrayList<>(messages.size());
     String me = key(s.username);
     for (StoredMessage m : messages) {
       if (!key(m.actor()).equals(me)) {
@@ -168,7 +156,29 @@ final class Room {
     return out;
   }
 
-  long lastSeq() {
-    return store.lastSeq(name);
+  /** Parks {@code w} until the next commit of this room (or a session ends, or the engine stops). */
+  void park(Waiter w) {
+    waiters.add(w);
+  }
+
+  void unpark(Waiter w) {
+    waiters.remove(w);
+  }
+
+  /** The writer stored this room's messages through {@code seq}: pending checks look again. */
+  void durable(long seq) {
+    if (seq > durableSeq) {
+      durableSeq = seq;
+    }
+    wakeAll();
+  }
+
+  /** Wakes every pending check of the room; each looks at the room again itself. */
+  void wakeAll() {
+    for (Waiter w : waiters) {
+      if (waiters.remove(w)) {
+        w.wake();
+      }
+    }
   }
 }

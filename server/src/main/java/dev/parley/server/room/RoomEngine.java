@@ -1,53 +1,54 @@
 package dev.parley.server.room;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.api.AppendResult;
 import dev.parley.api.CheckResult;
 import dev.parley.api.FloorPolicy;
 import dev.parley.api.HistoryResult;
+import dev.parley.api.InvalidParamsException;
 import dev.parley.api.LoginResult;
 import dev.parley.api.LogoutResult;
 import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
-import dev.parley.api.InvalidParamsException;
 import dev.parley.api.NoDraftException;
 import dev.parley.api.NoteKind;
 import dev.parley.api.NoteResult;
-import dev.parley.api.NotLoggedInException;
 import dev.parley.api.ParleyRpcException;
 import dev.parley.api.ParticipantsResult;
+import dev.parley.api.PresenceState;
 import dev.parley.api.PreviewResult;
 import dev.parley.api.PushResult;
 import dev.parley.api.RateLimitedException;
 import dev.parley.api.ResetResult;
 import dev.parley.api.RoomSummary;
 import dev.parley.api.RoomsResult;
+import dev.parley.api.SystemEvent;
+import dev.parley.api.SystemEventType;
 import dev.parley.api.TalkingStickResult;
 import dev.parley.api.UndoResult;
 import dev.parley.api.UsernameTakenException;
 import dev.parley.api.WakeOn;
 import dev.parley.server.ServerLimits;
-import dev.parley.server.store.RoomRecord;
-import dev.parley.server.store.SessionRecord;
+import dev.parley.server.events.RoomEvent;
+import dev.parley.server.events.RoomEventListener;
+import dev.parley.server.store.PushReplay;
+import dev.parley.server.store.StoreException;
 import dev.parley.server.store.StoredMessage;
 import dev.parley.server.store.Store;
+import dev.parley.server.store.Write;
 import dev.parley.spec.SpecDocument;
-import dev.parley.spec.SystemMessages;
-import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,72 +56,122 @@ import org.slf4j.LoggerFactory;
  * The room engine: every rule of the action protocol, behind one method per protocol method.
  * Transports (HTTP, and through it the MCP bridge) only translate to and from these calls.
  *
- * <p>Each call on a session runs under its room's lock, so the rules see one consistent room:
- * a push's interruption check, the append of its message and the delivery of what arrived are
- * one step, and one store transaction. A {@code check} waits on the room's condition, releasing
- * the lock meanwhile. Locks are always taken room first, store second.
+ * <p>The hot path is in memory. Each call decides everything under its room's lock against the
+ * room's live state (the recent tail of its log, drafts, cursors, the floor), queues what the
+ * store must keep to the one writer ({@link CommitQueue}) and releases the lock; it then waits,
+ * outside the lock, until its writes are durable when its answer depends on them (see
+ * {@link RoomTransaction}). The writer commits many calls in one transaction, then wakes the
+ * room's pending checks and publishes the calls' {@link RoomEvent}s in order.
  *
- * <p>Everything a restart must find again is written through to the store: messages,
- * sessions with their drafts and cursors, used {@code txn_id}s and the floor holder. A new
- * engine on the same store takes them all back.
+ * <p>Everything a restart must find again reaches the store: messages, sessions with their
+ * drafts and cursors, remembered {@code txn_id}s and the floor holder. A new engine on the same
+ * store takes them all back ({@link Recovery}).
  */
 public final class RoomEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RoomEngine.class);
-  /** Ended sessions remembered, so that their callers hear "expired" rather than "unknown". */
-  private static final int ENDED_MEMORY = 10_000;
   private static final int SUFFIX_CHARS = 80;
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final java.util.regex.Pattern ROOM_NAME = SpecDocument.get().pattern("RoomName");
+  private static final Pattern ROOM_NAME = SpecDocument.get().pattern("RoomName");
 
-  private final Store store;
+  /**
+   * How an engine runs.
+   *
+   * @param limits the limits to enforce
+   * @param defaultFloor the policy of rooms created without one
+   * @param tailMessages most messages each room keeps in memory
+   * @param tailBytes most bytes of messages each room keeps in memory (at least one message stays)
+   * @param sweep whether to expire idle sessions and overdue floors by itself; without, the
+   *     owner calls {@link #sweep()} (as tests with a hand-moved {@link Ticker} do)
+   */
+  public record Options(ServerLimits limits, FloorPolicy defaultFloor, int tailMessages, long tailBytes,
+      boolean sweep) {
+
+    /** Messages a room keeps in memory by default. */
+    public static final int TAIL_MESSAGES = 1000;
+    /** Bytes of messages a room keeps in memory by default. */
+    public static final long TAIL_BYTES = 1L << 20;
+
+    /** The defaults with {@code limits}. */
+    public static Options of(ServerLimits limits) {
+      return new Options(limits, FloorPolicy.OPEN, TAIL_MESSAGES, TAIL_BYTES, true);
+    }
+
+    /** The same options with another default floor policy. */
+    public Options withDefaultFloor(FloorPolicy floor) {
+      return new Options(limits, floor, tailMessages, tailBytes, sweep);
+    }
+
+    /** The same options with another in-memory tail. */
+    public Options withTail(int messages, long bytes) {
+      return new Options(limits, defaultFloor, messages, bytes, sweep);
+    }
+
+    /** The same options, sweeping by itself or not. */
+    public Options withSweep(boolean on) {
+      return new Options(limits, defaultFloor, tailMessages, tailBytes, on);
+    }
+  }
+
+  /** One protocol action on a caller's live session, under its room's lock. */
+  @FunctionalInterface
+  private interface Action<T> {
+    T apply(Session s, RoomTransaction tx);
+  }
+
   private final ServerLimits limits;
   private final FloorPolicy defaultFloor;
   private final Clock clock;
-  private final RoomListener listener;
+  private final Ticker ticker;
+  private final Store store;
   private final Map<String, Room> rooms = new ConcurrentHashMap<>();
-  /** Live sessions by token hash. */
-  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-  private final Map<String, Boolean> ended = Collections.synchronizedMap(
-      new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-          return size() > ENDED_MEMORY;
-        }
-      });
-  private final ScheduledExecutorService reaper;
+  /** The rooms in creation order, for {@code rooms}. */
+  private final List<Room> roomOrder = new CopyOnWriteArrayList<>();
+  private final Sessions sessions = new Sessions();
+  private final Expiry expiry;
+  private final Recovery recovery;
+  private final CommitQueue queue;
+  private final ScheduledExecutorService sweeper;
   private volatile boolean closed;
 
   /**
-   * Takes back the rooms and sessions {@code store} holds, ends those idle past the TTL, and
-   * starts expiring idle sessions and overdue talking sticks.
+   * Takes back the rooms and sessions {@code store} holds and, with {@link Options#sweep}, starts
+   * expiring idle sessions and overdue talking sticks (those already idle past the TTL go first).
    *
    * @param store where rooms, messages and sessions live
-   * @param limits the limits to enforce
-   * @param defaultFloor the policy of rooms created without one
+   * @param options how to run
    * @param clock the source of timestamps
-   * @param listener hears every message and action, in order per room
+   * @param ticker the source of monotonic time for idleness, floor holds and rate limits
+   * @param listener hears every event, after it was stored, in order per room
    */
-  public RoomEngine(Store store, ServerLimits limits, FloorPolicy defaultFloor, Clock clock, RoomListener listener) {
+  public RoomEngine(Store store, Options options, Clock clock, Ticker ticker, RoomEventListener listener) {
     this.store = store;
-    this.limits = limits;
-    this.defaultFloor = defaultFloor;
+    this.limits = options.limits();
+    this.defaultFloor = options.defaultFloor();
     this.clock = clock;
-    this.listener = listener;
-    restore();
-    reap();
-    this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "parley-reaper");
-      t.setDaemon(true);
-      return t;
-    });
-    long period = Math.max(10, Math.min(1000,
-        Math.min(limits.sessionTtl().toMillis(), limits.stickHold().toMillis()) / 4));
-    reaper.scheduleWithFixedDelay(this::reap, period, period, TimeUnit.MILLISECONDS);
+    this.ticker = ticker;
+    this.expiry = new Expiry(limits);
+    this.recovery = new Recovery(store, limits, clock, ticker, options.tailMessages(), options.tailBytes());
+    Map<String, Room> loaded = new LinkedHashMap<>();
+    recovery.start(loaded, sessions);
+    rooms.putAll(loaded);
+    roomOrder.addAll(loaded.values());
+    if (sessions.size() > 0) {
+      LOG.info("Took back {} session{} in {} room{}", sessions.size(), sessions.size() == 1 ? "" : "s",
+          rooms.size(), rooms.size() == 1 ? "" : "s");
+    }
+    this.queue = new CommitQueue(store, listener, this::recover);
+    if (options.sweep()) {
+      sweep();
+      long period = Expiry.periodMillis(limits);
+      this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("parley-expiry").daemon().unstarted(r));
+      sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+    } else {
+      this.sweeper = null;
+    }
   }
 
   /** Creates a room ahead of any login, with its floor policy; an existing room keeps its own. */
   public void createRoom(String name, FloorPolicy floor) {
-    room(name, floor);
+    await(queue.barrier(room(name, floor)));
   }
 
   /** The protocol's {@code login}. */
@@ -129,42 +180,50 @@ public final class RoomEngine implements AutoCloseable {
       throw new UsernameTakenException(Map.of("username", username, "room", roomName));
     }
     Room room = room(roomName, floor);
+    LoginResult result;
+    CompletableFuture<Void> stored;
     room.lock.lock();
     try {
-      long now = System.nanoTime();
-      if (resume != null) {
-        Session old = sessions.get(SessionTokens.hash(resume));
-        if (old != null && !old.ended) {
-          if (old.room != room || !Room.key(old.username).equals(Room.key(username))) {
-            throw notLoggedIn("mismatch", "resume names a session of another user or room");
-          }
-          old.lastActive = now;
-          List<Message> delivered = room.deliver(old);
-          save(old);
-          return loginResult(old, resume, true, delivered);
+      long now = ticker.nanos();
+      RoomTransaction tx = new RoomTransaction(room, clock.instant());
+      Session old = resume == null ? null : sessions.byHash(SessionTokens.hash(resume));
+      if (old != null && !old.ended) {
+        if (old.room != room || !Room.key(old.username).equals(Room.key(username))) {
+          throw Sessions.notLoggedIn("mismatch", "resume names a session of another user or room");
         }
+        old.lastActive = now;
+        List<Message> delivered = deliver(old, tx);
+        saveIfChanged(old, tx, now);
+        result = loginResult(old, resume, true, delivered);
+      } else {
+        if (room.member(username) != null) {
+          throw new UsernameTakenException(Map.of("username", username, "room", room.name));
+        }
+        String token = SessionTokens.create();
+        Session s = new Session(SessionTokens.hash(token), username, room,
+            new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), now), now);
+        List<Message> context = new ArrayList<>();
+        for (StoredMessage m : room.tail.before(room.tail.lastSeq() + 1, limits.loginTail())) {
+          context.add(m.message());
+        }
+        if (!context.isEmpty()) {
+          tx.delivered();
+        }
+        tx.appended(room.system(new SystemEvent(SystemEventType.JOINED, username), tx.at));
+        s.cursor = room.tail.lastSeq();
+        room.join(s);
+        sessions.add(s);
+        tx.write(new Write.SaveSession(s.record(clock, now)));
+        s.stored(now);
+        tx.event(new RoomEvent.PresenceChanged(room.name, username, PresenceState.IDLE, false, tx.at));
+        result = loginResult(s, token, false, context);
       }
-      if (room.member(username) != null) {
-        throw new UsernameTakenException(Map.of("username", username, "room", room.name));
-      }
-      String token = SessionTokens.create();
-      Session s = new Session(SessionTokens.hash(token), username, room,
-          new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), now), now);
-      List<Message> tail = new ArrayList<>();
-      for (StoredMessage m : store.before(room.name, room.lastSeq() + 1, limits.loginTail())) {
-        tail.add(m.message());
-      }
-      atomically(room, () -> {
-        room.system(username, SystemMessages.joined(username));
-        s.cursor = room.lastSeq();
-        save(s);
-      });
-      room.join(s);
-      sessions.put(s.tokenHash, s);
-      return loginResult(s, token, false, tail);
+      stored = tx.submit(queue);
     } finally {
       room.lock.unlock();
     }
+    await(stored);
+    return result;
   }
 
   private LoginResult loginResult(Session s, String token, boolean resumed, List<Message> messages) {
@@ -175,166 +234,225 @@ public final class RoomEngine implements AutoCloseable {
   /** The protocol's {@code logout}: idempotent. */
   public LogoutResult logout(String token) {
     if (token == null) {
-      throw notLoggedIn("missing", "no session: send Authorization: Bearer <session>");
+      throw Sessions.notLoggedIn("missing", "no session: send Authorization: Bearer <session>");
     }
-    Session s = sessions.get(SessionTokens.hash(token));
+    Session s = sessions.byHash(SessionTokens.hash(token));
     if (s == null) {
       return new LogoutResult(0, List.of());
     }
     Room room = s.room;
+    LogoutResult result;
+    CompletableFuture<Void> stored;
     room.lock.lock();
     try {
       if (s.ended) {
         return new LogoutResult(0, List.of());
       }
-      List<Message> delivered = room.deliver(s);
-      end(s, SystemMessages.left(s.username));
-      return new LogoutResult(1, delivered);
+      RoomTransaction tx = new RoomTransaction(room, clock.instant());
+      List<Message> delivered = deliver(s, tx);
+      end(s, SystemEventType.LEFT, tx);
+      result = new LogoutResult(1, delivered);
+      stored = tx.submit(queue);
     } finally {
       room.lock.unlock();
     }
+    await(stored);
+    return result;
   }
 
   /** The protocol's {@code append}. */
   public AppendResult append(String token, String text) {
-    return withSession(token, "append", arguments("text", text), s -> {
+    return call(token, "append", arguments("text", text), (s, tx) -> {
       ContentPolicy.check(text);
       s.room.stick.checkMayWrite(s);
       int length = CodePoints.count(text);
       if (length == 0) {
-        return appendResult(s, 0, null, "empty text: nothing to append");
+        return appendResult(s, tx, 0, null, "empty text: nothing to append");
       }
       String kept = CodePoints.head(text, limits.appendChars());
-      int dropped = length - CodePoints.count(kept);
-      if (s.draft.length() + CodePoints.count(kept) > limits.messageChars()) {
-        return appendResult(s, 0, null, "the draft would pass " + limits.messageChars()
+      int keptLength = CodePoints.count(kept);
+      if (s.draft.length() + keptLength > limits.messageChars()) {
+        return appendResult(s, tx, 0, null, "the draft would pass " + limits.messageChars()
             + " characters: push or shorten it first");
       }
       s.draft.add(kept);
-      return dropped > 0 ? appendResult(s, 2, dropped, null) : appendResult(s, 1, null, null);
+      int dropped = length - keptLength;
+      return dropped > 0 ? appendResult(s, tx, 2, dropped, null) : appendResult(s, tx, 1, null, null);
     });
   }
 
-  private AppendResult appendResult(Session s, int status, Integer truncated, String reason) {
+  private AppendResult appendResult(Session s, RoomTransaction tx, int status, Integer truncated, String reason) {
     return new AppendResult(status, s.draft.suffix(SUFFIX_CHARS), s.draft.length(), truncated, reason,
-        s.room.deliver(s));
+        deliver(s, tx));
   }
 
   /** The protocol's {@code undo}. */
   public UndoResult undo(String token) {
-    return withSession(token, "undo", Map.of(), s -> {
+    return call(token, "undo", Map.of(), (s, tx) -> {
       int status = s.draft.undo() ? 1 : 0;
-      return new UndoResult(status, s.draft.suffix(SUFFIX_CHARS), s.draft.length(), s.room.deliver(s));
+      return new UndoResult(status, s.draft.suffix(SUFFIX_CHARS), s.draft.length(), deliver(s, tx));
     });
   }
 
   /** The protocol's {@code reset}: empties the draft and gives up the floor. */
   public ResetResult reset(String token) {
-    return withSession(token, "reset", Map.of(), s -> {
+    return call(token, "reset", Map.of(), (s, tx) -> {
       int status = s.draft.clear() ? 1 : 0;
-      releaseStick(s);
-      return new ResetResult(status, s.room.deliver(s));
+      releaseStick(s, tx);
+      return new ResetResult(status, deliver(s, tx));
     });
   }
 
   /** The protocol's {@code push}, with the interruption rule and idempotent {@code txn_id}. */
   public PushResult push(String token, boolean force, String txnId) {
-    return withSession(token, "push", arguments("force", force, "txn_id", txnId), s -> {
+    return call(token, "push", arguments("force", force, "txn_id", txnId), (s, tx) -> {
       Room room = s.room;
-      PushResult first = s.sent(txnId);
+      PushReplay first = s.replays.find(txnId);
       if (first != null) {
-        List<Message> messages = new ArrayList<>(first.messages());
-        messages.addAll(room.deliver(s));
-        return new PushResult(first.status(), first.messageId(), first.timestamp(), first.interrupted(), messages);
+        // The first push may still be on its way to the store: answer once it is there.
+        tx.delivered();
+        PushResult replay = PushReplays.answer(first);
+        return new PushResult(replay.status(), replay.messageId(), replay.timestamp(), null, deliver(s, tx));
       }
       room.stick.checkMayWrite(s);
       if (s.draft.isEmpty()) {
         throw new NoDraftException(Map.of("detail", "the draft is empty: append before you push"));
       }
       if (!force && interrupts(room.pending(s))) {
-        return new PushResult(0, null, null, true, room.deliver(s));
+        return new PushResult(0, null, null, true, deliver(s, tx));
       }
-      List<Message> arrived = room.deliver(s);
-      StoredMessage sent = room.chat(s, s.draft.text());
+      List<Message> arrived = deliver(s, tx);
+      StoredMessage sent = room.chat(s, s.draft.text(), tx.at);
+      tx.appended(sent);
       s.draft.clear();
-      releaseStick(s);
-      PushResult result = new PushResult(1, sent.message().messageId(), sent.message().timestamp(), null, arrived);
+      releaseStick(s, tx);
       if (txnId != null) {
-        // A replay answers with the first result minus its messages: those were delivered
-        // then, and a client that lost them reads them back from the history.
-        PushResult remembered = new PushResult(1, result.messageId(), result.timestamp(), null, List.of());
-        s.pendingSent(txnId, remembered);
-        store.saveTxn(s.tokenHash, txnId, json(remembered), Session.TXN_MEMORY);
+        PushReplay replay = new PushReplay(s.tokenHash, txnId, sent.seq(), sent.message().timestamp());
+        s.replays.remember(replay);
+        tx.write(new Write.SaveReplay(room.name, replay, PushReplays.KEEP));
       }
-      return result;
+      return new PushResult(1, sent.message().messageId(), sent.message().timestamp(), null, arrived);
     });
   }
 
-  /** Only chat messages from others interrupt a push; joins, leaves and floor changes do not. */
+  /** The interruption rule: only chat messages from others interrupt a push; joins, leaves and floor changes do not. */
   private static boolean interrupts(List<StoredMessage> pending) {
-    return pending.stream().anyMatch(m -> m.message().kind() == MessageKind.CHAT);
+    for (StoredMessage m : pending) {
+      if (m.message().kind() == MessageKind.CHAT) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The protocol's {@code check}: waits for a message, at most {@code timeoutMs} (capped). */
   public CheckResult check(String token, long timeoutMs, WakeOn wakeOn) {
     Session s = session(token);
     Room room = s.room;
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(timeoutMs, limits.checkTimeoutCapMs()));
+    Map<String, Object> args = arguments("timeout_ms", timeoutMs, "wake_on", wakeOn.wireName());
+    Waiter waiter = null;
+    CheckOutcome outcome = null;
     room.lock.lock();
     try {
-      alive(s);
-      String method = "check";
-      listener.action(room.name, s.username, method, arguments("timeout_ms", timeoutMs, "wake_on", wakeOn.wireName()), clock.instant());
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(timeoutMs, limits.checkTimeoutCapMs()));
-      s.pendingChecks++;
-      try {
-        // The wait holds no store transaction: only the room's lock, released while parked.
-        while (!wakes(room.pending(s), s, wakeOn) && !closed) {
-          long left = deadline - System.nanoTime();
-          if (left <= 0) {
-            break;
-          }
-          room.changed.awaitNanos(left);
-          alive(s);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (ParleyRpcException e) {
-        told(s, method, e);
-        throw e;
-      } finally {
-        s.pendingChecks--;
+      Sessions.alive(s);
+      RoomTransaction tx = new RoomTransaction(room, clock.instant());
+      tx.event(new RoomEvent.ActionStarted(room.name, s.username, "check", args, tx.at));
+      if (closed || wakes(room.pending(s), s, wakeOn)) {
+        outcome = finishCheck(s, tx, wakeOn);
+      } else {
+        tx.watch(s);
+        s.pendingChecks++;
+        waiter = new Waiter();
+        room.park(waiter);
+        tx.submit(queue);
       }
-      return outcome(s, method, x -> new CheckResult(wakes(room.pending(x), x, wakeOn) ? 1 : 0, room.deliver(x)));
     } finally {
       room.lock.unlock();
     }
+    while (outcome == null) {
+      waiter.await(deadline);
+      room.lock.lock();
+      try {
+        room.unpark(waiter);
+        boolean over = closed || System.nanoTime() >= deadline || Thread.currentThread().isInterrupted();
+        if (s.ended || over || wakes(room.pending(s), s, wakeOn)) {
+          RoomTransaction tx = new RoomTransaction(room, clock.instant());
+          tx.watch(s);
+          s.pendingChecks--;
+          outcome = finishCheck(s, tx, wakeOn);
+        } else {
+          // Woken by a message that does not wake this check (wake_on: mention): wait on.
+          waiter = new Waiter();
+          room.park(waiter);
+        }
+      } finally {
+        room.lock.unlock();
+      }
+    }
+    return outcome.answer();
+  }
+
+  /** How a check ended, decided under the room's lock and answered after it is released. */
+  private record CheckOutcome(CheckResult result, ParleyRpcException error, CompletableFuture<Void> stored) {
+    CheckResult answer() {
+      if (error != null) {
+        throw error;
+      }
+      await(stored);
+      return result;
+    }
+  }
+
+  /** Ends a check under the room's lock: delivers and tells how it ended. */
+  private CheckOutcome finishCheck(Session s, RoomTransaction tx, WakeOn wakeOn) {
+    Room room = s.room;
+    CheckResult result = null;
+    ParleyRpcException error = null;
+    try {
+      Sessions.alive(s);
+      int status = wakes(room.pending(s), s, wakeOn) ? 1 : 0;
+      result = new CheckResult(status, deliver(s, tx));
+      long now = ticker.nanos();
+      s.lastActive = now;
+      saveIfChanged(s, tx, now);
+    } catch (ParleyRpcException e) {
+      error = e;
+    }
+    tx.event(new RoomEvent.ActionEnded(room.name, s.username, "check", result, error, clock.instant()));
+    return new CheckOutcome(result, error, tx.submit(queue));
   }
 
   private static boolean wakes(List<StoredMessage> pending, Session s, WakeOn wakeOn) {
     if (wakeOn == WakeOn.MENTION) {
-      return pending.stream().anyMatch(m -> m.message().mentions().contains(s.username));
+      for (StoredMessage m : pending) {
+        if (m.message().mentions().contains(s.username)) {
+          return true;
+        }
+      }
+      return false;
     }
     return !pending.isEmpty();
   }
 
   /** The protocol's {@code preview}. */
   public PreviewResult preview(String token) {
-    return withSession(token, "preview", Map.of(), s -> new PreviewResult(s.draft.text(), s.draft.segments(), s.room.deliver(s)));
+    return call(token, "preview", Map.of(), (s, tx) -> new PreviewResult(s.draft.text(), s.draft.segments(), deliver(s, tx)));
   }
 
   /** The protocol's {@code talking_stick}. */
   public TalkingStickResult talkingStick(String token) {
-    return withSession(token, "talking_stick", Map.of(), s -> {
+    return call(token, "talking_stick", Map.of(), (s, tx) -> {
       TalkingStick stick = s.room.stick;
       boolean renewal = stick.isHeldBy(s);
-      boolean granted = stick.claim(s, System.nanoTime());
+      boolean granted = stick.claim(s, ticker.nanos());
       if (granted) {
-        store.saveStick(s.room.name, s.username, clock.instant());
+        tx.write(new Write.SaveStick(s.room.name, s.username, tx.at));
         if (!renewal) {
-          s.room.system(s.username, SystemMessages.stickClaimed(s.username));
+          tx.appended(s.room.system(new SystemEvent(SystemEventType.STICK_CLAIMED, s.username), tx.at));
         }
       }
-      return new TalkingStickResult(granted, stick.holder().username, s.room.deliver(s));
+      return new TalkingStickResult(granted, stick.holder().username, deliver(s, tx));
     });
   }
 
@@ -344,25 +462,30 @@ public final class RoomEngine implements AutoCloseable {
    */
   public NoteResult note(String token, NoteKind kind, String content) {
     Session s = session(token);
-    s.room.lock.lock();
+    Room room = s.room;
+    room.lock.lock();
     try {
-      alive(s);
+      Sessions.alive(s);
       ContentPolicy.check(content);
       if (CodePoints.count(content) > limits.messageChars()) {
         throw new InvalidParamsException(Map.of("pointer", "/content",
             "detail", "a note holds at most " + limits.messageChars() + " characters"));
       }
-      listener.note(s.room.name, s.username, kind, content, clock.instant());
-      s.lastActive = System.nanoTime();
+      RoomTransaction tx = new RoomTransaction(room, clock.instant());
+      tx.event(new RoomEvent.NoteAdded(room.name, s.username, kind, content, tx.at));
+      long now = ticker.nanos();
+      s.lastActive = now;
+      saveIfChanged(s, tx, now);
+      tx.submit(queue);
       return new NoteResult(1);
     } finally {
-      s.room.lock.unlock();
+      room.lock.unlock();
     }
   }
 
   /** The protocol's {@code participants}. */
   public ParticipantsResult participants(String token) {
-    return withSession(token, "participants", Map.of(), s -> new ParticipantsResult(s.room.participants(), s.room.deliver(s)));
+    return call(token, "participants", Map.of(), (s, tx) -> new ParticipantsResult(s.room.participants(), deliver(s, tx)));
   }
 
   /**
@@ -373,36 +496,36 @@ public final class RoomEngine implements AutoCloseable {
    * @param limit the page size, at most {@link ServerLimits#historyPage()}
    */
   public HistoryResult history(String token, Long before, Long after, int limit) {
-    return withSession(token, null, Map.of(), s -> {
+    return call(token, null, Map.of(), (s, tx) -> {
       int n = Math.min(limit, limits.historyPage());
-      String room = s.room.name;
+      RoomTail tail = s.room.tail;
       List<StoredMessage> page;
       boolean more;
       if (after != null) {
-        page = new ArrayList<>(store.after(room, after, n + 1));
+        page = new ArrayList<>(tail.after(after, n + 1));
         if (before != null) {
           page.removeIf(m -> m.seq() >= before);
         }
         more = page.size() > n;
         page = page.subList(0, Math.min(n, page.size()));
       } else {
-        long below = before != null ? before : s.room.lastSeq() + 1;
-        page = store.before(room, below, n + 1);
+        long below = before != null ? before : tail.lastSeq() + 1;
+        page = tail.before(below, n + 1);
         more = page.size() > n;
         page = page.subList(Math.max(0, page.size() - n), page.size());
+      }
+      if (!page.isEmpty() && page.get(page.size() - 1).seq() > s.room.durableSeq) {
+        tx.delivered();
       }
       return new HistoryResult(page.stream().map(StoredMessage::message).toList(), more);
     });
   }
 
-  /** The protocol's {@code rooms}. */
+  /** The protocol's {@code rooms}: from memory, counting stored messages. */
   public RoomsResult rooms() {
-    List<RoomSummary> out = new ArrayList<>();
-    for (RoomRecord record : store.rooms()) {
-      Room room = rooms.get(record.name());
-      if (room != null) {
-        out.add(new RoomSummary(record.name(), room.floor, room.size(), (int) store.lastSeq(record.name())));
-      }
+    List<RoomSummary> out = new ArrayList<>(roomOrder.size());
+    for (Room room : roomOrder) {
+      out.add(new RoomSummary(room.name, room.floor, room.size(), (int) room.durableSeq));
     }
     return new RoomsResult(out);
   }
@@ -418,21 +541,54 @@ public final class RoomEngine implements AutoCloseable {
   }
 
   /**
-   * Stops expiring sessions and wakes every pending check. Sessions stay in the store: a new
-   * engine on it takes them back.
+   * Expires idle sessions and overdue talking sticks now, and reloads rooms whose commit
+   * failed. Runs by itself with {@link Options#sweep}.
    */
-  @Override
-  public void close() {
-    closed = true;
-    reaper.shutdownNow();
-    for (Room room : rooms.values()) {
+  public void sweep() {
+    long now = ticker.nanos();
+    for (Room room : roomOrder) {
+      if (room.poisoned) {
+        recover(room);
+        continue;
+      }
       room.lock.lock();
       try {
-        room.changed.signalAll();
+        RoomTransaction tx = new RoomTransaction(room, clock.instant());
+        for (Session s : expiry.idle(room, now)) {
+          end(s, SystemEventType.EXPIRED, tx);
+        }
+        Session holder = expiry.overdueStick(room, now);
+        if (holder != null) {
+          room.stick.release(holder);
+          tx.write(new Write.SaveStick(room.name, null, null));
+          tx.appended(room.system(new SystemEvent(SystemEventType.STICK_EXPIRED, holder.username), tx.at));
+        }
+        tx.submit(queue);
+      } catch (RuntimeException e) {
+        LOG.error("Expiry in room {} failed", room.name, e);
       } finally {
         room.lock.unlock();
       }
     }
+  }
+
+  /** Wakes every pending check, so that they answer now; calls in flight still complete. */
+  public void wakeChecks() {
+    closed = true;
+    roomOrder.forEach(Room::wakeAll);
+  }
+
+  /**
+   * Wakes every pending check, stores what is queued and stops. Sessions stay in the store: a
+   * new engine on it takes them back.
+   */
+  @Override
+  public void close() {
+    wakeChecks();
+    if (sweeper != null) {
+      sweeper.shutdownNow();
+    }
+    queue.close();
   }
 
   private Room room(String name, FloorPolicy floor) {
@@ -441,51 +597,145 @@ public final class RoomEngine implements AutoCloseable {
     if (!ROOM_NAME.matcher(name).matches()) {
       throw new InvalidParamsException(Map.of("pointer", "/room", "detail", "not a room name: " + name));
     }
+    Room known = rooms.get(name);
+    if (known != null) {
+      return known;
+    }
     return rooms.computeIfAbsent(name, n -> {
-      FloorPolicy policy = store.ensureRoom(n, floor != null ? floor : defaultFloor);
-      return new Room(n, policy, store, clock, listener);
+      FloorPolicy policy = floor != null ? floor : defaultFloor;
+      Room created = recovery.room(n, policy, 0);
+      queue.submit(created, List.of(new Write.CreateRoom(n, policy)), List.of(), 0);
+      roomOrder.add(created);
+      return created;
     });
   }
 
   /**
-   * Runs {@code action} on the caller's live session under its room's lock, telling the
-   * listener about it as {@code method} (null: not an action worth logging).
+   * Runs {@code action} on the caller's live session under its room's lock, telling of it as
+   * {@code method} (null: not an action worth telling), then waits outside the lock for what
+   * the answer depends on to be stored.
    */
-  private <T> T withSession(String token, String method, Map<String, Object> args, Function<Session, T> action) {
+  private <T> T call(String token, String method, Map<String, Object> args, Action<T> action) {
     Session s = session(token);
-    s.room.lock.lock();
+    Room room = s.room;
+    T result = null;
+    ParleyRpcException error = null;
+    CompletableFuture<Void> stored;
+    room.lock.lock();
     try {
-      alive(s);
-      if (method == null) {
-        return call(s, action);
+      Sessions.alive(s);
+      RoomTransaction tx = new RoomTransaction(room, clock.instant());
+      tx.watch(s);
+      if (method != null) {
+        tx.event(new RoomEvent.ActionStarted(room.name, s.username, method, args, tx.at));
       }
-      listener.action(s.room.name, s.username, method, args, clock.instant());
-      return outcome(s, method, action);
+      try {
+        result = action.apply(s, tx);
+      } catch (ParleyRpcException e) {
+        error = e;
+      }
+      long now = ticker.nanos();
+      s.lastActive = now;
+      saveIfChanged(s, tx, now);
+      if (method != null) {
+        tx.event(new RoomEvent.ActionEnded(room.name, s.username, method, result, error, clock.instant()));
+      }
+      stored = tx.submit(queue);
     } finally {
-      s.room.lock.unlock();
+      room.lock.unlock();
+    }
+    if (error != null) {
+      throw error;
+    }
+    await(stored);
+    return result;
+  }
+
+  /** The caller's session, its rate limit taken. */
+  private Session session(String token) {
+    Session s = sessions.find(token);
+    long retryAfter = s.rate.acquire(ticker.nanos());
+    if (retryAfter > 0) {
+      throw new RateLimitedException(Map.of("retry_after_ms", retryAfter));
+    }
+    return s;
+  }
+
+  /** Delivers what is pending to {@code s}; a call that hands messages over waits for them to be stored. */
+  private static List<Message> deliver(Session s, RoomTransaction tx) {
+    List<Message> out = s.room.deliver(s);
+    if (!out.isEmpty()) {
+      tx.delivered();
+    }
+    return out;
+  }
+
+  /**
+   * Saves the session when its cursor or draft moved, or its last activity is stale in the
+   * store by a tenth of the TTL (so that a restart judges idleness nearly right without a
+   * write per call). Written behind: the call does not wait for it.
+   */
+  private void saveIfChanged(Session s, RoomTransaction tx, long now) {
+    long staleAfter = limits.sessionTtl().toNanos() / 10;
+    if (s.cursor != s.storedCursor || s.draft.version() != s.storedDraftVersion || now - s.storedActive >= staleAfter) {
+      tx.writeBehind(new Write.SaveSession(s.record(clock, now)));
+      s.stored(now);
     }
   }
 
-  /** Runs {@code action} and tells the listener how it ended. */
-  private <T> T outcome(Session s, String method, Function<Session, T> action) {
+  /** Ends {@code s}: out of the room and the store, its stick released, the room told. Under the room lock. */
+  private void end(Session s, SystemEventType how, RoomTransaction tx) {
+    Room room = s.room;
+    tx.watch(s);
+    releaseStick(s, tx);
+    tx.appended(room.system(new SystemEvent(how, s.username), tx.at));
+    tx.write(new Write.DeleteSession(room.name, s.tokenHash));
+    tx.event(new RoomEvent.SessionEnded(room.name, s.username, how == SystemEventType.EXPIRED, tx.at));
+    s.ended = true;
+    s.draft.clear();
+    sessions.ended(s);
+    room.remove(s);
+  }
+
+  private void releaseStick(Session s, RoomTransaction tx) {
+    if (s.room.stick.release(s)) {
+      tx.write(new Write.SaveStick(s.room.name, null, null));
+      tx.appended(s.room.system(new SystemEvent(SystemEventType.STICK_RELEASED, s.username), tx.at));
+    }
+  }
+
+  /** Takes {@code room} back from the store after one of its commits failed. */
+  private void recover(Room room) {
+    room.lock.lock();
     try {
-      T result = call(s, action);
-      listener.outcome(s.room.name, s.username, method, result, clock.instant());
-      return result;
-    } catch (ParleyRpcException e) {
-      told(s, method, e);
-      throw e;
+      recovery.reload(room, sessions);
+      room.epoch++;
+      room.poisoned = false;
+      if (store.rooms().stream().noneMatch(r -> r.name().equals(room.name))) {
+        queue.submit(room, List.of(new Write.CreateRoom(room.name, room.floor)), List.of(), 0);
+      }
+      LOG.warn("Room {} was reloaded from the store after a failed commit", room.name);
+    } catch (RuntimeException e) {
+      LOG.error("Reloading room {} from the store failed; it is tried again shortly: {}", room.name, e.getMessage());
+    } finally {
+      room.lock.unlock();
     }
+    room.wakeAll();
   }
 
-  private void told(Session s, String method, ParleyRpcException e) {
-    Map<String, Object> error = new LinkedHashMap<>();
-    error.put("code", e.code());
-    error.put("message", e.rpcMessage());
-    if (e.data() != null) {
-      error.put("data", e.data());
+  /** Waits for {@code stored} (null: nothing to wait for); a failed commit fails the call. */
+  private static void await(CompletableFuture<Void> stored) {
+    if (stored == null) {
+      return;
     }
-    listener.outcome(s.room.name, s.username, method, Map.of("error", error), clock.instant());
+    try {
+      stored.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw new StoreException("the commit failed: " + e.getCause(), e.getCause());
+    }
   }
 
   /** An action's arguments, as given: name, value, name, value...; absent (null) ones left out. */
@@ -497,200 +747,5 @@ public final class RoomEngine implements AutoCloseable {
       }
     }
     return out;
-  }
-
-  /**
-   * Runs {@code action} as one store transaction and saves the session if it changed. Under
-   * the room's lock.
-   */
-  private <T> T call(Session s, Function<Session, T> action) {
-    Session.Snapshot before = s.snapshot();
-    s.room.holdEvents();
-    try {
-      T result = store.transaction(() -> {
-        T value = action.apply(s);
-        // This call is the session's latest activity: store it as such.
-        s.lastActive = System.nanoTime();
-        saveIfChanged(s, s.lastActive);
-        return value;
-      });
-      s.commitPending();
-      s.room.releaseEvents();
-      return result;
-    } catch (RuntimeException | Error e) {
-      // Nothing was stored: the session, and what listeners hear, must not move either.
-      s.restore(before);
-      s.room.dropEvents();
-      throw e;
-    } finally {
-      s.lastActive = System.nanoTime();
-    }
-  }
-
-  /** Runs {@code work} as one store transaction; listeners hear of it once it committed. */
-  private void atomically(Room room, Runnable work) {
-    room.holdEvents();
-    try {
-      store.transaction(() -> {
-        work.run();
-        return null;
-      });
-      room.releaseEvents();
-    } catch (RuntimeException | Error e) {
-      room.dropEvents();
-      throw e;
-    }
-  }
-
-  private Session session(String token) {
-    if (token == null) {
-      throw notLoggedIn("missing", "no session: call login, then send Authorization: Bearer <session>");
-    }
-    String hash = SessionTokens.hash(token);
-    Session s = sessions.get(hash);
-    if (s == null) {
-      throw ended.containsKey(hash)
-          ? notLoggedIn("expired", "the session has ended: log in again")
-          : notLoggedIn("unknown", "no such session: log in first");
-    }
-    long retryAfter = s.rate.acquire(System.nanoTime());
-    if (retryAfter > 0) {
-      throw new RateLimitedException(Map.of("retry_after_ms", retryAfter));
-    }
-    return s;
-  }
-
-  private static void alive(Session s) {
-    if (s.ended) {
-      throw notLoggedIn("expired", "the session has ended: log in again");
-    }
-  }
-
-  private static NotLoggedInException notLoggedIn(String reason, String detail) {
-    return new NotLoggedInException(Map.of("reason", reason, "detail", detail));
-  }
-
-  /**
-   * Saves the session when its cursor or draft moved, or its last activity is stale in the
-   * store by a tenth of the TTL (so that a restart judges idleness nearly right without a
-   * write per call).
-   */
-  private void saveIfChanged(Session s, long now) {
-    long staleAfter = limits.sessionTtl().toNanos() / 10;
-    if (s.cursor != s.storedCursor || s.draft.version() != s.storedDraftVersion || now - s.storedActive >= staleAfter) {
-      save(s);
-    }
-  }
-
-  private void save(Session s) {
-    long now = System.nanoTime();
-    store.saveSession(new SessionRecord(s.tokenHash, s.username, s.room.name, s.cursor, s.draft.segments(),
-        clock.instant().minusNanos(Math.max(0, now - s.lastActive))));
-    s.storedCursor = s.cursor;
-    s.storedDraftVersion = s.draft.version();
-    s.storedActive = now;
-  }
-
-  /** Ends {@code s}: out of the room and the store, its stick released, the room told. Under the room lock. */
-  private void end(Session s, String farewell) {
-    Room room = s.room;
-    atomically(room, () -> {
-      releaseStick(s);
-      room.system(s.username, farewell);
-      store.deleteSession(s.tokenHash);
-    });
-    s.ended = true;
-    s.draft.clear();
-    // Known as ended before it is gone, so that no caller ever hears "unknown" meanwhile.
-    ended.put(s.tokenHash, Boolean.TRUE);
-    sessions.remove(s.tokenHash);
-    room.remove(s);
-  }
-
-  private void releaseStick(Session s) {
-    if (s.room.stick.release(s)) {
-      store.saveStick(s.room.name, null, null);
-      s.room.system(s.username, SystemMessages.stickReleased(s.username));
-    }
-  }
-
-  /** Expires idle sessions and overdue talking sticks. */
-  private void reap() {
-    long now = System.nanoTime();
-    long ttl = limits.sessionTtl().toNanos();
-    long hold = limits.stickHold().toNanos();
-    for (Room room : rooms.values()) {
-      room.lock.lock();
-      try {
-        for (Session s : List.copyOf(room.members())) {
-          if (s.pendingChecks == 0 && now - s.lastActive >= ttl) {
-            end(s, SystemMessages.expired(s.username));
-          }
-        }
-        Session holder = room.stick.expired(now, hold);
-        if (holder != null) {
-          atomically(room, () -> {
-            room.stick.release(holder);
-            store.saveStick(room.name, null, null);
-            room.system(holder.username, SystemMessages.stickExpired(holder.username));
-          });
-        }
-      } catch (RuntimeException e) {
-        LOG.error("Expiry in room {} failed", room.name, e);
-      } finally {
-        room.lock.unlock();
-      }
-    }
-  }
-
-  /** Takes back the rooms, sessions, txn_ids and floor holders the store holds. */
-  private void restore() {
-    long now = System.nanoTime();
-    Instant wallNow = clock.instant();
-    for (RoomRecord r : store.rooms()) {
-      rooms.put(r.name(), new Room(r.name(), r.floor(), store, clock, listener));
-    }
-    for (SessionRecord record : store.sessions()) {
-      Room room = rooms.get(record.room());
-      Session s = new Session(record.tokenHash(), record.username(), room,
-          new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), now), now - nanosSince(record.lastActive(), wallNow));
-      s.cursor = record.cursor();
-      record.draft().forEach(s.draft::add);
-      s.storedCursor = s.cursor;
-      s.storedDraftVersion = s.draft.version();
-      s.storedActive = now;
-      store.txns(record.tokenHash()).forEach((txn, result) -> s.rememberSent(txn, parse(result)));
-      room.join(s);
-      sessions.put(s.tokenHash, s);
-    }
-    for (RoomRecord r : store.rooms()) {
-      Session holder = r.stickHolder() == null ? null : rooms.get(r.name()).member(r.stickHolder());
-      if (holder != null) {
-        holder.room.stick.claim(holder, now - nanosSince(r.stickClaimedAt(), wallNow));
-      }
-    }
-    if (!sessions.isEmpty()) {
-      LOG.info("Took back {} sessions in {} rooms", sessions.size(), rooms.size());
-    }
-  }
-
-  private static long nanosSince(Instant then, Instant now) {
-    return Math.max(0, Duration.between(then, now).toNanos());
-  }
-
-  private static String json(PushResult result) {
-    try {
-      return JSON.writeValueAsString(result);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static PushResult parse(String json) {
-    try {
-      return JSON.readValue(json, PushResult.class);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

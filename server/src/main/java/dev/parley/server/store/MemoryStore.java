@@ -1,28 +1,20 @@
 package dev.parley.server.store;
 
-import dev.parley.api.FloorPolicy;
-import dev.parley.api.Message;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
-/** Keeps everything in memory: for throwaway runs and tests. Gone when the process ends. */
+/**
+ * Keeps everything in memory: for throwaway runs and tests. Gone when the process ends. One
+ * monitor guards it all: commits are the engine's batches, reads are rare (the engine serves
+ * the recent tail of each room itself).
+ */
 public final class MemoryStore implements Store {
   private final Map<String, RoomRecord> rooms = new LinkedHashMap<>();
-  private final Map<String, List<StoredMessage>> logs = new ConcurrentHashMap<>();
-  private final Map<String, SessionRecord> sessions = new ConcurrentHashMap<>();
-  private final Map<String, Map<String, String>> txns = new ConcurrentHashMap<>();
-
-  @Override
-  public synchronized FloorPolicy ensureRoom(String room, FloorPolicy floor) {
-    logs.computeIfAbsent(room, r -> new ArrayList<>());
-    return rooms.computeIfAbsent(room, r -> new RoomRecord(r, floor, null, null)).floor();
-  }
+  private final Map<String, List<StoredMessage>> logs = new LinkedHashMap<>();
+  private final Map<String, SessionRecord> sessions = new LinkedHashMap<>();
+  private final Map<String, LinkedHashMap<String, PushReplay>> replays = new LinkedHashMap<>();
 
   @Override
   public synchronized List<RoomRecord> rooms() {
@@ -30,103 +22,90 @@ public final class MemoryStore implements Store {
   }
 
   @Override
-  public synchronized void saveStick(String room, String holder, Instant claimedAt) {
-    rooms.computeIfPresent(room, (r, old) -> new RoomRecord(r, old.floor(), holder, claimedAt));
+  public synchronized long lastSeq(String room) {
+    List<StoredMessage> log = logs.get(room);
+    return log == null ? 0 : log.size();
   }
 
   @Override
-  public StoredMessage append(String room, NewMessage m) {
-    List<StoredMessage> log = log(room);
-    synchronized (log) {
-      long seq = log.size() + 1L;
-      Message message = new Message("msg-" + seq, m.senderId(), room, m.content(),
-          Timestamps.format(m.timestamp()), m.kind(), List.copyOf(m.mentions()), null);
-      StoredMessage stored = new StoredMessage(seq, message, m.actor());
-      log.add(stored);
-      return stored;
-    }
+  public synchronized List<StoredMessage> after(String room, long afterSeq, int limit) {
+    List<StoredMessage> log = logs.getOrDefault(room, List.of());
+    int from = (int) Math.min(Math.max(afterSeq, 0), log.size());
+    int to = (int) Math.min((long) from + limit, log.size());
+    return List.copyOf(log.subList(from, to));
   }
 
   @Override
-  public long lastSeq(String room) {
-    List<StoredMessage> log = log(room);
-    synchronized (log) {
-      return log.size();
-    }
+  public synchronized List<StoredMessage> before(String room, long beforeSeq, int limit) {
+    List<StoredMessage> log = logs.getOrDefault(room, List.of());
+    int to = (int) Math.min(Math.max(beforeSeq - 1, 0), log.size());
+    int from = Math.max(0, to - limit);
+    return List.copyOf(log.subList(from, to));
   }
 
   @Override
-  public List<StoredMessage> after(String room, long afterSeq, int limit) {
-    List<StoredMessage> log = log(room);
-    synchronized (log) {
-      int from = (int) Math.min(Math.max(afterSeq, 0), log.size());
-      int to = (int) Math.min((long) from + limit, log.size());
-      return List.copyOf(log.subList(from, to));
-    }
-  }
-
-  @Override
-  public List<StoredMessage> before(String room, long beforeSeq, int limit) {
-    List<StoredMessage> log = log(room);
-    synchronized (log) {
-      int to = (int) Math.min(Math.max(beforeSeq - 1, 0), log.size());
-      int from = Math.max(0, to - limit);
-      return List.copyOf(log.subList(from, to));
-    }
-  }
-
-  @Override
-  public void saveSession(SessionRecord session) {
-    sessions.put(session.tokenHash(), session);
-  }
-
-  @Override
-  public void deleteSession(String tokenHash) {
-    sessions.remove(tokenHash);
-    txns.remove(tokenHash);
-  }
-
-  @Override
-  public List<SessionRecord> sessions() {
+  public synchronized List<SessionRecord> sessions() {
     return List.copyOf(sessions.values());
   }
 
   @Override
-  public void saveTxn(String tokenHash, String txnId, String resultJson, int keep) {
-    Map<String, String> own = txns.computeIfAbsent(tokenHash, t -> new LinkedHashMap<>());
-    synchronized (own) {
-      own.put(txnId, resultJson);
-      for (Iterator<String> it = own.keySet().iterator(); own.size() > keep && it.hasNext(); ) {
-        it.next();
-        it.remove();
+  public synchronized List<PushReplay> replays(String tokenHash) {
+    Map<String, PushReplay> own = replays.get(tokenHash);
+    return own == null ? List.of() : List.copyOf(own.values());
+  }
+
+  @Override
+  public synchronized void commit(List<Write> writes) {
+    checkOrder(writes);
+    for (Write w : writes) {
+      switch (w) {
+        case Write.CreateRoom r -> {
+          rooms.putIfAbsent(r.room(), new RoomRecord(r.room(), r.floor(), null, null));
+          logs.putIfAbsent(r.room(), new ArrayList<>());
+        }
+        case Write.AppendMessage a -> logs.get(a.room()).add(a.message());
+        case Write.SaveSession s -> sessions.put(s.session().tokenHash(), s.session());
+        case Write.DeleteSession d -> {
+          sessions.remove(d.tokenHash());
+          replays.remove(d.tokenHash());
+        }
+        case Write.SaveReplay r -> {
+          LinkedHashMap<String, PushReplay> own = replays.computeIfAbsent(r.replay().tokenHash(), t -> new LinkedHashMap<>());
+          own.remove(r.replay().txnId());
+          own.put(r.replay().txnId(), r.replay());
+          while (own.size() > r.keep()) {
+            own.pollFirstEntry();
+          }
+        }
+        case Write.SaveStick st -> rooms.computeIfPresent(st.room(),
+            (name, old) -> new RoomRecord(name, old.floor(), st.holder(), st.claimedAt()));
+      }
+    }
+  }
+
+  /** Refuses the whole batch, before changing anything, when a message would leave a gap in its log. */
+  private void checkOrder(List<Write> writes) {
+    Map<String, Long> next = new LinkedHashMap<>();
+    for (Write w : writes) {
+      if (w instanceof Write.CreateRoom r && !logs.containsKey(r.room())) {
+        next.putIfAbsent(r.room(), 1L);
+      } else if (w instanceof Write.AppendMessage a) {
+        Long expected = next.computeIfAbsent(a.room(), r -> logs.containsKey(r) ? logs.get(r).size() + 1L : null);
+        if (expected == null || a.message().seq() != expected) {
+          throw new StoreException("memory: message " + a.message().seq() + " out of order in room " + a.room(), null);
+        }
+        next.put(a.room(), expected + 1);
       }
     }
   }
 
   @Override
-  public Map<String, String> txns(String tokenHash) {
-    Map<String, String> own = txns.getOrDefault(tokenHash, Map.of());
-    synchronized (own) {
-      return new LinkedHashMap<>(own);
-    }
-  }
-
-  @Override
-  public <T> T transaction(Supplier<T> work) {
-    // Nothing to commit: every write is visible at once and gone with the process anyway.
-    return work.get();
+  public boolean durable() {
+    return false;
   }
 
   @Override
   public void close() {
     // Nothing to release: the data goes with the process.
-  }
-
-  private List<StoredMessage> log(String room) {
-    List<StoredMessage> log = logs.get(room);
-    if (log == null) {
-      throw new IllegalStateException("No room " + room);
-    }
-    return log;
   }
 }

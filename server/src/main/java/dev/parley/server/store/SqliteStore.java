@@ -8,6 +8,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.api.FloorPolicy;
 import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
+import dev.parley.api.SystemEvent;
+import dev.parley.api.SystemEventType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,23 +22,25 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The embedded default: one SQLite database ({@code parley.db}) in the data directory, in WAL
- * mode. All writes go through one connection behind one lock, so writers queue in the JVM and
- * never meet {@code SQLITE_BUSY}; reads use a small pool of read-only connections, which WAL
- * lets run beside the writer. Commits are synchronous ({@code synchronous=FULL}): a push that
- * was answered survives a crash or a power cut.
+ * mode. All writes go through one connection, a batch of many calls' changes per transaction
+ * (the engine's group commit), so writers never meet {@code SQLITE_BUSY} and one fsync serves
+ * a whole batch; reads use a small pool of read-only connections, which WAL lets run beside the
+ * writer. Commits are synchronous ({@code synchronous=FULL}): a push that was answered survives
+ * a crash or a power cut.
  */
 public final class SqliteStore implements Store {
   /** The database file inside the data directory. */
@@ -44,16 +48,20 @@ public final class SqliteStore implements Store {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
-  private static final String MESSAGE_COLUMNS = "seq, sender, actor, kind, content, timestamp, mentions";
+  private static final String MESSAGE_COLUMNS =
+      "seq, sender, actor, kind, content, timestamp, mentions, event_type, event_user";
 
   private final Connection writer;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final HikariDataSource readers;
-  private final Map<String, Long> lastSeq = new ConcurrentHashMap<>();
+  /** Prepared statements of the writer connection, by SQL; used under the write lock only. */
+  private final Map<String, PreparedStatement> statements = new HashMap<>();
+  private final String file;
 
-  private SqliteStore(Connection writer, HikariDataSource readers) {
+  private SqliteStore(Connection writer, HikariDataSource readers, String file) {
     this.writer = writer;
     this.readers = readers;
+    this.file = file;
   }
 
   /**
@@ -77,7 +85,7 @@ public final class SqliteStore implements Store {
         s.execute("PRAGMA foreign_keys=ON");
         s.execute("PRAGMA busy_timeout=30000");
       }
-      return new SqliteStore(writer, readers(url));
+      return new SqliteStore(writer, readers(url), url.substring("jdbc:sqlite:".length()));
     } catch (SQLException | RuntimeException e) {
       closeQuietly(writer);
       throw new IllegalStateException("Cannot open " + url + ": " + e.getMessage(), e);
@@ -93,7 +101,7 @@ public final class SqliteStore implements Store {
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException("no Parley database in " + dataDir.toAbsolutePath());
     }
-    return new SqliteStore(null, readers("jdbc:sqlite:" + file.toAbsolutePath()));
+    return new SqliteStore(null, readers("jdbc:sqlite:" + file.toAbsolutePath()), file.toAbsolutePath().toString());
   }
 
   private static HikariDataSource readers(String url) {
@@ -119,14 +127,6 @@ public final class SqliteStore implements Store {
   }
 
   @Override
-  public FloorPolicy ensureRoom(String room, FloorPolicy floor) {
-    return transaction(() -> {
-      update("INSERT OR IGNORE INTO rooms (name, floor) VALUES (?, ?)", room, floor.wireName());
-      return query("SELECT floor FROM rooms WHERE name = ?", rs -> floor(rs.getString(1)), room).get(0);
-    });
-  }
-
-  @Override
   public List<RoomRecord> rooms() {
     return query("SELECT name, floor, stick_holder, stick_claimed_at FROM rooms ORDER BY id", rs -> {
       long claimed = rs.getLong(4);
@@ -136,28 +136,8 @@ public final class SqliteStore implements Store {
   }
 
   @Override
-  public void saveStick(String room, String holder, Instant claimedAt) {
-    update("UPDATE rooms SET stick_holder = ?, stick_claimed_at = ? WHERE name = ?",
-        holder, claimedAt == null ? null : claimedAt.toEpochMilli(), room);
-  }
-
-  @Override
-  public StoredMessage append(String room, NewMessage m) {
-    return transaction(() -> {
-      long seq = lastSeq(room) + 1;
-      String timestamp = Timestamps.format(m.timestamp());
-      update("INSERT INTO messages (room, " + MESSAGE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-          room, seq, m.senderId(), m.actor(), m.kind().wireName(), m.content(), timestamp, json(m.mentions()));
-      lastSeq.put(room, seq);
-      return new StoredMessage(seq, new Message("msg-" + seq, m.senderId(), room, m.content(), timestamp,
-          m.kind(), List.copyOf(m.mentions()), null), m.actor());
-    });
-  }
-
-  @Override
   public long lastSeq(String room) {
-    return lastSeq.computeIfAbsent(room, r ->
-        query("SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room = ?", rs -> rs.getLong(1), r).get(0));
+    return query("SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room = ?", rs -> rs.getLong(1), room).get(0);
   }
 
   @Override
@@ -175,19 +155,6 @@ public final class SqliteStore implements Store {
   }
 
   @Override
-  public void saveSession(SessionRecord s) {
-    update("INSERT INTO sessions (token_hash, username, room, cursor, draft, last_active) VALUES (?, ?, ?, ?, ?, ?) "
-        + "ON CONFLICT (token_hash) DO UPDATE SET cursor = excluded.cursor, draft = excluded.draft, "
-        + "last_active = excluded.last_active",
-        s.tokenHash(), s.username(), s.room(), s.cursor(), json(s.draft()), s.lastActive().toEpochMilli());
-  }
-
-  @Override
-  public void deleteSession(String tokenHash) {
-    update("DELETE FROM sessions WHERE token_hash = ?", tokenHash);
-  }
-
-  @Override
   public List<SessionRecord> sessions() {
     return query("SELECT token_hash, username, room, cursor, draft, last_active FROM sessions ORDER BY rowid",
         rs -> new SessionRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
@@ -195,57 +162,77 @@ public final class SqliteStore implements Store {
   }
 
   @Override
-  public void saveTxn(String tokenHash, String txnId, String resultJson, int keep) {
-    transaction(() -> {
-      update("INSERT OR REPLACE INTO push_txns (token_hash, txn_id, result) VALUES (?, ?, ?)", tokenHash, txnId, resultJson);
-      update("DELETE FROM push_txns WHERE token_hash = ? AND rowid NOT IN "
-          + "(SELECT rowid FROM push_txns WHERE token_hash = ? ORDER BY rowid DESC LIMIT ?)", tokenHash, tokenHash, keep);
-      return null;
-    });
+  public List<PushReplay> replays(String tokenHash) {
+    return query("SELECT txn_id, seq, timestamp FROM push_replays WHERE token_hash = ? ORDER BY rowid",
+        rs -> new PushReplay(tokenHash, rs.getString(1), rs.getLong(2), rs.getString(3)), tokenHash);
   }
 
   @Override
-  public Map<String, String> txns(String tokenHash) {
-    Map<String, String> out = new LinkedHashMap<>();
-    query("SELECT txn_id, result FROM push_txns WHERE token_hash = ? ORDER BY rowid",
-        rs -> out.put(rs.getString(1), rs.getString(2)), tokenHash);
-    return out;
+  public boolean durable() {
+    return true;
   }
 
   @Override
-  public <T> T transaction(Supplier<T> work) {
+  public void commit(List<Write> writes) {
     if (writer == null) {
       throw new IllegalStateException("this store was opened read-only");
     }
+    if (writes.isEmpty()) {
+      return;
+    }
     writeLock.lock();
     try {
-      if (writeLock.getHoldCount() > 1) {
-        return work.get();
-      }
-      Map<String, Long> seqsBefore = new LinkedHashMap<>(lastSeq);
+      writer.setAutoCommit(false);
       try {
-        writer.setAutoCommit(false);
-        T result = work.get();
+        for (Write w : writes) {
+          apply(w);
+        }
         writer.commit();
-        return result;
-      } catch (SQLException | RuntimeException | Error e) {
-        // Every failure rolls back: restoring autocommit below would otherwise commit half.
-        rollback();
-        // Sequence numbers handed out inside the failed transaction were never stored.
-        lastSeq.clear();
-        lastSeq.putAll(seqsBefore);
-        if (e instanceof SQLException sql) {
-          throw new StoreException("commit failed", sql);
-        }
-        if (e instanceof Error error) {
-          throw error;
-        }
-        throw (RuntimeException) e;
+      } catch (SQLException | RuntimeException e) {
+        // Roll back before anything else: restoring autocommit on an open transaction would
+        // commit half of it. The first failure is the one to report.
+        rollback(e);
+        throw failure(e);
       } finally {
-        autoCommit();
+        restoreAutoCommit();
       }
+    } catch (SQLException e) {
+      throw failure(e);
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  private void apply(Write w) throws SQLException {
+    switch (w) {
+      case Write.CreateRoom r -> update("INSERT OR IGNORE INTO rooms (name, floor) VALUES (?, ?)",
+          r.room(), r.floor().wireName());
+      case Write.AppendMessage a -> {
+        StoredMessage sm = a.message();
+        Message m = sm.message();
+        SystemEvent event = m.event();
+        update("INSERT INTO messages (room, " + MESSAGE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            m.room(), sm.seq(), m.senderId(), sm.actor(), m.kind().wireName(), m.content(), m.timestamp(),
+            json(m.mentions()), event == null ? null : event.type().wireName(), event == null ? null : event.user());
+      }
+      case Write.SaveSession save -> {
+        SessionRecord s = save.session();
+        update("INSERT INTO sessions (token_hash, username, room, cursor, draft, last_active) VALUES (?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT (token_hash) DO UPDATE SET cursor = excluded.cursor, draft = excluded.draft, "
+            + "last_active = excluded.last_active",
+            s.tokenHash(), s.username(), s.room(), s.cursor(), json(s.draft()), s.lastActive().toEpochMilli());
+      }
+      case Write.DeleteSession d -> update("DELETE FROM sessions WHERE token_hash = ?", d.tokenHash());
+      case Write.SaveReplay r -> {
+        PushReplay p = r.replay();
+        update("INSERT OR REPLACE INTO push_replays (token_hash, txn_id, seq, timestamp) VALUES (?, ?, ?, ?)",
+            p.tokenHash(), p.txnId(), p.seq(), p.timestamp());
+        update("DELETE FROM push_replays WHERE token_hash = ? AND rowid NOT IN "
+            + "(SELECT rowid FROM push_replays WHERE token_hash = ? ORDER BY rowid DESC LIMIT ?)",
+            p.tokenHash(), p.tokenHash(), r.keep());
+      }
+      case Write.SaveStick st -> update("UPDATE rooms SET stick_holder = ?, stick_claimed_at = ? WHERE name = ?",
+          st.holder(), st.claimedAt() == null ? null : st.claimedAt().toEpochMilli(), st.room());
     }
   }
 
@@ -254,6 +241,7 @@ public final class SqliteStore implements Store {
     readers.close();
     writeLock.lock();
     try {
+      statements.values().forEach(SqliteStore::closeQuietly);
       closeQuietly(writer);
     } finally {
       writeLock.unlock();
@@ -262,41 +250,27 @@ public final class SqliteStore implements Store {
 
   private StoredMessage message(String room, ResultSet rs) throws SQLException {
     long seq = rs.getLong(1);
-    String sender = rs.getString(2);
-    Message m = new Message("msg-" + seq, sender, room, rs.getString(5), rs.getString(6),
-        MessageKind.valueOf(rs.getString(4).toUpperCase(java.util.Locale.ROOT)), strings(rs.getString(7)), null);
+    String eventType = rs.getString(8);
+    SystemEvent event = eventType == null ? null
+        : new SystemEvent(SystemEventType.valueOf(eventType.toUpperCase(Locale.ROOT)), rs.getString(9));
+    Message m = new Message(MessageIds.of(seq), rs.getString(2), room, rs.getString(5), rs.getString(6),
+        MessageKind.valueOf(rs.getString(4).toUpperCase(Locale.ROOT)), strings(rs.getString(7)), event);
     return new StoredMessage(seq, m, rs.getString(3));
   }
 
-  private void update(String sql, Object... args) {
-    if (writer == null) {
-      throw new IllegalStateException("this store was opened read-only");
+  /** One statement on the writer connection, inside the commit that holds the write lock. */
+  private void update(String sql, Object... args) throws SQLException {
+    PreparedStatement ps = statements.get(sql);
+    if (ps == null) {
+      ps = writer.prepareStatement(sql);
+      statements.put(sql, ps);
     }
-    writeLock.lock();
-    try (PreparedStatement ps = writer.prepareStatement(sql)) {
-      bind(ps, args);
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw new StoreException(sql, e);
-    } finally {
-      writeLock.unlock();
-    }
+    bind(ps, args);
+    ps.executeUpdate();
   }
 
-  /** Reads through the writer inside a transaction of this thread (to see its own writes), else from the pool. */
   private <T> List<T> query(String sql, Row<T> row, Object... args) {
-    if (writeLock.isHeldByCurrentThread()) {
-      return query(writer, sql, row, args);
-    }
-    try (Connection c = readers.getConnection()) {
-      return query(c, sql, row, args);
-    } catch (SQLException e) {
-      throw new StoreException(sql, e);
-    }
-  }
-
-  private static <T> List<T> query(Connection c, String sql, Row<T> row, Object... args) {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = readers.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         List<T> out = new ArrayList<>();
@@ -306,7 +280,7 @@ public final class SqliteStore implements Store {
         return out;
       }
     } catch (SQLException e) {
-      throw new StoreException(sql, e);
+      throw new StoreException("SQLite: reading " + file + " failed: " + plain(e), e);
     }
   }
 
@@ -316,24 +290,53 @@ public final class SqliteStore implements Store {
     }
   }
 
-  private void rollback() {
+  private void rollback(Exception failure) {
     try {
       writer.rollback();
-    } catch (SQLException ignored) {
-      // The transaction failed already; the original failure is the one to report.
+    } catch (SQLException e) {
+      failure.addSuppressed(e);
     }
   }
 
-  private void autoCommit() {
+  private void restoreAutoCommit() {
     try {
       writer.setAutoCommit(true);
     } catch (SQLException e) {
-      throw new StoreException("restoring autocommit", e);
+      // The transaction was rolled back or committed already; the connection is reset below
+      // on the next commit if it stays unusable.
+      LOG.warn("SQLite: restoring autocommit on {} failed: {}", file, plain(e));
     }
   }
 
+  private StoreException failure(Exception e) {
+    if (e instanceof StoreException se) {
+      return se;
+    }
+    String what = e instanceof SQLException sql ? plain(sql) : String.valueOf(e.getMessage());
+    return new StoreException("SQLite: cannot commit to " + file + ": " + what, e);
+  }
+
+  /** The driver's error in plain words, naming the conditions an operator can fix. */
+  static String plain(SQLException e) {
+    if (e instanceof SQLiteException lite) {
+      SQLiteErrorCode code = lite.getResultCode();
+      String hint = switch (code.code & 0xff) {
+        case 13 -> "the disk is full (SQLITE_FULL)";
+        case 10 -> "the disk could not be read or written (SQLITE_IOERR)";
+        case 8 -> "the database file is read-only (SQLITE_READONLY)";
+        case 11, 26 -> "the database file is damaged or not a database (" + code.name() + ")";
+        case 5, 6 -> "the database is locked by another process (" + code.name() + ")";
+        default -> null;
+      };
+      if (hint != null) {
+        return hint;
+      }
+    }
+    return e.getMessage();
+  }
+
   private static FloorPolicy floor(String wire) {
-    return FloorPolicy.valueOf(wire.toUpperCase(java.util.Locale.ROOT));
+    return FloorPolicy.valueOf(wire.toUpperCase(Locale.ROOT));
   }
 
   private static String json(List<String> values) {
@@ -352,11 +355,11 @@ public final class SqliteStore implements Store {
     }
   }
 
-  private static void closeQuietly(Connection c) {
+  private static void closeQuietly(AutoCloseable c) {
     if (c != null) {
       try {
         c.close();
-      } catch (SQLException ignored) {
+      } catch (Exception ignored) {
         // Closing on the way out: nothing more to do with it.
       }
     }
@@ -365,12 +368,5 @@ public final class SqliteStore implements Store {
   @FunctionalInterface
   private interface Row<T> {
     T read(ResultSet rs) throws SQLException;
-  }
-
-  /** A failed database operation: a server fault, reported to clients as an internal error. */
-  public static final class StoreException extends RuntimeException {
-    StoreException(String what, SQLException cause) {
-      super("SQLite: " + what + ": " + cause.getMessage(), cause);
-    }
   }
 }

@@ -68,8 +68,8 @@ class ConversationLogTest {
     try (ConversationLog log = new ConversationLog(logs)) {
       for (int round = 0; round < 2; round++) {
         for (int r = 0; r < rooms; r++) {
-          log.note("room-" + r, "ada", dev.parley.api.NoteKind.THINKING, "round " + round,
-              java.time.Instant.parse("2026-11-21T10:00:00Z"));
+          log.on(new dev.parley.server.events.RoomEvent.NoteAdded("room-" + r, "ada", dev.parley.api.NoteKind.THINKING, "round " + round,
+              java.time.Instant.parse("2026-11-21T10:00:00Z")));
         }
       }
     }

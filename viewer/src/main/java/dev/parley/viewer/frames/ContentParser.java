@@ -43,6 +43,17 @@ public final class ContentParser {
     return new ParsedContent(system ? "system" : "chat", user, content, null, null);
   }
 
+  /**
+   * A participant's note as observers see it: its reasoning, or a tool call of its own (read as
+   * a JSON object or {@code name(args)}) or that tool's answer.
+   *
+   * @param type {@code thinking}, {@code tool_call} or {@code tool_response}
+   */
+  public static ParsedContent note(String type, String user, String content) {
+    String text = content.strip();
+    return "tool_call".equals(type) ? toolCall(user, text) : new ParsedContent(type, user, text, null, null);
+  }
+
   private static ParsedContent toolCall(String user, String call) {
     try {
       JsonNode node = JSON.readTree(call);

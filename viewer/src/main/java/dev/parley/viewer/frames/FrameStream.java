@@ -1,24 +1,40 @@
 package dev.parley.viewer.frames;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.parley.spec.SystemMessages;
-import java.io.IOException;
+import dev.parley.api.AppendResult;
+import dev.parley.api.CheckResult;
+import dev.parley.api.Message;
+import dev.parley.api.MessageKind;
+import dev.parley.api.PreviewResult;
+import dev.parley.api.PushResult;
+import dev.parley.api.ResetResult;
+import dev.parley.api.SystemEvent;
+import dev.parley.api.SystemEventType;
+import dev.parley.api.TalkingStickResult;
+import dev.parley.api.UndoResult;
+import dev.parley.spec.ApiMethods;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
- * Turns conversation log lines into observer frames: {@code chat_message} (with
- * {@code parsed_content}), {@code activity} and {@code presence}. Live rooms and replayed logs
- * both go through here, line by line, so a viewer cannot tell them apart. Presence is derived
- * from the lines themselves (a call to {@code check} means waiting, an append's answer tells the
- * draft), which is why one stream must see a room's lines in order. Thread-safe.
+ * Turns what happens in rooms into observer frames: {@code chat_message} (with
+ * {@code parsed_content}), {@code activity} and {@code presence}. A live daemon calls the typed
+ * methods with its room events; a replay reads its log lines ({@link #frames(JsonNode)}) into
+ * the same calls, so a viewer cannot tell the two apart. Presence follows the actions (a call to
+ * {@code check} means waiting, an append's answer tells the draft), which is why one stream
+ * must see a room's events in order.
+ *
+ * <p>Each method takes the list to add its frames to, or null to only follow the room (nobody
+ * watches it): then no frame is built. Thread-safe.
  */
 public final class FrameStream {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,7 +43,7 @@ public final class FrameStream {
   /** Presence by room, then user, in order of appearance. */
   private final Map<String, Map<String, Presence>> rooms = new LinkedHashMap<>();
 
-  /** The frames one log line makes, in the order to send them. */
+  /** A replay: the frames one log line makes, in the order to send them. */
   public synchronized List<ObjectNode> frames(JsonNode line) throws MalformedLineException {
     if (line == null || !line.isObject()) {
       throw new MalformedLineException("not a JSON object");
@@ -36,32 +52,83 @@ public final class FrameStream {
       throw new MalformedLineException("no textual user and content");
     }
     String user = line.get("user").asText();
-    String room = line.path("room").isTextual() ? line.get("room").asText() : null;
+    String room = text(line, "room");
     String timestamp = line.path("timestamp").isTextual() ? line.get("timestamp").asText() : Instant.now().toString();
-    String hint = line.path("type").isTextual() ? line.get("type").asText() : null;
-    ParsedContent parsed = ContentParser.parse(user, hint, line.get("content").asText());
-
+    ParsedContent parsed = ContentParser.parse(user, text(line, "type"), line.get("content").asText());
     List<ObjectNode> out = new ArrayList<>();
-    ObjectNode message = frame("chat_message", timestamp, room);
-    if (line.path("message_id").isTextual()) {
-      message.put("message_id", line.get("message_id").asText());
-    }
-    message.set("parsed_content", parsed.toJson());
-    out.add(message);
-    if (!"system".equals(parsed.type())) {
-      Presence p = presence(room, user);
-      if (p.state == null) {
-        // First sight of someone whose join the log does not show (seed 000's logs have none).
-        change(out, timestamp, room, user, p, "idle");
-      }
+    if (line.path("note").asBoolean(false)) {
+      entry(out, timestamp, room, null, parsed, null);
+      return out;
     }
     switch (parsed.type()) {
-      case "tool_call" -> called(out, timestamp, room, user, parsed);
-      case "tool_response" -> answered(out, timestamp, room, user, line.path("method").asText(null), parsed.content());
-      case "system" -> system(out, timestamp, room, parsed.content());
-      default -> { }
+      case "chat", "system" -> {
+        SystemEvent event = null;
+        if (line.path("event").isObject()) {
+          try {
+            event = JSON.treeToValue(line.get("event"), SystemEvent.class);
+          } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new MalformedLineException("an unreadable system event: " + e.getMessage());
+          }
+        }
+        entry(out, timestamp, room, text(line, "message_id"), parsed, event);
+      }
+      case "tool_call" -> {
+        entry(out, timestamp, room, null, parsed, null);
+        called(out, timestamp, room, user, parsed.function(), parsed.arguments());
+      }
+      case "tool_response" -> {
+        entry(out, timestamp, room, null, parsed, null);
+        String method = pendingMethod(room, user, text(line, "method"));
+        answered(out, timestamp, room, user, method, readResult(method, parsed.content()), readError(parsed.content()));
+      }
+      default -> entry(out, timestamp, room, null, parsed, null);
     }
     return out;
+  }
+
+  /** A live message appended to its room's log. */
+  public synchronized void message(Message m, List<ObjectNode> out) {
+    String type = m.kind() == MessageKind.SYSTEM ? "system" : "chat";
+    entry(out, m.timestamp(), m.room(), m.messageId(), new ParsedContent(type, m.senderId(), m.content(), null, null),
+        m.event());
+  }
+
+  /**
+   * A live action started.
+   *
+   * @param call the call as text: {@code {"name": ..., "arguments": ...}}
+   * @param arguments its arguments as text
+   */
+  public synchronized void called(String room, String user, String method, String timestamp,
+      Supplier<String> call, Supplier<String> arguments, List<ObjectNode> out) {
+    if (out != null) {
+      entry(out, timestamp, room, null, new ParsedContent("tool_call", user, call.get(), method, arguments.get()), null);
+    } else {
+      seen(null, timestamp, room, user);
+    }
+    called(out, timestamp, room, user, method, out == null ? null : arguments.get());
+  }
+
+  /**
+   * A live action ended.
+   *
+   * @param response the result or the error as text
+   * @param result the typed result, or null when it failed
+   * @param error the error, or null when it succeeded
+   */
+  public synchronized void answered(String room, String user, String method, String timestamp,
+      Supplier<String> response, Object result, ActionError error, List<ObjectNode> out) {
+    if (out != null) {
+      entry(out, timestamp, room, null, new ParsedContent("tool_response", user, response.get(), null, null), null);
+    } else {
+      seen(null, timestamp, room, user);
+    }
+    answered(out, timestamp, room, user, method, result, error);
+  }
+
+  /** A participant's note, read with {@link ContentParser#note}: shown, but not an action of the protocol. */
+  public synchronized void note(String room, ParsedContent note, String timestamp, List<ObjectNode> out) {
+    entry(out, timestamp, room, null, note, null);
   }
 
   /** The {@code welcome} frame for an observer of {@code room} (null: every room). */
@@ -86,92 +153,134 @@ public final class FrameStream {
     rooms.clear();
   }
 
-  private void called(List<ObjectNode> out, String timestamp, String room, String user, ParsedContent call) {
+  /** The {@code chat_message} frame of an entry, then what it does to presence. */
+  private void entry(List<ObjectNode> out, String timestamp, String room, String messageId, ParsedContent parsed,
+      SystemEvent event) {
+    if (out != null) {
+      ObjectNode message = frame("chat_message", timestamp, room);
+      if (messageId != null) {
+        message.put("message_id", messageId);
+      }
+      message.set("parsed_content", parsed.toJson());
+      if (event != null) {
+        message.set("event", JSON.valueToTree(event));
+      }
+      out.add(message);
+    }
+    if ("system".equals(parsed.type())) {
+      if (event != null) {
+        system(out, timestamp, room, event, parsed.content());
+      }
+    } else {
+      seen(out, timestamp, room, parsed.user());
+    }
+  }
+
+  /** First sight of someone whose join the stream did not show (seed 000's logs have none). */
+  private void seen(List<ObjectNode> out, String timestamp, String room, String user) {
     Presence p = presence(room, user);
-    p.pendingMethod = call.function();
-    ObjectNode activity = activity(timestamp, room, user, call.function(), "started");
-    activity.put("summary", summary(call.arguments()));
-    out.add(activity);
-    if ("check".equals(call.function())) {
+    if (p.state == null) {
+      change(out, timestamp, room, user, p, "idle");
+    }
+  }
+
+  private void called(List<ObjectNode> out, String timestamp, String room, String user, String method, String arguments) {
+    Presence p = presence(room, user);
+    p.pendingMethod = method;
+    if (out != null) {
+      ObjectNode activity = activity(timestamp, room, user, method, "started");
+      activity.put("summary", summary(arguments));
+      out.add(activity);
+    }
+    if ("check".equals(method)) {
       p.pendingChecks++;
       change(out, timestamp, room, user, p, p.state());
     }
   }
 
   /**
-   * The end of an action. The daemon's lines say which action ends (a participant's calls may
-   * overlap: a check waits while it appends); seed 000's do not, so the last call is assumed.
+   * The method an answer ends. The daemon's lines say which (a participant's calls may overlap:
+   * a check waits while it appends); seed 000's do not, so the last call is assumed.
    */
-  private void answered(List<ObjectNode> out, String timestamp, String room, String user, String lineMethod,
-      String content) {
+  private String pendingMethod(String room, String user, String lineMethod) {
     Presence p = presence(room, user);
-    String method = lineMethod != null ? lineMethod : p.pendingMethod == null ? "" : p.pendingMethod;
+    return lineMethod != null ? lineMethod : p.pendingMethod == null ? "" : p.pendingMethod;
+  }
+
+  private void answered(List<ObjectNode> out, String timestamp, String room, String user, String method,
+      Object result, ActionError error) {
+    Presence p = presence(room, user);
     p.pendingMethod = null;
     if ("check".equals(method) && p.pendingChecks > 0) {
       p.pendingChecks--;
     }
-    JsonNode result = parse(content);
-    String status;
-    if (result.has("error")) {
-      status = "error " + result.path("error").path("code").asText() + ": " + result.path("error").path("message").asText();
-    } else {
-      status = status(method, result);
-      if (result.has("draft_length")) {
-        p.draftSuffix = result.path("draft_length").asInt() > 0 ? result.path("suffix").asText() : "";
-      } else if (result.has("draft")) {
-        p.draftSuffix = tail(result.path("draft").asText());
-      } else if (("push".equals(method) && result.path("status").asInt() == 1) || "reset".equals(method)) {
-        p.draftSuffix = "";
+    if (error == null) {
+      String draft = draftAfter(result);
+      if (draft != null) {
+        p.draftSuffix = draft;
       }
     }
-    out.add(activity(timestamp, room, user, method, status));
+    if (out != null) {
+      String status = error != null ? "error " + error.code() + ": " + error.message() : status(result);
+      out.add(activity(timestamp, room, user, method, status));
+    }
     change(out, timestamp, room, user, p, p.state());
   }
 
-  private static String status(String method, JsonNode result) {
-    int code = result.path("status").asInt(-1);
-    return switch (method) {
-      case "push" -> Boolean.TRUE.equals(result.path("interrupted").asBoolean(false)) ? "interrupted"
-          : code == 1 ? "sent " + result.path("message_id").asText() : "not sent";
-      case "check" -> code == 1 ? "woke" : "timed out";
-      case "append" -> code == 2 ? "truncated" : code == 0 ? "refused" : "appended";
-      case "undo" -> code == 1 ? "undone" : "nothing to undo";
-      case "talking_stick" -> result.path("granted").asBoolean() ? "granted" : "refused";
-      default -> "ok";
+  /** What an action's result says of how it went, in a word or two. */
+  private static String status(Object result) {
+    return switch (result) {
+      case PushResult r -> Boolean.TRUE.equals(r.interrupted()) ? "interrupted"
+          : r.status() == 1 ? "sent " + r.messageId() : "not sent";
+      case CheckResult r -> r.status() == 1 ? "woke" : "timed out";
+      case AppendResult r -> r.status() == 2 ? "truncated" : r.status() == 0 ? "refused" : "appended";
+      case UndoResult r -> r.status() == 1 ? "undone" : "nothing to undo";
+      case TalkingStickResult r -> r.granted() ? "granted" : "refused";
+      case null, default -> "ok";
     };
   }
 
-  private void system(List<ObjectNode> out, String timestamp, String room, String text) {
-    SystemMessages.parse(text).ifPresent(event -> {
-      Presence p = presence(room, event.user());
-      p.lastSystem = text;
-      switch (event.event()) {
-        case JOINED -> change(out, timestamp, room, event.user(), p, "idle");
-        case LEFT, EXPIRED -> {
-          p.holdsStick = false;
-          p.draftSuffix = "";
-          p.pendingChecks = 0;
-          change(out, timestamp, room, event.user(), p, "left");
-        }
-        case STICK_CLAIMED -> {
-          for (Map.Entry<String, Presence> other : rooms.get(key(room)).entrySet()) {
-            if (other.getValue().holdsStick && !other.getKey().equals(event.user())) {
-              other.getValue().holdsStick = false;
-              out.add(presenceFrame(other.getValue(), timestamp, room, other.getKey()));
-            }
-          }
-          p.holdsStick = true;
-          out.add(activity(timestamp, room, event.user(), "talking_stick", "has the floor"));
-          out.add(presenceFrame(p, timestamp, room, event.user()));
-        }
-        case STICK_RELEASED, STICK_EXPIRED -> {
-          p.holdsStick = false;
-          out.add(activity(timestamp, room, event.user(), "talking_stick",
-              event.event() == SystemMessages.Event.STICK_EXPIRED ? "expired" : "released"));
-          out.add(presenceFrame(p, timestamp, room, event.user()));
-        }
+  /** The end of the draft after an action with this result, or null when the result does not tell. */
+  private static String draftAfter(Object result) {
+    return switch (result) {
+      case AppendResult r -> r.draftLength() > 0 ? r.suffix() : "";
+      case UndoResult r -> r.draftLength() > 0 ? r.suffix() : "";
+      case PreviewResult r -> tail(r.draft());
+      case PushResult r -> r.status() == 1 ? "" : null;
+      case ResetResult r -> "";
+      case null, default -> null;
+    };
+  }
+
+  private void system(List<ObjectNode> out, String timestamp, String room, SystemEvent event, String text) {
+    Presence p = presence(room, event.user());
+    p.lastSystem = text;
+    switch (event.type()) {
+      case JOINED -> change(out, timestamp, room, event.user(), p, "idle");
+      case LEFT, EXPIRED -> {
+        p.holdsStick = false;
+        p.draftSuffix = "";
+        p.pendingChecks = 0;
+        change(out, timestamp, room, event.user(), p, "left");
       }
-    });
+      case STICK_CLAIMED -> {
+        for (Map.Entry<String, Presence> other : rooms.get(key(room)).entrySet()) {
+          if (other.getValue().holdsStick && !other.getKey().equals(event.user())) {
+            other.getValue().holdsStick = false;
+            add(out, () -> presenceFrame(other.getValue(), timestamp, room, other.getKey()));
+          }
+        }
+        p.holdsStick = true;
+        add(out, () -> activity(timestamp, room, event.user(), "talking_stick", "has the floor"));
+        add(out, () -> presenceFrame(p, timestamp, room, event.user()));
+      }
+      case STICK_RELEASED, STICK_EXPIRED -> {
+        p.holdsStick = false;
+        String how = event.type() == SystemEventType.STICK_EXPIRED ? "expired" : "released";
+        add(out, () -> activity(timestamp, room, event.user(), "talking_stick", how));
+        add(out, () -> presenceFrame(p, timestamp, room, event.user()));
+      }
+    }
   }
 
   private void change(List<ObjectNode> out, String timestamp, String room, String user, Presence p, String state) {
@@ -179,7 +288,13 @@ public final class FrameStream {
     if (!state.equals(p.state) || (drafting && !Objects.equals(p.shownSuffix, p.draftSuffix))) {
       p.state = state;
       p.shownSuffix = p.draftSuffix;
-      out.add(presenceFrame(p, timestamp, room, user));
+      add(out, () -> presenceFrame(p, timestamp, room, user));
+    }
+  }
+
+  private static void add(List<ObjectNode> out, Supplier<ObjectNode> frame) {
+    if (out != null) {
+      out.add(frame.get());
     }
   }
 
@@ -189,6 +304,32 @@ public final class FrameStream {
 
   private static String key(String room) {
     return room == null ? "" : room;
+  }
+
+  private static String text(JsonNode line, String field) {
+    return line.path(field).isTextual() ? line.get(field).asText() : null;
+  }
+
+  /** A logged result read back as the method's typed result; null when it is not one. */
+  private static Object readResult(String method, String content) {
+    return ApiMethods.resultType(method).map(type -> {
+      try {
+        JsonNode node = JSON.readTree(content);
+        return node != null && node.isObject() && !node.has("error") ? (Object) JSON.treeToValue(node, type) : null;
+      } catch (JsonProcessingException | IllegalArgumentException e) {
+        return null;
+      }
+    }).orElse(null);
+  }
+
+  /** A logged error read back; null when the content is not one. */
+  private static ActionError readError(String content) {
+    try {
+      JsonNode error = JSON.readTree(content).path("error");
+      return error.isObject() ? new ActionError(error.path("code").asInt(), error.path("message").asText()) : null;
+    } catch (JsonProcessingException | RuntimeException e) {
+      return null;
+    }
   }
 
   private static ObjectNode presenceFrame(Presence p, String timestamp, String room, String user) {
@@ -223,15 +364,6 @@ public final class FrameStream {
       frame.put("room", room);
     }
     return frame;
-  }
-
-  private static JsonNode parse(String json) {
-    try {
-      JsonNode node = JSON.readTree(json);
-      return node == null || !node.isObject() ? JSON.createObjectNode() : node;
-    } catch (IOException e) {
-      return JSON.createObjectNode();
-    }
   }
 
   /** A short summary of an action's arguments for the activity line. */

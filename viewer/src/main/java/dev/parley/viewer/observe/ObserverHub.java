@@ -52,6 +52,19 @@ public final class ObserverHub {
     }
   }
 
+  /** Whether any observer watches {@code room} (null: a frame of no room), so that nobody builds frames for nobody. */
+  public boolean watching(String room) {
+    if (observers.isEmpty()) {
+      return false;
+    }
+    for (Observer o : observers) {
+      if (o.room == null || room == null || o.room.equals(room)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** How many observers are connected. */
   public int size() {
     return observers.size();

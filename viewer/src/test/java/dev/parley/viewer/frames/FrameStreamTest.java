@@ -19,6 +19,13 @@ class FrameStreamTest {
     return new ArrayList<>(stream.frames(line(user, type, content)));
   }
 
+  /** A system message as the daemon logs it: its wording and its event. */
+  private List<JsonNode> system(String eventType, String user, String content) throws Exception {
+    ObjectNode line = line("system", "system", content);
+    line.putObject("event").put("type", eventType).put("user", user);
+    return new ArrayList<>(stream.frames(line));
+  }
+
   private static ObjectNode line(String user, String type, String content) {
     ObjectNode line = JSON.createObjectNode();
     line.put("timestamp", "2026-11-21T10:00:00.000Z");
@@ -35,7 +42,7 @@ class FrameStreamTest {
 
   @Test
   void draftingWaitingAndIdleFollowTheActions() throws Exception {
-    assertThat(kinds(feed("system", "system", "ada has joined"))).containsExactly("chat_message", "presence:idle");
+    assertThat(kinds(system("joined", "ada", "ada has joined"))).containsExactly("chat_message", "presence:idle");
     List<JsonNode> call = feed("ada", "tool_call", "<tool_call>{\"name\":\"append\",\"arguments\":{\"text\":\"hello\"}}</tool_call>");
     assertThat(kinds(call)).containsExactly("chat_message", "activity");
     assertThat(call.get(0).get("parsed_content").get("function").asText()).isEqualTo("append");
@@ -71,15 +78,15 @@ class FrameStreamTest {
 
   @Test
   void theTalkingStickAndLeavingShowInPresence() throws Exception {
-    feed("system", "system", "ada has joined");
-    feed("system", "system", "bob has joined");
-    List<JsonNode> claimed = feed("system", "system", "ada has the talking stick");
+    system("joined", "ada", "ada has joined");
+    system("joined", "bob", "bob has joined");
+    List<JsonNode> claimed = system("stick_claimed", "ada", "ada has the talking stick");
     assertThat(claimed.get(claimed.size() - 1).get("holds_stick").asBoolean()).isTrue();
-    List<JsonNode> taken = feed("system", "system", "bob has the talking stick");
+    List<JsonNode> taken = system("stick_claimed", "bob", "bob has the talking stick");
     assertThat(taken).filteredOn(f -> f.get("type").asText().equals("presence"))
         .extracting(f -> f.get("user").asText() + "=" + f.get("holds_stick").asBoolean())
         .containsExactly("ada=false", "bob=true");
-    List<JsonNode> left = feed("system", "system", "bob has left (session expired)");
+    List<JsonNode> left = system("expired", "bob", "bob has left (session expired)");
     JsonNode presence = left.get(left.size() - 1);
     assertThat(presence.get("state").asText()).isEqualTo("left");
     assertThat(presence.get("holds_stick").asBoolean()).isFalse();
@@ -88,7 +95,7 @@ class FrameStreamTest {
 
   @Test
   void overlappingCallsOfOneParticipantKeepItWaitingUntilItsCheckEnds() throws Exception {
-    feed("system", "system", "ada has joined");
+    system("joined", "ada", "ada has joined");
     feed("ada", "tool_call", "<tool_call>{\"name\":\"check\",\"arguments\":{}}</tool_call>");
     feed("ada", "tool_call", "<tool_call>{\"name\":\"append\",\"arguments\":{\"text\":\"hi\"}}</tool_call>");
     ObjectNode appended = line("ada", "tool_response", "<tool_response>{\"status\":1,\"suffix\":\"hi\",\"draft_length\":2,\"messages\":[]}</tool_response>");

@@ -1,0 +1,112 @@
+package dev.parley.server.room;
+
+import dev.parley.server.ServerLimits;
+import dev.parley.server.store.RoomRecord;
+import dev.parley.server.store.SessionRecord;
+import dev.parley.server.store.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Takes the engine's state back from the store: every room, session, remembered push and floor
+ * holder at start, and one room again after one of its commits failed (the store is the truth:
+ * whatever the failed batch had changed in memory is replaced by what was stored).
+ */
+final class Recovery {
+  private final Store store;
+  private final ServerLimits limits;
+  private final Clock clock;
+  private final Ticker ticker;
+  private final int tailMessages;
+  private final long tailBytes;
+
+  Recovery(Store store, ServerLimits limits, Clock clock, Ticker ticker, int tailMessages, long tailBytes) {
+    this.store = store;
+    this.limits = limits;
+    this.clock = clock;
+    this.ticker = ticker;
+    this.tailMessages = tailMessages;
+    this.tailBytes = tailBytes;
+  }
+
+  /** A room as loaded: its tail is filled from the store when first used. */
+  Room room(String name, dev.parley.api.FloorPolicy floor, long lastSeq) {
+    return new Room(name, floor, new RoomTail(name, store, tailMessages, tailBytes, lastSeq));
+  }
+
+  /** Loads every stored room into {@code rooms} and every stored session into {@code sessions}. */
+  void start(Map<String, Room> rooms, Sessions sessions) {
+    List<RoomRecord> records = store.rooms();
+    for (RoomRecord r : records) {
+      rooms.put(r.name(), room(r.name(), r.floor(), store.lastSeq(r.name())));
+    }
+    for (SessionRecord record : store.sessions()) {
+      Room room = rooms.get(record.room());
+      if (room != null) {
+        revive(room, record, sessions);
+      }
+    }
+    for (RoomRecord r : records) {
+      restoreStick(rooms.get(r.name()), r);
+    }
+  }
+
+  /**
+   * Replaces {@code room}'s state by the stored one, under its lock: the log's end, the floor,
+   * and its sessions (those the store does not have end; those it has come back as stored).
+   */
+  void reload(Room room, Sessions sessions) {
+    long now = ticker.nanos();
+    room.tail.reload(store.lastSeq(room.name));
+    room.durableSeq = room.tail.lastSeq();
+    Map<String, SessionRecord> stored = new java.util.HashMap<>();
+    for (SessionRecord r : store.sessions()) {
+      if (r.room().equals(room.name)) {
+        stored.put(r.tokenHash(), r);
+      }
+    }
+    for (Session s : List.copyOf(room.members())) {
+      SessionRecord r = stored.remove(s.tokenHash);
+      if (r == null) {
+        s.ended = true;
+        sessions.ended(s);
+        room.remove(s);
+      } else {
+        s.restore(r, now);
+        s.replays.replaceWith(store.replays(s.tokenHash));
+      }
+    }
+    for (SessionRecord r : stored.values()) {
+      Session old = sessions.byHash(r.tokenHash());
+      if (old == null || old.ended) {
+        revive(room, r, sessions);
+      }
+    }
+    room.stick.restore(null, 0);
+    store.rooms().stream().filter(r -> r.name().equals(room.name)).findFirst().ifPresent(r -> restoreStick(room, r));
+  }
+
+  private void revive(Room room, SessionRecord record, Sessions sessions) {
+    long now = ticker.nanos();
+    Session s = new Session(record.tokenHash(), record.username(), room,
+        new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), now), now - nanosSince(record.lastActive()));
+    s.restore(record, now);
+    s.replays.replaceWith(store.replays(record.tokenHash()));
+    room.join(s);
+    sessions.add(s);
+  }
+
+  private void restoreStick(Room room, RoomRecord r) {
+    Session holder = r.stickHolder() == null ? null : room.member(r.stickHolder());
+    if (holder != null) {
+      room.stick.claim(holder, ticker.nanos() - nanosSince(r.stickClaimedAt()));
+    }
+  }
+
+  private long nanosSince(Instant then) {
+    return then == null ? 0 : Math.max(0, Duration.between(then, clock.instant()).toNanos());
+  }
+}

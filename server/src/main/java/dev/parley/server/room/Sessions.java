@@ -1,0 +1,76 @@
+package dev.parley.server.room;
+
+import dev.parley.api.NotLoggedInException;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who is logged in: live sessions by the hash of their token, and the recently ended ones, so
+ * that their callers hear "expired" rather than "unknown".
+ */
+final class Sessions {
+  /** Ended sessions remembered. */
+  private static final int ENDED_MEMORY = 10_000;
+
+  private final Map<String, Session> live = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> ended = Collections.synchronizedMap(
+      new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > ENDED_MEMORY;
+        }
+      });
+
+  /** The live session of {@code token}, or the error its caller gets. */
+  Session find(String token) {
+    if (token == null) {
+      throw notLoggedIn("missing", "no session: call login, then send Authorization: Bearer <session>");
+    }
+    String hash = SessionTokens.hash(token);
+    Session s = live.get(hash);
+    if (s == null) {
+      throw ended.containsKey(hash)
+          ? notLoggedIn("expired", "the session has ended: log in again")
+          : notLoggedIn("unknown", "no such session: log in first");
+    }
+    return s;
+  }
+
+  /** The live session whose token hashes to {@code hash}, or null. */
+  Session byHash(String hash) {
+    return live.get(hash);
+  }
+
+  void add(Session s) {
+    ended.remove(s.tokenHash);
+    live.put(s.tokenHash, s);
+  }
+
+  /** {@code s} ended: known as ended before it is gone, so that no caller hears "unknown" meanwhile. */
+  void ended(Session s) {
+    ended.put(s.tokenHash, Boolean.TRUE);
+    live.remove(s.tokenHash, s);
+  }
+
+  Collection<Session> all() {
+    return live.values();
+  }
+
+  int size() {
+    return live.size();
+  }
+
+  /** Throws 40010 unless {@code s} is still live. */
+  static void alive(Session s) {
+    if (s.ended) {
+      throw notLoggedIn("expired", "the session has ended: log in again");
+    }
+  }
+
+  static NotLoggedInException notLoggedIn(String reason, String detail) {
+    return new NotLoggedInException(Map.of("reason", reason, "detail", detail));
+  }
+}

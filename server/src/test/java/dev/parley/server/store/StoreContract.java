@@ -1,0 +1,117 @@
+package dev.parley.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.parley.api.FloorPolicy;
+import dev.parley.api.Message;
+import dev.parley.api.MessageKind;
+import dev.parley.api.SystemEvent;
+import dev.parley.api.SystemEventType;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link Store} must do, run against each implementation: a subclass says how to
+ * open a fresh store.
+ */
+abstract class StoreContract {
+  static final Instant AT = Instant.parse("2026-11-21T10:00:00.123Z");
+  protected Store store;
+
+  /** A fresh, empty store. */
+  protected abstract Store open() throws Exception;
+
+  @BeforeEach
+  void openStore() throws Exception {
+    store = open();
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  static StoredMessage chat(String room, long seq, String sender, String content, List<String> mentions) {
+    return new StoredMessage(seq, new Message(MessageIds.of(seq), sender, room, content, Timestamps.format(AT),
+        MessageKind.CHAT, mentions, null), sender);
+  }
+
+  static StoredMessage joined(String room, long seq, String user) {
+    SystemEvent event = new SystemEvent(SystemEventType.JOINED, user);
+    return new StoredMessage(seq, new Message(MessageIds.of(seq), "system", room, user + " has joined",
+        Timestamps.format(AT), MessageKind.SYSTEM, List.of(), event), user);
+  }
+
+  static SessionRecord session(String hash, String room, long cursor, List<String> draft) {
+    return new SessionRecord(hash, "ada", room, cursor, draft, AT);
+  }
+
+  @Test
+  void roomsAndTheirMessagesComeBackInOrder() {
+    store.commit(List.of(new Write.CreateRoom("b", FloorPolicy.STICK), new Write.CreateRoom("a", FloorPolicy.OPEN),
+        new Write.AppendMessage(joined("a", 1, "ada")), new Write.AppendMessage(chat("a", 2, "ada", "hi @bob", List.of("bob")))));
+    store.commit(List.of(new Write.AppendMessage(chat("a", 3, "ada", "three", List.of()))));
+
+    assertThat(store.rooms()).extracting(RoomRecord::name, RoomRecord::floor)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("b", FloorPolicy.STICK), org.assertj.core.groups.Tuple.tuple("a", FloorPolicy.OPEN));
+    assertThat(store.lastSeq("a")).isEqualTo(3);
+    assertThat(store.lastSeq("b")).isZero();
+    assertThat(store.lastSeq("nowhere")).isZero();
+    assertThat(store.after("a", 0, 10)).containsExactly(joined("a", 1, "ada"), chat("a", 2, "ada", "hi @bob", List.of("bob")),
+        chat("a", 3, "ada", "three", List.of()));
+    assertThat(store.after("a", 1, 1)).extracting(StoredMessage::seq).containsExactly(2L);
+    assertThat(store.before("a", 4, 2)).extracting(StoredMessage::seq).containsExactly(2L, 3L);
+    assertThat(store.before("a", 2, 10)).extracting(StoredMessage::seq).containsExactly(1L);
+    assertThat(store.after("a", 3, 10)).isEmpty();
+  }
+
+  @Test
+  void aCreatedRoomKeepsItsFirstPolicy() {
+    store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.STICK)));
+    store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.OPEN)));
+    assertThat(store.rooms()).extracting(RoomRecord::floor).containsExactly(FloorPolicy.STICK);
+  }
+
+  @Test
+  void sessionsAreSavedReplacedAndDeletedWithTheirReplays() {
+    store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.OPEN),
+        new Write.SaveSession(session("h1", "a", 0, List.of())), new Write.SaveSession(session("h2", "a", 0, List.of()))));
+    store.commit(List.of(new Write.SaveSession(session("h1", "a", 5, List.of("one ", "two"))),
+        new Write.SaveReplay("a", new PushReplay("h1", "t1", 4, "2026-11-21T10:00:00.123Z"), 2),
+        new Write.SaveReplay("a", new PushReplay("h1", "t2", 5, "2026-11-21T10:00:01.123Z"), 2),
+        new Write.SaveReplay("a", new PushReplay("h1", "t3", 6, "2026-11-21T10:00:02.123Z"), 2)));
+
+    assertThat(store.sessions()).containsExactly(session("h1", "a", 5, List.of("one ", "two")), session("h2", "a", 0, List.of()));
+    assertThat(store.replays("h1")).extracting(PushReplay::txnId).containsExactly("t2", "t3");
+    assertThat(store.replays("h2")).isEmpty();
+
+    store.commit(List.of(new Write.DeleteSession("a", "h1")));
+    assertThat(store.sessions()).extracting(SessionRecord::tokenHash).containsExactly("h2");
+    assertThat(store.replays("h1")).isEmpty();
+  }
+
+  @Test
+  void theStickHolderIsKept() {
+    store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.STICK), new Write.SaveStick("a", "ada", AT)));
+    assertThat(store.rooms()).containsExactly(new RoomRecord("a", FloorPolicy.STICK, "ada", AT));
+    store.commit(List.of(new Write.SaveStick("a", null, null)));
+    assertThat(store.rooms()).containsExactly(new RoomRecord("a", FloorPolicy.STICK, null, null));
+  }
+
+  @Test
+  void aFailedCommitStoresNothingOfIt() {
+    store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.OPEN), new Write.AppendMessage(joined("a", 1, "ada"))));
+    // The second message reuses sequence number 1: the batch is refused whole.
+    assertThatThrownBy(() -> store.commit(List.of(new Write.AppendMessage(chat("a", 2, "ada", "two", List.of())),
+        new Write.SaveSession(session("h1", "a", 2, List.of())), new Write.AppendMessage(chat("a", 1, "ada", "again", List.of())))))
+        .isInstanceOf(StoreException.class);
+    assertThat(store.lastSeq("a")).isEqualTo(1);
+    assertThat(store.sessions()).isEmpty();
+    store.commit(List.of(new Write.AppendMessage(chat("a", 2, "ada", "two", List.of()))));
+    assertThat(store.lastSeq("a")).isEqualTo(2);
+  }
+}
