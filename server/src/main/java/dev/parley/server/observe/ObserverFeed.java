@@ -30,15 +30,17 @@ public final class ObserverFeed implements RoomEventListener {
   @Override
   public void on(RoomEvent event) {
     List<ObjectNode> out = hub.watching(event.room()) ? new ArrayList<>() : null;
+    // Timestamps are only for frames: a room nobody watches does not format them.
+    String at = out == null ? null : Timestamps.format(event.at());
     switch (event) {
       case RoomEvent.MessageAppended m -> frames.message(m.message(), out);
-      case RoomEvent.ActionStarted a -> frames.called(a.room(), a.user(), a.method(), Timestamps.format(a.at()),
+      case RoomEvent.ActionStarted a -> frames.called(a.room(), a.user(), a.method(), at,
           () -> LogLines.callText(a.method(), a.arguments()), () -> LogLines.json(a.arguments()), out);
-      case RoomEvent.ActionEnded a -> frames.answered(a.room(), a.user(), a.method(), Timestamps.format(a.at()),
+      case RoomEvent.ActionEnded a -> frames.answered(a.room(), a.user(), a.method(), at,
           () -> LogLines.outcomeText(a.result(), a.error()), a.result(),
           a.error() == null ? null : new ActionError(a.error().code(), a.error().rpcMessage()), out);
       case RoomEvent.NoteAdded n -> frames.note(n.room(), ContentParser.note(n.kind().wireName(), n.user(), n.content()),
-          Timestamps.format(n.at()), out);
+          at, out);
       case RoomEvent.PresenceChanged p -> { }
       case RoomEvent.SessionEnded e -> { }
     }
