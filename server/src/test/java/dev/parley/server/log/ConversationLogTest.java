@@ -81,6 +81,37 @@ class ConversationLogTest {
   }
 
   @Test
+  void aLineWithALoneSurrogateDoesNotStopTheLog() throws Exception {
+    Path logs = dataDir.resolve("logs");
+    java.time.Instant at = java.time.Instant.parse("2026-11-21T10:00:00Z");
+    try (ConversationLog log = new ConversationLog(logs)) {
+      log.on(new dev.parley.server.events.RoomEvent.NoteAdded("r", "ada", dev.parley.api.NoteKind.THINKING, "half \uD800 a pair", at));
+      log.on(new dev.parley.server.events.RoomEvent.NoteAdded("r", "ada", dev.parley.api.NoteKind.THINKING, "line\u2028break", at));
+      log.on(new dev.parley.server.events.RoomEvent.NoteAdded("r", "ada", dev.parley.api.NoteKind.THINKING, "after", at));
+    }
+    List<String> lines = Files.readAllLines(ConversationLog.file(logs, "r"));
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(1)).contains("line\\u2028break").doesNotContain("\u2028");
+    assertThat(lines).extracting(l -> RpcClient.parse(l).get("content").asText())
+        .containsExactly("<bot_thinking>half ? a pair</bot_thinking>", "<bot_thinking>line\u2028break</bot_thinking>",
+            "<bot_thinking>after</bot_thinking>");
+  }
+
+  @Test
+  void whatTheQueueCannotHoldIsDroppedAndCounted() throws Exception {
+    Path logs = dataDir.resolve("logs");
+    try (ConversationLog log = new ConversationLog(logs, 0)) {
+      for (int i = 0; i < 5; i++) {
+        log.on(new dev.parley.server.events.RoomEvent.NoteAdded("r", "ada", dev.parley.api.NoteKind.THINKING, "n" + i,
+            java.time.Instant.parse("2026-11-21T10:00:00Z")));
+      }
+      assertThat(log.dropped()).isEqualTo(5);
+      assertThat(log.queuedBytes()).isZero();
+    }
+    assertThat(ConversationLog.file(logs, "r")).doesNotExist();
+  }
+
+  @Test
   void exportNamesWhatIsMissing() {
     StringWriter err = new StringWriter();
     int code = new CommandLine(new ExportCommand()).setErr(new PrintWriter(err))
