@@ -6,6 +6,7 @@ import dev.parley.api.LoginResult;
 import dev.parley.api.ParleyRpcException;
 import dev.parley.client.ConnectionLostException;
 import dev.parley.client.ParleyClient;
+import dev.parley.mcp.guard.Incident;
 import dev.parley.spec.SpecDocument;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
@@ -188,8 +189,7 @@ public final class McpBridge implements AutoCloseable {
       return error("Invalid arguments for `" + tool.name() + "`: " + e.getMessage());
     } catch (RuntimeException e) {
       // The details stay in the log: the agent gets an id to quote, not the bridge's internals.
-      String incident = java.util.UUID.randomUUID().toString();
-      LOG.warn("Tool {} failed, incident {}", tool.name(), incident, e);
+      String incident = Incident.log(LOG, "Tool " + tool.name() + " failed", e);
       return error("The bridge failed to call `" + tool.name() + "` (incident " + incident
           + " in the bridge's log). Try again; if it keeps failing, report the incident.");
     } finally {
