@@ -6,6 +6,7 @@ import dev.parley.api.LoginResult;
 import dev.parley.api.ParleyRpcException;
 import dev.parley.client.ConnectionLostException;
 import dev.parley.client.ParleyClient;
+import dev.parley.mcp.guard.Incident;
 import dev.parley.spec.SpecDocument;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
@@ -16,8 +17,11 @@ import io.modelcontextprotocol.server.McpServerFeatures.AsyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpServerSession;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import io.modelcontextprotocol.spec.McpStreamableServerSession;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.ProtocolVersions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,6 +56,15 @@ public final class McpBridge implements AutoCloseable {
   /** An MCP session unused this long is forgotten (its Parley session expired long before). */
   private static final Duration FORGET_AFTER = Duration.ofHours(1);
   private static final TypeRef<Map<String, Object>> MAP = new TypeRef<>() {};
+
+  /**
+   * The MCP versions this server speaks, oldest first, on both transports: the SDK's server
+   * negotiates from its transport's list, and its own lists differ (its stdio transport adds
+   * 2024-11-05, whose HTTP transport was HTTP+SSE, not Streamable HTTP). A client asking for
+   * another version is offered the newest.
+   */
+  public static final List<String> PROTOCOL_VERSIONS = List.of(ProtocolVersions.MCP_2025_03_26,
+      ProtocolVersions.MCP_2025_06_18, ProtocolVersions.MCP_2025_11_25);
 
   private final BridgeOptions options;
   private final ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -94,12 +107,12 @@ public final class McpBridge implements AutoCloseable {
 
   /** Builds and starts an MCP server with the tools on a single-session transport (stdio). */
   public McpAsyncServer serve(McpServerTransportProvider transport) {
-    return configure(McpServer.async(transport));
+    return configure(McpServer.async(new SingleSession(transport)));
   }
 
   /** Builds and starts an MCP server with the tools on a Streamable HTTP transport. */
   public McpAsyncServer serve(McpStreamableServerTransportProvider transport) {
-    return configure(McpServer.async(transport));
+    return configure(McpServer.async(new Streamable(transport)));
   }
 
   /** The JSON mapper the SDK uses here: Jackson 2, like the rest of Parley. */
@@ -176,8 +189,7 @@ public final class McpBridge implements AutoCloseable {
       return error("Invalid arguments for `" + tool.name() + "`: " + e.getMessage());
     } catch (RuntimeException e) {
       // The details stay in the log: the agent gets an id to quote, not the bridge's internals.
-      String incident = java.util.UUID.randomUUID().toString();
-      LOG.warn("Tool {} failed, incident {}", tool.name(), incident, e);
+      String incident = Incident.log(LOG, "Tool " + tool.name() + " failed", e);
       return error("The bridge failed to call `" + tool.name() + "` (incident " + incident
           + " in the bridge's log). Try again; if it keeps failing, report the incident.");
     } finally {
@@ -352,6 +364,73 @@ public final class McpBridge implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.debug("Logout of {} failed: {}", username, e.toString());
       }
+    }
+  }
+
+  /** The SDK's single-session transport, speaking {@link #PROTOCOL_VERSIONS}. */
+  private record SingleSession(McpServerTransportProvider sdk) implements McpServerTransportProvider {
+    @Override
+    public void setSessionFactory(McpServerSession.Factory factory) {
+      sdk.setSessionFactory(factory);
+    }
+
+    @Override
+    public Mono<Void> notifyClients(String method, Object params) {
+      return sdk.notifyClients(method, params);
+    }
+
+    @Override
+    public Mono<Void> notifyClient(String session, String method, Object params) {
+      return sdk.notifyClient(session, method, params);
+    }
+
+    @Override
+    public Mono<Void> closeGracefully() {
+      return sdk.closeGracefully();
+    }
+
+    @Override
+    public void close() {
+      sdk.close();
+    }
+
+    @Override
+    public List<String> protocolVersions() {
+      return PROTOCOL_VERSIONS;
+    }
+  }
+
+  /** The SDK's Streamable HTTP transport, speaking {@link #PROTOCOL_VERSIONS}. */
+  private record Streamable(McpStreamableServerTransportProvider sdk)
+      implements McpStreamableServerTransportProvider {
+    @Override
+    public void setSessionFactory(McpStreamableServerSession.Factory factory) {
+      sdk.setSessionFactory(factory);
+    }
+
+    @Override
+    public Mono<Void> notifyClients(String method, Object params) {
+      return sdk.notifyClients(method, params);
+    }
+
+    @Override
+    public Mono<Void> notifyClient(String session, String method, Object params) {
+      return sdk.notifyClient(session, method, params);
+    }
+
+    @Override
+    public Mono<Void> closeGracefully() {
+      return sdk.closeGracefully();
+    }
+
+    @Override
+    public void close() {
+      sdk.close();
+    }
+
+    @Override
+    public List<String> protocolVersions() {
+      return PROTOCOL_VERSIONS;
     }
   }
 }

@@ -3,60 +3,148 @@ package dev.parley.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.server.testing.RunningServer;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.ProtocolVersions;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The stdio bridge as a process: when its standard input closes it still answers what it had
- * read, then ends by itself. The messages are the SDK's own types, written by its mapper.
+ * The stdio bridge as a process: every line it reads is answered (through the SDK, or with a
+ * JSON-RPC error when the SDK could not take it), and when its standard input closes it still
+ * answers what it had read, then ends by itself.
  */
 class StdioLifecycleTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PING = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}";
+  private static RunningServer server;
   private final McpJsonMapper mapper = McpBridge.jsonMapper();
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = RunningServer.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+  }
 
   @Test
   void whenStdinClosesTheAnswerInFlightIsWrittenAndTheProcessEnds() throws Exception {
-    try (RunningServer server = RunningServer.start()) {
-      Process bridge = new ProcessBuilder(McpAgent.bridgeCommand(server.uri()))
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
-          .start();
-      try {
-        BlockingQueue<JsonNode> out = readLines(bridge);
-        OutputStream in = bridge.getOutputStream();
+    try (RawStdio bridge = RawStdio.start(server.uri())) {
+      send(bridge, new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, McpSchema.METHOD_INITIALIZE, 1,
+          new McpSchema.InitializeRequest(ProtocolVersions.MCP_2025_06_18,
+              McpSchema.ClientCapabilities.builder().build(), new McpSchema.Implementation("lifecycle-test", "1"))));
+      assertThat(bridge.next().path("id").asInt()).isEqualTo(1);
+      send(bridge, new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION,
+          McpSchema.METHOD_NOTIFICATION_INITIALIZED, null));
+      send(bridge, call(2, "login", Map.of("username", "leaver", "room", "exit")));
+      assertThat(bridge.next().path("result").path("isError").asBoolean()).isFalse();
 
-        send(in, new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, McpSchema.METHOD_INITIALIZE, 1,
-            new McpSchema.InitializeRequest(ProtocolVersions.MCP_2025_06_18, McpSchema.ClientCapabilities.builder().build(),
-                new McpSchema.Implementation("lifecycle-test", "1"))));
-        assertThat(next(out).path("id").asInt()).isEqualTo(1);
-        send(in, new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION, McpSchema.METHOD_NOTIFICATION_INITIALIZED, null));
-        send(in, call(2, "login", Map.of("username", "leaver", "room", "exit")));
-        assertThat(next(out).path("result").path("isError").asBoolean()).isFalse();
+      // A check of 1.5 s, then the input closes at once: the answer must still come.
+      send(bridge, call(3, "check", Map.of("timeout_ms", 1500)));
+      bridge.closeInput();
+      JsonNode answer = bridge.next();
+      assertThat(answer.path("id").asInt()).isEqualTo(3);
+      assertThat(answer.path("result").path("structuredContent").path("status").asInt()).isZero();
 
-        // A check of 1.5 s, then the input closes at once: the answer must still come.
-        send(in, call(3, "check", Map.of("timeout_ms", 1500)));
-        in.close();
-        JsonNode answer = next(out);
-        assertThat(answer.path("id").asInt()).isEqualTo(3);
-        assertThat(answer.path("result").path("structuredContent").path("status").asInt()).isZero();
+      assertThat(bridge.endsByItself()).as("the bridge ended by itself").isTrue();
+    }
+  }
 
-        assertThat(bridge.waitFor(20, TimeUnit.SECONDS)).as("the bridge ended by itself").isTrue();
-        assertThat(bridge.exitValue()).isZero();
-      } finally {
-        bridge.destroyForcibly();
+  @Test
+  void anUnparseableLineIsAParseErrorAndTheProcessStillEnds() throws Exception {
+    try (RawStdio bridge = RawStdio.start(server.uri())) {
+      bridge.line("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":");
+      JsonNode error = bridge.next();
+      assertThat(error.path("jsonrpc").asText()).isEqualTo("2.0");
+      assertThat(error.has("id")).isTrue();
+      assertThat(error.path("id").isNull()).isTrue();
+      assertThat(error.path("error").path("code").asInt()).isEqualTo(-32700);
+
+      // The bridge still reads: the session works after it.
+      bridge.initialize(ProtocolVersions.MCP_2025_06_18);
+      bridge.line(PING);
+      assertThat(bridge.next().path("result").isObject()).isTrue();
+      bridge.closeInput();
+      assertThat(bridge.endsByItself()).as("the bridge ended by itself").isTrue();
+    }
+  }
+
+  @Test
+  void aBatchLineIsRefusedAndTheProcessStillEnds() throws Exception {
+    try (RawStdio bridge = RawStdio.start(server.uri())) {
+      bridge.initialize(ProtocolVersions.MCP_2025_06_18);
+      bridge.line("[" + PING + "," + PING.replace("7", "8") + "]");
+      JsonNode error = bridge.next();
+      assertThat(error.path("id").isNull()).isTrue();
+      assertThat(error.path("error").path("code").asInt()).isEqualTo(-32600);
+      assertThat(error.path("error").path("message").asText()).contains("batches are not supported");
+      bridge.closeInput();
+      assertThat(bridge.endsByItself()).as("the bridge ended by itself").isTrue();
+    }
+  }
+
+  @Test
+  void aRequestBeforeInitializeIsAnsweredAndTheProcessStillEnds() throws Exception {
+    try (RawStdio bridge = RawStdio.start(server.uri())) {
+      bridge.line("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+      JsonNode refused = bridge.next();
+      assertThat(refused.path("id").asInt()).isEqualTo(1);
+      assertThat(refused.path("error").path("code").asInt()).isEqualTo(-32600);
+      assertThat(refused.path("error").path("message").asText()).contains("not initialized", "`initialize`");
+      // A ping is answered at any time.
+      bridge.line(PING);
+      JsonNode pong = bridge.next();
+      assertThat(pong.path("id").asInt()).isEqualTo(7);
+      assertThat(pong.path("result").isObject()).isTrue();
+      bridge.closeInput();
+      assertThat(bridge.endsByItself()).as("the bridge ended by itself").isTrue();
+    }
+  }
+
+  @Test
+  void everyBadLineIsAnsweredAndGoodOnesStillWork() throws Exception {
+    List<String> bad = List.of("not json", "null", "[]", "42", "{}",
+        "{\"jsonrpc\":\"1.0\",\"id\":2,\"method\":\"ping\"}",
+        "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"ping\"}",
+        "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"rooms\",\"arguments\":\"x\"}}",
+        "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":null}",
+        "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"logging/setLevel\",\"params\":{\"level\":\"loud\"}}");
+    try (RawStdio bridge = RawStdio.start(server.uri())) {
+      bridge.initialize(ProtocolVersions.MCP_2025_06_18);
+      for (String line : bad) {
+        bridge.line(line);
+        JsonNode answer = bridge.next();
+        assertThat(answer.path("error").path("code").asInt()).as(line).isBetween(-32700, -32600);
+        assertThat(RawMcpHttp.INTERNALS.matcher(answer.toString()).find()).as(answer.toString()).isFalse();
       }
+      // Blank lines and notifications get no answer; a request after them does.
+      bridge.line("").line("   ").line("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/whatever\"}");
+      bridge.line("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/call\",\"params\":{\"name\":\"rooms\"}}");
+      JsonNode rooms = bridge.next();
+      assertThat(rooms.path("id").asInt()).isEqualTo(6);
+      assertThat(rooms.path("result").path("isError").asBoolean()).isFalse();
+
+      // A line over the limit is refused, and does not stop the bridge.
+      byte[] huge = ("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\",\"params\":{\"pad\":\""
+          + "x".repeat(1024 * 1024) + "\"}}\n").getBytes(StandardCharsets.UTF_8);
+      bridge.write(huge);
+      assertThat(bridge.next().path("error").path("code").asInt()).isEqualTo(-32600);
+      bridge.line(PING);
+      assertThat(bridge.next().path("id").asInt()).isEqualTo(7);
+
+      // An unterminated last line is read too, once the input ends.
+      bridge.write(PING.replace("7", "10").getBytes(StandardCharsets.UTF_8));
+      bridge.closeInput();
+      assertThat(bridge.next().path("id").asInt()).isEqualTo(10);
+      assertThat(bridge.endsByItself()).as("the bridge ended by itself").isTrue();
     }
   }
 
@@ -65,30 +153,7 @@ class StdioLifecycleTest {
         McpSchema.CallToolRequest.builder(tool).arguments(arguments).build());
   }
 
-  private void send(OutputStream in, McpSchema.JSONRPCMessage message) throws IOException {
-    in.write((mapper.writeValueAsString(message) + "\n").getBytes(StandardCharsets.UTF_8));
-    in.flush();
-  }
-
-  private static JsonNode next(BlockingQueue<JsonNode> out) throws InterruptedException {
-    JsonNode message = out.poll(30, TimeUnit.SECONDS);
-    assertThat(message).as("an answer within 30 s").isNotNull();
-    return message;
-  }
-
-  /** Standard output, one parsed message per line, read on its own thread. */
-  private static BlockingQueue<JsonNode> readLines(Process process) {
-    BlockingQueue<JsonNode> lines = new LinkedBlockingQueue<>();
-    Thread.ofVirtual().start(() -> {
-      try (BufferedReader reader = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-          lines.add(JSON.readTree(line));
-        }
-      } catch (IOException e) {
-        // The process ended: nothing more to read.
-      }
-    });
-    return lines;
+  private void send(RawStdio bridge, McpSchema.JSONRPCMessage message) throws IOException {
+    bridge.line(mapper.writeValueAsString(message));
   }
 }

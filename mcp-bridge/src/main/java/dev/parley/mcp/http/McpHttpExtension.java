@@ -2,20 +2,21 @@ package dev.parley.mcp.http;
 
 import dev.parley.mcp.BridgeOptions;
 import dev.parley.mcp.McpBridge;
+import dev.parley.mcp.guard.ServerRequests;
 import dev.parley.server.http.HttpExtension;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import jakarta.servlet.DispatcherType;
 import java.net.URI;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.function.Supplier;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
 
 /**
  * The bridge over Streamable HTTP, mounted in the daemon at {@code /mcp} (found by the daemon
@@ -48,8 +49,9 @@ public final class McpHttpExtension implements HttpExtension {
   }
 
   /**
-   * The SDK's servlet in a servlet context, built when the daemon starts (its address is known
-   * then) and closed with it. An MCP session's end ({@code DELETE}) logs its Parley session out.
+   * The SDK's servlet in a servlet context behind the {@link McpGuardFilter}, built when the
+   * daemon starts (its address is known then) and closed with it. An MCP session's end
+   * ({@code DELETE}) logs its Parley session out.
    */
   private static final class McpHandler extends Handler.Wrapper {
     private final Supplier<URI> daemon;
@@ -78,17 +80,12 @@ public final class McpHttpExtension implements HttpExtension {
       ServletHolder servlet = new ServletHolder("mcp", transport);
       servlet.setAsyncSupported(true);
       context.addServlet(servlet, PATH);
+      // An ended session (DELETE, or one the SDK no longer knows) logs its Parley session out.
+      FilterHolder guard = new FilterHolder(new McpGuardFilter(new ServerRequests(), bridge::endSession));
+      guard.setAsyncSupported(true);
+      context.addFilter(guard, PATH, EnumSet.of(DispatcherType.REQUEST));
       setHandler(context);
       super.doStart();
-    }
-
-    @Override
-    public boolean handle(Request request, Response response, Callback callback) throws Exception {
-      String session = request.getHeaders().get("Mcp-Session-Id");
-      if ("DELETE".equals(request.getMethod()) && session != null) {
-        bridge.endSession(session);
-      }
-      return super.handle(request, response, callback);
     }
 
     @Override

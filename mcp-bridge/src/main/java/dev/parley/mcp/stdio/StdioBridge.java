@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The bridge on standard input and output, for an MCP client that starts it as a process. It
  * runs until its input ends (the client closed the pipe or went away), answers what it had
- * read, logs its Parley session out and returns.
+ * read, logs its Parley session out and returns. Every line read is answered, through the SDK
+ * or, when the SDK would fail on it, by the {@link StdioGuard}.
  */
 public final class StdioBridge {
   private static final Logger LOG = LoggerFactory.getLogger(StdioBridge.class);
@@ -43,14 +44,15 @@ public final class StdioBridge {
    * @param out where answers go
    */
   public static void run(BridgeOptions options, InputStream in, PrintStream out) throws InterruptedException {
-    AnsweredBeforeEnd pipe = new AnsweredBeforeEnd(options.checkCap().plus(ANSWER_MARGIN));
+    StdioGuard guard = new StdioGuard(options.checkCap().plus(ANSWER_MARGIN));
     McpBridge bridge = new McpBridge(options);
     Thread onSignal = new Thread(bridge::close, "parley-mcp-shutdown");
     Runtime.getRuntime().addShutdownHook(onSignal);
     McpAsyncServer server = bridge.serve(
-        new StdioServerTransportProvider(McpBridge.jsonMapper(), pipe.input(in), pipe.output(out)));
+        new StdioServerTransportProvider(McpBridge.jsonMapper(), guard.input(), guard.output(out)));
+    guard.start(in);
     LOG.info("MCP bridge to {} on standard input and output", options.server());
-    pipe.awaitEnd();
+    guard.awaitEnd();
     LOG.info("Standard input ended: stopping");
     try {
       server.closeGracefully().block(Duration.ofSeconds(5));
