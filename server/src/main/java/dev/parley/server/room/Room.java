@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -51,7 +50,7 @@ final class Room {
   }
 
   static String key(String username) {
-    return username.toLowerCase(Locale.ROOT);
+    return Usernames.key(username);
   }
 
   Session member(String username) {
