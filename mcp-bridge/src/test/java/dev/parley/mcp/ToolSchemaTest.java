@@ -56,7 +56,7 @@ class ToolSchemaTest {
         {"type": "object",
          "properties": {
            "username": {"type": "string", "minLength": 1, "maxLength": 32, "pattern": "^[^\\\\u0000-\\\\u001F\\\\u007F]+$",
-             "description": "A participant's name: 1 to 32 characters, no control characters. Unique, ignoring case, among a room's live sessions; `system` is reserved."},
+             "description": "A participant's name: 1 to 32 characters, no control characters. Normalised to Unicode NFKC (the session's `username` is that form) and refused (-32602) when it holds invisible (default-ignorable), bidirectional-control or other format characters, white space other than single plain spaces inside it, or a word that mixes scripts as lookalikes do (Cyrillic `а` in `аlice`). Unique among a room's live sessions by its Unicode TR39 confusable skeleton, ignoring case (`Alice`, `aIice` and `a1ice` clash with `alice`); `system` is reserved in every such disguise."},
            "room": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$", "default": "lobby",
              "description": "The room to join. A room's name: lower-case letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters."},
            "floor": {"type": "string", "enum": ["open", "stick"],

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,7 +58,7 @@ final class Room {
 
   /** The key under which a username is unique in a room. */
   static String key(String username) {
-    return username.toLowerCase(Locale.ROOT);
+    return Usernames.key(username);
   }
 
   Session member(String username) {

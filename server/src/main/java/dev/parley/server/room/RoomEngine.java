@@ -175,8 +175,9 @@ public final class RoomEngine implements AutoCloseable {
   }
 
   /** The protocol's {@code login}. */
-  public LoginResult login(String username, String roomName, FloorPolicy floor, String resume) {
-    if (Room.key(username).equals(Room.SYSTEM)) {
+  public LoginResult login(String requested, String roomName, FloorPolicy floor, String resume) {
+    String username = Usernames.normalise(requested);
+    if (Usernames.reserved(username)) {
       throw new UsernameTakenException(Map.of("username", username, "room", roomName));
     }
     Room room = room(roomName, floor);
@@ -196,7 +197,7 @@ public final class RoomEngine implements AutoCloseable {
         saveIfChanged(old, tx, now);
         result = loginResult(old, resume, true, delivered);
       } else {
-        if (room.member(username) != null) {
+        if (Usernames.taken(username, room.members())) {
           throw new UsernameTakenException(Map.of("username", username, "room", room.name));
         }
         String token = SessionTokens.create();

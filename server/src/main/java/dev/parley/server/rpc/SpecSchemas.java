@@ -97,6 +97,11 @@ public final class SpecSchemas {
    * @return the violations, first pointer first; empty when the params are valid
    */
   public List<Violation> validateParams(String method, ObjectNode value) {
+    List<Violation> broken = LoneSurrogates.in(value);
+    if (!broken.isEmpty()) {
+      // First and alone: a schema message could quote the string, which cannot be written.
+      return broken;
+    }
     JsonSchema schema = params.get(method);
     return violations(schema.walk(schema.createExecutionContext(), value, true).getValidationMessages());
   }

@@ -5,7 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.testing.RpcClient;
 import dev.parley.server.testing.RunningServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -247,6 +255,45 @@ class ParamsValidationTest {
     assertThat(RpcClient.chatLines(pushed)).containsExactly("b: theirs");
   }
 
+  static Stream<Arguments> loneSurrogates() {
+    // As JSON escapes in the body itself: Jackson decodes them into Java strings holding the
+    // lone surrogate, which no UTF-8 encoder can write.
+    return Stream.of(
+        Arguments.of("login", "{\"username\": \"ann\\ud800\"}", "/username"),
+        Arguments.of("login", "{\"username\": \"\\udfffann\"}", "/username"),
+        Arguments.of("login", "{\"username\": \"\\ude00\\ud83d\"}", "/username"),
+        Arguments.of("login", "{\"username\": \"bo\", \"room\": \"lobby\\ud800\"}", "/room"),
+        Arguments.of("login", "{\"username\": \"bo\", \"resume\": \"\\ud800AAAAAAAAAAAAAAAAAAAAA\"}", "/resume"),
+        Arguments.of("append", "{\"text\": \"half \\ud83d\"}", "/text"),
+        Arguments.of("push", "{\"txn_id\": \"t\\ud800\"}", "/txn_id"),
+        Arguments.of("check", "{\"wake_on\": \"\\udc00any\"}", "/wake_on"),
+        Arguments.of("note", "{\"kind\": \"thinking\", \"content\": \"\\ud800\"}", "/content"),
+        Arguments.of("note", "{\"kind\": \"thinking\\ud800\", \"content\": \"x\"}", "/kind"));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("loneSurrogates")
+  void aLoneSurrogateInAnyStringParamIsNamed(String method, String params, String pointer)
+      throws CharacterCodingException {
+    HttpResponse<byte[]> http = postRaw(
+        "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"" + method + "\", \"params\": " + params + "}");
+    // The answer itself is well-formed UTF-8: nothing of the bad string is echoed.
+    String body = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(http.body())).toString();
+    JsonNode response = RpcClient.parse(body);
+    RpcClient.checkAgainstSpec(method, response);
+    assertThat(response.at("/error/code").asInt()).as("%s", response).isEqualTo(-32602);
+    assertThat(response.at("/error/data/pointer").asText()).isEqualTo(pointer);
+    assertThat(response.at("/error/data/detail").asText()).contains("surrogate");
+  }
+
+  @Test
+  void anEscapedSurrogatePairIsOneCharacterAndWelcome() {
+    HttpResponse<byte[]> http = postRaw("{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"login\", "
+        + "\"params\": {\"username\": \"pair\\ud83d\\ude00\", \"room\": \"pairs\"}}");
+    JsonNode response = RpcClient.parse(new String(http.body(), StandardCharsets.UTF_8));
+    assertThat(response.at("/result/username").asText()).isEqualTo("pair" + EMOJI);
+  }
+
   // ---- Helpers -----------------------------------------------------------------------------
 
   /** Calls {@code method} as ann, expects -32602 naming {@code pointer}; returns the error. */
@@ -262,6 +309,25 @@ class ParamsValidationTest {
     assertThat(error.get("message").asText()).isEqualTo("Invalid params");
     assertThat(error.at("/data/detail").asText()).isNotBlank();
     return error;
+  }
+
+  /** Posts a body as written, as ann, and returns the answer's raw bytes. */
+  private static HttpResponse<byte[]> postRaw(String body) {
+    HttpRequest request = HttpRequest.newBuilder(server.uri().resolve("/rpc"))
+        .header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + ann.session())
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(response.statusCode()).isEqualTo(200);
+      return response;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private static Map<String, Object> withNull(Map<String, ?> params, String nullName) {
