@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.api.InvalidRequestException;
 import dev.parley.server.rpc.JsonRpcEndpoint;
-import dev.parley.viewer.observe.Origins;
 import java.io.InputStream;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -43,12 +42,6 @@ public final class RpcHandler extends Handler.Abstract {
       response.getHeaders().put(HttpHeader.ALLOW, "POST");
       JsonResponses.send(response, HttpStatus.METHOD_NOT_ALLOWED_405,
           "{\"error\":\"send JSON-RPC 2.0 requests with POST\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-          callback);
-      return true;
-    }
-    if (!Origins.allowed(request)) {
-      JsonResponses.send(response, HttpStatus.FORBIDDEN_403,
-          "{\"error\":\"web pages of other sites may not call this daemon\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
           callback);
       return true;
     }

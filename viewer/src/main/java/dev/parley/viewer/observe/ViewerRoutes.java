@@ -37,7 +37,8 @@ public final class ViewerRoutes {
 
   /**
    * Wraps {@code next} so that {@code /observe} upgrades to an observer socket of {@code hub};
-   * every other request goes on to {@code next}.
+   * every other request goes on to {@code next}. Which pages may connect is not decided here:
+   * wrap the result in {@link Origins#guard}.
    */
   public static Handler observe(Server server, ObserverHub hub, Handler next) {
     WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(server, container -> {
@@ -46,11 +47,6 @@ public final class ViewerRoutes {
       // A browser that stops reading gets frames dropped, not the daemon's memory.
       container.setMaxOutgoingFrames(MAX_QUEUED_FRAMES);
       container.addMapping(OBSERVE, (request, response, callback) -> {
-        if (!Origins.allowed(request)) {
-          Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403,
-              "observers must be served by this daemon or the local machine");
-          return null;
-        }
         Fields query = Request.extractQueryParameters(request);
         String room = query.getValue("room");
         return new ObserverEndpoint(hub, room == null || room.isBlank() ? null : room);
