@@ -66,8 +66,14 @@ public final class SqliteStore implements Store {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create the data directory " + dataDir, e);
     }
-    String url = "jdbc:sqlite:" + dataDir.resolve(DATABASE).toAbsolutePath();
-    migrate(url);
+    Path file = dataDir.resolve(DATABASE);
+    OpenErrors.checkFile(file);
+    String url = "jdbc:sqlite:" + file.toAbsolutePath();
+    try {
+      migrate(url);
+    } catch (RuntimeException e) {
+      throw OpenErrors.explain(file, e);
+    }
     Connection writer = null;
     try {
       writer = DriverManager.getConnection(url);
@@ -80,7 +86,7 @@ public final class SqliteStore implements Store {
       return new SqliteStore(writer, readers(url));
     } catch (SQLException | RuntimeException e) {
       closeQuietly(writer);
-      throw new IllegalStateException("Cannot open " + url + ": " + e.getMessage(), e);
+      throw OpenErrors.explain(file, e);
     }
   }
 
@@ -93,7 +99,12 @@ public final class SqliteStore implements Store {
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException("no Parley database in " + dataDir.toAbsolutePath());
     }
-    return new SqliteStore(null, readers("jdbc:sqlite:" + file.toAbsolutePath()));
+    OpenErrors.checkFile(file);
+    try {
+      return new SqliteStore(null, readers("jdbc:sqlite:" + file.toAbsolutePath()));
+    } catch (RuntimeException e) {
+      throw OpenErrors.explain(file, e);
+    }
   }
 
   private static HikariDataSource readers(String url) {
