@@ -423,6 +423,26 @@ class JsonRpcConformanceTest {
   }
 
   @Test
+  void chunkedBodiesUpToTheLimitAreReadWhole() {
+    // Without Content-Length the body is read in growing steps: every size up to the limit arrives whole.
+    for (RunningServer target : List.of(limited, server)) {
+      int limit = target == limited ? BODY_LIMIT : ServerLimits.defaults().bodyBytes();
+      for (int size : new int[] {60, 1023, 1024, 1025, 5000, limit}) {
+        if (size > limit) {
+          continue;
+        }
+        String call = "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": \"" + "x".repeat(size - 47) + "\"}";
+        byte[] body = call.getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> http = send(HttpRequest.newBuilder(target.uri().resolve("/rpc"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+        assertThat(http.statusCode()).as("a chunked body of %s bytes", size).isEqualTo(200);
+        assertThat(RpcClient.parse(http.body()).get("id").asText()).as("its id, read whole").hasSize(size - 47);
+      }
+    }
+  }
+
+  @Test
   void aHugeBodyIsRefusedWithoutBeingRead() {
     // Far over the limit: the answer must still be the 413, not a reset connection.
     HttpResponse<String> http = limited.client().post(padded(4 * 1024 * 1024));
