@@ -8,7 +8,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.api.FloorPolicy;
 import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +49,8 @@ public final class SqliteStore implements Store {
   private final ReentrantLock writeLock = new ReentrantLock();
   private final HikariDataSource readers;
   private final Map<String, Long> lastSeq = new ConcurrentHashMap<>();
+  /** The data directory's lock, held until close; null for a read-only store. */
+  private DataDirectoryLock lock;
 
   private SqliteStore(Connection writer, HikariDataSource readers) {
     this.writer = writer;
@@ -58,15 +59,22 @@ public final class SqliteStore implements Store {
 
   /**
    * Opens (creating it when needed) the database in {@code dataDir} and brings its schema up to
-   * date.
+   * date. The directory is locked for this store until it is closed: a second daemon on it is
+   * refused (see {@link DataDirectoryLock}).
    */
   public static SqliteStore open(Path dataDir) {
+    DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
     try {
-      Files.createDirectories(dataDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create the data directory " + dataDir, e);
+      SqliteStore store = openFile(dataDir.resolve(DATABASE));
+      store.lock = lock;
+      return store;
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
     }
-    Path file = dataDir.resolve(DATABASE);
+  }
+
+  private static SqliteStore openFile(Path file) {
     OpenErrors.checkFile(file);
     String url = "jdbc:sqlite:" + file.toAbsolutePath();
     try {
@@ -268,6 +276,9 @@ public final class SqliteStore implements Store {
       closeQuietly(writer);
     } finally {
       writeLock.unlock();
+      if (lock != null) {
+        lock.close();
+      }
     }
   }
 
