@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.server.http.HttpExtension;
 import dev.parley.server.http.JsonErrorHandler;
+import dev.parley.server.http.ReadDeadline;
 import dev.parley.server.http.RpcHandler;
 import dev.parley.server.http.StaticJsonHandler;
 import dev.parley.server.log.ConversationLog;
@@ -24,11 +25,13 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.pathmap.PathSpec;
+import dev.parley.viewer.observe.Origins;
 import dev.parley.viewer.observe.ViewerRoutes;
 import java.util.List;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
@@ -53,6 +56,13 @@ public final class ParleyServer implements AutoCloseable {
    * it and the kernel drops or stalls connections. The kernel caps it at net.core.somaxconn.
    */
   private static final int ACCEPT_QUEUE = 4096;
+  /**
+   * Header fields each connection keeps parsed for its later requests: none. Jetty's default
+   * table takes 96 KiB of every kept-alive connection from its second request on, which was most
+   * of the heap of a daemon holding many idle agents; the few headers of a JSON-RPC call cost
+   * little to parse again (the common ones stay in Jetty's static cache).
+   */
+  private static final int HEADER_CACHE_SIZE = 0;
 
   private final Server jetty;
   private final ServerConnector connector;
@@ -89,16 +99,24 @@ public final class ParleyServer implements AutoCloseable {
     // Every request runs on its own virtual thread: a pending check is a parked virtual thread.
     pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
     jetty = new Server(pool);
+    ConnectionLimits connections = config.connections();
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
+    http.setHeaderCacheSize(HEADER_CACHE_SIZE);
+    // While a request is in progress: a long-poll check sends nothing until it returns, so the
+    // connection must outlive the cap.
+    http.setIdleTimeout(limits.checkTimeoutCapMs() + 30_000);
     connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
     connector.setHost(config.host());
     connector.setPort(config.port());
     connector.setAcceptQueueSize(ACCEPT_QUEUE);
-    // A long-poll check sends nothing until it returns: the connection must outlive the cap.
-    connector.setIdleTimeout(limits.checkTimeoutCapMs() + 30_000);
+    // Between requests: a kept-alive connection that stays silent this long is closed.
+    connector.setIdleTimeout(connections.idleTimeout().toMillis());
+    connector.addBean(new ReadDeadline(connector, connections.readTimeout()));
     jetty.addConnector(connector);
+    // Past the limit, connections wait in the accept queue instead of taking file descriptors.
+    jetty.addBean(new NetworkConnectionLimit(connections.maxConnections(), connector));
 
     JsonRpcEndpoint endpoint = new JsonRpcEndpoint(engine, limits.batchCalls());
     PathMappingsHandler routes = new PathMappingsHandler();
@@ -111,7 +129,9 @@ public final class ParleyServer implements AutoCloseable {
       LOG.debug("Mounted {} at {}", extension.name(), extension.path());
     }
     Handler.Sequence site = new Handler.Sequence(routes, ViewerRoutes.page());
-    jetty.setHandler(ViewerRoutes.observe(jetty, observers.hub(), site));
+    // One origin policy in front of every door, the extensions' too.
+    Origins origins = Origins.of(config.host(), config.allowedHosts());
+    jetty.setHandler(origins.guard(ViewerRoutes.observe(jetty, observers.hub(), site)));
     jetty.setErrorHandler(new JsonErrorHandler());
     jetty.setStopTimeout(config.shutdownGrace().toMillis());
   }

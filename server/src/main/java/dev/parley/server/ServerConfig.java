@@ -3,6 +3,7 @@ package dev.parley.server;
 import dev.parley.api.FloorPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,12 +17,26 @@ import java.util.Map;
  * @param shutdownGrace how long stopping waits for calls in flight to finish
  * @param dataDir where the database and the conversation logs live; null keeps everything
  *     in memory
+ * @param allowedHosts names by which browsers may reach the daemon besides the loopback names
+ *     and {@code host} (see {@code Origins})
+ * @param connections the limits on HTTP connections
  */
 public record ServerConfig(String host, int port, ServerLimits limits, FloorPolicy defaultFloor,
-    Map<String, FloorPolicy> rooms, Duration shutdownGrace, Path dataDir) {
+    Map<String, FloorPolicy> rooms, Duration shutdownGrace, Path dataDir, List<String> allowedHosts,
+    ConnectionLimits connections) {
 
   /** The grace a daemon gives calls in flight when it stops. */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
+  public ServerConfig {
+    allowedHosts = List.copyOf(allowedHosts);
+  }
+
+  /** A configuration with no extra host names and the default connection limits. */
+  public ServerConfig(String host, int port, ServerLimits limits, FloorPolicy defaultFloor,
+      Map<String, FloorPolicy> rooms, Duration shutdownGrace, Path dataDir) {
+    this(host, port, limits, defaultFloor, rooms, shutdownGrace, dataDir, List.of(), ConnectionLimits.defaults());
+  }
 
   /** Loopback, a free port, the default limits, in memory, no shutdown grace: for tests and embedding. */
   public static ServerConfig ephemeral() {
@@ -30,16 +45,29 @@ public record ServerConfig(String host, int port, ServerLimits limits, FloorPoli
 
   /** The same configuration with other limits. */
   public ServerConfig withLimits(ServerLimits newLimits) {
-    return new ServerConfig(host, port, newLimits, defaultFloor, rooms, shutdownGrace, dataDir);
+    return new ServerConfig(host, port, newLimits, defaultFloor, rooms, shutdownGrace, dataDir, allowedHosts,
+        connections);
   }
 
   /** The same configuration keeping its data in {@code dir} (null: in memory). */
   public ServerConfig withDataDir(Path dir) {
-    return new ServerConfig(host, port, limits, defaultFloor, rooms, shutdownGrace, dir);
+    return new ServerConfig(host, port, limits, defaultFloor, rooms, shutdownGrace, dir, allowedHosts, connections);
   }
 
   /** The same configuration on another port. */
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, limits, defaultFloor, rooms, shutdownGrace, dataDir);
+    return new ServerConfig(host, newPort, limits, defaultFloor, rooms, shutdownGrace, dataDir, allowedHosts,
+        connections);
+  }
+
+  /** The same configuration letting browsers reach it by {@code names} too. */
+  public ServerConfig withAllowedHosts(List<String> names) {
+    return new ServerConfig(host, port, limits, defaultFloor, rooms, shutdownGrace, dataDir, names, connections);
+  }
+
+  /** The same configuration with other connection limits. */
+  public ServerConfig withConnections(ConnectionLimits newConnections) {
+    return new ServerConfig(host, port, limits, defaultFloor, rooms, shutdownGrace, dataDir, allowedHosts,
+        newConnections);
   }
 }

@@ -5,13 +5,11 @@ import dev.parley.mcp.McpBridge;
 import dev.parley.mcp.guard.ServerRequests;
 import dev.parley.server.http.HttpExtension;
 import io.modelcontextprotocol.server.McpAsyncServer;
-import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import jakarta.servlet.DispatcherType;
 import java.net.URI;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.function.Supplier;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -69,10 +67,7 @@ public final class McpHttpExtension implements HttpExtension {
           .jsonMapper(McpBridge.jsonMapper())
           .mcpEndpoint(PATH)
           .keepAliveInterval(KEEP_ALIVE)
-          // Browsers send an Origin: only local pages may drive a session (no DNS rebinding).
-          .httpHeaderValidator(DefaultServerTransportSecurityValidator.builder()
-              .allowedOrigins(List.of("http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"))
-              .build())
+          // Host and Origin are checked by the daemon's origin policy, in front of every door.
           .build();
       server = bridge.serve(transport);
       ServletContextHandler context = new ServletContextHandler();

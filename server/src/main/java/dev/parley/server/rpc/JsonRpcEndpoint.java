@@ -80,7 +80,7 @@ public final class JsonRpcEndpoint {
     try {
       request = body.length == 0 ? null : mapper.readTree(body);
     } catch (JsonProcessingException e) {
-      return error(NullNode.instance, new ParseErrorException(detail("not valid JSON: " + e.getOriginalMessage())));
+      return error(NullNode.instance, new ParseErrorException(detail(JsonSyntax.describe(e))));
     } catch (IOException e) {
       return error(NullNode.instance, new ParseErrorException(detail("unreadable body: " + e.getMessage())));
     }

@@ -10,7 +10,6 @@ import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
 import dev.parley.api.SystemEvent;
 import dev.parley.api.SystemEventType;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +56,8 @@ public final class SqliteStore implements Store {
   /** Prepared statements of the writer connection, by SQL; used under the write lock only. */
   private final Map<String, PreparedStatement> statements = new HashMap<>();
   private final String file;
+  /** The data directory's lock, held until close; null for a read-only store. */
+  private DataDirectoryLock lock;
 
   private SqliteStore(Connection writer, HikariDataSource readers, String file) {
     this.writer = writer;
@@ -66,16 +67,29 @@ public final class SqliteStore implements Store {
 
   /**
    * Opens (creating it when needed) the database in {@code dataDir} and brings its schema up to
-   * date.
+   * date. The directory is locked for this store until it is closed: a second daemon on it is
+   * refused (see {@link DataDirectoryLock}).
    */
   public static SqliteStore open(Path dataDir) {
+    DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
     try {
-      Files.createDirectories(dataDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create the data directory " + dataDir, e);
+      SqliteStore store = openFile(dataDir.resolve(DATABASE));
+      store.lock = lock;
+      return store;
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
     }
-    String url = "jdbc:sqlite:" + dataDir.resolve(DATABASE).toAbsolutePath();
-    migrate(url);
+  }
+
+  private static SqliteStore openFile(Path file) {
+    OpenErrors.checkFile(file);
+    String url = "jdbc:sqlite:" + file.toAbsolutePath();
+    try {
+      migrate(url);
+    } catch (RuntimeException e) {
+      throw OpenErrors.explain(file, e);
+    }
     Connection writer = null;
     try {
       writer = DriverManager.getConnection(url);
@@ -88,7 +102,7 @@ public final class SqliteStore implements Store {
       return new SqliteStore(writer, readers(url), url.substring("jdbc:sqlite:".length()));
     } catch (SQLException | RuntimeException e) {
       closeQuietly(writer);
-      throw new IllegalStateException("Cannot open " + url + ": " + e.getMessage(), e);
+      throw OpenErrors.explain(file, e);
     }
   }
 
@@ -101,7 +115,12 @@ public final class SqliteStore implements Store {
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException("no Parley database in " + dataDir.toAbsolutePath());
     }
-    return new SqliteStore(null, readers("jdbc:sqlite:" + file.toAbsolutePath()), file.toAbsolutePath().toString());
+    OpenErrors.checkFile(file);
+    try {
+      return new SqliteStore(null, readers("jdbc:sqlite:" + file.toAbsolutePath()), file.toAbsolutePath().toString());
+    } catch (RuntimeException e) {
+      throw OpenErrors.explain(file, e);
+    }
   }
 
   private static HikariDataSource readers(String url) {
@@ -245,6 +264,9 @@ public final class SqliteStore implements Store {
       closeQuietly(writer);
     } finally {
       writeLock.unlock();
+      if (lock != null) {
+        lock.close();
+      }
     }
   }
 

@@ -162,6 +162,31 @@ class JsonRpcConformanceTest {
     assertThat(response.get("id").isNull()).isTrue();
   }
 
+  static Stream<Arguments> unparseableBodies() {
+    return Stream.of(
+        Arguments.of("{\"jsonrpc\": \"2.0\", \"method\":", "ends before it is complete", "line 1, column 29"),
+        Arguments.of("{\"id\": 1}{", "more follows after the JSON value", "line 1, column 10"),
+        Arguments.of("{\"id\": 1, \"id\": 2}", "the key \"id\" appears twice in one object", "line 1"),
+        Arguments.of("nope", "nope is not a JSON value", "line 1, column 1"),
+        Arguments.of("{\n  'id': 1}", "unexpected character ' (expected double-quote to start field name)",
+            "line 2, column 3"),
+        Arguments.of("{\"a\": \"x\ny\"}", "a control character (code 10) in a string must be escaped", "line 1"),
+        Arguments.of("{\"a\": NaN}", "NaN is not a JSON value", "line 1, column"),
+        Arguments.of("[".repeat(1200) + "]".repeat(1200), "nested deeper than 1000 levels", ""),
+        Arguments.of("{\"a\": " + "9".repeat(2000) + "}", "a number longer than 1000 digits", ""));
+  }
+
+  @ParameterizedTest
+  @MethodSource("unparseableBodies")
+  void aParseErrorSaysWhatIsWrongAndWhereInPlainWords(String body, String what, String where) {
+    JsonNode response = answer(body, "");
+    assertThat(response.at("/error/code").asInt()).isEqualTo(-32700);
+    String detail = response.at("/error/data/detail").asText();
+    assertThat(detail).startsWith("not valid JSON: ").contains(what).contains(where);
+    // No names of the parser's classes, features or settings.
+    assertThat(detail).doesNotContain("`", "Jackson", "jackson", "Feature", "Constraints", "JsonNode", "CTRL-CHAR");
+  }
+
   @Test
   void anInvalidRequestObjectIsMinus32600WithIdNull() {
     JsonNode response = answer("""
@@ -420,6 +445,26 @@ class JsonRpcConformanceTest {
         .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
     assertThat(http.statusCode()).isEqualTo(413);
     assertThat(RpcClient.parse(http.body()).at("/error/data/limit").asInt()).isEqualTo(BODY_LIMIT);
+  }
+
+  @Test
+  void chunkedBodiesUpToTheLimitAreReadWhole() {
+    // Without Content-Length the body is read in growing steps: every size up to the limit arrives whole.
+    for (RunningServer target : List.of(limited, server)) {
+      int limit = target == limited ? BODY_LIMIT : ServerLimits.defaults().bodyBytes();
+      for (int size : new int[] {60, 1023, 1024, 1025, 5000, limit}) {
+        if (size > limit) {
+          continue;
+        }
+        String call = "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": \"" + "x".repeat(size - 47) + "\"}";
+        byte[] body = call.getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> http = send(HttpRequest.newBuilder(target.uri().resolve("/rpc"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+        assertThat(http.statusCode()).as("a chunked body of %s bytes", size).isEqualTo(200);
+        assertThat(RpcClient.parse(http.body()).get("id").asText()).as("its id, read whole").hasSize(size - 47);
+      }
+    }
   }
 
   @Test

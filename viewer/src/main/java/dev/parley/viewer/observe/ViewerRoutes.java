@@ -1,11 +1,15 @@
 package dev.parley.viewer.observe;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.spec.SpecDocument;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
@@ -27,6 +31,14 @@ public final class ViewerRoutes {
   /** Frames waiting for one slow observer, beyond which new ones are dropped for it. */
   private static final int MAX_QUEUED_FRAMES = 1024;
   private static final String STATIC = "/dev/parley/viewer/static/";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern ROOM_NAME = SpecDocument.get().pattern("RoomName");
+  /**
+   * What the page may load and do: only its own script, stylesheet and images, its observer
+   * socket (added per request, for the host it was served from), no framing by other sites.
+   */
+  private static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self';"
+      + " img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; connect-src 'self'";
   private static final Map<String, Asset> ASSETS = Map.of(
       "/", new Asset("index.html", "text/html; charset=utf-8"),
       "/index.html", new Asset("index.html", "text/html; charset=utf-8"),
@@ -37,7 +49,8 @@ public final class ViewerRoutes {
 
   /**
    * Wraps {@code next} so that {@code /observe} upgrades to an observer socket of {@code hub};
-   * every other request goes on to {@code next}.
+   * every other request goes on to {@code next}. Which pages may connect is not decided here:
+   * wrap the result in {@link Origins#guard}.
    */
   public static Handler observe(Server server, ObserverHub hub, Handler next) {
     WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(server, container -> {
@@ -46,18 +59,49 @@ public final class ViewerRoutes {
       // A browser that stops reading gets frames dropped, not the daemon's memory.
       container.setMaxOutgoingFrames(MAX_QUEUED_FRAMES);
       container.addMapping(OBSERVE, (request, response, callback) -> {
-        if (!Origins.allowed(request)) {
-          Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403,
-              "observers must be served by this daemon or the local machine");
-          return null;
-        }
         Fields query = Request.extractQueryParameters(request);
         String room = query.getValue("room");
         return new ObserverEndpoint(hub, room == null || room.isBlank() ? null : room);
       });
     });
     upgrade.setHandler(next);
-    return upgrade;
+    return new Handler.Wrapper(upgrade) {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String problem = OBSERVE.equals(Request.getPathInContext(request)) ? badObserveRequest(request) : null;
+        if (problem == null) {
+          return super.handle(request, response, callback);
+        }
+        response.setStatus(HttpStatus.BAD_REQUEST_400);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        ObjectNode body = JSON.createObjectNode().put("status", HttpStatus.BAD_REQUEST_400).put("error", problem);
+        response.write(true, ByteBuffer.wrap(JSON.writeValueAsBytes(body)), callback);
+        return true;
+      }
+    };
+  }
+
+  /**
+   * Why an {@code /observe} request cannot be served, or null. Checked before the upgrade, which
+   * would otherwise fail on an address the JDK cannot parse (a raw {@code <} in the query).
+   */
+  private static String badObserveRequest(Request request) {
+    try {
+      request.getHttpURI().toURI();
+    } catch (IllegalArgumentException e) {
+      return "the address has characters that must be percent-encoded: /observe?room=NAME";
+    }
+    String room;
+    try {
+      room = Request.extractQueryParameters(request).getValue("room");
+    } catch (RuntimeException e) {
+      return "the query is not properly percent-encoded: /observe?room=NAME";
+    }
+    if (room != null && !room.isBlank() && !ROOM_NAME.matcher(room).matches()) {
+      return "room is not a room name (" + ROOM_NAME.pattern() + "): /observe?room=NAME, or no room for all of them";
+    }
+    return null;
   }
 
   /** Serves the page and its files; answers nothing else (returns false). */
@@ -72,6 +116,14 @@ public final class ViewerRoutes {
         response.setStatus(HttpStatus.OK_200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, asset.type());
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        // 'self' covers same-host sockets in CSP 3 only: older browsers need them named. The
+        // Host has passed the origin policy by now.
+        String host = request.getHttpURI().getAuthority();
+        response.getHeaders().put("Content-Security-Policy",
+            CONTENT_SECURITY_POLICY + (host == null ? "" : " ws://" + host + " wss://" + host));
+        response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        response.getHeaders().put("X-Frame-Options", "DENY");
+        response.getHeaders().put("Referrer-Policy", "no-referrer");
         response.write(true, ByteBuffer.wrap(asset.bytes()), callback);
         return true;
       }

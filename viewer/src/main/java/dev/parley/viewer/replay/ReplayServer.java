@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.viewer.frames.FrameStream;
 import dev.parley.viewer.frames.MalformedLineException;
 import dev.parley.viewer.observe.ObserverHub;
+import dev.parley.viewer.observe.Origins;
 import dev.parley.viewer.observe.ViewerRoutes;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
@@ -52,7 +54,7 @@ public final class ReplayServer implements AutoCloseable {
     connector.setHost(host);
     connector.setPort(port);
     jetty.addConnector(connector);
-    jetty.setHandler(ViewerRoutes.observe(jetty, hub, ViewerRoutes.page()));
+    jetty.setHandler(Origins.of(host, List.of()).guard(ViewerRoutes.observe(jetty, hub, ViewerRoutes.page())));
   }
 
   /** Starts serving the page and the socket. */

@@ -1,0 +1,54 @@
+package dev.parley.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.parley.server.ConnectionLimits;
+import dev.parley.server.ServerConfig;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/** {@code parley serve}'s options become the daemon's configuration, and unsafe ones are refused. */
+class ServeCommandTest {
+  private static ServerConfig config(String... args) {
+    ServeCommand command = new ServeCommand();
+    new CommandLine(command).parseArgs(args);
+    return command.config();
+  }
+
+  @Test
+  void aPublicAddressIsRefusedUnlessAcceptedAsInsecure() {
+    for (String host : List.of("0.0.0.0", "::", "")) {
+      assertThatThrownBy(() -> config("--host", host)).as("--host '%s'", host)
+          .isInstanceOf(ParameterException.class)
+          .hasMessageContaining("not a loopback address")
+          .hasMessageContaining("nothing on this daemon is authenticated")
+          .hasMessageContaining("--insecure-public");
+    }
+    assertThat(config("--host", "0.0.0.0", "--insecure-public").host()).isEqualTo("0.0.0.0");
+  }
+
+  @Test
+  void loopbackAddressesNeedNoFlag() {
+    for (String host : List.of("127.0.0.1", "127.0.0.2", "localhost", "::1")) {
+      assertThat(config("--host", host).host()).isEqualTo(host);
+    }
+  }
+
+  @Test
+  void connectionLimitsAndHostNamesAreConfigurable() {
+    ServerConfig config = config("--allowed-host", "parley.lan,chat.example", "--max-connections", "50",
+        "--read-timeout-ms", "2000", "--idle-timeout-ms", "3000");
+    assertThat(config.allowedHosts()).containsExactly("parley.lan", "chat.example");
+    assertThat(config.connections()).isEqualTo(new ConnectionLimits(50, Duration.ofSeconds(2), Duration.ofSeconds(3)));
+
+    ConnectionLimits defaults = config().connections();
+    assertThat(defaults.maxConnections()).isEqualTo(ConnectionLimits.defaultMaxConnections()).isPositive();
+    assertThat(defaults.readTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(defaults.idleTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThatThrownBy(() -> config("--read-timeout-ms", "0")).isInstanceOf(ParameterException.class);
+  }
+}
