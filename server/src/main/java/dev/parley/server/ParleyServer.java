@@ -82,7 +82,8 @@ public final class ParleyServer implements AutoCloseable {
    */
   public ParleyServer(ServerConfig config) {
     this(config, config.dataDir() == null ? new MemoryStore() : SqliteStore.open(config.dataDir()),
-        config.dataDir() == null ? null : new ConversationLog(config.dataDir().resolve(LOGS)));
+        config.dataDir() == null ? null
+            : new ConversationLog(config.dataDir().resolve(LOGS), config.memory().logQueueBytes()));
   }
 
   private ParleyServer(ServerConfig config, Store store, ConversationLog log) {
@@ -90,8 +91,9 @@ public final class ParleyServer implements AutoCloseable {
     this.store = store;
     this.log = log;
     this.observers = new ObserverFeed();
-    this.engine = new RoomEngine(store, RoomEngine.Options.of(limits).withDefaultFloor(config.defaultFloor()),
-        Clock.systemUTC(), Ticker.SYSTEM, log == null ? observers : RoomEventListener.all(List.of(log, observers)));
+    RoomEngine.Options options = RoomEngine.Options.of(limits).withDefaultFloor(config.defaultFloor())
+        .withTail(config.memory().tailMessages(), config.memory().tailBytes());
+    this.engine = new RoomEngine(store, options, Clock.systemUTC(), Ticker.SYSTEM, log == null ? observers : RoomEventListener.all(List.of(log, observers)));
     config.rooms().forEach(engine::createRoom);
 
     QueuedThreadPool pool = new QueuedThreadPool();

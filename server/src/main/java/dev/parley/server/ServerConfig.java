@@ -20,10 +20,11 @@ import java.util.Map;
  * @param allowedHosts names by which browsers may reach the daemon besides the loopback names
  *     and {@code host} (see {@code Origins})
  * @param connections the limits on HTTP connections
+ * @param memory what the daemon keeps in memory for speed
  */
 public record ServerConfig(String host, int port, ServerLimits limits, FloorPolicy defaultFloor,
     Map<String, FloorPolicy> rooms, Duration shutdownGrace, Path dataDir, List<String> allowedHosts,
-    ConnectionLimits connections) {
+    ConnectionLimits connections, MemoryLimits memory) {
 
   /** The grace a daemon gives calls in flight when it stops. */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
@@ -35,7 +36,8 @@ public record ServerConfig(String host, int port, ServerLimits limits, FloorPoli
   /** A configuration with no extra host names and the default connection limits. */
   public ServerConfig(String host, int port, ServerLimits limits, FloorPolicy defaultFloor,
       Map<String, FloorPolicy> rooms, Duration shutdownGrace, Path dataDir) {
-    this(host, port, limits, defaultFloor, rooms, shutdownGrace, dataDir, List.of(), ConnectionLimits.defaults());
+    this(host, port, limits, defaultFloor, rooms, shutdownGrace, dataDir, List.of(), ConnectionLimits.defaults(),
+        MemoryLimits.defaults());
   }
 
   /** Loopback, a free port, the default limits, in memory, no shutdown grace: for tests and embedding. */
@@ -46,28 +48,34 @@ public record ServerConfig(String host, int port, ServerLimits limits, FloorPoli
   /** The same configuration with other limits. */
   public ServerConfig withLimits(ServerLimits newLimits) {
     return new ServerConfig(host, port, newLimits, defaultFloor, rooms, shutdownGrace, dataDir, allowedHosts,
-        connections);
+        connections, memory);
   }
 
   /** The same configuration keeping its data in {@code dir} (null: in memory). */
   public ServerConfig withDataDir(Path dir) {
-    return new ServerConfig(host, port, limits, defaultFloor, rooms, shutdownGrace, dir, allowedHosts, connections);
+    return new ServerConfig(host, port, limits, defaultFloor, rooms, shutdownGrace, dir, allowedHosts, connections, memory);
   }
 
   /** The same configuration on another port. */
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, limits, defaultFloor, rooms, shutdownGrace, dataDir, allowedHosts,
-        connections);
+        connections, memory);
   }
 
   /** The same configuration letting browsers reach it by {@code names} too. */
   public ServerConfig withAllowedHosts(List<String> names) {
-    return new ServerConfig(host, port, limits, defaultFloor, rooms, shutdownGrace, dataDir, names, connections);
+    return new ServerConfig(host, port, limits, defaultFloor, rooms, shutdownGrace, dataDir, names, connections, memory);
   }
 
   /** The same configuration with other connection limits. */
   public ServerConfig withConnections(ConnectionLimits newConnections) {
     return new ServerConfig(host, port, limits, defaultFloor, rooms, shutdownGrace, dataDir, allowedHosts,
-        newConnections);
+        newConnections, memory);
+  }
+
+  /** The same configuration with other memory limits. */
+  public ServerConfig withMemory(MemoryLimits newMemory) {
+    return new ServerConfig(host, port, limits, defaultFloor, rooms, shutdownGrace, dataDir, allowedHosts, connections,
+        newMemory);
   }
 }

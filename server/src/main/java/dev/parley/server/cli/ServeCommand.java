@@ -3,6 +3,7 @@ package dev.parley.server.cli;
 import dev.parley.api.FloorPolicy;
 import dev.parley.server.ConnectionLimits;
 import dev.parley.server.ParleyServer;
+import dev.parley.server.MemoryLimits;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.ServerLimits;
 import dev.parley.spec.SpecDocument;
@@ -120,6 +121,20 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Most messages one history call returns (PARLEY_HISTORY_PAGE, default ${DEFAULT-VALUE}).")
   int historyPage;
 
+  @Option(names = "--tail-messages", defaultValue = "${env:PARLEY_TAIL_MESSAGES:-1000}",
+      description = "Messages each room keeps in memory; older ones are read from the database (PARLEY_TAIL_MESSAGES,"
+          + " default ${DEFAULT-VALUE}).")
+  int tailMessages;
+
+  @Option(names = "--tail-bytes", defaultValue = "${env:PARLEY_TAIL_BYTES:-1048576}",
+      description = "Bytes of messages each room keeps in memory (PARLEY_TAIL_BYTES, default ${DEFAULT-VALUE}).")
+  long tailBytes;
+
+  @Option(names = "--log-queue-bytes", defaultValue = "${env:PARLEY_LOG_QUEUE_BYTES:-16777216}",
+      description = "Bytes of conversation-log lines that may wait for the disk; beyond, lines are dropped with a"
+          + " warning (PARLEY_LOG_QUEUE_BYTES, default ${DEFAULT-VALUE}).")
+  long logQueueBytes;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig config = config();
@@ -163,6 +178,9 @@ public final class ServeCommand implements Callable<Integer> {
     positive("--max-connections", maxConnections + 1L);
     positive("--read-timeout-ms", readTimeoutMs);
     positive("--idle-timeout-ms", idleTimeoutMs);
+    positive("--tail-messages", tailMessages);
+    positive("--tail-bytes", tailBytes);
+    positive("--log-queue-bytes", logQueueBytes);
     if (!insecurePublic && !loopback(host)) {
       throw new ParameterException(spec.commandLine(), "--host " + host + " is not a loopback address, and nothing on"
           + " this daemon is authenticated: anyone who can reach it could read and write every room. Listen on"
@@ -190,7 +208,8 @@ public final class ServeCommand implements Callable<Integer> {
         maxConnections == 0 ? ConnectionLimits.defaultMaxConnections() : maxConnections,
         Duration.ofMillis(readTimeoutMs), Duration.ofMillis(idleTimeoutMs));
     return new ServerConfig(host, port, limits, floor(floor), initial, ServerConfig.DEFAULT_SHUTDOWN_GRACE,
-        inMemory ? null : dataDir, allowedHosts == null ? List.of() : allowedHosts, connections);
+        inMemory ? null : dataDir, allowedHosts == null ? List.of() : allowedHosts, connections,
+        new MemoryLimits(tailMessages, tailBytes, logQueueBytes));
   }
 
   /** Whether every address {@code host} names is a loopback address (an empty host means all of them). */

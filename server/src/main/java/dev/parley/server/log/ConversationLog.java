@@ -1,5 +1,6 @@
 package dev.parley.server.log;
 
+import dev.parley.server.MemoryLimits;
 import dev.parley.server.events.RoomEvent;
 import dev.parley.server.events.RoomEventListener;
 import java.io.BufferedOutputStream;
@@ -32,8 +33,6 @@ public final class ConversationLog implements RoomEventListener, AutoCloseable {
 
   /** Log files kept open at once; the least recently written is closed beyond this. */
   static final int OPEN_FILES = 64;
-  /** Bytes of lines queued for the disk by default. */
-  public static final long DEFAULT_QUEUE_BYTES = 16L << 20;
   private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private record Line(String room, byte[] bytes) {}
@@ -61,9 +60,9 @@ public final class ConversationLog implements RoomEventListener, AutoCloseable {
   private final Thread writer;
   private boolean warnedDisk;
 
-  /** Logs into {@code dir}, created when needed, queueing at most {@link #DEFAULT_QUEUE_BYTES}. */
+  /** Logs into {@code dir}, created when needed, queueing the default bytes of {@link MemoryLimits}. */
   public ConversationLog(Path dir) {
-    this(dir, DEFAULT_QUEUE_BYTES);
+    this(dir, MemoryLimits.defaults().logQueueBytes());
   }
 
   /** Logs into {@code dir}, created when needed, queueing at most {@code queueBytes} of lines. */

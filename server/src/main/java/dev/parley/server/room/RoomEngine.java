@@ -27,6 +27,7 @@ import dev.parley.api.TalkingStickResult;
 import dev.parley.api.UndoResult;
 import dev.parley.api.UsernameTakenException;
 import dev.parley.api.WakeOn;
+import dev.parley.server.MemoryLimits;
 import dev.parley.server.ServerLimits;
 import dev.parley.server.events.RoomEvent;
 import dev.parley.server.events.RoomEventListener;
@@ -85,14 +86,10 @@ public final class RoomEngine implements AutoCloseable {
   public record Options(ServerLimits limits, FloorPolicy defaultFloor, int tailMessages, long tailBytes,
       boolean sweep) {
 
-    /** Messages a room keeps in memory by default. */
-    public static final int TAIL_MESSAGES = 1000;
-    /** Bytes of messages a room keeps in memory by default. */
-    public static final long TAIL_BYTES = 1L << 20;
-
     /** The defaults with {@code limits}. */
     public static Options of(ServerLimits limits) {
-      return new Options(limits, FloorPolicy.OPEN, TAIL_MESSAGES, TAIL_BYTES, true);
+      MemoryLimits memory = MemoryLimits.defaults();
+      return new Options(limits, FloorPolicy.OPEN, memory.tailMessages(), memory.tailBytes(), true);
     }
 
     /** The same options with another default floor policy. */
