@@ -23,10 +23,27 @@ public final class Bench {
 
   private Bench() {}
 
-  /** The options, each {@code --name value}; lists are comma-separated. */
+  /**
+   * The options, each {@code --name value}; lists are comma-separated.
+   *
+   * <ul>
+   *   <li>{@code --scenarios rpc,push,fanout,wake,latency}: which to run, in that order;
+   *   <li>{@code --seconds 3 --warmup 2 --conns 1,16,64 --rpc-stores memory,sqlite --rpc-rooms 1}:
+   *       the rpc scenario (wrk runs; the warm-up also serves the push scenario);
+   *   <li>{@code --push-seconds 3 --push-clients 1,16,64 --push-rooms 1,16}: the push scenario
+   *       (a combination with more rooms than clients is skipped);
+   *   <li>{@code --fanout-checks 1000 --fanout-observers 200 --fanout-rounds 20 --fanout-seconds 60
+   *       --fanout-warmup 1 --fanout-store sqlite}: the fan-out scenario; it starts no new
+   *       round once its rounds have taken the seconds given (after at least 3), so that a slow
+   *       engine does not take many minutes;
+   *   <li>{@code --wake-checks 10000 --wake-rooms 100 --wake-store sqlite}: the wake scenario;
+   *   <li>{@code --latency-samples 300 --latency-stores memory,sqlite}: the latency scenario
+   *       (a fifth as many warm-up samples first).
+   * </ul>
+   */
   static final class Options {
     List<String> scenarios = List.of("rpc", "push", "fanout", "wake", "latency");
-    int seconds = 4;
+    int seconds = 3;
     int warmup = 2;
     List<Integer> conns = List.of(1, 16, 64);
     List<String> rpcStores = List.of("memory", "sqlite");
@@ -36,13 +53,14 @@ public final class Bench {
     List<Integer> pushRooms = List.of(1, 16);
     int fanoutChecks = 1000;
     int fanoutObservers = 200;
-    int fanoutRounds = 10;
-    int fanoutWarmup = 2;
+    int fanoutRounds = 20;
+    int fanoutSeconds = 60;
+    int fanoutWarmup = 1;
     String fanoutStore = "sqlite";
     int wakeChecks = 10_000;
     int wakeRooms = 100;
     String wakeStore = "sqlite";
-    int latencySamples = 500;
+    int latencySamples = 300;
     List<String> latencyStores = List.of("memory", "sqlite");
 
     static Options parse(String[] args) {
@@ -65,6 +83,7 @@ public final class Bench {
           case "--fanout-checks" -> o.fanoutChecks = Integer.parseInt(v);
           case "--fanout-observers" -> o.fanoutObservers = Integer.parseInt(v);
           case "--fanout-rounds" -> o.fanoutRounds = Integer.parseInt(v);
+          case "--fanout-seconds" -> o.fanoutSeconds = Integer.parseInt(v);
           case "--fanout-warmup" -> o.fanoutWarmup = Integer.parseInt(v);
           case "--fanout-store" -> o.fanoutStore = v;
           case "--wake-checks" -> o.wakeChecks = Integer.parseInt(v);
@@ -135,6 +154,11 @@ public final class Bench {
     }
     System.out.printf("%n- took %d s; load average at the end %s%n", Duration.between(start, Instant.now()).toSeconds(),
         loadAverage());
+  }
+
+  /** A progress line on standard error (the tables go to standard output). */
+  static void progress(String format, Object... args) {
+    System.err.printf("[bench %tT] %s%n", System.currentTimeMillis(), String.format(java.util.Locale.ROOT, format, args));
   }
 
   /** Polls {@code condition} (backing off from 0 to 20 ms) until it holds; fails after a minute. */

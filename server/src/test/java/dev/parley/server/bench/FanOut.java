@@ -4,6 +4,7 @@ import dev.parley.server.bench.Http.Conn;
 import dev.parley.server.bench.Http.Reply;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -31,10 +32,13 @@ public final class FanOut {
   /** The times of one target's rounds, in nanoseconds. */
   private record Rounds(long[] lastCheck, long[] lastFrame, long[] push, int wrong, int missedFrames) {}
 
+  /** Rounds measured even when they take longer than the budget. */
+  private static final int MIN_ROUNDS = 3;
+
   static void run(Bench.Options o) throws Exception {
-    System.out.printf("%n### fanout: %d parked checks and %d observers in one room, one push (%d rounds after %d "
-        + "warm-up rounds; times from the push being sent)%n%n", o.fanoutChecks, o.fanoutObservers, o.fanoutRounds,
-        o.fanoutWarmup);
+    System.out.printf("%n### fanout: %d parked checks and %d observers in one room, one push (up to %d rounds, "
+        + "none started after %d s unless fewer than %d ran, after %d warm-up round(s); times from the push being "
+        + "sent)%n%n", o.fanoutChecks, o.fanoutObservers, o.fanoutRounds, o.fanoutSeconds, MIN_ROUNDS, o.fanoutWarmup);
     Rounds reference;
     try (Ceiling ceiling = new Ceiling(-1).start()) {
       reference = measure(new Parking.Bare("ceiling"), ceiling.uri(), o);
@@ -43,7 +47,7 @@ public final class FanOut {
     try (Daemon d = Daemon.start(o.fanoutStore)) {
       subject = measure(new Parking.Parley(o.fanoutStore), d.uri(), o);
     }
-    Stats.header("target", "last check p50 / p99 / max ms", "last observer frame p50 / p99 / max ms",
+    Stats.header("target", "rounds", "last check p50 / p99 / max ms", "last observer frame p50 / p99 / max ms",
         "push answered p50 ms", "wrong answers", "missed frames");
     row("ceiling", reference);
     row("parley " + o.fanoutStore, subject);
@@ -53,7 +57,7 @@ public final class FanOut {
   }
 
   private static void row(String name, Rounds r) {
-    Stats.row(name, three(r.lastCheck), three(r.lastFrame), Stats.f(Stats.ms(r.push, 0.5)), r.wrong, r.missedFrames);
+    Stats.row(name, r.lastCheck.length, three(r.lastCheck), three(r.lastFrame), Stats.f(Stats.ms(r.push, 0.5)), r.wrong, r.missedFrames);
   }
 
   static String three(long[] nanos) {
@@ -62,6 +66,7 @@ public final class FanOut {
 
   private static Rounds measure(Parking side, URI uri, Bench.Options o) throws Exception {
     try (Http http = new Http(uri)) {
+      long began = System.nanoTime();
       Conn waker = side.waker(http, ROOM);
       List<Conn> waiters = Stats.parallel(o.fanoutChecks, 16, i -> side.waiter(http, ROOM, i));
       Stats.parallel(waiters.size(), 16, i -> {
@@ -81,13 +86,21 @@ public final class FanOut {
           ws.connect(w, observe).get(30, TimeUnit.SECONDS);
           observers.add(w);
         }
-        int rounds = o.fanoutRounds;
-        long[] lastCheck = new long[rounds];
-        long[] lastFrame = new long[rounds];
-        long[] push = new long[rounds];
+        Bench.progress("fanout, %s: %d waiters and %d observers ready in %.1f s", side.name(), waiters.size(),
+            observers.size(), (System.nanoTime() - began) / 1e9);
+        long[] lastCheck = new long[o.fanoutRounds];
+        long[] lastFrame = new long[o.fanoutRounds];
+        long[] push = new long[o.fanoutRounds];
         int wrong = 0;
         int missed = 0;
-        for (int r = -o.fanoutWarmup; r < rounds; r++) {
+        int rounds = 0;
+        long budgetEnds = Long.MAX_VALUE;
+        for (int r = -o.fanoutWarmup; r < o.fanoutRounds; r++) {
+          if (r == 0) {
+            budgetEnds = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.fanoutSeconds);
+          } else if (r >= MIN_ROUNDS && System.nanoTime() > budgetEnds) {
+            break;
+          }
           String text = "fan-out round " + r + " " + UUID.randomUUID();
           side.arm(waker, text);
           List<CompletableFuture<Reply>> checks = new ArrayList<>();
@@ -121,17 +134,20 @@ public final class FanOut {
             }
             lastSeen = Math.max(lastSeen, at);
           }
+          Bench.progress("fanout, %s: round %d, last check %.1f ms", side.name(), r, (last - t0) / 1e6);
           if (r >= 0) {
             lastCheck[r] = last - t0;
             lastFrame[r] = lastSeen == 0 ? 0 : lastSeen - t0;
             push[r] = pushed.arrived() - t0;
             wrong += wrongNow;
             missed += missedNow;
+            rounds++;
           }
         }
         waiters.forEach(Conn::close);
         waker.close();
-        return new Rounds(lastCheck, lastFrame, push, wrong, missed);
+        return new Rounds(Arrays.copyOf(lastCheck, rounds), Arrays.copyOf(lastFrame, rounds), Arrays.copyOf(push, rounds),
+            wrong, missed);
       } finally {
         ws.stop();
       }

@@ -14,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
  * is its own. Then one push a room, all sent at once: the time from the first push sent, and
  * from the last push answered, to the last check answered. The references are a bare Jetty
  * holding as many parked requests on connections with the same history, with Jetty's default
- * header cache (as {@code ParleyServer} configures it today) and with none.
+ * header cache and with none (the parser's cache costs about 96 KiB per connection from its
+ * second request on).
  */
 final class WakeAll {
   private WakeAll() {}
@@ -55,12 +56,15 @@ final class WakeAll {
   private static Outcome measure(Parking side, Child child, Bench.Options o) throws Exception {
     try (Http http = new Http(child.uri())) {
       int rooms = o.wakeRooms;
+      long began = System.nanoTime();
       List<Conn> wakers = Stats.parallel(rooms, 16, r -> side.waker(http, room(r)));
       List<Conn> waiters = Stats.parallel(o.wakeChecks, 32, i -> side.waiter(http, room(i % rooms), i));
+      Bench.progress("wake, %s: %d waiters joined in %.1f s", side.name(), waiters.size(), (System.nanoTime() - began) / 1e9);
       Stats.parallel(waiters.size(), 32, i -> {
         side.settle(waiters.get(i));
         return null;
       });
+      Bench.progress("wake, %s: settled after %.1f s", side.name(), (System.nanoTime() - began) / 1e9);
       String text = "wake " + UUID.randomUUID();
       for (Conn w : wakers) {
         side.arm(w, text);
@@ -74,6 +78,7 @@ final class WakeAll {
         int room = r;
         Bench.await(() -> side.parked(wakers.get(room), room(room)) >= perRoom, "waiters parked in " + room(room));
       }
+      Bench.progress("wake, %s: parked after %.1f s", side.name(), (System.nanoTime() - began) / 1e9);
       Child.Memory memory = child.memory();
       long t0 = System.nanoTime();
       List<CompletableFuture<Reply>> pushes = new ArrayList<>();
