@@ -146,8 +146,8 @@ public final class FanOut {
         }
         waiters.forEach(Conn::close);
         waker.close();
-        return new Rounds(Arrays.copyOf(lastCheck, rounds), Arrays.copyOf(lastFrame, rounds), Arrays.copyOf(push, rounds),
-            wrong, missed);
+        return new Rounds(Arrays.copyOf(lastCheck, rounds), Arrays.copyOf(lastFrame, observers.isEmpty() ? 0 : rounds),
+            Arrays.copyOf(push, rounds), wrong, missed);
       } finally {
         ws.stop();
       }

@@ -26,7 +26,7 @@ final class Stats {
   }
 
   static double max(long[] nanos) {
-    return Arrays.stream(nanos).max().orElse(0) / 1e6;
+    return nanos.length == 0 ? Double.NaN : Arrays.stream(nanos).max().getAsLong() / 1e6;
   }
 
   /** A number for a table: 3 significant digits, no exponent. */
@@ -41,6 +41,9 @@ final class Stats {
 
   /** A ratio for a table. */
   static String x(double subject, double reference) {
+    if (Double.isNaN(subject) || Double.isNaN(reference)) {
+      return "–";
+    }
     return String.format(Locale.ROOT, "%.2f", subject / reference);
   }
 
