@@ -57,7 +57,8 @@ public final class FanOut {
   }
 
   private static void row(String name, Rounds r) {
-    Stats.row(name, r.lastCheck.length, three(r.lastCheck), three(r.lastFrame), Stats.f(Stats.ms(r.push, 0.5)), r.wrong, r.missedFrames);
+    Stats.row(name, r.lastCheck.length, three(r.lastCheck), three(r.lastFrame), Stats.f(Stats.ms(r.push, 0.5)),
+        r.wrong, r.missedFrames);
   }
 
   static String three(long[] nanos) {

@@ -13,6 +13,7 @@ import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.client.Connection;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.client.StringRequestContent;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -115,7 +116,7 @@ final class Http implements AutoCloseable {
       CompletableFuture<Reply> reply = new CompletableFuture<>();
       connection.send(request, new BufferingResponseListener(4 * 1024 * 1024) {
         @Override
-        public void onComplete(org.eclipse.jetty.client.Result result) {
+        public void onComplete(Result result) {
           long arrived = System.nanoTime();
           if (result.isFailed()) {
             reply.completeExceptionally(result.getFailure());
