@@ -8,7 +8,9 @@ import org.eclipse.jetty.server.Handler;
  * A door into the daemon that lives in another module, such as the MCP bridge's {@code /mcp}.
  * The daemon finds every implementation on its classpath with {@link java.util.ServiceLoader}
  * (declared in {@code META-INF/services/dev.parley.server.http.HttpExtension}) and mounts its
- * handler at its path, so that the server module depends on none of them.
+ * handler at its path, so that the server module depends on none of them. The daemon's origin
+ * policy ({@code Origins}) stands in front of it as in front of every door: a request that
+ * reaches the handler has passed the {@code Host} and {@code Origin} checks.
  */
 public interface HttpExtension {
 
