@@ -57,7 +57,8 @@ public final class JsonRpcEndpoint {
         // Fractions and exponents as exact decimals, kept as written: an id such as 1e400
         // or 10.0 is echoed as the same number, never as "Infinity" or a rounded double.
         .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-        .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+        .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
+        .registerModule(MessageJson.module());
     this.schemas = new SpecSchemas(SpecDocument.get().tree());
     this.dispatcher = new Dispatcher(mapper, new ParleyRpcService(engine));
     this.batchLimit = batchLimit;

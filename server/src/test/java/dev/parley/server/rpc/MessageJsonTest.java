@@ -1,0 +1,34 @@
+package dev.parley.server.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.api.CheckResult;
+import dev.parley.api.Message;
+import dev.parley.api.MessageKind;
+import dev.parley.api.SystemEvent;
+import dev.parley.api.SystemEventType;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A message written once and reused reads exactly as Jackson writes it, also through a tree. */
+class MessageJsonTest {
+  private final ObjectMapper plain = new ObjectMapper();
+  private final ObjectMapper cached = new ObjectMapper().registerModule(MessageJson.module());
+
+  @Test
+  void answersReadTheSameWithTheCache() throws Exception {
+    Message chat = new Message("msg-2", "ada", "r", "hi @bob \"quoted\" ✓", "2026-11-21T10:00:00.000Z",
+        MessageKind.CHAT, List.of("bob"), null);
+    Message joined = new Message("msg-1", "system", "r", "bob has joined", "2026-11-21T10:00:00.000Z",
+        MessageKind.SYSTEM, List.of(), new SystemEvent(SystemEventType.JOINED, "bob"));
+    CheckResult result = new CheckResult(1, List.of(joined, chat));
+    String expected = plain.writeValueAsString(result);
+    for (int i = 0; i < 3; i++) {
+      assertThat(cached.writeValueAsString(result)).isEqualTo(expected);
+      JsonNode tree = cached.valueToTree(result);
+      assertThat(cached.writeValueAsString(tree)).isEqualTo(expected);
+    }
+  }
+}
