@@ -35,6 +35,8 @@ final class CommitQueue implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CommitQueue.class);
   /** Event batches waiting for the publisher; past this the writer waits (backpressure). */
   private static final int PUBLISH_BACKLOG = 1024;
+  /** How long stopping waits for the writer and the publisher to finish what is queued. */
+  private static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(30);
 
   /**
    * One call's changes.
@@ -51,10 +53,12 @@ final class CommitQueue implements AutoCloseable {
 
   private final Store store;
   private final RoomEventListener listener;
+  private final int backlog;
   private final Consumer<Room> recover;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition queued = lock.newCondition();
   private List<Tx> pending = new ArrayList<>();
+  private volatile int queuedCalls;
   private final BlockingQueue<List<RoomEvent>> toPublish = new ArrayBlockingQueue<>(PUBLISH_BACKLOG);
   private final Thread writer;
   private final Thread publisher;
@@ -65,9 +69,12 @@ final class CommitQueue implements AutoCloseable {
    * @param store where to commit
    * @param listener hears the events of what was committed
    * @param recover reloads a room from the store after one of its commits failed
+   * @param backlog calls queued beyond which even a call that need not wait for the store does
+   *     (a slow or stalled disk then slows its callers down instead of filling the heap)
    */
-  CommitQueue(Store store, RoomEventListener listener, Consumer<Room> recover) {
+  CommitQueue(Store store, RoomEventListener listener, Consumer<Room> recover, int backlog) {
     this.store = store;
+    this.backlog = backlog;
     this.listener = listener;
     this.recover = recover;
     this.writer = Thread.ofPlatform().name("parley-writer").daemon().start(this::writeLoop);
@@ -84,11 +91,17 @@ final class CommitQueue implements AutoCloseable {
         return tx.done;
       }
       pending.add(tx);
+      queuedCalls = pending.size();
       queued.signal();
     } finally {
       lock.unlock();
     }
     return tx.done;
+  }
+
+  /** Whether more calls wait for the writer than it should hold: then every call waits for its commit. */
+  boolean congested() {
+    return queuedCalls > backlog;
   }
 
   /** Completes once everything queued for {@code room} so far is stored. */
@@ -128,6 +141,7 @@ final class CommitQueue implements AutoCloseable {
         }
         batch = pending;
         pending = new ArrayList<>();
+        queuedCalls = 0;
       } finally {
         lock.unlock();
       }
@@ -244,9 +258,12 @@ final class CommitQueue implements AutoCloseable {
     }
   }
 
+  /** Waits for {@code t} to finish, but not for ever: a store that hangs must not hang the daemon's stop. */
   private static void join(Thread t) {
     try {
-      t.join();
+      if (!t.join(STOP_WAIT)) {
+        LOG.warn("{} did not finish within {} s; stopping without it", t.getName(), STOP_WAIT.toSeconds());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -82,29 +82,38 @@ public final class RoomEngine implements AutoCloseable {
    * @param tailBytes most bytes of messages each room keeps in memory (at least one message stays)
    * @param sweep whether to expire idle sessions and overdue floors by itself; without, the
    *     owner calls {@link #sweep()} (as tests with a hand-moved {@link Ticker} do)
+   * @param writeBacklog calls queued for the writer beyond which every call waits for its commit
    */
   public record Options(ServerLimits limits, FloorPolicy defaultFloor, int tailMessages, long tailBytes,
-      boolean sweep) {
+      boolean sweep, int writeBacklog) {
+
+    /** Calls queued for the writer, by default, beyond which every call waits for its commit. */
+    public static final int WRITE_BACKLOG = 4096;
 
     /** The defaults with {@code limits}. */
     public static Options of(ServerLimits limits) {
       MemoryLimits memory = MemoryLimits.defaults();
-      return new Options(limits, FloorPolicy.OPEN, memory.tailMessages(), memory.tailBytes(), true);
+      return new Options(limits, FloorPolicy.OPEN, memory.tailMessages(), memory.tailBytes(), true, WRITE_BACKLOG);
     }
 
     /** The same options with another default floor policy. */
     public Options withDefaultFloor(FloorPolicy floor) {
-      return new Options(limits, floor, tailMessages, tailBytes, sweep);
+      return new Options(limits, floor, tailMessages, tailBytes, sweep, writeBacklog);
     }
 
     /** The same options with another in-memory tail. */
     public Options withTail(int messages, long bytes) {
-      return new Options(limits, defaultFloor, messages, bytes, sweep);
+      return new Options(limits, defaultFloor, messages, bytes, sweep, writeBacklog);
     }
 
     /** The same options, sweeping by itself or not. */
     public Options withSweep(boolean on) {
-      return new Options(limits, defaultFloor, tailMessages, tailBytes, on);
+      return new Options(limits, defaultFloor, tailMessages, tailBytes, on, writeBacklog);
+    }
+
+    /** The same options with another writer backlog. */
+    public Options withWriteBacklog(int calls) {
+      return new Options(limits, defaultFloor, tailMessages, tailBytes, sweep, calls);
     }
   }
 
@@ -155,7 +164,7 @@ public final class RoomEngine implements AutoCloseable {
       LOG.info("Took back {} session{} in {} room{}", sessions.size(), sessions.size() == 1 ? "" : "s",
           rooms.size(), rooms.size() == 1 ? "" : "s");
     }
-    this.queue = new CommitQueue(store, listener, this::recover);
+    this.queue = new CommitQueue(store, listener, this::recover, options.writeBacklog());
     if (options.sweep()) {
       sweep();
       long period = Expiry.periodMillis(limits);

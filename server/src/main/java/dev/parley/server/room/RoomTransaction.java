@@ -21,7 +21,8 @@ import java.util.concurrent.CompletableFuture;
  * message, starts or ends a session, claims or releases the floor, remembers a {@code txn_id},
  * or delivers messages (a cursor that moved is stored before the messages are handed over, so
  * nothing is delivered twice, even across a crash). A change of the draft alone is written
- * behind: stored with the writer's next batch, without the call waiting for it.
+ * behind: stored with the writer's next batch, without the call waiting for it, unless the
+ * writer is behind by more than its backlog (then the caller waits, and memory stays bounded).
  */
 final class RoomTransaction {
   private record Presence(PresenceState state, boolean holdsStick) {}
@@ -92,6 +93,6 @@ final class RoomTransaction {
       return null;
     }
     CompletableFuture<Void> done = queue.submit(room, writes, events, appendedThrough);
-    return durable ? done : null;
+    return durable || queue.congested() ? done : null;
   }
 }

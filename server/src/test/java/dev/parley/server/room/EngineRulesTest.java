@@ -174,6 +174,33 @@ class EngineRulesTest {
   }
 
   @Test
+  void aWriterTooFarBehindMakesEvenDraftEditsWait() {
+    GatedStore gated = new GatedStore();
+    engine = new RoomEngine(gated, RoomEngine.Options.of(ServerLimits.defaults().withRate(0, 1)).withSweep(false)
+        .withWriteBacklog(3), Clock.systemUTC(), ticker, events::add);
+    String ada = engine.login("ada", "r", null, null).session();
+
+    gated.shut();
+    // The writer takes one batch and blocks in it; a few edits then queue behind it unwaited,
+    // and the next ones wait for the writer.
+    java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+    CompletableFuture<Void> edits = CompletableFuture.runAsync(() -> {
+      for (int i = 0; i < 10; i++) {
+        engine.append(ada, "x");
+        answered.incrementAndGet();
+      }
+    }, r -> Thread.ofVirtual().start(r));
+    try {
+      await().atMost(BOUND).until(() -> answered.get() >= 3);
+      await().during(Duration.ofMillis(300)).atMost(BOUND).until(() -> answered.get() <= 5 && !edits.isDone());
+    } finally {
+      gated.open();
+    }
+    edits.orTimeout(BOUND.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).join();
+    assertThat(engine.preview(ada).segments()).hasSize(10);
+  }
+
+  @Test
   void eventsComeAfterTheCommitInTheOrderOfTheRoom() {
     RoomEngine e = engine();
     String ada = e.login("ada", "r", null, null).session();
