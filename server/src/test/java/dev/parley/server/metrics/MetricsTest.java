@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.server.ServerConfig;
 import dev.parley.server.testing.RpcClient;
 import dev.parley.server.testing.RunningServer;
 import java.io.IOException;
@@ -110,6 +111,19 @@ class MetricsTest {
           .get("parley_checks_pending") == 0.0);
       assertThat(parse(get(server, "/metrics").body()))
           .containsEntry("parley_calls_total{method=\"check\",outcome=\"ok\"}", 1.0);
+    }
+  }
+
+  @Test
+  void aDaemonInMemoryHasNoConversationLogSeries() throws Exception {
+    try (RunningServer server = RunningServer.inMemory(ServerConfig.ephemeral())) {
+      RpcClient alice = server.login("alice");
+      alice.call("append", Map.of("text", "hello"));
+      alice.call("push", Map.of());
+      Map<String, Double> series = parse(get(server, "/metrics").body());
+      assertThat(series).containsEntry("parley_calls_total{method=\"push\",outcome=\"ok\"}", 1.0);
+      assertThat(series.keySet()).noneMatch(k -> k.startsWith("parley_log_"));
+      assertThat(RpcClient.parse(get(server, "/stats").body()).has("log")).isFalse();
     }
   }
 
