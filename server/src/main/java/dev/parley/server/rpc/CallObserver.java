@@ -3,9 +3,6 @@ package dev.parley.server.rpc;
 /** Hears every call the endpoint answered, on the caller's thread: it must be quick. */
 @FunctionalInterface
 public interface CallObserver {
-  /** Hears nothing. */
-  CallObserver NONE = (method, error, nanos) -> { };
-
   /**
    * One call was answered.
    *
