@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.server.http.HttpExtension;
 import dev.parley.server.http.JsonErrorHandler;
+import dev.parley.server.http.MetricsHandler;
 import dev.parley.server.http.ReadDeadline;
 import dev.parley.server.http.RpcHandler;
 import dev.parley.server.http.StaticJsonHandler;
 import dev.parley.server.log.ConversationLog;
+import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.observe.ObserverFeed;
 import dev.parley.server.room.RoomEngine;
 import dev.parley.server.room.Ticker;
@@ -41,7 +43,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The daemon: Jetty on virtual threads in front of the room engine. {@code POST /rpc},
- * {@code GET /openrpc.json}, {@code GET /health}, the viewer at {@code /} and its observer
+ * {@code GET /openrpc.json}, {@code GET /health}, {@code GET /metrics} (Prometheus text),
+ * {@code GET /stats} (the same as JSON), the viewer at {@code /} and its observer
  * socket at {@code /observe}, and the {@link HttpExtension}s found on the classpath (such as
  * the MCP bridge's {@code /mcp}).
  */
@@ -120,11 +123,14 @@ public final class ParleyServer implements AutoCloseable {
     // Past the limit, connections wait in the accept queue instead of taking file descriptors.
     jetty.addBean(new NetworkConnectionLimit(connections.maxConnections(), connector));
 
-    JsonRpcEndpoint endpoint = new JsonRpcEndpoint(engine, limits.batchCalls());
+    ServerMetrics metrics = new ServerMetrics(engine, observers.hub(), log);
+    JsonRpcEndpoint endpoint = new JsonRpcEndpoint(engine, limits.batchCalls(), metrics);
     PathMappingsHandler routes = new PathMappingsHandler();
     routes.addMapping(PathSpec.from("/rpc"), new RpcHandler(endpoint, limits.bodyBytes()));
     routes.addMapping(PathSpec.from("/openrpc.json"), new StaticJsonHandler(SpecDocument.get()::bytes));
     routes.addMapping(PathSpec.from("/health"), new StaticJsonHandler(this::health));
+    routes.addMapping(PathSpec.from("/metrics"), new MetricsHandler(metrics::scrape));
+    routes.addMapping(PathSpec.from("/stats"), new StaticJsonHandler(metrics::stats));
     for (HttpExtension extension : ServiceLoader.load(HttpExtension.class)) {
       routes.addMapping(PathSpec.from(extension.path()), extension.handler(this::uri));
       extensions.put(extension.name(), extension.path());

@@ -63,6 +63,7 @@ final class CommitQueue implements AutoCloseable {
   private final Thread writer;
   private final Thread publisher;
   private final CommitStats stats = new CommitStats();
+  private volatile CommitObserver observer = CommitObserver.NONE;
   private volatile boolean closed;
 
   /**
@@ -112,6 +113,11 @@ final class CommitQueue implements AutoCloseable {
   /** Counts of batches and their sizes and durations. */
   CommitStats stats() {
     return stats;
+  }
+
+  /** Lets {@code observer} hear every batch committed from now on, in place of the previous one. */
+  void observe(CommitObserver observer) {
+    this.observer = observer;
   }
 
   /** Stores what is queued, then stops the writer and the publisher. */
@@ -173,7 +179,9 @@ final class CommitQueue implements AutoCloseable {
       failed(live, e);
       return;
     }
-    stats.committed(live.size(), writes.size(), System.nanoTime() - started);
+    long took = System.nanoTime() - started;
+    stats.committed(live.size(), writes.size(), took);
+    observer.committed(live.size(), writes.size(), took);
     Map<Room, Long> appended = new HashMap<>();
     List<RoomEvent> events = new ArrayList<>();
     for (Tx tx : live) {

@@ -49,6 +49,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,6 +136,8 @@ public final class RoomEngine implements AutoCloseable {
   private final Expiry expiry;
   private final Recovery recovery;
   private final CommitQueue queue;
+  /** Checks waiting, all rooms together: kept beside the sessions' own counts, read without a lock. */
+  private final AtomicInteger pendingChecks = new AtomicInteger();
   private final ScheduledExecutorService sweeper;
   private volatile boolean closed;
 
@@ -370,6 +373,7 @@ public final class RoomEngine implements AutoCloseable {
       } else {
         tx.watch(s);
         s.pendingChecks++;
+        pendingChecks.incrementAndGet();
         waiter = new Waiter();
         room.park(waiter);
         tx.submit(queue);
@@ -387,6 +391,7 @@ public final class RoomEngine implements AutoCloseable {
           RoomTransaction tx = new RoomTransaction(room, clock.instant());
           tx.watch(s);
           s.pendingChecks--;
+          pendingChecks.decrementAndGet();
           outcome = finishCheck(s, tx, wakeOn);
         } else {
           // Woken by a message that does not wake this check (wake_on: mention): wait on.
@@ -545,6 +550,16 @@ public final class RoomEngine implements AutoCloseable {
   /** Rooms, for health reporting. */
   public int roomCount() {
     return rooms.size();
+  }
+
+  /** Checks waiting for a message now, for metrics. */
+  public int pendingChecks() {
+    return pendingChecks.get();
+  }
+
+  /** Lets {@code observer} hear every batch the writer commits from now on (for metrics). */
+  public void observeCommits(CommitObserver observer) {
+    queue.observe(observer);
   }
 
   /**

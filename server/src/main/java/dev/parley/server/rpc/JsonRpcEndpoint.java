@@ -38,17 +38,23 @@ import org.slf4j.LoggerFactory;
 public final class JsonRpcEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(JsonRpcEndpoint.class);
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  /** The method reported for a call naming a method the spec does not define. */
+  public static final String UNKNOWN = "unknown";
+  /** The method reported for a request refused before it named a method (parse or envelope errors). */
+  public static final String INVALID = "invalid";
 
   private final ObjectMapper mapper;
   private final SpecSchemas schemas;
   private final Dispatcher dispatcher;
   private final int batchLimit;
+  private final CallObserver calls;
 
   /**
    * @param engine the room engine behind the methods
    * @param batchLimit the most calls one batch may hold
+   * @param calls hears every call answered
    */
-  public JsonRpcEndpoint(RoomEngine engine, int batchLimit) {
+  public JsonRpcEndpoint(RoomEngine engine, int batchLimit, CallObserver calls) {
     this.mapper = new ObjectMapper()
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -62,6 +68,7 @@ public final class JsonRpcEndpoint {
     this.schemas = new SpecSchemas(SpecDocument.get().tree());
     this.dispatcher = new Dispatcher(mapper, new ParleyRpcService(engine));
     this.batchLimit = batchLimit;
+    this.calls = calls;
   }
 
   /** The mapper that writes responses. */
@@ -77,25 +84,26 @@ public final class JsonRpcEndpoint {
    * @return the response, or null when there is none to send (notifications only)
    */
   public JsonNode handle(byte[] body, String bearer) {
+    long started = System.nanoTime();
     JsonNode request;
     try {
       request = body.length == 0 ? null : mapper.readTree(body);
     } catch (JsonProcessingException e) {
-      return error(NullNode.instance, new ParseErrorException(detail(JsonSyntax.describe(e))));
+      return refused(started, NullNode.instance, new ParseErrorException(detail(JsonSyntax.describe(e))));
     } catch (IOException e) {
-      return error(NullNode.instance, new ParseErrorException(detail("unreadable body: " + e.getMessage())));
+      return refused(started, NullNode.instance, new ParseErrorException(detail("unreadable body: " + e.getMessage())));
     }
     if (request == null || request.isMissingNode()) {
-      return error(NullNode.instance, new ParseErrorException(detail("empty body")));
+      return refused(started, NullNode.instance, new ParseErrorException(detail("empty body")));
     }
     if (!request.isArray()) {
       return handleCall(request, bearer);
     }
     if (request.isEmpty()) {
-      return error(NullNode.instance, new InvalidRequestException(detail("an empty batch")));
+      return refused(started, NullNode.instance, new InvalidRequestException(detail("an empty batch")));
     }
     if (request.size() > batchLimit) {
-      return error(NullNode.instance, new InvalidRequestException(Map.of(
+      return refused(started, NullNode.instance, new InvalidRequestException(Map.of(
           "detail", "a batch of " + request.size() + " calls; at most " + batchLimit + " are allowed",
           "limit", batchLimit)));
     }
@@ -111,27 +119,30 @@ public final class JsonRpcEndpoint {
 
   /** One call of a body or batch; null for a notification. */
   private JsonNode handleCall(JsonNode call, String bearer) {
+    long started = System.nanoTime();
     if (!call.isObject()) {
-      return error(NullNode.instance, new InvalidRequestException(detail("a request must be a JSON object")));
+      return refused(started, NullNode.instance, new InvalidRequestException(detail("a request must be a JSON object")));
     }
     boolean notification = !call.has("id");
     JsonNode id = call.path("id");
     if (!notification && !(id.isTextual() || id.isNumber() || id.isNull())) {
-      return error(NullNode.instance, new InvalidRequestException(detail("id must be a string, a number or null")));
+      return refused(started, NullNode.instance, new InvalidRequestException(detail("id must be a string, a number or null")));
     }
     JsonNode replyId = notification ? NullNode.instance : id;
     JsonNode version = call.path("jsonrpc");
     if (!version.isTextual() || !"2.0".equals(version.asText())) {
-      return error(replyId, new InvalidRequestException(detail("jsonrpc must be exactly \"2.0\"")));
+      return refused(started, replyId, new InvalidRequestException(detail("jsonrpc must be exactly \"2.0\"")));
     }
     if (!call.path("method").isTextual()) {
-      return error(replyId, new InvalidRequestException(detail("method must be a string")));
+      return refused(started, replyId, new InvalidRequestException(detail("method must be a string")));
     }
     JsonNode params = call.path("params");
     if (!params.isMissingNode() && !params.isObject() && !params.isArray()) {
-      return error(replyId, new InvalidRequestException(detail("params must be an object or an array")));
+      return refused(started, replyId, new InvalidRequestException(detail("params must be an object or an array")));
     }
-    JsonNode response = respond(call.path("method").asText(), params, replyId, bearer);
+    String method = call.path("method").asText();
+    JsonNode response = respond(method, params, replyId, bearer);
+    calls.called(schemas.hasMethod(method) ? method : UNKNOWN, errorCode(response), System.nanoTime() - started);
     // The specification forbids answering a notification, even with an error.
     return notification ? null : response;
   }
@@ -171,6 +182,18 @@ public final class JsonRpcEndpoint {
     ObjectNode response = (ObjectNode) out[0];
     response.set("id", id);
     return response;
+  }
+
+  /** An error answered before the request named a method, heard as {@link #INVALID}. */
+  private ObjectNode refused(long started, JsonNode id, ParleyRpcException e) {
+    calls.called(INVALID, e.code(), System.nanoTime() - started);
+    return error(id, e);
+  }
+
+  /** The code of an error response, or null for a result. */
+  private static Integer errorCode(JsonNode response) {
+    JsonNode code = response.path("error").path("code");
+    return code.isInt() ? code.intValue() : null;
   }
 
   private ObjectNode error(JsonNode id, ParleyRpcException e) {

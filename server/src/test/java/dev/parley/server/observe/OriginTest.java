@@ -99,6 +99,8 @@ class OriginTest {
       assertRefused(rpc(port, evil, null));
       assertRefused(raw(port, "GET", "/observe", evil, evilOrigin, UPGRADE, null));
       assertRefused(raw(port, "GET", "/health", evil, null, Map.of(), null));
+      assertRefused(raw(port, "GET", "/metrics", evil, null, Map.of(), null));
+      assertRefused(raw(port, "GET", "/stats", evil, null, Map.of(), null));
       assertRefused(raw(port, "GET", "/", evil, null, Map.of(), null));
       // Nor may a foreign page use a local Host.
       assertRefused(rpc(port, "127.0.0.1:" + port, evilOrigin));

@@ -1,0 +1,39 @@
+package dev.parley.server.http;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/** Answers {@code GET} (and {@code HEAD}) with the metrics in the Prometheus text format. */
+public final class MetricsHandler extends Handler.Abstract.NonBlocking {
+  /** The Prometheus text exposition format. */
+  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  private final Supplier<byte[]> body;
+
+  /** @param body the metrics, scraped per request */
+  public MetricsHandler(Supplier<byte[]> body) {
+    this.body = body;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    if (!HttpMethod.GET.is(request.getMethod()) && !HttpMethod.HEAD.is(request.getMethod())) {
+      response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+      JsonResponses.send(response, HttpStatus.METHOD_NOT_ALLOWED_405,
+          "{\"error\":\"use GET\"}".getBytes(StandardCharsets.UTF_8), callback);
+      return true;
+    }
+    response.setStatus(HttpStatus.OK_200);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, PROMETHEUS_TEXT);
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    response.write(true, ByteBuffer.wrap(body.get()), callback);
+    return true;
+  }
+}
