@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.server.http.HttpExtension;
 import dev.parley.server.http.JsonErrorHandler;
-import dev.parley.server.http.MetricsHandler;
 import dev.parley.server.http.ReadDeadline;
 import dev.parley.server.http.RpcHandler;
-import dev.parley.server.http.StaticJsonHandler;
+import dev.parley.server.http.StaticHandler;
 import dev.parley.server.log.ConversationLog;
 import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.observe.ObserverFeed;
@@ -127,10 +126,10 @@ public final class ParleyServer implements AutoCloseable {
     JsonRpcEndpoint endpoint = new JsonRpcEndpoint(engine, limits.batchCalls(), metrics);
     PathMappingsHandler routes = new PathMappingsHandler();
     routes.addMapping(PathSpec.from("/rpc"), new RpcHandler(endpoint, limits.bodyBytes()));
-    routes.addMapping(PathSpec.from("/openrpc.json"), new StaticJsonHandler(SpecDocument.get()::bytes));
-    routes.addMapping(PathSpec.from("/health"), new StaticJsonHandler(this::health));
-    routes.addMapping(PathSpec.from("/metrics"), new MetricsHandler(metrics::scrape));
-    routes.addMapping(PathSpec.from("/stats"), new StaticJsonHandler(metrics::stats));
+    routes.addMapping(PathSpec.from("/openrpc.json"), StaticHandler.json(SpecDocument.get()::bytes));
+    routes.addMapping(PathSpec.from("/health"), StaticHandler.json(this::health));
+    routes.addMapping(PathSpec.from("/metrics"), StaticHandler.prometheus(metrics::scrape));
+    routes.addMapping(PathSpec.from("/stats"), StaticHandler.json(metrics::stats));
     for (HttpExtension extension : ServiceLoader.load(HttpExtension.class)) {
       routes.addMapping(PathSpec.from(extension.path()), extension.handler(this::uri));
       extensions.put(extension.name(), extension.path());

@@ -11,15 +11,30 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-/** Answers {@code GET} (and {@code HEAD}) with the metrics in the Prometheus text format. */
-public final class MetricsHandler extends Handler.Abstract.NonBlocking {
+/**
+ * Answers {@code GET} (and {@code HEAD}) with a document made per request: the spec, the health
+ * report and the stats as JSON, the metrics as Prometheus text.
+ */
+public final class StaticHandler extends Handler.Abstract.NonBlocking {
   /** The Prometheus text exposition format. */
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final String contentType;
   private final Supplier<byte[]> body;
 
-  /** @param body the metrics, scraped per request */
-  public MetricsHandler(Supplier<byte[]> body) {
+  private StaticHandler(String contentType, Supplier<byte[]> body) {
+    this.contentType = contentType;
     this.body = body;
+  }
+
+  /** A JSON document. */
+  public static StaticHandler json(Supplier<byte[]> body) {
+    return new StaticHandler(JsonResponses.JSON, body);
+  }
+
+  /** Metrics in the Prometheus text format. */
+  public static StaticHandler prometheus(Supplier<byte[]> body) {
+    return new StaticHandler(PROMETHEUS_TEXT, body);
   }
 
   @Override
@@ -31,7 +46,7 @@ public final class MetricsHandler extends Handler.Abstract.NonBlocking {
       return true;
     }
     response.setStatus(HttpStatus.OK_200);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, PROMETHEUS_TEXT);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
     response.write(true, ByteBuffer.wrap(body.get()), callback);
     return true;
