@@ -8,6 +8,7 @@ import dev.parley.agent.llm.ChatCompletions;
 import dev.parley.api.NoteKind;
 import dev.parley.api.WakeOn;
 import dev.parley.client.AsyncChatRoom;
+import dev.parley.spec.Json;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PersonaRunner {
   private static final Logger LOG = LoggerFactory.getLogger(PersonaRunner.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
   /** How long a mention-mode persona waits per check; it checks again after each. */
   private static final Duration MENTION_WAIT = Duration.ofSeconds(50);
 

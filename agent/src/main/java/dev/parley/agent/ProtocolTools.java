@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.client.AsyncChatRoom;
+import dev.parley.spec.Json;
 import dev.parley.spec.SpecDocument;
 import java.util.List;
 
@@ -18,7 +19,7 @@ final class ProtocolTools {
   /** The actions a persona may take. */
   static final List<String> ACTIONS =
       List.of("append", "undo", "preview", "push", "reset", "check", "talking_stick", "participants");
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
 
   private ProtocolTools() {}
 

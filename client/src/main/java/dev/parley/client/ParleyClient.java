@@ -10,6 +10,7 @@ import dev.parley.api.LoginResult;
 import dev.parley.api.LogoutResult;
 import dev.parley.api.ParleyApi;
 import dev.parley.api.ParleyRpcException;
+import dev.parley.spec.Json;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.net.MalformedURLException;
@@ -39,7 +40,7 @@ public final class ParleyClient {
 
   private ParleyClient(URI server) {
     this.server = server;
-    ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    ObjectMapper mapper = Json.mapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     JsonRpcHttpClient http;
     try {
       http = new JsonRpcHttpClient(mapper, server.resolve("/rpc").toURL(), Map.of());

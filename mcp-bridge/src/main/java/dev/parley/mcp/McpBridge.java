@@ -7,6 +7,7 @@ import dev.parley.api.ParleyRpcException;
 import dev.parley.client.ConnectionLostException;
 import dev.parley.client.ParleyClient;
 import dev.parley.mcp.guard.Incident;
+import dev.parley.spec.Json;
 import dev.parley.spec.SpecDocument;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
@@ -67,7 +68,7 @@ public final class McpBridge implements AutoCloseable {
       ProtocolVersions.MCP_2025_06_18, ProtocolVersions.MCP_2025_11_25);
 
   private final BridgeOptions options;
-  private final ObjectMapper mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private final ObjectMapper mapper = Json.mapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private final ApiCall apiCall = new ApiCall(mapper);
   private final List<SpecTool> tools = SpecTool.fromSpec();
   private final Map<String, Participant> sessions = new ConcurrentHashMap<>();
@@ -117,7 +118,7 @@ public final class McpBridge implements AutoCloseable {
 
   /** The JSON mapper the SDK uses here: Jackson 2, like the rest of Parley. */
   public static JacksonMcpJsonMapper jsonMapper() {
-    return new JacksonMcpJsonMapper(new ObjectMapper());
+    return new JacksonMcpJsonMapper(Json.mapper());
   }
 
   private McpAsyncServer configure(McpServer.AsyncSpecification<?> spec) {

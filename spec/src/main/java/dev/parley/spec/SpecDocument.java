@@ -70,7 +70,7 @@ public final class SpecDocument {
         throw new IllegalStateException(RESOURCE + " is missing from the classpath");
       }
       byte[] bytes = in.readAllBytes();
-      return new SpecDocument(bytes, new ObjectMapper().readTree(bytes));
+      return new SpecDocument(bytes, Json.mapper().readTree(bytes));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.parley.mcp.McpBridge;
 import dev.parley.mcp.SchemaValidator;
+import dev.parley.spec.Json;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
@@ -40,7 +41,7 @@ public final class MessageGuard {
   public static final String INITIALIZED = McpSchema.METHOD_NOTIFICATION_INITIALIZED;
 
   /** Strict JSON: no trailing content, no duplicate members. */
-  private static final JsonMapper JSON = JsonMapper.builder()
+  private static final JsonMapper JSON = Json.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();

@@ -7,6 +7,7 @@ import dev.parley.mcp.guard.Incident;
 import dev.parley.mcp.guard.JsonRpc;
 import dev.parley.mcp.guard.MessageGuard;
 import dev.parley.mcp.guard.ServerRequests;
+import dev.parley.spec.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EventStream extends Writer {
   private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
   private static final int SENT_KEPT = 64;
 
   private final PrintWriter out;

@@ -11,6 +11,7 @@ import dev.parley.mcp.guard.MessageGuard.Kind;
 import dev.parley.mcp.guard.MessageGuard.Pass;
 import dev.parley.mcp.guard.MessageGuard.Refuse;
 import dev.parley.mcp.guard.ServerRequests;
+import dev.parley.spec.Json;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StdioGuard {
   private static final Logger LOG = LoggerFactory.getLogger(StdioGuard.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
   /** How much read input may wait for the transport, in bytes. */
   private static final int QUEUED_BYTES = 4 * MessageGuard.MAX_MESSAGE_BYTES;
 

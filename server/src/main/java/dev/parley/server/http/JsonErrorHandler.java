@@ -2,6 +2,7 @@ package dev.parley.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.spec.Json;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -10,7 +11,7 @@ import org.eclipse.jetty.util.Callback;
 
 /** Jetty's error pages (404, bad HTTP, ...) as small JSON objects, never HTML or stack traces. */
 public final class JsonErrorHandler extends ErrorHandler {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = Json.mapper();
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {

@@ -2,6 +2,7 @@ package dev.parley.viewer.observe;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.spec.Json;
 import dev.parley.spec.SpecDocument;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +32,7 @@ public final class ViewerRoutes {
   /** Frames waiting for one slow observer, beyond which new ones are dropped for it. */
   private static final int MAX_QUEUED_FRAMES = 1024;
   private static final String STATIC = "/dev/parley/viewer/static/";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
   private static final Pattern ROOM_NAME = SpecDocument.get().pattern("RoomName");
   /**
    * What the page may load and do: only its own script, stylesheet and images, its observer

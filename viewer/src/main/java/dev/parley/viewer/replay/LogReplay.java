@@ -3,6 +3,7 @@ package dev.parley.viewer.replay;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.spec.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,7 @@ public final class LogReplay {
   /** The longest wait between two lines. */
   public static final Duration MAX_DELAY = Duration.ofSeconds(10);
   private static final Logger LOG = LoggerFactory.getLogger(LogReplay.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
 
   private final Path file;
   private final Sleeper sleeper;
