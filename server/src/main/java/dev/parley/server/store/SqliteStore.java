@@ -10,6 +10,7 @@ import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
 import dev.parley.api.SystemEvent;
 import dev.parley.api.SystemEventType;
+import dev.parley.spec.Json;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ public final class SqliteStore implements Store {
   /** The database file inside the data directory. */
   public static final String DATABASE = "parley.db";
   private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
   private static final String MESSAGE_COLUMNS =
       "seq, sender, actor, kind, content, timestamp, mentions, event_type, event_user";
@@ -211,12 +212,28 @@ public final class SqliteStore implements Store {
         // Roll back before anything else: restoring autocommit on an open transaction would
         // commit half of it. The first failure is the one to report.
         rollback(e);
+        forgetStatements();
         throw failure(e);
       } finally {
         restoreAutoCommit();
       }
     } catch (SQLException e) {
       throw failure(e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Caps the database at {@code pages} pages (never below its size now), so that growing it fails
+   * with SQLITE_FULL as on a full disk. For tests: a real full file system needs privileges.
+   */
+  void limitPages(long pages) {
+    writeLock.lock();
+    try (Statement s = writer.createStatement()) {
+      s.execute("PRAGMA max_page_count=" + pages);
+    } catch (SQLException e) {
+      throw new StoreException("SQLite: cannot limit " + file + ": " + plain(e), e);
     } finally {
       writeLock.unlock();
     }
@@ -318,6 +335,18 @@ public final class SqliteStore implements Store {
     } catch (SQLException e) {
       failure.addSuppressed(e);
     }
+  }
+
+  /**
+   * Closes the cached statements after a failed commit: the driver closes a statement whose
+   * execution failed (on a full disk, for one), and a cached one would then fail every later
+   * commit with "statement is not executing", long after the disk has room again.
+   */
+  private void forgetStatements() {
+    for (PreparedStatement ps : statements.values()) {
+      closeQuietly(ps);
+    }
+    statements.clear();
   }
 
   private void restoreAutoCommit() {
