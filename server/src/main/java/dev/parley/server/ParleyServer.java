@@ -17,6 +17,7 @@ import dev.parley.server.rpc.JsonRpcEndpoint;
 import dev.parley.server.store.MemoryStore;
 import dev.parley.server.store.SqliteStore;
 import dev.parley.server.store.Store;
+import dev.parley.spec.Json;
 import dev.parley.spec.SpecDocument;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -51,7 +52,7 @@ public final class ParleyServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
   /** The folder of the conversation logs inside the data directory. */
   public static final String LOGS = "logs";
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = Json.mapper();
   /**
    * The listen backlog. Jetty's default leaves it to the JDK, which asks for 50: a burst of
    * connections (many agents starting, or their long polls renewing together) then overflows
@@ -92,7 +93,7 @@ public final class ParleyServer implements AutoCloseable {
     ServerLimits limits = config.limits();
     this.store = store;
     this.log = log;
-    this.observers = new ObserverFeed();
+    this.observers = new ObserverFeed(config.memory().observerQueueBytes());
     RoomEngine.Options options = RoomEngine.Options.of(limits).withDefaultFloor(config.defaultFloor())
         .withTail(config.memory().tailMessages(), config.memory().tailBytes());
     this.engine = new RoomEngine(store, options, Clock.systemUTC(), Ticker.SYSTEM, log == null ? observers : RoomEventListener.all(List.of(log, observers)));

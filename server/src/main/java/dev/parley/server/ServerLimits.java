@@ -19,10 +19,13 @@ import java.time.Duration;
  * @param stickHold the talking stick is released this long after its last claim
  * @param loginTail recent messages a new session is given
  * @param historyPage most messages one history call returns
+ * @param responseMessages most messages one answer delivers
+ * @param responseBytes most bytes of messages one answer carries (a single larger message still
+ *     comes, alone)
  */
 public record ServerLimits(int appendChars, int messageChars, int bodyBytes, int batchCalls,
     long checkTimeoutCapMs, int ratePerSecond, int rateBurst, Duration sessionTtl,
-    Duration stickHold, int loginTail, int historyPage) {
+    Duration stickHold, int loginTail, int historyPage, int responseMessages, int responseBytes) {
 
   /** Fixed by the spec's {@code Username} schema. */
   public static final int USERNAME_CHARS = 32;
@@ -32,43 +35,49 @@ public record ServerLimits(int appendChars, int messageChars, int bodyBytes, int
   /** The defaults of PROTOCOL.md. */
   public static ServerLimits defaults() {
     return new ServerLimits(1000, 16000, 256 * 1024, 50, 60_000, 200, 400,
-        Duration.ofMinutes(10), Duration.ofSeconds(60), 20, 200);
+        Duration.ofMinutes(10), Duration.ofSeconds(60), 20, 200, 500, 1024 * 1024);
   }
 
   /** The same limits with another message size. */
   public ServerLimits withMessageChars(int chars) {
     return new ServerLimits(appendChars, chars, bodyBytes, batchCalls, checkTimeoutCapMs, ratePerSecond, rateBurst,
-        sessionTtl, stickHold, loginTail, historyPage);
+        sessionTtl, stickHold, loginTail, historyPage, responseMessages, responseBytes);
   }
 
   /** The same limits with another body size and batch size. */
   public ServerLimits withRequestSize(int maxBodyBytes, int maxBatchCalls) {
     return new ServerLimits(appendChars, messageChars, maxBodyBytes, maxBatchCalls, checkTimeoutCapMs, ratePerSecond,
-        rateBurst, sessionTtl, stickHold, loginTail, historyPage);
+        rateBurst, sessionTtl, stickHold, loginTail, historyPage, responseMessages, responseBytes);
   }
 
   /** The same limits with another cap on check timeouts. */
   public ServerLimits withCheckTimeoutCapMs(long capMs) {
     return new ServerLimits(appendChars, messageChars, bodyBytes, batchCalls, capMs, ratePerSecond, rateBurst,
-        sessionTtl, stickHold, loginTail, historyPage);
+        sessionTtl, stickHold, loginTail, historyPage, responseMessages, responseBytes);
   }
 
   /** The same limits with another rate limit (0: none). */
   public ServerLimits withRate(int perSecond, int burst) {
     return new ServerLimits(appendChars, messageChars, bodyBytes, batchCalls, checkTimeoutCapMs, perSecond, burst,
-        sessionTtl, stickHold, loginTail, historyPage);
+        sessionTtl, stickHold, loginTail, historyPage, responseMessages, responseBytes);
   }
 
   /** The same limits with another session TTL. */
   public ServerLimits withSessionTtl(Duration ttl) {
     return new ServerLimits(appendChars, messageChars, bodyBytes, batchCalls, checkTimeoutCapMs, ratePerSecond,
-        rateBurst, ttl, stickHold, loginTail, historyPage);
+        rateBurst, ttl, stickHold, loginTail, historyPage, responseMessages, responseBytes);
   }
 
   /** The same limits with another talking-stick hold. */
   public ServerLimits withStickHold(Duration hold) {
     return new ServerLimits(appendChars, messageChars, bodyBytes, batchCalls, checkTimeoutCapMs, ratePerSecond,
-        rateBurst, sessionTtl, hold, loginTail, historyPage);
+        rateBurst, sessionTtl, hold, loginTail, historyPage, responseMessages, responseBytes);
+  }
+
+  /** The same limits with other caps on what one answer delivers. */
+  public ServerLimits withResponse(int messages, int bytes) {
+    return new ServerLimits(appendChars, messageChars, bodyBytes, batchCalls, checkTimeoutCapMs, ratePerSecond,
+        rateBurst, sessionTtl, stickHold, loginTail, historyPage, messages, bytes);
   }
 
   /** As the protocol reports them. */
@@ -76,7 +85,7 @@ public record ServerLimits(int appendChars, int messageChars, int bodyBytes, int
     long checkDefault = SpecDocument.get().paramDefault("check", "timeout_ms").asLong();
     return new Limits(appendChars, messageChars, USERNAME_CHARS, TXN_ID_CHARS, bodyBytes, batchCalls,
         (int) Math.min(checkDefault, checkTimeoutCapMs), (int) checkTimeoutCapMs, ratePerSecond, rateBurst,
-        millis(sessionTtl), millis(stickHold), loginTail, historyPage);
+        millis(sessionTtl), millis(stickHold), loginTail, historyPage, responseMessages, responseBytes);
   }
 
   /** The protocol reports durations as 32-bit milliseconds: longer ones read as the largest. */

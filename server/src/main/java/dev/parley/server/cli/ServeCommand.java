@@ -121,6 +121,16 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Most messages one history call returns (PARLEY_HISTORY_PAGE, default ${DEFAULT-VALUE}).")
   int historyPage;
 
+  @Option(names = "--response-messages", defaultValue = "${env:PARLEY_RESPONSE_MESSAGES:-500}",
+      description = "Most messages one answer delivers; the rest come with the next calls"
+          + " (PARLEY_RESPONSE_MESSAGES, default ${DEFAULT-VALUE}).")
+  int responseMessages;
+
+  @Option(names = "--response-bytes", defaultValue = "${env:PARLEY_RESPONSE_BYTES:-1048576}",
+      description = "Most bytes of messages one answer carries; a single larger message still comes, alone"
+          + " (PARLEY_RESPONSE_BYTES, default ${DEFAULT-VALUE}).")
+  int responseBytes;
+
   @Option(names = "--tail-messages", defaultValue = "${env:PARLEY_TAIL_MESSAGES:-1000}",
       description = "Messages each room keeps in memory; older ones are read from the database (PARLEY_TAIL_MESSAGES,"
           + " default ${DEFAULT-VALUE}).")
@@ -134,6 +144,11 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Bytes of conversation-log lines that may wait for the disk; beyond, lines are dropped with a"
           + " warning (PARLEY_LOG_QUEUE_BYTES, default ${DEFAULT-VALUE}).")
   long logQueueBytes;
+
+  @Option(names = "--observer-queue-bytes", defaultValue = "${env:PARLEY_OBSERVER_QUEUE_BYTES:-8388608}",
+      description = "Bytes of frames that may wait for one observer of /observe; one that falls further behind is"
+          + " disconnected and its page reconnects (PARLEY_OBSERVER_QUEUE_BYTES, default ${DEFAULT-VALUE}).")
+  long observerQueueBytes;
 
   @Override
   public Integer call() throws Exception {
@@ -175,6 +190,9 @@ public final class ServeCommand implements Callable<Integer> {
     positive("--stick-hold-ms", stickHoldMs);
     positive("--login-tail", loginTail + 1L);
     positive("--history-page", historyPage);
+    positive("--response-messages", responseMessages);
+    positive("--response-bytes", responseBytes);
+    positive("--observer-queue-bytes", observerQueueBytes);
     positive("--max-connections", maxConnections + 1L);
     positive("--read-timeout-ms", readTimeoutMs);
     positive("--idle-timeout-ms", idleTimeoutMs);
@@ -203,13 +221,14 @@ public final class ServeCommand implements Callable<Integer> {
       }
     }
     ServerLimits limits = new ServerLimits(appendChars, messageChars, bodyBytes, batchCalls, checkCapMs,
-        rate, burst, Duration.ofMillis(sessionTtlMs), Duration.ofMillis(stickHoldMs), loginTail, historyPage);
+        rate, burst, Duration.ofMillis(sessionTtlMs), Duration.ofMillis(stickHoldMs), loginTail, historyPage,
+        responseMessages, responseBytes);
     ConnectionLimits connections = new ConnectionLimits(
         maxConnections == 0 ? ConnectionLimits.defaultMaxConnections() : maxConnections,
         Duration.ofMillis(readTimeoutMs), Duration.ofMillis(idleTimeoutMs));
     return new ServerConfig(host, port, limits, floor(floor), initial, ServerConfig.DEFAULT_SHUTDOWN_GRACE,
         inMemory ? null : dataDir, allowedHosts == null ? List.of() : allowedHosts, connections,
-        new MemoryLimits(tailMessages, tailBytes, logQueueBytes));
+        new MemoryLimits(tailMessages, tailBytes, logQueueBytes, observerQueueBytes));
   }
 
   /** Whether every address {@code host} names is a loopback address (an empty host means all of them). */

@@ -1,12 +1,16 @@
 package dev.parley.server.log;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.api.Message;
 import dev.parley.api.NoteKind;
 import dev.parley.api.ParleyRpcException;
 import dev.parley.server.store.Timestamps;
+import dev.parley.spec.Json;
+import dev.parley.viewer.frames.ContentParser;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -21,7 +25,8 @@ import java.util.Map;
  * actions.
  */
 public final class LogLines {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
+  private static final String MESSAGES = "messages";
 
   private LogLines() {}
 
@@ -70,10 +75,22 @@ public final class LogLines {
     return json(call);
   }
 
-  /** An action's outcome as the log's {@code <tool_response>} holds it: the result, or {@code {"error": ...}}. */
+  /**
+   * An action's outcome as the log's {@code <tool_response>} holds it: the result, or
+   * {@code {"error": ...}}. The messages a result carries are already in the log, each on its
+   * own line: the result names them by id ({@code "message_ids"} in place of {@code "messages"}),
+   * so that a backlog delivered to many sessions is not written again for each of them.
+   */
   public static String outcomeText(Object result, ParleyRpcException error) {
     if (error == null) {
-      return json(result);
+      JsonNode tree = JSON.valueToTree(result);
+      if (tree instanceof ObjectNode object && object.get(MESSAGES) instanceof ArrayNode messages) {
+        ArrayNode ids = JSON.createArrayNode();
+        messages.forEach(m -> ids.add(m.path("message_id").asText()));
+        object.remove(MESSAGES);
+        object.set(ContentParser.MESSAGE_IDS, ids);
+      }
+      return json(tree);
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("code", error.code());

@@ -6,6 +6,7 @@ import dev.parley.server.log.ConversationLog;
 import dev.parley.server.room.CommitObserver;
 import dev.parley.server.room.RoomEngine;
 import dev.parley.server.rpc.CallObserver;
+import dev.parley.spec.Json;
 import dev.parley.viewer.observe.ObserverHub;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -33,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 public final class ServerMetrics implements CallObserver, CommitObserver {
   /** The outcome label of a call answered with a result. */
   public static final String OK = "ok";
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = Json.mapper();
   /**
    * Call latency buckets: from a quick append to a check's long poll, which may wait minutes.
    * Fixed buckets keep each method to a few series, and the same ones on every daemon.
@@ -76,6 +77,8 @@ public final class ServerMetrics implements CallObserver, CommitObserver {
         .description("Checks waiting for a message").register(registry);
     Gauge.builder("parley.observers", observers, ObserverHub::size).strongReference(true)
         .description("Viewers watching over the observer socket").register(registry);
+    Gauge.builder("parley.observers.queued", observers, ObserverHub::queuedBytes).strongReference(true)
+        .baseUnit("bytes").description("Frames waiting to be written to observers").register(registry);
     if (log != null) {
       Gauge.builder("parley.log.queue", log, ConversationLog::queuedBytes).strongReference(true).baseUnit("bytes")
           .description("Conversation log lines waiting for the disk").register(registry);

@@ -20,7 +20,12 @@ import java.util.List;
  */
 public final class ObserverFeed implements RoomEventListener {
   private final FrameStream frames = new FrameStream();
-  private final ObserverHub hub = new ObserverHub("live", frames::welcome, control -> { });
+  private final ObserverHub hub;
+
+  /** @param queueBytes bytes of frames that may wait for one observer before it is disconnected */
+  public ObserverFeed(long queueBytes) {
+    this.hub = new ObserverHub("live", frames::welcome, control -> { }, queueBytes);
+  }
 
   /** The observers' hub, for the {@code /observe} socket. */
   public ObserverHub hub() {

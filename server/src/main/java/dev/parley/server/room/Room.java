@@ -5,6 +5,7 @@ import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
 import dev.parley.api.Participant;
 import dev.parley.api.SystemEvent;
+import dev.parley.server.json.MessageJson;
 import dev.parley.server.store.MessageIds;
 import dev.parley.server.store.StoredMessage;
 import dev.parley.server.store.Timestamps;
@@ -25,8 +26,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * only: no store I/O runs under it but for reading what fell out of the tail.
  */
 final class Room {
-  /** The most messages one response delivers; a longer backlog comes with the next calls. */
-  static final int DELIVERY_MAX = 500;
   /** The sender of system messages; no participant may take this name. */
   static final String SYSTEM = "system";
 
@@ -35,6 +34,10 @@ final class Room {
   final ReentrantLock lock = new ReentrantLock();
   final TalkingStick stick;
   final RoomTail tail;
+  /** The most messages one answer delivers; a longer backlog comes with the next calls. */
+  private final int deliveryMessages;
+  /** The most bytes of messages (as JSON) one answer delivers, but for a single larger message. */
+  private final long deliveryBytes;
   private final Map<String, Session> members = new LinkedHashMap<>();
   private volatile int size;
   private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
@@ -48,8 +51,10 @@ final class Room {
   /** The highest sequence number known to be stored. */
   volatile long durableSeq;
 
-  Room(String name, FloorPolicy floor, RoomTail tail) {
+  Room(String name, FloorPolicy floor, RoomTail tail, int deliveryMessages, long deliveryBytes) {
     this.name = name;
+    this.deliveryMessages = deliveryMessages;
+    this.deliveryBytes = deliveryBytes;
     this.floor = floor;
     this.stick = new TalkingStick(floor);
     this.tail = tail;
@@ -119,29 +124,77 @@ final class Room {
   }
 
   /**
-   * What {@code s} has not been delivered yet, at most a response's worth: later than its
-   * cursor and not its own doing.
+   * What {@code s} has not been delivered yet, at most an answer's worth of messages: later than
+   * its cursor and not its own doing.
    */
   List<StoredMessage> pending(Session s) {
-    return notOwn(s, tail.after(s.cursor, DELIVERY_MAX));
+    return notOwn(s, tail.after(s.cursor, deliveryMessages));
   }
 
   /**
    * The delivery rule: hands {@code s} what is pending, oldest first, and moves its cursor past
    * it (and past its own messages). Nothing is delivered twice, nothing is skipped; a backlog
-   * longer than {@link #DELIVERY_MAX} comes over several responses.
+   * longer than an answer's worth of messages or bytes comes over several answers. Each message
+   * is written as JSON here, before the cursor moves: one that cannot be written fails the call
+   * with the cursor where it was.
    */
   List<Message> deliver(Session s) {
     if (s.cursor >= tail.lastSeq()) {
       return List.of();
     }
-    List<StoredMessage> fetched = tail.after(s.cursor, DELIVERY_MAX);
+    List<StoredMessage> fetched = tail.after(s.cursor, deliveryMessages);
     List<Message> out = new ArrayList<>(fetched.size());
-    for (StoredMessage m : notOwn(s, fetched)) {
-      out.add(m.message());
+    String me = key(s.username);
+    long bytes = 0;
+    long through = s.cursor;
+    boolean full = fetched.size() == deliveryMessages;
+    for (StoredMessage m : fetched) {
+      if (!key(m.actor()).equals(me)) {
+        int size = MessageJson.bytes(m.message());
+        if (!out.isEmpty() && bytes + size > deliveryBytes) {
+          full = true;
+          break;
+        }
+        bytes += size;
+        out.add(m.message());
+      }
+      through = m.seq();
     }
-    s.cursor = fetched.size() == DELIVERY_MAX ? fetched.get(fetched.size() - 1).seq() : tail.lastSeq();
+    s.cursor = full ? through : tail.lastSeq();
     return out;
+  }
+
+  /**
+   * The newest of {@code messages} (oldest first) that fit in an answer's bytes, oldest first:
+   * at least the newest one.
+   */
+  List<StoredMessage> newestThatFit(List<StoredMessage> messages) {
+    long bytes = 0;
+    int from = messages.size();
+    while (from > 0) {
+      int size = MessageJson.bytes(messages.get(from - 1).message());
+      if (from < messages.size() && bytes + size > deliveryBytes) {
+        break;
+      }
+      bytes += size;
+      from--;
+    }
+    return messages.subList(from, messages.size());
+  }
+
+  /** The oldest of {@code messages} (oldest first) that fit in an answer's bytes: at least the oldest one. */
+  List<StoredMessage> oldestThatFit(List<StoredMessage> messages) {
+    long bytes = 0;
+    int to = 0;
+    while (to < messages.size()) {
+      int size = MessageJson.bytes(messages.get(to).message());
+      if (to > 0 && bytes + size > deliveryBytes) {
+        break;
+      }
+      bytes += size;
+      to++;
+    }
+    return messages.subList(0, to);
   }
 
   private static List<StoredMessage> notOwn(Session s, List<StoredMessage> messages) {

@@ -213,7 +213,7 @@ public final class RoomEngine implements AutoCloseable {
         Session s = new Session(SessionTokens.hash(token), username, room,
             new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), now), now);
         List<Message> context = new ArrayList<>();
-        for (StoredMessage m : room.tail.before(room.tail.lastSeq() + 1, limits.loginTail())) {
+        for (StoredMessage m : room.newestThatFit(room.tail.before(room.tail.lastSeq() + 1, limits.loginTail()))) {
           context.add(m.message());
         }
         if (!context.isEmpty()) {
@@ -519,12 +519,16 @@ public final class RoomEngine implements AutoCloseable {
           page.removeIf(m -> m.seq() >= before);
         }
         more = page.size() > n;
-        page = page.subList(0, Math.min(n, page.size()));
+        List<StoredMessage> fit = s.room.oldestThatFit(page.subList(0, Math.min(n, page.size())));
+        more |= fit.size() < Math.min(n, page.size());
+        page = fit;
       } else {
         long below = before != null ? before : tail.lastSeq() + 1;
         page = tail.before(below, n + 1);
         more = page.size() > n;
-        page = page.subList(Math.max(0, page.size() - n), page.size());
+        List<StoredMessage> fit = s.room.newestThatFit(page.subList(Math.max(0, page.size() - n), page.size()));
+        more |= fit.size() < Math.min(n, page.size());
+        page = fit;
       }
       if (!page.isEmpty() && page.get(page.size() - 1).seq() > s.room.durableSeq) {
         tx.delivered();

@@ -20,7 +20,9 @@ import dev.parley.api.MethodNotFoundException;
 import dev.parley.api.ParleyApi;
 import dev.parley.api.ParleyRpcException;
 import dev.parley.api.ParseErrorException;
+import dev.parley.server.json.MessageJson;
 import dev.parley.server.room.RoomEngine;
+import dev.parley.spec.Json;
 import dev.parley.spec.SpecDocument;
 import java.io.IOException;
 import java.util.List;
@@ -55,7 +57,7 @@ public final class JsonRpcEndpoint {
    * @param calls hears every call answered
    */
   public JsonRpcEndpoint(RoomEngine engine, int batchLimit, CallObserver calls) {
-    this.mapper = new ObjectMapper()
+    this.mapper = Json.mapper()
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
         // Error data is built from maps: sorted keys make every answer read the same way.

@@ -62,6 +62,37 @@ class ConversationLogTest {
   }
 
   @Test
+  void aDeliveryIsLoggedByIdsSoEachMessageIsWrittenOnce() throws Exception {
+    String text = "a long message ".repeat(60);
+    int readers = 10;
+    try (RunningServer server = RunningServer.start(ServerConfig.ephemeral().withDataDir(dataDir))) {
+      RpcClient ada = server.login("ada", "fanned");
+      List<RpcClient> others = new java.util.ArrayList<>();
+      for (int i = 0; i < readers; i++) {
+        others.add(server.login("reader" + i, "fanned"));
+      }
+      ada.call("append", Map.of("text", text));
+      ada.call("push");
+      for (RpcClient reader : others) {
+        assertThat(reader.call("check", Map.of("timeout_ms", 0)).path("messages").toString()).contains(text.strip());
+      }
+    }
+    String log = Files.readString(dataDir.resolve(ParleyServer.LOGS).resolve("fanned.jsonl"));
+    // Once in the chat line, once in the append's arguments: never again for the ten deliveries.
+    assertThat(log.split(java.util.regex.Pattern.quote(text.strip()), -1)).hasSize(3);
+    List<JsonNode> checks = log.lines().map(RpcClient::parse)
+        .filter(l -> "tool_response".equals(l.path("type").asText()) && "check".equals(l.path("method").asText()))
+        .toList();
+    assertThat(checks).hasSize(readers);
+    for (JsonNode check : checks) {
+      String inner = check.get("content").asText();
+      JsonNode result = RpcClient.parse(inner.substring("<tool_response>".length(), inner.length() - "</tool_response>".length()));
+      assertThat(result.has("messages")).isFalse();
+      assertThat(result.path("message_ids").toString()).contains("\"msg-");
+    }
+  }
+
+  @Test
   void moreRoomsThanOpenFilesStillGetEveryLine() throws Exception {
     Path logs = dataDir.resolve("logs");
     int rooms = ConversationLog.OPEN_FILES + 6;

@@ -53,6 +53,7 @@ class MetricsTest {
           .containsEntry("parley_rooms", 1.0)
           .containsEntry("parley_checks_pending", 0.0)
           .containsEntry("parley_observers", 0.0)
+          .containsEntry("parley_observers_queued_bytes", 0.0)
           .containsEntry("parley_log_dropped_lines_total", 0.0)
           .containsKey("parley_log_queue_bytes")
           .containsKey("parley_commit_latency_seconds_count");

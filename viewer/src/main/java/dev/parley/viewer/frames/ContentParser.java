@@ -2,6 +2,7 @@ package dev.parley.viewer.frames;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.spec.Json;
 import java.io.IOException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,7 +13,12 @@ import java.util.regex.Pattern;
  * {@code <tool_response>}; anything else is chat, or system when a system user wrote it.
  */
 public final class ContentParser {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * What a daemon's logged result holds in place of its {@code messages}: their ids, in order
+   * (each message has its own line in the log).
+   */
+  public static final String MESSAGE_IDS = "message_ids";
+  private static final ObjectMapper JSON = Json.mapper();
   private static final Pattern CALL = Pattern.compile("^\\s*([\\w.\\-]+)\\s*\\((.*)\\)\\s*$", Pattern.DOTALL);
 
   private ContentParser() {}

@@ -17,6 +17,7 @@ import dev.parley.api.SystemEventType;
 import dev.parley.api.TalkingStickResult;
 import dev.parley.api.UndoResult;
 import dev.parley.spec.ApiMethods;
+import dev.parley.spec.Json;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,7 +38,7 @@ import java.util.function.Supplier;
  * watches it): then no frame is built. Thread-safe.
  */
 public final class FrameStream {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
   private static final int SUMMARY_CHARS = 80;
 
   /** Presence by room, then user, in order of appearance. */
@@ -310,12 +311,24 @@ public final class FrameStream {
     return line.path(field).isTextual() ? line.get(field).asText() : null;
   }
 
-  /** A logged result read back as the method's typed result; null when it is not one. */
+  /**
+   * A logged result read back as the method's typed result, without its messages (they have
+   * frames of their own); null when it is not one.
+   */
   private static Object readResult(String method, String content) {
     return ApiMethods.resultType(method).map(type -> {
       try {
         JsonNode node = JSON.readTree(content);
-        return node != null && node.isObject() && !node.has("error") ? (Object) JSON.treeToValue(node, type) : null;
+        if (node == null || !node.isObject() || node.has("error")) {
+          return null;
+        }
+        // A daemon's line names the delivered messages by id; how the action went does not depend on them.
+        if (node.has(ContentParser.MESSAGE_IDS)) {
+          ObjectNode result = (ObjectNode) node;
+          result.remove(ContentParser.MESSAGE_IDS);
+          result.putArray("messages");
+        }
+        return (Object) JSON.treeToValue(node, type);
       } catch (JsonProcessingException | IllegalArgumentException e) {
         return null;
       }

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.spec.Json;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -17,14 +20,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The observers of a daemon (or of a replay): WebSocket sessions, each watching one room or
- * all. Frames are sent without waiting, so that a slow browser never holds up a room; one that
- * falls too far behind loses frames (see {@link ViewerRoutes}).
+ * all. Frames are sent without waiting, so that a slow browser never holds up a room. What waits
+ * for one observer is bounded in bytes: one that falls further behind (or whose frames the socket
+ * refuses, past {@link ViewerRoutes}'s frame count) is disconnected, and its page reconnects to a
+ * fresh welcome instead of showing a conversation with holes.
  */
 public final class ObserverHub {
   private static final Logger LOG = LoggerFactory.getLogger(ObserverHub.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
+
+  /** Bytes of frames that may wait for one observer, by default. */
+  public static final long DEFAULT_QUEUE_BYTES = 8L << 20;
 
   private final Set<Observer> observers = ConcurrentHashMap.newKeySet();
+  private final long queueBytes;
   private final BiFunction<String, String, ObjectNode> welcome;
   private final String mode;
   private final Consumer<JsonNode> controls;
@@ -35,6 +44,21 @@ public final class ObserverHub {
    * @param controls receives the control frames observers send (such as a replay speed)
    */
   public ObserverHub(String mode, BiFunction<String, String, ObjectNode> welcome, Consumer<JsonNode> controls) {
+    this(mode, welcome, controls, DEFAULT_QUEUE_BYTES);
+  }
+
+  /**
+   * @param mode {@code live} or {@code replay}, told to each observer in its welcome
+   * @param welcome makes the welcome frame for a room filter (null: all rooms) and the mode
+   * @param controls receives the control frames observers send (such as a replay speed)
+   * @param queueBytes bytes of frames that may wait for one observer before it is disconnected
+   */
+  public ObserverHub(String mode, BiFunction<String, String, ObjectNode> welcome, Consumer<JsonNode> controls,
+      long queueBytes) {
+    if (queueBytes < 1) {
+      throw new IllegalArgumentException("an observer's queue holds at least one byte");
+    }
+    this.queueBytes = queueBytes;
     this.mode = mode;
     this.welcome = welcome;
     this.controls = controls;
@@ -45,9 +69,10 @@ public final class ObserverHub {
     String room = frame.path("room").isTextual() ? frame.get("room").asText() : null;
     frame.put("stream_time", Instant.now().toEpochMilli() / 1000.0);
     String text = write(frame);
+    long bytes = utf8Length(text);
     for (Observer o : observers) {
       if (o.room == null || room == null || o.room.equals(room)) {
-        o.session.sendText(text, Callback.NOOP);
+        o.send(text, bytes);
       }
     }
   }
@@ -70,11 +95,22 @@ public final class ObserverHub {
     return observers.size();
   }
 
+  /** Bytes waiting to be sent, all observers together (for metrics). */
+  public long queuedBytes() {
+    long total = 0;
+    for (Observer o : observers) {
+      total += o.queued.get();
+    }
+    return total;
+  }
+
   void opened(Session session, String room) {
-    observers.add(new Observer(session, room));
+    Observer observer = new Observer(session, room);
+    observers.add(observer);
     ObjectNode hello = welcome.apply(room, mode);
     hello.put("stream_time", Instant.now().toEpochMilli() / 1000.0);
-    session.sendText(write(hello), Callback.NOOP);
+    String text = write(hello);
+    observer.send(text, utf8Length(text));
   }
 
   void closed(Session session) {
@@ -98,7 +134,9 @@ public final class ObserverHub {
       pong.put("type", "pong");
       pong.put("timestamp", Instant.now().toString());
       pong.put("stream_time", Instant.now().toEpochMilli() / 1000.0);
-      session.sendText(write(pong), Callback.NOOP);
+      String reply = write(pong);
+      observers.stream().filter(o -> o.session == session).findFirst()
+          .ifPresent(o -> o.send(reply, utf8Length(reply)));
     } else if ("control".equals(type)) {
       controls.accept(frame);
     }
@@ -112,5 +150,59 @@ public final class ObserverHub {
     }
   }
 
-  private record Observer(Session session, String room) {}
+  /** The UTF-8 length of {@code text}, which is what a text frame holds while it waits. */
+  static long utf8Length(String text) {
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      // A surrogate pair is 4 bytes: 2 for each half.
+      bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+    }
+    return bytes;
+  }
+
+  /** One observer and the bytes of its frames not yet written to its socket. */
+  private final class Observer {
+    final Session session;
+    final String room;
+    final AtomicLong queued = new AtomicLong();
+    private final AtomicBoolean dropped = new AtomicBoolean();
+
+    Observer(Session session, String room) {
+      this.session = session;
+      this.room = room;
+    }
+
+    void send(String text, long bytes) {
+      if (dropped.get()) {
+        return;
+      }
+      if (queued.addAndGet(bytes) > queueBytes) {
+        queued.addAndGet(-bytes);
+        drop("more than " + queueBytes + " bytes of frames wait for it");
+        return;
+      }
+      session.sendText(text, new Callback() {
+        @Override
+        public void succeed() {
+          queued.addAndGet(-bytes);
+        }
+
+        @Override
+        public void fail(Throwable cause) {
+          queued.addAndGet(-bytes);
+          drop("a frame could not be sent: " + cause.getMessage());
+        }
+      });
+    }
+
+    /** Disconnects a lagging observer at once: a close handshake would wait behind its queue. */
+    private void drop(String why) {
+      if (dropped.compareAndSet(false, true)) {
+        observers.remove(this);
+        LOG.info("An observer of {} fell behind and was disconnected ({})", room == null ? "every room" : room, why);
+        session.disconnect();
+      }
+    }
+  }
 }

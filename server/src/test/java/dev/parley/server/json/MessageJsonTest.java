@@ -1,4 +1,4 @@
-package dev.parley.server.rpc;
+package dev.parley.server.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +9,8 @@ import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
 import dev.parley.api.SystemEvent;
 import dev.parley.api.SystemEventType;
+import dev.parley.spec.Json;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -30,5 +32,16 @@ class MessageJsonTest {
       JsonNode tree = cached.valueToTree(result);
       assertThat(cached.writeValueAsString(tree)).isEqualTo(expected);
     }
+  }
+
+  @Test
+  void theSizeIsTheUtf8LengthAndNothingIsEscapedThatJsonAllows() throws Exception {
+    Message chat = new Message("msg-3", "ada", "r", "h\u00e9llo \ud83d\ude00", "2026-11-21T10:00:00.000Z",
+        MessageKind.CHAT, List.of(), null);
+    ObjectMapper wire = Json.mapper().registerModule(MessageJson.module());
+    byte[] written = wire.writeValueAsBytes(new CheckResult(1, List.of(chat)));
+    String text = new String(written, StandardCharsets.UTF_8);
+    assertThat(text).contains("h\u00e9llo \ud83d\ude00").doesNotContain("\\u");
+    assertThat(MessageJson.bytes(chat)).isEqualTo(plain.writeValueAsString(chat).getBytes(StandardCharsets.UTF_8).length);
   }
 }
