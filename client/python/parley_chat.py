@@ -351,7 +351,7 @@ class AsyncChatRoom:
         while True:
             page = self._rpc("history", {"after": after})
             for m in page["messages"]:
-                after = _seq(m)
+                after = m["seq"]
                 # Own chat messages were never delivered to this session, so never recover them.
                 if not self._own_doing(m):
                     missed.append(m)
@@ -401,7 +401,7 @@ class AsyncChatRoom:
 
     def _see(self, m):
         """Marks a message handed out; False when it already was."""
-        self._last_seen = max(self._last_seen, _seq(m))
+        self._last_seen = max(self._last_seen, m["seq"])
         if m["message_id"] in self._seen:
             return False
         self._seen[m["message_id"]] = True
@@ -481,10 +481,6 @@ def _detail(e):
 
 def _tail(draft):
     return draft[-_SUFFIX_CHARS:]
-
-
-def _seq(m):
-    return int(m["message_id"][len("msg-"):])
 
 
 def _seconds(value):

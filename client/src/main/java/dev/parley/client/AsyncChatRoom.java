@@ -349,7 +349,7 @@ public final class AsyncChatRoom implements AutoCloseable {
     do {
       page = api.history(null, after, null);
       for (Message m : page.messages()) {
-        after = seq(m);
+        after = m.seq();
         if (!ownDoing(m)) {
           missed.add(m);
         }
@@ -436,7 +436,7 @@ public final class AsyncChatRoom implements AutoCloseable {
 
   /** Marks a message handed out; false when it already was. */
   private boolean see(Message m) {
-    lastSeen = Math.max(lastSeen, seq(m));
+    lastSeen = Math.max(lastSeen, m.seq());
     return seen.put(m.messageId(), Boolean.TRUE) == null;
   }
 
@@ -444,10 +444,6 @@ public final class AsyncChatRoom implements AutoCloseable {
     synchronized (state) {
       draftLength = length;
     }
-  }
-
-  private static long seq(Message m) {
-    return Long.parseLong(m.messageId().substring("msg-".length()));
   }
 
   private static String tail(String draft) {

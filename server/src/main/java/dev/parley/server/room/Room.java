@@ -116,7 +116,7 @@ final class Room {
   private StoredMessage append(String sender, String actor, MessageKind kind, String content, Instant at,
       List<String> mentions, SystemEvent event) {
     long seq = tail.lastSeq() + 1;
-    Message m = new Message(MessageIds.of(seq), sender, name, content, Timestamps.format(at), kind,
+    Message m = new Message(MessageIds.of(seq), seq, sender, name, content, Timestamps.format(at), kind,
         List.copyOf(mentions), event);
     StoredMessage stored = new StoredMessage(seq, m, actor);
     tail.append(stored, durableSeq);

@@ -292,7 +292,7 @@ public final class SqliteStore implements Store {
     String eventType = rs.getString(8);
     SystemEvent event = eventType == null ? null
         : new SystemEvent(SystemEventType.valueOf(eventType.toUpperCase(Locale.ROOT)), rs.getString(9));
-    Message m = new Message(MessageIds.of(seq), rs.getString(2), room, rs.getString(5), rs.getString(6),
+    Message m = new Message(MessageIds.of(seq), seq, rs.getString(2), room, rs.getString(5), rs.getString(6),
         MessageKind.valueOf(rs.getString(4).toUpperCase(Locale.ROOT)), strings(rs.getString(7)), event);
     return new StoredMessage(seq, m, rs.getString(3));
   }

@@ -18,7 +18,7 @@ class RoomTailTest {
   private final MemoryStore store = new MemoryStore();
 
   private static StoredMessage message(long seq) {
-    return new StoredMessage(seq, new Message(MessageIds.of(seq), "ada", "r", "m" + seq, "2026-11-21T10:00:00.000Z",
+    return new StoredMessage(seq, new Message(MessageIds.of(seq), seq, "ada", "r", "m" + seq, "2026-11-21T10:00:00.000Z",
         MessageKind.CHAT, List.of(), null), "ada");
   }
 

@@ -36,13 +36,13 @@ abstract class StoreContract {
   }
 
   static StoredMessage chat(String room, long seq, String sender, String content, List<String> mentions) {
-    return new StoredMessage(seq, new Message(MessageIds.of(seq), sender, room, content, Timestamps.format(AT),
+    return new StoredMessage(seq, new Message(MessageIds.of(seq), seq, sender, room, content, Timestamps.format(AT),
         MessageKind.CHAT, mentions, null), sender);
   }
 
   static StoredMessage joined(String room, long seq, String user) {
     SystemEvent event = new SystemEvent(SystemEventType.JOINED, user);
-    return new StoredMessage(seq, new Message(MessageIds.of(seq), "system", room, user + " has joined",
+    return new StoredMessage(seq, new Message(MessageIds.of(seq), seq, "system", room, user + " has joined",
         Timestamps.format(AT), MessageKind.SYSTEM, List.of(), event), user);
   }
 
