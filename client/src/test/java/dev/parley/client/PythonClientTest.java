@@ -190,8 +190,7 @@ class PythonClientTest {
   void aRateLimitIsWaitedOutNotRaised() throws Exception {
     ServerLimits d = ServerLimits.defaults();
     // 5 calls a second, one at a time: the script's quick calls must wait for their turn.
-    ServerLimits slow = new ServerLimits(d.appendChars(), d.messageChars(), d.bodyBytes(), d.batchCalls(),
-        d.checkTimeoutCapMs(), 5, 1, d.sessionTtl(), d.stickHold(), d.loginTail(), d.historyPage());
+    ServerLimits slow = d.withRate(5, 1);
     try (RunningServer server = RunningServer.start(slow);
         PythonScript claude = PythonScript.run("rate_limit.py", server.uri(), "claude", Map.of())) {
       assertThat(claude.next()).isEmpty();

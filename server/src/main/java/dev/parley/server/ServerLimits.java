@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * The numbers the server enforces. Every one is configurable (see {@code parley serve --help})
- * and reported to clients by {@code login}.
+ * and reported to clients by {@code login}, but the room retention, which concerns the operator.
  *
  * @param appendChars characters kept of one append
  * @param messageChars characters a draft may hold
@@ -19,10 +19,16 @@ import java.time.Duration;
  * @param stickHold the talking stick is released this long after its last claim
  * @param loginTail recent messages a new session is given
  * @param historyPage most messages one history call returns
+ * @param doorRatePerSecond average calls per second per client address that reach no live session
+ *     ({@code login}, {@code rooms}, a missing, unknown or ended token); 0 disables the limit
+ * @param doorBurst such calls a client address may make at once above the rate
+ * @param roomRetention a room with no session and no new message for this long is deleted;
+ *     zero keeps rooms for ever
  */
 public record ServerLimits(int appendChars, int messageChars, int bodyBytes, int batchCalls,
     long checkTimeoutCapMs, int ratePerSecond, int rateBurst, Duration sessionTtl,
-    Duration stickHold, int loginTail, int historyPage) {
+    Duration stickHold, int loginTail, int historyPage, int doorRatePerSecond, int doorBurst,
+    Duration roomRetention) {
 
   /** Fixed by the spec's {@code Username} schema. */
   public static final int USERNAME_CHARS = 32;
@@ -32,43 +38,55 @@ public record ServerLimits(int appendChars, int messageChars, int bodyBytes, int
   /** The defaults of PROTOCOL.md. */
   public static ServerLimits defaults() {
     return new ServerLimits(1000, 16000, 256 * 1024, 50, 60_000, 200, 400,
-        Duration.ofMinutes(10), Duration.ofSeconds(60), 20, 200);
+        Duration.ofMinutes(10), Duration.ofSeconds(60), 20, 200, 20, 100, Duration.ZERO);
   }
 
   /** The same limits with another message size. */
   public ServerLimits withMessageChars(int chars) {
     return new ServerLimits(appendChars, chars, bodyBytes, batchCalls, checkTimeoutCapMs, ratePerSecond, rateBurst,
-        sessionTtl, stickHold, loginTail, historyPage);
+        sessionTtl, stickHold, loginTail, historyPage, doorRatePerSecond, doorBurst, roomRetention);
   }
 
   /** The same limits with another body size and batch size. */
   public ServerLimits withRequestSize(int maxBodyBytes, int maxBatchCalls) {
     return new ServerLimits(appendChars, messageChars, maxBodyBytes, maxBatchCalls, checkTimeoutCapMs, ratePerSecond,
-        rateBurst, sessionTtl, stickHold, loginTail, historyPage);
+        rateBurst, sessionTtl, stickHold, loginTail, historyPage, doorRatePerSecond, doorBurst, roomRetention);
   }
 
   /** The same limits with another cap on check timeouts. */
   public ServerLimits withCheckTimeoutCapMs(long capMs) {
     return new ServerLimits(appendChars, messageChars, bodyBytes, batchCalls, capMs, ratePerSecond, rateBurst,
-        sessionTtl, stickHold, loginTail, historyPage);
+        sessionTtl, stickHold, loginTail, historyPage, doorRatePerSecond, doorBurst, roomRetention);
   }
 
   /** The same limits with another rate limit (0: none). */
   public ServerLimits withRate(int perSecond, int burst) {
     return new ServerLimits(appendChars, messageChars, bodyBytes, batchCalls, checkTimeoutCapMs, perSecond, burst,
-        sessionTtl, stickHold, loginTail, historyPage);
+        sessionTtl, stickHold, loginTail, historyPage, doorRatePerSecond, doorBurst, roomRetention);
   }
 
   /** The same limits with another session TTL. */
   public ServerLimits withSessionTtl(Duration ttl) {
     return new ServerLimits(appendChars, messageChars, bodyBytes, batchCalls, checkTimeoutCapMs, ratePerSecond,
-        rateBurst, ttl, stickHold, loginTail, historyPage);
+        rateBurst, ttl, stickHold, loginTail, historyPage, doorRatePerSecond, doorBurst, roomRetention);
   }
 
   /** The same limits with another talking-stick hold. */
   public ServerLimits withStickHold(Duration hold) {
     return new ServerLimits(appendChars, messageChars, bodyBytes, batchCalls, checkTimeoutCapMs, ratePerSecond,
-        rateBurst, sessionTtl, hold, loginTail, historyPage);
+        rateBurst, sessionTtl, hold, loginTail, historyPage, doorRatePerSecond, doorBurst, roomRetention);
+  }
+
+  /** The same limits with another limit on calls per client address that reach no live session (0: none). */
+  public ServerLimits withDoor(int perSecond, int burst) {
+    return new ServerLimits(appendChars, messageChars, bodyBytes, batchCalls, checkTimeoutCapMs, ratePerSecond,
+        rateBurst, sessionTtl, stickHold, loginTail, historyPage, perSecond, burst, roomRetention);
+  }
+
+  /** The same limits keeping idle rooms for {@code retention} (zero: for ever). */
+  public ServerLimits withRoomRetention(Duration retention) {
+    return new ServerLimits(appendChars, messageChars, bodyBytes, batchCalls, checkTimeoutCapMs, ratePerSecond,
+        rateBurst, sessionTtl, stickHold, loginTail, historyPage, doorRatePerSecond, doorBurst, retention);
   }
 
   /** As the protocol reports them. */
@@ -76,7 +94,7 @@ public record ServerLimits(int appendChars, int messageChars, int bodyBytes, int
     long checkDefault = SpecDocument.get().paramDefault("check", "timeout_ms").asLong();
     return new Limits(appendChars, messageChars, USERNAME_CHARS, TXN_ID_CHARS, bodyBytes, batchCalls,
         (int) Math.min(checkDefault, checkTimeoutCapMs), (int) checkTimeoutCapMs, ratePerSecond, rateBurst,
-        millis(sessionTtl), millis(stickHold), loginTail, historyPage);
+        millis(sessionTtl), millis(stickHold), loginTail, historyPage, doorRatePerSecond, doorBurst);
   }
 
   /** The protocol reports durations as 32-bit milliseconds: longer ones read as the largest. */

@@ -134,6 +134,7 @@ public final class RoomEngine implements AutoCloseable {
   private final List<Room> roomOrder = new CopyOnWriteArrayList<>();
   private final Sessions sessions = new Sessions();
   private final Expiry expiry;
+  private final DoorThrottle door;
   private final Recovery recovery;
   private final CommitQueue queue;
   /** Checks waiting, all rooms together: kept beside the sessions' own counts, read without a lock. */
@@ -158,6 +159,7 @@ public final class RoomEngine implements AutoCloseable {
     this.clock = clock;
     this.ticker = ticker;
     this.expiry = new Expiry(limits);
+    this.door = new DoorThrottle(limits.doorRatePerSecond(), limits.doorBurst(), ticker, DoorThrottle.MAX_ADDRESSES);
     this.recovery = new Recovery(store, limits, clock, ticker, options.tailMessages(), options.tailBytes());
     Map<String, Room> loaded = new LinkedHashMap<>();
     recovery.start(loaded, sessions);
@@ -181,6 +183,17 @@ public final class RoomEngine implements AutoCloseable {
   /** Creates a room ahead of any login, with its floor policy; an existing room keeps its own. */
   public void createRoom(String name, FloorPolicy floor) {
     await(queue.barrier(room(name, floor)));
+  }
+
+  /**
+   * Admits one call from {@code address} that reaches no live session: {@code login},
+   * {@code rooms}, or a call whose token is missing, unknown or ended (see {@link DoorThrottle}).
+   *
+   * @param address the client's address; null (a caller inside the process) is not limited
+   * @throws RateLimitedException (40003) when the address has made too many such calls
+   */
+  public void admit(String address) {
+    door.admit(address);
   }
 
   /** The protocol's {@code login}. */
