@@ -38,6 +38,8 @@ import dev.parley.server.store.Store;
 import dev.parley.server.store.Write;
 import dev.parley.spec.SpecDocument;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -202,10 +204,9 @@ public final class RoomEngine implements AutoCloseable {
     if (Usernames.reserved(username)) {
       throw new UsernameTakenException(Map.of("username", username, "room", roomName));
     }
-    Room room = room(roomName, floor);
+    Room room = lockedRoom(roomName, floor);
     LoginResult result;
     CompletableFuture<Void> stored;
-    room.lock.lock();
     try {
       long now = ticker.nanos();
       RoomTransaction tx = new RoomTransaction(room, clock.instant());
@@ -576,8 +577,8 @@ public final class RoomEngine implements AutoCloseable {
   }
 
   /**
-   * Expires idle sessions and overdue talking sticks now, and reloads rooms whose commit
-   * failed. Runs by itself with {@link Options#sweep}.
+   * Expires idle sessions and overdue talking sticks now, reloads rooms whose commit failed, and
+   * deletes rooms idle past the retention. Runs by itself with {@link Options#sweep}.
    */
   public void sweep() {
     long now = ticker.nanos();
@@ -601,6 +602,45 @@ public final class RoomEngine implements AutoCloseable {
         tx.submit(queue);
       } catch (RuntimeException e) {
         LOG.error("Expiry in room {} failed", room.name, e);
+      } finally {
+        room.lock.unlock();
+      }
+    }
+    retire();
+  }
+
+  /**
+   * Deletes the rooms that have had no session and no message for the retention
+   * ({@link ServerLimits#roomRetention()}; zero keeps every room): with their messages, floor and
+   * log. Runs with {@link #sweep()}.
+   */
+  private void retire() {
+    Duration retention = limits.roomRetention();
+    if (retention.isZero()) {
+      return;
+    }
+    for (Room room : roomOrder) {
+      if (room.size() > 0 || room.poisoned) {
+        continue;
+      }
+      room.lock.lock();
+      try {
+        Instant now = clock.instant();
+        if (room.deleted || room.size() > 0 || room.poisoned
+            || Duration.between(room.lastActivity(), now).compareTo(retention) < 0) {
+          continue;
+        }
+        RoomTransaction tx = new RoomTransaction(room, now);
+        tx.write(new Write.DeleteRoom(room.name));
+        tx.event(new RoomEvent.RoomDeleted(room.name, now));
+        // A login that found the room before this sees the flag under the lock and makes it anew.
+        room.deleted = true;
+        rooms.remove(room.name, room);
+        roomOrder.remove(room);
+        tx.submit(queue);
+        LOG.info("Deleted room {}: no session and no message since {}", room.name, room.lastActivity());
+      } catch (RuntimeException e) {
+        LOG.error("Deleting idle room {} failed", room.name, e);
       } finally {
         room.lock.unlock();
       }
@@ -643,6 +683,18 @@ public final class RoomEngine implements AutoCloseable {
       roomOrder.add(created);
       return created;
     });
+  }
+
+  /** The room of that name, made when needed, with its lock held: never one that was just deleted. */
+  private Room lockedRoom(String name, FloorPolicy floor) {
+    while (true) {
+      Room room = room(name, floor);
+      room.lock.lock();
+      if (!room.deleted) {
+        return room;
+      }
+      room.lock.unlock();
+    }
   }
 
   /**
