@@ -26,8 +26,9 @@ import java.util.function.Supplier;
 /**
  * The generated interface, implemented by handing each call to the room engine with the
  * caller's session. Params arrive validated, with the spec's defaults filled in. Calls that reach
- * no live session ({@code login}, {@code rooms}, a missing, unknown or ended token) are admitted
- * by the engine's per-address door rule first; a session's own calls are not.
+ * no live session count against the caller's address ({@link RoomEngine#admit}): {@code login}
+ * and {@code rooms} before they run, a call with a missing, unknown or ended token once it is
+ * found to have none. A live session's calls do not.
  */
 final class ParleyRpcService implements ParleyApi {
   private final RoomEngine engine;
