@@ -190,6 +190,7 @@ class PythonClientTest {
   void aRateLimitIsWaitedOutNotRaised() throws Exception {
     // 5 calls a second, one at a time: the script's quick calls must wait for their turn.
     ServerLimits slow = ServerLimits.defaults().withRate(5, 1);
+
     try (RunningServer server = RunningServer.start(slow);
         PythonScript claude = PythonScript.run("rate_limit.py", server.uri(), "claude", Map.of())) {
       assertThat(claude.next()).isEmpty();

@@ -105,6 +105,20 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Calls a session may make at once (PARLEY_BURST, default ${DEFAULT-VALUE}).")
   int burst;
 
+  @Option(names = "--door-rate", defaultValue = "${env:PARLEY_DOOR_RATE:-20}",
+      description = "Calls per second per client address that reach no session (login, rooms, unknown tokens),"
+          + " 0 for no limit (PARLEY_DOOR_RATE, default ${DEFAULT-VALUE}).")
+  int doorRate;
+
+  @Option(names = "--door-burst", defaultValue = "${env:PARLEY_DOOR_BURST:-100}",
+      description = "Such calls a client address may make at once (PARLEY_DOOR_BURST, default ${DEFAULT-VALUE}).")
+  int doorBurst;
+
+  @Option(names = "--room-retention-days", defaultValue = "${env:PARLEY_ROOM_RETENTION_DAYS:-0}",
+      description = "Delete a room, its messages and its log once it has had no session and no new message for this"
+          + " many days; 0 keeps rooms for ever (PARLEY_ROOM_RETENTION_DAYS, default ${DEFAULT-VALUE}).")
+  int roomRetentionDays;
+
   @Option(names = "--session-ttl-ms", defaultValue = "${env:PARLEY_SESSION_TTL_MS:-600000}",
       description = "Idle time after which a session expires (PARLEY_SESSION_TTL_MS, default ${DEFAULT-VALUE}).")
   long sessionTtlMs;
@@ -186,6 +200,9 @@ public final class ServeCommand implements Callable<Integer> {
     positive("--check-cap-ms", checkCapMs);
     positive("--rate", rate + 1L);
     positive("--burst", burst);
+    positive("--door-rate", doorRate + 1L);
+    positive("--door-burst", doorBurst);
+    positive("--room-retention-days", roomRetentionDays + 1L);
     positive("--session-ttl-ms", sessionTtlMs);
     positive("--stick-hold-ms", stickHoldMs);
     positive("--login-tail", loginTail + 1L);
@@ -222,7 +239,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     ServerLimits limits = new ServerLimits(appendChars, messageChars, bodyBytes, batchCalls, checkCapMs,
         rate, burst, Duration.ofMillis(sessionTtlMs), Duration.ofMillis(stickHoldMs), loginTail, historyPage,
-        responseMessages, responseBytes);
+        responseMessages, responseBytes, doorRate, doorBurst, Duration.ofDays(roomRetentionDays));
     ConnectionLimits connections = new ConnectionLimits(
         maxConnections == 0 ? ConnectionLimits.defaultMaxConnections() : maxConnections,
         Duration.ofMillis(readTimeoutMs), Duration.ofMillis(idleTimeoutMs));

@@ -90,4 +90,13 @@ public sealed interface RoomEvent {
    * @param at when
    */
   record SessionEnded(String room, String user, boolean expired, Instant at) implements RoomEvent {}
+
+  /**
+   * The room was deleted, with its messages, having been idle past the retention. Nothing of it
+   * follows; a room created later under the same name is a new one.
+   *
+   * @param room the room
+   * @param at when
+   */
+  record RoomDeleted(String room, Instant at) implements RoomEvent {}
 }

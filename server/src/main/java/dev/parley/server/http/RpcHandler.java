@@ -18,7 +18,8 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * {@code POST /rpc}: the body goes to the JSON-RPC endpoint with the bearer token. 200 with the
+ * {@code POST /rpc}: the body goes to the JSON-RPC endpoint with the bearer token and the
+ * client's address (the connection's peer, for the per-address door limit). 200 with the
  * response, 204 when there is none (notifications), 413 for a body over the limit.
  */
 public final class RpcHandler extends Handler.Abstract {
@@ -54,7 +55,8 @@ public final class RpcHandler extends Handler.Abstract {
       JsonResponses.send(response, HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(), callback);
       return true;
     }
-    JsonNode reply = endpoint.handle(body, bearer(request.getHeaders().get(HttpHeader.AUTHORIZATION)));
+    JsonNode reply = endpoint.handle(body, bearer(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
+        Request.getRemoteAddr(request));
     if (reply == null) {
       response.setStatus(HttpStatus.NO_CONTENT_204);
       callback.succeeded();

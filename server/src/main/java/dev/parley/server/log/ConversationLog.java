@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * was queued (the lines are not fsynced: the database is what survives a power cut). The queue
  * is bounded in bytes; when the disk cannot keep up, lines are dropped and a warning says how
  * many. A failing disk is logged, never turned into a failed call: the database is the truth,
- * this is its transcript.
+ * this is its transcript. A room deleted for retention takes its file with it: the transcript
+ * is no longer than what is kept, and a later room of the same name starts a file of its own.
  */
 public final class ConversationLog implements RoomEventListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConversationLog.class);
@@ -38,6 +39,8 @@ public final class ConversationLog implements RoomEventListener, AutoCloseable {
   private record Line(String room, byte[] bytes) {}
 
   private static final Line END = new Line(null, new byte[0]);
+  /** The bytes of a line that deletes its room's file instead of writing to it. */
+  private static final byte[] DELETE = new byte[0];
 
   private final Path dir;
   private final long queueBytes;
@@ -94,6 +97,11 @@ public final class ConversationLog implements RoomEventListener, AutoCloseable {
 
   @Override
   public void on(RoomEvent event) {
+    if (event instanceof RoomEvent.RoomDeleted) {
+      // A deleted room's log goes with it, in order after its last line.
+      enqueue(new Line(event.room(), DELETE));
+      return;
+    }
     var line = switch (event) {
       case RoomEvent.MessageAppended m -> LogLines.message(m.message());
       case RoomEvent.ActionStarted a -> LogLines.toolCall(a.room(), a.user(), a.method(), a.arguments(), a.at());
@@ -101,6 +109,7 @@ public final class ConversationLog implements RoomEventListener, AutoCloseable {
       case RoomEvent.NoteAdded n -> LogLines.note(n.room(), n.user(), n.kind(), n.content(), n.at());
       case RoomEvent.PresenceChanged p -> null;
       case RoomEvent.SessionEnded e -> null;
+      case RoomEvent.RoomDeleted d -> null;
     };
     if (line != null) {
       // getBytes never fails: a lone surrogate becomes '?', and the next line is unaffected.
@@ -149,6 +158,10 @@ public final class ConversationLog implements RoomEventListener, AutoCloseable {
   }
 
   private void write(Line line) {
+    if (line.bytes == DELETE) {
+      delete(line.room);
+      return;
+    }
     try {
       OutputStream out = files.get(line.room);
       if (out == null) {
@@ -163,6 +176,18 @@ public final class ConversationLog implements RoomEventListener, AutoCloseable {
       if (broken != null) {
         closeQuietly(broken);
       }
+    }
+  }
+
+  private void delete(String room) {
+    OutputStream open = files.remove(room);
+    if (open != null) {
+      closeQuietly(open);
+    }
+    try {
+      Files.deleteIfExists(file(dir, room));
+    } catch (IOException e) {
+      LOG.warn("Cannot delete the conversation log of deleted room {} in {}: {}", room, dir, e.getMessage());
     }
   }
 

@@ -48,6 +48,7 @@ public final class ObserverFeed implements RoomEventListener {
           at, out);
       case RoomEvent.PresenceChanged p -> { }
       case RoomEvent.SessionEnded e -> { }
+      case RoomEvent.RoomDeleted d -> { }
     }
     if (out != null) {
       out.forEach(hub::publish);

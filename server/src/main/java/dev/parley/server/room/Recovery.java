@@ -34,7 +34,7 @@ final class Recovery {
 
   /** A room as loaded: its tail is filled from the store when first used. */
   Room room(String name, dev.parley.api.FloorPolicy floor, long lastSeq) {
-    return new Room(name, floor, new RoomTail(name, store, tailMessages, tailBytes, lastSeq),
+    return new Room(name, floor, new RoomTail(name, store, tailMessages, tailBytes, lastSeq), clock.instant(),
         limits.responseMessages(), limits.responseBytes());
   }
 

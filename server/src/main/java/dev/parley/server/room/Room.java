@@ -50,8 +50,14 @@ final class Room {
   volatile boolean poisoned;
   /** The highest sequence number known to be stored. */
   volatile long durableSeq;
+  /** Set under the lock when the room is deleted: a caller that found it before must find it again. */
+  boolean deleted;
+  /** When the engine took the room up (made or loaded): the age of a room without messages. */
+  private final Instant opened;
+  /** When its last message was appended; null until known (read from the tail when asked). */
+  private Instant lastMessageAt;
 
-  Room(String name, FloorPolicy floor, RoomTail tail, int deliveryMessages, long deliveryBytes) {
+  Room(String name, FloorPolicy floor, RoomTail tail, Instant opened, int deliveryMessages, long deliveryBytes) {
     this.name = name;
     this.deliveryMessages = deliveryMessages;
     this.deliveryBytes = deliveryBytes;
@@ -59,6 +65,7 @@ final class Room {
     this.stick = new TalkingStick(floor);
     this.tail = tail;
     this.durableSeq = tail.lastSeq();
+    this.opened = opened;
   }
 
   /** The key under which a username is unique in a room. */
@@ -120,7 +127,23 @@ final class Room {
         List.copyOf(mentions), event);
     StoredMessage stored = new StoredMessage(seq, m, actor);
     tail.append(stored, durableSeq);
+    lastMessageAt = at;
     return stored;
+  }
+
+  /**
+   * When the room last saw a message (a chat message, or a join, leave or expiry), or, without
+   * any, when the engine took it up. Under the lock.
+   */
+  Instant lastActivity() {
+    if (lastMessageAt == null) {
+      List<StoredMessage> last = tail.before(tail.lastSeq() + 1, 1);
+      if (last.isEmpty()) {
+        return opened;
+      }
+      lastMessageAt = Instant.parse(last.get(0).message().timestamp());
+    }
+    return lastMessageAt;
   }
 
   /**

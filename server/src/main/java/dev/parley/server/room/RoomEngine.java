@@ -38,6 +38,8 @@ import dev.parley.server.store.Store;
 import dev.parley.server.store.Write;
 import dev.parley.spec.SpecDocument;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -134,6 +136,7 @@ public final class RoomEngine implements AutoCloseable {
   private final List<Room> roomOrder = new CopyOnWriteArrayList<>();
   private final Sessions sessions = new Sessions();
   private final Expiry expiry;
+  private final DoorThrottle door;
   private final Recovery recovery;
   private final CommitQueue queue;
   /** Checks waiting, all rooms together: kept beside the sessions' own counts, read without a lock. */
@@ -158,6 +161,7 @@ public final class RoomEngine implements AutoCloseable {
     this.clock = clock;
     this.ticker = ticker;
     this.expiry = new Expiry(limits);
+    this.door = new DoorThrottle(limits.doorRatePerSecond(), limits.doorBurst(), ticker, DoorThrottle.MAX_ADDRESSES);
     this.recovery = new Recovery(store, limits, clock, ticker, options.tailMessages(), options.tailBytes());
     Map<String, Room> loaded = new LinkedHashMap<>();
     recovery.start(loaded, sessions);
@@ -183,16 +187,26 @@ public final class RoomEngine implements AutoCloseable {
     await(queue.barrier(room(name, floor)));
   }
 
+  /**
+   * Admits one call from {@code address} that reaches no live session: {@code login},
+   * {@code rooms}, or a call whose token is missing, unknown or ended (see {@link DoorThrottle}).
+   *
+   * @param address the client's address; null (a caller inside the process) is not limited
+   * @throws RateLimitedException (40003) when the address has made too many such calls
+   */
+  public void admit(String address) {
+    door.admit(address);
+  }
+
   /** The protocol's {@code login}. */
   public LoginResult login(String requested, String roomName, FloorPolicy floor, String resume) {
     String username = Usernames.normalise(requested);
     if (Usernames.reserved(username)) {
       throw new UsernameTakenException(Map.of("username", username, "room", roomName));
     }
-    Room room = room(roomName, floor);
+    Room room = lockedRoom(roomName, floor);
     LoginResult result;
     CompletableFuture<Void> stored;
-    room.lock.lock();
     try {
       long now = ticker.nanos();
       RoomTransaction tx = new RoomTransaction(room, clock.instant());
@@ -567,8 +581,8 @@ public final class RoomEngine implements AutoCloseable {
   }
 
   /**
-   * Expires idle sessions and overdue talking sticks now, and reloads rooms whose commit
-   * failed. Runs by itself with {@link Options#sweep}.
+   * Expires idle sessions and overdue talking sticks now, reloads rooms whose commit failed, and
+   * deletes rooms idle past the retention. Runs by itself with {@link Options#sweep}.
    */
   public void sweep() {
     long now = ticker.nanos();
@@ -592,6 +606,45 @@ public final class RoomEngine implements AutoCloseable {
         tx.submit(queue);
       } catch (RuntimeException e) {
         LOG.error("Expiry in room {} failed", room.name, e);
+      } finally {
+        room.lock.unlock();
+      }
+    }
+    retire();
+  }
+
+  /**
+   * Deletes the rooms that have had no session and no message for the retention
+   * ({@link ServerLimits#roomRetention()}; zero keeps every room): with their messages, floor and
+   * log. Runs with {@link #sweep()}.
+   */
+  private void retire() {
+    Duration retention = limits.roomRetention();
+    if (retention.isZero()) {
+      return;
+    }
+    for (Room room : roomOrder) {
+      if (room.size() > 0 || room.poisoned) {
+        continue;
+      }
+      room.lock.lock();
+      try {
+        Instant now = clock.instant();
+        if (room.deleted || room.size() > 0 || room.poisoned
+            || Duration.between(room.lastActivity(), now).compareTo(retention) < 0) {
+          continue;
+        }
+        RoomTransaction tx = new RoomTransaction(room, now);
+        tx.write(new Write.DeleteRoom(room.name));
+        tx.event(new RoomEvent.RoomDeleted(room.name, now));
+        // A login that found the room before this sees the flag under the lock and makes it anew.
+        room.deleted = true;
+        rooms.remove(room.name, room);
+        roomOrder.remove(room);
+        tx.submit(queue);
+        LOG.info("Deleted room {}: no session and no message since {}", room.name, room.lastActivity());
+      } catch (RuntimeException e) {
+        LOG.error("Deleting idle room {} failed", room.name, e);
       } finally {
         room.lock.unlock();
       }
@@ -634,6 +687,18 @@ public final class RoomEngine implements AutoCloseable {
       roomOrder.add(created);
       return created;
     });
+  }
+
+  /** The room of that name, made when needed, with its lock held: never one that was just deleted. */
+  private Room lockedRoom(String name, FloorPolicy floor) {
+    while (true) {
+      Room room = room(name, floor);
+      room.lock.lock();
+      if (!room.deleted) {
+        return room;
+      }
+      room.lock.unlock();
+    }
   }
 
   /**

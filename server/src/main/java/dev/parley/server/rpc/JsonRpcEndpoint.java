@@ -83,9 +83,11 @@ public final class JsonRpcEndpoint {
    *
    * @param body the raw body
    * @param bearer the session token from the transport, or null
+   * @param address the client's address, by which calls that reach no live session are
+   *     limited; null for a caller inside the process
    * @return the response, or null when there is none to send (notifications only)
    */
-  public JsonNode handle(byte[] body, String bearer) {
+  public JsonNode handle(byte[] body, String bearer, String address) {
     long started = System.nanoTime();
     JsonNode request;
     try {
@@ -99,7 +101,7 @@ public final class JsonRpcEndpoint {
       return refused(started, NullNode.instance, new ParseErrorException(detail("empty body")));
     }
     if (!request.isArray()) {
-      return handleCall(request, bearer);
+      return handleCall(request, bearer, address);
     }
     if (request.isEmpty()) {
       return refused(started, NullNode.instance, new InvalidRequestException(detail("an empty batch")));
@@ -111,7 +113,7 @@ public final class JsonRpcEndpoint {
     }
     ArrayNode responses = JSON.arrayNode();
     for (JsonNode call : request) {
-      JsonNode response = handleCall(call, bearer);
+      JsonNode response = handleCall(call, bearer, address);
       if (response != null) {
         responses.add(response);
       }
@@ -120,7 +122,7 @@ public final class JsonRpcEndpoint {
   }
 
   /** One call of a body or batch; null for a notification. */
-  private JsonNode handleCall(JsonNode call, String bearer) {
+  private JsonNode handleCall(JsonNode call, String bearer, String address) {
     long started = System.nanoTime();
     if (!call.isObject()) {
       return refused(started, NullNode.instance, new InvalidRequestException(detail("a request must be a JSON object")));
@@ -143,13 +145,13 @@ public final class JsonRpcEndpoint {
       return refused(started, replyId, new InvalidRequestException(detail("params must be an object or an array")));
     }
     String method = call.path("method").asText();
-    JsonNode response = respond(method, params, replyId, bearer);
+    JsonNode response = respond(method, params, replyId, bearer, address);
     calls.called(schemas.hasMethod(method) ? method : UNKNOWN, errorCode(response), System.nanoTime() - started);
     // The specification forbids answering a notification, even with an error.
     return notification ? null : response;
   }
 
-  private JsonNode respond(String method, JsonNode params, JsonNode id, String bearer) {
+  private JsonNode respond(String method, JsonNode params, JsonNode id, String bearer, String address) {
     if (!schemas.hasMethod(method)) {
       return error(id, new MethodNotFoundException(Map.of("method", method)));
     }
@@ -177,7 +179,7 @@ public final class JsonRpcEndpoint {
     call.put("id", 1);
     JsonNode[] out = new JsonNode[1];
     try {
-      CallContext.run(bearer, () -> out[0] = dispatcher.dispatch(call));
+      CallContext.run(bearer, address, () -> out[0] = dispatcher.dispatch(call));
     } catch (RuntimeException e) {
       return error(id, internal(e));
     }

@@ -9,6 +9,7 @@ import dev.parley.api.LoginResult;
 import dev.parley.api.LogoutResult;
 import dev.parley.api.NoteKind;
 import dev.parley.api.NoteResult;
+import dev.parley.api.NotLoggedInException;
 import dev.parley.api.ParleyApi;
 import dev.parley.api.ParticipantsResult;
 import dev.parley.api.PreviewResult;
@@ -20,10 +21,14 @@ import dev.parley.api.UndoResult;
 import dev.parley.api.WakeOn;
 import dev.parley.server.room.RoomEngine;
 import dev.parley.spec.SpecDocument;
+import java.util.function.Supplier;
 
 /**
  * The generated interface, implemented by handing each call to the room engine with the
- * caller's session. Params arrive validated, with the spec's defaults filled in.
+ * caller's session. Params arrive validated, with the spec's defaults filled in. Calls that reach
+ * no live session count against the caller's address ({@link RoomEngine#admit}): {@code login}
+ * and {@code rooms} before they run, a call with a missing, unknown or ended token once it is
+ * found to have none. A live session's calls do not.
  */
 final class ParleyRpcService implements ParleyApi {
   private final RoomEngine engine;
@@ -34,71 +39,92 @@ final class ParleyRpcService implements ParleyApi {
 
   @Override
   public LoginResult login(String username, String room, FloorPolicy floor, String resume) {
+    engine.admit(CallContext.address());
     return engine.login(username, room, floor, resume);
   }
 
   @Override
   public LogoutResult logout() {
-    return engine.logout(CallContext.bearer());
+    LogoutResult result = session(() -> engine.logout(CallContext.bearer()));
+    if (result.status() == 0) {
+      // An unknown or ended token: nothing was ended, so answering 40003 instead loses nothing.
+      engine.admit(CallContext.address());
+    }
+    return result;
   }
 
   @Override
   public AppendResult append(String text) {
-    return engine.append(CallContext.bearer(), text);
+    return session(() -> engine.append(CallContext.bearer(), text));
   }
 
   @Override
   public UndoResult undo() {
-    return engine.undo(CallContext.bearer());
+    return session(() -> engine.undo(CallContext.bearer()));
   }
 
   @Override
   public ResetResult reset() {
-    return engine.reset(CallContext.bearer());
+    return session(() -> engine.reset(CallContext.bearer()));
   }
 
   @Override
   public PushResult push(Boolean force, String txnId) {
-    return engine.push(CallContext.bearer(), Boolean.TRUE.equals(force), txnId);
+    return session(() -> engine.push(CallContext.bearer(), Boolean.TRUE.equals(force), txnId));
   }
 
   @Override
   public CheckResult check(Long timeoutMs, WakeOn wakeOn) {
-    return engine.check(CallContext.bearer(), timeoutMs, wakeOn);
+    return session(() -> engine.check(CallContext.bearer(), timeoutMs, wakeOn));
   }
 
   @Override
   public PreviewResult preview() {
-    return engine.preview(CallContext.bearer());
+    return session(() -> engine.preview(CallContext.bearer()));
   }
 
   @Override
   public TalkingStickResult talkingStick() {
-    return engine.talkingStick(CallContext.bearer());
+    return session(() -> engine.talkingStick(CallContext.bearer()));
   }
 
   @Override
   public ParticipantsResult participants() {
-    return engine.participants(CallContext.bearer());
+    return session(() -> engine.participants(CallContext.bearer()));
   }
 
   @Override
   public HistoryResult history(Long before, Long after, Integer limit) {
-    return engine.history(CallContext.bearer(), before, after, limit);
+    return session(() -> engine.history(CallContext.bearer(), before, after, limit));
   }
 
   @Override
   public NoteResult note(NoteKind kind, String content) {
-    return engine.note(CallContext.bearer(), kind, content);
+    return session(() -> engine.note(CallContext.bearer(), kind, content));
   }
 
   @Override
   public RoomsResult rooms() {
+    engine.admit(CallContext.address());
     return engine.rooms();
   }
 
   @Override
   public JsonNode rpcDiscover() {
     return SpecDocument.get().tree();
+  }
+
+  /**
+   * Runs a call on the caller's session. One that finds no live session is a door call after
+   * all: it counts against the caller's address, and past the address's limit it is answered
+   * 40003 instead of 40010, so that guessing tokens or calling with stale ones is throttled.
+   */
+  private <T> T session(Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (NotLoggedInException e) {
+      engine.admit(CallContext.address());
+      throw e;
+    }
   }
 }

@@ -84,9 +84,31 @@ public final class DataDirectoryLock implements AutoCloseable {
     }
   }
 
-  private static IllegalStateException inUse(Path dir, String holder) {
-    return new IllegalStateException("The data directory " + dir + " is in use by another Parley daemon (pid "
-        + holder + "): stop that daemon first, or give this one another --data-dir");
+  private static InUseException inUse(Path dir, String holder) {
+    return new InUseException(dir, holder);
+  }
+
+  /** The directory is held by another daemon; commands other than {@code serve} word it their own way. */
+  public static final class InUseException extends IllegalStateException {
+    private final transient Path dir;
+    private final String holder;
+
+    InUseException(Path dir, String holder) {
+      super("The data directory " + dir + " is in use by another Parley daemon (pid " + holder
+          + "): stop that daemon first, or give this one another --data-dir");
+      this.dir = dir;
+      this.holder = holder;
+    }
+
+    /** The directory, as its real path. */
+    public Path dir() {
+      return dir;
+    }
+
+    /** The holder's pid as it wrote it, or a word saying it has not written one yet. */
+    public String holder() {
+      return holder;
+    }
   }
 
   /** The pid the holder wrote, or a word saying it has not written one yet. */

@@ -1,9 +1,11 @@
 package dev.parley.server.store;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Keeps everything in memory: for throwaway runs and tests. Gone when the process ends. One
@@ -79,6 +81,17 @@ public final class MemoryStore implements Store {
         }
         case Write.SaveStick st -> rooms.computeIfPresent(st.room(),
             (name, old) -> new RoomRecord(name, old.floor(), st.holder(), st.claimedAt()));
+        case Write.DeleteRoom d -> {
+          rooms.remove(d.room());
+          logs.remove(d.room());
+          sessions.values().removeIf(s -> {
+            boolean gone = s.room().equals(d.room());
+            if (gone) {
+              replays.remove(s.tokenHash());
+            }
+            return gone;
+          });
+        }
       }
     }
   }
@@ -86,11 +99,17 @@ public final class MemoryStore implements Store {
   /** Refuses the whole batch, before changing anything, when a message would leave a gap in its log. */
   private void checkOrder(List<Write> writes) {
     Map<String, Long> next = new LinkedHashMap<>();
+    // Rooms deleted earlier in the batch: their stored log no longer counts.
+    Set<String> deleted = new HashSet<>();
     for (Write w : writes) {
-      if (w instanceof Write.CreateRoom r && !logs.containsKey(r.room())) {
+      if (w instanceof Write.DeleteRoom d) {
+        deleted.add(d.room());
+        next.remove(d.room());
+      } else if (w instanceof Write.CreateRoom r && (!logs.containsKey(r.room()) || deleted.contains(r.room()))) {
         next.putIfAbsent(r.room(), 1L);
       } else if (w instanceof Write.AppendMessage a) {
-        Long expected = next.computeIfAbsent(a.room(), r -> logs.containsKey(r) ? logs.get(r).size() + 1L : null);
+        Long expected = next.computeIfAbsent(a.room(),
+            r -> logs.containsKey(r) && !deleted.contains(r) ? logs.get(r).size() + 1L : null);
         if (expected == null || a.message().seq() != expected) {
           throw new StoreException("memory: message " + a.message().seq() + " out of order in room " + a.room(), null);
         }

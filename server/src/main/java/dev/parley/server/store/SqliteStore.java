@@ -269,6 +269,12 @@ public final class SqliteStore implements Store {
       }
       case Write.SaveStick st -> update("UPDATE rooms SET stick_holder = ?, stick_claimed_at = ? WHERE name = ?",
           st.holder(), st.claimedAt() == null ? null : st.claimedAt().toEpochMilli(), st.room());
+      case Write.DeleteRoom d -> {
+        update("DELETE FROM push_replays WHERE token_hash IN (SELECT token_hash FROM sessions WHERE room = ?)", d.room());
+        update("DELETE FROM sessions WHERE room = ?", d.room());
+        update("DELETE FROM messages WHERE room = ?", d.room());
+        update("DELETE FROM rooms WHERE name = ?", d.room());
+      }
     }
   }
 

@@ -70,4 +70,12 @@ public sealed interface Write {
    * @param claimedAt when the holder claimed it, or null
    */
   record SaveStick(String room, String holder, Instant claimedAt) implements Write {}
+
+  /**
+   * A room removed with everything of it: its messages, sessions, their push replays and its
+   * floor holder. Its name is free again; a room created under it later starts a new log.
+   *
+   * @param room the room
+   */
+  record DeleteRoom(String room) implements Write {}
 }

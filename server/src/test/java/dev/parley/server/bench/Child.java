@@ -60,7 +60,8 @@ final class Child implements AutoCloseable {
   /** {@code parley serve} on a free port, in memory or on SQLite in a fresh directory. */
   static Child parley(String store) throws Exception {
     List<String> args = new ArrayList<>(List.of(DaemonMain.class.getName(), "--port", "0",
-        "--rate", Integer.toString(Daemon.limits().ratePerSecond())));
+        "--rate", Integer.toString(Daemon.limits().ratePerSecond()),
+        "--door-rate", Integer.toString(Daemon.limits().doorRatePerSecond())));
     Path dir = null;
     switch (store) {
       case "memory" -> args.add("--in-memory");

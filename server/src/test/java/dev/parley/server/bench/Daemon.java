@@ -26,9 +26,9 @@ final class Daemon implements AutoCloseable {
     this.server = new ParleyServer(ServerConfig.ephemeral().withLimits(limits()).withDataDir(dir)).start();
   }
 
-  /** The limits of every benchmark run: the defaults without a rate limit. */
+  /** The limits of every benchmark run: the defaults without a rate limit, per session or per address. */
   static ServerLimits limits() {
-    return ServerLimits.defaults().withRate(0, ServerLimits.defaults().rateBurst());
+    return ServerLimits.defaults().withRate(0, ServerLimits.defaults().rateBurst()).withDoor(0, 1);
   }
 
   /**

@@ -61,7 +61,7 @@ public final class IdleSessionsMemory {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
         "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"),
-        DaemonMain.class.getName(), "--port", "0", "--rate", "0",
+        DaemonMain.class.getName(), "--port", "0", "--rate", "0", "--door-rate", "0",
         // Nothing may close the idle connections while the others are set up and measured.
         "--idle-timeout-ms", "3600000", "--max-connections", Integer.toString(sessions + 100)));
     command.addAll(store.equals("memory") ? List.of("--in-memory") : List.of("--data-dir", dir.toString()));

@@ -65,7 +65,7 @@ public final class PushLoad {
   private static void run(String store, int clients, int warmup, int seconds) throws Exception {
     Path dir = store.equals("sqlite") ? Files.createTempDirectory("parley-bench-") : null;
     // No rate limit: the harness is a runaway loop on purpose.
-    ServerLimits limits = ServerLimits.defaults().withRate(0, ServerLimits.defaults().rateBurst());
+    ServerLimits limits = ServerLimits.defaults().withRate(0, ServerLimits.defaults().rateBurst()).withDoor(0, 1);
     try (ParleyServer server = new ParleyServer(ServerConfig.ephemeral().withLimits(limits).withDataDir(dir)).start()) {
       URI rpc = server.uri().resolve("/rpc");
       List<String> tokens = new ArrayList<>();

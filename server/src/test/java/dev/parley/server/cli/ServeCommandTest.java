@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.server.ConnectionLimits;
 import dev.parley.server.ServerConfig;
+import dev.parley.server.ServerLimits;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -50,5 +51,21 @@ class ServeCommandTest {
     assertThat(defaults.readTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(defaults.idleTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThatThrownBy(() -> config("--read-timeout-ms", "0")).isInstanceOf(ParameterException.class);
+  }
+
+  @Test
+  void theDoorLimitAndTheRoomRetentionAreConfigurable() {
+    ServerLimits defaults = config().limits();
+    assertThat(defaults.doorRatePerSecond()).isEqualTo(20);
+    assertThat(defaults.doorBurst()).isEqualTo(100);
+    assertThat(defaults.roomRetention()).isZero();
+    assertThat(defaults).isEqualTo(ServerLimits.defaults());
+
+    ServerLimits set = config("--door-rate", "0", "--door-burst", "7", "--room-retention-days", "30").limits();
+    assertThat(set.doorRatePerSecond()).isZero();
+    assertThat(set.doorBurst()).isEqualTo(7);
+    assertThat(set.roomRetention()).isEqualTo(Duration.ofDays(30));
+    assertThatThrownBy(() -> config("--door-burst", "0")).isInstanceOf(ParameterException.class);
+    assertThatThrownBy(() -> config("--room-retention-days", "-1")).isInstanceOf(ParameterException.class);
   }
 }

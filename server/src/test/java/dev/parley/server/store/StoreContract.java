@@ -103,6 +103,38 @@ abstract class StoreContract {
   }
 
   @Test
+  void aDeletedRoomTakesItsMessagesSessionsReplaysAndFloorAndOthersStay() {
+    store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.STICK), new Write.CreateRoom("b", FloorPolicy.OPEN),
+        new Write.AppendMessage(joined("a", 1, "ada")), new Write.AppendMessage(chat("a", 2, "ada", "bye", List.of())),
+        new Write.AppendMessage(joined("b", 1, "ada")), new Write.SaveStick("a", "ada", AT),
+        new Write.SaveSession(session("h1", "a", 2, List.of("draft"))), new Write.SaveSession(session("h2", "b", 1, List.of())),
+        new Write.SaveReplay("a", new PushReplay("h1", "t1", 2, "2026-11-21T10:00:00.123Z"), 10),
+        new Write.SaveReplay("b", new PushReplay("h2", "t1", 1, "2026-11-21T10:00:00.123Z"), 10)));
+
+    store.commit(List.of(new Write.DeleteRoom("a")));
+
+    assertThat(store.rooms()).extracting(RoomRecord::name).containsExactly("b");
+    assertThat(store.lastSeq("a")).isZero();
+    assertThat(store.after("a", 0, 10)).isEmpty();
+    assertThat(store.sessions()).extracting(SessionRecord::tokenHash).containsExactly("h2");
+    assertThat(store.replays("h1")).isEmpty();
+    assertThat(store.replays("h2")).hasSize(1);
+    assertThat(store.after("b", 0, 10)).containsExactly(joined("b", 1, "ada"));
+  }
+
+  @Test
+  void aRoomMadeAgainUnderADeletedNameStartsANewLogEvenInTheSameCommit() {
+    store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.STICK), new Write.AppendMessage(joined("a", 1, "ada")),
+        new Write.AppendMessage(joined("a", 2, "bob"))));
+    store.commit(List.of(new Write.DeleteRoom("a"), new Write.CreateRoom("a", FloorPolicy.OPEN),
+        new Write.AppendMessage(joined("a", 1, "cy"))));
+    assertThat(store.rooms()).containsExactly(new RoomRecord("a", FloorPolicy.OPEN, null, null));
+    assertThat(store.after("a", 0, 10)).containsExactly(joined("a", 1, "cy"));
+    store.commit(List.of(new Write.DeleteRoom("a"), new Write.DeleteRoom("nowhere")));
+    assertThat(store.rooms()).isEmpty();
+  }
+
+  @Test
   void aFailedCommitStoresNothingOfIt() {
     store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.OPEN), new Write.AppendMessage(joined("a", 1, "ada"))));
     // The second message reuses sequence number 1: the batch is refused whole.
