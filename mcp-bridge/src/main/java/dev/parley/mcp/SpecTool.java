@@ -43,7 +43,7 @@ public record SpecTool(String name, String description, ObjectNode inputSchema, 
       }
       tools.add(new SpecTool(name, description(method), inputSchema(method, resolver),
           (ObjectNode) resolver.resolve(method.path("result").path("schema")),
-          method.path("x-requires-session").asBoolean(true)));
+          SpecDocument.requiresSession(method)));
     }
     return List.copyOf(tools);
   }

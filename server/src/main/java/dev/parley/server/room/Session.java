@@ -2,6 +2,7 @@ package dev.parley.server.room;
 
 import dev.parley.api.PresenceState;
 import dev.parley.server.store.SessionRecord;
+import dev.parley.spec.PresenceRule;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -37,10 +38,7 @@ final class Session {
 
   /** The presence rule: waiting while a check is pending, else drafting while the draft is non-empty, else idle. */
   PresenceState state() {
-    if (pendingChecks > 0) {
-      return PresenceState.WAITING;
-    }
-    return draft.isEmpty() ? PresenceState.IDLE : PresenceState.DRAFTING;
+    return PresenceRule.state(pendingChecks, !draft.isEmpty());
   }
 
   /** The session as the store keeps it, its last activity told in wall time. */

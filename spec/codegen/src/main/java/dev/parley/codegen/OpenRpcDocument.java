@@ -58,8 +58,14 @@ public final class OpenRpcDocument {
       for (JsonNode e : m.path("errors")) {
         errorNames.add(refName(e, ERROR_REF));
       }
+      JsonNode session = m.path("x-requires-session");
+      if (!session.isBoolean()) {
+        // No default on either side: a method that does not say would be read one way here and
+        // another way by a client.
+        throw new IllegalArgumentException("method " + m.path("name").asText() + " must say x-requires-session: true or false");
+      }
       methods.add(new Method(m.path("name").asText(), m.path("summary").asText(""),
-          m.path("description").asText(""), m.path("x-requires-session").asBoolean(false),
+          m.path("description").asText(""), session.booleanValue(),
           List.copyOf(params), m.path("result").path("schema"), List.copyOf(errorNames)));
     }
     return methods;

@@ -17,6 +17,7 @@ import dev.parley.api.SystemEventType;
 import dev.parley.api.TalkingStickResult;
 import dev.parley.api.UndoResult;
 import dev.parley.spec.ApiMethods;
+import dev.parley.spec.PresenceRule;
 import dev.parley.spec.Json;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -405,9 +406,9 @@ public final class FrameStream {
     int pendingChecks;
     String lastSystem;
 
-    /** Waiting while a check is pending, else drafting while the draft is non-empty, else idle. */
+    /** As {@link PresenceRule} says, from what the stream showed of the participant. */
     String state() {
-      return pendingChecks > 0 ? "waiting" : draftSuffix.isEmpty() ? "idle" : "drafting";
+      return PresenceRule.state(pendingChecks, !draftSuffix.isEmpty()).wireName();
     }
   }
 }
