@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
@@ -46,7 +48,7 @@ public final class ObserverHub {
     frame.put("stream_time", Instant.now().toEpochMilli() / 1000.0);
     String text = write(frame);
     for (Observer o : observers) {
-      if (o.room == null || room == null || o.room.equals(room)) {
+      if (o.sees(room)) {
         o.session.sendText(text, Callback.NOOP);
       }
     }
@@ -58,7 +60,7 @@ public final class ObserverHub {
       return false;
     }
     for (Observer o : observers) {
-      if (o.room == null || room == null || o.room.equals(room)) {
+      if (o.sees(room)) {
         return true;
       }
     }
@@ -70,9 +72,19 @@ public final class ObserverHub {
     return observers.size();
   }
 
-  void opened(Session session, String room) {
-    observers.add(new Observer(session, room));
+  void opened(Session session, String room, Predicate<String> permitted) {
+    Observer observer = new Observer(session, room, permitted);
+    observers.add(observer);
     ObjectNode hello = welcome.apply(room, mode);
+    if (hello.path("participants").isArray()) {
+      Iterator<JsonNode> presence = hello.get("participants").iterator();
+      while (presence.hasNext()) {
+        JsonNode p = presence.next();
+        if (p.path("room").isTextual() && !permitted.test(p.get("room").asText())) {
+          presence.remove();
+        }
+      }
+    }
     hello.put("stream_time", Instant.now().toEpochMilli() / 1000.0);
     session.sendText(write(hello), Callback.NOOP);
   }
@@ -112,5 +124,11 @@ public final class ObserverHub {
     }
   }
 
-  private record Observer(Session session, String room) {}
+  /** One socket: the room it asked for (null: all), and the rooms it may watch. */
+  private record Observer(Session session, String room, Predicate<String> permitted) {
+    /** Whether a frame of {@code frameRoom} (null: of no room) goes to it. */
+    boolean sees(String frameRoom) {
+      return frameRoom == null || ((room == null || room.equals(frameRoom)) && permitted.test(frameRoom));
+    }
+  }
 }
