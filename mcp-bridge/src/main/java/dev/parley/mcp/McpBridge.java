@@ -2,6 +2,8 @@ package dev.parley.mcp;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.api.LoginResult;
 import dev.parley.api.ParleyRpcException;
 import dev.parley.client.ConnectionLostException;
@@ -53,6 +55,15 @@ public final class McpBridge implements AutoCloseable {
   /** The blocking method, whose wait is capped under MCP clients' timeouts. */
   private static final String CHECK = "check";
   private static final String LOGIN = "login";
+  /**
+   * The field of {@code login}'s result that holds the session token: the bridge keeps it and
+   * sends it itself, so it is left out of what the model sees (and out of the tool's output schema).
+   */
+  private static final String SESSION = "session";
+  /** The login param of the access key, which the bridge fills in itself. */
+  private static final String KEY = "key";
+  /** Where the HTTP transport puts the request's access key (its bearer token) for the tools. */
+  public static final String KEY_CONTEXT = "parley.key";
   /** An MCP session unused this long is forgotten (its Parley session expired long before). */
   private static final Duration FORGET_AFTER = Duration.ofHours(1);
   private static final TypeRef<Map<String, Object>> MAP = new TypeRef<>() {};
@@ -147,7 +158,8 @@ public final class McpBridge implements AutoCloseable {
               ? tool.description() + "\n\nThrough this MCP server a wait is capped at " + options.checkCap().toMillis()
                   + " ms (a longer timeout_ms is cut), so that MCP clients do not give up on the call."
               : tool.description())
-          .outputSchema(json.convertValue(tool.outputSchema(), MAP))
+          .outputSchema(json.convertValue(tool.name().equals(LOGIN) ? withoutSession(tool.outputSchema())
+              : tool.outputSchema(), MAP))
           .build();
       specs.add(AsyncToolSpecification.builder()
           .tool(mcpTool)
@@ -170,6 +182,11 @@ public final class McpBridge implements AutoCloseable {
     if (!invalid.isEmpty()) {
       return error("Invalid arguments for `" + tool.name() + "`: " + String.join("; ", invalid)
           + ". See the tool's input schema.");
+    }
+    String key = key(exchange);
+    me.client.key(key);
+    if (tool.name().equals(LOGIN) && key != null && !arguments.containsKey(KEY)) {
+      arguments.put(KEY, key);
     }
     Duration wait = tool.name().equals(CHECK) ? capCheck(arguments) : null;
     Object result;
@@ -195,14 +212,39 @@ public final class McpBridge implements AutoCloseable {
     } finally {
       me.touch();
     }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> structured = mapper.convertValue(result, Map.class);
     if (result instanceof LoginResult login) {
       me.username = login.username();
+      structured.remove(SESSION);
     }
     return CallToolResult.builder()
         .addTextContent(ResultText.of(result, me.username))
-        .structuredContent(mapper.convertValue(result, Map.class))
+        .structuredContent(structured)
         .isError(false)
         .build();
+  }
+
+  /** The access key of a call: the HTTP request's bearer, else the bridge's own (stdio). */
+  private String key(McpAsyncServerExchange exchange) {
+    Object fromRequest = exchange.transportContext() == null ? null : exchange.transportContext().get(KEY_CONTEXT);
+    return fromRequest instanceof String k ? k : options.key();
+  }
+
+  /** {@code login}'s result schema without the session token, which the model is not given. */
+  private static ObjectNode withoutSession(ObjectNode schema) {
+    ObjectNode copy = schema.deepCopy();
+    if (copy.get("properties") instanceof ObjectNode properties) {
+      properties.remove(SESSION);
+    }
+    if (copy.get("required") instanceof ArrayNode required) {
+      for (int i = required.size() - 1; i >= 0; i--) {
+        if (SESSION.equals(required.get(i).asText())) {
+          required.remove(i);
+        }
+      }
+    }
+    return copy;
   }
 
   /** Cuts the check's timeout to the cap; the wait it will take at most. */
@@ -267,6 +309,8 @@ public final class McpBridge implements AutoCloseable {
       case 40012 -> "Claim the floor with `talking_stick` when it is free, then try again.";
       case 40003 -> "Slow down: wait the retry_after_ms in data, then try again.";
       case 40001 -> "Append text to the draft before you push.";
+      case 40013 -> "This daemon runs with access control: the bridge needs an access key (PARLEY_KEY for"
+          + " `parley mcp`, Authorization: Bearer for /mcp), and the username and room must be ones it allows.";
       default -> null;
     };
     if (hint != null) {
