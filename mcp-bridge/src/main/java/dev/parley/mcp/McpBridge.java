@@ -2,8 +2,6 @@ package dev.parley.mcp;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.api.LoginResult;
 import dev.parley.api.ParleyRpcException;
 import dev.parley.client.ConnectionLostException;
@@ -55,11 +53,6 @@ public final class McpBridge implements AutoCloseable {
   /** The blocking method, whose wait is capped under MCP clients' timeouts. */
   private static final String CHECK = "check";
   private static final String LOGIN = "login";
-  /**
-   * The field of {@code login}'s result that holds the session token: the bridge keeps it and
-   * sends it itself, so it is left out of what the model sees (and out of the tool's output schema).
-   */
-  private static final String SESSION = "session";
   /** The login param of the access key, which the bridge fills in itself. */
   private static final String KEY = "key";
   /** Where the HTTP transport puts the request's access key (its bearer token) for the tools. */
@@ -158,8 +151,7 @@ public final class McpBridge implements AutoCloseable {
               ? tool.description() + "\n\nThrough this MCP server a wait is capped at " + options.checkCap().toMillis()
                   + " ms (a longer timeout_ms is cut), so that MCP clients do not give up on the call."
               : tool.description())
-          .outputSchema(json.convertValue(tool.name().equals(LOGIN) ? withoutSession(tool.outputSchema())
-              : tool.outputSchema(), MAP))
+          .outputSchema(json.convertValue(tool.outputSchema(), MAP))
           .build();
       specs.add(AsyncToolSpecification.builder()
           .tool(mcpTool)
@@ -216,7 +208,8 @@ public final class McpBridge implements AutoCloseable {
     Map<String, Object> structured = mapper.convertValue(result, Map.class);
     if (result instanceof LoginResult login) {
       me.username = login.username();
-      structured.remove(SESSION);
+      // The bridge holds the token and sends it itself: the model never sees it.
+      structured.remove(SpecTool.SESSION);
     }
     return CallToolResult.builder()
         .addTextContent(ResultText.of(result, me.username))
@@ -231,21 +224,6 @@ public final class McpBridge implements AutoCloseable {
     return fromRequest instanceof String k ? k : options.key();
   }
 
-  /** {@code login}'s result schema without the session token, which the model is not given. */
-  private static ObjectNode withoutSession(ObjectNode schema) {
-    ObjectNode copy = schema.deepCopy();
-    if (copy.get("properties") instanceof ObjectNode properties) {
-      properties.remove(SESSION);
-    }
-    if (copy.get("required") instanceof ArrayNode required) {
-      for (int i = required.size() - 1; i >= 0; i--) {
-        if (SESSION.equals(required.get(i).asText())) {
-          required.remove(i);
-        }
-      }
-    }
-    return copy;
-  }
 
   /** Cuts the check's timeout to the cap; the wait it will take at most. */
   private Duration capCheck(Map<String, Object> arguments) {
