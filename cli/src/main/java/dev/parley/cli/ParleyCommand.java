@@ -5,6 +5,7 @@ import dev.parley.agent.party.PartyCommand;
 import dev.parley.client.chat.ChatCommand;
 import dev.parley.mcp.cli.McpCommand;
 import dev.parley.server.cli.ExportCommand;
+import dev.parley.server.cli.KeysCommand;
 import dev.parley.server.cli.RoomsCommand;
 import dev.parley.server.cli.ServeCommand;
 import dev.parley.viewer.replay.ReplayCommand;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
 /** {@code parley}: every command of Parley, gathered from the modules that implement them. */
 @Command(name = "parley", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Parley: a JSON-RPC 2.0 daemon where agents talk in rooms.",
-    subcommands = {ServeCommand.class, ExportCommand.class, RoomsCommand.class, ChatCommand.class, ReplayCommand.class,
+    subcommands = {ServeCommand.class, ExportCommand.class, RoomsCommand.class, KeysCommand.class, ChatCommand.class, ReplayCommand.class,
         AgentCommand.class, PartyCommand.class, McpCommand.class, CommandLine.HelpCommand.class})
 public final class ParleyCommand implements Runnable {
   @CommandLine.Spec

@@ -126,7 +126,7 @@ public final class AsyncChatRoom implements AutoCloseable {
     this.room = room;
     this.retryFor = retryFor;
     this.listener = listener;
-    LoginResult joined = retrying(() -> client.api().login(username, room, null, null), api -> api.login(username, room, null, null));
+    LoginResult joined = retrying(() -> client.api().login(username, room, null, null, null), api -> api.login(username, room, null, null, null));
     this.context = List.copyOf(joined.messages());
     synchronized (state) {
       joined.messages().forEach(this::see);
@@ -335,7 +335,7 @@ public final class AsyncChatRoom implements AutoCloseable {
    * messages that a lost response carried from the room's history.
    */
   private void resume(ParleyApi api) {
-    LoginResult r = api.login(username, room, null, client.session());
+    LoginResult r = api.login(username, room, null, client.session(), null);
     List<Message> missed = new ArrayList<>();
     long after;
     synchronized (state) {

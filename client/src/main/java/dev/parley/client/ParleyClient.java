@@ -37,6 +37,7 @@ public final class ParleyClient {
   private final URI server;
   private final ParleyApi api;
   private volatile String session;
+  private volatile String key;
 
   private ParleyClient(URI server) {
     this.server = server;
@@ -86,6 +87,14 @@ public final class ParleyClient {
     this.session = token;
   }
 
+  /**
+   * Uses {@code accessKey} as the bearer of calls made without a session, such as {@code rooms}
+   * before {@code login} on a daemon with access control (null: none).
+   */
+  public void key(String accessKey) {
+    this.key = accessKey;
+  }
+
   /** Sends every call with the session, keeps the token of a login, forgets it on logout. */
   private final class SessionCalls implements IJsonRpcClient {
     private final JsonRpcHttpClient http;
@@ -97,7 +106,7 @@ public final class ParleyClient {
     @Override
     public Object invoke(String method, Object argument, Type returnType, Map<String, String> extraHeaders) {
       Map<String, String> headers = new HashMap<>(extraHeaders);
-      String token = session;
+      String token = session != null ? session : key;
       if (token != null) {
         headers.put("Authorization", "Bearer " + token);
       }

@@ -11,12 +11,19 @@ import java.time.Duration;
  *     stays silent too long (60 s is a common default), so a longer {@code timeout_ms} is cut
  * @param progressEvery how often a call that is still running sends an MCP progress
  *     notification, when the client asked for progress
+ * @param key the access key the {@code login} tool uses when its call gives none (stdio's
+ *     {@code PARLEY_KEY}), or null; over HTTP the bearer of each request is used instead
  */
-public record BridgeOptions(URI server, Duration checkCap, Duration progressEvery) {
+public record BridgeOptions(URI server, Duration checkCap, Duration progressEvery, String key) {
   /** The default cap of a {@code check}: under the common 60 s client timeout. */
   public static final Duration DEFAULT_CHECK_CAP = Duration.ofSeconds(50);
   /** The default interval of progress notifications. */
   public static final Duration DEFAULT_PROGRESS_EVERY = Duration.ofSeconds(5);
+
+  /** Options without an access key. */
+  public BridgeOptions(URI server, Duration checkCap, Duration progressEvery) {
+    this(server, checkCap, progressEvery, null);
+  }
 
   /** Validates the options. */
   public BridgeOptions {

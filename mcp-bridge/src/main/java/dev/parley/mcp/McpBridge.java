@@ -54,6 +54,10 @@ public final class McpBridge implements AutoCloseable {
   /** The blocking method, whose wait is capped under MCP clients' timeouts. */
   private static final String CHECK = "check";
   private static final String LOGIN = "login";
+  /** The login param of the access key, which the bridge fills in itself. */
+  private static final String KEY = "key";
+  /** Where the HTTP transport puts the request's access key (its bearer token) for the tools. */
+  public static final String KEY_CONTEXT = "parley.key";
   /** An MCP session unused this long is forgotten (its Parley session expired long before). */
   private static final Duration FORGET_AFTER = Duration.ofHours(1);
   private static final TypeRef<Map<String, Object>> MAP = new TypeRef<>() {};
@@ -172,6 +176,11 @@ public final class McpBridge implements AutoCloseable {
       return error("Invalid arguments for `" + tool.name() + "`: " + String.join("; ", invalid)
           + ". See the tool's input schema.");
     }
+    String key = key(exchange);
+    me.client.key(key);
+    if (tool.name().equals(LOGIN) && key != null && !arguments.containsKey(KEY)) {
+      arguments.put(KEY, key);
+    }
     Duration wait = tool.name().equals(CHECK) ? capCheck(arguments) : null;
     Object result;
     try {
@@ -196,15 +205,26 @@ public final class McpBridge implements AutoCloseable {
     } finally {
       me.touch();
     }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> structured = mapper.convertValue(result, Map.class);
     if (result instanceof LoginResult login) {
       me.username = login.username();
+      // The bridge holds the token and sends it itself: the model never sees it.
+      structured.remove(SpecTool.SESSION);
     }
     return CallToolResult.builder()
         .addTextContent(ResultText.of(result, me.username))
-        .structuredContent(mapper.convertValue(result, Map.class))
+        .structuredContent(structured)
         .isError(false)
         .build();
   }
+
+  /** The access key of a call: the HTTP request's bearer, else the bridge's own (stdio). */
+  private String key(McpAsyncServerExchange exchange) {
+    Object fromRequest = exchange.transportContext() == null ? null : exchange.transportContext().get(KEY_CONTEXT);
+    return fromRequest instanceof String k ? k : options.key();
+  }
+
 
   /** Cuts the check's timeout to the cap; the wait it will take at most. */
   private Duration capCheck(Map<String, Object> arguments) {
@@ -268,6 +288,8 @@ public final class McpBridge implements AutoCloseable {
       case 40012 -> "Claim the floor with `talking_stick` when it is free, then try again.";
       case 40003 -> "Slow down: wait the retry_after_ms in data, then try again.";
       case 40001 -> "Append text to the draft before you push.";
+      case 40013 -> "This daemon runs with access control: the bridge needs an access key (PARLEY_KEY for"
+          + " `parley mcp`, Authorization: Bearer for /mcp), and the username and room must be ones it allows.";
       default -> null;
     };
     if (hint != null) {

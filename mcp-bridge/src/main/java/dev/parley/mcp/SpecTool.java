@@ -17,11 +17,14 @@ import java.util.List;
  * @param description the method's summary, a blank line, and its description
  * @param inputSchema {@code {"type": "object", "properties": …, "required": […],
  *     "additionalProperties": false}}, one property per param, references resolved
- * @param outputSchema the result's schema, references resolved
+ * @param outputSchema the result's schema, references resolved, without the session token of
+ *     {@code login}'s result ({@link #SESSION}): the bridge keeps tokens, the model never sees them
  * @param needsSession whether the method needs a session ({@code x-requires-session})
  */
 public record SpecTool(String name, String description, ObjectNode inputSchema, ObjectNode outputSchema,
     boolean needsSession) {
+  /** The field of a result that holds a session token, left out of what the model is given. */
+  public static final String SESSION = "session";
 
   /** The tools of the packaged spec. */
   public static List<SpecTool> fromSpec() {
@@ -42,10 +45,24 @@ public record SpecTool(String name, String description, ObjectNode inputSchema, 
         continue;
       }
       tools.add(new SpecTool(name, description(method), inputSchema(method, resolver),
-          (ObjectNode) resolver.resolve(method.path("result").path("schema")),
+          withoutSession((ObjectNode) resolver.resolve(method.path("result").path("schema"))),
           SpecDocument.requiresSession(method)));
     }
     return List.copyOf(tools);
+  }
+
+  private static ObjectNode withoutSession(ObjectNode schema) {
+    if (schema.get("properties") instanceof ObjectNode properties) {
+      properties.remove(SESSION);
+    }
+    if (schema.get("required") instanceof ArrayNode required) {
+      for (int i = required.size() - 1; i >= 0; i--) {
+        if (SESSION.equals(required.get(i).asText())) {
+          required.remove(i);
+        }
+      }
+    }
+    return schema;
   }
 
   private static String description(JsonNode method) {

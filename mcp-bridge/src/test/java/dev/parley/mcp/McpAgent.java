@@ -42,6 +42,11 @@ final class McpAgent implements AutoCloseable {
     client.initialize();
   }
 
+  /** An agent on a client built by the caller (its transport configured as a test needs). */
+  static McpAgent of(McpSyncClient client) {
+    return new McpAgent(client);
+  }
+
   /** An agent on a bridge process started as {@code parley mcp --server daemon options…}. */
   static McpAgent overStdio(URI daemon, String... options) {
     return overStdio(daemon, n -> {}, options);

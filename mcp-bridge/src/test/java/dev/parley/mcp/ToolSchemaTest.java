@@ -62,7 +62,9 @@ class ToolSchemaTest {
            "floor": {"type": "string", "enum": ["open", "stick"],
              "description": "The policy of a room this login creates; ignored for an existing room. `open`: the talking stick is a courtesy, always granted. `stick`: only the holder may append and push."},
            "resume": {"type": "string", "pattern": "^[A-Za-z0-9_-]{22,128}$",
-             "description": "A token of an earlier session of this username in this room. A session token: at least 128 random bits, URL-safe base64. Sent as `Authorization: Bearer <token>`."}
+             "description": "A token of an earlier session of this username in this room. A session token: at least 128 random bits, URL-safe base64. Sent as `Authorization: Bearer <token>`."},
+           "key": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,256}$",
+             "description": "The access key of the caller, required for a new session when the daemon runs with access control (`parley serve --auth keys`); the username must then be the key's name or start with it and `/`, and the room one the key may join. Not needed to `resume` a live session, whose token is the secret. Ignored without access control. An access key of a daemon with access control: URL-safe characters, as `parley keys add` makes them (`pk_` and 256 random bits). Given as `key` to `login`, or as `Authorization: Bearer <key>` to `rooms`, `/observe` and `/mcp`."}
          },
          "required": ["username"],
          "additionalProperties": false}

@@ -2,6 +2,7 @@ package dev.parley.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.server.auth.AccessKeys;
 import dev.parley.server.http.HttpExtension;
 import dev.parley.server.http.JsonErrorHandler;
 import dev.parley.server.http.ReadDeadline;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.pathmap.PathSpec;
+import dev.parley.viewer.observe.ObserverAccess;
 import dev.parley.viewer.observe.Origins;
 import dev.parley.viewer.observe.ViewerRoutes;
 import java.util.List;
@@ -84,12 +86,22 @@ public final class ParleyServer implements AutoCloseable {
    * @param config how to run
    */
   public ParleyServer(ServerConfig config) {
-    this(config, config.dataDir() == null ? new MemoryStore() : SqliteStore.open(config.dataDir()),
-        config.dataDir() == null ? null
-            : new ConversationLog(config.dataDir().resolve(LOGS), config.memory().logQueueBytes()));
+    this(config, null);
   }
 
-  private ParleyServer(ServerConfig config, Store store, ConversationLog log) {
+  /**
+   * As {@link #ParleyServer(ServerConfig)}, with access control by {@code access}: {@code login}
+   * needs a key, {@code rooms}, {@code /observe} and the extensions a key or a session.
+   *
+   * @param access the keys, or null for no access control
+   */
+  public ParleyServer(ServerConfig config, AccessKeys access) {
+    this(config, config.dataDir() == null ? new MemoryStore() : SqliteStore.open(config.dataDir()),
+        config.dataDir() == null ? null
+            : new ConversationLog(config.dataDir().resolve(LOGS), config.memory().logQueueBytes()), access);
+  }
+
+  private ParleyServer(ServerConfig config, Store store, ConversationLog log, AccessKeys access) {
     ServerLimits limits = config.limits();
     this.store = store;
     this.log = log;
@@ -124,7 +136,7 @@ public final class ParleyServer implements AutoCloseable {
     jetty.addBean(new NetworkConnectionLimit(connections.maxConnections(), connector));
 
     ServerMetrics metrics = new ServerMetrics(engine, observers.hub(), log);
-    JsonRpcEndpoint endpoint = new JsonRpcEndpoint(engine, limits.batchCalls(), metrics);
+    JsonRpcEndpoint endpoint = new JsonRpcEndpoint(engine, limits.batchCalls(), metrics, access);
     PathMappingsHandler routes = new PathMappingsHandler();
     routes.addMapping(PathSpec.from("/rpc"), new RpcHandler(endpoint, limits.bodyBytes()));
     routes.addMapping(PathSpec.from("/openrpc.json"), StaticHandler.json(SpecDocument.get()::bytes));
@@ -132,14 +144,15 @@ public final class ParleyServer implements AutoCloseable {
     routes.addMapping(PathSpec.from("/metrics"), StaticHandler.prometheus(metrics::scrape));
     routes.addMapping(PathSpec.from("/stats"), StaticHandler.json(metrics::stats));
     for (HttpExtension extension : ServiceLoader.load(HttpExtension.class)) {
-      routes.addMapping(PathSpec.from(extension.path()), extension.handler(this::uri));
+      routes.addMapping(PathSpec.from(extension.path()), extension.handler(this::uri, access));
       extensions.put(extension.name(), extension.path());
       LOG.debug("Mounted {} at {}", extension.name(), extension.path());
     }
     Handler.Sequence site = new Handler.Sequence(routes, ViewerRoutes.page());
     // One origin policy in front of every door, the extensions' too.
     Origins origins = Origins.of(config.host(), config.allowedHosts());
-    jetty.setHandler(origins.guard(ViewerRoutes.observe(jetty, observers.hub(), site)));
+    jetty.setHandler(origins.guard(ViewerRoutes.observe(jetty, observers.hub(), site,
+        access == null ? ObserverAccess.OPEN : access::observer)));
     jetty.setErrorHandler(new JsonErrorHandler());
     jetty.setStopTimeout(config.shutdownGrace().toMillis());
   }

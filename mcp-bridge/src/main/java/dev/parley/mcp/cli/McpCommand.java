@@ -2,7 +2,10 @@ package dev.parley.mcp.cli;
 
 import dev.parley.mcp.BridgeOptions;
 import dev.parley.mcp.stdio.StdioBridge;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -33,6 +36,11 @@ public final class McpCommand implements Callable<Integer> {
           + " (PARLEY_MCP_PROGRESS_MS, default ${DEFAULT-VALUE}).")
   long progressMs;
 
+  @Option(names = "--key-file", defaultValue = "${env:PARLEY_KEY_FILE}", paramLabel = "PATH",
+      description = "A file holding the access key of a daemon with access control; or set PARLEY_KEY. The login"
+          + " tool then uses it, so the model never sees it (PARLEY_KEY_FILE).")
+  Path keyFile;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -44,8 +52,23 @@ public final class McpCommand implements Callable<Integer> {
     if (server.getScheme() == null || server.getHost() == null) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--server: not an http address: " + server);
     }
-    StdioBridge.run(new BridgeOptions(server, Duration.ofMillis(checkCapMs), Duration.ofMillis(progressMs)));
+    StdioBridge.run(new BridgeOptions(server, Duration.ofMillis(checkCapMs), Duration.ofMillis(progressMs), key()));
     return 0;
+  }
+
+  /** The access key: from --key-file, else PARLEY_KEY; never an argument, which others could read. */
+  private String key() {
+    if (keyFile != null) {
+      try {
+        String key = Files.readString(keyFile).trim();
+        return key.isEmpty() ? null : key;
+      } catch (IOException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--key-file: cannot read " + keyFile + ": "
+            + e.getMessage());
+      }
+    }
+    String key = System.getenv("PARLEY_KEY");
+    return key == null || key.isBlank() ? null : key.trim();
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.parley.mcp.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.api.AccessDeniedException;
 import dev.parley.mcp.McpBridge;
 import dev.parley.mcp.guard.Incident;
 import dev.parley.mcp.guard.JsonRpc;
@@ -13,6 +14,7 @@ import dev.parley.mcp.guard.MessageGuard.Pass;
 import dev.parley.mcp.guard.MessageGuard.Refuse;
 import dev.parley.mcp.guard.MessageGuard.Verdict;
 import dev.parley.mcp.guard.ServerRequests;
+import dev.parley.server.auth.AccessKeys;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -43,6 +45,7 @@ final class McpGuardFilter implements Filter {
 
   private static final Logger LOG = LoggerFactory.getLogger(McpGuardFilter.class);
   private static final String SESSION_HEADER = "Mcp-Session-Id";
+  private static final String BEARER = "Bearer ";
   private static final String VERSION_HEADER = "MCP-Protocol-Version";
   private static final String JSON = "application/json";
   private static final String EVENT_STREAM = "text/event-stream";
@@ -52,12 +55,17 @@ final class McpGuardFilter implements Filter {
   private final ServerRequests serverRequests;
   private final MessageGuard guard;
   private final Consumer<String> sessionEnded;
+  private final AccessKeys access;
 
-  /** @param sessionEnded told the id of each session that ended or that the SDK no longer knows */
-  McpGuardFilter(ServerRequests serverRequests, Consumer<String> sessionEnded) {
+  /**
+   * @param sessionEnded told the id of each session that ended or that the SDK no longer knows
+   * @param access the daemon's keys, each request's bearer must be one of; null: no access control
+   */
+  McpGuardFilter(ServerRequests serverRequests, Consumer<String> sessionEnded, AccessKeys access) {
     this.serverRequests = serverRequests;
     this.guard = new MessageGuard(serverRequests);
     this.sessionEnded = sessionEnded;
+    this.access = access;
   }
 
   @Override
@@ -66,6 +74,10 @@ final class McpGuardFilter implements Filter {
     HttpServletRequest request = (HttpServletRequest) servletRequest;
     HttpServletResponse response = (HttpServletResponse) servletResponse;
     try {
+      if (access != null && access.find(bearer(request)) == null) {
+        unauthorized(request, response);
+        return;
+      }
       switch (request.getMethod()) {
         case "POST" -> post(request, response, chain);
         case "GET" -> get(request, response, chain);
@@ -214,6 +226,33 @@ final class McpGuardFilter implements Filter {
       }
     }
     return null;
+  }
+
+  /**
+   * Answers 401 with a JSON-RPC error: every request, of every method, needs a key of the
+   * daemon, checked anew each time (a removed key is refused from its next request on).
+   */
+  private static void unauthorized(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    String given = bearer(request);
+    drain(request);
+    response.setHeader("WWW-Authenticate", "Bearer realm=\"parley\"");
+    ObjectNode error = JsonRpc.error(null, AccessDeniedException.CODE, AccessDeniedException.MESSAGE + ": "
+        + (given == null ? "this daemon runs with access control: send Authorization: Bearer <access key>"
+            : "no such access key (it may have been removed)"));
+    ((ObjectNode) error.get("error")).putObject("data")
+        .put("reason", given == null ? "key_required" : "unknown_key")
+        .put("detail", given == null ? "no Authorization: Bearer header" : "an unknown key");
+    send(response, HttpServletResponse.SC_UNAUTHORIZED, error);
+  }
+
+  /** The bearer token of a request ({@code Authorization: Bearer}), or null. */
+  static String bearer(HttpServletRequest request) {
+    String authorization = request.getHeader("Authorization");
+    if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      return null;
+    }
+    String token = authorization.substring(BEARER.length()).trim();
+    return token.isEmpty() ? null : token;
   }
 
   private static String session(HttpServletRequest request) {

@@ -3,13 +3,16 @@ package dev.parley.mcp.http;
 import dev.parley.mcp.BridgeOptions;
 import dev.parley.mcp.McpBridge;
 import dev.parley.mcp.guard.ServerRequests;
+import dev.parley.server.auth.AccessKeys;
 import dev.parley.server.http.HttpExtension;
+import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import jakarta.servlet.DispatcherType;
 import java.net.URI;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -43,7 +46,12 @@ public final class McpHttpExtension implements HttpExtension {
 
   @Override
   public Handler handler(Supplier<URI> daemon) {
-    return new McpHandler(daemon);
+    return new McpHandler(daemon, null);
+  }
+
+  @Override
+  public Handler handler(Supplier<URI> daemon, AccessKeys access) {
+    return new McpHandler(daemon, access);
   }
 
   /**
@@ -53,11 +61,13 @@ public final class McpHttpExtension implements HttpExtension {
    */
   private static final class McpHandler extends Handler.Wrapper {
     private final Supplier<URI> daemon;
+    private final AccessKeys access;
     private McpBridge bridge;
     private McpAsyncServer server;
 
-    McpHandler(Supplier<URI> daemon) {
+    McpHandler(Supplier<URI> daemon, AccessKeys access) {
       this.daemon = daemon;
+      this.access = access;
     }
 
     @Override
@@ -67,6 +77,11 @@ public final class McpHttpExtension implements HttpExtension {
           .jsonMapper(McpBridge.jsonMapper())
           .mcpEndpoint(PATH)
           .keepAliveInterval(KEEP_ALIVE)
+          // The request's access key reaches the tools, for login; the guard has checked it.
+          .contextExtractor(request -> {
+            String key = McpGuardFilter.bearer(request);
+            return key == null ? McpTransportContext.EMPTY : McpTransportContext.create(Map.of(McpBridge.KEY_CONTEXT, key));
+          })
           // Host and Origin are checked by the daemon's origin policy, in front of every door.
           .build();
       server = bridge.serve(transport);
@@ -76,7 +91,7 @@ public final class McpHttpExtension implements HttpExtension {
       servlet.setAsyncSupported(true);
       context.addServlet(servlet, PATH);
       // An ended session (DELETE, or one the SDK no longer knows) logs its Parley session out.
-      FilterHolder guard = new FilterHolder(new McpGuardFilter(new ServerRequests(), bridge::endSession));
+      FilterHolder guard = new FilterHolder(new McpGuardFilter(new ServerRequests(), bridge::endSession, access));
       guard.setAsyncSupported(true);
       context.addFilter(guard, PATH, EnumSet.of(DispatcherType.REQUEST));
       setHandler(context);

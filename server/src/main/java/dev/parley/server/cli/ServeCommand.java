@@ -6,6 +6,7 @@ import dev.parley.server.ParleyServer;
 import dev.parley.server.MemoryLimits;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.ServerLimits;
+import dev.parley.server.auth.AccessKeys;
 import dev.parley.spec.SpecDocument;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Runs the daemon. Each option can also be set by the environment variable shown.")
 public final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+  private static final String KEYS = "keys";
 
   @Spec
   CommandSpec spec;
@@ -44,6 +46,16 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--insecure-public", defaultValue = "${env:PARLEY_INSECURE_PUBLIC:-false}",
       description = "Listen on a --host that is not a loopback address although nothing is authenticated (PARLEY_INSECURE_PUBLIC).")
   boolean insecurePublic;
+
+  @Option(names = "--auth", defaultValue = "${env:PARLEY_AUTH:-none}", paramLabel = "none|keys",
+      description = "Access control: none (anyone who reaches the port may do anything) or keys (login, rooms,"
+          + " /observe and /mcp need an access key of the keys file) (PARLEY_AUTH, default ${DEFAULT-VALUE}).")
+  String auth;
+
+  @Option(names = "--keys-file", defaultValue = "${env:PARLEY_KEYS_FILE}", paramLabel = "PATH",
+      description = "The keys file of --auth keys, made by `parley keys add`; read again when it changes"
+          + " (PARLEY_KEYS_FILE, default <data-dir>/keys.json; required with --in-memory).")
+  Path keysFile;
 
   @Option(names = "--allowed-host", split = ",", paramLabel = "NAME", defaultValue = "${env:PARLEY_ALLOWED_HOSTS}",
       description = "Further names by which browsers may reach the daemon, e.g. parley.lan; requests naming any other host are refused (PARLEY_ALLOWED_HOSTS).")
@@ -167,7 +179,8 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ServerConfig config = config();
-    ParleyServer server = new ParleyServer(config);
+    AccessKeys access = keysFile(config) == null ? null : AccessKeys.open(keysFile(config));
+    ParleyServer server = new ParleyServer(config, access);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
@@ -179,7 +192,9 @@ public final class ServeCommand implements Callable<Integer> {
       }
     }, "parley-shutdown"));
     server.start();
-    if (insecurePublic && !loopback(host)) {
+    if (access != null) {
+      LOG.info("Access control: keys of {}", access.file().toAbsolutePath());
+    } else if (insecurePublic && !loopback(host)) {
       LOG.warn("Listening on {}, which is not a loopback address: nothing is authenticated, so anyone who can reach it"
           + " can read and write every room", host);
     }
@@ -216,10 +231,21 @@ public final class ServeCommand implements Callable<Integer> {
     positive("--tail-messages", tailMessages);
     positive("--tail-bytes", tailBytes);
     positive("--log-queue-bytes", logQueueBytes);
-    if (!insecurePublic && !loopback(host)) {
+    if (!"none".equals(auth) && !KEYS.equals(auth)) {
+      throw new ParameterException(spec.commandLine(), "--auth is none or keys, not " + auth);
+    }
+    if (KEYS.equals(auth) && inMemory && keysFile == null) {
+      throw new ParameterException(spec.commandLine(), "--auth keys with --in-memory needs --keys-file: there is no"
+          + " data directory to find keys.json in");
+    }
+    if (!KEYS.equals(auth) && keysFile != null) {
+      throw new ParameterException(spec.commandLine(), "--keys-file is for --auth keys");
+    }
+    if (!insecurePublic && !KEYS.equals(auth) && !loopback(host)) {
       throw new ParameterException(spec.commandLine(), "--host " + host + " is not a loopback address, and nothing on"
           + " this daemon is authenticated: anyone who can reach it could read and write every room. Listen on"
-          + " 127.0.0.1 (the default), or give --insecure-public to serve it anyway.");
+          + " 127.0.0.1 (the default), give --auth keys to let only holders of access keys in (see `parley keys"
+          + " add`), or give --insecure-public to serve it anyway.");
     }
     if (historyPage > 200) {
       throw new ParameterException(spec.commandLine(), "--history-page is at most 200, the spec's limit of history's limit");
@@ -246,6 +272,14 @@ public final class ServeCommand implements Callable<Integer> {
     return new ServerConfig(host, port, limits, floor(floor), initial, ServerConfig.DEFAULT_SHUTDOWN_GRACE,
         inMemory ? null : dataDir, allowedHosts == null ? List.of() : allowedHosts, connections,
         new MemoryLimits(tailMessages, tailBytes, logQueueBytes, observerQueueBytes));
+  }
+
+  /** The keys file of {@code --auth keys}, or null without access control. */
+  Path keysFile(ServerConfig config) {
+    if (!KEYS.equals(auth)) {
+      return null;
+    }
+    return keysFile != null ? keysFile : config.dataDir().resolve(AccessKeys.FILE);
   }
 
   /** Whether every address {@code host} names is a loopback address (an empty host means all of them). */

@@ -1,5 +1,6 @@
 package dev.parley.server.http;
 
+import dev.parley.server.auth.AccessKeys;
 import java.net.URI;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Handler;
@@ -28,4 +29,17 @@ public interface HttpExtension {
    * @return the handler
    */
   Handler handler(Supplier<URI> daemon);
+
+  /**
+   * The handler to mount at {@link #path()} on a daemon that may run with access control. An
+   * extension that lets callers act must override it and refuse a request without a valid key
+   * when {@code access} is not null; the default ignores it.
+   *
+   * @param daemon as in {@link #handler(Supplier)}
+   * @param access the daemon's keys, or null when it runs without access control
+   * @return the handler
+   */
+  default Handler handler(Supplier<URI> daemon, AccessKeys access) {
+    return handler(daemon);
+  }
 }

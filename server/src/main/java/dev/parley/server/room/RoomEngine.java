@@ -198,12 +198,22 @@ public final class RoomEngine implements AutoCloseable {
     door.admit(address);
   }
 
-  /** The protocol's {@code login}. */
+  /** The protocol's {@code login}, open to everyone. */
   public LoginResult login(String requested, String roomName, FloorPolicy floor, String resume) {
+    return login(requested, roomName, floor, resume, LoginGate.OPEN);
+  }
+
+  /** The protocol's {@code login}, a new session admitted by {@code gate}. */
+  public LoginResult login(String requested, String roomName, FloorPolicy floor, String resume, LoginGate gate) {
     String username = Usernames.normalise(requested);
     if (Usernames.reserved(username)) {
       throw new UsernameTakenException(Map.of("username", username, "room", roomName));
     }
+    Session live = resume == null ? null : sessions.byHash(SessionTokens.hash(resume));
+    boolean resuming = live != null && !live.ended && live.room.name.equals(roomName)
+        && Room.key(live.username).equals(Room.key(username));
+    // Asked before the room is made; a session that ends meanwhile is asked under the lock below.
+    Boolean moderator = resuming ? null : gate.admit(username, roomName);
     Room room = lockedRoom(roomName, floor);
     LoginResult result;
     CompletableFuture<Void> stored;
@@ -223,9 +233,12 @@ public final class RoomEngine implements AutoCloseable {
         if (Usernames.taken(username, room.members())) {
           throw new UsernameTakenException(Map.of("username", username, "room", room.name));
         }
+        if (moderator == null) {
+          moderator = gate.admit(username, room.name);
+        }
         String token = SessionTokens.create();
         Session s = new Session(SessionTokens.hash(token), username, room,
-            new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), now), now);
+            new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), now), now, moderator);
         List<Message> context = new ArrayList<>();
         for (StoredMessage m : room.newestThatFit(room.tail.before(room.tail.lastSeq() + 1, limits.loginTail()))) {
           context.add(m.message());
@@ -558,6 +571,21 @@ public final class RoomEngine implements AutoCloseable {
       out.add(new RoomSummary(room.name, room.floor, room.size(), (int) room.durableSeq));
     }
     return new RoomsResult(out);
+  }
+
+  /**
+   * Who holds a session.
+   *
+   * @param username its username
+   * @param room its room
+   * @param moderator whether its key made it a moderator's
+   */
+  public record Caller(String username, String room, boolean moderator) {}
+
+  /** Who holds the live session of {@code token}, or null when none is live. */
+  public Caller caller(String token) {
+    Session s = token == null ? null : sessions.byHash(SessionTokens.hash(token));
+    return s == null || s.ended ? null : new Caller(s.username, s.room.name, s.moderator);
   }
 
   /** Live sessions, for health reporting. */

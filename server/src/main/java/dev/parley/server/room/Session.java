@@ -17,6 +17,11 @@ final class Session {
   final Draft draft = new Draft();
   final RateLimiter rate;
   final PushReplays replays = new PushReplays();
+  /**
+   * Whether its key makes it a moderator. Not stored: a session taken back after a restart is
+   * none until it logs in anew.
+   */
+  final boolean moderator;
   /** The highest sequence number delivered to this session. */
   long cursor;
   int pendingChecks;
@@ -29,11 +34,16 @@ final class Session {
   long storedActive;
 
   Session(String tokenHash, String username, Room room, RateLimiter rate, long now) {
+    this(tokenHash, username, room, rate, now, false);
+  }
+
+  Session(String tokenHash, String username, Room room, RateLimiter rate, long now, boolean moderator) {
     this.tokenHash = tokenHash;
     this.username = username;
     this.room = room;
     this.rate = rate;
     this.lastActive = now;
+    this.moderator = moderator;
   }
 
   /** The presence rule: waiting while a check is pending, else drafting while the draft is non-empty, else idle. */

@@ -20,6 +20,7 @@ import dev.parley.api.MethodNotFoundException;
 import dev.parley.api.ParleyApi;
 import dev.parley.api.ParleyRpcException;
 import dev.parley.api.ParseErrorException;
+import dev.parley.server.auth.AccessKeys;
 import dev.parley.server.json.MessageJson;
 import dev.parley.server.room.RoomEngine;
 import dev.parley.spec.Json;
@@ -57,6 +58,16 @@ public final class JsonRpcEndpoint {
    * @param calls hears every call answered
    */
   public JsonRpcEndpoint(RoomEngine engine, int batchLimit, CallObserver calls) {
+    this(engine, batchLimit, calls, null);
+  }
+
+  /**
+   * @param engine the room engine behind the methods
+   * @param batchLimit the most calls one batch may hold
+   * @param calls hears every call answered
+   * @param access the keys of access control, or null for none
+   */
+  public JsonRpcEndpoint(RoomEngine engine, int batchLimit, CallObserver calls, AccessKeys access) {
     this.mapper = Json.mapper()
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -68,7 +79,7 @@ public final class JsonRpcEndpoint {
         .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
         .registerModule(MessageJson.module());
     this.schemas = new SpecSchemas(SpecDocument.get().tree());
-    this.dispatcher = new Dispatcher(mapper, new ParleyRpcService(engine));
+    this.dispatcher = new Dispatcher(mapper, new ParleyRpcService(engine, access));
     this.batchLimit = batchLimit;
     this.calls = calls;
   }

@@ -19,6 +19,7 @@ import dev.parley.api.RoomsResult;
 import dev.parley.api.TalkingStickResult;
 import dev.parley.api.UndoResult;
 import dev.parley.api.WakeOn;
+import dev.parley.server.auth.AccessKeys;
 import dev.parley.server.room.RoomEngine;
 import dev.parley.spec.SpecDocument;
 import java.util.function.Supplier;
@@ -32,15 +33,19 @@ import java.util.function.Supplier;
  */
 final class ParleyRpcService implements ParleyApi {
   private final RoomEngine engine;
+  /** The keys with access control, or null without. */
+  private final AccessKeys access;
 
-  ParleyRpcService(RoomEngine engine) {
+  ParleyRpcService(RoomEngine engine, AccessKeys access) {
     this.engine = engine;
+    this.access = access;
   }
 
   @Override
-  public LoginResult login(String username, String room, FloorPolicy floor, String resume) {
+  public LoginResult login(String username, String room, FloorPolicy floor, String resume, String key) {
     engine.admit(CallContext.address());
-    return engine.login(username, room, floor, resume);
+    return access == null ? engine.login(username, room, floor, resume)
+        : engine.login(username, room, floor, resume, access.gate(key));
   }
 
   @Override
@@ -106,7 +111,14 @@ final class ParleyRpcService implements ParleyApi {
   @Override
   public RoomsResult rooms() {
     engine.admit(CallContext.address());
-    return engine.rooms();
+    if (access == null) {
+      return engine.rooms();
+    }
+    AccessKeys.Key key = access.holder(CallContext.bearer(), token -> {
+      RoomEngine.Caller caller = engine.caller(token);
+      return caller == null ? null : caller.username();
+    });
+    return new RoomsResult(engine.rooms().rooms().stream().filter(r -> key.mayJoin(r.room())).toList());
   }
 
   @Override

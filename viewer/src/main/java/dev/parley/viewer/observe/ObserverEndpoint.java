@@ -1,5 +1,6 @@
 package dev.parley.viewer.observe;
 
+import java.util.function.Predicate;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.annotations.OnWebSocketClose;
 import org.eclipse.jetty.websocket.api.annotations.OnWebSocketError;
@@ -12,15 +13,17 @@ import org.eclipse.jetty.websocket.api.annotations.WebSocket;
 public final class ObserverEndpoint {
   private final ObserverHub hub;
   private final String room;
+  private final Predicate<String> permitted;
 
-  ObserverEndpoint(ObserverHub hub, String room) {
+  ObserverEndpoint(ObserverHub hub, String room, Predicate<String> permitted) {
     this.hub = hub;
     this.room = room;
+    this.permitted = permitted;
   }
 
   @OnWebSocketOpen
   public void open(Session session) {
-    hub.opened(session, room);
+    hub.opened(session, room, permitted);
   }
 
   @OnWebSocketMessage

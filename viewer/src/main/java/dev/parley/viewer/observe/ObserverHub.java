@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.spec.Json;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
@@ -71,7 +73,7 @@ public final class ObserverHub {
     String text = write(frame);
     long bytes = utf8Length(text);
     for (Observer o : observers) {
-      if (o.room == null || room == null || o.room.equals(room)) {
+      if (o.sees(room)) {
         o.send(text, bytes);
       }
     }
@@ -83,7 +85,7 @@ public final class ObserverHub {
       return false;
     }
     for (Observer o : observers) {
-      if (o.room == null || room == null || o.room.equals(room)) {
+      if (o.sees(room)) {
         return true;
       }
     }
@@ -104,10 +106,19 @@ public final class ObserverHub {
     return total;
   }
 
-  void opened(Session session, String room) {
-    Observer observer = new Observer(session, room);
+  void opened(Session session, String room, Predicate<String> permitted) {
+    Observer observer = new Observer(session, room, permitted);
     observers.add(observer);
     ObjectNode hello = welcome.apply(room, mode);
+    if (hello.path("participants").isArray()) {
+      Iterator<JsonNode> presence = hello.get("participants").iterator();
+      while (presence.hasNext()) {
+        JsonNode p = presence.next();
+        if (p.path("room").isTextual() && !permitted.test(p.get("room").asText())) {
+          presence.remove();
+        }
+      }
+    }
     hello.put("stream_time", Instant.now().toEpochMilli() / 1000.0);
     String text = write(hello);
     observer.send(text, utf8Length(text));
@@ -161,16 +172,26 @@ public final class ObserverHub {
     return bytes;
   }
 
-  /** One observer and the bytes of its frames not yet written to its socket. */
+  /**
+   * One socket: the room it asked for (null: all), the rooms it may watch, and the bytes of its
+   * frames not yet written to it.
+   */
   private final class Observer {
     final Session session;
     final String room;
+    private final Predicate<String> permitted;
     final AtomicLong queued = new AtomicLong();
     private final AtomicBoolean dropped = new AtomicBoolean();
 
-    Observer(Session session, String room) {
+    Observer(Session session, String room, Predicate<String> permitted) {
       this.session = session;
       this.room = room;
+      this.permitted = permitted;
+    }
+
+    /** Whether a frame of {@code frameRoom} (null: of no room) goes to it. */
+    boolean sees(String frameRoom) {
+      return frameRoom == null || ((room == null || room.equals(frameRoom)) && permitted.test(frameRoom));
     }
 
     void send(String text, long bytes) {

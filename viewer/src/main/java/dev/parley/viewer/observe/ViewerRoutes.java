@@ -2,6 +2,7 @@ package dev.parley.viewer.observe;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.api.AccessDeniedException;
 import dev.parley.spec.Json;
 import dev.parley.spec.SpecDocument;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -34,6 +36,9 @@ public final class ViewerRoutes {
   private static final String STATIC = "/dev/parley/viewer/static/";
   private static final ObjectMapper JSON = Json.mapper();
   private static final Pattern ROOM_NAME = SpecDocument.get().pattern("RoomName");
+  private static final String BEARER = "Bearer ";
+  /** The request attribute that carries an admitted observer's rooms to its socket. */
+  private static final String PERMITTED = ObserverAccess.class.getName();
   /**
    * What the page may load and do: only its own script, stylesheet and images, its observer
    * socket (added per request, for the host it was served from), no framing by other sites.
@@ -54,6 +59,17 @@ public final class ViewerRoutes {
    * wrap the result in {@link Origins#guard}.
    */
   public static Handler observe(Server server, ObserverHub hub, Handler next) {
+    return observe(server, hub, next, ObserverAccess.OPEN);
+  }
+
+  /**
+   * As {@link #observe(Server, ObserverHub, Handler)}, letting each observer watch only the rooms
+   * {@code access} grants its credential: {@code Authorization: Bearer}, or the
+   * {@code access_token} query parameter (RFC 6750) for browsers, which cannot set headers on a
+   * WebSocket. A refusal is answered before the upgrade: 401 (no or an unknown credential) or
+   * 403, with a JSON body.
+   */
+  public static Handler observe(Server server, ObserverHub hub, Handler next, ObserverAccess access) {
     WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(server, container -> {
       // Observers only listen: a quiet one is pinged by the page itself every 20 s.
       container.setIdleTimeout(Duration.ofMinutes(5));
@@ -62,25 +78,68 @@ public final class ViewerRoutes {
       container.addMapping(OBSERVE, (request, response, callback) -> {
         Fields query = Request.extractQueryParameters(request);
         String room = query.getValue("room");
-        return new ObserverEndpoint(hub, room == null || room.isBlank() ? null : room);
+        @SuppressWarnings("unchecked")
+        Predicate<String> permitted = (Predicate<String>) request.getAttribute(PERMITTED);
+        return new ObserverEndpoint(hub, room == null || room.isBlank() ? null : room,
+            permitted == null ? access.rooms(credential(request)) : permitted);
       });
     });
     upgrade.setHandler(next);
     return new Handler.Wrapper(upgrade) {
       @Override
       public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        String problem = OBSERVE.equals(Request.getPathInContext(request)) ? badObserveRequest(request) : null;
-        if (problem == null) {
+        if (!OBSERVE.equals(Request.getPathInContext(request))) {
           return super.handle(request, response, callback);
         }
-        response.setStatus(HttpStatus.BAD_REQUEST_400);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        ObjectNode body = JSON.createObjectNode().put("status", HttpStatus.BAD_REQUEST_400).put("error", problem);
-        response.write(true, ByteBuffer.wrap(JSON.writeValueAsBytes(body)), callback);
-        return true;
+        String problem = badObserveRequest(request);
+        if (problem != null) {
+          refuse(response, callback, HttpStatus.BAD_REQUEST_400, JSON.createObjectNode(), problem);
+          return true;
+        }
+        try {
+          Predicate<String> permitted = access.rooms(credential(request));
+          String room = Request.extractQueryParameters(request).getValue("room");
+          if (room != null && !room.isBlank() && !permitted.test(room)) {
+            throw new AccessDeniedException(Map.of("reason", "room", "detail", "this key may not watch the room " + room));
+          }
+          request.setAttribute(PERMITTED, permitted);
+        } catch (AccessDeniedException e) {
+          Map<?, ?> data = e.data() instanceof Map<?, ?> m ? m : Map.of();
+          String reason = String.valueOf(data.get("reason"));
+          boolean unknown = "key_required".equals(reason) || "unknown_key".equals(reason);
+          if (unknown) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"parley\"");
+          }
+          refuse(response, callback, unknown ? HttpStatus.UNAUTHORIZED_401 : HttpStatus.FORBIDDEN_403,
+              JSON.createObjectNode().put("reason", reason), String.valueOf(data.get("detail")));
+          return true;
+        }
+        return super.handle(request, response, callback);
       }
     };
+  }
+
+  private static void refuse(Response response, Callback callback, int status, ObjectNode body, String error)
+      throws IOException {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    ObjectNode answer = JSON.createObjectNode().put("status", status).put("error", error);
+    answer.setAll(body);
+    response.write(true, ByteBuffer.wrap(JSON.writeValueAsBytes(answer)), callback);
+  }
+
+  /** The bearer token of an observer: the Authorization header, else the access_token parameter. */
+  private static String credential(Request request) {
+    String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      String token = authorization.substring(BEARER.length()).trim();
+      if (!token.isEmpty()) {
+        return token;
+      }
+    }
+    String token = Request.extractQueryParameters(request).getValue("access_token");
+    return token == null || token.isBlank() ? null : token;
   }
 
   /**

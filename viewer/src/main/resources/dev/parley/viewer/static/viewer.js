@@ -123,14 +123,54 @@
     }
   }
 
+  // A daemon with access control wants a key that may observe. A browser cannot set headers
+  // on a WebSocket, so the key goes as the access_token parameter (RFC 6750); it is kept for
+  // this tab only.
+  const KEY = "parley-observe-key";
+
+  function observePath() {
+    const query = new URLSearchParams();
+    if (room) { query.set("room", room); }
+    const key = sessionStorage.getItem(KEY);
+    if (key) { query.set("access_token", key); }
+    const text = query.toString();
+    return "/observe" + (text ? "?" + text : "");
+  }
+
+  // A refused upgrade only shows as a closed socket: ask plainly why, and ask for a key on 401/403.
+  function askForKey(retry) {
+    fetch(observePath(), { cache: "no-store" }).then(function (r) {
+      if (r.status !== 401 && r.status !== 403) {
+        return false;
+      }
+      return r.json().then(function (body) {
+        const key = window.prompt("This Parley daemon needs an access key that may observe this room"
+          + (body.error ? " (" + body.error + ")" : "") + ". Key:");
+        if (!key || !key.trim()) {
+          connection.className = "closed";
+          connection.textContent = "no access: reload to enter a key";
+          return true;
+        }
+        sessionStorage.setItem(KEY, key.trim());
+        retryMs = 1000;
+        connect();
+        return true;
+      });
+    }).catch(function () { return false; }).then(function (handled) {
+      if (!handled) { retry(); }
+    });
+  }
+
   function connect() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const url = scheme + "//" + location.host + "/observe" + (room ? "?room=" + encodeURIComponent(room) : "");
+    const url = scheme + "//" + location.host + observePath();
     connection.className = "connecting";
     connection.textContent = "connecting…";
     const ws = new WebSocket(url);
+    let opened = false;
     socket = ws;
     ws.onopen = function () {
+      opened = true;
       retryMs = 1000;
       connection.className = "open";
       connection.textContent = "connected";
@@ -149,10 +189,13 @@
       if (socket !== ws) {
         return; // replaced on purpose (another room)
       }
-      connection.className = "closed";
-      connection.textContent = "reconnecting in " + Math.round(retryMs / 1000) + " s";
-      setTimeout(connect, retryMs);
-      retryMs = Math.min(retryMs * 2, 30000); // exponential backoff
+      const retry = function () {
+        connection.className = "closed";
+        connection.textContent = "reconnecting in " + Math.round(retryMs / 1000) + " s";
+        setTimeout(connect, retryMs);
+        retryMs = Math.min(retryMs * 2, 30000); // exponential backoff
+      };
+      if (opened) { retry(); } else { askForKey(retry); }
     };
   }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /** A Java WebSocket observer for tests: connects to /observe and collects the frames it receives. */
@@ -27,11 +28,27 @@ public final class FrameClient implements Session.Listener.AutoDemanding, AutoCl
 
   /** Connects to {@code base}'s observer socket, for {@code room} (null: every room). */
   public static FrameClient connect(URI base, String room) throws Exception {
+    return connect(base, room == null ? "" : "?room=" + room, null);
+  }
+
+  /**
+   * Connects to {@code base}'s observer socket with {@code query} (such as {@code ?room=r}, or
+   * empty) and, unless null, {@code Authorization: Bearer <bearer>}.
+   */
+  public static FrameClient connect(URI base, String query, String bearer) throws Exception {
     FrameClient c = new FrameClient();
     c.client.start();
-    String query = room == null ? "" : "?room=" + room;
     URI ws = URI.create("ws://" + base.getHost() + ":" + base.getPort() + ViewerRoutes.OBSERVE + query);
-    c.client.connect(c, ws).get(30, TimeUnit.SECONDS);
+    ClientUpgradeRequest upgrade = new ClientUpgradeRequest(ws);
+    if (bearer != null) {
+      upgrade.setHeader("Authorization", "Bearer " + bearer);
+    }
+    try {
+      c.client.connect(c, upgrade).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      c.client.stop();
+      throw e;
+    }
     return c;
   }
 
