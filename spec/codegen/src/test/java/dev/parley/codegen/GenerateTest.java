@@ -15,11 +15,11 @@ class GenerateTest {
   private static final String DOC = """
       {"openrpc": "1.2.6", "info": {"title": "Demo", "version": "1"},
        "methods": [
-         {"name": "talking_stick", "summary": "Claim.", "params": [
+         {"name": "talking_stick", "summary": "Claim.", "x-requires-session": true, "params": [
             {"name": "wake_on", "required": false, "schema": {"allOf": [{"$ref": "#/components/schemas/WakeOn"}], "default": "any"}},
             {"name": "timeout_ms", "required": true, "schema": {"type": "integer", "format": "int64"}}],
           "result": {"name": "r", "schema": {"$ref": "#/components/schemas/Claim"}}},
-         {"name": "rpc.discover", "params": [], "result": {"name": "d", "schema": {"type": "object"}}}],
+         {"name": "rpc.discover", "x-requires-session": false, "params": [], "result": {"name": "d", "schema": {"type": "object"}}}],
        "components": {
          "schemas": {
            "Name": {"type": "string", "minLength": 1},
@@ -30,11 +30,11 @@ class GenerateTest {
          "errors": {"FloorHeld": {"code": 40012, "message": "Held", "data": {"type": "object"}}}}}
       """;
 
-  private final Map<String, String> sources = generate();
+  private final Map<String, String> sources = generate(DOC);
 
-  private static Map<String, String> generate() {
+  private static Map<String, String> generate(String doc) {
     try {
-      List<JavaFile> files = Generate.generate(OpenRpcDocument.of(new ObjectMapper().readTree(DOC)), "demo.api", "DemoApi");
+      List<JavaFile> files = Generate.generate(OpenRpcDocument.of(new ObjectMapper().readTree(doc)), "demo.api", "DemoApi");
       return files.stream().collect(Collectors.toMap(f -> f.typeSpec().name(), JavaFile::toString, (a, b) -> a,
           java.util.LinkedHashMap::new));
     } catch (java.io.IOException e) {
@@ -73,6 +73,13 @@ class GenerateTest {
   void errorsBecomeTypedExceptionsFoundByCode() {
     assertThat(sources.get("FloorHeldException")).contains("public static final int CODE = 40012;");
     assertThat(sources.get("ParleyRpcException")).contains("case 40012 -> new FloorHeldException(data);");
+  }
+
+  @Test
+  void aMethodThatDoesNotSayWhetherItNeedsASessionIsRefused() {
+    String silent = DOC.replace("\"x-requires-session\": true, ", "");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> generate(silent))
+        .hasMessageContaining("talking_stick must say x-requires-session");
   }
 
   @Test
