@@ -86,17 +86,19 @@ class AsyncChatRoom:
     calls may overlap, such as a check in one thread while another appends.
     """
 
-    def __init__(self, server=None, username=None, room=None, retry_for=DEFAULT_RETRY_SECONDS):
+    def __init__(self, server=None, username=None, room=None, retry_for=DEFAULT_RETRY_SECONDS, key=None):
         """Joins ``room`` on ``server`` as ``username``.
 
         Each argument left out comes from the environment, as an agent runner sets it:
         PARLEY_URL (default http://127.0.0.1:8890), PARLEY_USER (required: there is no
-        sensible default name) and PARLEY_ROOM (default lobby). ``retry_for`` is how many
-        seconds one call keeps retrying an unreachable server.
+        sensible default name), PARLEY_ROOM (default lobby) and PARLEY_KEY (the access key of
+        a daemon run with ``--auth keys``; none by default). ``retry_for`` is how many seconds
+        one call keeps retrying an unreachable server.
         """
         server = server or _env("PARLEY_URL", DEFAULT_SERVER)
         self._username = username or _required_env("PARLEY_USER")
         self._room = room or _env("PARLEY_ROOM", DEFAULT_ROOM)
+        self._key = key or _env("PARLEY_KEY", None)
         parsed = urllib.parse.urlsplit(server)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise ValueError("Not a server address: %r (expected e.g. %s)" % (server, DEFAULT_SERVER))
@@ -114,7 +116,7 @@ class AsyncChatRoom:
         self._draft_length = 0
 
         def login():
-            return self._rpc("login", {"username": self._username, "room": self._room})
+            return self._rpc("login", {"username": self._username, "room": self._room, "key": self._key})
 
         joined = self._retrying(login, login)
         self._context = list(joined["messages"])
@@ -340,7 +342,8 @@ class AsyncChatRoom:
     def _resume(self):
         """Takes the session back after a broken connection or a restarted server, and
         recovers the messages that a lost response carried from the room's history."""
-        r = self._rpc("login", {"username": self._username, "room": self._room, "resume": self._session})
+        r = self._rpc("login", {"username": self._username, "room": self._room, "resume": self._session,
+                                "key": self._key})
         with self._lock:
             after = self._last_seen
             if not r["resumed"]:

@@ -68,6 +68,8 @@ public final class AsyncChatRoom implements AutoCloseable {
   private final String username;
   private final String room;
   private final Duration retryFor;
+  /** The access key of a daemon with access control, or null. */
+  private final String key;
   /** Takes the delivered messages instead of the returned text; null: they are in the text. */
   private final Consumer<List<Message>> listener;
   private final Object state = new Object();
@@ -121,12 +123,28 @@ public final class AsyncChatRoom implements AutoCloseable {
    */
   public AsyncChatRoom(URI server, String username, String room, Duration retryFor,
       Consumer<List<Message>> listener) {
+    this(server, username, room, retryFor, listener, null);
+  }
+
+  /**
+   * As {@link #AsyncChatRoom(URI, String, String, Duration, Consumer)}, on a daemon with access
+   * control ({@code parley serve --auth keys}): {@code key} is the access key that admits
+   * {@code username} to {@code room}.
+   *
+   * @param listener takes a non-empty list of messages per call that delivered some, or null
+   * @param key the access key, or null on a daemon without access control
+   */
+  public AsyncChatRoom(URI server, String username, String room, Duration retryFor,
+      Consumer<List<Message>> listener, String key) {
     this.client = ParleyClient.connect(server);
     this.username = username;
     this.room = room;
     this.retryFor = retryFor;
     this.listener = listener;
-    LoginResult joined = retrying(() -> client.api().login(username, room, null, null, null), api -> api.login(username, room, null, null, null));
+    this.key = key;
+    client.key(key);
+    LoginResult joined = retrying(() -> client.api().login(username, room, null, null, key),
+        api -> api.login(username, room, null, null, key));
     this.context = List.copyOf(joined.messages());
     synchronized (state) {
       joined.messages().forEach(this::see);
@@ -335,7 +353,7 @@ public final class AsyncChatRoom implements AutoCloseable {
    * messages that a lost response carried from the room's history.
    */
   private void resume(ParleyApi api) {
-    LoginResult r = api.login(username, room, null, client.session(), null);
+    LoginResult r = api.login(username, room, null, client.session(), key);
     List<Message> missed = new ArrayList<>();
     long after;
     synchronized (state) {

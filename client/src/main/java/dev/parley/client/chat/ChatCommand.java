@@ -6,6 +6,7 @@ import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
 import dev.parley.api.ParleyRpcException;
 import dev.parley.api.UsernameTakenException;
+import dev.parley.client.AccessKey;
 import dev.parley.client.AsyncChatRoom;
 import dev.parley.client.ConnectionLostException;
 import dev.parley.client.ParleyClient;
@@ -15,6 +16,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -84,6 +86,11 @@ public final class ChatCommand implements Callable<Integer> {
       description = "The daemon (PARLEY_URL, default ${DEFAULT-VALUE}).")
   URI server;
 
+  @Option(names = "--key-file", paramLabel = "PATH", defaultValue = "${env:PARLEY_KEY_FILE}",
+      description = "A file holding your access key, for a daemon with access control; or set PARLEY_KEY"
+          + " (PARLEY_KEY_FILE).")
+  Path keyFile;
+
   @Option(names = "--retry-seconds", paramLabel = "N", defaultValue = "${env:PARLEY_RETRY_SECONDS:-10}",
       description = "How long a call retries an unreachable daemon, with backoff, before it says so "
           + "(PARLEY_RETRY_SECONDS, default ${DEFAULT-VALUE}).")
@@ -144,9 +151,19 @@ public final class ChatCommand implements Callable<Integer> {
   /** Logs in; false, after saying why on {@code err}, when that cannot be done. */
   private boolean join(PrintWriter err) {
     Duration retry = Duration.ofSeconds(retrySeconds);
+    String key;
+    try {
+      key = AccessKey.find(keyFile);
+    } catch (IllegalArgumentException e) {
+      err.println("parley chat: " + e.getMessage());
+      err.flush();
+      return false;
+    }
     try {
       // A quick look first, so that nobody stares at a silent terminal while the login retries.
-      ParleyClient.connect(server).api().rooms();
+      ParleyClient look = ParleyClient.connect(server);
+      look.key(key);
+      look.api().rooms();
     } catch (ConnectionLostException e) {
       screen.say("[no daemon answers at " + server + "; retrying with backoff for up to " + retrySeconds
           + " s (start one with: parley serve)]");
@@ -154,7 +171,7 @@ public final class ChatCommand implements Callable<Integer> {
       // Anything else (an odd answer) the login below meets again and reports.
     }
     try {
-      chat = new AsyncChatRoom(server, user, room, retry, this::delivered);
+      chat = new AsyncChatRoom(server, user, room, retry, this::delivered, key);
       return true;
     } catch (ConnectionLostException e) {
       err.println("parley chat: no daemon answers at " + server + " (retried with backoff for " + retrySeconds

@@ -1,10 +1,9 @@
 package dev.parley.mcp.cli;
 
+import dev.parley.client.AccessKey;
 import dev.parley.mcp.BridgeOptions;
 import dev.parley.mcp.stdio.StdioBridge;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -58,17 +57,11 @@ public final class McpCommand implements Callable<Integer> {
 
   /** The access key: from --key-file, else PARLEY_KEY; never an argument, which others could read. */
   private String key() {
-    if (keyFile != null) {
-      try {
-        String key = Files.readString(keyFile).trim();
-        return key.isEmpty() ? null : key;
-      } catch (IOException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--key-file: cannot read " + keyFile + ": "
-            + e.getMessage());
-      }
+    try {
+      return AccessKey.find(keyFile);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    String key = System.getenv("PARLEY_KEY");
-    return key == null || key.isBlank() ? null : key.trim();
   }
 
   /**

@@ -69,9 +69,10 @@ class DoorThrottleServerTest {
       Refusal refused = floodUntilRefused(() -> stranger.request("check", Map.of("timeout_ms", 0)));
       assertThat(refused.before()).isGreaterThan(50);
       assertThat(refused.retryAfterMs()).isPositive();
-      // Without a token, and logging out with one nobody holds, count against the same address.
-      assertThat(server.client().request("preview", Map.of()).get("error").get("code").asInt()).isEqualTo(40003);
-      assertThat(stranger.request("logout", Map.of()).get("error").get("code").asInt()).isEqualTo(40003);
+      // Without a token, and logging out with one nobody holds, count against the same address:
+      // refused at once, or after the token or two the bucket regained since (20 a second).
+      assertThat(floodUntilRefused(() -> server.client().request("preview", Map.of())).before()).isLessThan(5);
+      assertThat(floodUntilRefused(() -> stranger.request("logout", Map.of())).before()).isLessThan(5);
 
       assertThat(ada.call("preview").get("draft").asText()).isEmpty();
     }
