@@ -33,7 +33,8 @@ class AccessKeyTest {
       assertThatThrownBy(() -> new AsyncChatRoom(server.uri(), "ada", "keyed", RETRY, null, claude))
           .isInstanceOf(AccessDeniedException.class);
       try (AsyncChatRoom room = new AsyncChatRoom(server.uri(), "ada", "keyed", RETRY, null, ada);
-          PythonScript python = PythonScript.run("keyed.py", server.uri(), "claude", Map.of("PARLEY_KEY", claude))) {
+          PythonScript python = PythonScript.run("keyed.py", server.uri(), "claude", Map.of("PARLEY_KEY", claude, "PARLEY_ROOM", "keyed"))) {
+        assertThat(python.until("joined")).isEmpty();
         assertThat(python.until("pushed")).isEmpty();
         assertThat(room.check(Duration.ofSeconds(30))).contains("claude: keyed hello");
       }
