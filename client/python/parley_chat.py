@@ -119,6 +119,9 @@ class AsyncChatRoom:
             return self._rpc("login", {"username": self._username, "room": self._room, "key": self._key})
 
         joined = self._retrying(login, login)
+        # The server's form of the name (NFKC: a fullwidth name logs in as ASCII) is the one its
+        # messages carry, so it is the one to recognise this participant's own doing by.
+        self._username = joined["username"]
         self._context = list(joined["messages"])
         with self._lock:
             for m in joined["messages"]:
@@ -126,7 +129,7 @@ class AsyncChatRoom:
 
     @property
     def username(self):
-        """This participant's name."""
+        """This participant's name, as the server gave it back (normalised to NFKC)."""
         return self._username
 
     @property

@@ -137,7 +137,6 @@ public final class AsyncChatRoom implements AutoCloseable {
   public AsyncChatRoom(URI server, String username, String room, Duration retryFor,
       Consumer<List<Message>> listener, String key) {
     this.client = ParleyClient.connect(server);
-    this.username = username;
     this.room = room;
     this.retryFor = retryFor;
     this.listener = listener;
@@ -145,6 +144,9 @@ public final class AsyncChatRoom implements AutoCloseable {
     client.key(key);
     LoginResult joined = retrying(() -> client.api().login(username, room, null, null, key),
         api -> api.login(username, room, null, null, key));
+    // The server's form of the name (NFKC: a fullwidth name logs in as ASCII) is the one its
+    // messages carry, so it is the one to recognise this participant's own doing by.
+    this.username = joined.username();
     this.context = List.copyOf(joined.messages());
     synchronized (state) {
       joined.messages().forEach(this::see);
@@ -176,7 +178,7 @@ public final class AsyncChatRoom implements AutoCloseable {
     }
   }
 
-  /** This participant's name. */
+  /** This participant's name, as the server gave it back (normalised to NFKC). */
   public String username() {
     return username;
   }
