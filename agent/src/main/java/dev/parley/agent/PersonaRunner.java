@@ -67,11 +67,11 @@ public final class PersonaRunner {
     int steps = 0;
     while (running && !Thread.currentThread().isInterrupted()) {
       if (waitingForMention) {
-        String heard = room.check(MENTION_WAIT, WakeOn.MENTION);
-        if (!mentioned(heard)) {
+        AsyncChatRoom.Heard heard = room.hear(MENTION_WAIT, WakeOn.MENTION);
+        if (!heard.mentions(room.username())) {
           continue;
         }
-        add(user((window.isEmpty() ? joined + "\n\n" : "") + "New messages (you were mentioned):\n" + heard));
+        add(user((window.isEmpty() ? joined + "\n\n" : "") + "New messages (you were mentioned):\n" + heard.text()));
         waitingForMention = false;
       }
       ObjectNode reply = model.complete(prompt(), tools);
@@ -120,10 +120,6 @@ public final class PersonaRunner {
     ObjectNode message = JSON.createObjectNode().put("role", "tool").put("tool_call_id", id).put("content", result);
     add(message);
     return name.equals("push") && draftBefore > 0 && room.draftLength() == 0;
-  }
-
-  private boolean mentioned(String heard) {
-    return heard.toLowerCase(java.util.Locale.ROOT).contains("@" + persona.name().toLowerCase(java.util.Locale.ROOT));
   }
 
   private List<ObjectNode> prompt() {

@@ -203,6 +203,25 @@ public final class AsyncChatRoom implements AutoCloseable {
    * {@code MENTION}, for a message naming this participant); returns everything that arrived.
    */
   public String check(Duration timeout, WakeOn wakeOn) {
+    return hear(timeout, wakeOn).text();
+  }
+
+  /**
+   * What one {@code check} delivered: the messages, typed and each given once (those recovered
+   * after a lost answer included), and the text {@link #check(Duration, WakeOn)} returns for them.
+   *
+   * @param messages the messages, oldest first (also handed to the listener, when there is one)
+   * @param text the messages and notices as text; with a listener, the notices alone
+   */
+  public record Heard(List<Message> messages, String text) {
+    /** Whether a message names {@code username} (as the server found the room's names in it). */
+    public boolean mentions(String username) {
+      return messages.stream().anyMatch(m -> m.mentions().contains(username));
+    }
+  }
+
+  /** As {@link #check(Duration, WakeOn)}, typed. */
+  public Heard hear(Duration timeout, WakeOn wakeOn) {
     Long ms = timeout == null ? null : timeout.toMillis();
     CheckResult r = call(api -> api.check(ms, wakeOn), api -> {
       synchronized (state) {
@@ -213,7 +232,7 @@ public final class AsyncChatRoom implements AutoCloseable {
       }
       return api.check(ms, wakeOn);
     });
-    return out(r.messages(), null);
+    return heard(r.messages(), null);
   }
 
   /**
@@ -396,6 +415,11 @@ public final class AsyncChatRoom implements AutoCloseable {
    * listener, the messages to it and the notices returned.
    */
   private String out(List<Message> messages, String notice) {
+    return heard(messages, notice).text();
+  }
+
+  /** What a call delivered, each message once, with the notices of this call and earlier resumes. */
+  private Heard heard(List<Message> messages, String notice) {
     synchronized (state) {
       List<Message> all = takeRecovered();
       for (Message m : messages) {
@@ -404,13 +428,13 @@ public final class AsyncChatRoom implements AutoCloseable {
         }
       }
       if (listener == null) {
-        return ChatText.lines(all, joinNotices(notice));
+        return new Heard(List.copyOf(all), ChatText.lines(all, joinNotices(notice)));
       }
       if (!all.isEmpty()) {
         listener.accept(List.copyOf(all));
       }
       String notices = joinNotices(notice);
-      return notices == null ? "" : notices;
+      return new Heard(List.copyOf(all), notices == null ? "" : notices);
     }
   }
 
