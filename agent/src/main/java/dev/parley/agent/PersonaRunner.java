@@ -113,13 +113,13 @@ public final class PersonaRunner {
     String name = call.path("function").path("name").asText();
     JsonNode arguments = arguments(call.path("function").path("arguments"));
     room.note(NoteKind.TOOL_CALL, name + "(" + arguments + ")");
-    int draftBefore = room.draftLength();
-    String result = ProtocolTools.execute(room, name, arguments);
+    ProtocolTools.Done done = ProtocolTools.execute(room, name, arguments);
+    String result = done.said();
     room.note(NoteKind.TOOL_RESPONSE, result);
     LOG.debug("{}: {}({}) -> {}", persona.name(), name, arguments, result);
     ObjectNode message = JSON.createObjectNode().put("role", "tool").put("tool_call_id", id).put("content", result);
     add(message);
-    return name.equals("push") && draftBefore > 0 && room.draftLength() == 0;
+    return done.sent();
   }
 
   private List<ObjectNode> prompt() {

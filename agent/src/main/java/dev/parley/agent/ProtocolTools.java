@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.client.AsyncChatRoom;
 import dev.parley.spec.Json;
+import dev.parley.spec.PushOutcome;
 import dev.parley.spec.SpecDocument;
 import java.util.List;
 
@@ -51,9 +52,14 @@ final class ProtocolTools {
   /**
    * Runs one tool call.
    *
-   * @return what the room said: messages that arrived and notices, or a short note of success
+   * @return what the room said (messages that arrived and notices, or a short note of success), and
+   *     whether a message was sent
    */
-  static String execute(AsyncChatRoom room, String name, JsonNode arguments) {
+  static Done execute(AsyncChatRoom room, String name, JsonNode arguments) {
+    if (name.equals("push")) {
+      AsyncChatRoom.Pushed pushed = room.send();
+      return new Done(said(pushed.text()), pushed.outcome() == PushOutcome.SENT);
+    }
     String said = switch (name) {
       case "append" -> {
         JsonNode text = arguments.path("text");
@@ -64,13 +70,24 @@ final class ProtocolTools {
       }
       case "undo" -> room.undo();
       case "preview" -> room.preview();
-      case "push" -> room.push();
       case "reset" -> room.reset();
       case "check" -> room.check();
       case "talking_stick" -> room.talkingStick();
       case "participants" -> room.participants();
       default -> "[no such tool: " + name + "; the tools are " + String.join(", ", ACTIONS) + "]";
     };
-    return said.isEmpty() ? "(done; no new messages)" : said;
+    return new Done(said(said), false);
+  }
+
+  /**
+   * What a tool call did.
+   *
+   * @param said what to tell the model
+   * @param sent whether it sent a message
+   */
+  record Done(String said, boolean sent) {}
+
+  private static String said(String text) {
+    return text.isEmpty() ? "(done; no new messages)" : text;
   }
 }

@@ -20,6 +20,7 @@ import dev.parley.api.ResetResult;
 import dev.parley.api.TalkingStickResult;
 import dev.parley.api.UndoResult;
 import dev.parley.api.WakeOn;
+import dev.parley.spec.PushOutcome;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -278,17 +279,32 @@ public final class AsyncChatRoom implements AutoCloseable {
 
   /** Sends the draft, unless messages arrived meanwhile (then it says so and keeps the draft). */
   public String push() {
+    return send().text();
+  }
+
+  /**
+   * What a push did, typed.
+   *
+   * @param outcome sent, interrupted (the draft is kept), or not sent (an empty draft, the floor
+   *     held by another)
+   * @param text what {@link #push()} returns: the messages it delivered and its notices
+   */
+  public record Pushed(PushOutcome outcome, String text) {}
+
+  /** As {@link #push()}, with its outcome typed. */
+  public Pushed send() {
     String txn = UUID.randomUUID().toString();
     try {
       PushResult r = call(api -> api.push(null, txn));
-      if (r.status() == 1) {
+      PushOutcome outcome = PushOutcome.of(r);
+      if (outcome == PushOutcome.SENT) {
         draftLength(0);
       }
-      return outText(r.messages(), ChatText.pushNotice(r));
+      return new Pushed(outcome, outText(r.messages(), ChatText.pushNotice(r)));
     } catch (NoDraftException e) {
-      return out(List.of(), "[nothing to push: the draft is empty]");
+      return new Pushed(PushOutcome.NOT_SENT, out(List.of(), "[nothing to push: the draft is empty]"));
     } catch (FloorHeldException e) {
-      return out(List.of(), "[not sent: " + floorHeld(e) + "]");
+      return new Pushed(PushOutcome.NOT_SENT, out(List.of(), "[not sent: " + floorHeld(e) + "]"));
     }
   }
 

@@ -9,6 +9,7 @@ import dev.parley.api.PreviewResult;
 import dev.parley.api.PushResult;
 import dev.parley.api.TalkingStickResult;
 import dev.parley.api.UndoResult;
+import dev.parley.spec.PushOutcome;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -67,7 +68,7 @@ public final class ChatText {
   }
 
   static String pushNotice(PushResult r) {
-    if (!Boolean.TRUE.equals(r.interrupted())) {
+    if (PushOutcome.of(r) != PushOutcome.INTERRUPTED) {
       return null;
     }
     long arrived = r.messages().stream().filter(m -> m.kind() == MessageKind.CHAT).count();

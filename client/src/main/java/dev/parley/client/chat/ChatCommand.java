@@ -324,18 +324,20 @@ public final class ChatCommand implements Callable<Integer> {
   /** Pushes the draft; {@code confirm} says "[sent]" (a typed line needs no confirmation). */
   private void push(boolean confirm) {
     deliveredToCall = 0;
-    String notices = chat.push();
-    if (notices.isEmpty()) {
-      if (confirm) {
-        screen.say("[sent]");
+    AsyncChatRoom.Pushed pushed = chat.send();
+    switch (pushed.outcome()) {
+      case SENT -> {
+        if (!pushed.text().isEmpty()) {
+          screen.say(pushed.text());
+        }
+        if (confirm) {
+          screen.say("[sent]");
+        }
       }
-    } else if (deliveredToCall > 0) {
-      // A push that delivers chat messages was interrupted by them (the protocol's rule): the
-      // draft is kept, and the person gets the commands to act on it.
-      screen.say("[not sent: " + Screen.plural(deliveredToCall, "new message") + " arrived"
+      // The draft is kept, and the person gets the commands to act on it.
+      case INTERRUPTED -> screen.say("[not sent: " + Screen.plural(deliveredToCall, "new message") + " arrived"
           + (screen.muted() ? " while muted (/mute shows them)" : "") + "; /push to send it anyway, /reset to drop it]");
-    } else {
-      screen.say(notices);
+      case NOT_SENT -> screen.say(pushed.text());
     }
   }
 

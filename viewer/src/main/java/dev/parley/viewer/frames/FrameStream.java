@@ -18,6 +18,7 @@ import dev.parley.api.TalkingStickResult;
 import dev.parley.api.UndoResult;
 import dev.parley.spec.ApiMethods;
 import dev.parley.spec.PresenceRule;
+import dev.parley.spec.PushOutcome;
 import dev.parley.spec.Json;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -232,8 +233,11 @@ public final class FrameStream {
   /** What an action's result says of how it went, in a word or two. */
   private static String status(Object result) {
     return switch (result) {
-      case PushResult r -> Boolean.TRUE.equals(r.interrupted()) ? "interrupted"
-          : r.status() == 1 ? "sent " + r.messageId() : "not sent";
+      case PushResult r -> switch (PushOutcome.of(r)) {
+        case SENT -> "sent " + r.messageId();
+        case INTERRUPTED -> "interrupted";
+        case NOT_SENT -> "not sent";
+      };
       case CheckResult r -> r.status() == 1 ? "woke" : "timed out";
       case AppendResult r -> r.status() == 2 ? "truncated" : r.status() == 0 ? "refused" : "appended";
       case UndoResult r -> r.status() == 1 ? "undone" : "nothing to undo";
@@ -248,7 +252,7 @@ public final class FrameStream {
       case AppendResult r -> r.draftLength() > 0 ? r.suffix() : "";
       case UndoResult r -> r.draftLength() > 0 ? r.suffix() : "";
       case PreviewResult r -> tail(r.draft());
-      case PushResult r -> r.status() == 1 ? "" : null;
+      case PushResult r -> PushOutcome.of(r) == PushOutcome.SENT ? "" : null;
       case ResetResult r -> "";
       case null, default -> null;
     };
