@@ -2,8 +2,8 @@ package dev.parley.mcp.guard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.spec.JsonRpcErrors;
 
 /** JSON-RPC 2.0 error responses, as the guard answers them. */
 public final class JsonRpc {
@@ -22,11 +22,7 @@ public final class JsonRpc {
 
   /** An error response to the request {@code id} ({@code null}: no id could be read). */
   public static ObjectNode error(JsonNode id, int code, String message) {
-    ObjectNode response = JsonNodeFactory.instance.objectNode();
-    response.put("jsonrpc", "2.0");
-    response.set("id", id == null ? NullNode.getInstance() : id);
-    response.putObject("error").put("code", code).put("message", message);
-    return response;
+    return JsonRpcErrors.response(id, code, message, null);
   }
 
   /** A successful response with an empty result, such as a {@code ping}'s. */

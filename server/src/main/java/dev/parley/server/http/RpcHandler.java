@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.api.InvalidRequestException;
 import dev.parley.server.rpc.JsonRpcEndpoint;
+import dev.parley.spec.JsonRpcErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -101,17 +102,13 @@ public final class RpcHandler extends Handler.Abstract {
   }
 
   private byte[] tooLarge() throws Exception {
-    ObjectNode reply = JsonNodeFactory.instance.objectNode();
-    reply.put("jsonrpc", "2.0");
-    ObjectNode error = reply.putObject("error");
-    error.put("code", InvalidRequestException.CODE);
-    error.put("message", InvalidRequestException.MESSAGE);
-    ObjectNode data = error.putObject("data");
+    ObjectNode data = JsonNodeFactory.instance.objectNode();
     data.put("detail", "the body is larger than " + bodyLimit + " bytes");
     data.put("limit", bodyLimit);
-    reply.putNull("id");
-    return endpoint.mapper().writeValueAsBytes(reply);
+    return endpoint.mapper().writeValueAsBytes(
+        JsonRpcErrors.response(null, InvalidRequestException.CODE, InvalidRequestException.MESSAGE, data));
   }
+
 
   private static void drain(InputStream in, long max) throws IOException {
     byte[] sink = new byte[64 * 1024];

@@ -24,6 +24,7 @@ import dev.parley.server.auth.AccessKeys;
 import dev.parley.server.json.MessageJson;
 import dev.parley.server.room.RoomEngine;
 import dev.parley.spec.Json;
+import dev.parley.spec.JsonRpcErrors;
 import dev.parley.spec.SpecDocument;
 import java.io.IOException;
 import java.util.List;
@@ -212,17 +213,9 @@ public final class JsonRpcEndpoint {
   }
 
   private ObjectNode error(JsonNode id, ParleyRpcException e) {
-    ObjectNode response = JSON.objectNode();
-    response.put("jsonrpc", "2.0");
-    ObjectNode error = response.putObject("error");
-    error.put("code", e.code());
-    error.put("message", e.rpcMessage());
-    if (e.data() != null) {
-      error.set("data", mapper.valueToTree(e.data()));
-    }
-    response.set("id", id);
-    return response;
+    return JsonRpcErrors.response(id, e, mapper);
   }
+
 
   private static Map<String, Object> detail(String detail) {
     return Map.of("detail", detail);

@@ -1,9 +1,9 @@
 package dev.parley.viewer.observe;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.api.InvalidRequestException;
 import dev.parley.spec.Json;
+import dev.parley.spec.JsonRpcErrors;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -118,14 +118,8 @@ public final class Origins {
 
   /** Every door answers a refusal alike: {@code /rpc} and {@code /mcp} speak JSON-RPC, and this is its error. */
   private static byte[] refusalBody(String detail) throws Exception {
-    ObjectNode reply = JSON.createObjectNode();
-    reply.put("jsonrpc", "2.0");
-    ObjectNode error = reply.putObject("error");
-    error.put("code", InvalidRequestException.CODE);
-    error.put("message", InvalidRequestException.MESSAGE);
-    error.putObject("data").put("detail", detail);
-    reply.putNull("id");
-    return JSON.writeValueAsBytes(reply);
+    return JSON.writeValueAsBytes(JsonRpcErrors.response(null, InvalidRequestException.CODE,
+        InvalidRequestException.MESSAGE, JSON.createObjectNode().put("detail", detail)));
   }
 
   private boolean hostAllowed(String host) {
