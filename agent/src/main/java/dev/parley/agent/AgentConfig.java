@@ -1,6 +1,7 @@
 package dev.parley.agent;
 
 import dev.parley.agent.llm.ChatCompletions;
+import dev.parley.client.AccessKey;
 import dev.parley.client.AsyncChatRoom;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,7 +71,9 @@ public record AgentConfig(URI server, String room, String name, URI baseUrl, Str
   /** Joins the room and returns a runner for this persona, not started. */
   public PersonaRunner connect(Duration modelBackoff) {
     ChatCompletions client = model(modelBackoff);
-    AsyncChatRoom joined = new AsyncChatRoom(server, name, room);
+    // On a daemon with access control the key comes from PARLEY_KEY, never from an argument.
+    AsyncChatRoom joined = new AsyncChatRoom(server, name, room, AsyncChatRoom.DEFAULT_RETRY, null,
+        AccessKey.find(null));
     return new PersonaRunner(persona(), joined, client);
   }
 }

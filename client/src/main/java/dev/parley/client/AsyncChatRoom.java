@@ -60,7 +60,8 @@ public final class AsyncChatRoom implements AutoCloseable {
   public static final URI DEFAULT_SERVER = URI.create("http://127.0.0.1:8890");
   /** The default room. */
   public static final String DEFAULT_ROOM = "lobby";
-  private static final Duration DEFAULT_RETRY = Duration.ofMinutes(2);
+  /** How long a call retries an unreachable server, unless told otherwise. */
+  public static final Duration DEFAULT_RETRY = Duration.ofMinutes(2);
   private static final long FIRST_BACKOFF_MS = 100;
   private static final long MAX_BACKOFF_MS = 5_000;
   private static final int SEEN_MEMORY = 4096;
@@ -87,10 +88,13 @@ public final class AsyncChatRoom implements AutoCloseable {
   private int draftLength;
   private final List<Message> context;
 
-  /** Joins {@code PARLEY_ROOM} (default lobby) on {@code PARLEY_URL} as {@code PARLEY_USER}. */
+  /**
+   * Joins {@code PARLEY_ROOM} (default lobby) on {@code PARLEY_URL} as {@code PARLEY_USER}, with
+   * the access key in {@code PARLEY_KEY} when there is one.
+   */
   public AsyncChatRoom() {
     this(URI.create(env("PARLEY_URL", DEFAULT_SERVER.toString())), requiredEnv("PARLEY_USER"),
-        env("PARLEY_ROOM", DEFAULT_ROOM));
+        env("PARLEY_ROOM", DEFAULT_ROOM), DEFAULT_RETRY, null, AccessKey.find(null));
   }
 
   /** Joins the lobby of the default server as {@code username}. */
