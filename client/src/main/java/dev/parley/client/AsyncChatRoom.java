@@ -384,7 +384,8 @@ public final class AsyncChatRoom implements AutoCloseable {
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
         failed = true;
       } catch (RateLimitedException e) {
-        pause(((Number) ((Map<?, ?>) e.data()).get("retry_after_ms")).longValue());
+        Long wait = e.retryAfterMs();
+        pause(wait == null ? FIRST_BACKOFF_MS : wait);
       }
     }
   }
@@ -516,16 +517,15 @@ public final class AsyncChatRoom implements AutoCloseable {
   }
 
   private static String floorHeld(FloorHeldException e) {
-    Object holder = e.data() instanceof Map<?, ?> data ? data.get("holder") : null;
+    String holder = e.holder();
     return holder == null
         ? "this room needs the talking stick; claim it first"
         : "the floor is held by " + holder + "; claim the talking stick when it is free";
   }
 
   private static String detail(RuntimeException e) {
-    Object detail = e instanceof dev.parley.api.ParleyRpcException p && p.data() instanceof Map<?, ?> data
-        ? data.get("detail") : null;
-    return detail == null ? e.getMessage() : detail.toString();
+    String detail = e instanceof dev.parley.api.ParleyRpcException p ? p.detail() : null;
+    return detail == null ? e.getMessage() : detail;
   }
 
   private static void pause(long ms) {

@@ -2,6 +2,7 @@ package dev.parley.mcp;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.api.InvalidParamsException;
 import dev.parley.api.LoginResult;
 import dev.parley.api.ParleyRpcException;
 import dev.parley.client.ConnectionLostException;
@@ -275,13 +276,11 @@ public final class McpBridge implements AutoCloseable {
   /** An RPC error as text: the code and message, the detail, a hint, and the data. */
   private String rpcErrorText(ParleyRpcException e) {
     StringBuilder text = new StringBuilder("Error ").append(e.code()).append(" (").append(e.rpcMessage()).append(")");
-    if (e.data() instanceof Map<?, ?> data) {
-      if (data.get("detail") != null) {
-        text.append(": ").append(data.get("detail"));
-      }
-      if (data.get("pointer") != null) {
-        text.append(" (at ").append(data.get("pointer")).append(")");
-      }
+    if (e.detail() != null) {
+      text.append(": ").append(e.detail());
+    }
+    if (e instanceof InvalidParamsException invalid && invalid.pointer() != null) {
+      text.append(" (at ").append(invalid.pointer()).append(")");
     }
     String hint = switch (e.code()) {
       case 40010 -> "Log in again with the `login` tool.";

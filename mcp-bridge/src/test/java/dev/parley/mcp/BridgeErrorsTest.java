@@ -98,7 +98,7 @@ class BridgeErrorsTest {
       CallToolResult taken = other.call("login", Map.of("username", "Pusher-" + transport, "room", "errors-rpc"));
       assertThat(taken.isError()).isTrue();
       assertThat(McpAgent.text(taken)).startsWith("Error 40011 (Username taken)")
-          .contains("data: {\"room\":\"errors-rpc\",\"username\":\"Pusher-" + transport + "\"}");
+          .contains("data: {\"username\":\"Pusher-" + transport + "\",\"room\":\"errors-rpc\"}");
     }
   }
 

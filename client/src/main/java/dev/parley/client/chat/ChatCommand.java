@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
@@ -377,8 +376,7 @@ public final class ChatCommand implements Callable<Integer> {
   /** One readable line for a failed call. */
   static String describe(RuntimeException e) {
     if (e instanceof ParleyRpcException p) {
-      Object data = p.data();
-      Object detail = data instanceof Map<?, ?> map && map.get("detail") != null ? map.get("detail") : data;
+      Object detail = p.detail() != null ? p.detail() : p.data();
       return "[error " + p.code() + ", " + p.rpcMessage() + (detail == null ? "" : ": " + detail) + "]";
     }
     return "[error: " + e.getMessage() + "]";

@@ -96,9 +96,20 @@ public final class AccessKeys {
       return rooms.contains(ALL_ROOMS) || rooms.contains(room);
     }
 
-    /** Whether it may log in as {@code username} (normalised): its name, or under it. */
+    /**
+     * Whether it may log in as {@code username} (normalised): its name, or its name, {@code /} and
+     * one more part with neither {@code /} nor white space in it, so that no name under a key can
+     * read as another's ({@code bots/ alice}, {@code bots/../alice}).
+     */
     public boolean mayUse(String username) {
-      return username.equals(name) || username.startsWith(name + "/");
+      if (username.equals(name)) {
+        return true;
+      }
+      if (!username.startsWith(name + "/")) {
+        return false;
+      }
+      String part = username.substring(name.length() + 1);
+      return !part.isEmpty() && part.codePoints().noneMatch(c -> c == '/' || Character.isWhitespace(c));
     }
 
     private byte[] digest() {
@@ -179,11 +190,11 @@ public final class AccessKeys {
    */
   public Key require(String key) {
     if (key == null) {
-      throw denied("key_required", "this daemon runs with access control: log in with your access key as `key`");
+      throw denied(AccessDeniedException.Reason.KEY_REQUIRED, "this daemon runs with access control: log in with your access key as `key`");
     }
     Key found = find(key);
     if (found == null) {
-      throw denied("unknown_key", "no such access key (it may have been removed)");
+      throw denied(AccessDeniedException.Reason.UNKNOWN_KEY, "no such access key (it may have been removed)");
     }
     return found;
   }
@@ -196,11 +207,11 @@ public final class AccessKeys {
     return (username, room) -> {
       Key k = require(key);
       if (!k.mayUse(username)) {
-        throw denied("username", "the key " + k.name + " logs in as " + k.name + " or as " + k.name
-            + "/<anything>, not as " + username);
+        throw denied(AccessDeniedException.Reason.USERNAME, "the key " + k.name + " logs in as " + k.name + " or as " + k.name
+            + "/<name> (one part, without / or spaces), not as " + username);
       }
       if (!k.mayJoin(room)) {
-        throw denied("room", "the key " + k.name + " may not join the room " + room);
+        throw denied(AccessDeniedException.Reason.ROOM, "the key " + k.name + " may not join the room " + room);
       }
       return k.moderator;
     };
@@ -214,7 +225,7 @@ public final class AccessKeys {
    */
   public Key holder(String bearer, Function<String, String> sessionUser) {
     if (bearer == null) {
-      throw denied("key_required", "this daemon runs with access control: send `Authorization: Bearer` with your"
+      throw denied(AccessDeniedException.Reason.KEY_REQUIRED, "this daemon runs with access control: send `Authorization: Bearer` with your"
           + " access key or your session's token");
     }
     Key found = find(bearer);
@@ -224,7 +235,7 @@ public final class AccessKeys {
     String user = sessionUser.apply(bearer);
     Key owner = user == null ? null : named(user.split("/", 2)[0]);
     if (owner == null) {
-      throw denied("unknown_key", "neither an access key nor a live session's token (the key may have been removed)");
+      throw denied(AccessDeniedException.Reason.UNKNOWN_KEY, "neither an access key nor a live session's token (the key may have been removed)");
     }
     return owner;
   }
@@ -236,7 +247,7 @@ public final class AccessKeys {
   public Predicate<String> observer(String key) {
     Key k = require(key);
     if (!k.observe) {
-      throw denied("observe", "the key " + k.name + " may not observe");
+      throw denied(AccessDeniedException.Reason.OBSERVE, "the key " + k.name + " may not observe");
     }
     String name = k.name;
     return room -> {
@@ -468,7 +479,7 @@ public final class AccessKeys {
     }
   }
 
-  private static AccessDeniedException denied(String reason, String detail) {
-    return new AccessDeniedException(Map.of("reason", reason, "detail", detail));
+  private static AccessDeniedException denied(AccessDeniedException.Reason reason, String detail) {
+    return new AccessDeniedException(reason, detail);
   }
 }

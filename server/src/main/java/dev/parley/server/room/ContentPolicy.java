@@ -25,6 +25,6 @@ final class ContentPolicy {
   }
 
   private static ContentPolicyException violation(String detail) {
-    return new ContentPolicyException(Map.of("detail", "text may not contain a " + detail));
+    return new ContentPolicyException("text may not contain a " + detail);
   }
 }

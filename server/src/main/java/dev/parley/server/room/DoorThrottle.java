@@ -63,7 +63,7 @@ final class DoorThrottle {
     long now = ticker.nanos();
     long retryAfter = buckets.get(address, a -> new RateLimiter(perSecond, burst, now)).acquire(now);
     if (retryAfter > 0) {
-      throw new RateLimitedException(Map.of("retry_after_ms", retryAfter));
+      throw new RateLimitedException(retryAfter);
     }
   }
 

@@ -12,6 +12,7 @@ import dev.parley.api.MessageKind;
 import dev.parley.api.NoDraftException;
 import dev.parley.api.NoteKind;
 import dev.parley.api.NoteResult;
+import dev.parley.api.NotLoggedInException;
 import dev.parley.api.ParleyRpcException;
 import dev.parley.api.ParticipantsResult;
 import dev.parley.api.PresenceState;
@@ -207,7 +208,7 @@ public final class RoomEngine implements AutoCloseable {
   public LoginResult login(String requested, String roomName, FloorPolicy floor, String resume, LoginGate gate) {
     String username = Usernames.normalise(requested);
     if (Usernames.reserved(username)) {
-      throw new UsernameTakenException(Map.of("username", username, "room", roomName));
+      throw new UsernameTakenException(username, roomName);
     }
     Session live = resume == null ? null : sessions.byHash(SessionTokens.hash(resume));
     boolean resuming = live != null && !live.ended && live.room.name.equals(roomName)
@@ -223,7 +224,7 @@ public final class RoomEngine implements AutoCloseable {
       Session old = resume == null ? null : sessions.byHash(SessionTokens.hash(resume));
       if (old != null && !old.ended) {
         if (old.room != room || !Room.key(old.username).equals(Room.key(username))) {
-          throw Sessions.notLoggedIn("mismatch", "resume names a session of another user or room");
+          throw Sessions.notLoggedIn(NotLoggedInException.Reason.MISMATCH, "resume names a session of another user or room");
         }
         old.lastActive = now;
         List<Message> delivered = deliver(old, tx);
@@ -231,7 +232,7 @@ public final class RoomEngine implements AutoCloseable {
         result = loginResult(old, resume, true, delivered);
       } else {
         if (Usernames.taken(username, room.members())) {
-          throw new UsernameTakenException(Map.of("username", username, "room", room.name));
+          throw new UsernameTakenException(username, room.name);
         }
         if (moderator == null) {
           moderator = gate.admit(username, room.name);
@@ -271,7 +272,7 @@ public final class RoomEngine implements AutoCloseable {
   /** The protocol's {@code logout}: idempotent. */
   public LogoutResult logout(String token) {
     if (token == null) {
-      throw Sessions.notLoggedIn("missing", "no session: send Authorization: Bearer <session>");
+      throw Sessions.notLoggedIn(NotLoggedInException.Reason.MISSING, "no session: send Authorization: Bearer <session>");
     }
     Session s = sessions.byHash(SessionTokens.hash(token));
     if (s == null) {
@@ -353,7 +354,7 @@ public final class RoomEngine implements AutoCloseable {
       }
       room.stick.checkMayWrite(s);
       if (s.draft.isEmpty()) {
-        throw new NoDraftException(Map.of("detail", "the draft is empty: append before you push"));
+        throw new NoDraftException("the draft is empty: append before you push");
       }
       if (!force && interrupts(room.pending(s))) {
         return new PushResult(0, null, null, true, deliver(s, tx));
@@ -507,8 +508,8 @@ public final class RoomEngine implements AutoCloseable {
       Sessions.alive(s);
       ContentPolicy.check(content);
       if (CodePoints.count(content) > limits.messageChars()) {
-        throw new InvalidParamsException(Map.of("pointer", "/content",
-            "detail", "a note holds at most " + limits.messageChars() + " characters"));
+        throw new InvalidParamsException("/content",
+            "a note holds at most " + limits.messageChars() + " characters", null);
       }
       RoomTransaction tx = new RoomTransaction(room, clock.instant());
       tx.event(new RoomEvent.NoteAdded(room.name, s.username, kind, content, tx.at));
@@ -702,7 +703,7 @@ public final class RoomEngine implements AutoCloseable {
     // Callers other than the RPC layer (configuration, embedding) are checked here too: a room
     // name also names its log file.
     if (!ROOM_NAME.matcher(name).matches()) {
-      throw new InvalidParamsException(Map.of("pointer", "/room", "detail", "not a room name: " + name));
+      throw new InvalidParamsException("/room", "not a room name: " + name, null);
     }
     Room known = rooms.get(name);
     if (known != null) {
@@ -775,7 +776,7 @@ public final class RoomEngine implements AutoCloseable {
     Session s = sessions.find(token);
     long retryAfter = s.rate.acquire(ticker.nanos());
     if (retryAfter > 0) {
-      throw new RateLimitedException(Map.of("retry_after_ms", retryAfter));
+      throw new RateLimitedException(retryAfter);
     }
     return s;
   }

@@ -27,14 +27,14 @@ final class Sessions {
   /** The live session of {@code token}, or the error its caller gets. */
   Session find(String token) {
     if (token == null) {
-      throw notLoggedIn("missing", "no session: call login, then send Authorization: Bearer <session>");
+      throw notLoggedIn(NotLoggedInException.Reason.MISSING, "no session: call login, then send Authorization: Bearer <session>");
     }
     String hash = SessionTokens.hash(token);
     Session s = live.get(hash);
     if (s == null) {
       throw ended.containsKey(hash)
-          ? notLoggedIn("expired", "the session has ended: log in again")
-          : notLoggedIn("unknown", "no such session: log in first");
+          ? notLoggedIn(NotLoggedInException.Reason.EXPIRED, "the session has ended: log in again")
+          : notLoggedIn(NotLoggedInException.Reason.UNKNOWN, "no such session: log in first");
     }
     return s;
   }
@@ -66,11 +66,11 @@ final class Sessions {
   /** Throws 40010 unless {@code s} is still live. */
   static void alive(Session s) {
     if (s.ended) {
-      throw notLoggedIn("expired", "the session has ended: log in again");
+      throw notLoggedIn(NotLoggedInException.Reason.EXPIRED, "the session has ended: log in again");
     }
   }
 
-  static NotLoggedInException notLoggedIn(String reason, String detail) {
-    return new NotLoggedInException(Map.of("reason", reason, "detail", detail));
+  static NotLoggedInException notLoggedIn(NotLoggedInException.Reason reason, String detail) {
+    return new NotLoggedInException(detail, reason);
   }
 }

@@ -2,8 +2,6 @@ package dev.parley.server.room;
 
 import dev.parley.api.FloorHeldException;
 import dev.parley.api.FloorPolicy;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Floor control. In an {@code open} room the stick is a courtesy: every claim is granted and a
@@ -65,9 +63,7 @@ final class TalkingStick {
   /** Throws 40012 unless {@code s} may write a message now. */
   void checkMayWrite(Session s) {
     if (policy == FloorPolicy.STICK && holder != s) {
-      Map<String, Object> data = new HashMap<>();
-      data.put("holder", holder == null ? null : holder.username);
-      throw new FloorHeldException(data);
+      throw new FloorHeldException(holder == null ? null : holder.username);
     }
   }
 }

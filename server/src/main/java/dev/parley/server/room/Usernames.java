@@ -158,7 +158,7 @@ final class Usernames {
   }
 
   private static InvalidParamsException refused(String why) {
-    return new InvalidParamsException(Map.of("pointer", "/username", "detail", "a username " + why));
+    return new InvalidParamsException("/username", "a username " + why, null);
   }
 
   /**

@@ -105,23 +105,22 @@ public final class JsonRpcEndpoint {
     try {
       request = body.length == 0 ? null : mapper.readTree(body);
     } catch (JsonProcessingException e) {
-      return refused(started, NullNode.instance, new ParseErrorException(detail(JsonSyntax.describe(e))));
+      return refused(started, NullNode.instance, new ParseErrorException(JsonSyntax.describe(e)));
     } catch (IOException e) {
-      return refused(started, NullNode.instance, new ParseErrorException(detail("unreadable body: " + e.getMessage())));
+      return refused(started, NullNode.instance, new ParseErrorException("unreadable body: " + e.getMessage()));
     }
     if (request == null || request.isMissingNode()) {
-      return refused(started, NullNode.instance, new ParseErrorException(detail("empty body")));
+      return refused(started, NullNode.instance, new ParseErrorException("empty body"));
     }
     if (!request.isArray()) {
       return handleCall(request, bearer, address);
     }
     if (request.isEmpty()) {
-      return refused(started, NullNode.instance, new InvalidRequestException(detail("an empty batch")));
+      return refused(started, NullNode.instance, new InvalidRequestException("an empty batch", null));
     }
     if (request.size() > batchLimit) {
-      return refused(started, NullNode.instance, new InvalidRequestException(Map.of(
-          "detail", "a batch of " + request.size() + " calls; at most " + batchLimit + " are allowed",
-          "limit", batchLimit)));
+      return refused(started, NullNode.instance, new InvalidRequestException(
+          "a batch of " + request.size() + " calls; at most " + batchLimit + " are allowed", batchLimit));
     }
     ArrayNode responses = JSON.arrayNode();
     for (JsonNode call : request) {
@@ -137,24 +136,24 @@ public final class JsonRpcEndpoint {
   private JsonNode handleCall(JsonNode call, String bearer, String address) {
     long started = System.nanoTime();
     if (!call.isObject()) {
-      return refused(started, NullNode.instance, new InvalidRequestException(detail("a request must be a JSON object")));
+      return refused(started, NullNode.instance, new InvalidRequestException("a request must be a JSON object", null));
     }
     boolean notification = !call.has("id");
     JsonNode id = call.path("id");
     if (!notification && !(id.isTextual() || id.isNumber() || id.isNull())) {
-      return refused(started, NullNode.instance, new InvalidRequestException(detail("id must be a string, a number or null")));
+      return refused(started, NullNode.instance, new InvalidRequestException("id must be a string, a number or null", null));
     }
     JsonNode replyId = notification ? NullNode.instance : id;
     JsonNode version = call.path("jsonrpc");
     if (!version.isTextual() || !"2.0".equals(version.asText())) {
-      return refused(started, replyId, new InvalidRequestException(detail("jsonrpc must be exactly \"2.0\"")));
+      return refused(started, replyId, new InvalidRequestException("jsonrpc must be exactly \"2.0\"", null));
     }
     if (!call.path("method").isTextual()) {
-      return refused(started, replyId, new InvalidRequestException(detail("method must be a string")));
+      return refused(started, replyId, new InvalidRequestException("method must be a string", null));
     }
     JsonNode params = call.path("params");
     if (!params.isMissingNode() && !params.isObject() && !params.isArray()) {
-      return refused(started, replyId, new InvalidRequestException(detail("params must be an object or an array")));
+      return refused(started, replyId, new InvalidRequestException("params must be an object or an array", null));
     }
     String method = call.path("method").asText();
     JsonNode response = respond(method, params, replyId, bearer, address);
@@ -165,22 +164,22 @@ public final class JsonRpcEndpoint {
 
   private JsonNode respond(String method, JsonNode params, JsonNode id, String bearer, String address) {
     if (!schemas.hasMethod(method)) {
-      return error(id, new MethodNotFoundException(Map.of("method", method)));
+      return error(id, new MethodNotFoundException(method));
     }
     ObjectNode named;
     if (params.isMissingNode() || (params.isArray() && params.isEmpty())) {
       named = JSON.objectNode();
     } else if (params.isArray()) {
-      return error(id, new InvalidParamsException(Map.of("pointer", "",
-          "detail", "params must be given by name, as an object")));
+      return error(id, new InvalidParamsException("",
+          "params must be given by name, as an object", null));
     } else {
       named = ((ObjectNode) params).deepCopy();
     }
     List<SpecSchemas.Violation> violations = schemas.validateParams(method, named);
     if (!violations.isEmpty()) {
       SpecSchemas.Violation first = violations.get(0);
-      return error(id, new InvalidParamsException(Map.of("pointer", first.pointer(), "detail", first.detail(),
-          "errors", violations.stream().map(v -> Map.of("pointer", v.pointer(), "detail", v.detail())).toList())));
+      return error(id, new InvalidParamsException(first.pointer(), first.detail(),
+          violations.stream().map(v -> new InvalidParamsException.ErrorsItem(v.pointer(), v.detail())).toList()));
     }
     ObjectNode call = JSON.objectNode();
     call.put("jsonrpc", "2.0");
@@ -217,15 +216,11 @@ public final class JsonRpcEndpoint {
   }
 
 
-  private static Map<String, Object> detail(String detail) {
-    return Map.of("detail", detail);
-  }
-
   /** An unexpected failure: logged in full, answered with an incident id only. */
   static InternalErrorException internal(Throwable t) {
     String incident = UUID.randomUUID().toString();
     LOG.error("Internal error, incident {}", incident, t);
-    return new InternalErrorException(Map.of("incident", incident));
+    return new InternalErrorException(incident);
   }
 
   /** jsonrpc4j, opened up to take one call already checked by the endpoint. */

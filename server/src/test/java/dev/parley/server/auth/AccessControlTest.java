@@ -101,6 +101,10 @@ class AccessControlTest {
     assertThat(anonymous.call("login", login("bots/ada", "anywhere", bots)).get("username").asText())
         .isEqualTo("bots/ada");
     assertThat(anonymous.call("login", login("bots", "elsewhere", bots)).get("room").asText()).isEqualTo("elsewhere");
+    // One part under the name, so that no name under a key reads as another's.
+    assertThat(denied(login("bots/", "anywhere", bots))).isEqualTo("username");
+    assertThat(denied(login("bots/../alice", "anywhere", bots))).isEqualTo("username");
+    assertThat(denied(login("bots/ alice", "anywhere", bots))).isEqualTo("username");
     assertThat(denied(login("botsy", "anywhere", bots))).isEqualTo("username");
   }
 

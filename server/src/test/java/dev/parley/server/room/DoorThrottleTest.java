@@ -9,7 +9,6 @@ import dev.parley.server.ServerLimits;
 import dev.parley.server.store.MemoryStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The per-address door rule, with a hand-moved ticker. */
@@ -17,7 +16,7 @@ class DoorThrottleTest {
   private final FakeTicker ticker = new FakeTicker();
 
   private static long retryAfter(RateLimitedException e) {
-    return ((Number) ((Map<?, ?>) e.data()).get("retry_after_ms")).longValue();
+    return e.retryAfterMs();
   }
 
   @Test

@@ -20,7 +20,6 @@ import dev.parley.server.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -73,7 +72,7 @@ class EngineRulesTest {
     e.sweep();
     assertThat(e.sessionCount()).isEqualTo(1);
     assertThatThrownBy(() -> e.preview(bob)).isInstanceOfSatisfying(NotLoggedInException.class,
-        x -> assertThat(((Map<?, ?>) x.data()).get("reason")).isEqualTo("expired"));
+        x -> assertThat(x.reason()).isEqualTo(NotLoggedInException.Reason.EXPIRED));
     assertThat(systemEvents(e.preview(ada).messages()))
         .containsExactly(new SystemEvent(SystemEventType.EXPIRED, "bob"));
   }
@@ -127,7 +126,7 @@ class EngineRulesTest {
       e.preview(ada);
     }
     assertThatThrownBy(() -> e.preview(ada)).isInstanceOfSatisfying(RateLimitedException.class,
-        x -> assertThat(((Number) ((Map<?, ?>) x.data()).get("retry_after_ms")).longValue()).isBetween(1L, 100L));
+        x -> assertThat(x.retryAfterMs()).isBetween(1L, 100L));
     ticker.advance(Duration.ofMillis(100));
     e.preview(ada);
     assertThatThrownBy(() -> e.preview(ada)).isInstanceOf(RateLimitedException.class);

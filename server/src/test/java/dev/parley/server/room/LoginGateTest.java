@@ -9,7 +9,6 @@ import dev.parley.server.ServerLimits;
 import dev.parley.server.store.MemoryStore;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +28,7 @@ class LoginGateTest {
     return (username, room) -> {
       asked.add(username + "@" + room);
       if (room.equals("closed")) {
-        throw new AccessDeniedException(Map.of("reason", "room", "detail", "closed"));
+        throw new AccessDeniedException(AccessDeniedException.Reason.ROOM, "closed");
       }
       return moderator;
     };
@@ -59,7 +58,7 @@ class LoginGateTest {
     LoginResult first = engine.login("ada", "r", null, null, gate(true));
     asked.clear();
     LoginGate refuseAll = (u, r) -> {
-      throw new AccessDeniedException(Map.of("reason", "unknown_key", "detail", "gone"));
+      throw new AccessDeniedException(AccessDeniedException.Reason.UNKNOWN_KEY, "gone");
     };
     LoginResult again = engine.login("ada", "r", null, first.session(), refuseAll);
     assertThat(again.resumed()).isTrue();

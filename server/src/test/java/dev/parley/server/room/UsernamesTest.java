@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.parley.api.InvalidParamsException;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -178,8 +177,7 @@ class UsernamesTest {
   private static String refusal(String requested) {
     InvalidParamsException e = catchThrowableOfType(InvalidParamsException.class, () -> Usernames.normalise(requested));
     assertThat(e).as("refusal of %s", requested).isNotNull();
-    Map<?, ?> data = (Map<?, ?>) e.data();
-    assertThat(data.get("pointer")).isEqualTo("/username");
-    return (String) data.get("detail");
+    assertThat(e.pointer()).isEqualTo("/username");
+    return e.detail();
   }
 }

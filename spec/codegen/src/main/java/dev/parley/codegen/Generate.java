@@ -53,7 +53,7 @@ public final class Generate implements Callable<Integer> {
   static List<JavaFile> generate(OpenRpcDocument doc, String pkg, String service) {
     TypeMapper types = new TypeMapper(pkg, doc.schemas());
     List<JavaFile> files = new ArrayList<>(new ModelGenerator(pkg, types).generate(doc.schemas()));
-    files.addAll(new ErrorGenerator(pkg).generate(doc.errors()));
+    files.addAll(new ErrorGenerator(pkg, types, new ModelGenerator(pkg, types)).generate(doc.errors()));
     files.add(new ServiceGenerator(pkg, types).generate(doc, service));
     return files;
   }

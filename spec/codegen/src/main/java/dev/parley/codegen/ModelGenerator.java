@@ -6,6 +6,7 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -49,6 +50,17 @@ final class ModelGenerator {
   }
 
   private TypeSpec record(String name, JsonNode schema) {
+    return record(name, schema, (property, prop, isRequired) -> types.typeOf(prop, isRequired));
+  }
+
+  /** How the type of one property is chosen: its name, its schema, whether it is required. */
+  @FunctionalInterface
+  interface PropertyTypes {
+    TypeName of(String property, JsonNode schema, boolean required);
+  }
+
+  /** A record for the object {@code schema}, each property typed by {@code propertyTypes}. */
+  TypeSpec record(String name, JsonNode schema, PropertyTypes propertyTypes) {
     Set<String> required = new HashSet<>();
     schema.path("required").forEach(r -> required.add(r.asText()));
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder();
@@ -57,9 +69,14 @@ final class ModelGenerator {
       String json = e.getKey();
       JsonNode prop = e.getValue();
       boolean isRequired = required.contains(json);
-      ctor.addParameter(ParameterSpec.builder(types.typeOf(prop, isRequired), Names.camel(json))
-          .addAnnotation(AnnotationSpec.builder(JSON_PROPERTY).addMember("value", "$S", json).build())
-          .build());
+      ParameterSpec.Builder param = ParameterSpec.builder(propertyTypes.of(json, prop, isRequired), Names.camel(json))
+          .addAnnotation(AnnotationSpec.builder(JSON_PROPERTY).addMember("value", "$S", json).build());
+      if (isRequired && OpenRpcDocument.unwrap(prop).path("type").isArray()) {
+        // Required but nullable: written as null, where an optional one is left out.
+        param.addAnnotation(AnnotationSpec.builder(JSON_INCLUDE)
+            .addMember("value", "$T.Include.ALWAYS", JSON_INCLUDE).build());
+      }
+      ctor.addParameter(param.build());
       String description = describe(prop);
       doc.append("@param ").append(Names.camel(json)).append(' ')
           .append(Names.doc(description.isEmpty() ? "{@code " + json + "}" : description))
@@ -76,7 +93,8 @@ final class ModelGenerator {
         .build();
   }
 
-  private TypeSpec enumeration(String name, JsonNode schema) {
+  /** An enum of the string enum {@code schema}, each constant knowing its wire name. */
+  TypeSpec enumeration(String name, JsonNode schema) {
     TypeSpec.Builder spec = TypeSpec.enumBuilder(name)
         .addModifiers(Modifier.PUBLIC)
         .addJavadoc(Names.doc(schema.path("description").asText(name)) + "\n");

@@ -100,18 +100,18 @@ public final class ViewerRoutes {
           Predicate<String> permitted = access.rooms(credential(request));
           String room = Request.extractQueryParameters(request).getValue("room");
           if (room != null && !room.isBlank() && !permitted.test(room)) {
-            throw new AccessDeniedException(Map.of("reason", "room", "detail", "this key may not watch the room " + room));
+            throw new AccessDeniedException(AccessDeniedException.Reason.ROOM, "this key may not watch the room " + room);
           }
           request.setAttribute(PERMITTED, permitted);
         } catch (AccessDeniedException e) {
-          Map<?, ?> data = e.data() instanceof Map<?, ?> m ? m : Map.of();
-          String reason = String.valueOf(data.get("reason"));
-          boolean unknown = "key_required".equals(reason) || "unknown_key".equals(reason);
+          AccessDeniedException.Reason why = e.reason();
+          String reason = why == null ? "" : why.wireName();
+          boolean unknown = why == AccessDeniedException.Reason.KEY_REQUIRED || why == AccessDeniedException.Reason.UNKNOWN_KEY;
           if (unknown) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"parley\"");
           }
           refuse(response, callback, unknown ? HttpStatus.UNAUTHORIZED_401 : HttpStatus.FORBIDDEN_403,
-              JSON.createObjectNode().put("reason", reason), String.valueOf(data.get("detail")));
+              JSON.createObjectNode().put("reason", reason), String.valueOf(e.detail()));
           return true;
         }
         return super.handle(request, response, callback);
