@@ -66,6 +66,33 @@ class McpAccessTest {
     assertThat(good.status()).as(good.body()).isEqualTo(200);
   }
 
+  @Test
+  void aSessionAnswersOnlyTheKeyThatOpenedIt() throws Exception {
+    String other = AccessKeys.add(dir.resolve("keys.json"), "other", List.of("elsewhere"), false, false);
+    RawMcpHttp http = new RawMcpHttp(server.uri());
+    Answer opened = http.post(null, RawMcpHttp.initializeRequest(1, ProtocolVersions.MCP_2025_06_18, "owner"),
+        "Authorization", "Bearer " + bots);
+    assertThat(opened.status()).as(opened.body()).isEqualTo(200);
+    String session = opened.header("Mcp-Session-Id");
+    assertThat(session).isNotBlank();
+    http.post(session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+        "Authorization", "Bearer " + bots, "MCP-Protocol-Version", ProtocolVersions.MCP_2025_06_18);
+    String list = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
+    // The keys file is read again within a second: wait until the new key is known.
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+        http.post(null, RawMcpHttp.initializeRequest(1, ProtocolVersions.MCP_2025_06_18, "probe"),
+            "Authorization", "Bearer " + other).status() == 200);
+
+    Answer stolen = http.post(session, list, "Authorization", "Bearer " + other,
+        "MCP-Protocol-Version", ProtocolVersions.MCP_2025_06_18);
+    assertThat(stolen.status()).as(stolen.body()).isEqualTo(404);
+    assertThat(http.send("DELETE", null, "Mcp-Session-Id", session, "Authorization", "Bearer " + other).status())
+        .isEqualTo(404);
+    Answer owner = http.post(session, list, "Authorization", "Bearer " + bots,
+        "MCP-Protocol-Version", ProtocolVersions.MCP_2025_06_18);
+    assertThat(owner.status()).as(owner.body()).isEqualTo(200);
+  }
+
   private static void loginAndTalk(McpAgent agent, String name) {
     assertThat(agent.text("rooms")).as("rooms before login, with the key").startsWith("[");
     CallToolResult outside = agent.call("login", Map.of("username", "alice", "room", "agents"));

@@ -26,6 +26,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Collections;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +58,8 @@ final class McpGuardFilter implements Filter {
   private final MessageGuard guard;
   private final Consumer<String> sessionEnded;
   private final AccessKeys access;
+  /** With access control: the name of the key that opened each live session, by session id. */
+  private final Map<String, String> owners = new ConcurrentHashMap<>();
 
   /**
    * @param sessionEnded told the id of each session that ended or that the SDK no longer knows
@@ -74,8 +78,18 @@ final class McpGuardFilter implements Filter {
     HttpServletRequest request = (HttpServletRequest) servletRequest;
     HttpServletResponse response = (HttpServletResponse) servletResponse;
     try {
-      if (access != null && access.find(bearer(request)) == null) {
+      AccessKeys.Key key = access == null ? null : access.find(bearer(request));
+      if (access != null && key == null) {
         unauthorized(request, response);
+        return;
+      }
+      String session = session(request);
+      if (key != null && session != null && !key.name().equals(owners.getOrDefault(session, key.name()))) {
+        // A session answers only the key that opened it: another key holder who learnt its id
+        // must not act as its participant. Told as an unknown session, which it is for them.
+        drain(request);
+        send(response, HttpServletResponse.SC_NOT_FOUND, JsonRpc.error(null, JsonRpc.SESSION_NOT_FOUND,
+            "Session not found: no MCP session of this id was opened with this key"));
         return;
       }
       switch (request.getMethod()) {
@@ -147,6 +161,13 @@ final class McpGuardFilter implements Filter {
         pass.kind() == Kind.RESPONSE, serverRequests);
     GuardedRequest wrapped = new GuardedRequest(request, pass.canonical(), JSON + ", " + EVENT_STREAM, guarded);
     serve(wrapped, guarded, session, chain);
+    String opened = initialize ? response.getHeader(SESSION_HEADER) : null;
+    if (opened != null && access != null) {
+      AccessKeys.Key key = access.find(bearer(request));
+      if (key != null) {
+        owners.put(opened, key.name());
+      }
+    }
   }
 
   private void get(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -207,6 +228,7 @@ final class McpGuardFilter implements Filter {
   }
 
   private void ended(String session) {
+    owners.remove(session);
     serverRequests.forgetSession(session);
     sessionEnded.accept(session);
   }
