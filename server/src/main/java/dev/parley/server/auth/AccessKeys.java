@@ -252,7 +252,12 @@ public final class AccessKeys {
     String name = k.name;
     return room -> {
       Key now = named(name);
-      return now != null && now.observe && now.mayJoin(room);
+      if (now == null || !now.observe) {
+        // The socket's holder lost the right to watch: it is told so and closed, not left silent.
+        throw denied(now == null ? AccessDeniedException.Reason.UNKNOWN_KEY : AccessDeniedException.Reason.OBSERVE,
+            "the access key of this observer was removed or may no longer observe");
+      }
+      return now.mayJoin(room);
     };
   }
 

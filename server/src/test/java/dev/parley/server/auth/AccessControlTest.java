@@ -196,17 +196,26 @@ class AccessControlTest {
   }
 
   @Test
-  void aKeyAddedOrRemovedWhileTheDaemonRunsCountsWithoutARestart() {
-    String late = AccessKeys.add(keysFile, "late", List.of("release"), false, false);
+  void aKeyAddedOrRemovedWhileTheDaemonRunsCountsWithoutARestart() throws Exception {
+    String late = AccessKeys.add(keysFile, "late", List.of("release"), true, false);
     await().atMost(BOUND).until(() -> anonymous.request("login", login("late", "release", late)).has("result"));
+    RpcClient speaker = anonymous.withSession(
+        anonymous.call("login", login("bots/speaker", "release", bots)).get("session").asText());
+    try (FrameClient watching = FrameClient.connect(server.uri(), "", late)) {
+      watching.next(BOUND);
 
-    assertThat(AccessKeys.remove(keysFile, "late")).isTrue();
-    await().atMost(BOUND).until(() -> {
-      JsonNode response = anonymous.request("login", login("late/again", "release", late));
-      return response.path("error").path("data").path("reason").asText().equals("unknown_key");
-    });
-    assertThat(anonymous.withSession(late).error("rooms", Map.of(), ACCESS_DENIED)
-        .path("data").path("reason").asText()).isEqualTo("unknown_key");
+      assertThat(AccessKeys.remove(keysFile, "late")).isTrue();
+      await().atMost(BOUND).until(() -> {
+        JsonNode response = anonymous.request("login", login("late/again", "release", late));
+        return response.path("error").path("data").path("reason").asText().equals("unknown_key");
+      });
+      assertThat(anonymous.withSession(late).error("rooms", Map.of(), ACCESS_DENIED)
+          .path("data").path("reason").asText()).isEqualTo("unknown_key");
+      // The observer of the removed key is closed at its next frame, not left connected and silent.
+      speaker.call("append", Map.of("text", "after the key was removed"));
+      speaker.call("push");
+      assertThat(watching.closeCode(BOUND)).isEqualTo(1008);
+    }
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,9 +190,25 @@ public final class ObserverHub {
       this.permitted = permitted;
     }
 
-    /** Whether a frame of {@code frameRoom} (null: of no room) goes to it. */
+    /**
+     * Whether a frame of {@code frameRoom} (null: of no room) goes to it; an observer whose
+     * holder may no longer watch at all is closed with 1008 and sees nothing more.
+     */
     boolean sees(String frameRoom) {
-      return frameRoom == null || ((room == null || room.equals(frameRoom)) && permitted.test(frameRoom));
+      if (dropped.get()) {
+        return false;
+      }
+      try {
+        return frameRoom == null || ((room == null || room.equals(frameRoom)) && permitted.test(frameRoom));
+      } catch (RuntimeException revoked) {
+        if (dropped.compareAndSet(false, true)) {
+          observers.remove(this);
+          LOG.info("An observer lost its access and was closed: {}", revoked.getMessage());
+          session.close(StatusCode.POLICY_VIOLATION, "access revoked: the access key was removed or may no longer observe",
+              Callback.NOOP);
+        }
+        return false;
+      }
     }
 
     void send(String text, long bytes) {

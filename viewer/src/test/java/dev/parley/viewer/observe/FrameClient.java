@@ -23,6 +23,7 @@ public final class FrameClient implements Session.Listener.AutoDemanding, AutoCl
   private final WebSocketClient client = new WebSocketClient();
   private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
   private volatile Session session;
+  private final java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
 
   private FrameClient() {}
 
@@ -64,6 +65,17 @@ public final class FrameClient implements Session.Listener.AutoDemanding, AutoCl
     } catch (IOException e) {
       throw new AssertionError("an observer frame is not JSON: " + text, e);
     }
+  }
+
+  @Override
+  public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+    closed.complete(statusCode);
+    callback.succeed();
+  }
+
+  /** The close code the server sent, waiting at most {@code timeout} for the socket to close. */
+  public int closeCode(Duration timeout) throws Exception {
+    return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Sends a text frame, such as a ping. */
