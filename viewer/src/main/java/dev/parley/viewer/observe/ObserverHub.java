@@ -201,12 +201,10 @@ public final class ObserverHub {
       try {
         return frameRoom == null || ((room == null || room.equals(frameRoom)) && permitted.test(frameRoom));
       } catch (RuntimeException revoked) {
-        if (dropped.compareAndSet(false, true)) {
-          observers.remove(this);
-          LOG.info("An observer lost its access and was closed: {}", revoked.getMessage());
-          session.close(StatusCode.POLICY_VIOLATION, "access revoked: the access key was removed or may no longer observe",
-              Callback.NOOP);
-        }
+        // Its queue is not the problem here, so it is told why, with a close frame.
+        end("lost its access and was closed (" + revoked.getMessage() + ")",
+            () -> session.close(StatusCode.POLICY_VIOLATION,
+                "access revoked: the access key was removed or may no longer observe", Callback.NOOP));
         return false;
       }
     }
@@ -236,10 +234,15 @@ public final class ObserverHub {
 
     /** Disconnects a lagging observer at once: a close handshake would wait behind its queue. */
     private void drop(String why) {
+      end("fell behind and was disconnected (" + why + ")", session::disconnect);
+    }
+
+    /** Takes it out of the hub, once, and ends its socket with {@code how}. */
+    private void end(String what, Runnable how) {
       if (dropped.compareAndSet(false, true)) {
         observers.remove(this);
-        LOG.info("An observer of {} fell behind and was disconnected ({})", room == null ? "every room" : room, why);
-        session.disconnect();
+        LOG.info("An observer of {} {}", room == null ? "every room" : room, what);
+        how.run();
       }
     }
   }
