@@ -5,16 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.parley.server.testing.RunningServer;
+import dev.parley.server.testing.Daemon;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -25,17 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BridgedConversationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static RunningServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = RunningServer.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
+  @RegisterExtension
+  static final Daemon server = Daemon.withDefaults();
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("dev.parley.mcp.McpAgent#transports")

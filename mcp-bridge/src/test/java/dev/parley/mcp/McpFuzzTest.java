@@ -25,6 +25,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Timeout;
  * for a notification, 204 for a session's end); none a 5xx, an empty 200, or text that shows
  * the server's internals.
  */
+@Tag("stress")
 class McpFuzzTest {
   private static final long SEED = 0x9A41E7L;
   private static final int PAYLOADS = 1000;

@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.mcp.RawMcpHttp.Answer;
-import dev.parley.server.testing.RunningServer;
+import dev.parley.server.testing.Daemon;
 import io.modelcontextprotocol.spec.ProtocolVersions;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,20 +30,15 @@ class McpHttpErrorsTest {
   private static final int SESSION_NOT_FOUND = -32001;
   private static final String PING = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}";
 
-  private static RunningServer server;
+  @RegisterExtension
+  static final Daemon server = Daemon.withDefaults();
   private static RawMcpHttp http;
   private static String session;
 
   @BeforeAll
   static void start() throws Exception {
-    server = RunningServer.start();
     http = new RawMcpHttp(server.uri());
     session = http.initialize(ProtocolVersions.MCP_2025_06_18);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
   }
 
   static Stream<Arguments> refusedMessages() {

@@ -58,7 +58,7 @@ class McpLogForgingTest {
       List<String> command = new ArrayList<>(McpAgent.bridgeCommand(server.uri()));
       // The daemon's own logging configuration (level INFO), instead of the tests' (warnings only).
       command.add(1, "-Dlogback.configurationFile=logback.xml");
-      try (RawStdio bridge = RawStdio.start(command)) {
+      try (RawStdio.Child bridge = RawStdio.start(command)) {
         bridge.line(HOSTILE);
         assertThat(bridge.next().path("result").path("protocolVersion").asText())
             .isEqualTo(ProtocolVersions.MCP_2025_11_25);

@@ -3,7 +3,7 @@ package dev.parley.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.parley.server.testing.RunningServer;
+import dev.parley.server.testing.Daemon;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.ProtocolVersions;
@@ -11,29 +11,20 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The stdio bridge as a process: every line it reads is answered (through the SDK, or with a
- * JSON-RPC error when the SDK could not take it), and when its standard input closes it still
- * answers what it had read, then ends by itself.
+ * The stdio bridge on its input and output (in this JVM, on pipes): every line it reads is
+ * answered (through the SDK, or with a JSON-RPC error when the SDK could not take it), and when
+ * its input closes it still answers what it had read, then ends by itself. That the process
+ * then exits is shown on a real {@code parley mcp} process by {@code McpLogForgingTest}.
  */
 class StdioLifecycleTest {
   private static final String PING = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}";
-  private static RunningServer server;
+  @RegisterExtension
+  static final Daemon server = Daemon.withDefaults();
   private final McpJsonMapper mapper = McpBridge.jsonMapper();
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = RunningServer.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
 
   @Test
   void whenStdinClosesTheAnswerInFlightIsWrittenAndTheProcessEnds() throws Exception {

@@ -2,7 +2,7 @@ package dev.parley.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.server.testing.RunningServer;
+import dev.parley.server.testing.Daemon;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.net.URI;
 import java.util.ArrayList;
@@ -10,8 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -20,17 +19,8 @@ class TokenSecrecyTest {
   /** What a session token looks like (the spec's SessionToken). */
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22,128}");
 
-  private static RunningServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = RunningServer.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
+  @RegisterExtension
+  static final Daemon server = Daemon.withDefaults();
 
   static List<org.junit.jupiter.params.provider.Arguments> transports() {
     return McpAgent.transports();

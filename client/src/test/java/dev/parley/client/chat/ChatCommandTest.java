@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import dev.parley.client.AsyncChatRoom;
-import dev.parley.server.testing.RunningServer;
+import dev.parley.server.testing.Daemon;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,9 +25,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code parley chat} as a person uses it: a child JVM with piped standard input and output,
@@ -37,17 +36,8 @@ class ChatCommandTest {
   /** How long any one expected thing may take; a wait ends as soon as it happens. */
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private static RunningServer server;
-
-  @BeforeAll
-  static void startDaemon() throws Exception {
-    server = RunningServer.start();
-  }
-
-  @AfterAll
-  static void stopDaemon() throws Exception {
-    server.close();
-  }
+  @RegisterExtension
+  static final Daemon server = Daemon.withDefaults();
 
   @Test
   void aPersonChatsWithAnAgentAndLeavesAtTheEndOfInput() throws Exception {

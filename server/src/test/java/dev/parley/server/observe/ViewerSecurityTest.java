@@ -2,33 +2,28 @@ package dev.parley.server.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.server.testing.Daemon;
 import dev.parley.server.testing.RawHttp;
 import dev.parley.server.testing.RpcClient;
-import dev.parley.server.testing.RunningServer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The viewer page says what it may load and that no other site may frame it; a bad
  * {@code /observe} address is a 400 with a JSON body, never a 500.
  */
 class ViewerSecurityTest {
-  private static RunningServer server;
+  @RegisterExtension
+  static final Daemon server = Daemon.withDefaults();
   private static int port;
 
   @BeforeAll
   static void start() throws Exception {
-    server = RunningServer.start();
     port = server.uri().getPort();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
   }
 
   private static RawHttp.Response get(String path, boolean upgrade) {

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * exactly once, none of one's own, nothing skipped) must hold under contention, and every
  * participant must see the one order the log has.
  */
+@Tag("stress")
 class ConcurrentPushTest {
   private static final int CLIENTS = 20;
   private static final int MESSAGES = 50;

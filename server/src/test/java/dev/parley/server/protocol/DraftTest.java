@@ -4,27 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.ServerLimits;
+import dev.parley.server.testing.Daemon;
 import dev.parley.server.testing.RpcClient;
-import dev.parley.server.testing.RunningServer;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The draft: append with its limits, undo, preview, reset, and the content policy. */
 class DraftTest {
-  private static RunningServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    // A small message limit so that "the draft would pass the limit" is cheap to reach.
-    server = RunningServer.start(ServerLimits.defaults().withMessageChars(2500));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
+  // A small message limit so that "the draft would pass the limit" is cheap to reach.
+  @RegisterExtension
+  static final Daemon server = Daemon.with(ServerLimits.defaults().withMessageChars(2500));
 
   @Test
   void appendKeepsTheFirstThousandCharactersAndSaysHowManyWereDropped() {

@@ -4,26 +4,16 @@ import static dev.parley.server.testing.RpcClient.chatLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.server.testing.Daemon;
 import dev.parley.server.testing.RpcClient;
-import dev.parley.server.testing.RunningServer;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Listening while writing: a push is interrupted by what arrived, and retries are safe. */
 class InterruptionTest {
-  private static RunningServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = RunningServer.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
+  @RegisterExtension
+  static final Daemon server = Daemon.withDefaults();
 
   @Test
   void aPushAfterSomebodyElseSpokeIsInterruptedAndSendsNothing() {

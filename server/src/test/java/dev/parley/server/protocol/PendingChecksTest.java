@@ -20,12 +20,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Thousands of long-polling {@code check}s parked at once, each its own HTTP request and
  * session, all released by a single push: no request may be starved, dropped or cut off.
  */
+@Tag("stress")
 class PendingChecksTest {
   private static final int WAITERS = 2_000;
   private static final String ROOM = "crowd";

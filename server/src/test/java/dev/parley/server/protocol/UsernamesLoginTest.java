@@ -4,12 +4,12 @@ import static dev.parley.server.testing.RpcClient.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.server.testing.Daemon;
 import dev.parley.server.testing.RpcClient;
-import dev.parley.server.testing.RunningServer;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,21 +19,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * passes for a participant's name or for {@code system}.
  */
 class UsernamesLoginTest {
-  private static RunningServer server;
+  @RegisterExtension
+  static final Daemon server = Daemon.withDefaults();
   /** In the room every refused login asks for: it must hear of nobody joining. */
   private static RpcClient watcher;
 
   @BeforeAll
   static void start() throws Exception {
-    server = RunningServer.start();
     watcher = server.login("watcher", "refusals");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (server != null) {
-      server.close();
-    }
   }
 
   @ParameterizedTest

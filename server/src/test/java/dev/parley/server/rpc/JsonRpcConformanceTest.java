@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import dev.parley.server.ServerLimits;
+import dev.parley.server.testing.Daemon;
 import dev.parley.server.testing.RpcClient;
-import dev.parley.server.testing.RunningServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,9 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -57,25 +57,15 @@ class JsonRpcConformanceTest {
   /** A frame of a Java stack trace, as a logger or printStackTrace writes it. */
   private static final Pattern STACK_FRAME = Pattern.compile("\\bat [\\w$.]+\\([\\w$]*(\\.java:\\d+|Native Method)?\\)");
 
-  private static RunningServer server;
-  private static RunningServer limited;
+  @RegisterExtension
+  static final Daemon server = Daemon.withDefaults();
+  @RegisterExtension
+  static final Daemon limited = Daemon.with(ServerLimits.defaults().withRequestSize(BODY_LIMIT, BATCH_LIMIT));
   private static RpcClient rpc;
 
   @BeforeAll
   static void start() throws Exception {
-    server = RunningServer.start();
-    limited = RunningServer.start(ServerLimits.defaults().withRequestSize(BODY_LIMIT, BATCH_LIMIT));
     rpc = server.client();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (server != null) {
-      server.close();
-    }
-    if (limited != null) {
-      limited.close();
-    }
   }
 
   // ---- The examples of the JSON-RPC 2.0 specification, section 7 -------------------------
@@ -450,7 +440,7 @@ class JsonRpcConformanceTest {
   @Test
   void chunkedBodiesUpToTheLimitAreReadWhole() {
     // Without Content-Length the body is read in growing steps: every size up to the limit arrives whole.
-    for (RunningServer target : List.of(limited, server)) {
+    for (Daemon target : List.of(limited, server)) {
       int limit = target == limited ? BODY_LIMIT : ServerLimits.defaults().bodyBytes();
       for (int size : new int[] {60, 1023, 1024, 1025, 5000, limit}) {
         if (size > limit) {

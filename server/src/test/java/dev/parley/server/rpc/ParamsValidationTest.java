@@ -3,8 +3,8 @@ package dev.parley.server.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.server.testing.Daemon;
 import dev.parley.server.testing.RpcClient;
-import dev.parley.server.testing.RunningServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -18,9 +18,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,21 +37,14 @@ class ParamsValidationTest {
   /** Four UTF-16 units but two characters: limits count characters, as JSON Schema does. */
   private static final String EMOJI = "\uD83D\uDE00";
 
-  private static RunningServer server;
+  @RegisterExtension
+  static final Daemon server = Daemon.withDefaults();
   /** A logged-in client, so that session-bound methods get as far as validation honestly. */
   private static RpcClient ann;
 
   @BeforeAll
   static void start() throws Exception {
-    server = RunningServer.start();
     ann = server.login("ann", "validation");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (server != null) {
-      server.close();
-    }
   }
 
   static Stream<Arguments> wrongTypes() {

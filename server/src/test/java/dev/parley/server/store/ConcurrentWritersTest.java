@@ -12,9 +12,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Concurrent writers on SQLite: no errors (no SQLITE_BUSY, no -32603), no gaps in the log. */
+@Tag("stress")
 class ConcurrentWritersTest {
   private static final int WRITERS = 20;
   private static final int PUSHES = 25;

@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing else is: the clients resume their sessions and retry the unanswered push with its
  * txn_id, so an ambiguous push is either replayed or sent, never doubled.
  */
+@Tag("stress")
 class CrashTest {
   private static final int CLIENTS = 4;
   private static final int PER_CLIENT = 250;
