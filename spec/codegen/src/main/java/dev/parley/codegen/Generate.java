@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /** The generator's command line: an OpenRPC document in, Java sources out. */
 @Command(name = "parley-codegen", mixinStandardHelpOptions = true,
-    description = "Generates Java records, enums, typed errors and a service interface from an OpenRPC document.")
+    description = "Generates Java records, enums, typed errors, a service interface, params records, a method"
+        + " table, a handler interface and its dispatcher from an OpenRPC document.")
 public final class Generate implements Callable<Integer> {
   @Option(names = "--spec", required = true, description = "The OpenRPC document.")
   Path spec;
@@ -55,6 +56,7 @@ public final class Generate implements Callable<Integer> {
     List<JavaFile> files = new ArrayList<>(new ModelGenerator(pkg, types).generate(doc.schemas()));
     files.addAll(new ErrorGenerator(pkg, types, new ModelGenerator(pkg, types)).generate(doc.errors()));
     files.add(new ServiceGenerator(pkg, types).generate(doc, service));
+    files.addAll(new DispatchGenerator(pkg, types, new ModelGenerator(pkg, types), service).generate(doc));
     return files;
   }
 
