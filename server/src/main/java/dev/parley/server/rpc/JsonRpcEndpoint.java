@@ -219,7 +219,7 @@ public final class JsonRpcEndpoint {
   }
 
   /** An unexpected failure: logged in full, answered with an incident id only. */
-  static InternalErrorException internal(Throwable t) {
+  private static InternalErrorException internal(RuntimeException t) {
     String incident = UUID.randomUUID().toString();
     LOG.error("Internal error, incident {}", incident, t);
     return new InternalErrorException(incident);
