@@ -27,7 +27,8 @@ public final class Generate implements Callable<Integer> {
   @Option(names = "--package", required = true, description = "The Java package of the generated code.")
   String pkg;
 
-  @Option(names = "--service", defaultValue = "ParleyApi", description = "The interface's name (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--service", defaultValue = "ParleyApi", description = "The interface's name (default: ${DEFAULT-VALUE}); the method table, handler and"
+      + " dispatcher take its stem: ParleyMethod, ParleyHandler, ParleyDispatcher.")
   String service;
 
   /**
