@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.api.ParleyMethod;
 import dev.parley.client.AsyncChatRoom;
 import dev.parley.spec.Json;
 import dev.parley.spec.PushOutcome;
@@ -11,15 +12,16 @@ import dev.parley.spec.SpecDocument;
 import java.util.List;
 
 /**
- * The protocol's actions as the model's tools, described by the spec: each tool's description is
- * the method's summary and description, its parameters the method's required params (the
+ * The protocol's actions as the model's tools, taken from the generated method table: each
+ * tool's name is the method's wire name, its description the method's summary and description,
+ * its parameters the method's required params as the spec declares them (the
  * optional ones, such as a push's {@code txn_id} or a check's timeout, are the client's
  * business). Calls run through {@link AsyncChatRoom}, so retries and recovery are handled.
  */
 final class ProtocolTools {
   /** The actions a persona may take. */
-  static final List<String> ACTIONS =
-      List.of("append", "undo", "preview", "push", "reset", "check", "talking_stick", "participants");
+  static final List<ParleyMethod> ACTIONS = List.of(ParleyMethod.APPEND, ParleyMethod.UNDO, ParleyMethod.PREVIEW,
+      ParleyMethod.PUSH, ParleyMethod.RESET, ParleyMethod.CHECK, ParleyMethod.TALKING_STICK, ParleyMethod.PARTICIPANTS);
   private static final ObjectMapper JSON = Json.mapper();
 
   private ProtocolTools() {}
@@ -27,11 +29,11 @@ final class ProtocolTools {
   /** The tools, in the chat-completions {@code tools} format. */
   static ArrayNode definitions() {
     ArrayNode tools = JSON.createArrayNode();
-    for (String action : ACTIONS) {
-      JsonNode method = SpecDocument.get().method(action);
+    for (ParleyMethod action : ACTIONS) {
+      JsonNode method = SpecDocument.get().method(action.wireName());
       ObjectNode function = tools.addObject().put("type", "function").putObject("function");
-      function.put("name", action);
-      function.put("description", method.path("summary").asText() + " " + method.path("description").asText());
+      function.put("name", action.wireName());
+      function.put("description", action.summary() + " " + action.description());
       ObjectNode parameters = function.putObject("parameters");
       parameters.put("type", "object");
       ObjectNode properties = parameters.putObject("properties");
@@ -56,27 +58,25 @@ final class ProtocolTools {
    *     whether a message was sent
    */
   static Done execute(AsyncChatRoom room, String name, JsonNode arguments) {
-    if (name.equals("push")) {
-      AsyncChatRoom.Pushed pushed = room.send();
-      return new Done(said(pushed.text()), pushed.outcome() == PushOutcome.SENT);
-    }
-    String said = switch (name) {
-      case "append" -> {
-        JsonNode text = arguments.path("text");
-        if (!text.isTextual()) {
-          yield "[not appended: append needs a text argument]";
-        }
-        yield room.append(text.asText());
+    return switch (ParleyMethod.byWireName(name).orElse(null)) {
+      case PUSH -> {
+        AsyncChatRoom.Pushed pushed = room.send();
+        yield new Done(said(pushed.text()), pushed.outcome() == PushOutcome.SENT);
       }
-      case "undo" -> room.undo();
-      case "preview" -> room.preview();
-      case "reset" -> room.reset();
-      case "check" -> room.check();
-      case "talking_stick" -> room.talkingStick();
-      case "participants" -> room.participants();
-      default -> "[no such tool: " + name + "; the tools are " + String.join(", ", ACTIONS) + "]";
+      case APPEND -> {
+        JsonNode text = arguments.path("text");
+        yield new Done(said(text.isTextual() ? room.append(text.asText())
+            : "[not appended: append needs a text argument]"), false);
+      }
+      case UNDO -> new Done(said(room.undo()), false);
+      case PREVIEW -> new Done(said(room.preview()), false);
+      case RESET -> new Done(said(room.reset()), false);
+      case CHECK -> new Done(said(room.check()), false);
+      case TALKING_STICK -> new Done(said(room.talkingStick()), false);
+      case PARTICIPANTS -> new Done(said(room.participants()), false);
+      case null, default -> new Done(said("[no such tool: " + name + "; the tools are "
+          + String.join(", ", ACTIONS.stream().map(ParleyMethod::wireName).toList()) + "]"), false);
     };
-    return new Done(said(said), false);
   }
 
   /**

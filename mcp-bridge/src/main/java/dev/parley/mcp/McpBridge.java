@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.api.InvalidParamsException;
 import dev.parley.api.LoginResult;
+import dev.parley.api.ParleyDispatcher;
+import dev.parley.api.ParleyMethod;
 import dev.parley.api.ParleyRpcException;
 import dev.parley.client.ConnectionLostException;
 import dev.parley.client.ParleyClient;
@@ -44,17 +46,15 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The MCP side of Parley: one MCP tool per method of the spec ({@link SpecTool}), each call
- * made as exactly one JSON-RPC call through the generated client ({@link ParleyClient}), its
+ * The MCP side of Parley: one MCP tool per method of the generated method table
+ * ({@link SpecTool}), each call made as exactly one JSON-RPC call through the generated client
+ * ({@link ParleyClient}, reached by {@link ParleyDispatcher#invoke}), its
  * result given back as text an LLM reads well ({@link ResultText}) and as the RPC result in
  * {@code structuredContent}. Each MCP session has its own Parley session. Serves over any
  * transport of the MCP SDK: stdio ({@code parley mcp}) and Streamable HTTP ({@code /mcp}).
  */
 public final class McpBridge implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(McpBridge.class);
-  /** The blocking method, whose wait is capped under MCP clients' timeouts. */
-  private static final String CHECK = "check";
-  private static final String LOGIN = "login";
   /** The login param of the access key, which the bridge fills in itself. */
   private static final String KEY = "key";
   /** Where the HTTP transport puts the request's access key (its bearer token) for the tools. */
@@ -74,7 +74,6 @@ public final class McpBridge implements AutoCloseable {
 
   private final BridgeOptions options;
   private final ObjectMapper mapper = Json.mapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-  private final ApiCall apiCall = new ApiCall(mapper);
   private final List<SpecTool> tools = SpecTool.fromSpec();
   private final Map<String, Participant> sessions = new ConcurrentHashMap<>();
   /** Every tool call runs on its own virtual thread: a pending check is a parked virtual thread. */
@@ -144,12 +143,9 @@ public final class McpBridge implements AutoCloseable {
     JacksonMcpJsonMapper json = jsonMapper();
     List<AsyncToolSpecification> specs = new ArrayList<>();
     for (SpecTool tool : tools) {
-      if (!ApiCall.exists(tool.name())) {
-        throw new IllegalStateException("the spec's method " + tool.name() + " is missing from the generated client");
-      }
       inputSchemas.put(tool.name(), json.convertValue(tool.inputSchema(), MAP));
       McpSchema.Tool mcpTool = McpSchema.Tool.builder(tool.name(), inputSchemas.get(tool.name()))
-          .description(tool.name().equals(CHECK)
+          .description(tool.method() == ParleyMethod.CHECK
               ? tool.description() + "\n\nThrough this MCP server a wait is capped at " + options.checkCap().toMillis()
                   + " ms (a longer timeout_ms is cut), so that MCP clients do not give up on the call."
               : tool.description())
@@ -179,16 +175,16 @@ public final class McpBridge implements AutoCloseable {
     }
     String key = key(exchange);
     me.client.key(key);
-    if (tool.name().equals(LOGIN) && key != null && !arguments.containsKey(KEY)) {
+    if (tool.method() == ParleyMethod.LOGIN && key != null && !arguments.containsKey(KEY)) {
       arguments.put(KEY, key);
     }
-    Duration wait = tool.name().equals(CHECK) ? capCheck(arguments) : null;
+    Duration wait = tool.method() == ParleyMethod.CHECK ? capCheck(arguments) : null;
     Object result;
     try {
-      result = request.progressToken() == null
-          ? apiCall.invoke(me.client.api(), tool.name(), arguments)
-          : withProgress(() -> apiCall.invoke(me.client.api(), tool.name(), arguments), exchange,
-              request.progressToken(), wait);
+      Object params = tool.method().readParams(mapper, mapper.valueToTree(arguments));
+      Supplier<Object> rpc = () -> ParleyDispatcher.invoke(me.client.api(), tool.method(), params);
+      result = request.progressToken() == null ? rpc.get()
+          : withProgress(rpc, exchange, request.progressToken(), wait);
     } catch (ParleyRpcException e) {
       return error(rpcErrorText(e));
     } catch (ConnectionLostException e) {
@@ -227,11 +223,15 @@ public final class McpBridge implements AutoCloseable {
   }
 
 
-  /** Cuts the check's timeout to the cap; the wait it will take at most. */
+  /**
+   * Cuts the check's timeout to the cap, under MCP clients' own timeouts; the wait it will take
+   * at most.
+   */
   private Duration capCheck(Map<String, Object> arguments) {
     long cap = options.checkCap().toMillis();
     Object given = arguments.get("timeout_ms");
-    long asked = given instanceof Number n ? n.longValue() : SpecDocument.get().paramDefault(CHECK, "timeout_ms").asLong(cap);
+    long asked = given instanceof Number n ? n.longValue()
+        : SpecDocument.get().paramDefault(ParleyMethod.CHECK.wireName(), "timeout_ms").asLong(cap);
     if (asked > cap) {
       arguments.put("timeout_ms", cap);
       return Duration.ofMillis(cap);

@@ -4,27 +4,37 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.api.ParleyMethod;
 import dev.parley.spec.SpecDocument;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One method of the OpenRPC document as an MCP tool: its name, its summary and description, its
- * params as one self-contained JSON Schema object, and its result schema. Read from the
- * document at run time, so a method added to the spec is a tool without any code here.
+ * One method of the generated method table as an MCP tool: its entry (the name, whether it needs
+ * a session, its params and result types, its summary and description), its params as one
+ * self-contained JSON Schema object and its result schema, both taken from the OpenRPC
+ * document. A method added to the spec is a tool without any code here.
  *
- * @param name the method's name, which is the tool's
+ * @param method the method's entry in the table; its wire name is the tool's name
  * @param description the method's summary, a blank line, and its description
  * @param inputSchema {@code {"type": "object", "properties": …, "required": […],
  *     "additionalProperties": false}}, one property per param, references resolved
  * @param outputSchema the result's schema, references resolved, without the session token of
  *     {@code login}'s result ({@link #SESSION}): the bridge keeps tokens, the model never sees them
- * @param needsSession whether the method needs a session ({@code x-requires-session})
  */
-public record SpecTool(String name, String description, ObjectNode inputSchema, ObjectNode outputSchema,
-    boolean needsSession) {
+public record SpecTool(ParleyMethod method, String description, ObjectNode inputSchema, ObjectNode outputSchema) {
   /** The field of a result that holds a session token, left out of what the model is given. */
   public static final String SESSION = "session";
+
+  /** The tool's name: the method's wire name. */
+  public String name() {
+    return method.wireName();
+  }
+
+  /** Whether the method needs a session ({@code x-requires-session}). */
+  public boolean needsSession() {
+    return method.requiresSession();
+  }
 
   /** The tools of the packaged spec. */
   public static List<SpecTool> fromSpec() {
@@ -32,23 +42,34 @@ public record SpecTool(String name, String description, ObjectNode inputSchema, 
   }
 
   /**
-   * One tool per method of {@code document}, in the document's order, except the {@code rpc.}
-   * methods (JSON-RPC reserves the prefix for the protocol itself: {@code rpc.discover} is for
-   * programs, not for a participant of a room).
+   * One tool per entry of the method table, in its order (the document's), except the
+   * {@code rpc.} methods (JSON-RPC reserves the prefix for the protocol itself:
+   * {@code rpc.discover} is for programs, not for a participant of a room); the schemas and
+   * descriptions from {@code document}.
+   *
+   * @throws IllegalArgumentException when the document lacks a method of the table
    */
   public static List<SpecTool> fromSpec(JsonNode document) {
     SchemaResolver resolver = new SchemaResolver(document);
     List<SpecTool> tools = new ArrayList<>();
-    for (JsonNode method : document.path("methods")) {
-      String name = method.path("name").asText();
-      if (name.startsWith("rpc.")) {
+    for (ParleyMethod entry : ParleyMethod.values()) {
+      if (entry.wireName().startsWith("rpc.")) {
         continue;
       }
-      tools.add(new SpecTool(name, description(method), inputSchema(method, resolver),
-          withoutSession((ObjectNode) resolver.resolve(method.path("result").path("schema"))),
-          SpecDocument.requiresSession(method)));
+      JsonNode method = method(document, entry.wireName());
+      tools.add(new SpecTool(entry, description(entry), inputSchema(method, resolver),
+          withoutSession((ObjectNode) resolver.resolve(method.path("result").path("schema")))));
     }
     return List.copyOf(tools);
+  }
+
+  private static JsonNode method(JsonNode document, String name) {
+    for (JsonNode method : document.path("methods")) {
+      if (method.path("name").asText().equals(name)) {
+        return method;
+      }
+    }
+    throw new IllegalArgumentException("the document has no method " + name + " of the generated method table");
   }
 
   private static ObjectNode withoutSession(ObjectNode schema) {
@@ -65,9 +86,9 @@ public record SpecTool(String name, String description, ObjectNode inputSchema, 
     return schema;
   }
 
-  private static String description(JsonNode method) {
-    String summary = method.path("summary").asText("");
-    String description = method.path("description").asText("");
+  private static String description(ParleyMethod method) {
+    String summary = method.summary();
+    String description = method.description();
     if (summary.isEmpty() || description.isEmpty()) {
       return summary + description;
     }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.api.ParleyMethod;
 import dev.parley.spec.SpecDocument;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +22,23 @@ class ToolSchemaTest {
     SpecDocument.get().tree().path("methods").forEach(m -> methods.add(m.path("name").asText()));
     methods.remove("rpc.discover");
     assertThat(SpecTool.fromSpec()).extracting(SpecTool::name).containsExactlyElementsOf(methods);
+    // Each tool is its entry of the method table, which the bridge calls through.
+    for (SpecTool tool : SpecTool.fromSpec()) {
+      assertThat(ParleyMethod.byWireName(tool.name())).contains(tool.method());
+    }
+  }
+
+  @Test
+  void aDocumentWithoutAMethodOfTheTableMakesNoTools() {
+    ObjectNode document = SpecDocument.get().tree().deepCopy();
+    ArrayNode methods = (ArrayNode) document.get("methods");
+    for (int i = methods.size() - 1; i >= 0; i--) {
+      if (methods.get(i).path("name").asText().equals("talking_stick")) {
+        methods.remove(i);
+      }
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SpecTool.fromSpec(document))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no method talking_stick");
   }
 
   @Test

@@ -11,13 +11,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.googlecode.jsonrpc4j.ErrorResolver.JsonError;
-import com.googlecode.jsonrpc4j.JsonRpcBasicServer;
 import dev.parley.api.InternalErrorException;
 import dev.parley.api.InvalidParamsException;
 import dev.parley.api.InvalidRequestException;
 import dev.parley.api.MethodNotFoundException;
-import dev.parley.api.ParleyApi;
+import dev.parley.api.ParleyDispatcher;
+import dev.parley.api.ParleyMethod;
 import dev.parley.api.ParleyRpcException;
 import dev.parley.api.ParseErrorException;
 import dev.parley.server.auth.AccessKeys;
@@ -28,16 +27,18 @@ import dev.parley.spec.JsonRpcErrors;
 import dev.parley.spec.SpecDocument;
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * JSON-RPC 2.0 as its specification says, in front of jsonrpc4j: parses the body, checks the
- * envelope, handles batches and notifications, validates params against the OpenRPC document,
- * and only then lets jsonrpc4j dispatch one well-formed call to the generated interface. Every
- * input gets a JSON-RPC answer (or, for notifications, none); nothing escapes as a stack trace.
+ * JSON-RPC 2.0 as its specification says: parses the body, checks the envelope, handles batches
+ * and notifications, validates params against the OpenRPC document, and only then reads them
+ * into the method's generated params record and dispatches the call through the generated
+ * method table ({@link ParleyMethod}, {@link ParleyDispatcher}) to the service, with the caller
+ * as an argument. Every input gets a JSON-RPC answer (or, for notifications, none); nothing
+ * escapes as a stack trace, and every error is written by {@link JsonRpcErrors}.
  */
 public final class JsonRpcEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(JsonRpcEndpoint.class);
@@ -49,7 +50,7 @@ public final class JsonRpcEndpoint {
 
   private final ObjectMapper mapper;
   private final SpecSchemas schemas;
-  private final Dispatcher dispatcher;
+  private final ParleyRpcService service;
   private final int batchLimit;
   private final CallObserver calls;
 
@@ -80,7 +81,7 @@ public final class JsonRpcEndpoint {
         .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
         .registerModule(MessageJson.module());
     this.schemas = new SpecSchemas(SpecDocument.get().tree());
-    this.dispatcher = new Dispatcher(mapper, new ParleyRpcService(engine, access));
+    this.service = new ParleyRpcService(engine, access);
     this.batchLimit = batchLimit;
     this.calls = calls;
   }
@@ -157,15 +158,18 @@ public final class JsonRpcEndpoint {
     }
     String method = call.path("method").asText();
     JsonNode response = respond(method, params, replyId, bearer, address);
-    calls.called(schemas.hasMethod(method) ? method : UNKNOWN, errorCode(response), System.nanoTime() - started);
+    calls.called(ParleyMethod.byWireName(method).isPresent() ? method : UNKNOWN, errorCode(response),
+        System.nanoTime() - started);
     // The specification forbids answering a notification, even with an error.
     return notification ? null : response;
   }
 
-  private JsonNode respond(String method, JsonNode params, JsonNode id, String bearer, String address) {
-    if (!schemas.hasMethod(method)) {
-      return error(id, new MethodNotFoundException(method));
+  private JsonNode respond(String name, JsonNode params, JsonNode id, String bearer, String address) {
+    Optional<ParleyMethod> found = ParleyMethod.byWireName(name);
+    if (found.isEmpty()) {
+      return error(id, new MethodNotFoundException(name));
     }
+    ParleyMethod method = found.get();
     ObjectNode named;
     if (params.isMissingNode() || (params.isArray() && params.isEmpty())) {
       named = JSON.objectNode();
@@ -175,27 +179,26 @@ public final class JsonRpcEndpoint {
     } else {
       named = ((ObjectNode) params).deepCopy();
     }
-    List<SpecSchemas.Violation> violations = schemas.validateParams(method, named);
+    List<SpecSchemas.Violation> violations = schemas.validateParams(name, named);
     if (!violations.isEmpty()) {
       SpecSchemas.Violation first = violations.get(0);
       return error(id, new InvalidParamsException(first.pointer(), first.detail(),
           violations.stream().map(v -> new InvalidParamsException.ErrorsItem(v.pointer(), v.detail())).toList()));
     }
-    ObjectNode call = JSON.objectNode();
-    call.put("jsonrpc", "2.0");
-    call.put("method", method);
-    call.set("params", named);
-    // jsonrpc4j takes a null id for a notification; it always gets a real one here and the
-    // caller's id is put back, so that "id": null requests are answered.
-    call.put("id", 1);
-    JsonNode[] out = new JsonNode[1];
+    JsonNode result;
     try {
-      CallContext.run(bearer, address, () -> out[0] = dispatcher.dispatch(call));
+      // Valid params make the record: a failure to read them is the server's, not the caller's.
+      Object typed = method.readParams(mapper, named);
+      result = mapper.valueToTree(ParleyDispatcher.dispatch(service, new Caller(bearer, address), method, typed));
+    } catch (ParleyRpcException e) {
+      return error(id, e);
     } catch (RuntimeException e) {
       return error(id, internal(e));
     }
-    ObjectNode response = (ObjectNode) out[0];
+    ObjectNode response = JSON.objectNode();
+    response.put("jsonrpc", "2.0");
     response.set("id", id);
+    response.set("result", result == null ? NullNode.instance : result);
     return response;
   }
 
@@ -215,33 +218,10 @@ public final class JsonRpcEndpoint {
     return JsonRpcErrors.response(id, e, mapper);
   }
 
-
   /** An unexpected failure: logged in full, answered with an incident id only. */
-  static InternalErrorException internal(Throwable t) {
+  private static InternalErrorException internal(RuntimeException t) {
     String incident = UUID.randomUUID().toString();
     LOG.error("Internal error, incident {}", incident, t);
     return new InternalErrorException(incident);
-  }
-
-  /** jsonrpc4j, opened up to take one call already checked by the endpoint. */
-  private static final class Dispatcher extends JsonRpcBasicServer {
-    Dispatcher(ObjectMapper mapper, Object handler) {
-      super(mapper, handler, ParleyApi.class);
-      setAllowLessParams(true);
-      setAllowExtraParams(false);
-      setShouldLogInvocationErrors(false);
-      setErrorResolver((t, method, args) -> {
-        ParleyRpcException e = t instanceof ParleyRpcException p ? p : internal(t);
-        return new JsonError(e.code(), e.rpcMessage(), e.data());
-      });
-    }
-
-    JsonNode dispatch(ObjectNode call) {
-      try {
-        return handleJsonNodeRequest(call).getResponse();
-      } catch (IOException e) {
-        throw new IllegalStateException("jsonrpc4j failed on a validated call", e);
-      }
-    }
   }
 }

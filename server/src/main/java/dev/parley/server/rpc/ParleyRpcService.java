@@ -1,37 +1,48 @@
 package dev.parley.server.rpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.api.AppendParams;
 import dev.parley.api.AppendResult;
+import dev.parley.api.CheckParams;
 import dev.parley.api.CheckResult;
-import dev.parley.api.FloorPolicy;
+import dev.parley.api.HistoryParams;
 import dev.parley.api.HistoryResult;
+import dev.parley.api.LoginParams;
 import dev.parley.api.LoginResult;
+import dev.parley.api.LogoutParams;
 import dev.parley.api.LogoutResult;
-import dev.parley.api.NoteKind;
+import dev.parley.api.NoteParams;
 import dev.parley.api.NoteResult;
 import dev.parley.api.NotLoggedInException;
-import dev.parley.api.ParleyApi;
+import dev.parley.api.ParleyHandler;
+import dev.parley.api.ParticipantsParams;
 import dev.parley.api.ParticipantsResult;
+import dev.parley.api.PreviewParams;
 import dev.parley.api.PreviewResult;
+import dev.parley.api.PushParams;
 import dev.parley.api.PushResult;
+import dev.parley.api.ResetParams;
 import dev.parley.api.ResetResult;
+import dev.parley.api.RoomsParams;
 import dev.parley.api.RoomsResult;
+import dev.parley.api.RpcDiscoverParams;
+import dev.parley.api.TalkingStickParams;
 import dev.parley.api.TalkingStickResult;
+import dev.parley.api.UndoParams;
 import dev.parley.api.UndoResult;
-import dev.parley.api.WakeOn;
 import dev.parley.server.auth.AccessKeys;
 import dev.parley.server.room.RoomEngine;
 import dev.parley.spec.SpecDocument;
 import java.util.function.Supplier;
 
 /**
- * The generated interface, implemented by handing each call to the room engine with the
+ * The generated handler interface, implemented by handing each call to the room engine with the
  * caller's session. Params arrive validated, with the spec's defaults filled in. Calls that reach
  * no live session count against the caller's address ({@link RoomEngine#admit}): {@code login}
  * and {@code rooms} before they run, a call with a missing, unknown or ended token once it is
  * found to have none. A live session's calls do not.
  */
-final class ParleyRpcService implements ParleyApi {
+final class ParleyRpcService implements ParleyHandler<Caller> {
   private final RoomEngine engine;
   /** The keys with access control, or null without. */
   private final AccessKeys access;
@@ -42,87 +53,87 @@ final class ParleyRpcService implements ParleyApi {
   }
 
   @Override
-  public LoginResult login(String username, String room, FloorPolicy floor, String resume, String key) {
-    engine.admit(CallContext.address());
-    return access == null ? engine.login(username, room, floor, resume)
-        : engine.login(username, room, floor, resume, access.gate(key));
+  public LoginResult login(Caller caller, LoginParams p) {
+    engine.admit(caller.address());
+    return access == null ? engine.login(p.username(), p.room(), p.floor(), p.resume())
+        : engine.login(p.username(), p.room(), p.floor(), p.resume(), access.gate(p.key()));
   }
 
   @Override
-  public LogoutResult logout() {
-    LogoutResult result = session(() -> engine.logout(CallContext.bearer()));
+  public LogoutResult logout(Caller caller, LogoutParams p) {
+    LogoutResult result = session(caller, () -> engine.logout(caller.bearer()));
     if (result.status() == 0) {
       // An unknown or ended token: nothing was ended, so answering 40003 instead loses nothing.
-      engine.admit(CallContext.address());
+      engine.admit(caller.address());
     }
     return result;
   }
 
   @Override
-  public AppendResult append(String text) {
-    return session(() -> engine.append(CallContext.bearer(), text));
+  public AppendResult append(Caller caller, AppendParams p) {
+    return session(caller, () -> engine.append(caller.bearer(), p.text()));
   }
 
   @Override
-  public UndoResult undo() {
-    return session(() -> engine.undo(CallContext.bearer()));
+  public UndoResult undo(Caller caller, UndoParams p) {
+    return session(caller, () -> engine.undo(caller.bearer()));
   }
 
   @Override
-  public ResetResult reset() {
-    return session(() -> engine.reset(CallContext.bearer()));
+  public ResetResult reset(Caller caller, ResetParams p) {
+    return session(caller, () -> engine.reset(caller.bearer()));
   }
 
   @Override
-  public PushResult push(Boolean force, String txnId) {
-    return session(() -> engine.push(CallContext.bearer(), Boolean.TRUE.equals(force), txnId));
+  public PushResult push(Caller caller, PushParams p) {
+    return session(caller, () -> engine.push(caller.bearer(), Boolean.TRUE.equals(p.force()), p.txnId()));
   }
 
   @Override
-  public CheckResult check(Long timeoutMs, WakeOn wakeOn) {
-    return session(() -> engine.check(CallContext.bearer(), timeoutMs, wakeOn));
+  public CheckResult check(Caller caller, CheckParams p) {
+    return session(caller, () -> engine.check(caller.bearer(), p.timeoutMs(), p.wakeOn()));
   }
 
   @Override
-  public PreviewResult preview() {
-    return session(() -> engine.preview(CallContext.bearer()));
+  public PreviewResult preview(Caller caller, PreviewParams p) {
+    return session(caller, () -> engine.preview(caller.bearer()));
   }
 
   @Override
-  public TalkingStickResult talkingStick() {
-    return session(() -> engine.talkingStick(CallContext.bearer()));
+  public TalkingStickResult talkingStick(Caller caller, TalkingStickParams p) {
+    return session(caller, () -> engine.talkingStick(caller.bearer()));
   }
 
   @Override
-  public ParticipantsResult participants() {
-    return session(() -> engine.participants(CallContext.bearer()));
+  public ParticipantsResult participants(Caller caller, ParticipantsParams p) {
+    return session(caller, () -> engine.participants(caller.bearer()));
   }
 
   @Override
-  public HistoryResult history(Long before, Long after, Integer limit) {
-    return session(() -> engine.history(CallContext.bearer(), before, after, limit));
+  public HistoryResult history(Caller caller, HistoryParams p) {
+    return session(caller, () -> engine.history(caller.bearer(), p.before(), p.after(), p.limit()));
   }
 
   @Override
-  public NoteResult note(NoteKind kind, String content) {
-    return session(() -> engine.note(CallContext.bearer(), kind, content));
+  public NoteResult note(Caller caller, NoteParams p) {
+    return session(caller, () -> engine.note(caller.bearer(), p.kind(), p.content()));
   }
 
   @Override
-  public RoomsResult rooms() {
-    engine.admit(CallContext.address());
+  public RoomsResult rooms(Caller caller, RoomsParams p) {
+    engine.admit(caller.address());
     if (access == null) {
       return engine.rooms();
     }
-    AccessKeys.Key key = access.holder(CallContext.bearer(), token -> {
-      RoomEngine.Caller caller = engine.caller(token);
-      return caller == null ? null : caller.username();
+    AccessKeys.Key key = access.holder(caller.bearer(), token -> {
+      RoomEngine.Caller session = engine.caller(token);
+      return session == null ? null : session.username();
     });
     return new RoomsResult(engine.rooms().rooms().stream().filter(r -> key.mayJoin(r.room())).toList());
   }
 
   @Override
-  public JsonNode rpcDiscover() {
+  public JsonNode rpcDiscover(Caller caller, RpcDiscoverParams p) {
     return SpecDocument.get().tree();
   }
 
@@ -131,11 +142,11 @@ final class ParleyRpcService implements ParleyApi {
    * all: it counts against the caller's address, and past the address's limit it is answered
    * 40003 instead of 40010, so that guessing tokens or calling with stale ones is throttled.
    */
-  private <T> T session(Supplier<T> call) {
+  private <T> T session(Caller caller, Supplier<T> call) {
     try {
       return call.get();
     } catch (NotLoggedInException e) {
-      engine.admit(CallContext.address());
+      engine.admit(caller.address());
       throw e;
     }
   }

@@ -86,11 +86,6 @@ public final class SpecSchemas {
     return root;
   }
 
-  /** True when the document declares {@code method}. */
-  public boolean hasMethod(String method) {
-    return params.containsKey(method);
-  }
-
   /**
    * Validates a method's params, filling in the declared defaults of absent ones.
    *

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /** The generator's command line: an OpenRPC document in, Java sources out. */
 @Command(name = "parley-codegen", mixinStandardHelpOptions = true,
-    description = "Generates Java records, enums, typed errors and a service interface from an OpenRPC document.")
+    description = "Generates Java records, enums, typed errors, a service interface, params records, a method"
+        + " table, a handler interface and its dispatcher from an OpenRPC document.")
 public final class Generate implements Callable<Integer> {
   @Option(names = "--spec", required = true, description = "The OpenRPC document.")
   Path spec;
@@ -26,7 +27,8 @@ public final class Generate implements Callable<Integer> {
   @Option(names = "--package", required = true, description = "The Java package of the generated code.")
   String pkg;
 
-  @Option(names = "--service", defaultValue = "ParleyApi", description = "The interface's name (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--service", defaultValue = "ParleyApi", description = "The interface's name (default: ${DEFAULT-VALUE}); the method table, handler and"
+      + " dispatcher take its stem: ParleyMethod, ParleyHandler, ParleyDispatcher.")
   String service;
 
   /**
@@ -55,6 +57,7 @@ public final class Generate implements Callable<Integer> {
     List<JavaFile> files = new ArrayList<>(new ModelGenerator(pkg, types).generate(doc.schemas()));
     files.addAll(new ErrorGenerator(pkg, types, new ModelGenerator(pkg, types)).generate(doc.errors()));
     files.add(new ServiceGenerator(pkg, types).generate(doc, service));
+    files.addAll(new DispatchGenerator(pkg, types, new ModelGenerator(pkg, types), service).generate(doc));
     return files;
   }
 

@@ -59,8 +59,21 @@ final class ModelGenerator {
     TypeName of(String property, JsonNode schema, boolean required);
   }
 
-  /** A record for the object {@code schema}, each property typed by {@code propertyTypes}. */
+  /**
+   * A record for the object {@code schema}, each property typed by {@code propertyTypes}, that
+   * ignores unknown properties when read.
+   */
   TypeSpec record(String name, JsonNode schema, PropertyTypes propertyTypes) {
+    return record(name, schema, propertyTypes, true);
+  }
+
+  /**
+   * A record for the object {@code schema}, each property typed by {@code propertyTypes}.
+   *
+   * @param lenient whether reading ignores unknown properties (results, which a newer server may
+   *     extend) or refuses them (params, which the document closes)
+   */
+  TypeSpec record(String name, JsonNode schema, PropertyTypes propertyTypes, boolean lenient) {
     Set<String> required = new HashSet<>();
     schema.path("required").forEach(r -> required.add(r.asText()));
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder();
@@ -82,15 +95,15 @@ final class ModelGenerator {
           .append(Names.doc(description.isEmpty() ? "{@code " + json + "}" : description))
           .append(isRequired ? "" : " (optional: null when absent)").append('\n');
     });
-    return TypeSpec.recordBuilder(name)
+    TypeSpec.Builder record = TypeSpec.recordBuilder(name)
         .addModifiers(Modifier.PUBLIC)
-        .addJavadoc(doc.toString())
+        .addJavadoc(doc.toString().stripTrailing() + "\n")
         .addAnnotation(AnnotationSpec.builder(JSON_INCLUDE)
-            .addMember("value", "$T.Include.NON_NULL", JSON_INCLUDE).build())
-        .addAnnotation(AnnotationSpec.builder(JSON_IGNORE_PROPERTIES)
-            .addMember("ignoreUnknown", "true").build())
-        .recordConstructor(ctor.build())
-        .build();
+            .addMember("value", "$T.Include.NON_NULL", JSON_INCLUDE).build());
+    if (lenient) {
+      record.addAnnotation(AnnotationSpec.builder(JSON_IGNORE_PROPERTIES).addMember("ignoreUnknown", "true").build());
+    }
+    return record.recordConstructor(ctor.build()).build();
   }
 
   /** An enum of the string enum {@code schema}, each constant knowing its wire name. */

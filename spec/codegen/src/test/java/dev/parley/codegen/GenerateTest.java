@@ -44,7 +44,8 @@ class GenerateTest {
 
   @Test
   void objectSchemasBecomeRecordsWithPrimitivesOnlyWhereRequired() {
-    assertThat(sources).containsKeys("Claim", "WakeOn", "DemoApi", "FloorHeldException", "ParleyRpcException");
+    assertThat(sources).containsKeys("Claim", "WakeOn", "DemoApi", "FloorHeldException", "ParleyRpcException",
+        "TalkingStickParams", "RpcDiscoverParams", "DemoMethod", "DemoHandler", "DemoDispatcher");
     assertThat(sources).doesNotContainKey("Name");
     String claim = sources.get("Claim");
     assertThat(claim).contains("public record Claim(");
@@ -73,6 +74,56 @@ class GenerateTest {
   void errorsBecomeTypedExceptionsFoundByCode() {
     assertThat(sources.get("FloorHeldException")).contains("public static final int CODE = 40012;");
     assertThat(sources.get("ParleyRpcException")).contains("case 40012 -> new FloorHeldException(data);");
+  }
+
+  @Test
+  void eachMethodGetsAStrictParamsRecordWithItsWireNames() {
+    String params = sources.get("TalkingStickParams");
+    assertThat(params).contains("public record TalkingStickParams(@JsonProperty(\"wake_on\") WakeOn wakeOn,");
+    assertThat(params).contains("@JsonProperty(\"timeout_ms\") long timeoutMs)");
+    // Params the document does not declare are refused when read, unlike a result's.
+    assertThat(params).doesNotContain("ignoreUnknown");
+    assertThat(sources.get("Claim")).contains("ignoreUnknown = true");
+    assertThat(sources.get("RpcDiscoverParams")).contains("public record RpcDiscoverParams()");
+  }
+
+  @Test
+  void theMethodTableHasAnEntryPerMethodFoundByWireName() {
+    String table = sources.get("DemoMethod");
+    assertThat(table).contains("public enum DemoMethod");
+    assertThat(table).contains(
+        "TALKING_STICK(\"talking_stick\", true, TalkingStickParams.class, Claim.class, \"Claim.\", \"\")");
+    assertThat(table).contains("RPC_DISCOVER(\"rpc.discover\", false, RpcDiscoverParams.class, JsonNode.class");
+    assertThat(table).contains("case \"talking_stick\" -> Optional.of(TALKING_STICK);")
+        .contains("case \"rpc.discover\" -> Optional.of(RPC_DISCOVER);")
+        .contains("default -> Optional.empty();");
+  }
+
+  @Test
+  void theHandlerTakesTheCallerAndTheParamsRecord() {
+    String handler = sources.get("DemoHandler");
+    assertThat(handler).contains("public interface DemoHandler<C>");
+    assertThat(handler).contains("Claim talkingStick(C caller, TalkingStickParams params);");
+    assertThat(handler).contains("JsonNode rpcDiscover(C caller, RpcDiscoverParams params);");
+  }
+
+  @Test
+  void theDispatcherSwitchesOverTheTableToTheHandlerAndToTheService() {
+    String dispatcher = sources.get("DemoDispatcher");
+    assertThat(dispatcher).contains("public static <C> Object dispatch(DemoHandler<C> handler, C caller, DemoMethod method,");
+    assertThat(dispatcher).contains("case TALKING_STICK -> handler.talkingStick(caller, (TalkingStickParams) params);");
+    assertThat(dispatcher).contains("public static Object invoke(DemoApi service, DemoMethod method, Object params)");
+    assertThat(dispatcher).contains("yield service.talkingStick(p.wakeOn(), p.timeoutMs());");
+    assertThat(dispatcher).contains("case RPC_DISCOVER -> service.rpcDiscover();");
+    // An exhaustive switch over the enum: a method the dispatcher missed would not compile.
+    assertThat(dispatcher).doesNotContain("default ->");
+  }
+
+  @Test
+  void aSchemaNamedLikeAMethodsParamsRecordIsRefused() {
+    String clash = DOC.replace("\"Name\": {", "\"TalkingStickParams\": {\"type\": \"string\"}, \"Name\": {");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> generate(clash))
+        .hasMessageContaining("TalkingStickParams has the name of the params of talking_stick");
   }
 
   @Test
