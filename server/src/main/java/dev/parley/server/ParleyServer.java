@@ -147,19 +147,18 @@ public final class ParleyServer implements AutoCloseable {
     jetty.addBean(new NetworkConnectionLimit(connections.maxConnections(), connector));
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    PathMappingsHandler routes = new PathMappingsHandler();
     // The extensions are mounted before the engine exists, so that their subscribers hear every
     // room event from the first (the viewer keeps presence for observers who arrive later).
     Mounting mounting = new Mounting(jetty, access, config.memory().observerQueueBytes(), registry);
-    // An extension at "/" takes what no door's path matches, in turn, as it was given the request.
+    Map<String, Handler> doors = new LinkedHashMap<>();
     List<Handler> fallbacks = new ArrayList<>();
-    fallbacks.add(routes);
     for (Extension extension : mounted) {
       Handler handler = extension.handler(mounting);
+      // An extension at "/" takes what no door's path matches, as the request came.
       if (ROOT.equals(extension.path())) {
         fallbacks.add(handler);
       } else {
-        routes.addMapping(PathSpec.from(extension.path()), handler);
+        doors.put(extension.path(), handler);
       }
       extensions.put(extension.name(), extension.path());
       LOG.debug("Mounted {} at {}", extension.name(), extension.path());
@@ -175,12 +174,15 @@ public final class ParleyServer implements AutoCloseable {
     config.rooms().forEach(engine::createRoom);
 
     ServerMetrics metrics = new ServerMetrics(registry, engine, log);
+    PathMappingsHandler routes = new PathMappingsHandler();
     JsonRpcEndpoint endpoint = new JsonRpcEndpoint(engine, limits.batchCalls(), metrics, access);
     routes.addMapping(PathSpec.from("/rpc"), new RpcHandler(endpoint, limits.bodyBytes()));
     routes.addMapping(PathSpec.from("/openrpc.json"), StaticHandler.json(SpecDocument.get()::bytes));
     routes.addMapping(PathSpec.from("/health"), StaticHandler.json(this::health));
     routes.addMapping(PathSpec.from("/metrics"), StaticHandler.prometheus(metrics::scrape));
     routes.addMapping(PathSpec.from("/stats"), StaticHandler.json(metrics::stats));
+    doors.forEach((path, handler) -> routes.addMapping(PathSpec.from(path), handler));
+    fallbacks.addFirst(routes);
     // One origin policy in front of every door, the extensions' too.
     Origins origins = Origins.of(config.host(), config.allowedHosts());
     jetty.setHandler(origins.guard(new Handler.Sequence(fallbacks)));
