@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Handler;
@@ -73,6 +74,13 @@ public final class ParleyServer implements AutoCloseable {
   private static final int HEADER_CACHE_SIZE = 0;
   /** The path of an extension that serves whatever no other door does. */
   private static final String ROOT = "/";
+  private static final String RPC = "/rpc";
+  private static final String OPENRPC = "/openrpc.json";
+  private static final String HEALTH = "/health";
+  private static final String METRICS = "/metrics";
+  private static final String STATS = "/stats";
+  /** The daemon's own doors, which no extension may take. */
+  private static final Set<String> OWN_DOORS = Set.of(RPC, OPENRPC, HEALTH, METRICS, STATS);
 
   private final Server jetty;
   private final ServerConnector connector;
@@ -152,16 +160,15 @@ public final class ParleyServer implements AutoCloseable {
     Mounting mounting = new Mounting(jetty, access, config.memory().observerQueueBytes(), registry);
     Map<String, Handler> doors = new LinkedHashMap<>();
     List<Handler> fallbacks = new ArrayList<>();
-    for (Extension extension : mounted) {
-      Handler handler = extension.handler(mounting);
-      // An extension at "/" takes what no door's path matches, as the request came.
-      if (ROOT.equals(extension.path())) {
-        fallbacks.add(handler);
-      } else {
-        doors.put(extension.path(), handler);
+    try {
+      mount(mounted, mounting, doors, fallbacks);
+    } catch (RuntimeException e) {
+      // Nothing else will close what was opened for this daemon (its data directory is locked).
+      store.close();
+      if (log != null) {
+        log.close();
       }
-      extensions.put(extension.name(), extension.path());
-      LOG.debug("Mounted {} at {}", extension.name(), extension.path());
+      throw e;
     }
     List<RoomEventListener> listeners = new ArrayList<>();
     if (log != null) {
@@ -176,11 +183,11 @@ public final class ParleyServer implements AutoCloseable {
     ServerMetrics metrics = new ServerMetrics(registry, engine, log);
     PathMappingsHandler routes = new PathMappingsHandler();
     JsonRpcEndpoint endpoint = new JsonRpcEndpoint(engine, limits.batchCalls(), metrics, access);
-    routes.addMapping(PathSpec.from("/rpc"), new RpcHandler(endpoint, limits.bodyBytes()));
-    routes.addMapping(PathSpec.from("/openrpc.json"), StaticHandler.json(SpecDocument.get()::bytes));
-    routes.addMapping(PathSpec.from("/health"), StaticHandler.json(this::health));
-    routes.addMapping(PathSpec.from("/metrics"), StaticHandler.prometheus(metrics::scrape));
-    routes.addMapping(PathSpec.from("/stats"), StaticHandler.json(metrics::stats));
+    routes.addMapping(PathSpec.from(RPC), new RpcHandler(endpoint, limits.bodyBytes()));
+    routes.addMapping(PathSpec.from(OPENRPC), StaticHandler.json(SpecDocument.get()::bytes));
+    routes.addMapping(PathSpec.from(HEALTH), StaticHandler.json(this::health));
+    routes.addMapping(PathSpec.from(METRICS), StaticHandler.prometheus(metrics::scrape));
+    routes.addMapping(PathSpec.from(STATS), StaticHandler.json(metrics::stats));
     doors.forEach((path, handler) -> routes.addMapping(PathSpec.from(path), handler));
     fallbacks.addFirst(routes);
     // One origin policy in front of every door, the extensions' too.
@@ -188,6 +195,23 @@ public final class ParleyServer implements AutoCloseable {
     jetty.setHandler(origins.guard(new Handler.Sequence(fallbacks)));
     jetty.setErrorHandler(new JsonErrorHandler());
     jetty.setStopTimeout(config.shutdownGrace().toMillis());
+  }
+
+  /** Builds each extension's handler, at its path or (at "/") among the fallbacks. */
+  private void mount(Iterable<Extension> mounted, Mounting mounting, Map<String, Handler> doors,
+      List<Handler> fallbacks) {
+    for (Extension extension : mounted) {
+      Handler handler = extension.handler(mounting);
+      // An extension at "/" takes what no door's path matches, as the request came.
+      if (ROOT.equals(extension.path())) {
+        fallbacks.add(handler);
+      } else if (OWN_DOORS.contains(extension.path()) || doors.putIfAbsent(extension.path(), handler) != null) {
+        throw new IllegalStateException("The extension " + extension.name() + " asks for " + extension.path()
+            + ", which the daemon or another extension serves");
+      }
+      extensions.put(extension.name(), extension.path());
+      LOG.debug("Mounted {} at {}", extension.name(), extension.path());
+    }
   }
 
   /** Starts listening. */

@@ -13,6 +13,7 @@ import dev.parley.server.testing.RawHttp;
 import dev.parley.server.testing.RpcClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The daemon mounts what it is given through the extension API and nothing else: without an
@@ -32,7 +34,7 @@ import org.junit.jupiter.api.Test;
 class ExtensionsTest {
 
   /** A door at {@code /hello} that says hello, and remembers every room event it hears. */
-  private static final class Hello implements Extension {
+  private static class Hello implements Extension {
     final List<RoomEvent> heard = new CopyOnWriteArrayList<>();
     ExtensionContext context;
 
@@ -111,6 +113,25 @@ class ExtensionsTest {
       assertThatThrownBy(() -> hello.context.subscribe(event -> { }))
           .isInstanceOf(IllegalStateException.class);
     }
+  }
+
+  @Test
+  void anExtensionCannotTakeADoorOfTheDaemon(@TempDir Path dir) {
+    Extension rpc = new Hello() {
+      @Override
+      public String path() {
+        return "/rpc";
+      }
+    };
+    ServerConfig config = ServerConfig.ephemeral().withDataDir(dir.resolve("data"));
+    assertThatThrownBy(() -> new ParleyServer(config, null, List.of(rpc)).close())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("/rpc");
+    // The refused daemon let go of its data directory: the next one opens it.
+    new ParleyServer(config, null, List.of()).close();
+    assertThatThrownBy(() -> new ParleyServer(ServerConfig.ephemeral(), null, List.of(new Hello(), new Hello())).close())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("/hello");
   }
 
   @Test
