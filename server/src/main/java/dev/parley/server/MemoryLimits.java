@@ -1,6 +1,6 @@
 package dev.parley.server;
 
-import dev.parley.viewer.observe.ObserverHub;
+import dev.parley.extension.ExtensionContext;
 
 /**
  * How much the daemon keeps in memory for speed, besides what each session holds.
@@ -14,7 +14,7 @@ public record MemoryLimits(int tailMessages, long tailBytes, long logQueueBytes,
 
   /** 1000 messages and 1 MiB a room, 16 MiB of log lines, 8 MiB of frames an observer. */
   public static MemoryLimits defaults() {
-    return new MemoryLimits(1000, 1L << 20, 16L << 20, ObserverHub.DEFAULT_QUEUE_BYTES);
+    return new MemoryLimits(1000, 1L << 20, 16L << 20, ExtensionContext.DEFAULT_OBSERVER_QUEUE_BYTES);
   }
 
   public MemoryLimits {

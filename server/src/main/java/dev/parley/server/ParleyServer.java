@@ -2,36 +2,40 @@ package dev.parley.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.extension.AccessCheck;
+import dev.parley.extension.Extension;
+import dev.parley.extension.ExtensionContext;
+import dev.parley.extension.Origins;
+import dev.parley.extension.events.RoomEventListener;
 import dev.parley.server.auth.AccessKeys;
-import dev.parley.server.http.HttpExtension;
 import dev.parley.server.http.JsonErrorHandler;
 import dev.parley.server.http.ReadDeadline;
 import dev.parley.server.http.RpcHandler;
 import dev.parley.server.http.StaticHandler;
 import dev.parley.server.log.ConversationLog;
 import dev.parley.server.metrics.ServerMetrics;
-import dev.parley.server.observe.ObserverFeed;
 import dev.parley.server.room.RoomEngine;
 import dev.parley.server.room.Ticker;
-import dev.parley.server.events.RoomEventListener;
 import dev.parley.server.rpc.JsonRpcEndpoint;
 import dev.parley.server.store.MemoryStore;
 import dev.parley.server.store.SqliteStore;
 import dev.parley.server.store.Store;
 import dev.parley.spec.Json;
 import dev.parley.spec.SpecDocument;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.pathmap.PathSpec;
-import dev.parley.viewer.observe.ObserverAccess;
-import dev.parley.viewer.observe.Origins;
-import dev.parley.viewer.observe.ViewerRoutes;
-import java.util.List;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -46,9 +50,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The daemon: Jetty on virtual threads in front of the room engine. {@code POST /rpc},
  * {@code GET /openrpc.json}, {@code GET /health}, {@code GET /metrics} (Prometheus text),
- * {@code GET /stats} (the same as JSON), the viewer at {@code /} and its observer
- * socket at {@code /observe}, and the {@link HttpExtension}s found on the classpath (such as
- * the MCP bridge's {@code /mcp}).
+ * {@code GET /stats} (the same as JSON), and the {@link Extension}s found on the classpath: the
+ * viewer at {@code /} with its observer socket at {@code /observe}, the MCP bridge's
+ * {@code /mcp}. Without any, it serves the doors above and answers 404 elsewhere.
  */
 public final class ParleyServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
@@ -68,13 +72,21 @@ public final class ParleyServer implements AutoCloseable {
    * little to parse again (the common ones stay in Jetty's static cache).
    */
   private static final int HEADER_CACHE_SIZE = 0;
+  /** The path of an extension that serves whatever no other door does. */
+  private static final String ROOT = "/";
+  private static final String RPC = "/rpc";
+  private static final String OPENRPC = "/openrpc.json";
+  private static final String HEALTH = "/health";
+  private static final String METRICS = "/metrics";
+  private static final String STATS = "/stats";
+  /** The daemon's own doors, which no extension may take. */
+  private static final Set<String> OWN_DOORS = Set.of(RPC, OPENRPC, HEALTH, METRICS, STATS);
 
   private final Server jetty;
   private final ServerConnector connector;
   private final RoomEngine engine;
   private final Store store;
   private final ConversationLog log;
-  private final ObserverFeed observers;
   private final long startedAt = System.currentTimeMillis();
   /** The mounted extensions: name to path. */
   private final Map<String, String> extensions = new LinkedHashMap<>();
@@ -96,20 +108,27 @@ public final class ParleyServer implements AutoCloseable {
    * @param access the keys, or null for no access control
    */
   public ParleyServer(ServerConfig config, AccessKeys access) {
-    this(config, config.dataDir() == null ? new MemoryStore() : SqliteStore.open(config.dataDir()),
-        config.dataDir() == null ? null
-            : new ConversationLog(config.dataDir().resolve(LOGS), config.memory().logQueueBytes()), access);
+    this(config, access, ServiceLoader.load(Extension.class));
   }
 
-  private ParleyServer(ServerConfig config, Store store, ConversationLog log, AccessKeys access) {
+  /**
+   * As {@link #ParleyServer(ServerConfig, AccessKeys)}, with these extensions in place of the
+   * ones found on the classpath.
+   *
+   * @param extensions the extensions to mount, each at its path
+   */
+  public ParleyServer(ServerConfig config, AccessKeys access, Iterable<Extension> extensions) {
+    this(config, config.dataDir() == null ? new MemoryStore() : SqliteStore.open(config.dataDir()),
+        config.dataDir() == null ? null
+            : new ConversationLog(config.dataDir().resolve(LOGS), config.memory().logQueueBytes()),
+        access, extensions);
+  }
+
+  private ParleyServer(ServerConfig config, Store store, ConversationLog log, AccessKeys access,
+      Iterable<Extension> mounted) {
     ServerLimits limits = config.limits();
     this.store = store;
     this.log = log;
-    this.observers = new ObserverFeed(config.memory().observerQueueBytes());
-    RoomEngine.Options options = RoomEngine.Options.of(limits).withDefaultFloor(config.defaultFloor())
-        .withTail(config.memory().tailMessages(), config.memory().tailBytes());
-    this.engine = new RoomEngine(store, options, Clock.systemUTC(), Ticker.SYSTEM, log == null ? observers : RoomEventListener.all(List.of(log, observers)));
-    config.rooms().forEach(engine::createRoom);
 
     QueuedThreadPool pool = new QueuedThreadPool();
     pool.setName("parley-http");
@@ -135,26 +154,64 @@ public final class ParleyServer implements AutoCloseable {
     // Past the limit, connections wait in the accept queue instead of taking file descriptors.
     jetty.addBean(new NetworkConnectionLimit(connections.maxConnections(), connector));
 
-    ServerMetrics metrics = new ServerMetrics(engine, observers.hub(), log);
-    JsonRpcEndpoint endpoint = new JsonRpcEndpoint(engine, limits.batchCalls(), metrics, access);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // The extensions are mounted before the engine exists, so that their subscribers hear every
+    // room event from the first (the viewer keeps presence for observers who arrive later).
+    Mounting mounting = new Mounting(jetty, access, config.memory().observerQueueBytes(), registry);
+    Map<String, Handler> doors = new LinkedHashMap<>();
+    List<Handler> fallbacks = new ArrayList<>();
+    try {
+      mount(mounted, mounting, doors, fallbacks);
+    } catch (RuntimeException e) {
+      // Nothing else will close what was opened for this daemon (its data directory is locked).
+      store.close();
+      if (log != null) {
+        log.close();
+      }
+      throw e;
+    }
+    List<RoomEventListener> listeners = new ArrayList<>();
+    if (log != null) {
+      listeners.add(log);
+    }
+    listeners.addAll(mounting.done());
+    RoomEngine.Options options = RoomEngine.Options.of(limits).withDefaultFloor(config.defaultFloor())
+        .withTail(config.memory().tailMessages(), config.memory().tailBytes());
+    this.engine = new RoomEngine(store, options, Clock.systemUTC(), Ticker.SYSTEM, RoomEventListener.all(listeners));
+    config.rooms().forEach(engine::createRoom);
+
+    ServerMetrics metrics = new ServerMetrics(registry, engine, log);
     PathMappingsHandler routes = new PathMappingsHandler();
-    routes.addMapping(PathSpec.from("/rpc"), new RpcHandler(endpoint, limits.bodyBytes()));
-    routes.addMapping(PathSpec.from("/openrpc.json"), StaticHandler.json(SpecDocument.get()::bytes));
-    routes.addMapping(PathSpec.from("/health"), StaticHandler.json(this::health));
-    routes.addMapping(PathSpec.from("/metrics"), StaticHandler.prometheus(metrics::scrape));
-    routes.addMapping(PathSpec.from("/stats"), StaticHandler.json(metrics::stats));
-    for (HttpExtension extension : ServiceLoader.load(HttpExtension.class)) {
-      routes.addMapping(PathSpec.from(extension.path()), extension.handler(this::uri, access));
+    JsonRpcEndpoint endpoint = new JsonRpcEndpoint(engine, limits.batchCalls(), metrics, access);
+    routes.addMapping(PathSpec.from(RPC), new RpcHandler(endpoint, limits.bodyBytes()));
+    routes.addMapping(PathSpec.from(OPENRPC), StaticHandler.json(SpecDocument.get()::bytes));
+    routes.addMapping(PathSpec.from(HEALTH), StaticHandler.json(this::health));
+    routes.addMapping(PathSpec.from(METRICS), StaticHandler.prometheus(metrics::scrape));
+    routes.addMapping(PathSpec.from(STATS), StaticHandler.json(metrics::stats));
+    doors.forEach((path, handler) -> routes.addMapping(PathSpec.from(path), handler));
+    fallbacks.addFirst(routes);
+    // One origin policy in front of every door, the extensions' too.
+    Origins origins = Origins.of(config.host(), config.allowedHosts());
+    jetty.setHandler(origins.guard(new Handler.Sequence(fallbacks)));
+    jetty.setErrorHandler(new JsonErrorHandler());
+    jetty.setStopTimeout(config.shutdownGrace().toMillis());
+  }
+
+  /** Builds each extension's handler, at its path or (at "/") among the fallbacks. */
+  private void mount(Iterable<Extension> mounted, Mounting mounting, Map<String, Handler> doors,
+      List<Handler> fallbacks) {
+    for (Extension extension : mounted) {
+      Handler handler = extension.handler(mounting);
+      // An extension at "/" takes what no door's path matches, as the request came.
+      if (ROOT.equals(extension.path())) {
+        fallbacks.add(handler);
+      } else if (OWN_DOORS.contains(extension.path()) || doors.putIfAbsent(extension.path(), handler) != null) {
+        throw new IllegalStateException("The extension " + extension.name() + " asks for " + extension.path()
+            + ", which the daemon or another extension serves");
+      }
       extensions.put(extension.name(), extension.path());
       LOG.debug("Mounted {} at {}", extension.name(), extension.path());
     }
-    Handler.Sequence site = new Handler.Sequence(routes, ViewerRoutes.page());
-    // One origin policy in front of every door, the extensions' too.
-    Origins origins = Origins.of(config.host(), config.allowedHosts());
-    jetty.setHandler(origins.guard(ViewerRoutes.observe(jetty, observers.hub(), site,
-        access == null ? ObserverAccess.OPEN : access::observer)));
-    jetty.setErrorHandler(new JsonErrorHandler());
-    jetty.setStopTimeout(config.shutdownGrace().toMillis());
   }
 
   /** Starts listening. */
@@ -206,11 +263,68 @@ public final class ParleyServer implements AutoCloseable {
     return write(body);
   }
 
-  /** The paths of the mounted {@link HttpExtension}s, by name. */
+  /** The paths of the mounted {@link Extension}s, by name. */
   public Map<String, String> extensions() {
     return Map.copyOf(extensions);
   }
 
+  /**
+   * What the extensions are given while they are mounted; their subscriptions are taken once
+   * all are, and refused after.
+   */
+  private final class Mounting implements ExtensionContext {
+    private final Server server;
+    private final AccessCheck access;
+    private final long observerQueueBytes;
+    private final MeterRegistry meters;
+    private List<RoomEventListener> listeners = new ArrayList<>();
+
+    Mounting(Server server, AccessCheck access, long observerQueueBytes, MeterRegistry meters) {
+      this.server = server;
+      this.access = access;
+      this.observerQueueBytes = observerQueueBytes;
+      this.meters = meters;
+    }
+
+    @Override
+    public URI uri() {
+      return ParleyServer.this.uri();
+    }
+
+    @Override
+    public Server server() {
+      return server;
+    }
+
+    @Override
+    public AccessCheck access() {
+      return access;
+    }
+
+    @Override
+    public long observerQueueBytes() {
+      return observerQueueBytes;
+    }
+
+    @Override
+    public MeterRegistry meters() {
+      return meters;
+    }
+
+    @Override
+    public synchronized void subscribe(RoomEventListener listener) {
+      if (listeners == null) {
+        throw new IllegalStateException("an extension subscribes to room events while it is mounted, not later");
+      }
+      listeners.add(listener);
+    }
+
+    synchronized List<RoomEventListener> done() {
+      List<RoomEventListener> all = List.copyOf(listeners);
+      listeners = null;
+      return all;
+    }
+  }
 
   private static byte[] write(ObjectNode body) {
     try {

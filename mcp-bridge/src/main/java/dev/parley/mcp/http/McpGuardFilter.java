@@ -3,6 +3,7 @@ package dev.parley.mcp.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.api.AccessDeniedException;
+import dev.parley.extension.AccessCheck;
 import dev.parley.mcp.McpBridge;
 import dev.parley.mcp.guard.Incident;
 import dev.parley.mcp.guard.JsonRpc;
@@ -14,7 +15,6 @@ import dev.parley.mcp.guard.MessageGuard.Pass;
 import dev.parley.mcp.guard.MessageGuard.Refuse;
 import dev.parley.mcp.guard.MessageGuard.Verdict;
 import dev.parley.mcp.guard.ServerRequests;
-import dev.parley.server.auth.AccessKeys;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -57,7 +57,7 @@ final class McpGuardFilter implements Filter {
   private final ServerRequests serverRequests;
   private final MessageGuard guard;
   private final Consumer<String> sessionEnded;
-  private final AccessKeys access;
+  private final AccessCheck access;
   /** With access control: the name of the key that opened each live session, by session id. */
   private final Map<String, String> owners = new ConcurrentHashMap<>();
 
@@ -65,7 +65,7 @@ final class McpGuardFilter implements Filter {
    * @param sessionEnded told the id of each session that ended or that the SDK no longer knows
    * @param access the daemon's keys, each request's bearer must be one of; null: no access control
    */
-  McpGuardFilter(ServerRequests serverRequests, Consumer<String> sessionEnded, AccessKeys access) {
+  McpGuardFilter(ServerRequests serverRequests, Consumer<String> sessionEnded, AccessCheck access) {
     this.serverRequests = serverRequests;
     this.guard = new MessageGuard(serverRequests);
     this.sessionEnded = sessionEnded;
@@ -78,13 +78,13 @@ final class McpGuardFilter implements Filter {
     HttpServletRequest request = (HttpServletRequest) servletRequest;
     HttpServletResponse response = (HttpServletResponse) servletResponse;
     try {
-      AccessKeys.Key key = access == null ? null : access.find(bearer(request));
+      String key = access == null ? null : access.keyName(bearer(request));
       if (access != null && key == null) {
         unauthorized(request, response);
         return;
       }
       String session = session(request);
-      if (key != null && session != null && !key.name().equals(owners.getOrDefault(session, key.name()))) {
+      if (key != null && session != null && !key.equals(owners.getOrDefault(session, key))) {
         // A session answers only the key that opened it: another key holder who learnt its id
         // must not act as its participant. Told as an unknown session, which it is for them.
         drain(request);
@@ -163,9 +163,9 @@ final class McpGuardFilter implements Filter {
     serve(wrapped, guarded, session, chain);
     String opened = initialize ? response.getHeader(SESSION_HEADER) : null;
     if (opened != null && access != null) {
-      AccessKeys.Key key = access.find(bearer(request));
+      String key = access.keyName(bearer(request));
       if (key != null) {
-        owners.put(opened, key.name());
+        owners.put(opened, key);
       }
     }
   }

@@ -1,10 +1,11 @@
 package dev.parley.mcp.http;
 
+import dev.parley.extension.AccessCheck;
+import dev.parley.extension.Extension;
+import dev.parley.extension.ExtensionContext;
 import dev.parley.mcp.BridgeOptions;
 import dev.parley.mcp.McpBridge;
 import dev.parley.mcp.guard.ServerRequests;
-import dev.parley.server.auth.AccessKeys;
-import dev.parley.server.http.HttpExtension;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
@@ -25,7 +26,7 @@ import org.eclipse.jetty.server.Handler;
  * bridge reaches the daemon like any client, through the generated client over loopback HTTP to
  * the daemon's own {@code /rpc}, so no rule of the protocol is bypassed.
  */
-public final class McpHttpExtension implements HttpExtension {
+public final class McpHttpExtension implements Extension {
   /** The path of the MCP endpoint. */
   public static final String PATH = "/mcp";
   /** Below Jetty's idle timeout, so that an open event stream is not cut as idle. */
@@ -45,13 +46,8 @@ public final class McpHttpExtension implements HttpExtension {
   }
 
   @Override
-  public Handler handler(Supplier<URI> daemon) {
-    return new McpHandler(daemon, null);
-  }
-
-  @Override
-  public Handler handler(Supplier<URI> daemon, AccessKeys access) {
-    return new McpHandler(daemon, access);
+  public Handler handler(ExtensionContext context) {
+    return new McpHandler(context::uri, context.access());
   }
 
   /**
@@ -61,11 +57,11 @@ public final class McpHttpExtension implements HttpExtension {
    */
   private static final class McpHandler extends Handler.Wrapper {
     private final Supplier<URI> daemon;
-    private final AccessKeys access;
+    private final AccessCheck access;
     private McpBridge bridge;
     private McpAsyncServer server;
 
-    McpHandler(Supplier<URI> daemon, AccessKeys access) {
+    McpHandler(Supplier<URI> daemon, AccessCheck access) {
       this.daemon = daemon;
       this.access = access;
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.api.AccessDeniedException;
+import dev.parley.extension.AccessCheck;
 import dev.parley.server.room.LoginGate;
 import dev.parley.spec.SpecDocument;
 import java.io.IOException;
@@ -56,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * restart. While the file is unreadable or invalid no key is valid: a broken edit locks
  * everyone out rather than keeping a key that was meant to be removed.
  */
-public final class AccessKeys {
+public final class AccessKeys implements AccessCheck {
   /** The file's name in the data directory, where {@code parley serve} looks by default. */
   public static final String FILE = "keys.json";
   /** What every key made by {@link #add} starts with, so that a key is recognised as one. */
@@ -174,6 +175,12 @@ public final class AccessKeys {
     return found;
   }
 
+  @Override
+  public String keyName(String key) {
+    Key found = find(key);
+    return found == null ? null : found.name;
+  }
+
   /** The entry named {@code name}, or null. */
   public Key named(String name) {
     for (Key k : current().keys) {
@@ -244,6 +251,7 @@ public final class AccessKeys {
    * The rooms the holder of {@code key} may watch, asked again of the file for each frame so
    * that a removed key stops seeing them; refuses a key that may not observe ({@code observe}).
    */
+  @Override
   public Predicate<String> observer(String key) {
     Key k = require(key);
     if (!k.observe) {

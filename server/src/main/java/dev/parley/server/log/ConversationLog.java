@@ -1,8 +1,8 @@
 package dev.parley.server.log;
 
+import dev.parley.extension.events.RoomEvent;
+import dev.parley.extension.events.RoomEventListener;
 import dev.parley.server.MemoryLimits;
-import dev.parley.server.events.RoomEvent;
-import dev.parley.server.events.RoomEventListener;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -7,7 +7,6 @@ import dev.parley.server.room.CommitObserver;
 import dev.parley.server.room.RoomEngine;
 import dev.parley.server.rpc.CallObserver;
 import dev.parley.spec.Json;
-import dev.parley.viewer.observe.ObserverHub;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -15,7 +14,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,13 +25,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The daemon's metrics, in one Micrometer registry: calls by method and outcome with their
- * latency, commit batches, and gauges read from the engine, the observers' hub and the
- * conversation log when scraped. {@link #scrape()} writes them as Prometheus text,
- * {@link #stats()} as a short JSON summary.
+ * latency, commit batches, gauges read from the engine and the conversation log when scraped,
+ * and the meters the daemon's extensions register (such as the viewer's observers).
+ * {@link #scrape()} writes them as Prometheus text, {@link #stats()} as a short JSON summary.
  */
 public final class ServerMetrics implements CallObserver, CommitObserver {
   /** The outcome label of a call answered with a result. */
   public static final String OK = "ok";
+  /** The viewer's gauge of connected observers, which /stats reports too. */
+  private static final String OBSERVERS = "parley.observers";
   private static final ObjectMapper MAPPER = Json.mapper();
   /**
    * Call latency buckets: from a quick append to a check's long poll, which may wait minutes.
@@ -49,25 +49,24 @@ public final class ServerMetrics implements CallObserver, CommitObserver {
   /** The percentiles /stats reports. */
   private static final double[] PERCENTILES = {0.5, 0.95, 0.99};
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry;
   private final Map<String, MethodMeters> methods = new ConcurrentHashMap<>();
   private final DistributionSummary batchCalls;
   private final Counter batchWrites;
   private final Timer commitLatency;
   private final RoomEngine engine;
-  private final ObserverHub observers;
   private final ConversationLog log;
 
   /**
    * Registers the gauges and the commit meters, and hears the engine's commits.
    *
+   * @param registry the daemon's registry, which its extensions register their meters on too
    * @param engine the room engine
-   * @param observers the viewer's observers
    * @param log the conversation log, or null when there is none (a daemon in memory)
    */
-  public ServerMetrics(RoomEngine engine, ObserverHub observers, ConversationLog log) {
+  public ServerMetrics(PrometheusMeterRegistry registry, RoomEngine engine, ConversationLog log) {
+    this.registry = registry;
     this.engine = engine;
-    this.observers = observers;
     this.log = log;
     Gauge.builder("parley.sessions", engine, RoomEngine::sessionCount).strongReference(true)
         .description("Live sessions").register(registry);
@@ -75,10 +74,6 @@ public final class ServerMetrics implements CallObserver, CommitObserver {
         .description("Rooms").register(registry);
     Gauge.builder("parley.checks.pending", engine, RoomEngine::pendingChecks).strongReference(true)
         .description("Checks waiting for a message").register(registry);
-    Gauge.builder("parley.observers", observers, ObserverHub::size).strongReference(true)
-        .description("Viewers watching over the observer socket").register(registry);
-    Gauge.builder("parley.observers.queued", observers, ObserverHub::queuedBytes).strongReference(true)
-        .baseUnit("bytes").description("Frames waiting to be written to observers").register(registry);
     if (log != null) {
       Gauge.builder("parley.log.queue", log, ConversationLog::queuedBytes).strongReference(true).baseUnit("bytes")
           .description("Conversation log lines waiting for the disk").register(registry);
@@ -123,7 +118,9 @@ public final class ServerMetrics implements CallObserver, CommitObserver {
     body.put("sessions", engine.sessionCount());
     body.put("rooms", engine.roomCount());
     body.put("pending_checks", engine.pendingChecks());
-    body.put("observers", observers.size());
+    // The viewer, when the daemon has it, registers this gauge; without it nobody observes.
+    Gauge observers = registry.find(OBSERVERS).gauge();
+    body.put("observers", observers == null ? 0 : (long) observers.value());
     ObjectNode callsNode = body.putObject("calls");
     new TreeMap<>(methods).forEach((method, meters) -> {
       ObjectNode m = callsNode.putObject(method);

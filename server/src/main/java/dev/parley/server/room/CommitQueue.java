@@ -1,7 +1,7 @@
 package dev.parley.server.room;
 
-import dev.parley.server.events.RoomEvent;
-import dev.parley.server.events.RoomEventListener;
+import dev.parley.extension.events.RoomEvent;
+import dev.parley.extension.events.RoomEventListener;
 import dev.parley.server.store.Store;
 import dev.parley.server.store.StoreException;
 import dev.parley.server.store.Write;

@@ -1,7 +1,7 @@
 package dev.parley.server.room;
 
 import dev.parley.api.PresenceState;
-import dev.parley.server.events.RoomEvent;
+import dev.parley.extension.events.RoomEvent;
 import dev.parley.server.store.StoredMessage;
 import dev.parley.server.store.Write;
 import java.time.Instant;

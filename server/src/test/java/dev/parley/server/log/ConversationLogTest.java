@@ -99,7 +99,7 @@ class ConversationLogTest {
     try (ConversationLog log = new ConversationLog(logs)) {
       for (int round = 0; round < 2; round++) {
         for (int r = 0; r < rooms; r++) {
-          log.on(new dev.parley.server.events.RoomEvent.NoteAdded("room-" + r, "ada", dev.parley.api.NoteKind.THINKING, "round " + round,
+          log.on(new dev.parley.extension.events.RoomEvent.NoteAdded("room-" + r, "ada", dev.parley.api.NoteKind.THINKING, "round " + round,
               java.time.Instant.parse("2026-11-21T10:00:00Z")));
         }
       }
@@ -116,9 +116,9 @@ class ConversationLogTest {
     Path logs = dataDir.resolve("logs");
     java.time.Instant at = java.time.Instant.parse("2026-11-21T10:00:00Z");
     try (ConversationLog log = new ConversationLog(logs)) {
-      log.on(new dev.parley.server.events.RoomEvent.NoteAdded("r", "ada", dev.parley.api.NoteKind.THINKING, "half \uD800 a pair", at));
-      log.on(new dev.parley.server.events.RoomEvent.NoteAdded("r", "ada", dev.parley.api.NoteKind.THINKING, "line\u2028break", at));
-      log.on(new dev.parley.server.events.RoomEvent.NoteAdded("r", "ada", dev.parley.api.NoteKind.THINKING, "after", at));
+      log.on(new dev.parley.extension.events.RoomEvent.NoteAdded("r", "ada", dev.parley.api.NoteKind.THINKING, "half \uD800 a pair", at));
+      log.on(new dev.parley.extension.events.RoomEvent.NoteAdded("r", "ada", dev.parley.api.NoteKind.THINKING, "line\u2028break", at));
+      log.on(new dev.parley.extension.events.RoomEvent.NoteAdded("r", "ada", dev.parley.api.NoteKind.THINKING, "after", at));
     }
     List<String> lines = Files.readAllLines(ConversationLog.file(logs, "r"));
     assertThat(lines).hasSize(3);
@@ -133,7 +133,7 @@ class ConversationLogTest {
     Path logs = dataDir.resolve("logs");
     try (ConversationLog log = new ConversationLog(logs, 0)) {
       for (int i = 0; i < 5; i++) {
-        log.on(new dev.parley.server.events.RoomEvent.NoteAdded("r", "ada", dev.parley.api.NoteKind.THINKING, "n" + i,
+        log.on(new dev.parley.extension.events.RoomEvent.NoteAdded("r", "ada", dev.parley.api.NoteKind.THINKING, "n" + i,
             java.time.Instant.parse("2026-11-21T10:00:00Z")));
       }
       assertThat(log.dropped()).isEqualTo(5);

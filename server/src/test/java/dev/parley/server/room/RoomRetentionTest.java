@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.parley.api.Message;
 import dev.parley.api.RoomSummary;
+import dev.parley.extension.events.RoomEventListener;
 import dev.parley.server.ServerLimits;
-import dev.parley.server.events.RoomEventListener;
 import dev.parley.server.log.ConversationLog;
 import dev.parley.server.store.RoomRecord;
 import dev.parley.server.store.SqliteStore;

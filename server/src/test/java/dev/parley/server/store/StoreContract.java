@@ -8,6 +8,7 @@ import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
 import dev.parley.api.SystemEvent;
 import dev.parley.api.SystemEventType;
+import dev.parley.extension.Timestamps;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

@@ -13,11 +13,6 @@ import java.util.regex.Pattern;
  * {@code <tool_response>}; anything else is chat, or system when a system user wrote it.
  */
 public final class ContentParser {
-  /**
-   * What a daemon's logged result holds in place of its {@code messages}: their ids, in order
-   * (each message has its own line in the log).
-   */
-  public static final String MESSAGE_IDS = "message_ids";
   private static final ObjectMapper JSON = Json.mapper();
   private static final Pattern CALL = Pattern.compile("^\\s*([\\w.\\-]+)\\s*\\((.*)\\)\\s*$", Pattern.DOTALL);
 

@@ -16,6 +16,7 @@ import dev.parley.api.SystemEvent;
 import dev.parley.api.SystemEventType;
 import dev.parley.api.TalkingStickResult;
 import dev.parley.api.UndoResult;
+import dev.parley.extension.LogFormat;
 import dev.parley.spec.ApiMethods;
 import dev.parley.spec.PresenceRule;
 import dev.parley.spec.PushOutcome;
@@ -51,29 +52,30 @@ public final class FrameStream {
     if (line == null || !line.isObject()) {
       throw new MalformedLineException("not a JSON object");
     }
-    if (!line.path("user").isTextual() || !line.path("content").isTextual()) {
+    if (!line.path(LogFormat.USER).isTextual() || !line.path(LogFormat.CONTENT).isTextual()) {
       throw new MalformedLineException("no textual user and content");
     }
-    String user = line.get("user").asText();
-    String room = text(line, "room");
-    String timestamp = line.path("timestamp").isTextual() ? line.get("timestamp").asText() : Instant.now().toString();
-    ParsedContent parsed = ContentParser.parse(user, text(line, "type"), line.get("content").asText());
+    String user = line.get(LogFormat.USER).asText();
+    String room = text(line, LogFormat.ROOM);
+    String timestamp = line.path(LogFormat.TIMESTAMP).isTextual() ? line.get(LogFormat.TIMESTAMP).asText()
+        : Instant.now().toString();
+    ParsedContent parsed = ContentParser.parse(user, text(line, LogFormat.TYPE), line.get(LogFormat.CONTENT).asText());
     List<ObjectNode> out = new ArrayList<>();
-    if (line.path("note").asBoolean(false)) {
+    if (line.path(LogFormat.NOTE).asBoolean(false)) {
       entry(out, timestamp, room, null, parsed, null);
       return out;
     }
     switch (parsed.type()) {
       case "chat", "system" -> {
         SystemEvent event = null;
-        if (line.path("event").isObject()) {
+        if (line.path(LogFormat.EVENT).isObject()) {
           try {
-            event = JSON.treeToValue(line.get("event"), SystemEvent.class);
+            event = JSON.treeToValue(line.get(LogFormat.EVENT), SystemEvent.class);
           } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new MalformedLineException("an unreadable system event: " + e.getMessage());
           }
         }
-        entry(out, timestamp, room, text(line, "message_id"), parsed, event);
+        entry(out, timestamp, room, text(line, LogFormat.MESSAGE_ID), parsed, event);
       }
       case "tool_call" -> {
         entry(out, timestamp, room, null, parsed, null);
@@ -81,7 +83,7 @@ public final class FrameStream {
       }
       case "tool_response" -> {
         entry(out, timestamp, room, null, parsed, null);
-        String method = pendingMethod(room, user, text(line, "method"));
+        String method = pendingMethod(room, user, text(line, LogFormat.METHOD));
         answered(out, timestamp, room, user, method, readResult(method, parsed.content()), readError(parsed.content()));
       }
       default -> entry(out, timestamp, room, null, parsed, null);
@@ -328,9 +330,9 @@ public final class FrameStream {
           return null;
         }
         // A daemon's line names the delivered messages by id; how the action went does not depend on them.
-        if (node.has(ContentParser.MESSAGE_IDS)) {
+        if (node.has(LogFormat.MESSAGE_IDS)) {
           ObjectNode result = (ObjectNode) node;
-          result.remove(ContentParser.MESSAGE_IDS);
+          result.remove(LogFormat.MESSAGE_IDS);
           result.putArray("messages");
         }
         return (Object) JSON.treeToValue(node, type);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.extension.ExtensionContext;
 import dev.parley.spec.Json;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -32,9 +33,6 @@ public final class ObserverHub {
   private static final Logger LOG = LoggerFactory.getLogger(ObserverHub.class);
   private static final ObjectMapper JSON = Json.mapper();
 
-  /** Bytes of frames that may wait for one observer, by default. */
-  public static final long DEFAULT_QUEUE_BYTES = 8L << 20;
-
   private final Set<Observer> observers = ConcurrentHashMap.newKeySet();
   private final long queueBytes;
   private final BiFunction<String, String, ObjectNode> welcome;
@@ -47,7 +45,7 @@ public final class ObserverHub {
    * @param controls receives the control frames observers send (such as a replay speed)
    */
   public ObserverHub(String mode, BiFunction<String, String, ObjectNode> welcome, Consumer<JsonNode> controls) {
-    this(mode, welcome, controls, DEFAULT_QUEUE_BYTES);
+    this(mode, welcome, controls, ExtensionContext.DEFAULT_OBSERVER_QUEUE_BYTES);
   }
 
   /**

@@ -2,10 +2,10 @@ package dev.parley.viewer.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.extension.Origins;
 import dev.parley.viewer.frames.FrameStream;
 import dev.parley.viewer.frames.MalformedLineException;
 import dev.parley.viewer.observe.ObserverHub;
-import dev.parley.viewer.observe.Origins;
 import dev.parley.viewer.observe.ViewerRoutes;
 import java.io.IOException;
 import java.net.URI;

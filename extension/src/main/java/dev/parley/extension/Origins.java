@@ -1,4 +1,4 @@
-package dev.parley.viewer.observe;
+package dev.parley.extension;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.api.InvalidRequestException;

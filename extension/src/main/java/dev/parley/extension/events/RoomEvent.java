@@ -1,4 +1,4 @@
-package dev.parley.server.events;
+package dev.parley.extension.events;
 
 import dev.parley.api.Message;
 import dev.parley.api.NoteKind;

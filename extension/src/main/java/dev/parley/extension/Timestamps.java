@@ -1,4 +1,4 @@
-package dev.parley.server.store;
+package dev.parley.extension;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,22 +1,22 @@
-package dev.parley.server.observe;
+package dev.parley.viewer.observe;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.parley.server.events.RoomEvent;
-import dev.parley.server.events.RoomEventListener;
-import dev.parley.server.log.LogLines;
-import dev.parley.server.store.Timestamps;
+import dev.parley.extension.LogFormat;
+import dev.parley.extension.Timestamps;
+import dev.parley.extension.events.RoomEvent;
+import dev.parley.extension.events.RoomEventListener;
 import dev.parley.viewer.frames.ActionError;
 import dev.parley.viewer.frames.ContentParser;
 import dev.parley.viewer.frames.FrameStream;
-import dev.parley.viewer.observe.ObserverHub;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Streams the rooms' events to observers as frames. The frames are what a replay of the
- * conversation log sends for the same events, so live and replayed rooms look the same to the
- * viewer. A room nobody watches costs only the bookkeeping of who is doing what (so that an
- * observer who arrives later is welcomed with the right presence): no frame is built.
+ * conversation log sends for the same events (the call and outcome texts are the log's own,
+ * {@link LogFormat}), so live and replayed rooms look the same to the viewer. A room nobody
+ * watches costs only the bookkeeping of who is doing what (so that an observer who arrives
+ * later is welcomed with the right presence): no frame is built.
  */
 public final class ObserverFeed implements RoomEventListener {
   private final FrameStream frames = new FrameStream();
@@ -40,9 +40,9 @@ public final class ObserverFeed implements RoomEventListener {
     switch (event) {
       case RoomEvent.MessageAppended m -> frames.message(m.message(), out);
       case RoomEvent.ActionStarted a -> frames.called(a.room(), a.user(), a.method(), at,
-          () -> LogLines.callText(a.method(), a.arguments()), () -> LogLines.json(a.arguments()), out);
+          () -> LogFormat.callText(a.method(), a.arguments()), () -> LogFormat.json(a.arguments()), out);
       case RoomEvent.ActionEnded a -> frames.answered(a.room(), a.user(), a.method(), at,
-          () -> LogLines.outcomeText(a.result(), a.error()), a.result(),
+          () -> LogFormat.outcomeText(a.result(), a.error()), a.result(),
           a.error() == null ? null : new ActionError(a.error().code(), a.error().rpcMessage()), out);
       case RoomEvent.NoteAdded n -> frames.note(n.room(), ContentParser.note(n.kind().wireName(), n.user(), n.content()),
           at, out);

@@ -1,0 +1,46 @@
+package dev.parley.viewer;
+
+import dev.parley.extension.AccessCheck;
+import dev.parley.extension.Extension;
+import dev.parley.extension.ExtensionContext;
+import dev.parley.viewer.observe.ObserverAccess;
+import dev.parley.viewer.observe.ObserverFeed;
+import dev.parley.viewer.observe.ObserverHub;
+import dev.parley.viewer.observe.ViewerRoutes;
+import io.micrometer.core.instrument.Gauge;
+import org.eclipse.jetty.server.Handler;
+
+/**
+ * The viewer in the daemon (found through {@link java.util.ServiceLoader}): the page at
+ * {@code /} and the observer socket at {@code /observe}, fed with frames built from the daemon's
+ * room events. It takes every path no other door serves, and declines (404) what is neither.
+ */
+public final class ViewerExtension implements Extension {
+
+  /** Used by {@link java.util.ServiceLoader}. */
+  public ViewerExtension() {}
+
+  @Override
+  public String name() {
+    return "viewer";
+  }
+
+  @Override
+  public String path() {
+    return "/";
+  }
+
+  @Override
+  public Handler handler(ExtensionContext context) {
+    ObserverFeed feed = new ObserverFeed(context.observerQueueBytes());
+    context.subscribe(feed);
+    ObserverHub hub = feed.hub();
+    Gauge.builder("parley.observers", hub, ObserverHub::size).strongReference(true)
+        .description("Viewers watching over the observer socket").register(context.meters());
+    Gauge.builder("parley.observers.queued", hub, ObserverHub::queuedBytes).strongReference(true)
+        .baseUnit("bytes").description("Frames waiting to be written to observers").register(context.meters());
+    AccessCheck access = context.access();
+    return ViewerRoutes.observe(context.server(), hub, ViewerRoutes.page(),
+        access == null ? ObserverAccess.OPEN : access::observer);
+  }
+}
