@@ -173,7 +173,7 @@ public final class AsyncChatRoom implements AutoCloseable {
    * first, own ones included. Reading the log delivers nothing and moves no cursor.
    */
   public List<Message> history(int limit) {
-    return call(api -> api.history(null, null, limit)).messages();
+    return call(api -> api.history(null, null, limit, null)).messages();
   }
 
   /** The draft's length in characters, as the last call that changed it reported. */
@@ -252,13 +252,13 @@ public final class AsyncChatRoom implements AutoCloseable {
   public String append(String text) {
     int before = draftLength();
     try {
-      AppendResult r = call(api -> api.append(text), api -> {
+      AppendResult r = call(api -> api.append(text, null), api -> {
         PreviewResult p = api.preview();
         if (p.draft().codePointCount(0, p.draft().length()) > before) {
           // The append landed before the connection broke: do not add the text twice.
           return new AppendResult(1, p.draft(), p.draft().codePointCount(0, p.draft().length()), null, null, p.messages());
         }
-        return api.append(text);
+        return api.append(text, null);
       });
       draftLength(r.draftLength());
       return outText(r.messages(), ChatText.appendNotice(r));
@@ -272,10 +272,10 @@ public final class AsyncChatRoom implements AutoCloseable {
   /** Removes the draft's last segment. */
   public String undo() {
     int before = draftLength();
-    UndoResult r = call(api -> api.undo(), api -> {
+    UndoResult r = call(api -> api.undo(null), api -> {
       PreviewResult p = api.preview();
       int now = p.draft().codePointCount(0, p.draft().length());
-      return now < before ? new UndoResult(1, tail(p.draft()), now, p.messages()) : api.undo();
+      return now < before ? new UndoResult(1, tail(p.draft()), now, p.messages()) : api.undo(null);
     });
     draftLength(r.draftLength());
     return outText(r.messages(), ChatText.undoNotice(r));
@@ -314,7 +314,7 @@ public final class AsyncChatRoom implements AutoCloseable {
 
   /** Discards the draft and gives up the talking stick. */
   public String reset() {
-    ResetResult r = call(api -> api.reset());
+    ResetResult r = call(api -> api.reset(null));
     draftLength(0);
     return out(r.messages(), null);
   }
@@ -407,7 +407,7 @@ public final class AsyncChatRoom implements AutoCloseable {
     }
     HistoryResult page;
     do {
-      page = api.history(null, after, null);
+      page = api.history(null, after, null, null);
       for (Message m : page.messages()) {
         after = m.seq();
         if (!ownDoing(m)) {

@@ -59,18 +59,18 @@ final class ParleyRpcService implements ParleyApi {
   }
 
   @Override
-  public AppendResult append(String text) {
-    return session(() -> engine.append(CallContext.bearer(), text));
+  public AppendResult append(String text, String txnId) {
+    return session(() -> engine.append(CallContext.bearer(), text, txnId));
   }
 
   @Override
-  public UndoResult undo() {
-    return session(() -> engine.undo(CallContext.bearer()));
+  public UndoResult undo(String txnId) {
+    return session(() -> engine.undo(CallContext.bearer(), txnId));
   }
 
   @Override
-  public ResetResult reset() {
-    return session(() -> engine.reset(CallContext.bearer()));
+  public ResetResult reset(String txnId) {
+    return session(() -> engine.reset(CallContext.bearer(), txnId));
   }
 
   @Override
@@ -99,8 +99,8 @@ final class ParleyRpcService implements ParleyApi {
   }
 
   @Override
-  public HistoryResult history(Long before, Long after, Integer limit) {
-    return session(() -> engine.history(CallContext.bearer(), before, after, limit));
+  public HistoryResult history(Long before, Long after, Integer limit, Boolean excludeOwn) {
+    return session(() -> engine.history(CallContext.bearer(), before, after, limit, Boolean.TRUE.equals(excludeOwn)));
   }
 
   @Override
