@@ -4,7 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.parley.client.AsyncChatRoom;
+import dev.parley.api.AppendResult;
+import dev.parley.api.ContentPolicyException;
+import dev.parley.api.FloorHeldException;
+import dev.parley.api.NoDraftException;
+import dev.parley.api.PushResult;
+import dev.parley.api.WakeOn;
+import dev.parley.client.ChatSession;
+import dev.parley.client.ChatText;
 import dev.parley.spec.Json;
 import dev.parley.spec.PushOutcome;
 import dev.parley.spec.SpecDocument;
@@ -14,7 +21,8 @@ import java.util.List;
  * The protocol's actions as the model's tools, described by the spec: each tool's description is
  * the method's summary and description, its parameters the method's required params (the
  * optional ones, such as a push's {@code txn_id} or a check's timeout, are the client's
- * business). Calls run through {@link AsyncChatRoom}, so retries and recovery are handled.
+ * business). Calls run through {@link ChatSession}, so retries and recovery are handled, and its
+ * typed results are told to the model in {@link ChatText}'s words.
  */
 final class ProtocolTools {
   /** The actions a persona may take. */
@@ -55,28 +63,38 @@ final class ProtocolTools {
    * @return what the room said (messages that arrived and notices, or a short note of success), and
    *     whether a message was sent
    */
-  static Done execute(AsyncChatRoom room, String name, JsonNode arguments) {
+  static Done execute(ChatSession room, String name, JsonNode arguments) {
     if (name.equals("push")) {
-      AsyncChatRoom.Pushed pushed = room.send();
-      return new Done(said(pushed.text()), pushed.outcome() == PushOutcome.SENT);
+      try {
+        PushResult r = room.push(false);
+        return new Done(said(ChatText.push(r)), PushOutcome.of(r) == PushOutcome.SENT);
+      } catch (NoDraftException | FloorHeldException e) {
+        return new Done(said(ChatText.pushRefused(e)), false);
+      }
     }
     String said = switch (name) {
-      case "append" -> {
-        JsonNode text = arguments.path("text");
-        if (!text.isTextual()) {
-          yield "[not appended: append needs a text argument]";
-        }
-        yield room.append(text.asText());
-      }
-      case "undo" -> room.undo();
-      case "preview" -> room.preview();
-      case "reset" -> room.reset();
-      case "check" -> room.check();
-      case "talking_stick" -> room.talkingStick();
-      case "participants" -> room.participants();
+      case "append" -> append(room, arguments.path("text"));
+      case "undo" -> ChatText.undo(room.undo());
+      case "preview" -> ChatText.preview(room.preview());
+      case "reset" -> ChatText.messages(room.reset().messages());
+      case "check" -> ChatText.messages(room.check(null, WakeOn.ANY).messages());
+      case "talking_stick" -> ChatText.talkingStick(room.talkingStick(), room.username());
+      case "participants" -> ChatText.participants(room.participants());
       default -> "[no such tool: " + name + "; the tools are " + String.join(", ", ACTIONS) + "]";
     };
     return new Done(said(said), false);
+  }
+
+  private static String append(ChatSession room, JsonNode text) {
+    if (!text.isTextual()) {
+      return "[not appended: append needs a text argument]";
+    }
+    try {
+      AppendResult r = room.append(text.asText());
+      return ChatText.append(r);
+    } catch (FloorHeldException | ContentPolicyException e) {
+      return ChatText.appendRefused(e);
+    }
   }
 
   /**
