@@ -38,12 +38,11 @@ DEFAULT_RETRY_SECONDS = 120.0
 
 _FIRST_BACKOFF = 0.1
 _MAX_BACKOFF = 5.0
-# Message ids remembered so that recovered messages are not handed out twice; bounded so a
+# Sequence numbers remembered so that recovered messages are not handed out twice; bounded so a
 # long-running agent does not grow without end.
 _SEEN_MEMORY = 4096
 # A call may take as long as the longest check (60 s cap by default), so wait beyond it.
 _READ_TIMEOUT = 90.0
-_SUFFIX_CHARS = 80
 
 # The error codes of spec/openrpc.json that the room handles itself.
 NO_DRAFT = 40001
@@ -82,7 +81,8 @@ class AsyncChatRoom:
 
     It rides out a refused connection or a restarted server: it retries with backoff, takes
     its session back (draft and cursor intact), hands over the messages a lost response
-    carried, and retries a push with the same txn_id, so nothing is sent twice. Thread-safe:
+    carried, and sends every append, undo, reset and push with a txn_id that its retry
+    repeats, so nothing is done twice. Thread-safe:
     calls may overlap, such as a check in one thread while another appends.
     """
 
@@ -120,7 +120,7 @@ class AsyncChatRoom:
 
         joined = self._retrying(login, login)
         # The server's form of the name (NFKC: a fullwidth name logs in as ASCII) is the one its
-        # messages carry, so it is the one to recognise this participant's own doing by.
+        # messages and mentions carry.
         self._username = joined["username"]
         self._context = list(joined["messages"])
         with self._lock:
@@ -159,7 +159,7 @@ class AsyncChatRoom:
             return self._rpc("check", params)
 
         r = self._call(lambda: self._rpc("check", params), after_resume)
-        return self._out(r["messages"], None)
+        return self._text(r, None)
 
     def note(self, kind, content):
         """Shows observers (the viewer, the room's log) what this participant is thinking or
@@ -168,80 +168,57 @@ class AsyncChatRoom:
 
     def append(self, text):
         """Adds ``text`` to the draft; says so when it was cut to the limit or refused."""
-        before = self._get_draft_length()
-
-        def after_resume():
-            p = self._rpc("preview")
-            if len(p["draft"]) > before:
-                # The append landed before the connection broke: do not add the text twice.
-                return {"status": 1, "suffix": _tail(p["draft"]), "draft_length": len(p["draft"]),
-                        "messages": p["messages"]}
-            return self._rpc("append", {"text": text})
-
         try:
-            r = self._call(lambda: self._rpc("append", {"text": text}), after_resume)
+            r = self._mutate("append", {"text": text})
         except ParleyError as e:
             if e.code == FLOOR_HELD:
-                return self._out([], "[not appended: " + _floor_held(e) + "]")
+                return self._text(None, "[not appended: " + _floor_held(e) + "]")
             if e.code == CONTENT_POLICY:
-                return self._out([], "[not appended: the text breaks the content policy: " + _detail(e) + "]")
+                return self._text(None, "[not appended: the text breaks the content policy: " + _detail(e) + "]")
             raise
         self._set_draft_length(r["draft_length"])
-        return self._out_text(_append_text(r), r["messages"])
+        return self._text(r, _append_notice(r))
 
     def undo(self):
         """Removes the draft's last segment."""
-        before = self._get_draft_length()
-
-        def after_resume():
-            p = self._rpc("preview")
-            now = len(p["draft"])
-            if now < before:
-                # The undo landed before the connection broke: do not remove a second segment.
-                return {"status": 1, "suffix": _tail(p["draft"]), "draft_length": now, "messages": p["messages"]}
-            return self._rpc("undo")
-
-        r = self._call(lambda: self._rpc("undo"), after_resume)
+        r = self._mutate("undo", {})
         self._set_draft_length(r["draft_length"])
-        return self._out_text(_undo_text(r), r["messages"])
+        return self._text(r, _undo_notice(r))
 
     def push(self):
         """Sends the draft, unless messages arrived meanwhile (then it says so and keeps the draft)."""
-        # One txn_id per push() call: a retry after a lost answer returns the first result
-        # instead of sending the message twice.
-        txn = str(uuid.uuid4())
         try:
-            r = self._call(lambda: self._rpc("push", {"txn_id": txn}))
+            r = self._mutate("push", {})
         except ParleyError as e:
             if e.code == NO_DRAFT:
-                return self._out([], "[nothing to push: the draft is empty]")
+                return self._text(None, "[nothing to push: the draft is empty]")
             if e.code == FLOOR_HELD:
-                return self._out([], "[not sent: " + _floor_held(e) + "]")
+                return self._text(None, "[not sent: " + _floor_held(e) + "]")
             raise
         if r["status"] == 1:
             self._set_draft_length(0)
-        return self._out_text(_push_text(r), r["messages"])
+        return self._text(r, _push_notice(r))
 
     def reset(self):
         """Discards the draft and gives up the talking stick."""
-        r = self._call(lambda: self._rpc("reset"))
+        r = self._mutate("reset", {})
         self._set_draft_length(0)
-        return self._out(r["messages"], None)
+        return self._text(r, None)
 
     def preview(self):
         """Shows the whole draft, so the caller can read what it would push."""
         r = self._call(lambda: self._rpc("preview"))
-        return self._out_text(_preview_text(r), r["messages"])
+        return self._text(r, _preview_notice(r))
 
     def talking_stick(self):
         """Claims the floor."""
         r = self._call(lambda: self._rpc("talking_stick"))
-        return self._out_text(_talking_stick_text(r, self._username), r["messages"])
+        return self._text(r, _talking_stick_notice(r, self._username))
 
     def participants(self):
         """Says who is in the room and what each is doing."""
         r = self._call(lambda: self._rpc("participants"))
-        return self._out_text(_participants_text(r), r["messages"])
+        return self._text(r, _participants_notice(r))
 
     def close(self):
         """Logs out, so the room sees this participant leave at once rather than at expiry."""
@@ -306,9 +283,16 @@ class AsyncChatRoom:
             self._session = None
         return result
 
+    def _mutate(self, method, params):
+        """A mutating call (append, undo, reset, push) with a txn_id of its own: its retry after a
+        lost answer carries the same id, so the server answers with the first result instead of
+        doing it twice."""
+        params = dict(params, txn_id=str(uuid.uuid4()))
+        return self._call(lambda: self._rpc(method, params))
+
     def _call(self, first, after_resume=None):
         """Runs ``first``; when the connection breaks or the session is gone, takes the
-        session back and runs ``after_resume``, which knows whether the first attempt landed."""
+        session back and runs ``after_resume``."""
         after_resume = after_resume or first
 
         def again():
@@ -344,7 +328,8 @@ class AsyncChatRoom:
 
     def _resume(self):
         """Takes the session back after a broken connection or a restarted server, and
-        recovers the messages that a lost response carried from the room's history."""
+        recovers the messages that a lost response carried from the room's history: with
+        exclude_own, the server leaves out what this session caused, by the rule it delivers by."""
         r = self._rpc("login", {"username": self._username, "room": self._room, "resume": self._session,
                                 "key": self._key})
         with self._lock:
@@ -355,62 +340,36 @@ class AsyncChatRoom:
                                      % self._room)
         missed = []
         while True:
-            page = self._rpc("history", {"after": after})
+            page = self._rpc("history", {"after": after, "exclude_own": True})
             for m in page["messages"]:
                 after = m["seq"]
-                # Own chat messages were never delivered to this session, so never recover them.
-                if not self._own_doing(m):
-                    missed.append(m)
-            if not page["has_more"]:
+                missed.append(m)
+            if not page["has_more"] or not page["messages"]:
                 break
         with self._lock:
             self._recovered.extend(missed)
 
     # -- what the caller reads -----------------------------------------------------------
 
-    def _own_doing(self, m):
-        """Whether this participant caused ``m`` (its own chat message, or a system message about
-        it): the server never delivers those to their author, so recovery must not either."""
-        if m["kind"] == "chat":
-            return m["sender_id"] == self._username
-        event = m.get("event")
-        return bool(event) and event["user"].lower() == self._username.lower()
-
-    def _out(self, messages, notice):
-        """The messages of a call, after any recovered ones, and a notice: one text."""
+    def _text(self, r, notice):
+        """What a call returns: its messages, after any recovered ones and each once, then the
+        notices of a lost session, then the call's own notice (``r`` None: a call that failed)."""
         with self._lock:
-            out = self._take_recovered()
-            for m in messages:
+            out = [m for m in self._recovered if self._see(m)]
+            self._recovered = []
+            for m in (r["messages"] if r is not None else []):
                 if self._see(m):
                     out.append(m)
-            return _lines(out, self._join_notices(notice))
-
-    def _out_text(self, text, messages):
-        """Like _out for a text already made from ``messages``."""
-        with self._lock:
-            for m in messages:
-                self._see(m)
-            prefix = _lines(self._take_recovered(), self._join_notices(None))
-            if not prefix:
-                return text
-            return prefix if not text else prefix + "\n" + text
-
-    def _take_recovered(self):
-        out = [m for m in self._recovered if self._see(m)]
-        self._recovered = []
-        return out
-
-    def _join_notices(self, notice):
-        notices = self._notices + ([notice] if notice is not None else [])
-        self._notices = []
-        return "\n".join(notices) if notices else None
+            notices = self._notices + ([notice] if notice is not None else [])
+            self._notices = []
+        return _lines(out, "\n".join(notices) if notices else None)
 
     def _see(self, m):
         """Marks a message handed out; False when it already was."""
         self._last_seen = max(self._last_seen, m["seq"])
-        if m["message_id"] in self._seen:
+        if m["seq"] in self._seen:
             return False
-        self._seen[m["message_id"]] = True
+        self._seen[m["seq"]] = True
         if len(self._seen) > _SEEN_MEMORY:
             self._seen.popitem(last=False)
         return True
@@ -434,43 +393,41 @@ def _lines(messages, notice):
     return "\n".join(lines)
 
 
-def _append_text(r):
-    notice = None
+def _append_notice(r):
     if r["status"] == 2:
-        notice = '[truncated: the last %s characters were dropped; the draft ends with "%s"]' % (
+        return '[truncated: the last %s characters were dropped; the draft ends with "%s"]' % (
             r.get("truncated"), r["suffix"])
-    elif r["status"] == 0:
-        notice = "[not appended: %s]" % r.get("reason")
-    return _lines(r["messages"], notice)
+    if r["status"] == 0:
+        return "[not appended: %s]" % r.get("reason")
+    return None
 
 
-def _push_text(r):
-    notice = None
-    if r.get("interrupted") is True:
-        arrived = sum(1 for m in r["messages"] if m["kind"] == "chat")
-        notice = "[not sent: %d new message%s arrived; push again to send it, or revise it first]" % (
-            arrived, "" if arrived == 1 else "s")
-    return _lines(r["messages"], notice)
+def _push_notice(r):
+    if r.get("interrupted") is not True:
+        return None
+    arrived = sum(1 for m in r["messages"] if m["kind"] == "chat")
+    return "[not sent: %d new message%s arrived; push again to send it, or revise it first]" % (
+        arrived, "" if arrived == 1 else "s")
 
 
-def _undo_text(r):
-    return _lines(r["messages"], "[nothing to undo: the draft is empty]" if r["status"] == 0 else None)
+def _undo_notice(r):
+    return "[nothing to undo: the draft is empty]" if r["status"] == 0 else None
 
 
-def _preview_text(r):
-    return _lines(r["messages"], "[draft: %s]" % r["draft"] if r["draft"] else "[the draft is empty]")
+def _preview_notice(r):
+    return "[draft: %s]" % r["draft"] if r["draft"] else "[the draft is empty]"
 
 
-def _talking_stick_text(r, me):
+def _talking_stick_notice(r, me):
     if r["granted"] and r.get("holder") == me:
-        return _lines(r["messages"], "[you have the talking stick]")
-    return _lines(r["messages"], "[the talking stick is held by %s]" % r.get("holder"))
+        return "[you have the talking stick]"
+    return "[the talking stick is held by %s]" % r.get("holder")
 
 
-def _participants_text(r):
+def _participants_notice(r):
     who = ["%s (%s%s)" % (p["username"], p["state"], ", has the talking stick" if p["holds_stick"] else "")
            for p in r["participants"]]
-    return _lines(r["messages"], "[in the room: " + ", ".join(who) + "]")
+    return "[in the room: " + ", ".join(who) + "]"
 
 
 def _floor_held(e):
@@ -483,10 +440,6 @@ def _floor_held(e):
 def _detail(e):
     detail = e.data.get("detail") if isinstance(e.data, dict) else None
     return str(e) if detail is None else str(detail)
-
-
-def _tail(draft):
-    return draft[-_SUFFIX_CHARS:]
 
 
 def _seconds(value):

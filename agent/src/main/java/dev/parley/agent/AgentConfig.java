@@ -2,7 +2,7 @@ package dev.parley.agent;
 
 import dev.parley.agent.llm.ChatCompletions;
 import dev.parley.client.AccessKey;
-import dev.parley.client.AsyncChatRoom;
+import dev.parley.client.ChatSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -72,8 +72,7 @@ public record AgentConfig(URI server, String room, String name, URI baseUrl, Str
   public PersonaRunner connect(Duration modelBackoff) {
     ChatCompletions client = model(modelBackoff);
     // On a daemon with access control the key comes from PARLEY_KEY, never from an argument.
-    AsyncChatRoom joined = new AsyncChatRoom(server, name, room, AsyncChatRoom.DEFAULT_RETRY, null,
-        AccessKey.find(null));
+    ChatSession joined = new ChatSession(server, name, room, ChatSession.DEFAULT_RETRY, AccessKey.find(null), null);
     return new PersonaRunner(persona(), joined, client);
   }
 }

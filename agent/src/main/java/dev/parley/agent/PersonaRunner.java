@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.agent.llm.ChatCompletions;
+import dev.parley.api.CheckResult;
 import dev.parley.api.NoteKind;
 import dev.parley.api.WakeOn;
-import dev.parley.client.AsyncChatRoom;
+import dev.parley.client.ChatSession;
+import dev.parley.client.ChatText;
 import dev.parley.spec.Json;
 import java.io.IOException;
 import java.time.Duration;
@@ -29,7 +31,7 @@ public final class PersonaRunner {
   private static final Duration MENTION_WAIT = Duration.ofSeconds(50);
 
   private final Persona persona;
-  private final AsyncChatRoom room;
+  private final ChatSession room;
   private final ChatCompletions model;
   private final ArrayNode tools = ProtocolTools.definitions();
   private final List<ObjectNode> window = new ArrayList<>();
@@ -40,7 +42,7 @@ public final class PersonaRunner {
    * @param room its session in the room
    * @param model the language model that drives it
    */
-  public PersonaRunner(Persona persona, AsyncChatRoom room, ChatCompletions model) {
+  public PersonaRunner(Persona persona, ChatSession room, ChatCompletions model) {
     this.persona = persona;
     this.room = room;
     this.model = model;
@@ -57,7 +59,7 @@ public final class PersonaRunner {
    * @throws RunawayModelException when the model took {@code maxSteps} steps without sending
    */
   public void run() throws InterruptedException {
-    String context = room.context();
+    String context = ChatText.messages(room.context());
     String joined = "You are in the room \"" + room.room() + "\" as " + persona.name() + "."
         + (context.isEmpty() ? " Nobody has said anything yet." : " The last messages were:\n" + context);
     boolean waitingForMention = persona.mode() == Mode.MENTION;
@@ -67,11 +69,13 @@ public final class PersonaRunner {
     int steps = 0;
     while (running && !Thread.currentThread().isInterrupted()) {
       if (waitingForMention) {
-        AsyncChatRoom.Heard heard = room.hear(MENTION_WAIT, WakeOn.MENTION);
-        if (!heard.mentions(room.username())) {
+        CheckResult heard = room.check(MENTION_WAIT, WakeOn.MENTION);
+        // The server found the room's names in each message: a mention of this persona is in its list.
+        if (heard.messages().stream().noneMatch(m -> m.mentions().contains(room.username()))) {
           continue;
         }
-        add(user((window.isEmpty() ? joined + "\n\n" : "") + "New messages (you were mentioned):\n" + heard.text()));
+        add(user((window.isEmpty() ? joined + "\n\n" : "") + "New messages (you were mentioned):\n"
+            + ChatText.messages(heard.messages())));
         waitingForMention = false;
       }
       ObjectNode reply = model.complete(prompt(), tools);
@@ -92,7 +96,7 @@ public final class PersonaRunner {
         waitingForMention = true;
       } else {
         // It spoke without acting: listen for it, so that it does not spin.
-        String heard = room.check();
+        String heard = ChatText.messages(room.check(null, WakeOn.ANY).messages());
         add(user(heard.isEmpty() ? "(nothing new; call check to wait, or append and push to speak)" : "New messages:\n" + heard));
       }
       if (sent) {

@@ -4,8 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.api.AppendResult;
+import dev.parley.api.ContentPolicyException;
+import dev.parley.api.FloorHeldException;
+import dev.parley.api.NoDraftException;
 import dev.parley.api.ParleyMethod;
-import dev.parley.client.AsyncChatRoom;
+import dev.parley.api.PushResult;
+import dev.parley.api.WakeOn;
+import dev.parley.client.ChatSession;
+import dev.parley.client.ChatText;
 import dev.parley.spec.Json;
 import dev.parley.spec.PushOutcome;
 import dev.parley.spec.SpecDocument;
@@ -16,7 +23,8 @@ import java.util.List;
  * tool's name is the method's wire name, its description the method's summary and description,
  * its parameters the method's required params as the spec declares them (the
  * optional ones, such as a push's {@code txn_id} or a check's timeout, are the client's
- * business). Calls run through {@link AsyncChatRoom}, so retries and recovery are handled.
+ * business). Calls run through {@link ChatSession}, so retries and recovery are handled, and its
+ * typed results are told to the model in {@link ChatText}'s words.
  */
 final class ProtocolTools {
   /** The actions a persona may take. */
@@ -57,26 +65,43 @@ final class ProtocolTools {
    * @return what the room said (messages that arrived and notices, or a short note of success), and
    *     whether a message was sent
    */
-  static Done execute(AsyncChatRoom room, String name, JsonNode arguments) {
-    return switch (ParleyMethod.byWireName(name).orElse(null)) {
-      case PUSH -> {
-        AsyncChatRoom.Pushed pushed = room.send();
-        yield new Done(said(pushed.text()), pushed.outcome() == PushOutcome.SENT);
-      }
-      case APPEND -> {
-        JsonNode text = arguments.path("text");
-        yield new Done(said(text.isTextual() ? room.append(text.asText())
-            : "[not appended: append needs a text argument]"), false);
-      }
-      case UNDO -> new Done(said(room.undo()), false);
-      case PREVIEW -> new Done(said(room.preview()), false);
-      case RESET -> new Done(said(room.reset()), false);
-      case CHECK -> new Done(said(room.check()), false);
-      case TALKING_STICK -> new Done(said(room.talkingStick()), false);
-      case PARTICIPANTS -> new Done(said(room.participants()), false);
-      case null, default -> new Done(said("[no such tool: " + name + "; the tools are "
+  static Done execute(ChatSession room, String name, JsonNode arguments) {
+    ParleyMethod method = ParleyMethod.byWireName(name).filter(ACTIONS::contains).orElse(null);
+    if (method == null) {
+      return new Done(said("[no such tool: " + name + "; the tools are "
           + String.join(", ", ACTIONS.stream().map(ParleyMethod::wireName).toList()) + "]"), false);
+    }
+    if (method == ParleyMethod.PUSH) {
+      try {
+        PushResult r = room.push(false);
+        return new Done(said(ChatText.push(r)), PushOutcome.of(r) == PushOutcome.SENT);
+      } catch (NoDraftException | FloorHeldException e) {
+        return new Done(said(ChatText.pushRefused(e)), false);
+      }
+    }
+    String said = switch (method) {
+      case APPEND -> append(room, arguments.path("text"));
+      case UNDO -> ChatText.undo(room.undo());
+      case PREVIEW -> ChatText.preview(room.preview());
+      case RESET -> ChatText.messages(room.reset().messages());
+      case CHECK -> ChatText.messages(room.check(null, WakeOn.ANY).messages());
+      case TALKING_STICK -> ChatText.talkingStick(room.talkingStick(), room.username());
+      case PARTICIPANTS -> ChatText.participants(room.participants());
+      default -> throw new IllegalStateException("an action without a case: " + method.wireName());
     };
+    return new Done(said(said), false);
+  }
+
+  private static String append(ChatSession room, JsonNode text) {
+    if (!text.isTextual()) {
+      return "[not appended: append needs a text argument]";
+    }
+    try {
+      AppendResult r = room.append(text.asText());
+      return ChatText.append(r);
+    } catch (FloorHeldException | ContentPolicyException e) {
+      return ChatText.appendRefused(e);
+    }
   }
 
   /**

@@ -9,7 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.parley.agent.llm.ChatCompletions;
 import dev.parley.agent.llm.EndpointException;
-import dev.parley.client.AsyncChatRoom;
+import dev.parley.client.ChatSession;
 import dev.parley.server.testing.RpcClient;
 import dev.parley.server.testing.RunningServer;
 import java.time.Duration;
@@ -31,7 +31,7 @@ class PersonaRunnerTest {
       Mode mode) {
     ChatCompletions llm = new ChatCompletions(new ChatCompletions.Settings(model.baseUrl(), modelName, "sk-test",
         0.7, 256, Duration.ofSeconds(30), 3, Duration.ofMillis(10)));
-    AsyncChatRoom room = new AsyncChatRoom(server.uri(), name, "party");
+    ChatSession room = new ChatSession(server.uri(), name, "party", ChatSession.DEFAULT_RETRY, null, null);
     PersonaRunner runner = new PersonaRunner(new Persona(name, "You are " + name + ".", mode, 20, Duration.ZERO, 6), room, llm);
     return CompletableFuture.runAsync(() -> {
       try {

@@ -1,8 +1,10 @@
 package dev.parley.client;
 
 import dev.parley.api.AppendResult;
+import dev.parley.api.FloorHeldException;
 import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
+import dev.parley.api.ParleyRpcException;
 import dev.parley.api.Participant;
 import dev.parley.api.ParticipantsResult;
 import dev.parley.api.PreviewResult;
@@ -56,9 +58,10 @@ public final class ChatText {
     return lines(r.messages(), participantsNotice(r));
   }
 
-  // The notices alone, for AsyncChatRoom when a listener takes the messages.
+  // The notices alone, for a program that shows the messages its own way.
 
-  static String appendNotice(AppendResult r) {
+  /** An append's notice: its text was cut or refused; null when it went as asked. */
+  public static String appendNotice(AppendResult r) {
     return switch (r.status()) {
       case 2 -> "[truncated: the last " + r.truncated() + " characters were dropped; the draft ends with \""
           + r.suffix() + "\"]";
@@ -67,7 +70,8 @@ public final class ChatText {
     };
   }
 
-  static String pushNotice(PushResult r) {
+  /** A push's notice: it was interrupted; null when it was sent. */
+  public static String pushNotice(PushResult r) {
     if (PushOutcome.of(r) != PushOutcome.INTERRUPTED) {
       return null;
     }
@@ -76,26 +80,57 @@ public final class ChatText {
         + " arrived; push again to send it, or revise it first]";
   }
 
-  static String undoNotice(UndoResult r) {
+  /** An undo's notice: there was nothing to undo; null when it removed a segment. */
+  public static String undoNotice(UndoResult r) {
     return r.status() == 0 ? "[nothing to undo: the draft is empty]" : null;
   }
 
-  static String previewNotice(PreviewResult r) {
+  /** A preview's notice: the draft. */
+  public static String previewNotice(PreviewResult r) {
     return r.draft().isEmpty() ? "[the draft is empty]" : "[draft: " + r.draft() + "]";
   }
 
-  static String talkingStickNotice(TalkingStickResult r, String me) {
+  /** A floor claim's notice: who holds the talking stick now. */
+  public static String talkingStickNotice(TalkingStickResult r, String me) {
     return r.granted() && me.equals(r.holder())
         ? "[you have the talking stick]"
         : "[the talking stick is held by " + r.holder() + "]";
   }
 
-  static String participantsNotice(ParticipantsResult r) {
+  /** A participants call's notice: who is in the room doing what. */
+  public static String participantsNotice(ParticipantsResult r) {
     List<String> who = new ArrayList<>();
     for (Participant p : r.participants()) {
       who.add(p.username() + " (" + p.state().wireName() + (p.holdsStick() ? ", has the talking stick" : "") + ")");
     }
     return "[in the room: " + String.join(", ", who) + "]";
+  }
+
+  /** The notice for an append the daemon refused: the floor is another's, or the content policy. */
+  public static String appendRefused(ParleyRpcException e) {
+    if (e instanceof FloorHeldException floor) {
+      return "[not appended: " + floorHeld(floor) + "]";
+    }
+    return "[not appended: the text breaks the content policy: " + detail(e) + "]";
+  }
+
+  /** The notice for a push the daemon refused: an empty draft, or the floor is another's. */
+  public static String pushRefused(ParleyRpcException e) {
+    if (e instanceof FloorHeldException floor) {
+      return "[not sent: " + floorHeld(floor) + "]";
+    }
+    return "[nothing to push: the draft is empty]";
+  }
+
+  private static String floorHeld(FloorHeldException e) {
+    String holder = e.holder();
+    return holder == null
+        ? "this room needs the talking stick; claim it first"
+        : "the floor is held by " + holder + "; claim the talking stick when it is free";
+  }
+
+  private static String detail(ParleyRpcException e) {
+    return e.detail() == null ? e.getMessage() : e.detail();
   }
 
   /** Messages, then a notice line if there is one. */

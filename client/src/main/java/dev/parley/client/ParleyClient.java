@@ -4,25 +4,32 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.googlecode.jsonrpc4j.IJsonRpcClient;
-import com.googlecode.jsonrpc4j.JsonRpcHttpClient;
+import com.googlecode.jsonrpc4j.JsonRpcClient;
 import com.googlecode.jsonrpc4j.ProxyUtil;
 import dev.parley.api.LoginResult;
 import dev.parley.api.LogoutResult;
 import dev.parley.api.ParleyApi;
 import dev.parley.api.ParleyRpcException;
 import dev.parley.spec.Json;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Type;
-import java.net.MalformedURLException;
 import java.net.URI;
-import java.util.HashMap;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The JSON-RPC client generated from the spec: {@link #api()} is the generated
  * {@link ParleyApi} interface, proxied by jsonrpc4j, so every method has typed params and
- * results and no method is written by hand. Each error code arrives as its generated exception
+ * results and no method is written by hand. The calls travel over the JDK's HTTP client, which
+ * never sends a call again by itself: a call whose answer was lost fails with
+ * {@link ConnectionLostException}, so that the caller knows to recover what the answer carried
+ * ({@code HttpURLConnection} would quietly send the POST again on a fresh connection). Each error code arrives as its generated exception
  * (a {@link ParleyRpcException} subclass such as {@code NoDraftException}); a transport failure
  * as {@link ConnectionLostException}. The session is handled for the caller: {@code login}
  * keeps the returned token and every later call sends it as {@code Authorization: Bearer}.
@@ -31,8 +38,8 @@ import java.util.Map;
  */
 public final class ParleyClient {
   /** How long a call may take: above the server's longest {@code check} (60 s by default). */
-  private static final int READ_TIMEOUT_MS = 90_000;
-  private static final int CONNECT_TIMEOUT_MS = 5_000;
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
   private final URI server;
   private final ParleyApi api;
@@ -42,21 +49,23 @@ public final class ParleyClient {
   private ParleyClient(URI server) {
     this.server = server;
     ObjectMapper mapper = Json.mapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    JsonRpcHttpClient http;
+    URI endpoint;
     try {
-      http = new JsonRpcHttpClient(mapper, server.resolve("/rpc").toURL(), Map.of());
-    } catch (MalformedURLException | IllegalArgumentException e) {
+      endpoint = server.resolve("/rpc");
+      endpoint.toURL();
+    } catch (java.net.MalformedURLException | IllegalArgumentException e) {
       throw new IllegalArgumentException("Not a server address: " + server, e);
     }
-    http.setConnectionTimeoutMillis(CONNECT_TIMEOUT_MS);
-    http.setReadTimeoutMillis(READ_TIMEOUT_MS);
-    http.setExceptionResolver(response -> {
+    JsonRpcClient rpc = new JsonRpcClient(mapper);
+    rpc.setExceptionResolver(response -> {
       JsonNode error = response.path("error");
       JsonNode data = error.get("data");
       return ParleyRpcException.forCode(error.path("code").asInt(), error.path("message").asText(),
           data == null ? null : mapper.convertValue(data, Object.class));
     });
-    this.api = ProxyUtil.createClientProxy(ParleyApi.class.getClassLoader(), ParleyApi.class, new SessionCalls(http));
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
+    this.api = ProxyUtil.createClientProxy(ParleyApi.class.getClassLoader(), ParleyApi.class,
+        new SessionCalls(rpc, http, endpoint));
   }
 
   /**
@@ -97,32 +106,46 @@ public final class ParleyClient {
 
   /** Sends every call with the session, keeps the token of a login, forgets it on logout. */
   private final class SessionCalls implements IJsonRpcClient {
-    private final JsonRpcHttpClient http;
+    private final JsonRpcClient rpc;
+    private final HttpClient http;
+    private final URI endpoint;
 
-    SessionCalls(JsonRpcHttpClient http) {
+    SessionCalls(JsonRpcClient rpc, HttpClient http, URI endpoint) {
+      this.rpc = rpc;
       this.http = http;
+      this.endpoint = endpoint;
     }
 
     @Override
     public Object invoke(String method, Object argument, Type returnType, Map<String, String> extraHeaders) {
-      Map<String, String> headers = new HashMap<>(extraHeaders);
+      HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(READ_TIMEOUT)
+          .header("Content-Type", "application/json");
+      extraHeaders.forEach(request::header);
       String token = session != null ? session : key;
       if (token != null) {
-        headers.put("Authorization", "Bearer " + token);
+        request.header("Authorization", "Bearer " + token);
+      }
+      byte[] answer;
+      try {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        rpc.invoke(method, withoutAbsent(argument), body);
+        answer = http.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+            HttpResponse.BodyHandlers.ofByteArray()).body();
+      } catch (IOException e) {
+        throw new ConnectionLostException(server, e);
+      } catch (InterruptedException e) {
+        // The caller is leaving: the call is abandoned, and the caller sees its flag still set.
+        Thread.currentThread().interrupt();
+        throw new ConnectionLostException(server, e);
       }
       Object result;
       try {
-        result = http.invoke(method, withoutAbsent(argument), returnType, headers);
-      } catch (ParleyRpcException | ConnectionLostException e) {
+        // Every answer of the daemon, an error too, is a JSON-RPC response whatever its HTTP status.
+        result = rpc.readResponse(returnType, new ByteArrayInputStream(answer));
+      } catch (ParleyRpcException e) {
         throw e;
       } catch (IOException e) {
         throw new ConnectionLostException(server, e);
-      } catch (RuntimeException e) {
-        // jsonrpc4j wraps a broken or unreadable HTTP answer in an unchecked exception.
-        if (e.getCause() instanceof IOException) {
-          throw new ConnectionLostException(server, e.getCause());
-        }
-        throw e;
       } catch (Throwable t) {
         throw new ConnectionLostException(server, t);
       }

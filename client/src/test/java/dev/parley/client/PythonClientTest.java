@@ -174,6 +174,33 @@ class PythonClientTest {
   }
 
   @Test
+  void draftEditsWhoseAnswersAreLostAreRetriedWithTheirTxnIdsNotGuessedWithPreview() throws Exception {
+    try (RunningServer server = RunningServer.start();
+        CuttingProxy proxy = new CuttingProxy(server.uri());
+        PythonScript claude = PythonScript.run("lost_edits.py", proxy.uri(), "claude", Map.of())) {
+      assertThat(claude.until("joined")).isEmpty();
+      proxy.cutNext("append");
+      claude.send("cut");
+      assertThat(claude.until("edited")).containsExactly("");
+      proxy.cutNext("append");
+      claude.send("cut");
+      assertThat(claude.until("edited")).containsExactly("");
+      proxy.cutNext("undo");
+      claude.send("cut");
+      assertThat(claude.until("edited")).containsExactly("", "[draft: one ]");
+      proxy.cutNext("reset");
+      claude.send("cut");
+      assertThat(claude.until("done")).containsExactly("", "", "[draft: three]");
+      assertThat(proxy.cuts()).isEqualTo(4);
+      assertThat(proxy.calls("append")).isEqualTo(5);
+      assertThat(proxy.calls("undo")).isEqualTo(2);
+      assertThat(proxy.calls("reset")).isEqualTo(2);
+      assertThat(proxy.calls("preview")).as("only the script's own").isEqualTo(2);
+      claude.finished();
+    }
+  }
+
+  @Test
   void callsMayOverlapTheDraftGrowsWhileACheckWaits() throws Exception {
     try (RunningServer server = RunningServer.start();
         AsyncChatRoom chatgpt = new AsyncChatRoom(server.uri(), "ChatGPT", "overlap");

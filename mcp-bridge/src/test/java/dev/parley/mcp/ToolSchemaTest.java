@@ -105,7 +105,7 @@ class ToolSchemaTest {
          "additionalProperties": false}
         """));
     assertThat(tool("push").inputSchema().path("required").isMissingNode()).isTrue();
-    assertThat(tool("undo").inputSchema()).isEqualTo(JSON.readTree("""
+    assertThat(tool("preview").inputSchema()).isEqualTo(JSON.readTree("""
         {"type": "object", "properties": {}, "additionalProperties": false}
         """));
   }

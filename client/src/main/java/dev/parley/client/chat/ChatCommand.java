@@ -2,14 +2,24 @@ package dev.parley.client.chat;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.parley.api.AppendResult;
+import dev.parley.api.ContentPolicyException;
+import dev.parley.api.FloorHeldException;
 import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
+import dev.parley.api.NoDraftException;
 import dev.parley.api.ParleyRpcException;
+import dev.parley.api.PushResult;
+import dev.parley.api.UndoResult;
 import dev.parley.api.UsernameTakenException;
+import dev.parley.api.WakeOn;
 import dev.parley.client.AccessKey;
 import dev.parley.client.AsyncChatRoom;
+import dev.parley.client.ChatSession;
+import dev.parley.client.ChatText;
 import dev.parley.client.ConnectionLostException;
 import dev.parley.client.ParleyClient;
+import dev.parley.spec.PushOutcome;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -100,15 +110,15 @@ public final class ChatCommand implements Callable<Integer> {
 
   private final AtomicBoolean leaving = new AtomicBoolean();
   private Screen screen;
-  private AsyncChatRoom chat;
+  private ChatSession chat;
   private Thread listener;
   /** The thread that reads the input and makes the person's calls. */
   private Thread inputThread;
   /**
-   * Chat messages the person's current call delivered. Only the input thread touches it: the
-   * room calls its listener on the thread of the call that delivered the messages.
+   * Whether the daemon lost the session during the person's current call. Only the input thread
+   * touches it: the session tells its listener on the thread of the call that rejoined.
    */
-  private int deliveredToCall;
+  private boolean rejoinedInCall;
 
   /**
    * Runs {@code parley chat} alone, as a test or a script may.
@@ -130,7 +140,7 @@ public final class ChatCommand implements Callable<Integer> {
     if (!join(err)) {
       return 1;
     }
-    screen.show(chat.contextMessages());
+    screen.show(chat.context());
     screen.say("[you are " + user + " in " + room + "; type a line to send it, /help lists the commands]");
     listener = Thread.ofVirtual().name("parley-chat-listener").start(this::listen);
     // Ctrl-C (or a kill) still logs out, so the room sees the person leave.
@@ -170,7 +180,20 @@ public final class ChatCommand implements Callable<Integer> {
       // Anything else (an odd answer) the login below meets again and reports.
     }
     try {
-      chat = new AsyncChatRoom(server, user, room, retry, this::delivered, key);
+      chat = new ChatSession(server, user, room, retry, key, new ChatSession.Listener() {
+        @Override
+        public void delivered(List<Message> messages) {
+          screen.incoming(messages);
+        }
+
+        @Override
+        public void rejoined() {
+          if (Thread.currentThread() == inputThread) {
+            rejoinedInCall = true;
+          }
+          screen.say("[the server had lost this session: rejoined " + room + " with an empty draft]");
+        }
+      });
       return true;
     } catch (ConnectionLostException e) {
       err.println("parley chat: no daemon answers at " + server + " (retried with backoff for " + retrySeconds
@@ -186,14 +209,6 @@ public final class ChatCommand implements Callable<Integer> {
     return false;
   }
 
-  /** Messages that arrived, from any call: counted for the person's own call, then shown. */
-  private void delivered(List<Message> messages) {
-    if (Thread.currentThread() == inputThread) {
-      deliveredToCall += (int) messages.stream().filter(m -> m.kind() == MessageKind.CHAT).count();
-    }
-    screen.incoming(messages);
-  }
-
   /** The listener: keeps a check waiting, unless muted, until the person leaves. */
   private void listen() {
     boolean lost = false;
@@ -201,16 +216,15 @@ public final class ChatCommand implements Callable<Integer> {
       try {
         if (!screen.awaitUnmuted(MUTED_KEEP_ALIVE)) {
           // Reading the log keeps the session alive and, unlike a check, delivers nothing.
-          chat.history(1);
+          chat.history(null, null, 1);
           continue;
         }
         // Back from an outage, a check that returns at once says so without waiting for a message.
-        String notices = lost ? chat.check(Duration.ZERO) : chat.check();
+        chat.check(lost ? Duration.ZERO : null, WakeOn.ANY);
         if (lost) {
           screen.say("[the daemon answers again]");
           lost = false;
         }
-        screen.say(notices);
       } catch (RuntimeException e) {
         if (leaving.get()) {
           return;
@@ -263,14 +277,14 @@ public final class ChatCommand implements Callable<Integer> {
     switch (name) {
       case "draft" -> draft(arg);
       case "undo" -> undo();
-      case "preview" -> screen.say(chat.preview());
+      case "preview" -> screen.say(ChatText.previewNotice(chat.preview()));
       case "push" -> push(true);
       case "reset" -> {
-        screen.say(chat.reset());
+        chat.reset();
         screen.say("[the draft is dropped]");
       }
-      case "who" -> screen.say(chat.participants());
-      case "stick" -> screen.say(chat.talkingStick());
+      case "who" -> screen.say(ChatText.participantsNotice(chat.participants()));
+      case "stick" -> screen.say(ChatText.talkingStickNotice(chat.talkingStick(), chat.username()));
       case "history" -> history(arg.strip());
       case "mute", "toggle" -> screen.toggleMute();
       case "help" -> screen.say(COMMANDS.replace("%n", System.lineSeparator()));
@@ -284,11 +298,16 @@ public final class ChatCommand implements Callable<Integer> {
 
   /** A typed line: added to the draft as its next line, then the draft is pushed. */
   private void send(String text) {
-    String notices = append(text);
-    if (!notices.isEmpty()) {
+    rejoinedInCall = false;
+    AppendResult r = append(text);
+    if (r == null) {
+      return;
+    }
+    String notice = ChatText.appendNotice(r);
+    if (notice != null || rejoinedInCall) {
       // Cut, refused, or after a rejoin: the person decides what to do with the draft.
-      screen.say(notices);
-      if (chat.draftLength() > 0) {
+      screen.say(notice);
+      if (r.draftLength() > 0) {
         screen.say("[not sent: /preview shows the draft, /push sends it, /reset drops it]");
       }
       return;
@@ -301,42 +320,58 @@ public final class ChatCommand implements Callable<Integer> {
       screen.say("[usage: /draft TEXT]");
       return;
     }
-    String notices = append(text);
-    screen.say(notices.isEmpty()
-        ? "[drafted: " + Screen.plural(chat.draftLength(), "character") + "; /push sends it]"
-        : notices);
+    AppendResult r = append(text);
+    if (r == null) {
+      return;
+    }
+    String notice = ChatText.appendNotice(r);
+    screen.say(notice == null ? "[drafted: " + Screen.plural(r.draftLength(), "character") + "; /push sends it]" : notice);
   }
 
-  /** Appends {@code text} as the draft's next line: each line typed stays a line. */
-  private String append(String text) {
-    return chat.append(chat.draftLength() > 0 ? "\n" + text : text);
+  /**
+   * Appends {@code text} as the draft's next line (each line typed stays a line); null, after
+   * saying why, when the daemon refused it.
+   */
+  private AppendResult append(String text) {
+    try {
+      return chat.append(chat.draftLength() > 0 ? "\n" + text : text);
+    } catch (FloorHeldException | ContentPolicyException e) {
+      screen.say(ChatText.appendRefused(e));
+      return null;
+    }
   }
 
   private void undo() {
-    String notices = chat.undo();
-    int left = chat.draftLength();
-    screen.say(notices.isEmpty()
+    UndoResult r = chat.undo();
+    String notice = ChatText.undoNotice(r);
+    int left = r.draftLength();
+    screen.say(notice == null
         ? "[undone: " + (left == 0 ? "the draft is empty" : Screen.plural(left, "character") + " left") + "]"
-        : notices);
+        : notice);
   }
 
   /** Pushes the draft; {@code confirm} says "[sent]" (a typed line needs no confirmation). */
   private void push(boolean confirm) {
-    deliveredToCall = 0;
-    AsyncChatRoom.Pushed pushed = chat.send();
-    switch (pushed.outcome()) {
+    PushResult r;
+    try {
+      r = chat.push(false);
+    } catch (NoDraftException | FloorHeldException e) {
+      screen.say(ChatText.pushRefused(e));
+      return;
+    }
+    switch (PushOutcome.of(r)) {
       case SENT -> {
-        if (!pushed.text().isEmpty()) {
-          screen.say(pushed.text());
-        }
         if (confirm) {
           screen.say("[sent]");
         }
       }
       // The draft is kept, and the person gets the commands to act on it.
-      case INTERRUPTED -> screen.say("[not sent: " + Screen.plural(deliveredToCall, "new message") + " arrived"
-          + (screen.muted() ? " while muted (/mute shows them)" : "") + "; /push to send it anyway, /reset to drop it]");
-      case NOT_SENT -> screen.say(pushed.text());
+      case INTERRUPTED -> {
+        int arrived = (int) r.messages().stream().filter(m -> m.kind() == MessageKind.CHAT).count();
+        screen.say("[not sent: " + Screen.plural(arrived, "new message") + " arrived"
+            + (screen.muted() ? " while muted (/mute shows them)" : "") + "; /push to send it anyway, /reset to drop it]");
+      }
+      case NOT_SENT -> screen.say("[not sent]");
     }
   }
 
@@ -351,7 +386,7 @@ public final class ChatCommand implements Callable<Integer> {
       screen.say("[usage: /history [N], N a number of messages, default " + DEFAULT_HISTORY + "]");
       return;
     }
-    List<Message> page = chat.history(n);
+    List<Message> page = chat.history(null, null, n).messages();
     screen.say(page.isEmpty() ? "[no messages in " + room + " yet]"
         : "[the last " + Screen.plural(page.size(), "message") + " in " + room + ":]");
     screen.show(page);

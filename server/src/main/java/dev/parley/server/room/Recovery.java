@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Takes the engine's state back from the store: every room, session, remembered push and floor
+ * Takes the engine's state back from the store: every room, session, remembered push and draft edit and floor
  * holder at start, and one room again after one of its commits failed (the store is the truth:
  * whatever the failed batch had changed in memory is replaced by what was stored).
  */
@@ -77,7 +77,7 @@ final class Recovery {
         room.remove(s);
       } else {
         s.restore(r, now);
-        s.replays.replaceWith(store.replays(s.tokenHash));
+        s.replays.replaceWith(store.replays(s.tokenHash), store.draftReplays(s.tokenHash));
       }
     }
     for (SessionRecord r : stored.values()) {
@@ -95,7 +95,7 @@ final class Recovery {
     Session s = new Session(record.tokenHash(), record.username(), room,
         new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), now), now - nanosSince(record.lastActive()));
     s.restore(record, now);
-    s.replays.replaceWith(store.replays(record.tokenHash()));
+    s.replays.replaceWith(store.replays(record.tokenHash()), store.draftReplays(record.tokenHash()));
     room.join(s);
     sessions.add(s);
   }

@@ -167,12 +167,11 @@ final class Room {
     }
     List<StoredMessage> fetched = tail.after(s.cursor, deliveryMessages);
     List<Message> out = new ArrayList<>(fetched.size());
-    String me = key(s.username);
     long bytes = 0;
     long through = s.cursor;
     boolean full = fetched.size() == deliveryMessages;
     for (StoredMessage m : fetched) {
-      if (!key(m.actor()).equals(me)) {
+      if (!causedBy(s, m)) {
         int size = MessageJson.bytes(m.message());
         if (!out.isEmpty() && bytes + size > deliveryBytes) {
           full = true;
@@ -222,13 +221,22 @@ final class Room {
 
   private static List<StoredMessage> notOwn(Session s, List<StoredMessage> messages) {
     List<StoredMessage> out = new ArrayList<>(messages.size());
-    String me = key(s.username);
     for (StoredMessage m : messages) {
-      if (!key(m.actor()).equals(me)) {
+      if (!causedBy(s, m)) {
         out.add(m);
       }
     }
     return out;
+  }
+
+  /**
+   * The own-doing rule: {@code s} caused {@code m} (its own chat message, or a system message
+   * about it: its join, leave, floor claim), so the delivery rule never hands it {@code m}, and
+   * {@code history} leaves it out when asked to ({@code exclude_own}). Clients rely on this one
+   * rule instead of deriving it from the message.
+   */
+  static boolean causedBy(Session s, StoredMessage m) {
+    return key(m.actor()).equals(key(s.username));
   }
 
   /** Parks {@code w} until the next commit of this room (or a session ends, or the engine stops). */

@@ -32,6 +32,7 @@ import dev.parley.extension.events.RoomEvent;
 import dev.parley.extension.events.RoomEventListener;
 import dev.parley.server.MemoryLimits;
 import dev.parley.server.ServerLimits;
+import dev.parley.server.store.DraftReplay;
 import dev.parley.server.store.PushReplay;
 import dev.parley.server.store.StoreException;
 import dev.parley.server.store.StoredMessage;
@@ -298,9 +299,18 @@ public final class RoomEngine implements AutoCloseable {
     return result;
   }
 
-  /** The protocol's {@code append}. */
+  /** The protocol's {@code append}, without a {@code txn_id}. */
   public AppendResult append(String token, String text) {
-    return call(token, "append", arguments("text", text), (s, tx) -> {
+    return append(token, text, null);
+  }
+
+  /** The protocol's {@code append}, idempotent with a {@code txn_id} (see {@link TxnReplays}). */
+  public AppendResult append(String token, String text, String txnId) {
+    return call(token, "append", arguments("text", text, "txn_id", txnId), (s, tx) -> {
+      DraftReplay first = s.replays.edit("append", txnId);
+      if (first != null) {
+        return TxnReplays.appendAnswer(first, deliver(s, tx));
+      }
       ContentPolicy.check(text);
       s.room.stick.checkMayWrite(s);
       int length = CodePoints.count(text);
@@ -315,7 +325,11 @@ public final class RoomEngine implements AutoCloseable {
       }
       s.draft.add(kept);
       int dropped = length - keptLength;
-      return dropped > 0 ? appendResult(s, tx, 2, dropped, null) : appendResult(s, tx, 1, null, null);
+      Integer truncated = dropped > 0 ? dropped : null;
+      int status = dropped > 0 ? 2 : 1;
+      rememberEdit(s, tx, new DraftReplay(s.tokenHash, "append", txnId, status, s.draft.suffix(SUFFIX_CHARS),
+          s.draft.length(), truncated));
+      return appendResult(s, tx, status, truncated, null);
     });
   }
 
@@ -324,19 +338,59 @@ public final class RoomEngine implements AutoCloseable {
         deliver(s, tx));
   }
 
-  /** The protocol's {@code undo}. */
+  /**
+   * Remembers a draft edit that changed something under its {@code txn_id} (none: nothing to
+   * remember). Written behind with the draft it changed: a restart finds both or neither.
+   */
+  private static void rememberEdit(Session s, RoomTransaction tx, DraftReplay replay) {
+    if (replay.txnId() == null) {
+      return;
+    }
+    s.replays.remember(replay);
+    tx.writeBehind(new Write.SaveDraftReplay(s.room.name, replay, TxnReplays.DRAFT_KEEP));
+  }
+
+  /** The protocol's {@code undo}, without a {@code txn_id}. */
   public UndoResult undo(String token) {
-    return call(token, "undo", Map.of(), (s, tx) -> {
+    return undo(token, null);
+  }
+
+  /** The protocol's {@code undo}, idempotent with a {@code txn_id} (see {@link TxnReplays}). */
+  public UndoResult undo(String token, String txnId) {
+    return call(token, "undo", arguments("txn_id", txnId), (s, tx) -> {
+      DraftReplay first = s.replays.edit("undo", txnId);
+      if (first != null) {
+        return TxnReplays.undoAnswer(first, deliver(s, tx));
+      }
       int status = s.draft.undo() ? 1 : 0;
+      if (status == 1) {
+        rememberEdit(s, tx, new DraftReplay(s.tokenHash, "undo", txnId, 1, s.draft.suffix(SUFFIX_CHARS),
+            s.draft.length(), null));
+      }
       return new UndoResult(status, s.draft.suffix(SUFFIX_CHARS), s.draft.length(), deliver(s, tx));
     });
   }
 
-  /** The protocol's {@code reset}: empties the draft and gives up the floor. */
+  /** The protocol's {@code reset}, without a {@code txn_id}. */
   public ResetResult reset(String token) {
-    return call(token, "reset", Map.of(), (s, tx) -> {
+    return reset(token, null);
+  }
+
+  /**
+   * The protocol's {@code reset}: empties the draft and gives up the floor; idempotent with a
+   * {@code txn_id} (see {@link TxnReplays}).
+   */
+  public ResetResult reset(String token, String txnId) {
+    return call(token, "reset", arguments("txn_id", txnId), (s, tx) -> {
+      DraftReplay first = s.replays.edit("reset", txnId);
+      if (first != null) {
+        return TxnReplays.resetAnswer(first, deliver(s, tx));
+      }
       int status = s.draft.clear() ? 1 : 0;
-      releaseStick(s, tx);
+      boolean released = releaseStick(s, tx);
+      if (status == 1 || released) {
+        rememberEdit(s, tx, new DraftReplay(s.tokenHash, "reset", txnId, status, null, null, null));
+      }
       return new ResetResult(status, deliver(s, tx));
     });
   }
@@ -345,12 +399,11 @@ public final class RoomEngine implements AutoCloseable {
   public PushResult push(String token, boolean force, String txnId) {
     return call(token, "push", arguments("force", force, "txn_id", txnId), (s, tx) -> {
       Room room = s.room;
-      PushReplay first = s.replays.find(txnId);
+      PushReplay first = s.replays.push(txnId);
       if (first != null) {
         // The first push may still be on its way to the store: answer once it is there.
         tx.delivered();
-        PushResult replay = PushReplays.answer(first);
-        return new PushResult(replay.status(), replay.messageId(), replay.timestamp(), null, deliver(s, tx));
+        return TxnReplays.answer(first, deliver(s, tx));
       }
       room.stick.checkMayWrite(s);
       if (s.draft.isEmpty()) {
@@ -367,7 +420,7 @@ public final class RoomEngine implements AutoCloseable {
       if (txnId != null) {
         PushReplay replay = new PushReplay(s.tokenHash, txnId, sent.seq(), sent.message().timestamp());
         s.replays.remember(replay);
-        tx.write(new Write.SaveReplay(room.name, replay, PushReplays.KEEP));
+        tx.write(new Write.SaveReplay(room.name, replay, TxnReplays.KEEP));
       }
       return new PushResult(1, sent.message().messageId(), sent.message().timestamp(), null, arrived);
     });
@@ -536,13 +589,26 @@ public final class RoomEngine implements AutoCloseable {
    * @param limit the page size, at most {@link ServerLimits#historyPage()}
    */
   public HistoryResult history(String token, Long before, Long after, int limit) {
+    return history(token, before, after, limit, false);
+  }
+
+  /**
+   * The protocol's {@code history}: a page of the log by sequence number; moves no cursor.
+   *
+   * @param before only messages below this sequence number, or null
+   * @param after only messages above this sequence number, or null
+   * @param limit the page size, at most {@link ServerLimits#historyPage()}
+   * @param excludeOwn whether to leave out what the caller caused itself ({@link Room#causedBy}),
+   *     as delivery does: what a lost answer carried, for a client that recovers it
+   */
+  public HistoryResult history(String token, Long before, Long after, int limit, boolean excludeOwn) {
     return call(token, null, Map.of(), (s, tx) -> {
       int n = Math.min(limit, limits.historyPage());
       RoomTail tail = s.room.tail;
       List<StoredMessage> page;
       boolean more;
       if (after != null) {
-        page = new ArrayList<>(tail.after(after, n + 1));
+        page = new ArrayList<>(excludeOwn ? othersAfter(s, after, n + 1) : tail.after(after, n + 1));
         if (before != null) {
           page.removeIf(m -> m.seq() >= before);
         }
@@ -552,7 +618,7 @@ public final class RoomEngine implements AutoCloseable {
         page = fit;
       } else {
         long below = before != null ? before : tail.lastSeq() + 1;
-        page = tail.before(below, n + 1);
+        page = excludeOwn ? othersBefore(s, below, n + 1) : tail.before(below, n + 1);
         more = page.size() > n;
         List<StoredMessage> fit = s.room.newestThatFit(page.subList(Math.max(0, page.size() - n), page.size()));
         more |= fit.size() < Math.min(n, page.size());
@@ -563,6 +629,44 @@ public final class RoomEngine implements AutoCloseable {
       }
       return new HistoryResult(page.stream().map(StoredMessage::message).toList(), more);
     });
+  }
+
+  /** The first {@code want} messages after {@code after} that {@code s} did not cause, oldest first. */
+  private static List<StoredMessage> othersAfter(Session s, long after, int want) {
+    List<StoredMessage> out = new ArrayList<>();
+    long from = after;
+    while (out.size() < want) {
+      List<StoredMessage> chunk = s.room.tail.after(from, want);
+      for (StoredMessage m : chunk) {
+        if (!Room.causedBy(s, m) && out.size() < want) {
+          out.add(m);
+        }
+      }
+      if (chunk.size() < want) {
+        break;
+      }
+      from = chunk.get(chunk.size() - 1).seq();
+    }
+    return out;
+  }
+
+  /** The last {@code want} messages below {@code below} that {@code s} did not cause, oldest first. */
+  private static List<StoredMessage> othersBefore(Session s, long below, int want) {
+    List<StoredMessage> newestFirst = new ArrayList<>();
+    long to = below;
+    while (newestFirst.size() < want) {
+      List<StoredMessage> chunk = s.room.tail.before(to, want);
+      for (StoredMessage m : chunk.reversed()) {
+        if (!Room.causedBy(s, m) && newestFirst.size() < want) {
+          newestFirst.add(m);
+        }
+      }
+      if (chunk.size() < want) {
+        break;
+      }
+      to = chunk.get(0).seq();
+    }
+    return newestFirst.reversed();
   }
 
   /** The protocol's {@code rooms}: from memory, counting stored messages. */
@@ -817,11 +921,14 @@ public final class RoomEngine implements AutoCloseable {
     room.remove(s);
   }
 
-  private void releaseStick(Session s, RoomTransaction tx) {
-    if (s.room.stick.release(s)) {
-      tx.write(new Write.SaveStick(s.room.name, null, null));
-      tx.appended(s.room.system(new SystemEvent(SystemEventType.STICK_RELEASED, s.username), tx.at));
+  /** Releases the floor when {@code s} holds it; true when it did. */
+  private boolean releaseStick(Session s, RoomTransaction tx) {
+    if (!s.room.stick.release(s)) {
+      return false;
     }
+    tx.write(new Write.SaveStick(s.room.name, null, null));
+    tx.appended(s.room.system(new SystemEvent(SystemEventType.STICK_RELEASED, s.username), tx.at));
+    return true;
   }
 
   /** Takes {@code room} back from the store after one of its commits failed. */

@@ -18,11 +18,12 @@ import java.util.concurrent.CompletableFuture;
  * changes reach the store in the order they were decided.
  *
  * <p>The durability rule: a call answers only after its writes are stored when it appends a
- * message, starts or ends a session, claims or releases the floor, remembers a {@code txn_id},
- * or delivers messages (a cursor that moved is stored before the messages are handed over, so
- * nothing is delivered twice, even across a crash). A change of the draft alone is written
- * behind: stored with the writer's next batch, without the call waiting for it, unless the
- * writer is behind by more than its backlog (then the caller waits, and memory stays bounded).
+ * message, starts or ends a session, claims or releases the floor, remembers a push's
+ * {@code txn_id}, or delivers messages (a cursor that moved is stored before the messages are
+ * handed over, so nothing is delivered twice, even across a crash). A change of the draft alone,
+ * with the {@code txn_id} of the edit that made it, is written behind: stored with the writer's
+ * next batch, without the call waiting for it, unless the writer is behind by more than its
+ * backlog (then the caller waits, and memory stays bounded).
  */
 final class RoomTransaction {
   private record Presence(PresenceState state, boolean holdsStick) {}

@@ -7,7 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 
 /**
- * One participant's login: its draft, its cursor and the pushes it may replay. Guarded by its
+ * One participant's login: its draft, its cursor and the calls it may replay. Guarded by its
  * room's lock, but for {@link #ended}, which a caller may read before it takes the lock.
  */
 final class Session {
@@ -16,7 +16,7 @@ final class Session {
   final Room room;
   final Draft draft = new Draft();
   final RateLimiter rate;
-  final PushReplays replays = new PushReplays();
+  final TxnReplays replays = new TxnReplays();
   /**
    * Whether its key makes it a moderator. Not stored: a session taken back after a restart is
    * none until it logs in anew.

@@ -71,17 +71,17 @@ final class ParleyRpcService implements ParleyHandler<Caller> {
 
   @Override
   public AppendResult append(Caller caller, AppendParams p) {
-    return session(caller, () -> engine.append(caller.bearer(), p.text()));
+    return session(caller, () -> engine.append(caller.bearer(), p.text(), p.txnId()));
   }
 
   @Override
   public UndoResult undo(Caller caller, UndoParams p) {
-    return session(caller, () -> engine.undo(caller.bearer()));
+    return session(caller, () -> engine.undo(caller.bearer(), p.txnId()));
   }
 
   @Override
   public ResetResult reset(Caller caller, ResetParams p) {
-    return session(caller, () -> engine.reset(caller.bearer()));
+    return session(caller, () -> engine.reset(caller.bearer(), p.txnId()));
   }
 
   @Override
@@ -111,7 +111,8 @@ final class ParleyRpcService implements ParleyHandler<Caller> {
 
   @Override
   public HistoryResult history(Caller caller, HistoryParams p) {
-    return session(caller, () -> engine.history(caller.bearer(), p.before(), p.after(), p.limit()));
+    return session(caller, () -> engine.history(caller.bearer(), p.before(), p.after(), p.limit(),
+        Boolean.TRUE.equals(p.excludeOwn())));
   }
 
   @Override

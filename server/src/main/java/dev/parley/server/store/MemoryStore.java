@@ -17,6 +17,8 @@ public final class MemoryStore implements Store {
   private final Map<String, List<StoredMessage>> logs = new LinkedHashMap<>();
   private final Map<String, SessionRecord> sessions = new LinkedHashMap<>();
   private final Map<String, LinkedHashMap<String, PushReplay>> replays = new LinkedHashMap<>();
+  /** Each session's draft replays, keyed by method and {@code txn_id}. */
+  private final Map<String, LinkedHashMap<List<String>, DraftReplay>> draftReplays = new LinkedHashMap<>();
 
   @Override
   public synchronized List<RoomRecord> rooms() {
@@ -57,6 +59,12 @@ public final class MemoryStore implements Store {
   }
 
   @Override
+  public synchronized List<DraftReplay> draftReplays(String tokenHash) {
+    Map<List<String>, DraftReplay> own = draftReplays.get(tokenHash);
+    return own == null ? List.of() : List.copyOf(own.values());
+  }
+
+  @Override
   public synchronized void commit(List<Write> writes) {
     checkOrder(writes);
     for (Write w : writes) {
@@ -70,11 +78,22 @@ public final class MemoryStore implements Store {
         case Write.DeleteSession d -> {
           sessions.remove(d.tokenHash());
           replays.remove(d.tokenHash());
+          draftReplays.remove(d.tokenHash());
         }
         case Write.SaveReplay r -> {
           LinkedHashMap<String, PushReplay> own = replays.computeIfAbsent(r.replay().tokenHash(), t -> new LinkedHashMap<>());
           own.remove(r.replay().txnId());
           own.put(r.replay().txnId(), r.replay());
+          while (own.size() > r.keep()) {
+            own.pollFirstEntry();
+          }
+        }
+        case Write.SaveDraftReplay r -> {
+          LinkedHashMap<List<String>, DraftReplay> own =
+              draftReplays.computeIfAbsent(r.replay().tokenHash(), t -> new LinkedHashMap<>());
+          List<String> key = List.of(r.replay().method(), r.replay().txnId());
+          own.remove(key);
+          own.put(key, r.replay());
           while (own.size() > r.keep()) {
             own.pollFirstEntry();
           }
@@ -88,6 +107,7 @@ public final class MemoryStore implements Store {
             boolean gone = s.room().equals(d.room());
             if (gone) {
               replays.remove(s.tokenHash());
+              draftReplays.remove(s.tokenHash());
             }
             return gone;
           });

@@ -188,6 +188,19 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public List<DraftReplay> draftReplays(String tokenHash) {
+    return query("SELECT method, txn_id, status, suffix, draft_length, truncated FROM draft_replays "
+        + "WHERE token_hash = ? ORDER BY rowid",
+        rs -> new DraftReplay(tokenHash, rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
+            nullableInt(rs, 5), nullableInt(rs, 6)), tokenHash);
+  }
+
+  private static Integer nullableInt(ResultSet rs, int column) throws SQLException {
+    int value = rs.getInt(column);
+    return rs.wasNull() ? null : value;
+  }
+
+  @Override
   public boolean durable() {
     return true;
   }
@@ -267,10 +280,20 @@ public final class SqliteStore implements Store {
             + "(SELECT rowid FROM push_replays WHERE token_hash = ? ORDER BY rowid DESC LIMIT ?)",
             p.tokenHash(), p.tokenHash(), r.keep());
       }
+      case Write.SaveDraftReplay r -> {
+        DraftReplay d = r.replay();
+        update("INSERT OR REPLACE INTO draft_replays (token_hash, method, txn_id, status, suffix, draft_length, truncated) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            d.tokenHash(), d.method(), d.txnId(), d.status(), d.suffix(), d.draftLength(), d.truncated());
+        update("DELETE FROM draft_replays WHERE token_hash = ? AND rowid NOT IN "
+            + "(SELECT rowid FROM draft_replays WHERE token_hash = ? ORDER BY rowid DESC LIMIT ?)",
+            d.tokenHash(), d.tokenHash(), r.keep());
+      }
       case Write.SaveStick st -> update("UPDATE rooms SET stick_holder = ?, stick_claimed_at = ? WHERE name = ?",
           st.holder(), st.claimedAt() == null ? null : st.claimedAt().toEpochMilli(), st.room());
       case Write.DeleteRoom d -> {
         update("DELETE FROM push_replays WHERE token_hash IN (SELECT token_hash FROM sessions WHERE room = ?)", d.room());
+        update("DELETE FROM draft_replays WHERE token_hash IN (SELECT token_hash FROM sessions WHERE room = ?)", d.room());
         update("DELETE FROM sessions WHERE room = ?", d.room());
         update("DELETE FROM messages WHERE room = ?", d.room());
         update("DELETE FROM rooms WHERE name = ?", d.room());

@@ -31,6 +31,9 @@ public interface Store extends AutoCloseable {
   /** The remembered pushes of a session, oldest first. */
   List<PushReplay> replays(String tokenHash);
 
+  /** The remembered draft edits of a session, oldest first. */
+  List<DraftReplay> draftReplays(String tokenHash);
+
   /**
    * Makes {@code writes} durable, in order, all or none: when this returns they survive a crash
    * of the process (and, for a durable store, of the machine); when it throws, none was made.

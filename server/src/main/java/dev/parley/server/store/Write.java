@@ -46,7 +46,7 @@ public sealed interface Write {
   }
 
   /**
-   * A session ended: it and its push replays are forgotten.
+   * A session ended: it and its push and draft replays are forgotten.
    *
    * @param room its room
    * @param tokenHash its token's hash
@@ -63,6 +63,17 @@ public sealed interface Write {
   record SaveReplay(String room, PushReplay replay, int keep) implements Write {}
 
   /**
+   * A draft edit remembered under its {@code txn_id}, the newest {@code keep} per session.
+   * Stored with the draft it changed, in the same batch, so that a restart finds both or
+   * neither.
+   *
+   * @param room the session's room
+   * @param replay what a retry of the edit answers
+   * @param keep how many draft replays the session keeps
+   */
+  record SaveDraftReplay(String room, DraftReplay replay, int keep) implements Write {}
+
+  /**
    * Who holds a room's talking stick.
    *
    * @param room the room
@@ -72,7 +83,7 @@ public sealed interface Write {
   record SaveStick(String room, String holder, Instant claimedAt) implements Write {}
 
   /**
-   * A room removed with everything of it: its messages, sessions, their push replays and its
+   * A room removed with everything of it: its messages, sessions, their push and draft replays and its
    * floor holder. Its name is free again; a room created under it later starts a new log.
    *
    * @param room the room

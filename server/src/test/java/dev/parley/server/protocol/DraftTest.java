@@ -38,6 +38,33 @@ class DraftTest {
   }
 
   @Test
+  void aRetriedAppendUndoAndResetAnswerTheFirstResultAndChangeNothing() {
+    RpcClient a = server.login("retry", "drafts-txn");
+    RpcClient b = server.login("other", "drafts-txn");
+    a.call("preview");
+    JsonNode appended = a.call("append", Map.of("text", "hello ", "txn_id", "a-1"));
+    a.call("append", Map.of("text", "world"));
+    b.call("append", Map.of("text", "meanwhile"));
+    b.call("push");
+
+    JsonNode again = a.call("append", Map.of("text", "hello ", "txn_id", "a-1"));
+    assertThat(again.get("status")).isEqualTo(appended.get("status"));
+    assertThat(again.get("suffix").asText()).isEqualTo("hello ");
+    assertThat(again.get("draft_length").asInt()).isEqualTo(6);
+    assertThat(again.get("messages").findValuesAsText("content")).containsExactly("meanwhile");
+    assertThat(a.call("preview").get("draft").asText()).isEqualTo("hello world");
+
+    assertThat(a.call("undo", Map.of("txn_id", "u-1")).get("suffix").asText()).isEqualTo("hello ");
+    assertThat(a.call("undo", Map.of("txn_id", "u-1")).get("suffix").asText()).isEqualTo("hello ");
+    assertThat(a.call("preview").get("draft").asText()).isEqualTo("hello ");
+
+    assertThat(a.call("reset", Map.of("txn_id", "r-1")).get("status").asInt()).isEqualTo(1);
+    a.call("append", Map.of("text", "anew"));
+    assertThat(a.call("reset", Map.of("txn_id", "r-1")).get("status").asInt()).isEqualTo(1);
+    assertThat(a.call("preview").get("draft").asText()).isEqualTo("anew");
+  }
+
+  @Test
   void emptyTextAppendsNothing() {
     RpcClient a = server.login("empty", "drafts-3");
     JsonNode r = a.call("append", Map.of("text", ""));

@@ -1,5 +1,6 @@
 package dev.parley.server.room;
 
+import dev.parley.server.store.DraftReplay;
 import dev.parley.server.store.MemoryStore;
 import dev.parley.server.store.PushReplay;
 import dev.parley.server.store.RoomRecord;
@@ -46,6 +47,11 @@ abstract class ForwardingStore implements Store {
   @Override
   public List<PushReplay> replays(String tokenHash) {
     return inner.replays(tokenHash);
+  }
+
+  @Override
+  public List<DraftReplay> draftReplays(String tokenHash) {
+    return inner.draftReplays(tokenHash);
   }
 
   @Override

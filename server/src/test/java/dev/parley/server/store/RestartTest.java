@@ -70,6 +70,28 @@ class RestartTest {
   }
 
   @Test
+  void draftEditTxnIdsSurviveARestartWithTheDraftTheyMade() throws Exception {
+    String alice;
+    JsonNode appended;
+    try (RunningServer server = start()) {
+      RpcClient a = server.login("alice", "edits");
+      alice = a.session();
+      appended = a.call("append", Map.of("text", "first ", "txn_id", "a-1"));
+      a.call("append", Map.of("text", "second", "txn_id", "a-2"));
+      a.call("undo", Map.of("txn_id", "u-1"));
+    }
+
+    try (RunningServer server = start()) {
+      RpcClient a = server.client().withSession(alice);
+      assertThat(a.call("append", Map.of("text", "first ", "txn_id", "a-1"))).isEqualTo(appended);
+      assertThat(a.call("undo", Map.of("txn_id", "u-1")).get("suffix").asText()).isEqualTo("first ");
+      assertThat(a.call("preview").get("segments")).hasSize(1);
+      // The restart kept the ids, not just the draft: a new id still edits.
+      assertThat(a.call("undo", Map.of("txn_id", "u-2")).get("status").asInt()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void sessionsIdlePastTheTtlAreGoneAfterARestartAndTheirRoomsSaySo() throws Exception {
     String idle;
     String active;

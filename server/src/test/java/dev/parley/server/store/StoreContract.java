@@ -96,6 +96,28 @@ abstract class StoreContract {
   }
 
   @Test
+  void draftReplaysAreKeptPerMethodNewestFirstOutAndGoWithTheirSession() {
+    store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.OPEN), new Write.SaveSession(session("h1", "a", 0, List.of())),
+        new Write.SaveSession(session("h2", "a", 0, List.of()))));
+    store.commit(List.of(
+        new Write.SaveDraftReplay("a", new DraftReplay("h1", "append", "t1", 1, "one", 3, null), 3),
+        new Write.SaveDraftReplay("a", new DraftReplay("h1", "undo", "t1", 1, "", 0, null), 3),
+        new Write.SaveDraftReplay("a", new DraftReplay("h1", "append", "t2", 2, "x".repeat(80), 1000, 234), 3),
+        new Write.SaveDraftReplay("a", new DraftReplay("h1", "reset", "t3", 1, null, null, null), 3),
+        new Write.SaveDraftReplay("a", new DraftReplay("h2", "reset", "t1", 0, null, null, null), 3)));
+
+    assertThat(store.draftReplays("h1")).containsExactly(new DraftReplay("h1", "undo", "t1", 1, "", 0, null),
+        new DraftReplay("h1", "append", "t2", 2, "x".repeat(80), 1000, 234),
+        new DraftReplay("h1", "reset", "t3", 1, null, null, null));
+    assertThat(store.draftReplays("h2")).containsExactly(new DraftReplay("h2", "reset", "t1", 0, null, null, null));
+
+    store.commit(List.of(new Write.DeleteSession("a", "h1")));
+    assertThat(store.draftReplays("h1")).isEmpty();
+    store.commit(List.of(new Write.DeleteRoom("a")));
+    assertThat(store.draftReplays("h2")).isEmpty();
+  }
+
+  @Test
   void theStickHolderIsKept() {
     store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.STICK), new Write.SaveStick("a", "ada", AT)));
     assertThat(store.rooms()).containsExactly(new RoomRecord("a", FloorPolicy.STICK, "ada", AT));

@@ -1,0 +1,379 @@
+package dev.parley.client;
+
+import dev.parley.api.AppendResult;
+import dev.parley.api.CheckResult;
+import dev.parley.api.HistoryResult;
+import dev.parley.api.LoginResult;
+import dev.parley.api.Message;
+import dev.parley.api.NoteKind;
+import dev.parley.api.NoteResult;
+import dev.parley.api.NotLoggedInException;
+import dev.parley.api.ParleyApi;
+import dev.parley.api.ParticipantsResult;
+import dev.parley.api.PreviewResult;
+import dev.parley.api.PushResult;
+import dev.parley.api.RateLimitedException;
+import dev.parley.api.ResetResult;
+import dev.parley.api.TalkingStickResult;
+import dev.parley.api.UndoResult;
+import dev.parley.api.WakeOn;
+import dev.parley.spec.PushOutcome;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One participant's session in one room, typed and resilient: each protocol call returns the
+ * generated result type, and the session rides out a refused connection, a lost answer and a
+ * restarted daemon by itself.
+ *
+ * <ul>
+ *   <li><b>Backoff</b>: a call that meets no daemon (or a session the daemon no longer knows)
+ *       is retried with exponential backoff and jitter for up to the retry window; a rate limit
+ *       is waited out for as long as the daemon says.
+ *   <li><b>Resume</b>: before a retry the session logs in again with its token, so the draft,
+ *       cursor and floor claim come back; a daemon that lost the session gives a new one (the
+ *       {@link Listener} hears of it).
+ *   <li><b>Recovery</b>: the messages a lost answer carried are read back from the history
+ *       with {@code exclude_own}, so the server's own-doing rule decides what this session would
+ *       have been delivered, and they come first in the next result.
+ *   <li><b>De-duplication</b>: each message is handed over once, whether it came in an answer or
+ *       from the history.
+ *   <li><b>{@code txn_id}</b> on every mutating call ({@code append}, {@code undo},
+ *       {@code reset}, {@code push}): its retry carries the same id, so a call whose answer was
+ *       lost is answered by the daemon with its first result instead of running twice.
+ * </ul>
+ *
+ * <p>Thread-safe: calls may overlap, such as a {@code check} in one thread while another appends.
+ */
+public final class ChatSession implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ChatSession.class);
+  /** How long a call retries an unreachable server, unless told otherwise. */
+  public static final Duration DEFAULT_RETRY = Duration.ofMinutes(2);
+  private static final long FIRST_BACKOFF_MS = 100;
+  private static final long MAX_BACKOFF_MS = 5_000;
+  /** How many delivered messages are remembered to hand none over twice. */
+  private static final int SEEN_MEMORY = 4096;
+
+  /** What a session tells its owner besides the results. */
+  public interface Listener {
+    /**
+     * Messages a call delivered (those recovered after a lost answer first), each once, oldest
+     * first, on the thread of that call and before it returns. Calls are serialised around it,
+     * so two threads' deliveries never interleave; it should not call the session.
+     */
+    default void delivered(List<Message> messages) {}
+
+    /** The daemon had lost the session: it was joined anew, with an empty draft. */
+    default void rejoined() {}
+  }
+
+  private final ParleyClient client;
+  private final String username;
+  private final String room;
+  private final Duration retryFor;
+  /** The access key of a daemon with access control, or null. */
+  private final String key;
+  private final Listener listener;
+  private final List<Message> context;
+  private final Object state = new Object();
+  /** Sequence numbers of the messages handed over, so that recovered ones are not handed over twice. */
+  private final Map<Long, Boolean> seen = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+      return size() > SEEN_MEMORY;
+    }
+  };
+  /** Read back from the history after a lost answer, not yet handed over. */
+  private final List<Message> recovered = new ArrayList<>();
+  private long lastSeen;
+  private int draftLength;
+
+  /**
+   * Joins {@code room} on {@code server} as {@code username}, retrying an unreachable server for
+   * up to {@code retryFor} per call.
+   *
+   * @param key the access key of a daemon with access control, or null
+   * @param listener hears of delivered messages and a lost session; null: nobody
+   */
+  public ChatSession(URI server, String username, String room, Duration retryFor, String key, Listener listener) {
+    this.client = ParleyClient.connect(server);
+    this.room = room;
+    this.retryFor = retryFor;
+    this.key = key;
+    this.listener = listener != null ? listener : new Listener() {};
+    client.key(key);
+    LoginResult joined = retrying(() -> client.api().login(username, room, null, null, key),
+        api -> api.login(username, room, null, null, key));
+    // The server's form of the name (NFKC: a fullwidth name logs in as ASCII) is the one its
+    // messages and mentions carry.
+    this.username = joined.username();
+    this.context = List.copyOf(joined.messages());
+    synchronized (state) {
+      context.forEach(this::see);
+    }
+  }
+
+  /** This participant's name, as the server gave it back (normalised to NFKC). */
+  public String username() {
+    return username;
+  }
+
+  /** The room. */
+  public String room() {
+    return room;
+  }
+
+  /** The room's recent messages from before this login, oldest first. */
+  public List<Message> context() {
+    return context;
+  }
+
+  /** The draft's length in characters, as the last call that tells it reported. */
+  public int draftLength() {
+    synchronized (state) {
+      return draftLength;
+    }
+  }
+
+  /** {@code append}: adds {@code text} to the draft, at most once however often it is retried. */
+  public AppendResult append(String text) {
+    String txn = txnId();
+    AppendResult r = call(api -> api.append(text, txn));
+    List<Message> messages = deliver(r.messages());
+    draftLength(r.draftLength());
+    return new AppendResult(r.status(), r.suffix(), r.draftLength(), r.truncated(), r.reason(), messages);
+  }
+
+  /** {@code undo}: removes the draft's last segment, at most once however often it is retried. */
+  public UndoResult undo() {
+    String txn = txnId();
+    UndoResult r = call(api -> api.undo(txn));
+    List<Message> messages = deliver(r.messages());
+    draftLength(r.draftLength());
+    return new UndoResult(r.status(), r.suffix(), r.draftLength(), messages);
+  }
+
+  /** {@code reset}: empties the draft and gives up the talking stick. */
+  public ResetResult reset() {
+    String txn = txnId();
+    ResetResult r = call(api -> api.reset(txn));
+    List<Message> messages = deliver(r.messages());
+    draftLength(0);
+    return new ResetResult(r.status(), messages);
+  }
+
+  /**
+   * {@code push}: sends the draft, at most once however often it is retried.
+   *
+   * @param force send even when messages arrived meanwhile
+   * @throws dev.parley.api.NoDraftException when the draft is empty
+   * @throws dev.parley.api.FloorHeldException when another holds the floor of a {@code stick} room
+   */
+  public PushResult push(boolean force) {
+    String txn = txnId();
+    PushResult r = call(api -> api.push(force ? Boolean.TRUE : null, txn));
+    List<Message> messages = deliver(r.messages());
+    if (PushOutcome.of(r) == PushOutcome.SENT) {
+      draftLength(0);
+    }
+    return new PushResult(r.status(), r.messageId(), r.timestamp(), r.interrupted(), messages);
+  }
+
+  /**
+   * {@code check}: waits for messages at most {@code timeout} (null: the server's default),
+   * waking early only as {@code wakeOn} says. Messages recovered after a lost answer are handed
+   * over at once instead of waiting again.
+   */
+  public CheckResult check(Duration timeout, WakeOn wakeOn) {
+    Long ms = timeout == null ? null : timeout.toMillis();
+    CheckResult r = call(api -> api.check(ms, wakeOn), api -> {
+      synchronized (state) {
+        if (!recovered.isEmpty()) {
+          return new CheckResult(1, List.of());
+        }
+      }
+      return api.check(ms, wakeOn);
+    });
+    List<Message> messages = deliver(r.messages());
+    return new CheckResult(messages.isEmpty() ? r.status() : 1, messages);
+  }
+
+  /** {@code preview}: the whole draft. */
+  public PreviewResult preview() {
+    PreviewResult r = call(ParleyApi::preview);
+    List<Message> messages = deliver(r.messages());
+    draftLength(r.draft().codePointCount(0, r.draft().length()));
+    return new PreviewResult(r.draft(), r.segments(), messages);
+  }
+
+  /** {@code talking_stick}: claims the floor. */
+  public TalkingStickResult talkingStick() {
+    TalkingStickResult r = call(ParleyApi::talkingStick);
+    return new TalkingStickResult(r.granted(), r.holder(), deliver(r.messages()));
+  }
+
+  /** {@code participants}: who is in the room and what each is doing. */
+  public ParticipantsResult participants() {
+    ParticipantsResult r = call(ParleyApi::participants);
+    return new ParticipantsResult(r.participants(), deliver(r.messages()));
+  }
+
+  /**
+   * {@code history}: a page of the room's log, own messages included; delivers nothing and moves
+   * no cursor.
+   */
+  public HistoryResult history(Long before, Long after, Integer limit) {
+    return call(api -> api.history(before, after, limit, null));
+  }
+
+  /** {@code note}: shows observers what this participant thinks or does; never delivered as chat. */
+  public NoteResult note(NoteKind kind, String content) {
+    return call(api -> api.note(kind, content));
+  }
+
+  /** Logs out. */
+  @Override
+  public void close() {
+    try {
+      client.api().logout();
+    } catch (RuntimeException e) {
+      LOG.debug("Logout of {} failed: {}", username, e.getMessage());
+    }
+  }
+
+  private static String txnId() {
+    return UUID.randomUUID().toString();
+  }
+
+  private <T> T call(Action<T> action) {
+    return call(action, action);
+  }
+
+  /**
+   * Runs {@code first}; when the connection breaks or the session is gone, takes the session
+   * back and runs {@code afterResume}.
+   */
+  private <T> T call(Action<T> first, Action<T> afterResume) {
+    return retrying(() -> first.on(client.api()), api -> {
+      resume(api);
+      return afterResume.on(api);
+    });
+  }
+
+  private <T> T retrying(Supplier<T> first, Action<T> again) {
+    long deadline = System.nanoTime() + retryFor.toNanos();
+    long backoff = FIRST_BACKOFF_MS;
+    boolean failed = false;
+    while (true) {
+      try {
+        return failed ? again.on(client.api()) : first.get();
+      } catch (ConnectionLostException | NotLoggedInException e) {
+        // An interrupted caller is leaving (or its socket was closed for it): no retry.
+        if (System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
+          throw e;
+        }
+        // Once a call is enough to say so; each further attempt only in a debug log.
+        if (failed) {
+          LOG.debug("{}: {}; retrying", username, e.getMessage());
+        } else {
+          LOG.info("{}: {}; retrying with backoff", username, e.getMessage());
+        }
+        pause(backoff + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+        failed = true;
+      } catch (RateLimitedException e) {
+        Long wait = e.retryAfterMs();
+        pause(wait == null ? FIRST_BACKOFF_MS : wait);
+      }
+    }
+  }
+
+  /**
+   * Takes the session back after a broken connection or a restarted server, and reads back from
+   * the history what a lost answer carried: what the server would have delivered, by its rule.
+   */
+  private void resume(ParleyApi api) {
+    LoginResult r = api.login(username, room, null, client.session(), key);
+    long after;
+    synchronized (state) {
+      after = lastSeen;
+      if (!r.resumed()) {
+        draftLength = 0;
+      }
+    }
+    if (!r.resumed()) {
+      LOG.warn("{}: the daemon had lost this session; rejoined {} with an empty draft", username, room);
+      listener.rejoined();
+    }
+    List<Message> missed = new ArrayList<>();
+    HistoryResult page;
+    do {
+      page = api.history(null, after, null, true);
+      for (Message m : page.messages()) {
+        after = m.seq();
+        missed.add(m);
+      }
+    } while (page.hasMore() && !page.messages().isEmpty());
+    synchronized (state) {
+      recovered.addAll(missed);
+    }
+  }
+
+  /** What a call hands over: recovered messages first, then its own, each message once. */
+  private List<Message> deliver(List<Message> messages) {
+    synchronized (state) {
+      List<Message> out = new ArrayList<>();
+      for (Message m : recovered) {
+        if (see(m)) {
+          out.add(m);
+        }
+      }
+      recovered.clear();
+      for (Message m : messages) {
+        if (see(m)) {
+          out.add(m);
+        }
+      }
+      if (!out.isEmpty()) {
+        listener.delivered(List.copyOf(out));
+      }
+      return List.copyOf(out);
+    }
+  }
+
+  /** Marks a message handed over; false when it already was. */
+  private boolean see(Message m) {
+    lastSeen = Math.max(lastSeen, m.seq());
+    return seen.put(m.seq(), Boolean.TRUE) == null;
+  }
+
+  private void draftLength(int length) {
+    synchronized (state) {
+      draftLength = length;
+    }
+  }
+
+  private static void pause(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting to retry", e);
+    }
+  }
+
+  /** One attempt of a call on the generated API. */
+  @FunctionalInterface
+  private interface Action<T> {
+    T on(ParleyApi api);
+  }
+}
