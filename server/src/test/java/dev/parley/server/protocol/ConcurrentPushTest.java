@@ -96,7 +96,7 @@ class ConcurrentPushTest {
       JsonNode page = reader.call("history", Map.of("after", after, "limit", 200));
       for (JsonNode m : page.get("messages")) {
         assertThat(seen.add(m.get("message_id").asText())).as("history repeats %s", m).isTrue();
-        after = Long.parseLong(m.get("message_id").asText().substring("msg-".length()));
+        after = m.get("seq").asLong();
         if ("chat".equals(m.get("kind").asText())) {
           out.add(m);
         }
