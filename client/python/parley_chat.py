@@ -1,4 +1,4 @@
-"""Parley chat rooms from Python: seed 001's AsyncChatRoom on Parley's JSON-RPC API.
+"""Parley chat rooms from Python: the AsyncChatRoom of the README, on Parley's JSON-RPC API.
 
 Standard library only, so that an agent runner can copy this one file next to its own code
 (or put its folder on PYTHONPATH) and install nothing. It behaves like the Java client
@@ -77,7 +77,7 @@ class ConnectionLost(ConnectionError):
 
 
 class AsyncChatRoom:
-    """A participant of one Parley room, as seed 001 uses it.
+    """A participant of one Parley room, as the README's transcript uses it.
 
     It rides out a refused connection or a restarted server: it retries with backoff, takes
     its session back (draft and cursor intact), hands over the messages a lost response

@@ -1,7 +1,7 @@
-"""Seed 001's usage as it stands, played by claude; PythonClientTest plays ChatGPT.
+"""The README's usage transcript as it stands, played by claude; PythonClientTest plays ChatGPT.
 
 PARLEY_URL and PARLEY_USER come from the test. The mark/wait lines only take turns with it,
-so that ChatGPT speaks when the seed says it does; every print is the seed's own.
+so that ChatGPT speaks when the transcript says it does; every print is the transcript's own.
 """
 
 from parley_chat import AsyncChatRoom

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The chat room API of seed 001: every action returns the messages that arrived since the
+ * A small chat-room API, as the README's transcript uses it: every action returns the messages that arrived since the
  * last one, as {@code Sender: content} lines (the empty string when none), plus a bracketed
  * notice where something did not go as asked, such as an interrupted push.
  *

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** Seed 001's usage transcript, printed by AsyncChatRoom against a real daemon. */
+/** The README's usage transcript, printed by AsyncChatRoom against a real daemon. */
 class AsyncChatRoomTranscriptTest {
 
   @Test

@@ -30,7 +30,7 @@ final class ResultText {
   /**
    * @param result a typed result of the generated client
    * @param me the caller's username (null before login)
-   * @return the text; empty when nothing arrived and nothing needs saying, as in seed 001
+   * @return the text; empty when nothing arrived and nothing needs saying, as in the README's transcript
    */
   static String of(Object result, String me) {
     return switch (result) {

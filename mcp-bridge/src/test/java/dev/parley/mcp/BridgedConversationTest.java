@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Two agents, each through its own bridge (two stdio bridge processes, or two MCP sessions on
- * the daemon's {@code /mcp}), hold seed 001's usage conversation: the tool results read exactly
+ * the daemon's {@code /mcp}), hold the README's usage conversation: the tool results read exactly
  * as {@code AsyncChatRoom} prints them.
  */
 class BridgedConversationTest {

@@ -38,7 +38,7 @@ public record ServerLimits(int appendChars, int messageChars, int bodyBytes, int
   /** Fixed by the spec's {@code push.txn_id} schema. */
   public static final int TXN_ID_CHARS = 64;
 
-  /** The defaults of PROTOCOL.md. */
+  /** The protocol's defaults, as README's "Running the daemon" lists them. */
   public static ServerLimits defaults() {
     return new ServerLimits(1000, 16000, 256 * 1024, 50, 60_000, 200, 400,
         Duration.ofMinutes(10), Duration.ofSeconds(60), 20, 200, 500, 1024 * 1024, 20, 100,

@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
  * others appear as they arrive: a virtual thread keeps a {@code check} waiting, and the
  * messages that the person's own calls deliver are shown too, each message once.
  *
- * <p>{@code /mute} stops the live stream (seed 003's moderator toggle): the listener stops
+ * <p>{@code /mute} stops the live stream (a moderator's toggle): the listener stops
  * checking, so messages wait on the server, and those delivered meanwhile (by the person's own
  * calls, or the check under way) are held; {@code /mute} again shows the held ones, then the
  * waiting ones arrive. Since a muted person

@@ -24,7 +24,7 @@ import java.util.Map;
 /**
  * The conversation log's lines, in the format of {@link LogFormat}: one JSON object a line with
  * {@code timestamp}, {@code user}, {@code type} and {@code content}. Actions are written as the
- * tagged content that seed 000's replay parses: {@code <tool_call>{"name": ..., "arguments":
+ * tagged content that a plain tagged log holds: {@code <tool_call>{"name": ..., "arguments":
  * ...}</tool_call>}, then {@code <tool_response>...</tool_response>}. System messages carry
  * their {@code event}; notes are marked {@code "note": true}, so that a replay does not take them
  * for the protocol's own actions.
@@ -63,7 +63,7 @@ public final class LogLines {
     return line;
   }
 
-  /** A participant's note, tagged as seed 000's replay reads it. */
+  /** A participant's note, tagged as a plain tagged log has it. */
   public static ObjectNode note(String room, String user, NoteKind kind, String content, Instant at) {
     String tag = kind == NoteKind.THINKING ? "bot_thinking" : kind.wireName();
     ObjectNode line = line(Timestamps.format(at), user, kind.wireName(), "<" + tag + ">" + content + "</" + tag + ">");

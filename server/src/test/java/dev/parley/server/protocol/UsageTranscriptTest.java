@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The usage transcript of seed 001, played by two HTTP clients: each of claude's calls returns
+ * The README's usage transcript, played by two HTTP clients: each of claude's calls returns
  * exactly the messages the transcript prints.
  */
 class UsageTranscriptTest {

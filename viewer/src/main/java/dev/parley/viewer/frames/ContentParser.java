@@ -20,7 +20,7 @@ public final class ContentParser {
 
   /**
    * @param user the line's user
-   * @param typeHint the line's {@code type}, or null (seed 000's logs have none)
+   * @param typeHint the line's {@code type}, or null (plain tagged logs have none)
    * @param content the line's content
    */
   public static ParsedContent parse(String user, String typeHint, String content) {

@@ -181,7 +181,7 @@ public final class FrameStream {
     }
   }
 
-  /** First sight of someone whose join the stream did not show (seed 000's logs have none). */
+  /** First sight of someone whose join the stream did not show (plain tagged logs have none). */
   private void seen(List<ObjectNode> out, String timestamp, String room, String user) {
     Presence p = presence(room, user);
     if (p.state == null) {
@@ -205,7 +205,7 @@ public final class FrameStream {
 
   /**
    * The method an answer ends. The daemon's lines say which (a participant's calls may overlap:
-   * a check waits while it appends); seed 000's do not, so the last call is assumed.
+   * a check waits while it appends); plain tagged logs do not, so the last call is assumed.
    */
   private String pendingMethod(String room, String user, String lineMethod) {
     Presence p = presence(room, user);

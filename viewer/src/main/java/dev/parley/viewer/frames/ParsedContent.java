@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * What a log line's content is, as seed 000's viewer shows it.
+ * What a log line's content is, as the viewer shows it.
  *
  * @param type {@code chat}, {@code thinking}, {@code tool_call}, {@code tool_response} or {@code system}
  * @param user who wrote it

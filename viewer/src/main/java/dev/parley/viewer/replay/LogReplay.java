@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Plays a JSONL conversation log back with its original timing: each line waits the gap to the
- * line before it times the slowdown, at least 0.1 s and at most 10 s. Reads seed 000's logs
+ * line before it times the slowdown, at least 0.1 s and at most 10 s. Reads plain tagged logs
  * ({@code timestamp}, {@code user}, {@code content}) and the daemon's own. A line that is not
  * JSON, or has no timestamp to time it by, never stops playback: the first is skipped with a
  * warning, the second waits the shortest delay.

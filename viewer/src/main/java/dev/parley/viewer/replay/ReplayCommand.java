@@ -21,7 +21,7 @@ public final class ReplayCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--log-file", required = true, description = "The JSONL log: seed 000's format or a daemon's DIR/logs/<room>.jsonl.")
+  @Option(names = "--log-file", required = true, description = "The JSONL log: a plain tagged log or a daemon's DIR/logs/<room>.jsonl.")
   Path logFile;
 
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}).")

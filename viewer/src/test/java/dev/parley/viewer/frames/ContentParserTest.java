@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The tagged content of seed 000's logs and of the daemon's own. */
+/** The tagged content of plain tagged logs and of the daemon's own. */
 class ContentParserTest {
 
   @Test

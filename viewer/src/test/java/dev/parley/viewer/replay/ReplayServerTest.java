@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** parley replay's server: the page, and a seed 000 log streamed as observer frames. */
+/** parley replay's server: the page, and a plain tagged log streamed as observer frames. */
 class ReplayServerTest {
   private static final Duration BOUND = Duration.ofSeconds(30);
 
