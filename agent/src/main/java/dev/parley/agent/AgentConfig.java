@@ -20,7 +20,8 @@ import java.time.Duration;
  * @param baseUrl the chat-completions endpoint's base URL
  * @param model the model's name
  * @param apiKeyEnv the environment variable holding the API key, or null for none
- * @param prompt the personality text (from {@code --persona FILE} or inline), or null for a plain one
+ * @param prompt the personality text (from {@code --persona FILE} or inline), or null for a plain
+ *     one
  * @param temperature the sampling temperature
  * @param maxTokens the most tokens per answer
  * @param history the most conversation entries kept in the prompt
@@ -30,12 +31,26 @@ import java.time.Duration;
  * @param retries how many times a failed model request is tried again
  * @param timeout how long one model request may take
  */
-public record AgentConfig(URI server, String room, String name, URI baseUrl, String model, String apiKeyEnv,
-    String prompt, double temperature, int maxTokens, int history, Duration delay, Mode mode, int maxSteps,
-    int retries, Duration timeout) {
+public record AgentConfig(
+    URI server,
+    String room,
+    String name,
+    URI baseUrl,
+    String model,
+    String apiKeyEnv,
+    String prompt,
+    double temperature,
+    int maxTokens,
+    int history,
+    Duration delay,
+    Mode mode,
+    int maxSteps,
+    int retries,
+    Duration timeout) {
 
   /** The default endpoint: a local Ollama, which needs no key. */
   public static final URI DEFAULT_BASE_URL = URI.create("http://127.0.0.1:11434/v1");
+
   private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
 
   /** The personality text of a persona file. */
@@ -43,15 +58,17 @@ public record AgentConfig(URI server, String room, String name, URI baseUrl, Str
     try {
       return Files.readString(file, StandardCharsets.UTF_8).strip();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the persona file " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot read the persona file " + file + ": " + e.getMessage(), e);
     }
   }
 
   /** The persona this configuration describes. */
   public Persona persona() {
-    String personality = prompt == null || prompt.isBlank()
-        ? "You are " + name + ", a thoughtful participant in a group conversation."
-        : prompt;
+    String personality =
+        prompt == null || prompt.isBlank()
+            ? "You are " + name + ", a thoughtful participant in a group conversation."
+            : prompt;
     return new Persona(name, personality, mode, history, delay, maxSteps);
   }
 
@@ -61,18 +78,28 @@ public record AgentConfig(URI server, String room, String name, URI baseUrl, Str
     if (apiKeyEnv != null && !apiKeyEnv.isBlank()) {
       key = System.getenv(apiKeyEnv);
       if (key == null || key.isBlank()) {
-        throw new IllegalStateException("the environment variable " + apiKeyEnv + " (the API key of " + name + ") is not set");
+        throw new IllegalStateException(
+            "the environment variable " + apiKeyEnv + " (the API key of " + name + ") is not set");
       }
     }
-    return new ChatCompletions(new ChatCompletions.Settings(baseUrl, model, key, temperature, maxTokens, timeout,
-        retries, backoff == null ? FIRST_BACKOFF : backoff));
+    return new ChatCompletions(
+        new ChatCompletions.Settings(
+            baseUrl,
+            model,
+            key,
+            temperature,
+            maxTokens,
+            timeout,
+            retries,
+            backoff == null ? FIRST_BACKOFF : backoff));
   }
 
   /** Joins the room and returns a runner for this persona, not started. */
   public PersonaRunner connect(Duration modelBackoff) {
     ChatCompletions client = model(modelBackoff);
     // On a daemon with access control the key comes from PARLEY_KEY, never from an argument.
-    ChatSession joined = new ChatSession(server, name, room, ChatSession.DEFAULT_RETRY, AccessKey.find(null), null);
+    ChatSession joined =
+        new ChatSession(server, name, room, ChatSession.DEFAULT_RETRY, AccessKey.find(null), null);
     return new PersonaRunner(persona(), joined, client);
   }
 }

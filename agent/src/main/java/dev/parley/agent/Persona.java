@@ -12,4 +12,5 @@ import java.time.Duration;
  * @param delay how long it pauses after each message it sends
  * @param maxSteps model calls in a row without a sent message after which it is stopped
  */
-public record Persona(String name, String prompt, Mode mode, int history, Duration delay, int maxSteps) {}
+public record Persona(
+    String name, String prompt, Mode mode, int history, Duration delay, int maxSteps) {}

@@ -19,14 +19,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One persona in a room: a language model that gets the protocol's actions as tools and
- * decides itself when to listen ({@code check}) and when to speak ({@code append},
- * {@code push}), revising when a push is interrupted. Its reasoning and tool calls are shown to
- * observers as notes. In {@link Mode#MENTION} it waits until a message mentions it.
+ * One persona in a room: a language model that gets the protocol's actions as tools and decides
+ * itself when to listen ({@code check}) and when to speak ({@code append}, {@code push}), revising
+ * when a push is interrupted. Its reasoning and tool calls are shown to observers as notes. In
+ * {@link Mode#MENTION} it waits until a message mentions it.
  */
 public final class PersonaRunner {
   private static final Logger LOG = LoggerFactory.getLogger(PersonaRunner.class);
   private static final ObjectMapper JSON = Json.mapper();
+
   /** How long a mention-mode persona waits per check; it checks again after each. */
   private static final Duration MENTION_WAIT = Duration.ofSeconds(50);
 
@@ -60,8 +61,15 @@ public final class PersonaRunner {
    */
   public void run() throws InterruptedException {
     String context = ChatText.messages(room.context());
-    String joined = "You are in the room \"" + room.room() + "\" as " + persona.name() + "."
-        + (context.isEmpty() ? " Nobody has said anything yet." : " The last messages were:\n" + context);
+    String joined =
+        "You are in the room \""
+            + room.room()
+            + "\" as "
+            + persona.name()
+            + "."
+            + (context.isEmpty()
+                ? " Nobody has said anything yet."
+                : " The last messages were:\n" + context);
     boolean waitingForMention = persona.mode() == Mode.MENTION;
     if (!waitingForMention) {
       add(user(joined));
@@ -70,12 +78,16 @@ public final class PersonaRunner {
     while (running && !Thread.currentThread().isInterrupted()) {
       if (waitingForMention) {
         CheckResult heard = room.check(MENTION_WAIT, WakeOn.MENTION);
-        // The server found the room's names in each message: a mention of this persona is in its list.
+        // The server found the room's names in each message: a mention of this persona is in its
+        // list.
         if (heard.messages().stream().noneMatch(m -> m.mentions().contains(room.username()))) {
           continue;
         }
-        add(user((window.isEmpty() ? joined + "\n\n" : "") + "New messages (you were mentioned):\n"
-            + ChatText.messages(heard.messages())));
+        add(
+            user(
+                (window.isEmpty() ? joined + "\n\n" : "")
+                    + "New messages (you were mentioned):\n"
+                    + ChatText.messages(heard.messages())));
         waitingForMention = false;
       }
       ObjectNode reply = model.complete(prompt(), tools);
@@ -97,14 +109,19 @@ public final class PersonaRunner {
       } else {
         // It spoke without acting: listen for it, so that it does not spin.
         String heard = ChatText.messages(room.check(null, WakeOn.ANY).messages());
-        add(user(heard.isEmpty() ? "(nothing new; call check to wait, or append and push to speak)" : "New messages:\n" + heard));
+        add(
+            user(
+                heard.isEmpty()
+                    ? "(nothing new; call check to wait, or append and push to speak)"
+                    : "New messages:\n" + heard));
       }
       if (sent) {
         steps = 0;
         waitingForMention = persona.mode() == Mode.MENTION;
         Thread.sleep(persona.delay().toMillis());
       } else if (steps >= persona.maxSteps()) {
-        String why = persona.name() + " took " + steps + " steps without sending a message; stopped";
+        String why =
+            persona.name() + " took " + steps + " steps without sending a message; stopped";
         room.note(NoteKind.THINKING, "[runner] " + why);
         throw new RunawayModelException(why);
       }
@@ -121,7 +138,8 @@ public final class PersonaRunner {
     String result = done.said();
     room.note(NoteKind.TOOL_RESPONSE, result);
     LOG.debug("{}: {}({}) -> {}", persona.name(), name, arguments, result);
-    ObjectNode message = JSON.createObjectNode().put("role", "tool").put("tool_call_id", id).put("content", result);
+    ObjectNode message =
+        JSON.createObjectNode().put("role", "tool").put("tool_call_id", id).put("content", result);
     add(message);
     return done.sent();
   }
@@ -134,10 +152,14 @@ public final class PersonaRunner {
   }
 
   private String systemPrompt() {
-    String how = persona.mode() == Mode.MENTION
-        ? "You answer only when someone mentions you with @" + persona.name() + "; then answer that message."
-        : "You decide yourself when to listen and when to speak.";
-    return persona.prompt() + "\n\n"
+    String how =
+        persona.mode() == Mode.MENTION
+            ? "You answer only when someone mentions you with @"
+                + persona.name()
+                + "; then answer that message."
+            : "You decide yourself when to listen and when to speak.";
+    return persona.prompt()
+        + "\n\n"
         + "You talk in a chat room through tools. To speak, append your text (in one or more pieces), then push; "
         + "check waits for others. Every tool result shows the messages that arrived meanwhile, as \"Name: text\" "
         + "lines. If a push says [not sent: ...], someone spoke while you were writing: read it, revise your draft "
@@ -148,7 +170,8 @@ public final class PersonaRunner {
   /** Keeps the prompt within {@code history} entries, never starting with a tool result. */
   private void add(ObjectNode message) {
     window.add(message);
-    while (window.size() > persona.history() || (!window.isEmpty() && "tool".equals(window.get(0).path("role").asText()))) {
+    while (window.size() > persona.history()
+        || (!window.isEmpty() && "tool".equals(window.get(0).path("role").asText()))) {
       window.remove(0);
     }
   }
@@ -166,7 +189,10 @@ public final class PersonaRunner {
     return message;
   }
 
-  /** The arguments of a tool call: a JSON object, sent as a string by the protocol (or, by some servers, as an object). */
+  /**
+   * The arguments of a tool call: a JSON object, sent as a string by the protocol (or, by some
+   * servers, as an object).
+   */
   private static JsonNode arguments(JsonNode raw) {
     if (raw.isObject()) {
       return raw;

@@ -19,17 +19,26 @@ import dev.parley.spec.SpecDocument;
 import java.util.List;
 
 /**
- * The protocol's actions as the model's tools, taken from the generated method table: each
- * tool's name is the method's wire name, its description the method's summary and description,
- * its parameters the method's required params as the spec declares them (the
- * optional ones, such as a push's {@code txn_id} or a check's timeout, are the client's
- * business). Calls run through {@link ChatSession}, so retries and recovery are handled, and its
- * typed results are told to the model in {@link ChatText}'s words.
+ * The protocol's actions as the model's tools, taken from the generated method table: each tool's
+ * name is the method's wire name, its description the method's summary and description, its
+ * parameters the method's required params as the spec declares them (the optional ones, such as a
+ * push's {@code txn_id} or a check's timeout, are the client's business). Calls run through {@link
+ * ChatSession}, so retries and recovery are handled, and its typed results are told to the model in
+ * {@link ChatText}'s words.
  */
 final class ProtocolTools {
   /** The actions a persona may take. */
-  static final List<ParleyMethod> ACTIONS = List.of(ParleyMethod.APPEND, ParleyMethod.UNDO, ParleyMethod.PREVIEW,
-      ParleyMethod.PUSH, ParleyMethod.RESET, ParleyMethod.CHECK, ParleyMethod.TALKING_STICK, ParleyMethod.PARTICIPANTS);
+  static final List<ParleyMethod> ACTIONS =
+      List.of(
+          ParleyMethod.APPEND,
+          ParleyMethod.UNDO,
+          ParleyMethod.PREVIEW,
+          ParleyMethod.PUSH,
+          ParleyMethod.RESET,
+          ParleyMethod.CHECK,
+          ParleyMethod.TALKING_STICK,
+          ParleyMethod.PARTICIPANTS);
+
   private static final ObjectMapper JSON = Json.mapper();
 
   private ProtocolTools() {}
@@ -68,8 +77,14 @@ final class ProtocolTools {
   static Done execute(ChatSession room, String name, JsonNode arguments) {
     ParleyMethod method = ParleyMethod.byWireName(name).filter(ACTIONS::contains).orElse(null);
     if (method == null) {
-      return new Done(said("[no such tool: " + name + "; the tools are "
-          + String.join(", ", ACTIONS.stream().map(ParleyMethod::wireName).toList()) + "]"), false);
+      return new Done(
+          said(
+              "[no such tool: "
+                  + name
+                  + "; the tools are "
+                  + String.join(", ", ACTIONS.stream().map(ParleyMethod::wireName).toList())
+                  + "]"),
+          false);
     }
     if (method == ParleyMethod.PUSH) {
       try {
@@ -79,16 +94,18 @@ final class ProtocolTools {
         return new Done(said(ChatText.pushRefused(e)), false);
       }
     }
-    String said = switch (method) {
-      case APPEND -> append(room, arguments.path("text"));
-      case UNDO -> ChatText.undo(room.undo());
-      case PREVIEW -> ChatText.preview(room.preview());
-      case RESET -> ChatText.messages(room.reset().messages());
-      case CHECK -> ChatText.messages(room.check(null, WakeOn.ANY).messages());
-      case TALKING_STICK -> ChatText.talkingStick(room.talkingStick(), room.username());
-      case PARTICIPANTS -> ChatText.participants(room.participants());
-      default -> throw new IllegalStateException("an action without a case: " + method.wireName());
-    };
+    String said =
+        switch (method) {
+          case APPEND -> append(room, arguments.path("text"));
+          case UNDO -> ChatText.undo(room.undo());
+          case PREVIEW -> ChatText.preview(room.preview());
+          case RESET -> ChatText.messages(room.reset().messages());
+          case CHECK -> ChatText.messages(room.check(null, WakeOn.ANY).messages());
+          case TALKING_STICK -> ChatText.talkingStick(room.talkingStick(), room.username());
+          case PARTICIPANTS -> ChatText.participants(room.participants());
+          default ->
+              throw new IllegalStateException("an action without a case: " + method.wireName());
+        };
     return new Done(said(said), false);
   }
 

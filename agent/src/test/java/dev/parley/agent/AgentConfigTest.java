@@ -12,8 +12,22 @@ import org.junit.jupiter.api.Test;
 class AgentConfigTest {
 
   private static AgentConfig withKeyVariable(String variable) {
-    return new AgentConfig(URI.create("http://127.0.0.1:1"), "lobby", "a", AgentConfig.DEFAULT_BASE_URL, "m",
-        variable, null, 0.7, 64, 10, Duration.ZERO, Mode.FREE, 5, 0, Duration.ofSeconds(5));
+    return new AgentConfig(
+        URI.create("http://127.0.0.1:1"),
+        "lobby",
+        "a",
+        AgentConfig.DEFAULT_BASE_URL,
+        "m",
+        variable,
+        null,
+        0.7,
+        64,
+        10,
+        Duration.ZERO,
+        Mode.FREE,
+        5,
+        0,
+        Duration.ofSeconds(5));
   }
 
   @Test
@@ -25,13 +39,22 @@ class AgentConfigTest {
 
   @Test
   void settingsNeverShowTheKey() {
-    ChatCompletions.Settings settings = new ChatCompletions.Settings(URI.create("https://api.example/v1"), "m",
-        "sk-secret-123", 0.7, 64, Duration.ofSeconds(5), 0, Duration.ofMillis(10));
+    ChatCompletions.Settings settings =
+        new ChatCompletions.Settings(
+            URI.create("https://api.example/v1"),
+            "m",
+            "sk-secret-123",
+            0.7,
+            64,
+            Duration.ofSeconds(5),
+            0,
+            Duration.ofMillis(10));
     assertThat(settings.toString()).doesNotContain("sk-secret-123").contains("key set");
   }
 
   @Test
   void aPersonaWithoutAPromptGetsAPlainOne() {
-    assertThat(withKeyVariable(null).persona().prompt()).isEqualTo("You are a, a thoughtful participant in a group conversation.");
+    assertThat(withKeyVariable(null).persona().prompt())
+        .isEqualTo("You are a, a thoughtful participant in a group conversation.");
   }
 }

@@ -27,19 +27,32 @@ import org.junit.jupiter.api.Test;
 class PersonaRunnerTest {
   private static final Duration BOUND = Duration.ofSeconds(60);
 
-  private static CompletableFuture<Void> start(RunningServer server, ScriptedModel model, String name, String modelName,
-      Mode mode) {
-    ChatCompletions llm = new ChatCompletions(new ChatCompletions.Settings(model.baseUrl(), modelName, "sk-test",
-        0.7, 256, Duration.ofSeconds(30), 3, Duration.ofMillis(10)));
-    ChatSession room = new ChatSession(server.uri(), name, "party", ChatSession.DEFAULT_RETRY, null, null);
-    PersonaRunner runner = new PersonaRunner(new Persona(name, "You are " + name + ".", mode, 20, Duration.ZERO, 6), room, llm);
-    return CompletableFuture.runAsync(() -> {
-      try {
-        runner.run();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+  private static CompletableFuture<Void> start(
+      RunningServer server, ScriptedModel model, String name, String modelName, Mode mode) {
+    ChatCompletions llm =
+        new ChatCompletions(
+            new ChatCompletions.Settings(
+                model.baseUrl(),
+                modelName,
+                "sk-test",
+                0.7,
+                256,
+                Duration.ofSeconds(30),
+                3,
+                Duration.ofMillis(10)));
+    ChatSession room =
+        new ChatSession(server.uri(), name, "party", ChatSession.DEFAULT_RETRY, null, null);
+    PersonaRunner runner =
+        new PersonaRunner(
+            new Persona(name, "You are " + name + ".", mode, 20, Duration.ZERO, 6), room, llm);
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            runner.run();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
   }
 
   /** A runner ends when its script does: the endpoint's 400 stops it with a clear error. */
@@ -48,16 +61,26 @@ class PersonaRunnerTest {
       run.get(BOUND.toSeconds(), TimeUnit.SECONDS);
       throw new AssertionError("the runner should end when its script runs out");
     } catch (ExecutionException e) {
-      assertThat(e.getCause()).isInstanceOf(EndpointException.class).hasMessageContaining("HTTP 400");
+      assertThat(e.getCause())
+          .isInstanceOf(EndpointException.class)
+          .hasMessageContaining("HTTP 400");
     }
   }
 
   @Test
   void twoPersonasConverseThroughTheDaemon() throws Exception {
-    try (RunningServer server = RunningServer.start(); ScriptedModel model = new ScriptedModel()) {
+    try (RunningServer server = RunningServer.start();
+        ScriptedModel model = new ScriptedModel()) {
       CountDownLatch adaSpoke = new CountDownLatch(1);
-      model.script("ada-model",
-          r -> calls("I will open.", "append", "{\"text\": \"Hello Bo, shall we plan the trip?\"}", "push", "{}"),
+      model.script(
+          "ada-model",
+          r ->
+              calls(
+                  "I will open.",
+                  "append",
+                  "{\"text\": \"Hello Bo, shall we plan the trip?\"}",
+                  "push",
+                  "{}"),
           r -> {
             adaSpoke.countDown();
             return calls("", "check", "{}");
@@ -68,7 +91,8 @@ class PersonaRunnerTest {
             }
             return calls("Bo agreed.", "append", "{\"text\": \"The coast it is.\"}", "push", "{}");
           });
-      model.script("bo-model",
+      model.script(
+          "bo-model",
           r -> {
             awaitLatch(adaSpoke);
             return calls("", "check", "{}");
@@ -85,22 +109,26 @@ class PersonaRunnerTest {
       finished(bo);
 
       RpcClient reader = server.login("reader", "party");
-      assertThat(RpcClient.chatLines(reader.call("history"))).containsExactly(
-          "ada: Hello Bo, shall we plan the trip?",
-          "Bo: Yes! Let's go to the coast.",
-          "ada: The coast it is.");
+      assertThat(RpcClient.chatLines(reader.call("history")))
+          .containsExactly(
+              "ada: Hello Bo, shall we plan the trip?",
+              "Bo: Yes! Let's go to the coast.",
+              "ada: The coast it is.");
       assertThat(model.complaints).isEmpty();
-      assertThat(model.requests.get("ada-model").get(0).get("messages").get(0).get("role").asText()).isEqualTo("system");
+      assertThat(model.requests.get("ada-model").get(0).get("messages").get(0).get("role").asText())
+          .isEqualTo("system");
     }
   }
 
   @Test
   void aPersonaWhosePushIsInterruptedRevises() throws Exception {
-    try (RunningServer server = RunningServer.start(); ScriptedModel model = new ScriptedModel()) {
+    try (RunningServer server = RunningServer.start();
+        ScriptedModel model = new ScriptedModel()) {
       RpcClient human = server.login("human", "party");
       CountDownLatch drafted = new CountDownLatch(1);
       CountDownLatch humanSpoke = new CountDownLatch(1);
-      model.script("m",
+      model.script(
+          "m",
           r -> calls("", "append", "{\"text\": \"The answer is 42.\"}"),
           r -> {
             drafted.countDown();
@@ -109,10 +137,18 @@ class PersonaRunnerTest {
           },
           r -> {
             String result = lastMessage(r);
-            if (!result.contains("[not sent: 1 new message arrived") || !result.contains("human: Careful, it is 41.")) {
+            if (!result.contains("[not sent: 1 new message arrived")
+                || !result.contains("human: Careful, it is 41.")) {
               model.complaints.add("the interrupted push was not reported: " + result);
             }
-            return calls("I must revise.", "reset", "{}", "append", "{\"text\": \"You are right, 41.\"}", "push", "{}");
+            return calls(
+                "I must revise.",
+                "reset",
+                "{}",
+                "append",
+                "{\"text\": \"You are right, 41.\"}",
+                "push",
+                "{}");
           });
       CompletableFuture<Void> run = start(server, model, "sage", "m", Mode.FREE);
       awaitLatch(drafted);
@@ -121,25 +157,35 @@ class PersonaRunnerTest {
       humanSpoke.countDown();
       finished(run);
 
-      assertThat(RpcClient.chatLines(human.call("history"))).containsExactly(
-          "human: Careful, it is 41.", "sage: You are right, 41.");
+      assertThat(RpcClient.chatLines(human.call("history")))
+          .containsExactly("human: Careful, it is 41.", "sage: You are right, 41.");
       assertThat(model.complaints).isEmpty();
     }
   }
 
   @Test
   void aMentionModeAssistantStaysSilentUntilAddressed() throws Exception {
-    try (RunningServer server = RunningServer.start(); ScriptedModel model = new ScriptedModel()) {
+    try (RunningServer server = RunningServer.start();
+        ScriptedModel model = new ScriptedModel()) {
       RpcClient human = server.login("human", "party");
-      model.script("helper", r -> {
-        if (!lastMessage(r).contains("human: @assistant what time is it?")) {
-          model.complaints.add("the first request was not the mention: " + lastMessage(r));
-        }
-        return calls("", "append", "{\"text\": \"It is noon.\"}", "push", "{}");
-      });
+      model.script(
+          "helper",
+          r -> {
+            if (!lastMessage(r).contains("human: @assistant what time is it?")) {
+              model.complaints.add("the first request was not the mention: " + lastMessage(r));
+            }
+            return calls("", "append", "{\"text\": \"It is noon.\"}", "push", "{}");
+          });
       CompletableFuture<Void> run = start(server, model, "assistant", "helper", Mode.MENTION);
-      await().atMost(BOUND).until(() -> human.call("participants").get("participants").findValuesAsText("state")
-          .contains("waiting"));
+      await()
+          .atMost(BOUND)
+          .until(
+              () ->
+                  human
+                      .call("participants")
+                      .get("participants")
+                      .findValuesAsText("state")
+                      .contains("waiting"));
       human.call("append", Map.of("text", "hello everyone"));
       human.call("push");
       human.call("append", Map.of("text", "@assistant what time is it?"));
@@ -154,22 +200,30 @@ class PersonaRunnerTest {
       finished(run);
       assertThat(model.requests.get("helper")).hasSize(2);
       assertThat(model.complaints).isEmpty();
-      assertThat(RpcClient.chatLines(human.call("history"))).containsExactly(
-          "human: hello everyone", "human: @assistant what time is it?", "assistant: It is noon.",
-          "human: thanks @Assistant");
+      assertThat(RpcClient.chatLines(human.call("history")))
+          .containsExactly(
+              "human: hello everyone",
+              "human: @assistant what time is it?",
+              "assistant: It is noon.",
+              "human: thanks @Assistant");
     }
   }
 
   @Test
   void endpointErrorsAreRetried() throws Exception {
-    try (RunningServer server = RunningServer.start(); ScriptedModel model = new ScriptedModel()) {
-      model.script("flaky", r -> status(503), r -> status(429),
+    try (RunningServer server = RunningServer.start();
+        ScriptedModel model = new ScriptedModel()) {
+      model.script(
+          "flaky",
+          r -> status(503),
+          r -> status(429),
           r -> calls("", "append", "{\"text\": \"third time lucky\"}", "push", "{}"));
       CompletableFuture<Void> run = start(server, model, "flaky", "flaky", Mode.FREE);
       finished(run);
       assertThat(model.requests.get("flaky")).hasSize(4);
       RpcClient reader = server.login("reader", "party");
-      assertThat(RpcClient.chatLines(reader.call("history"))).containsExactly("flaky: third time lucky");
+      assertThat(RpcClient.chatLines(reader.call("history")))
+          .containsExactly("flaky: third time lucky");
     }
   }
 

@@ -20,18 +20,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
- * A small local server that speaks the chat-completions protocol with scripted replies, one
- * script per model name: each request gets the next step's answer, computed from the request
- * (so a step can wait for the room, or check what the model was told). When a script runs out
- * the server answers HTTP 400, which ends the persona's run.
+ * A small local server that speaks the chat-completions protocol with scripted replies, one script
+ * per model name: each request gets the next step's answer, computed from the request (so a step
+ * can wait for the room, or check what the model was told). When a script runs out the server
+ * answers HTTP 400, which ends the persona's run.
  */
 final class ScriptedModel implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpServer http;
-  private final Map<String, ConcurrentLinkedQueue<Function<JsonNode, Reply>>> scripts = new ConcurrentHashMap<>();
+  private final Map<String, ConcurrentLinkedQueue<Function<JsonNode, Reply>>> scripts =
+      new ConcurrentHashMap<>();
+
   /** Every request received, per model. */
   final Map<String, List<JsonNode>> requests = new ConcurrentHashMap<>();
+
   /** What a step found wrong in a request; the test asserts this is empty. */
   final List<String> complaints = new CopyOnWriteArrayList<>();
 
@@ -65,7 +68,9 @@ final class ScriptedModel implements AutoCloseable {
       ObjectNode call = calls.addObject();
       call.put("id", "call_" + System.nanoTime() + "_" + i);
       call.put("type", "function");
-      call.putObject("function").put("name", namesAndArguments[i]).put("arguments", namesAndArguments[i + 1]);
+      call.putObject("function")
+          .put("name", namesAndArguments[i])
+          .put("arguments", namesAndArguments[i + 1]);
     }
     return new Reply(200, message);
   }
@@ -92,22 +97,28 @@ final class ScriptedModel implements AutoCloseable {
     JsonNode request = JSON.readTree(exchange.getRequestBody());
     String model = request.path("model").asText();
     requests.computeIfAbsent(model, m -> new CopyOnWriteArrayList<>()).add(request);
-    if (!request.path("tools").isArray() || request.get("tools").size() != ProtocolTools.ACTIONS.size()) {
+    if (!request.path("tools").isArray()
+        || request.get("tools").size() != ProtocolTools.ACTIONS.size()) {
       complaints.add(model + ": the request did not offer the protocol's tools");
     }
-    Function<JsonNode, Reply> step = scripts.getOrDefault(model, new ConcurrentLinkedQueue<>()).poll();
+    Function<JsonNode, Reply> step =
+        scripts.getOrDefault(model, new ConcurrentLinkedQueue<>()).poll();
     Reply reply = step == null ? status(400) : step.apply(request);
     byte[] body;
     if (reply.status() == 200) {
-      ObjectNode response = JSON.createObjectNode().put("id", "cmpl").put("object", "chat.completion");
+      ObjectNode response =
+          JSON.createObjectNode().put("id", "cmpl").put("object", "chat.completion");
       ObjectNode choice = response.putArray("choices").addObject();
       choice.put("index", 0);
       choice.set("message", reply.message());
       choice.put("finish_reason", reply.message().has("tool_calls") ? "tool_calls" : "stop");
       body = JSON.writeValueAsBytes(response);
     } else {
-      body = ("{\"error\":{\"message\":\"" + (step == null ? "script finished" : "scripted failure") + "\"}}")
-          .getBytes(StandardCharsets.UTF_8);
+      body =
+          ("{\"error\":{\"message\":\""
+                  + (step == null ? "script finished" : "scripted failure")
+                  + "\"}}")
+              .getBytes(StandardCharsets.UTF_8);
     }
     exchange.getResponseHeaders().add("Content-Type", "application/json");
     exchange.sendResponseHeaders(reply.status(), body.length);

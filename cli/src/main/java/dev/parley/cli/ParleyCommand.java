@@ -13,13 +13,25 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code parley}: every command of Parley, gathered from the modules that implement them. */
-@Command(name = "parley", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(
+    name = "parley",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
     description = "Parley: a JSON-RPC 2.0 daemon where agents talk in rooms.",
-    subcommands = {ServeCommand.class, ExportCommand.class, RoomsCommand.class, KeysCommand.class, ChatCommand.class, ReplayCommand.class,
-        AgentCommand.class, PartyCommand.class, McpCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      ExportCommand.class,
+      RoomsCommand.class,
+      KeysCommand.class,
+      ChatCommand.class,
+      ReplayCommand.class,
+      AgentCommand.class,
+      PartyCommand.class,
+      McpCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class ParleyCommand implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /**
    * Runs the command line.
@@ -27,14 +39,19 @@ public final class ParleyCommand implements Runnable {
    * @param args the arguments
    */
   public static void main(String[] args) {
-    int code = new CommandLine(new ParleyCommand())
-        .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-          // A failure to start (port taken, data unreadable) is one clear line, not a stack trace.
-          commandLine.getErr().println("parley: " + (e.getMessage() == null ? e : e.getMessage()));
-          org.slf4j.LoggerFactory.getLogger(ParleyCommand.class).debug("Command failed", e);
-          return 1;
-        })
-        .execute(args);
+    int code =
+        new CommandLine(new ParleyCommand())
+            .setExecutionExceptionHandler(
+                (e, commandLine, parseResult) -> {
+                  // A failure to start (port taken, data unreadable) is one clear line, not a stack
+                  // trace.
+                  commandLine
+                      .getErr()
+                      .println("parley: " + (e.getMessage() == null ? e : e.getMessage()));
+                  org.slf4j.LoggerFactory.getLogger(ParleyCommand.class).debug("Command failed", e);
+                  return 1;
+                })
+            .execute(args);
     if (code != 0) {
       System.exit(code);
     }

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 
 /**
  * Where the commands find the access key of a daemon with access control: a key file, else the
- * {@code PARLEY_KEY} environment variable; never a command-line argument, which other users of
- * the machine could read.
+ * {@code PARLEY_KEY} environment variable; never a command-line argument, which other users of the
+ * machine could read.
  */
 public final class AccessKey {
   /** The environment variable that holds an access key. */
@@ -27,7 +27,8 @@ public final class AccessKey {
         String key = Files.readString(keyFile).trim();
         return key.isEmpty() ? null : key;
       } catch (IOException e) {
-        throw new IllegalArgumentException("--key-file: cannot read " + keyFile + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "--key-file: cannot read " + keyFile + ": " + e.getMessage(), e);
       }
     }
     String key = System.getenv(ENV);

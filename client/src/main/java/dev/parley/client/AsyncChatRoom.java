@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * A small chat-room API, as the README's transcript uses it: every action returns the messages that arrived since the
- * last one, as {@code Sender: content} lines (the empty string when none), plus a bracketed
- * notice where something did not go as asked, such as an interrupted push.
+ * A small chat-room API, as the README's transcript uses it: every action returns the messages that
+ * arrived since the last one, as {@code Sender: content} lines (the empty string when none), plus a
+ * bracketed notice where something did not go as asked, such as an interrupted push.
  *
  * <pre>{@code
  * AsyncChatRoom chatroom = new AsyncChatRoom();   // PARLEY_URL, PARLEY_USER, PARLEY_ROOM
@@ -29,26 +29,30 @@ import java.util.function.Consumer;
  * System.out.println(chatroom.push());
  * }</pre>
  *
- * <p>A text facade over {@link ChatSession}, which does the work: it rides out a refused
- * connection or a restarted server (backoff, resume, recovery of what a lost answer carried)
- * and sends every mutating call with a {@code txn_id}, so nothing is done twice. Programs that
- * want the typed results use {@link #session()}. Thread-safe: calls may overlap, such as a
- * {@code check} in one thread while another appends.
+ * <p>A text facade over {@link ChatSession}, which does the work: it rides out a refused connection
+ * or a restarted server (backoff, resume, recovery of what a lost answer carried) and sends every
+ * mutating call with a {@code txn_id}, so nothing is done twice. Programs that want the typed
+ * results use {@link #session()}. Thread-safe: calls may overlap, such as a {@code check} in one
+ * thread while another appends.
  *
- * <p>A program that shows messages its own way passes a listener to the constructor: the
- * messages then go to it instead of into the returned text, which holds only the notices.
+ * <p>A program that shows messages its own way passes a listener to the constructor: the messages
+ * then go to it instead of into the returned text, which holds only the notices.
  */
 public final class AsyncChatRoom implements AutoCloseable {
   /** The default server, as {@code PARLEY_URL} would give it. */
   public static final URI DEFAULT_SERVER = URI.create("http://127.0.0.1:8890");
+
   /** The default room. */
   public static final String DEFAULT_ROOM = "lobby";
+
   /** How long a call retries an unreachable server, unless told otherwise. */
   public static final Duration DEFAULT_RETRY = ChatSession.DEFAULT_RETRY;
 
   private final ChatSession session;
+
   /** Whether a listener takes the messages (then the text holds only the notices). */
   private final boolean streaming;
+
   /** Notices of a lost session, said with the next call's text. */
   private final List<String> notices = new ArrayList<>();
 
@@ -57,8 +61,13 @@ public final class AsyncChatRoom implements AutoCloseable {
    * the access key in {@code PARLEY_KEY} when there is one.
    */
   public AsyncChatRoom() {
-    this(URI.create(env("PARLEY_URL", DEFAULT_SERVER.toString())), requiredEnv("PARLEY_USER"),
-        env("PARLEY_ROOM", DEFAULT_ROOM), DEFAULT_RETRY, null, AccessKey.find(null));
+    this(
+        URI.create(env("PARLEY_URL", DEFAULT_SERVER.toString())),
+        requiredEnv("PARLEY_USER"),
+        env("PARLEY_ROOM", DEFAULT_ROOM),
+        DEFAULT_RETRY,
+        null,
+        AccessKey.find(null));
   }
 
   /** Joins the lobby of the default server as {@code username}. */
@@ -72,55 +81,74 @@ public final class AsyncChatRoom implements AutoCloseable {
   }
 
   /**
-   * Joins {@code room} on {@code server} as {@code username}, retrying an unreachable server
-   * for up to {@code retryFor} per call.
+   * Joins {@code room} on {@code server} as {@code username}, retrying an unreachable server for up
+   * to {@code retryFor} per call.
    */
   public AsyncChatRoom(URI server, String username, String room, Duration retryFor) {
     this(server, username, room, retryFor, null);
   }
 
   /**
-   * Joins {@code room} on {@code server} as {@code username}, retrying an unreachable server
-   * for up to {@code retryFor} per call, and hands every delivered message to {@code listener}
-   * instead of returning it: each call then returns only its notices ("" when none).
+   * Joins {@code room} on {@code server} as {@code username}, retrying an unreachable server for up
+   * to {@code retryFor} per call, and hands every delivered message to {@code listener} instead of
+   * returning it: each call then returns only its notices ("" when none).
    *
-   * <p>The listener gets each message once, oldest first, on the thread of the call that
-   * delivered it and before that call returns. Calls are serialised around it, so two threads'
-   * deliveries never interleave; it should not call this room.
+   * <p>The listener gets each message once, oldest first, on the thread of the call that delivered
+   * it and before that call returns. Calls are serialised around it, so two threads' deliveries
+   * never interleave; it should not call this room.
    *
    * @param listener takes a non-empty list of messages per call that delivered some
    */
-  public AsyncChatRoom(URI server, String username, String room, Duration retryFor,
+  public AsyncChatRoom(
+      URI server,
+      String username,
+      String room,
+      Duration retryFor,
       Consumer<List<Message>> listener) {
     this(server, username, room, retryFor, listener, null);
   }
 
   /**
    * As {@link #AsyncChatRoom(URI, String, String, Duration, Consumer)}, on a daemon with access
-   * control ({@code parley serve --auth keys}): {@code key} is the access key that admits
-   * {@code username} to {@code room}.
+   * control ({@code parley serve --auth keys}): {@code key} is the access key that admits {@code
+   * username} to {@code room}.
    *
    * @param listener takes a non-empty list of messages per call that delivered some, or null
    * @param key the access key, or null on a daemon without access control
    */
-  public AsyncChatRoom(URI server, String username, String room, Duration retryFor,
-      Consumer<List<Message>> listener, String key) {
+  public AsyncChatRoom(
+      URI server,
+      String username,
+      String room,
+      Duration retryFor,
+      Consumer<List<Message>> listener,
+      String key) {
     this.streaming = listener != null;
-    this.session = new ChatSession(server, username, room, retryFor, key, new ChatSession.Listener() {
-      @Override
-      public void delivered(List<Message> messages) {
-        if (listener != null) {
-          listener.accept(messages);
-        }
-      }
+    this.session =
+        new ChatSession(
+            server,
+            username,
+            room,
+            retryFor,
+            key,
+            new ChatSession.Listener() {
+              @Override
+              public void delivered(List<Message> messages) {
+                if (listener != null) {
+                  listener.accept(messages);
+                }
+              }
 
-      @Override
-      public void rejoined() {
-        synchronized (notices) {
-          notices.add("[the server had lost this session: rejoined " + room + " with an empty draft]");
-        }
-      }
-    });
+              @Override
+              public void rejoined() {
+                synchronized (notices) {
+                  notices.add(
+                      "[the server had lost this session: rejoined "
+                          + room
+                          + " with an empty draft]");
+                }
+              }
+            });
   }
 
   /** The typed session underneath: the same calls, returning the generated result types. */
@@ -139,8 +167,8 @@ public final class AsyncChatRoom implements AutoCloseable {
   }
 
   /**
-   * The room's last {@code limit} messages (the server caps a page, 200 by default), oldest
-   * first, own ones included. Reading the log delivers nothing and moves no cursor.
+   * The room's last {@code limit} messages (the server caps a page, 200 by default), oldest first,
+   * own ones included. Reading the log delivers nothing and moves no cursor.
    */
   public List<Message> history(int limit) {
     return session.history(null, null, limit).messages();
@@ -181,8 +209,8 @@ public final class AsyncChatRoom implements AutoCloseable {
   }
 
   /**
-   * Shows observers (the viewer, the room's log) what this participant is thinking or doing;
-   * never delivered to the others as chat.
+   * Shows observers (the viewer, the room's log) what this participant is thinking or doing; never
+   * delivered to the others as chat.
    */
   public void note(NoteKind kind, String content) {
     session.note(kind, content);
@@ -245,8 +273,8 @@ public final class AsyncChatRoom implements AutoCloseable {
   }
 
   /**
-   * A call's text: its messages (unless a listener took them), then the notices of a lost
-   * session since the last call, then the call's own notice.
+   * A call's text: its messages (unless a listener took them), then the notices of a lost session
+   * since the last call, then the call's own notice.
    */
   private String text(List<Message> messages, String notice) {
     List<String> all;
@@ -272,7 +300,8 @@ public final class AsyncChatRoom implements AutoCloseable {
   private static String requiredEnv(String name) {
     String value = System.getenv(name);
     if (value == null || value.isBlank()) {
-      throw new IllegalStateException(name + " is not set: say who you are, e.g. " + name + "=claude");
+      throw new IllegalStateException(
+          name + " is not set: say who you are, e.g. " + name + "=claude");
     }
     return value;
   }

@@ -5,9 +5,9 @@ import dev.parley.api.CheckResult;
 import dev.parley.api.HistoryResult;
 import dev.parley.api.LoginResult;
 import dev.parley.api.Message;
+import dev.parley.api.NotLoggedInException;
 import dev.parley.api.NoteKind;
 import dev.parley.api.NoteResult;
-import dev.parley.api.NotLoggedInException;
 import dev.parley.api.ParleyApi;
 import dev.parley.api.ParticipantsResult;
 import dev.parley.api.PreviewResult;
@@ -36,30 +36,33 @@ import org.slf4j.LoggerFactory;
  * restarted daemon by itself.
  *
  * <ul>
- *   <li><b>Backoff</b>: a call that meets no daemon (or a session the daemon no longer knows)
- *       is retried with exponential backoff and jitter for up to the retry window; a rate limit
- *       is waited out for as long as the daemon says.
+ *   <li><b>Backoff</b>: a call that meets no daemon (or a session the daemon no longer knows) is
+ *       retried with exponential backoff and jitter for up to the retry window; a rate limit is
+ *       waited out for as long as the daemon says.
  *   <li><b>Resume</b>: before a retry the session logs in again with its token, so the draft,
  *       cursor and floor claim come back; a daemon that lost the session gives a new one (the
  *       {@link Listener} hears of it).
- *   <li><b>Recovery</b>: the messages a lost answer carried are read back from the history
- *       with {@code exclude_own}, so the server's own-doing rule decides what this session would
- *       have been delivered, and they come first in the next result.
+ *   <li><b>Recovery</b>: the messages a lost answer carried are read back from the history with
+ *       {@code exclude_own}, so the server's own-doing rule decides what this session would have
+ *       been delivered, and they come first in the next result.
  *   <li><b>De-duplication</b>: each message is handed over once, whether it came in an answer or
  *       from the history.
- *   <li><b>{@code txn_id}</b> on every mutating call ({@code append}, {@code undo},
- *       {@code reset}, {@code push}): its retry carries the same id, so a call whose answer was
- *       lost is answered by the daemon with its first result instead of running twice.
+ *   <li><b>{@code txn_id}</b> on every mutating call ({@code append}, {@code undo}, {@code reset},
+ *       {@code push}): its retry carries the same id, so a call whose answer was lost is answered
+ *       by the daemon with its first result instead of running twice.
  * </ul>
  *
  * <p>Thread-safe: calls may overlap, such as a {@code check} in one thread while another appends.
  */
 public final class ChatSession implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ChatSession.class);
+
   /** How long a call retries an unreachable server, unless told otherwise. */
   public static final Duration DEFAULT_RETRY = Duration.ofMinutes(2);
+
   private static final long FIRST_BACKOFF_MS = 100;
   private static final long MAX_BACKOFF_MS = 5_000;
+
   /** How many delivered messages are remembered to hand none over twice. */
   private static final int SEEN_MEMORY = 4096;
 
@@ -67,8 +70,8 @@ public final class ChatSession implements AutoCloseable {
   public interface Listener {
     /**
      * Messages a call delivered (those recovered after a lost answer first), each once, oldest
-     * first, on the thread of that call and before it returns. Calls are serialised around it,
-     * so two threads' deliveries never interleave; it should not call the session.
+     * first, on the thread of that call and before it returns. Calls are serialised around it, so
+     * two threads' deliveries never interleave; it should not call the session.
      */
     default void delivered(List<Message> messages) {}
 
@@ -80,39 +83,50 @@ public final class ChatSession implements AutoCloseable {
   private final String username;
   private final String room;
   private final Duration retryFor;
+
   /** The access key of a daemon with access control, or null. */
   private final String key;
+
   private final Listener listener;
   private final List<Message> context;
   private final Object state = new Object();
-  /** Sequence numbers of the messages handed over, so that recovered ones are not handed over twice. */
-  private final Map<Long, Boolean> seen = new LinkedHashMap<>(16, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-      return size() > SEEN_MEMORY;
-    }
-  };
+
+  /**
+   * Sequence numbers of the messages handed over, so that recovered ones are not handed over twice.
+   */
+  private final Map<Long, Boolean> seen =
+      new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+          return size() > SEEN_MEMORY;
+        }
+      };
+
   /** Read back from the history after a lost answer, not yet handed over. */
   private final List<Message> recovered = new ArrayList<>();
+
   private long lastSeen;
   private int draftLength;
 
   /**
-   * Joins {@code room} on {@code server} as {@code username}, retrying an unreachable server for
-   * up to {@code retryFor} per call.
+   * Joins {@code room} on {@code server} as {@code username}, retrying an unreachable server for up
+   * to {@code retryFor} per call.
    *
    * @param key the access key of a daemon with access control, or null
    * @param listener hears of delivered messages and a lost session; null: nobody
    */
-  public ChatSession(URI server, String username, String room, Duration retryFor, String key, Listener listener) {
+  public ChatSession(
+      URI server, String username, String room, Duration retryFor, String key, Listener listener) {
     this.client = ParleyClient.connect(server);
     this.room = room;
     this.retryFor = retryFor;
     this.key = key;
     this.listener = listener != null ? listener : new Listener() {};
     client.key(key);
-    LoginResult joined = retrying(() -> client.api().login(username, room, null, null, key),
-        api -> api.login(username, room, null, null, key));
+    LoginResult joined =
+        retrying(
+            () -> client.api().login(username, room, null, null, key),
+            api -> api.login(username, room, null, null, key));
     // The server's form of the name (NFKC: a fullwidth name logs in as ASCII) is the one its
     // messages and mentions carry.
     this.username = joined.username();
@@ -150,7 +164,8 @@ public final class ChatSession implements AutoCloseable {
     AppendResult r = call(api -> api.append(text, txn));
     List<Message> messages = deliver(r.messages());
     draftLength(r.draftLength());
-    return new AppendResult(r.status(), r.suffix(), r.draftLength(), r.truncated(), r.reason(), messages);
+    return new AppendResult(
+        r.status(), r.suffix(), r.draftLength(), r.truncated(), r.reason(), messages);
   }
 
   /** {@code undo}: removes the draft's last segment, at most once however often it is retried. */
@@ -189,20 +204,23 @@ public final class ChatSession implements AutoCloseable {
   }
 
   /**
-   * {@code check}: waits for messages at most {@code timeout} (null: the server's default),
-   * waking early only as {@code wakeOn} says. Messages recovered after a lost answer are handed
-   * over at once instead of waiting again.
+   * {@code check}: waits for messages at most {@code timeout} (null: the server's default), waking
+   * early only as {@code wakeOn} says. Messages recovered after a lost answer are handed over at
+   * once instead of waiting again.
    */
   public CheckResult check(Duration timeout, WakeOn wakeOn) {
     Long ms = timeout == null ? null : timeout.toMillis();
-    CheckResult r = call(api -> api.check(ms, wakeOn), api -> {
-      synchronized (state) {
-        if (!recovered.isEmpty()) {
-          return new CheckResult(1, List.of());
-        }
-      }
-      return api.check(ms, wakeOn);
-    });
+    CheckResult r =
+        call(
+            api -> api.check(ms, wakeOn),
+            api -> {
+              synchronized (state) {
+                if (!recovered.isEmpty()) {
+                  return new CheckResult(1, List.of());
+                }
+              }
+              return api.check(ms, wakeOn);
+            });
     List<Message> messages = deliver(r.messages());
     return new CheckResult(messages.isEmpty() ? r.status() : 1, messages);
   }
@@ -228,14 +246,16 @@ public final class ChatSession implements AutoCloseable {
   }
 
   /**
-   * {@code history}: a page of the room's log, own messages included; delivers nothing and moves
-   * no cursor.
+   * {@code history}: a page of the room's log, own messages included; delivers nothing and moves no
+   * cursor.
    */
   public HistoryResult history(Long before, Long after, Integer limit) {
     return call(api -> api.history(before, after, limit, null));
   }
 
-  /** {@code note}: shows observers what this participant thinks or does; never delivered as chat. */
+  /**
+   * {@code note}: shows observers what this participant thinks or does; never delivered as chat.
+   */
   public NoteResult note(NoteKind kind, String content) {
     return call(api -> api.note(kind, content));
   }
@@ -259,14 +279,16 @@ public final class ChatSession implements AutoCloseable {
   }
 
   /**
-   * Runs {@code first}; when the connection breaks or the session is gone, takes the session
-   * back and runs {@code afterResume}.
+   * Runs {@code first}; when the connection breaks or the session is gone, takes the session back
+   * and runs {@code afterResume}.
    */
   private <T> T call(Action<T> first, Action<T> afterResume) {
-    return retrying(() -> first.on(client.api()), api -> {
-      resume(api);
-      return afterResume.on(api);
-    });
+    return retrying(
+        () -> first.on(client.api()),
+        api -> {
+          resume(api);
+          return afterResume.on(api);
+        });
   }
 
   private <T> T retrying(Supplier<T> first, Action<T> again) {
@@ -298,8 +320,8 @@ public final class ChatSession implements AutoCloseable {
   }
 
   /**
-   * Takes the session back after a broken connection or a restarted server, and reads back from
-   * the history what a lost answer carried: what the server would have delivered, by its rule.
+   * Takes the session back after a broken connection or a restarted server, and reads back from the
+   * history what a lost answer carried: what the server would have delivered, by its rule.
    */
   private void resume(ParleyApi api) {
     LoginResult r = api.login(username, room, null, client.session(), key);
@@ -311,7 +333,8 @@ public final class ChatSession implements AutoCloseable {
       }
     }
     if (!r.resumed()) {
-      LOG.warn("{}: the daemon had lost this session; rejoined {} with an empty draft", username, room);
+      LOG.warn(
+          "{}: the daemon had lost this session; rejoined {} with an empty draft", username, room);
       listener.rejoined();
     }
     List<Message> missed = new ArrayList<>();

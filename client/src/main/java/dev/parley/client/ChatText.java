@@ -16,9 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Results as an LLM (or a person) reads them: each message as {@code Sender: content} on its
- * own line, oldest first, and a bracketed notice line where something did not go as asked. The
- * empty string means nothing arrived and nothing needs saying.
+ * Results as an LLM (or a person) reads them: each message as {@code Sender: content} on its own
+ * line, oldest first, and a bracketed notice line where something did not go as asked. The empty
+ * string means nothing arrived and nothing needs saying.
  */
 public final class ChatText {
   private ChatText() {}
@@ -63,8 +63,12 @@ public final class ChatText {
   /** An append's notice: its text was cut or refused; null when it went as asked. */
   public static String appendNotice(AppendResult r) {
     return switch (r.status()) {
-      case 2 -> "[truncated: the last " + r.truncated() + " characters were dropped; the draft ends with \""
-          + r.suffix() + "\"]";
+      case 2 ->
+          "[truncated: the last "
+              + r.truncated()
+              + " characters were dropped; the draft ends with \""
+              + r.suffix()
+              + "\"]";
       case 0 -> "[not appended: " + r.reason() + "]";
       default -> null;
     };
@@ -76,7 +80,10 @@ public final class ChatText {
       return null;
     }
     long arrived = r.messages().stream().filter(m -> m.kind() == MessageKind.CHAT).count();
-    return "[not sent: " + arrived + " new message" + (arrived == 1 ? "" : "s")
+    return "[not sent: "
+        + arrived
+        + " new message"
+        + (arrived == 1 ? "" : "s")
         + " arrived; push again to send it, or revise it first]";
   }
 
@@ -101,7 +108,12 @@ public final class ChatText {
   public static String participantsNotice(ParticipantsResult r) {
     List<String> who = new ArrayList<>();
     for (Participant p : r.participants()) {
-      who.add(p.username() + " (" + p.state().wireName() + (p.holdsStick() ? ", has the talking stick" : "") + ")");
+      who.add(
+          p.username()
+              + " ("
+              + p.state().wireName()
+              + (p.holdsStick() ? ", has the talking stick" : "")
+              + ")");
     }
     return "[in the room: " + String.join(", ", who) + "]";
   }

@@ -24,21 +24,22 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The JSON-RPC client generated from the spec: {@link #api()} is the generated
- * {@link ParleyApi} interface, proxied by jsonrpc4j, so every method has typed params and
- * results and no method is written by hand. The calls travel over the JDK's HTTP client, which
- * never sends a call again by itself: a call whose answer was lost fails with
- * {@link ConnectionLostException}, so that the caller knows to recover what the answer carried
- * ({@code HttpURLConnection} would quietly send the POST again on a fresh connection). Each error code arrives as its generated exception
- * (a {@link ParleyRpcException} subclass such as {@code NoDraftException}); a transport failure
- * as {@link ConnectionLostException}. The session is handled for the caller: {@code login}
- * keeps the returned token and every later call sends it as {@code Authorization: Bearer}.
+ * The JSON-RPC client generated from the spec: {@link #api()} is the generated {@link ParleyApi}
+ * interface, proxied by jsonrpc4j, so every method has typed params and results and no method is
+ * written by hand. The calls travel over the JDK's HTTP client, which never sends a call again by
+ * itself: a call whose answer was lost fails with {@link ConnectionLostException}, so that the
+ * caller knows to recover what the answer carried ({@code HttpURLConnection} would quietly send the
+ * POST again on a fresh connection). Each error code arrives as its generated exception (a {@link
+ * ParleyRpcException} subclass such as {@code NoDraftException}); a transport failure as {@link
+ * ConnectionLostException}. The session is handled for the caller: {@code login} keeps the returned
+ * token and every later call sends it as {@code Authorization: Bearer}.
  *
  * <p>Thread-safe: calls may run concurrently (a {@code check} waiting while another call is made).
  */
 public final class ParleyClient {
   /** How long a call may take: above the server's longest {@code check} (60 s by default). */
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(90);
+
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
   private final URI server;
@@ -57,20 +58,30 @@ public final class ParleyClient {
       throw new IllegalArgumentException("Not a server address: " + server, e);
     }
     JsonRpcClient rpc = new JsonRpcClient(mapper);
-    rpc.setExceptionResolver(response -> {
-      JsonNode error = response.path("error");
-      JsonNode data = error.get("data");
-      return ParleyRpcException.forCode(error.path("code").asInt(), error.path("message").asText(),
-          data == null ? null : mapper.convertValue(data, Object.class));
-    });
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
-    this.api = ProxyUtil.createClientProxy(ParleyApi.class.getClassLoader(), ParleyApi.class,
-        new SessionCalls(rpc, http, endpoint));
+    rpc.setExceptionResolver(
+        response -> {
+          JsonNode error = response.path("error");
+          JsonNode data = error.get("data");
+          return ParleyRpcException.forCode(
+              error.path("code").asInt(),
+              error.path("message").asText(),
+              data == null ? null : mapper.convertValue(data, Object.class));
+        });
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(CONNECT_TIMEOUT)
+            .build();
+    this.api =
+        ProxyUtil.createClientProxy(
+            ParleyApi.class.getClassLoader(),
+            ParleyApi.class,
+            new SessionCalls(rpc, http, endpoint));
   }
 
   /**
-   * A client of the daemon at {@code server}, such as {@code http://127.0.0.1:8890}. Connects
-   * only when a method is called.
+   * A client of the daemon at {@code server}, such as {@code http://127.0.0.1:8890}. Connects only
+   * when a method is called.
    */
   public static ParleyClient connect(URI server) {
     return new ParleyClient(server);
@@ -117,9 +128,12 @@ public final class ParleyClient {
     }
 
     @Override
-    public Object invoke(String method, Object argument, Type returnType, Map<String, String> extraHeaders) {
-      HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(READ_TIMEOUT)
-          .header("Content-Type", "application/json");
+    public Object invoke(
+        String method, Object argument, Type returnType, Map<String, String> extraHeaders) {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(endpoint)
+              .timeout(READ_TIMEOUT)
+              .header("Content-Type", "application/json");
       extraHeaders.forEach(request::header);
       String token = session != null ? session : key;
       if (token != null) {
@@ -129,8 +143,13 @@ public final class ParleyClient {
       try {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         rpc.invoke(method, withoutAbsent(argument), body);
-        answer = http.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
-            HttpResponse.BodyHandlers.ofByteArray()).body();
+        answer =
+            http.send(
+                    request
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofByteArray())
+                .body();
       } catch (IOException e) {
         throw new ConnectionLostException(server, e);
       } catch (InterruptedException e) {
@@ -140,7 +159,8 @@ public final class ParleyClient {
       }
       Object result;
       try {
-        // Every answer of the daemon, an error too, is a JSON-RPC response whatever its HTTP status.
+        // Every answer of the daemon, an error too, is a JSON-RPC response whatever its HTTP
+        // status.
         result = rpc.readResponse(returnType, new ByteArrayInputStream(answer));
       } catch (ParleyRpcException e) {
         throw e;
@@ -161,11 +181,12 @@ public final class ParleyClient {
     private static Object withoutAbsent(Object argument) {
       if (argument instanceof Map<?, ?> map) {
         Map<Object, Object> present = new LinkedHashMap<>();
-        map.forEach((k, v) -> {
-          if (v != null) {
-            present.put(k, v);
-          }
-        });
+        map.forEach(
+            (k, v) -> {
+              if (v != null) {
+                present.put(k, v);
+              }
+            });
         return present;
       }
       return argument;
@@ -189,7 +210,8 @@ public final class ParleyClient {
 
     @Override
     @SuppressWarnings("unchecked")
-    public <T> T invoke(String method, Object argument, Class<T> clazz, Map<String, String> extraHeaders) {
+    public <T> T invoke(
+        String method, Object argument, Class<T> clazz, Map<String, String> extraHeaders) {
       return (T) invoke(method, argument, (Type) clazz, extraHeaders);
     }
   }

@@ -2,8 +2,8 @@ package dev.parley.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.server.testing.RunningServer;
 import dev.parley.api.Message;
+import dev.parley.server.testing.RunningServer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +32,8 @@ class AsyncChatRoomTranscriptTest {
         assertThat(chatroom.check()).isEqualTo("ChatGPT: oh, hi claude, what are you up to?");
 
         say(chatgpt, "did anything interesting recently?");
-        assertThat(chatroom.append("nothing much")).isEqualTo("ChatGPT: did anything interesting recently?");
+        assertThat(chatroom.append("nothing much"))
+            .isEqualTo("ChatGPT: did anything interesting recently?");
         assertThat(chatroom.undo()).isEmpty();
         assertThat(chatroom.append("I started using this cool app")).isEmpty();
         assertThat(chatroom.push()).isEmpty();
@@ -50,16 +51,23 @@ class AsyncChatRoomTranscriptTest {
         a.check(java.time.Duration.ZERO);
         assertThat(a.push()).isEqualTo("[nothing to push: the draft is empty]");
         assertThat(a.undo()).isEqualTo("[nothing to undo: the draft is empty]");
-        assertThat(a.append("x".repeat(1010))).startsWith("[truncated: the last 10 characters were dropped;");
+        assertThat(a.append("x".repeat(1010)))
+            .startsWith("[truncated: the last 10 characters were dropped;");
         assertThat(a.append("")).isEqualTo("[not appended: empty text: nothing to append]");
         b.append("first!");
         b.push();
-        assertThat(a.push()).isEqualTo("b: first!\n[not sent: 1 new message arrived; push again to send it, or revise it first]");
+        assertThat(a.push())
+            .isEqualTo(
+                "b: first!\n[not sent: 1 new message arrived; push again to send it, or revise it first]");
         assertThat(a.push()).isEmpty();
         assertThat(a.preview()).isEqualTo("[the draft is empty]");
         assertThat(a.talkingStick()).isEqualTo("[you have the talking stick]");
-        assertThat(b.participants()).isEqualTo("a: " + "x".repeat(1000) + "\nsystem: a has the talking stick\n"
-            + "[in the room: a (idle, has the talking stick), b (idle)]");
+        assertThat(b.participants())
+            .isEqualTo(
+                "a: "
+                    + "x".repeat(1000)
+                    + "\nsystem: a has the talking stick\n"
+                    + "[in the room: a (idle, has the talking stick), b (idle)]");
         assertThat(b.talkingStick()).isEqualTo("[you have the talking stick]");
       }
     }
@@ -70,14 +78,24 @@ class AsyncChatRoomTranscriptTest {
     try (RunningServer server = RunningServer.start()) {
       List<String> heard = new CopyOnWriteArrayList<>();
       try (AsyncChatRoom a = new AsyncChatRoom(server.uri(), "a", "listened");
-          AsyncChatRoom b = new AsyncChatRoom(server.uri(), "b", "listened", Duration.ofSeconds(5),
-              messages -> messages.forEach(m -> heard.add(m.senderId() + ": " + m.content())))) {
-        assertThat(b.contextMessages()).extracting(Message::content).containsExactly("a has joined");
+          AsyncChatRoom b =
+              new AsyncChatRoom(
+                  server.uri(),
+                  "b",
+                  "listened",
+                  Duration.ofSeconds(5),
+                  messages ->
+                      messages.forEach(m -> heard.add(m.senderId() + ": " + m.content())))) {
+        assertThat(b.contextMessages())
+            .extracting(Message::content)
+            .containsExactly("a has joined");
         say(a, "first!");
         assertThat(b.append("me too")).isEmpty();
         assertThat(heard).containsExactly("a: first!");
         say(a, "second");
-        assertThat(b.push()).isEqualTo("[not sent: 1 new message arrived; push again to send it, or revise it first]");
+        assertThat(b.push())
+            .isEqualTo(
+                "[not sent: 1 new message arrived; push again to send it, or revise it first]");
         assertThat(heard).containsExactly("a: first!", "a: second");
         assertThat(b.draftLength()).isEqualTo(6);
         // The log is read, not delivered: the listener hears nothing more.

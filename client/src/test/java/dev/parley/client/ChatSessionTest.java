@@ -17,10 +17,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The typed session against a real daemon behind a proxy that loses answers: every mutating
- * call is retried with its {@code txn_id} and done once, without a {@code preview} to guess
- * whether it landed, and what a lost answer carried comes back once, as the server would have
- * delivered it.
+ * The typed session against a real daemon behind a proxy that loses answers: every mutating call is
+ * retried with its {@code txn_id} and done once, without a {@code preview} to guess whether it
+ * landed, and what a lost answer carried comes back once, as the server would have delivered it.
  */
 class ChatSessionTest {
   private RunningServer server;
@@ -99,10 +98,12 @@ class ChatSessionTest {
 
     assertThat(PushOutcome.of(r)).isEqualTo(PushOutcome.SENT);
     assertThat(r.messageId()).isNotNull();
-    // The recovery read the history with the server's own-doing rule: alice's message is not hers to receive.
+    // The recovery read the history with the server's own-doing rule: alice's message is not hers
+    // to receive.
     assertThat(r.messages()).isEmpty();
     assertThat(alice.draftLength()).isZero();
-    assertThat(contents(bob.check(Duration.ofSeconds(30), WakeOn.ANY).messages())).containsExactly("exactly once");
+    assertThat(contents(bob.check(Duration.ofSeconds(30), WakeOn.ANY).messages()))
+        .containsExactly("exactly once");
     assertThat(bob.check(Duration.ZERO, WakeOn.ANY).messages()).isEmpty();
   }
 
@@ -117,6 +118,7 @@ class ChatSessionTest {
     assertThat(contents(heard)).containsExactly("first", "second");
     assertThat(proxy.calls("check")).as("recovered, not waited for again").isEqualTo(2);
     bobSays("third");
-    assertThat(contents(alice.check(Duration.ofSeconds(30), WakeOn.ANY).messages())).containsExactly("third");
+    assertThat(contents(alice.check(Duration.ofSeconds(30), WakeOn.ANY).messages()))
+        .containsExactly("third");
   }
 }

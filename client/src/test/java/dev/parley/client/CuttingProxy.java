@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Forwards /rpc to the daemon and notes each call's method, but can swallow the answer to the
- * next call of a given method after the daemon acted on it: a lost answer at an exact call.
+ * Forwards /rpc to the daemon and notes each call's method, but can swallow the answer to the next
+ * call of a given method after the daemon acted on it: a lost answer at an exact call.
  */
 final class CuttingProxy implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,9 +63,10 @@ final class CuttingProxy implements AutoCloseable {
     byte[] body = exchange.getRequestBody().readAllBytes();
     String method = JSON.readTree(body).path("method").asText();
     methods.add(method);
-    HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve("/rpc"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(target.resolve("/rpc"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     String auth = exchange.getRequestHeaders().getFirst("Authorization");
     if (auth != null) {
       request.header("Authorization", auth);
@@ -86,7 +87,8 @@ final class CuttingProxy implements AutoCloseable {
       return;
     }
     exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(response.statusCode(), response.body().length == 0 ? -1 : response.body().length);
+    exchange.sendResponseHeaders(
+        response.statusCode(), response.body().length == 0 ? -1 : response.body().length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(response.body());
     }

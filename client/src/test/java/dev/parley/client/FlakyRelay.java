@@ -15,10 +15,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP relay in front of a daemon that the test can make unreliable: the daemon behind it can
- * be swapped (a restart on another port) or absent, and the daemon's answer on the next
- * connection can be lost after the daemon has acted on the call. That is what a network cut
- * or a crash looks like to a client, made to happen at an exact call.
+ * A TCP relay in front of a daemon that the test can make unreliable: the daemon behind it can be
+ * swapped (a restart on another port) or absent, and the daemon's answer on the next connection can
+ * be lost after the daemon has acted on the call. That is what a network cut or a crash looks like
+ * to a client, made to happen at an exact call.
  */
 final class FlakyRelay implements AutoCloseable {
   private final ServerSocket listener;
@@ -79,7 +79,8 @@ final class FlakyRelay implements AutoCloseable {
     // Decided per connection: the client opens one for each call (urllib sends Connection: close).
     boolean cut = cutNext.getAndSet(false);
     URI to = daemon;
-    try (client; Socket server = new Socket(to.getHost(), to.getPort())) {
+    try (client;
+        Socket server = new Socket(to.getHost(), to.getPort())) {
       open.add(server);
       Thread up = new Thread(() -> copy(client, server), "relay-up");
       up.setDaemon(true);
@@ -104,7 +105,8 @@ final class FlakyRelay implements AutoCloseable {
 
   private static void copy(Socket from, Socket to) {
     try {
-      // Not closed here: closing a socket's stream closes the socket, and the answer may still be on its way.
+      // Not closed here: closing a socket's stream closes the socket, and the answer may still be
+      // on its way.
       InputStream in = from.getInputStream();
       in.transferTo(to.getOutputStream());
       to.shutdownOutput();

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Python client (client/python/parley_chat.py) against a real daemon: claude is the Python
- * AsyncChatRoom in a child python3, ChatGPT the Java one, and the two take turns through lines
- * (see {@link PythonScript}). Each test asserts every line the Python side prints, so both
- * clients are held to the same text.
+ * AsyncChatRoom in a child python3, ChatGPT the Java one, and the two take turns through lines (see
+ * {@link PythonScript}). Each test asserts every line the Python side prints, so both clients are
+ * held to the same text.
  */
 class PythonClientTest {
 
@@ -30,23 +30,25 @@ class PythonClientTest {
       assertThat(claude.until("joined")).isEmpty();
       say(chatgpt, "anyone here?");
 
-      assertThat(claude.until("pushed")).containsExactly(
-          "ChatGPT: anyone here?", // check()
-          "", // append("yeah, i'm here")
-          "", // push()
-          "", // append("what's up?")
-          ""); // push()
+      assertThat(claude.until("pushed"))
+          .containsExactly(
+              "ChatGPT: anyone here?", // check()
+              "", // append("yeah, i'm here")
+              "", // push()
+              "", // append("what's up?")
+              ""); // push()
       assertThat(chatgpt.check()).isEqualTo("claude: yeah, i'm here\nclaude: what's up?");
       say(chatgpt, "oh, hi claude, what are you up to?");
       assertThat(claude.next()).isEqualTo("ChatGPT: oh, hi claude, what are you up to?"); // check()
 
       say(chatgpt, "did anything interesting recently?");
       claude.send("asked");
-      assertThat(claude.until("done")).containsExactly(
-          "ChatGPT: did anything interesting recently?", // append("nothing much")
-          "", // undo()
-          "", // append("I started using this cool app")
-          ""); // push()
+      assertThat(claude.until("done"))
+          .containsExactly(
+              "ChatGPT: did anything interesting recently?", // append("nothing much")
+              "", // undo()
+              "", // append("I started using this cool app")
+              ""); // push()
       assertThat(chatgpt.check()).isEqualTo("claude: I started using this cool app");
       claude.send("read");
       claude.finished();
@@ -60,69 +62,90 @@ class PythonClientTest {
         PythonScript claude = PythonScript.run("mention.py", server.uri(), "claude", Map.of())) {
       assertThat(claude.until("waiting")).isEmpty();
       // Speak only once claude's check is pending, so that the first message could wake it.
-      await().atMost(Duration.ofSeconds(30)).until(() -> chatgpt.participants().contains("claude (waiting)"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> chatgpt.participants().contains("claude (waiting)"));
       // The note went to observers only: it is no message of the room.
       assertThat(chatgpt.history(50)).noneMatch(m -> m.content().contains("only @claude wakes me"));
       say(chatgpt, "is anybody else here?");
       say(chatgpt, "@claude, are you?");
-      assertThat(claude.until("done")).containsExactly("ChatGPT: is anybody else here?", "ChatGPT: @claude, are you?");
+      assertThat(claude.until("done"))
+          .containsExactly("ChatGPT: is anybody else here?", "ChatGPT: @claude, are you?");
       claude.finished();
     }
   }
 
   @Test
   void noticesSayWhatDidNotGoAsAskedInTheSameWordsAsJava() throws Exception {
-    ServerConfig stickStage = new ServerConfig("127.0.0.1", 0, ServerLimits.defaults(), FloorPolicy.OPEN,
-        Map.of("stage", FloorPolicy.STICK), Duration.ZERO, null);
+    ServerConfig stickStage =
+        new ServerConfig(
+            "127.0.0.1",
+            0,
+            ServerLimits.defaults(),
+            FloorPolicy.OPEN,
+            Map.of("stage", FloorPolicy.STICK),
+            Duration.ZERO,
+            null);
     String xs = "x".repeat(1000);
     try (RunningServer server = RunningServer.start(stickStage);
         AsyncChatRoom chatgpt = new AsyncChatRoom(server.uri(), "ChatGPT", "notices");
         AsyncChatRoom onStage = new AsyncChatRoom(server.uri(), "ChatGPT", "stage")) {
       say(chatgpt, "welcome, claude");
       try (PythonScript claude = PythonScript.run("notices.py", server.uri(), "claude", Map.of())) {
-        assertThat(claude.until("drafted")).containsExactly(
-            "system: ChatGPT has joined", // context()
-            "ChatGPT: welcome, claude",
-            "[nothing to push: the draft is empty]",
-            "[nothing to undo: the draft is empty]",
-            "[truncated: the last 10 characters were dropped; the draft ends with \"" + "x".repeat(80) + "\"]",
-            "[not appended: empty text: nothing to append]",
-            "[not appended: the text breaks the content policy: text may not contain a control character U+0007 at index 0]",
-            "[draft: " + xs + "]");
+        assertThat(claude.until("drafted"))
+            .containsExactly(
+                "system: ChatGPT has joined", // context()
+                "ChatGPT: welcome, claude",
+                "[nothing to push: the draft is empty]",
+                "[nothing to undo: the draft is empty]",
+                "[truncated: the last 10 characters were dropped; the draft ends with \""
+                    + "x".repeat(80)
+                    + "\"]",
+                "[not appended: empty text: nothing to append]",
+                "[not appended: the text breaks the content policy: text may not contain a control character U+0007 at index 0]",
+                "[draft: " + xs + "]");
 
         say(chatgpt, "first!");
         claude.send("said");
-        assertThat(claude.until("done")).containsExactly(
-            "ChatGPT: first!", // push(): interrupted
-            "[not sent: 1 new message arrived; push again to send it, or revise it first]",
-            "", // push(): sent
-            "[you have the talking stick]",
-            "[in the room: ChatGPT (idle), claude (idle, has the talking stick)]",
-            "", // append("to undo")
-            "", // undo()
-            "", // reset()
-            "[the draft is empty]",
-            "ParleyError -32602 /timeout_ms"); // check(timeout=-1): no notice for a caller's mistake
-        assertThat(chatgpt.check()).isEqualTo("claude: " + xs
-            + "\nsystem: claude has the talking stick\nsystem: claude released the talking stick");
+        assertThat(claude.until("done"))
+            .containsExactly(
+                "ChatGPT: first!", // push(): interrupted
+                "[not sent: 1 new message arrived; push again to send it, or revise it first]",
+                "", // push(): sent
+                "[you have the talking stick]",
+                "[in the room: ChatGPT (idle), claude (idle, has the talking stick)]",
+                "", // append("to undo")
+                "", // undo()
+                "", // reset()
+                "[the draft is empty]",
+                "ParleyError -32602 /timeout_ms"); // check(timeout=-1): no notice for a caller's
+        // mistake
+        assertThat(chatgpt.check())
+            .isEqualTo(
+                "claude: "
+                    + xs
+                    + "\nsystem: claude has the talking stick\nsystem: claude released the talking stick");
         claude.send("read");
 
-        assertThat(claude.until("refused")).containsExactly(
-            "[not appended: this room needs the talking stick; claim it first]");
-        assertThat(onStage.talkingStick()).isEqualTo("system: claude has joined\n[you have the talking stick]");
+        assertThat(claude.until("refused"))
+            .containsExactly("[not appended: this room needs the talking stick; claim it first]");
+        assertThat(onStage.talkingStick())
+            .isEqualTo("system: claude has joined\n[you have the talking stick]");
         claude.send("claimed");
-        assertThat(claude.until("done")).containsExactly(
-            "[not appended: the floor is held by ChatGPT; claim the talking stick when it is free]",
-            "system: ChatGPT has the talking stick", // talking_stick()
-            "[the talking stick is held by ChatGPT]",
-            "[not sent: the floor is held by ChatGPT; claim the talking stick when it is free]");
+        assertThat(claude.until("done"))
+            .containsExactly(
+                "[not appended: the floor is held by ChatGPT; claim the talking stick when it is free]",
+                "system: ChatGPT has the talking stick", // talking_stick()
+                "[the talking stick is held by ChatGPT]",
+                "[not sent: the floor is held by ChatGPT; claim the talking stick when it is free]");
         claude.finished();
       }
     }
   }
 
   @Test
-  void ridesOutAStoppedDaemonLostAnswersAndADaemonThatLostTheSession(@TempDir Path data) throws Exception {
+  void ridesOutAStoppedDaemonLostAnswersAndADaemonThatLostTheSession(@TempDir Path data)
+      throws Exception {
     ServerConfig durable = ServerConfig.ephemeral().withDataDir(data);
     RunningServer daemon = RunningServer.start(durable);
     try (FlakyRelay relay = new FlakyRelay(daemon.uri());
@@ -147,7 +170,8 @@ class PythonClientTest {
       say(chatgpt, "are you still there?");
       relay.cutNextAnswer();
       claude.send("cut");
-      assertThat(claude.until("appended")).containsExactly("ChatGPT: are you still there?", "[draft: , and the rest]");
+      assertThat(claude.until("appended"))
+          .containsExactly("ChatGPT: are you still there?", "[draft: , and the rest]");
       assertThat(relay.cuts()).isEqualTo(1);
 
       // The push is stored, its answer lost: the retry's txn_id keeps it from being sent twice.
@@ -163,8 +187,10 @@ class PythonClientTest {
       daemon = RunningServer.start();
       relay.daemon(daemon.uri());
       claude.send("lost");
-      assertThat(claude.until("done")).containsExactly(
-          "[the server had lost this session: rejoined lobby with an empty draft]", "[the draft is empty]");
+      assertThat(claude.until("done"))
+          .containsExactly(
+              "[the server had lost this session: rejoined lobby with an empty draft]",
+              "[the draft is empty]");
       claude.finished();
     } finally {
       if (daemon != null) {
@@ -174,7 +200,8 @@ class PythonClientTest {
   }
 
   @Test
-  void draftEditsWhoseAnswersAreLostAreRetriedWithTheirTxnIdsNotGuessedWithPreview() throws Exception {
+  void draftEditsWhoseAnswersAreLostAreRetriedWithTheirTxnIdsNotGuessedWithPreview()
+      throws Exception {
     try (RunningServer server = RunningServer.start();
         CuttingProxy proxy = new CuttingProxy(server.uri());
         PythonScript claude = PythonScript.run("lost_edits.py", proxy.uri(), "claude", Map.of())) {
@@ -207,7 +234,8 @@ class PythonClientTest {
         PythonScript claude = PythonScript.run("overlap.py", server.uri(), "claude", Map.of())) {
       assertThat(claude.until("appended")).containsExactly("", "");
       say(chatgpt, "hi");
-      assertThat(claude.next()).isEqualTo("ChatGPT: hi"); // the check, which waited through both appends
+      assertThat(claude.next())
+          .isEqualTo("ChatGPT: hi"); // the check, which waited through both appends
       assertThat(claude.next()).isEqualTo("[draft: written while waiting]");
       claude.finished();
     }
@@ -233,7 +261,8 @@ class PythonClientTest {
   void withoutPARLEY_USERThePythonClientSaysWhoIsMissing() throws Exception {
     try (RunningServer server = RunningServer.start();
         PythonScript nobody = PythonScript.run("transcript.py", server.uri(), "", Map.of())) {
-      assertThat(nobody.failure()).contains("PARLEY_USER is not set: say who you are, e.g. PARLEY_USER=claude");
+      assertThat(nobody.failure())
+          .contains("PARLEY_USER is not set: say who you are, e.g. PARLEY_USER=claude");
     }
   }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.fail;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -20,14 +19,15 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A test script of {@code client/src/test/python} running as a child {@code python3}, with
- * {@code client/python} (parley_chat.py) on its {@code PYTHONPATH} as the README says to use it.
- * The test and the script take turns through lines: the script prints {@code @name} marks
- * between its calls and waits for a line the test writes to its standard input. Every wait is
- * bounded, so a script that hangs or dies fails the test with its standard error.
+ * A test script of {@code client/src/test/python} running as a child {@code python3}, with {@code
+ * client/python} (parley_chat.py) on its {@code PYTHONPATH} as the README says to use it. The test
+ * and the script take turns through lines: the script prints {@code @name} marks between its calls
+ * and waits for a line the test writes to its standard input. Every wait is bounded, so a script
+ * that hangs or dies fails the test with its standard error.
  */
 final class PythonScript implements AutoCloseable {
   private static final long LINE_TIMEOUT_S = 60;
+
   /** Stands for the end of the script's output in the line queue. */
   private static final String EOF = new String("<end of output>");
 
@@ -40,17 +40,20 @@ final class PythonScript implements AutoCloseable {
     this.process = process;
     this.stderr = stderr;
     this.stdin = process.outputWriter(StandardCharsets.UTF_8);
-    Thread reader = new Thread(() -> {
-      try (BufferedReader out = process.inputReader(StandardCharsets.UTF_8)) {
-        for (String line; (line = out.readLine()) != null; ) {
-          lines.add(line);
-        }
-      } catch (IOException e) {
-        // The process is gone: EOF below says so.
-      } finally {
-        lines.add(EOF);
-      }
-    }, "python-stdout");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader out = process.inputReader(StandardCharsets.UTF_8)) {
+                for (String line; (line = out.readLine()) != null; ) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                // The process is gone: EOF below says so.
+              } finally {
+                lines.add(EOF);
+              }
+            },
+            "python-stdout");
     reader.setDaemon(true);
     reader.start();
   }
@@ -59,13 +62,14 @@ final class PythonScript implements AutoCloseable {
    * Runs {@code script} (a file of client/src/test/python) as PARLEY_USER {@code user} against
    * {@code server}, with {@code env} on top.
    */
-  static PythonScript run(String script, URI server, String user, Map<String, String> env) throws IOException {
+  static PythonScript run(String script, URI server, String user, Map<String, String> env)
+      throws IOException {
     Path python = python3(System.getenv("PATH"));
     Path base = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
     Path file = base.resolve("src/test/python").resolve(script);
     Path stderr = Files.createTempFile("parley-python-", ".stderr");
-    ProcessBuilder pb = new ProcessBuilder(python.toString(), "-u", file.toString())
-        .redirectError(stderr.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(python.toString(), "-u", file.toString()).redirectError(stderr.toFile());
     Map<String, String> e = pb.environment();
     // Only what the test sets counts: a developer's own PARLEY_* must not leak into the run.
     e.keySet().removeIf(k -> k.startsWith("PARLEY_"));
@@ -79,19 +83,24 @@ final class PythonScript implements AutoCloseable {
   }
 
   /**
-   * The {@code python3} on {@code path}; fails (never skips) with what to install when none
-   * is, since the Python client would otherwise go untested.
+   * The {@code python3} on {@code path}; fails (never skips) with what to install when none is,
+   * since the Python client would otherwise go untested.
    */
   static Path python3(String path) {
-    Optional<Path> found = path == null ? Optional.empty() : List.of(path.split(java.io.File.pathSeparator))
-        .stream()
-        .filter(dir -> !dir.isBlank())
-        .map(dir -> Path.of(dir, "python3"))
-        .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p))
-        .findFirst();
+    Optional<Path> found =
+        path == null
+            ? Optional.empty()
+            : List.of(path.split(java.io.File.pathSeparator)).stream()
+                .filter(dir -> !dir.isBlank())
+                .map(dir -> Path.of(dir, "python3"))
+                .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p))
+                .findFirst();
     if (found.isEmpty()) {
-      throw new AssertionError("python3 was not found on PATH (" + path + "): the tests of the Python client "
-          + "(client/python/parley_chat.py) need Python 3.8 or newer; install it, e.g. apt-get install python3");
+      throw new AssertionError(
+          "python3 was not found on PATH ("
+              + path
+              + "): the tests of the Python client "
+              + "(client/python/parley_chat.py) need Python 3.8 or newer; install it, e.g. apt-get install python3");
     }
     return found.get();
   }
@@ -132,7 +141,11 @@ final class PythonScript implements AutoCloseable {
     }
     String rest = lines.poll(LINE_TIMEOUT_S, TimeUnit.SECONDS);
     if (process.exitValue() != 0 || rest != EOF) {
-      fail("python ended with " + process.exitValue() + (rest == EOF ? "" : " after printing " + rest) + stderrText());
+      fail(
+          "python ended with "
+              + process.exitValue()
+              + (rest == EOF ? "" : " after printing " + rest)
+              + stderrText());
     }
   }
 

@@ -12,10 +12,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** AsyncChatRoom rides out a restarted server and a lost response, and stays usable from several threads. */
+/**
+ * AsyncChatRoom rides out a restarted server and a lost response, and stays usable from several
+ * threads.
+ */
 class ResilienceTest {
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   @Test
   void aServerRestartMidConversationLosesNoDraft() throws Exception {
@@ -28,21 +30,28 @@ class ResilienceTest {
       first.close();
 
       // The daemon is down: this call retries with backoff until it comes back.
-      CompletableFuture<String> during = CompletableFuture.supplyAsync(() -> alice.append("finished after it"));
-      try (RunningServer second = RunningServer.start(ServerConfig.ephemeral().withDataDir(dataDir).withPort(url.getPort()))) {
+      CompletableFuture<String> during =
+          CompletableFuture.supplyAsync(() -> alice.append("finished after it"));
+      try (RunningServer second =
+          RunningServer.start(
+              ServerConfig.ephemeral().withDataDir(dataDir).withPort(url.getPort()))) {
         assertThat(second.uri()).isEqualTo(url);
         assertThat(during.get(2, TimeUnit.MINUTES)).isEmpty();
-        assertThat(alice.preview()).isEqualTo("[draft: written before the restart, finished after it]");
+        assertThat(alice.preview())
+            .isEqualTo("[draft: written before the restart, finished after it]");
         assertThat(alice.push()).isEmpty();
-        assertThat(bob.check(Duration.ofSeconds(30))).isEqualTo("alice: written before the restart, finished after it");
+        assertThat(bob.check(Duration.ofSeconds(30)))
+            .isEqualTo("alice: written before the restart, finished after it");
       }
     }
   }
 
   @Test
   void aPushWhoseResponseIsLostIsRetriedAndSentOnce() throws Exception {
-    try (RunningServer server = RunningServer.start(); CuttingProxy proxy = new CuttingProxy(server.uri())) {
-      try (AsyncChatRoom alice = new AsyncChatRoom(proxy.uri(), "alice", "lost", Duration.ofMinutes(2));
+    try (RunningServer server = RunningServer.start();
+        CuttingProxy proxy = new CuttingProxy(server.uri())) {
+      try (AsyncChatRoom alice =
+              new AsyncChatRoom(proxy.uri(), "alice", "lost", Duration.ofMinutes(2));
           AsyncChatRoom bob = new AsyncChatRoom(server.uri(), "bob", "lost")) {
         alice.check(Duration.ZERO);
         alice.append("exactly once");
@@ -63,7 +72,8 @@ class ResilienceTest {
       try (AsyncChatRoom alice = new AsyncChatRoom(server.uri(), "alice", "threads");
           AsyncChatRoom bob = new AsyncChatRoom(server.uri(), "bob", "threads")) {
         alice.check(Duration.ZERO);
-        CompletableFuture<String> listening = CompletableFuture.supplyAsync(() -> alice.check(Duration.ofSeconds(60)));
+        CompletableFuture<String> listening =
+            CompletableFuture.supplyAsync(() -> alice.check(Duration.ofSeconds(60)));
         assertThat(alice.append("meanwhile, in another thread")).isEmpty();
         assertThat(alice.preview()).isEqualTo("[draft: meanwhile, in another thread]");
         bob.append("hi alice");

@@ -26,13 +26,16 @@ public interface ExtensionContext {
   /** Bytes of frames that may wait for one observer before it is disconnected. */
   long observerQueueBytes();
 
-  /** The daemon's meter registry, served at {@code /metrics}: an extension registers its own meters here. */
+  /**
+   * The daemon's meter registry, served at {@code /metrics}: an extension registers its own meters
+   * here.
+   */
   MeterRegistry meters();
 
   /**
-   * Makes {@code listener} hear every room event of the daemon, in order per room, on the
-   * engine's publishing thread (see {@link RoomEventListener} for what that asks of it). Only
-   * while {@link Extension#handler} runs: the subscribers are fixed before the first event.
+   * Makes {@code listener} hear every room event of the daemon, in order per room, on the engine's
+   * publishing thread (see {@link RoomEventListener} for what that asks of it). Only while {@link
+   * Extension#handler} runs: the subscribers are fixed before the first event.
    *
    * @throws IllegalStateException when called later
    */

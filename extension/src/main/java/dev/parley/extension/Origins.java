@@ -21,24 +21,25 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Which requests a browser may make to the daemon: one policy for every door ({@code /rpc},
- * {@code /observe}, {@code /mcp}, the viewer). Nothing on the daemon is authenticated, so a web
- * page the user happens to visit must not be able to read the rooms or speak in them.
+ * Which requests a browser may make to the daemon: one policy for every door ({@code /rpc}, {@code
+ * /observe}, {@code /mcp}, the viewer). Nothing on the daemon is authenticated, so a web page the
+ * user happens to visit must not be able to read the rooms or speak in them.
  *
  * <ul>
- *   <li>The {@code Host} a request names must be one of this daemon's names: {@code localhost},
- *       an address of {@code 127.0.0.0/8}, {@code [::1]}, the address it listens on, or a name
- *       given as allowed. This is what stops DNS rebinding: a page of {@code evil.example}
- *       whose name was made to point at this machine sends {@code Host: evil.example}. A
- *       daemon listening on every address ({@code 0.0.0.0} or {@code ::}) also answers any IP
- *       address, since a page can only name an address literally by being served from it.
- *   <li>The {@code Origin} (the page that makes the request; programs send none) must name one
- *       of those names too, or the very host the request names (a page this daemon served).
+ *   <li>The {@code Host} a request names must be one of this daemon's names: {@code localhost}, an
+ *       address of {@code 127.0.0.0/8}, {@code [::1]}, the address it listens on, or a name given
+ *       as allowed. This is what stops DNS rebinding: a page of {@code evil.example} whose name was
+ *       made to point at this machine sends {@code Host: evil.example}. A daemon listening on every
+ *       address ({@code 0.0.0.0} or {@code ::}) also answers any IP address, since a page can only
+ *       name an address literally by being served from it.
+ *   <li>The {@code Origin} (the page that makes the request; programs send none) must name one of
+ *       those names too, or the very host the request names (a page this daemon served).
  * </ul>
  */
 public final class Origins {
   private static final ObjectMapper JSON = Json.mapper();
-  private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+  private static final Pattern IPV4 =
+      Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
 
   private final Set<String> names = new HashSet<>();
   private final Set<InetAddress> addresses = new HashSet<>();
@@ -87,7 +88,9 @@ public final class Origins {
   public String refusal(Request request) {
     String host = normalize(request.getHttpURI().getHost());
     if (host != null && !host.isEmpty() && !hostAllowed(host)) {
-      return "the Host " + host + " is not a name of this daemon: reach it as localhost or 127.0.0.1, by the address it"
+      return "the Host "
+          + host
+          + " is not a name of this daemon: reach it as localhost or 127.0.0.1, by the address it"
           + " listens on, or by a name given with --allowed-host (so that no other site's page can reach it by"
           + " DNS rebinding)";
     }
@@ -98,11 +101,14 @@ public final class Origins {
     return null;
   }
 
-  /** Wraps {@code next}: a request this policy refuses is answered 403 with a JSON-RPC error object. */
+  /**
+   * Wraps {@code next}: a request this policy refuses is answered 403 with a JSON-RPC error object.
+   */
   public Handler guard(Handler next) {
     return new Handler.Wrapper(next) {
       @Override
-      public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      public boolean handle(Request request, Response response, Callback callback)
+          throws Exception {
         String refusal = refusal(request);
         if (refusal == null) {
           return super.handle(request, response, callback);
@@ -116,10 +122,17 @@ public final class Origins {
     };
   }
 
-  /** Every door answers a refusal alike: {@code /rpc} and {@code /mcp} speak JSON-RPC, and this is its error. */
+  /**
+   * Every door answers a refusal alike: {@code /rpc} and {@code /mcp} speak JSON-RPC, and this is
+   * its error.
+   */
   private static byte[] refusalBody(String detail) throws Exception {
-    return JSON.writeValueAsBytes(JsonRpcErrors.response(null, InvalidRequestException.CODE,
-        InvalidRequestException.MESSAGE, JSON.createObjectNode().put("detail", detail)));
+    return JSON.writeValueAsBytes(
+        JsonRpcErrors.response(
+            null,
+            InvalidRequestException.CODE,
+            InvalidRequestException.MESSAGE,
+            JSON.createObjectNode().put("detail", detail)));
   }
 
   private boolean hostAllowed(String host) {
@@ -153,7 +166,10 @@ public final class Origins {
     return literal != null && (literal.isLoopbackAddress() || addresses.contains(literal));
   }
 
-  /** Lower case, without IPv6 brackets or the trailing dot of a fully qualified name; null stays null. */
+  /**
+   * Lower case, without IPv6 brackets or the trailing dot of a fully qualified name; null stays
+   * null.
+   */
   private static String normalize(String host) {
     if (host == null) {
       return null;

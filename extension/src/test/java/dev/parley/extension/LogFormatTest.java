@@ -23,8 +23,11 @@ class LogFormatTest {
   void aResultNamesItsMessagesByIdInsteadOfCarryingThem() {
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("status", 1);
-    result.put("messages", List.of(Map.of("message_id", "msg-3", "content", "a long backlog"),
-        Map.of("message_id", "msg-4", "content", "more of it")));
+    result.put(
+        "messages",
+        List.of(
+            Map.of("message_id", "msg-3", "content", "a long backlog"),
+            Map.of("message_id", "msg-4", "content", "more of it")));
     assertThat(LogFormat.outcomeText(result, null))
         .isEqualTo("{\"status\":1,\"" + LogFormat.MESSAGE_IDS + "\":[\"msg-3\",\"msg-4\"]}");
   }

@@ -9,14 +9,15 @@ import java.time.Duration;
  * @param server the daemon, such as {@code http://127.0.0.1:8890}
  * @param checkCap the longest wait of a {@code check} through MCP: MCP clients abort a call that
  *     stays silent too long (60 s is a common default), so a longer {@code timeout_ms} is cut
- * @param progressEvery how often a call that is still running sends an MCP progress
- *     notification, when the client asked for progress
- * @param key the access key the {@code login} tool uses when its call gives none (stdio's
- *     {@code PARLEY_KEY}), or null; over HTTP the bearer of each request is used instead
+ * @param progressEvery how often a call that is still running sends an MCP progress notification,
+ *     when the client asked for progress
+ * @param key the access key the {@code login} tool uses when its call gives none (stdio's {@code
+ *     PARLEY_KEY}), or null; over HTTP the bearer of each request is used instead
  */
 public record BridgeOptions(URI server, Duration checkCap, Duration progressEvery, String key) {
   /** The default cap of a {@code check}: under the common 60 s client timeout. */
   public static final Duration DEFAULT_CHECK_CAP = Duration.ofSeconds(50);
+
   /** The default interval of progress notifications. */
   public static final Duration DEFAULT_PROGRESS_EVERY = Duration.ofSeconds(5);
 
@@ -43,11 +44,14 @@ public record BridgeOptions(URI server, Duration checkCap, Duration progressEver
    * and {@code PARLEY_MCP_PROGRESS_MS} from {@code env} (the same variables as {@code parley mcp}).
    */
   public static BridgeOptions fromEnvironment(URI server, java.util.Map<String, String> env) {
-    return new BridgeOptions(server, millis(env, "PARLEY_MCP_CHECK_CAP_MS", DEFAULT_CHECK_CAP),
+    return new BridgeOptions(
+        server,
+        millis(env, "PARLEY_MCP_CHECK_CAP_MS", DEFAULT_CHECK_CAP),
         millis(env, "PARLEY_MCP_PROGRESS_MS", DEFAULT_PROGRESS_EVERY));
   }
 
-  private static Duration millis(java.util.Map<String, String> env, String name, Duration fallback) {
+  private static Duration millis(
+      java.util.Map<String, String> env, String name, Duration fallback) {
     String value = env.get(name);
     if (value == null || value.isBlank()) {
       return fallback;

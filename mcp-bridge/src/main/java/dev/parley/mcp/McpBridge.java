@@ -46,21 +46,25 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The MCP side of Parley: one MCP tool per method of the generated method table
- * ({@link SpecTool}), each call made as exactly one JSON-RPC call through the generated client
- * ({@link ParleyClient}, reached by {@link ParleyDispatcher#invoke}), its
- * result given back as text an LLM reads well ({@link ResultText}) and as the RPC result in
- * {@code structuredContent}. Each MCP session has its own Parley session. Serves over any
- * transport of the MCP SDK: stdio ({@code parley mcp}) and Streamable HTTP ({@code /mcp}).
+ * The MCP side of Parley: one MCP tool per method of the generated method table ({@link SpecTool}),
+ * each call made as exactly one JSON-RPC call through the generated client ({@link ParleyClient},
+ * reached by {@link ParleyDispatcher#invoke}), its result given back as text an LLM reads well
+ * ({@link ResultText}) and as the RPC result in {@code structuredContent}. Each MCP session has its
+ * own Parley session. Serves over any transport of the MCP SDK: stdio ({@code parley mcp}) and
+ * Streamable HTTP ({@code /mcp}).
  */
 public final class McpBridge implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(McpBridge.class);
+
   /** The login param of the access key, which the bridge fills in itself. */
   private static final String KEY = "key";
+
   /** Where the HTTP transport puts the request's access key (its bearer token) for the tools. */
   public static final String KEY_CONTEXT = "parley.key";
+
   /** An MCP session unused this long is forgotten (its Parley session expired long before). */
   private static final Duration FORGET_AFTER = Duration.ofHours(1);
+
   private static final TypeRef<Map<String, Object>> MAP = new TypeRef<>() {};
 
   /**
@@ -69,20 +73,28 @@ public final class McpBridge implements AutoCloseable {
    * 2024-11-05, whose HTTP transport was HTTP+SSE, not Streamable HTTP). A client asking for
    * another version is offered the newest.
    */
-  public static final List<String> PROTOCOL_VERSIONS = List.of(ProtocolVersions.MCP_2025_03_26,
-      ProtocolVersions.MCP_2025_06_18, ProtocolVersions.MCP_2025_11_25);
+  public static final List<String> PROTOCOL_VERSIONS =
+      List.of(
+          ProtocolVersions.MCP_2025_03_26,
+          ProtocolVersions.MCP_2025_06_18,
+          ProtocolVersions.MCP_2025_11_25);
 
   private final BridgeOptions options;
-  private final ObjectMapper mapper = Json.mapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private final ObjectMapper mapper =
+      Json.mapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private final List<SpecTool> tools = SpecTool.fromSpec();
   private final Map<String, Participant> sessions = new ConcurrentHashMap<>();
+
   /** Every tool call runs on its own virtual thread: a pending check is a parked virtual thread. */
   private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+
   private final Scheduler scheduler = Schedulers.fromExecutorService(calls, "parley-mcp");
   private final SchemaValidator validator = new SchemaValidator();
   private final Map<String, Map<String, Object>> inputSchemas = new ConcurrentHashMap<>();
 
-  /** @param options the daemon to talk to and how */
+  /**
+   * @param options the daemon to talk to and how
+   */
   public McpBridge(BridgeOptions options) {
     this.options = options;
   }
@@ -95,10 +107,12 @@ public final class McpBridge implements AutoCloseable {
   /** What the MCP server tells an agent about the protocol at initialization. */
   public String instructions() {
     long cap = options.checkCap().toSeconds();
-    return String.join("\n",
+    return String.join(
+        "\n",
         "Parley is a chat room for agents and people. Every tool here is one call of its protocol.",
         "1. Call `login` with your username (and a room; default lobby). It shows the recent messages and who is there.",
-        "2. Listen with `check`: it returns as soon as someone writes (or after at most " + cap
+        "2. Listen with `check`: it returns as soon as someone writes (or after at most "
+            + cap
             + " s here; call it again to keep listening).",
         "3. Speak in steps: `append` text to your draft (once or many times), `preview` to read it, `push` to send it"
             + " as one message. `undo` drops the last append, `reset` the whole draft.",
@@ -126,13 +140,13 @@ public final class McpBridge implements AutoCloseable {
   }
 
   private McpAsyncServer configure(McpServer.AsyncSpecification<?> spec) {
-    return spec
-        .serverInfo("parley", version())
+    return spec.serverInfo("parley", version())
         .instructions(instructions())
         .jsonMapper(jsonMapper())
         .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
         .jsonSchemaValidator(validator)
-        // Arguments are validated here instead, so that the error names the tool and says what to do.
+        // Arguments are validated here instead, so that the error names the tool and says what to
+        // do.
         .validateToolInputs(false)
         .tools(toolSpecifications())
         .build();
@@ -144,34 +158,49 @@ public final class McpBridge implements AutoCloseable {
     List<AsyncToolSpecification> specs = new ArrayList<>();
     for (SpecTool tool : tools) {
       inputSchemas.put(tool.name(), json.convertValue(tool.inputSchema(), MAP));
-      McpSchema.Tool mcpTool = McpSchema.Tool.builder(tool.name(), inputSchemas.get(tool.name()))
-          .description(tool.method() == ParleyMethod.CHECK
-              ? tool.description() + "\n\nThrough this MCP server a wait is capped at " + options.checkCap().toMillis()
-                  + " ms (a longer timeout_ms is cut), so that MCP clients do not give up on the call."
-              : tool.description())
-          .outputSchema(json.convertValue(tool.outputSchema(), MAP))
-          .build();
-      specs.add(AsyncToolSpecification.builder()
-          .tool(mcpTool)
-          .callHandler((exchange, request) -> Mono.fromCallable(() -> call(tool, exchange, request))
-              .subscribeOn(scheduler))
-          .build());
+      McpSchema.Tool mcpTool =
+          McpSchema.Tool.builder(tool.name(), inputSchemas.get(tool.name()))
+              .description(
+                  tool.method() == ParleyMethod.CHECK
+                      ? tool.description()
+                          + "\n\nThrough this MCP server a wait is capped at "
+                          + options.checkCap().toMillis()
+                          + " ms (a longer timeout_ms is cut), so that MCP clients do not give up on the call."
+                      : tool.description())
+              .outputSchema(json.convertValue(tool.outputSchema(), MAP))
+              .build();
+      specs.add(
+          AsyncToolSpecification.builder()
+              .tool(mcpTool)
+              .callHandler(
+                  (exchange, request) ->
+                      Mono.fromCallable(() -> call(tool, exchange, request)).subscribeOn(scheduler))
+              .build());
     }
     return specs;
   }
 
   /** One tool call: at most one RPC call. Never throws: every failure is an error result. */
-  private CallToolResult call(SpecTool tool, McpAsyncServerExchange exchange, CallToolRequest request) {
+  private CallToolResult call(
+      SpecTool tool, McpAsyncServerExchange exchange, CallToolRequest request) {
     Participant me = participant(exchange.sessionId());
     if (tool.needsSession() && me.client.session() == null) {
-      return error("Not logged in: call the `login` tool first, with your username (and the room to join;"
-          + " default lobby). Then call `" + tool.name() + "` again.");
+      return error(
+          "Not logged in: call the `login` tool first, with your username (and the room to join;"
+              + " default lobby). Then call `"
+              + tool.name()
+              + "` again.");
     }
-    Map<String, Object> arguments = new LinkedHashMap<>(request.arguments() == null ? Map.of() : request.arguments());
+    Map<String, Object> arguments =
+        new LinkedHashMap<>(request.arguments() == null ? Map.of() : request.arguments());
     List<String> invalid = validator.errors(inputSchemas.get(tool.name()), arguments);
     if (!invalid.isEmpty()) {
-      return error("Invalid arguments for `" + tool.name() + "`: " + String.join("; ", invalid)
-          + ". See the tool's input schema.");
+      return error(
+          "Invalid arguments for `"
+              + tool.name()
+              + "`: "
+              + String.join("; ", invalid)
+              + ". See the tool's input schema.");
     }
     String key = key(exchange);
     me.client.key(key);
@@ -183,22 +212,33 @@ public final class McpBridge implements AutoCloseable {
     try {
       Object params = tool.method().readParams(mapper, mapper.valueToTree(arguments));
       Supplier<Object> rpc = () -> ParleyDispatcher.invoke(me.client.api(), tool.method(), params);
-      result = request.progressToken() == null ? rpc.get()
-          : withProgress(rpc, exchange, request.progressToken(), wait);
+      result =
+          request.progressToken() == null
+              ? rpc.get()
+              : withProgress(rpc, exchange, request.progressToken(), wait);
     } catch (ParleyRpcException e) {
       return error(rpcErrorText(e));
     } catch (ConnectionLostException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      return error("The Parley daemon at " + options.server() + " did not answer (" + cause.getClass().getSimpleName()
-          + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + "). Is it running? Start it with"
-          + " `parley serve`, then call the tool again.");
+      return error(
+          "The Parley daemon at "
+              + options.server()
+              + " did not answer ("
+              + cause.getClass().getSimpleName()
+              + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
+              + "). Is it running? Start it with"
+              + " `parley serve`, then call the tool again.");
     } catch (IllegalArgumentException e) {
       return error("Invalid arguments for `" + tool.name() + "`: " + e.getMessage());
     } catch (RuntimeException e) {
       // The details stay in the log: the agent gets an id to quote, not the bridge's internals.
       String incident = Incident.log(LOG, "Tool " + tool.name() + " failed", e);
-      return error("The bridge failed to call `" + tool.name() + "` (incident " + incident
-          + " in the bridge's log). Try again; if it keeps failing, report the incident.");
+      return error(
+          "The bridge failed to call `"
+              + tool.name()
+              + "` (incident "
+              + incident
+              + " in the bridge's log). Try again; if it keeps failing, report the incident.");
     } finally {
       me.touch();
     }
@@ -218,20 +258,24 @@ public final class McpBridge implements AutoCloseable {
 
   /** The access key of a call: the HTTP request's bearer, else the bridge's own (stdio). */
   private String key(McpAsyncServerExchange exchange) {
-    Object fromRequest = exchange.transportContext() == null ? null : exchange.transportContext().get(KEY_CONTEXT);
+    Object fromRequest =
+        exchange.transportContext() == null ? null : exchange.transportContext().get(KEY_CONTEXT);
     return fromRequest instanceof String k ? k : options.key();
   }
 
-
   /**
-   * Cuts the check's timeout to the cap, under MCP clients' own timeouts; the wait it will take
-   * at most.
+   * Cuts the check's timeout to the cap, under MCP clients' own timeouts; the wait it will take at
+   * most.
    */
   private Duration capCheck(Map<String, Object> arguments) {
     long cap = options.checkCap().toMillis();
     Object given = arguments.get("timeout_ms");
-    long asked = given instanceof Number n ? n.longValue()
-        : SpecDocument.get().paramDefault(ParleyMethod.CHECK.wireName(), "timeout_ms").asLong(cap);
+    long asked =
+        given instanceof Number n
+            ? n.longValue()
+            : SpecDocument.get()
+                .paramDefault(ParleyMethod.CHECK.wireName(), "timeout_ms")
+                .asLong(cap);
     if (asked > cap) {
       arguments.put("timeout_ms", cap);
       return Duration.ofMillis(cap);
@@ -244,8 +288,8 @@ public final class McpBridge implements AutoCloseable {
    * notification every {@link BridgeOptions#progressEvery()}: clients that get progress keep
    * waiting instead of timing the call out.
    */
-  private Object withProgress(Supplier<Object> rpc, McpAsyncServerExchange exchange,
-      Object token, Duration wait) {
+  private Object withProgress(
+      Supplier<Object> rpc, McpAsyncServerExchange exchange, Object token, Duration wait) {
     long started = System.nanoTime();
     CompletableFuture<Object> running = CompletableFuture.supplyAsync(rpc, calls);
     while (true) {
@@ -254,12 +298,18 @@ public final class McpBridge implements AutoCloseable {
       } catch (TimeoutException e) {
         double seconds = (System.nanoTime() - started) / 1e9;
         Double total = wait == null ? null : wait.toMillis() / 1000.0;
-        String message = wait == null
-            ? String.format("still working (%.0f s)", seconds)
-            : String.format("waiting for messages (%.0f s of at most %.0f s)", seconds, total);
-        exchange.progressNotification(McpSchema.ProgressNotification.builder(token, seconds)
-                .total(total).message(message).build())
-            .subscribe(null, failed -> LOG.debug("Progress notification not sent: {}", failed.toString()));
+        String message =
+            wait == null
+                ? String.format("still working (%.0f s)", seconds)
+                : String.format("waiting for messages (%.0f s of at most %.0f s)", seconds, total);
+        exchange
+            .progressNotification(
+                McpSchema.ProgressNotification.builder(token, seconds)
+                    .total(total)
+                    .message(message)
+                    .build())
+            .subscribe(
+                null, failed -> LOG.debug("Progress notification not sent: {}", failed.toString()));
       } catch (ExecutionException e) {
         if (e.getCause() instanceof RuntimeException r) {
           throw r;
@@ -275,22 +325,29 @@ public final class McpBridge implements AutoCloseable {
 
   /** An RPC error as text: the code and message, the detail, a hint, and the data. */
   private String rpcErrorText(ParleyRpcException e) {
-    StringBuilder text = new StringBuilder("Error ").append(e.code()).append(" (").append(e.rpcMessage()).append(")");
+    StringBuilder text =
+        new StringBuilder("Error ")
+            .append(e.code())
+            .append(" (")
+            .append(e.rpcMessage())
+            .append(")");
     if (e.detail() != null) {
       text.append(": ").append(e.detail());
     }
     if (e instanceof InvalidParamsException invalid && invalid.pointer() != null) {
       text.append(" (at ").append(invalid.pointer()).append(")");
     }
-    String hint = switch (e.code()) {
-      case 40010 -> "Log in again with the `login` tool.";
-      case 40012 -> "Claim the floor with `talking_stick` when it is free, then try again.";
-      case 40003 -> "Slow down: wait the retry_after_ms in data, then try again.";
-      case 40001 -> "Append text to the draft before you push.";
-      case 40013 -> "This daemon runs with access control: the bridge needs an access key (PARLEY_KEY for"
-          + " `parley mcp`, Authorization: Bearer for /mcp), and the username and room must be ones it allows.";
-      default -> null;
-    };
+    String hint =
+        switch (e.code()) {
+          case 40010 -> "Log in again with the `login` tool.";
+          case 40012 -> "Claim the floor with `talking_stick` when it is free, then try again.";
+          case 40003 -> "Slow down: wait the retry_after_ms in data, then try again.";
+          case 40001 -> "Append text to the draft before you push.";
+          case 40013 ->
+              "This daemon runs with access control: the bridge needs an access key (PARLEY_KEY for"
+                  + " `parley mcp`, Authorization: Bearer for /mcp), and the username and room must be ones it allows.";
+          default -> null;
+        };
     if (hint != null) {
       text.append(". ").append(hint);
     }
@@ -315,10 +372,13 @@ public final class McpBridge implements AutoCloseable {
       return existing;
     }
     forgetIdle();
-    return sessions.computeIfAbsent(key, k -> new Participant(ParleyClient.connect(options.server())));
+    return sessions.computeIfAbsent(
+        key, k -> new Participant(ParleyClient.connect(options.server())));
   }
 
-  /** Forgets MCP sessions that went away without saying so (HTTP clients that never sent DELETE). */
+  /**
+   * Forgets MCP sessions that went away without saying so (HTTP clients that never sent DELETE).
+   */
   private void forgetIdle() {
     long horizon = System.nanoTime() - FORGET_AFTER.toNanos();
     sessions.values().removeIf(p -> p.lastUsed < horizon);
@@ -390,7 +450,8 @@ public final class McpBridge implements AutoCloseable {
   }
 
   /** The SDK's single-session transport, speaking {@link #PROTOCOL_VERSIONS}. */
-  private record SingleSession(McpServerTransportProvider sdk) implements McpServerTransportProvider {
+  private record SingleSession(McpServerTransportProvider sdk)
+      implements McpServerTransportProvider {
     @Override
     public void setSessionFactory(McpServerSession.Factory factory) {
       sdk.setSessionFactory(factory);

@@ -21,8 +21,8 @@ import java.util.List;
 /**
  * The text block of a tool result, in {@link ChatText}'s format (the one {@code AsyncChatRoom}
  * prints): the messages that arrived as {@code Sender: content} lines, then a bracketed notice
- * where something did not go as asked. The structured result goes beside it unchanged; this is
- * only how it reads. Chosen by the result's generated type, not by the method.
+ * where something did not go as asked. The structured result goes beside it unchanged; this is only
+ * how it reads. Chosen by the result's generated type, not by the method.
  */
 final class ResultText {
   private ResultText() {}
@@ -30,7 +30,8 @@ final class ResultText {
   /**
    * @param result a typed result of the generated client
    * @param me the caller's username (null before login)
-   * @return the text; empty when nothing arrived and nothing needs saying, as in the README's transcript
+   * @return the text; empty when nothing arrived and nothing needs saying, as in the README's
+   *     transcript
    */
   static String of(Object result, String me) {
     return switch (result) {
@@ -42,14 +43,32 @@ final class ResultText {
       case ParticipantsResult r -> ChatText.participants(r);
       case ResetResult r -> ChatText.messages(r.messages());
       // A check that timed out says so: an empty answer after a long wait reads like a failure.
-      case CheckResult r -> r.status() == 0 && r.messages().isEmpty()
-          ? "[no new messages: check again to keep listening]" : ChatText.messages(r.messages());
-      case LoginResult r -> ChatText.lines(r.messages(), "[you are " + r.username() + " in room " + r.room()
-          + " (floor " + r.floor().wireName() + ")" + (r.resumed() ? ", session resumed" : "")
-          + "; in the room: " + who(r.participants()) + "]");
-      case LogoutResult r -> ChatText.lines(r.messages(), r.status() == 1 ? "[logged out]" : "[already logged out]");
-      case HistoryResult r -> ChatText.lines(r.messages(), r.messages().isEmpty() ? "[no messages in this page]"
-          : r.hasMore() ? "[more messages lie beyond this page]" : null);
+      case CheckResult r ->
+          r.status() == 0 && r.messages().isEmpty()
+              ? "[no new messages: check again to keep listening]"
+              : ChatText.messages(r.messages());
+      case LoginResult r ->
+          ChatText.lines(
+              r.messages(),
+              "[you are "
+                  + r.username()
+                  + " in room "
+                  + r.room()
+                  + " (floor "
+                  + r.floor().wireName()
+                  + ")"
+                  + (r.resumed() ? ", session resumed" : "")
+                  + "; in the room: "
+                  + who(r.participants())
+                  + "]");
+      case LogoutResult r ->
+          ChatText.lines(r.messages(), r.status() == 1 ? "[logged out]" : "[already logged out]");
+      case HistoryResult r ->
+          ChatText.lines(
+              r.messages(),
+              r.messages().isEmpty()
+                  ? "[no messages in this page]"
+                  : r.hasMore() ? "[more messages lie beyond this page]" : null);
       case RoomsResult r -> rooms(r.rooms());
       default -> String.valueOf(result);
     };
@@ -67,8 +86,19 @@ final class ResultText {
     }
     List<String> lines = new ArrayList<>();
     for (RoomSummary r : rooms) {
-      lines.add(r.room() + " (" + r.floor().wireName() + ", " + r.participants() + " participant"
-          + (r.participants() == 1 ? "" : "s") + ", " + r.messages() + " message" + (r.messages() == 1 ? "" : "s") + ")");
+      lines.add(
+          r.room()
+              + " ("
+              + r.floor().wireName()
+              + ", "
+              + r.participants()
+              + " participant"
+              + (r.participants() == 1 ? "" : "s")
+              + ", "
+              + r.messages()
+              + " message"
+              + (r.messages() == 1 ? "" : "s")
+              + ")");
     }
     return "[rooms: " + String.join("; ", lines) + "]";
   }

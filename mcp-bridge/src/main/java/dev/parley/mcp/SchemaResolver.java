@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 
 /**
- * Makes a schema of the OpenRPC document self-contained: every {@code $ref} into the
- * document's components is replaced by what it points to, because an MCP client receives one
- * tool's schema on its own, without the document around it. A single-member {@code allOf}
- * (the spec's way to add a default or a description to a referenced schema) is merged into
- * its parent, which LLM tool-calling front ends read more reliably than {@code allOf}.
+ * Makes a schema of the OpenRPC document self-contained: every {@code $ref} into the document's
+ * components is replaced by what it points to, because an MCP client receives one tool's schema on
+ * its own, without the document around it. A single-member {@code allOf} (the spec's way to add a
+ * default or a description to a referenced schema) is merged into its parent, which LLM
+ * tool-calling front ends read more reliably than {@code allOf}.
  */
 final class SchemaResolver {
   /** Deeper than any schema of the spec: a guard against a reference cycle. */
@@ -19,7 +19,9 @@ final class SchemaResolver {
 
   private final JsonNode document;
 
-  /** @param document the whole OpenRPC document, whose {@code $ref}s are resolved */
+  /**
+   * @param document the whole OpenRPC document, whose {@code $ref}s are resolved
+   */
   SchemaResolver(JsonNode document) {
     this.document = document;
   }
@@ -65,15 +67,17 @@ final class SchemaResolver {
   }
 
   /**
-   * The member of a single {@code allOf} with its parent's keywords on top; both descriptions
-   * are kept, the parent's (the specific one) first.
+   * The member of a single {@code allOf} with its parent's keywords on top; both descriptions are
+   * kept, the parent's (the specific one) first.
    */
   private static ObjectNode merge(ObjectNode member, ObjectNode parent) {
     ObjectNode out = member.deepCopy();
     String memberDescription = member.path("description").asText(null);
     parent.properties().forEach(e -> out.set(e.getKey(), e.getValue()));
     String parentDescription = parent.path("description").asText(null);
-    if (memberDescription != null && parentDescription != null && !parentDescription.equals(memberDescription)) {
+    if (memberDescription != null
+        && parentDescription != null
+        && !parentDescription.equals(memberDescription)) {
       out.put("description", parentDescription + " " + memberDescription);
     }
     return out;

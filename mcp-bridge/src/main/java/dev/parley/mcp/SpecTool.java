@@ -10,19 +10,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One method of the generated method table as an MCP tool: its entry (the name, whether it needs
- * a session, its params and result types, its summary and description), its params as one
- * self-contained JSON Schema object and its result schema, both taken from the OpenRPC
- * document. A method added to the spec is a tool without any code here.
+ * One method of the generated method table as an MCP tool: its entry (the name, whether it needs a
+ * session, its params and result types, its summary and description), its params as one
+ * self-contained JSON Schema object and its result schema, both taken from the OpenRPC document. A
+ * method added to the spec is a tool without any code here.
  *
  * @param method the method's entry in the table; its wire name is the tool's name
  * @param description the method's summary, a blank line, and its description
  * @param inputSchema {@code {"type": "object", "properties": …, "required": […],
  *     "additionalProperties": false}}, one property per param, references resolved
- * @param outputSchema the result's schema, references resolved, without the session token of
- *     {@code login}'s result ({@link #SESSION}): the bridge keeps tokens, the model never sees them
+ * @param outputSchema the result's schema, references resolved, without the session token of {@code
+ *     login}'s result ({@link #SESSION}): the bridge keeps tokens, the model never sees them
  */
-public record SpecTool(ParleyMethod method, String description, ObjectNode inputSchema, ObjectNode outputSchema) {
+public record SpecTool(
+    ParleyMethod method, String description, ObjectNode inputSchema, ObjectNode outputSchema) {
   /** The field of a result that holds a session token, left out of what the model is given. */
   public static final String SESSION = "session";
 
@@ -42,10 +43,9 @@ public record SpecTool(ParleyMethod method, String description, ObjectNode input
   }
 
   /**
-   * One tool per entry of the method table, in its order (the document's), except the
-   * {@code rpc.} methods (JSON-RPC reserves the prefix for the protocol itself:
-   * {@code rpc.discover} is for programs, not for a participant of a room); the schemas and
-   * descriptions from {@code document}.
+   * One tool per entry of the method table, in its order (the document's), except the {@code rpc.}
+   * methods (JSON-RPC reserves the prefix for the protocol itself: {@code rpc.discover} is for
+   * programs, not for a participant of a room); the schemas and descriptions from {@code document}.
    *
    * @throws IllegalArgumentException when the document lacks a method of the table
    */
@@ -57,8 +57,12 @@ public record SpecTool(ParleyMethod method, String description, ObjectNode input
         continue;
       }
       JsonNode method = method(document, entry.wireName());
-      tools.add(new SpecTool(entry, description(entry), inputSchema(method, resolver),
-          withoutSession((ObjectNode) resolver.resolve(method.path("result").path("schema")))));
+      tools.add(
+          new SpecTool(
+              entry,
+              description(entry),
+              inputSchema(method, resolver),
+              withoutSession((ObjectNode) resolver.resolve(method.path("result").path("schema")))));
     }
     return List.copyOf(tools);
   }
@@ -69,7 +73,8 @@ public record SpecTool(ParleyMethod method, String description, ObjectNode input
         return method;
       }
     }
-    throw new IllegalArgumentException("the document has no method " + name + " of the generated method table");
+    throw new IllegalArgumentException(
+        "the document has no method " + name + " of the generated method table");
   }
 
   private static ObjectNode withoutSession(ObjectNode schema) {
@@ -106,7 +111,9 @@ public record SpecTool(ParleyMethod method, String description, ObjectNode input
       String described = param.path("description").asText(null);
       if (described != null) {
         String own = property.path("description").asText(null);
-        property.put("description", own == null || own.equals(described) ? described : described + " " + own);
+        property.put(
+            "description",
+            own == null || own.equals(described) ? described : described + " " + own);
       }
       properties.set(name, property);
       if (param.path("required").asBoolean(false)) {

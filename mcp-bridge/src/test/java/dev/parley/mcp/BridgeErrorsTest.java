@@ -20,8 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Everything that can go wrong comes back as a clear answer, never as a hang. */
 class BridgeErrorsTest {
-  @RegisterExtension
-  static final Daemon server = Daemon.withDefaults();
+  @RegisterExtension static final Daemon server = Daemon.withDefaults();
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("dev.parley.mcp.McpAgent#transports")
@@ -31,7 +30,9 @@ class BridgeErrorsTest {
         Map<String, Object> args = tool.equals("append") ? Map.of("text", "hi") : Map.of();
         CallToolResult result = agent.call(tool, args);
         assertThat(result.isError()).as(tool).isTrue();
-        assertThat(McpAgent.text(result)).as(tool).startsWith("Not logged in: call the `login` tool first");
+        assertThat(McpAgent.text(result))
+            .as(tool)
+            .startsWith("Not logged in: call the `login` tool first");
       }
       // A method that needs no session works before login.
       assertThat(agent.text("rooms")).startsWith("[");
@@ -45,49 +46,65 @@ class BridgeErrorsTest {
       // MCP makes an unknown tool a protocol error (not a tool result); the SDK answers it.
       assertThatThrownBy(() -> agent.call("shout", Map.of("text", "hi")))
           .isInstanceOf(McpError.class)
-          .satisfies(e -> assertThat(e.getMessage() + ((McpError) e).getJsonRpcError()).contains("shout"));
+          .satisfies(
+              e -> assertThat(e.getMessage() + ((McpError) e).getJsonRpcError()).contains("shout"));
       assertThat(agent.text("rooms")).startsWith("[");
     }
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("dev.parley.mcp.McpAgent#transports")
-  void invalidArgumentsAreAnErrorResultSayingWhatIsWrong(String transport, Function<URI, McpAgent> connect) {
+  void invalidArgumentsAreAnErrorResultSayingWhatIsWrong(
+      String transport, Function<URI, McpAgent> connect) {
     try (McpAgent agent = connect.apply(server.uri())) {
       agent.login("checker-" + transport, "errors");
 
       CallToolResult missing = agent.call("append", Map.of());
       assertThat(missing.isError()).isTrue();
-      assertThat(McpAgent.text(missing)).startsWith("Invalid arguments for `append`: ").contains("text");
+      assertThat(McpAgent.text(missing))
+          .startsWith("Invalid arguments for `append`: ")
+          .contains("text");
 
       CallToolResult wrongType = agent.call("check", Map.of("timeout_ms", "soon"));
       assertThat(wrongType.isError()).isTrue();
-      assertThat(McpAgent.text(wrongType)).startsWith("Invalid arguments for `check`: ").contains("/timeout_ms");
+      assertThat(McpAgent.text(wrongType))
+          .startsWith("Invalid arguments for `check`: ")
+          .contains("/timeout_ms");
 
       CallToolResult unknown = agent.call("push", Map.of("loud", true));
       assertThat(unknown.isError()).isTrue();
-      assertThat(McpAgent.text(unknown)).startsWith("Invalid arguments for `push`: ").contains("loud");
+      assertThat(McpAgent.text(unknown))
+          .startsWith("Invalid arguments for `push`: ")
+          .contains("loud");
 
       CallToolResult badName = agent.call("login", Map.of("username", "x", "room", "Not A Room"));
       assertThat(badName.isError()).isTrue();
-      assertThat(McpAgent.text(badName)).startsWith("Invalid arguments for `login`: ").contains("/room");
+      assertThat(McpAgent.text(badName))
+          .startsWith("Invalid arguments for `login`: ")
+          .contains("/room");
     }
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("dev.parley.mcp.McpAgent#transports")
-  void anRpcErrorIsAnErrorResultWithItsCodeMessageAndData(String transport, Function<URI, McpAgent> connect) {
-    try (McpAgent agent = connect.apply(server.uri()); McpAgent other = connect.apply(server.uri())) {
+  void anRpcErrorIsAnErrorResultWithItsCodeMessageAndData(
+      String transport, Function<URI, McpAgent> connect) {
+    try (McpAgent agent = connect.apply(server.uri());
+        McpAgent other = connect.apply(server.uri())) {
       agent.login("pusher-" + transport, "errors-rpc");
       CallToolResult empty = agent.call("push", Map.of());
       assertThat(empty.isError()).isTrue();
-      assertThat(McpAgent.text(empty)).isEqualTo("Error 40001 (No draft exists): the draft is empty: append before"
-          + " you push. Append text to the draft before you push.\n"
-          + "data: {\"detail\":\"the draft is empty: append before you push\"}");
+      assertThat(McpAgent.text(empty))
+          .isEqualTo(
+              "Error 40001 (No draft exists): the draft is empty: append before"
+                  + " you push. Append text to the draft before you push.\n"
+                  + "data: {\"detail\":\"the draft is empty: append before you push\"}");
 
-      CallToolResult taken = other.call("login", Map.of("username", "Pusher-" + transport, "room", "errors-rpc"));
+      CallToolResult taken =
+          other.call("login", Map.of("username", "Pusher-" + transport, "room", "errors-rpc"));
       assertThat(taken.isError()).isTrue();
-      assertThat(McpAgent.text(taken)).startsWith("Error 40011 (Username taken)")
+      assertThat(McpAgent.text(taken))
+          .startsWith("Error 40011 (Username taken)")
           .contains("data: {\"username\":\"Pusher-" + transport + "\",\"room\":\"errors-rpc\"}");
     }
   }
@@ -102,7 +119,8 @@ class BridgeErrorsTest {
       long started = System.nanoTime();
       CallToolResult result = agent.call("login", Map.of("username", "alone"));
       assertThat(result.isError()).isTrue();
-      assertThat(McpAgent.text(result)).startsWith("The Parley daemon at " + nobody + " did not answer (")
+      assertThat(McpAgent.text(result))
+          .startsWith("The Parley daemon at " + nobody + " did not answer (")
           .contains("Is it running? Start it with `parley serve`");
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
     }

@@ -18,26 +18,41 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Two agents, each through its own bridge (two stdio bridge processes, or two MCP sessions on
- * the daemon's {@code /mcp}), hold the README's usage conversation: the tool results read exactly
- * as {@code AsyncChatRoom} prints them.
+ * Two agents, each through its own bridge (two stdio bridge processes, or two MCP sessions on the
+ * daemon's {@code /mcp}), hold the README's usage conversation: the tool results read exactly as
+ * {@code AsyncChatRoom} prints them.
  */
 class BridgedConversationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  @RegisterExtension
-  static final Daemon server = Daemon.withDefaults();
+  @RegisterExtension static final Daemon server = Daemon.withDefaults();
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("dev.parley.mcp.McpAgent#transports")
-  void theToolsAreTheSpecsMethodsWithTheirParamsAsInputSchema(String transport, Function<URI, McpAgent> connect) {
+  void theToolsAreTheSpecsMethodsWithTheirParamsAsInputSchema(
+      String transport, Function<URI, McpAgent> connect) {
     try (McpAgent agent = connect.apply(server.uri())) {
       List<McpSchema.Tool> listed = agent.client().listTools().tools();
       List<SpecTool> expected = SpecTool.fromSpec();
 
-      assertThat(listed).extracting(McpSchema.Tool::name).containsExactly("login", "logout", "append", "undo",
-          "reset", "push", "check", "preview", "talking_stick", "participants", "history", "note", "rooms");
+      assertThat(listed)
+          .extracting(McpSchema.Tool::name)
+          .containsExactly(
+              "login",
+              "logout",
+              "append",
+              "undo",
+              "reset",
+              "push",
+              "check",
+              "preview",
+              "talking_stick",
+              "participants",
+              "history",
+              "note",
+              "rooms");
       for (SpecTool tool : expected) {
-        McpSchema.Tool got = listed.stream().filter(t -> t.name().equals(tool.name())).findFirst().orElseThrow();
+        McpSchema.Tool got =
+            listed.stream().filter(t -> t.name().equals(tool.name())).findFirst().orElseThrow();
         JsonNode input = JSON.valueToTree(got.inputSchema());
         JsonNode output = JSON.valueToTree(got.outputSchema());
         assertThat(input).as(tool.name()).isEqualTo(tool.inputSchema());
@@ -45,7 +60,14 @@ class BridgedConversationTest {
         assertThat(got.description()).as(tool.name()).startsWith(tool.description());
       }
       assertThat(agent.client().getServerInstructions())
-          .contains("`login`", "`check`", "`append`", "`preview`", "`push`", "[not sent", "`talking_stick`");
+          .contains(
+              "`login`",
+              "`check`",
+              "`append`",
+              "`preview`",
+              "`push`",
+              "[not sent",
+              "`talking_stick`");
     }
   }
 
@@ -59,8 +81,10 @@ class BridgedConversationTest {
 
       leaves.close();
       // Closing the MCP session (DELETE /mcp) logs its Parley session out at once.
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(stays.text("participants")).endsWith("[in the room: stays (idle)]"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> assertThat(stays.text("participants")).endsWith("[in the room: stays (idle)]"));
     }
   }
 
@@ -68,11 +92,15 @@ class BridgedConversationTest {
   @MethodSource("dev.parley.mcp.McpAgent#transports")
   void twoBridgedAgentsHoldTheSeedConversation(String transport, Function<URI, McpAgent> connect) {
     String room = "seed-" + transport;
-    try (McpAgent chatgpt = connect.apply(server.uri()); McpAgent chatroom = connect.apply(server.uri())) {
-      assertThat(chatgpt.login("ChatGPT", room)).isEqualTo("[you are ChatGPT in room " + room
-          + " (floor open); in the room: ChatGPT]");
-      assertThat(chatroom.login("claude", room)).isEqualTo("system: ChatGPT has joined\n[you are claude in room "
-          + room + " (floor open); in the room: ChatGPT, claude]");
+    try (McpAgent chatgpt = connect.apply(server.uri());
+        McpAgent chatroom = connect.apply(server.uri())) {
+      assertThat(chatgpt.login("ChatGPT", room))
+          .isEqualTo("[you are ChatGPT in room " + room + " (floor open); in the room: ChatGPT]");
+      assertThat(chatroom.login("claude", room))
+          .isEqualTo(
+              "system: ChatGPT has joined\n[you are claude in room "
+                  + room
+                  + " (floor open); in the room: ChatGPT, claude]");
       chatgpt.say("anyone here?");
 
       assertThat(chatroom.text("check")).isEqualTo("ChatGPT: anyone here?");
@@ -89,7 +117,8 @@ class BridgedConversationTest {
       assertThat(chatroom.text("append", Map.of("text", "nothing much")))
           .isEqualTo("ChatGPT: did anything interesting recently?");
       assertThat(chatroom.text("undo")).isEmpty();
-      assertThat(chatroom.text("append", Map.of("text", "I started using this cool app"))).isEmpty();
+      assertThat(chatroom.text("append", Map.of("text", "I started using this cool app")))
+          .isEmpty();
       McpSchema.CallToolResult pushed = chatroom.call("push", Map.of());
       assertThat(McpAgent.text(pushed)).isEmpty();
 
@@ -98,7 +127,10 @@ class BridgedConversationTest {
       // Beside the text, structuredContent is the RPC result itself.
       @SuppressWarnings("unchecked")
       Map<String, Object> result = (Map<String, Object>) pushed.structuredContent();
-      assertThat(result).containsEntry("status", 1).containsKey("message_id").containsEntry("messages", List.of());
+      assertThat(result)
+          .containsEntry("status", 1)
+          .containsKey("message_id")
+          .containsEntry("messages", List.of());
     }
   }
 }

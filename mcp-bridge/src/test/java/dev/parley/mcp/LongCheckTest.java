@@ -19,26 +19,36 @@ class LongCheckTest {
   void aLongCheckIsCappedAndSendsProgressToTheClientsToken() throws Exception {
     List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
     try (RunningServer server = RunningServer.start();
-        McpAgent agent = McpAgent.overStdio(server.uri(), progress::add,
-            "--check-cap-ms", "1500", "--progress-ms", "200")) {
+        McpAgent agent =
+            McpAgent.overStdio(
+                server.uri(), progress::add, "--check-cap-ms", "1500", "--progress-ms", "200")) {
       agent.login("waiter", "quiet");
 
       long started = System.nanoTime();
-      CallToolResult result = agent.client().callTool(McpSchema.CallToolRequest.builder("check")
-          .arguments(Map.of("timeout_ms", 600_000))
-          .progressToken("wait-1")
-          .build());
+      CallToolResult result =
+          agent
+              .client()
+              .callTool(
+                  McpSchema.CallToolRequest.builder("check")
+                      .arguments(Map.of("timeout_ms", 600_000))
+                      .progressToken("wait-1")
+                      .build());
       Duration took = Duration.ofNanos(System.nanoTime() - started);
 
       assertThat(result.isError()).isFalse();
-      assertThat(McpAgent.text(result)).isEqualTo("[no new messages: check again to keep listening]");
+      assertThat(McpAgent.text(result))
+          .isEqualTo("[no new messages: check again to keep listening]");
       assertThat(took).isBetween(Duration.ofMillis(1400), Duration.ofSeconds(15));
-      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(progress).hasSizeGreaterThanOrEqualTo(3));
-      assertThat(progress).allSatisfy(p -> {
-        assertThat(p.progressToken()).isEqualTo("wait-1");
-        assertThat(p.total()).isEqualTo(1.5);
-        assertThat(p.message()).startsWith("waiting for messages");
-      });
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(progress).hasSizeGreaterThanOrEqualTo(3));
+      assertThat(progress)
+          .allSatisfy(
+              p -> {
+                assertThat(p.progressToken()).isEqualTo("wait-1");
+                assertThat(p.total()).isEqualTo(1.5);
+                assertThat(p.message()).startsWith("waiting for messages");
+              });
       List<Double> steps = progress.stream().map(McpSchema.ProgressNotification::progress).toList();
       assertThat(steps).isSorted().doesNotHaveDuplicates();
     }
@@ -48,7 +58,8 @@ class LongCheckTest {
   void withoutAProgressTokenACheckSendsNoProgressAndReturnsOnAMessage() throws Exception {
     List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
     try (RunningServer server = RunningServer.start();
-        McpAgent listener = McpAgent.overStdio(server.uri(), progress::add, "--progress-ms", "100");
+        McpAgent listener =
+            McpAgent.overStdio(server.uri(), progress::add, "--progress-ms", "100");
         McpAgent speaker = McpAgent.overHttp(server.uri())) {
       listener.login("listener", "talk");
       speaker.login("speaker", "talk");

@@ -1,7 +1,5 @@
 package dev.parley.mcp;
 
-import java.util.function.Function;
-import org.junit.jupiter.params.provider.Arguments;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelcontextprotocol.client.McpClient;
@@ -18,11 +16,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
- * An agent as an MCP client sees Parley: the MCP SDK's own client, on the bridge over stdio
- * (the bridge a separate JVM, as {@code parley mcp} runs) or over Streamable HTTP ({@code /mcp}
- * of a daemon). Every call is bounded, so a bridge that hangs fails the test instead.
+ * An agent as an MCP client sees Parley: the MCP SDK's own client, on the bridge over stdio (the
+ * bridge a separate JVM, as {@code parley mcp} runs) or over Streamable HTTP ({@code /mcp} of a
+ * daemon). Every call is bounded, so a bridge that hangs fails the test instead.
  */
 final class McpAgent implements AutoCloseable {
   /** Both transports, for parameterized tests: the bridge over stdio, and /mcp in the daemon. */
@@ -53,35 +53,45 @@ final class McpAgent implements AutoCloseable {
   }
 
   /** The same, with a consumer of progress notifications. */
-  static McpAgent overStdio(URI daemon, Consumer<McpSchema.ProgressNotification> progress, String... options) {
+  static McpAgent overStdio(
+      URI daemon, Consumer<McpSchema.ProgressNotification> progress, String... options) {
     List<String> command = bridgeCommand(daemon, options);
-    ServerParameters process = ServerParameters.builder(command.get(0)).args(command.subList(1, command.size())).build();
-    return new McpAgent(McpClient.sync(new StdioClientTransport(process, McpBridge.jsonMapper()))
-        .requestTimeout(CALL_LIMIT)
-        .initializationTimeout(CALL_LIMIT)
-        .jsonSchemaValidator(new SchemaValidator())
-        .progressConsumer(progress)
-        .build());
+    ServerParameters process =
+        ServerParameters.builder(command.get(0)).args(command.subList(1, command.size())).build();
+    return new McpAgent(
+        McpClient.sync(new StdioClientTransport(process, McpBridge.jsonMapper()))
+            .requestTimeout(CALL_LIMIT)
+            .initializationTimeout(CALL_LIMIT)
+            .jsonSchemaValidator(new SchemaValidator())
+            .progressConsumer(progress)
+            .build());
   }
 
   /** An agent on the daemon's own {@code /mcp}. */
   static McpAgent overHttp(URI daemon) {
-    return new McpAgent(McpClient.sync(HttpClientStreamableHttpTransport.builder(daemon.toString())
-            .endpoint("/mcp")
-            .connectTimeout(Duration.ofSeconds(5))
-            .build())
-        .requestTimeout(CALL_LIMIT)
-        .initializationTimeout(CALL_LIMIT)
-        .jsonSchemaValidator(new SchemaValidator())
-        .build());
+    return new McpAgent(
+        McpClient.sync(
+                HttpClientStreamableHttpTransport.builder(daemon.toString())
+                    .endpoint("/mcp")
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build())
+            .requestTimeout(CALL_LIMIT)
+            .initializationTimeout(CALL_LIMIT)
+            .jsonSchemaValidator(new SchemaValidator())
+            .build());
   }
 
   /** The command line of a bridge process: this JVM's java and classpath, the mcp command. */
   static List<String> bridgeCommand(URI daemon, String... options) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        "dev.parley.mcp.cli.McpCommand", "--server", daemon.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.parley.mcp.cli.McpCommand",
+                "--server",
+                daemon.toString()));
     command.addAll(List.of(options));
     return command;
   }

@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A thousand hostile payloads against a real daemon's {@code /mcp}, from a fixed seed: mangled
  * bytes, mangled JSON-RPC, wrong members and types, wrong headers, sessions and methods. Every
- * answer must be a JSON-RPC message (an error for a refusal) or a specified empty status (202
- * for a notification, 204 for a session's end); none a 5xx, an empty 200, or text that shows
- * the server's internals.
+ * answer must be a JSON-RPC message (an error for a refusal) or a specified empty status (202 for a
+ * notification, 204 for a session's end); none a 5xx, an empty 200, or text that shows the server's
+ * internals.
  */
 @Tag("stress")
 class McpFuzzTest {
@@ -42,13 +42,41 @@ class McpFuzzTest {
   private static final int PAYLOADS = 1000;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
   /** The tools a fuzzed call may name: all but `check`, whose wait would only slow the test. */
-  private static final List<String> TOOLS = List.of("login", "logout", "append", "undo", "reset", "push", "preview",
-      "talking_stick", "participants", "history", "note", "rooms", "shout");
-  private static final List<String> METHODS = List.of("initialize", "ping", "tools/list", "tools/call",
-      "logging/setLevel", "resources/list", "prompts/get", "completion/complete", "sampling/createMessage", "",
-      "rpc.discover", "notifications/initialized", "notifications/cancelled", "notifications/progress",
-      "notifications/roots/list_changed");
+  private static final List<String> TOOLS =
+      List.of(
+          "login",
+          "logout",
+          "append",
+          "undo",
+          "reset",
+          "push",
+          "preview",
+          "talking_stick",
+          "participants",
+          "history",
+          "note",
+          "rooms",
+          "shout");
+
+  private static final List<String> METHODS =
+      List.of(
+          "initialize",
+          "ping",
+          "tools/list",
+          "tools/call",
+          "logging/setLevel",
+          "resources/list",
+          "prompts/get",
+          "completion/complete",
+          "sampling/createMessage",
+          "",
+          "rpc.discover",
+          "notifications/initialized",
+          "notifications/cancelled",
+          "notifications/progress",
+          "notifications/roots/list_changed");
 
   private record Payload(String method, byte[] body, String[] headers) {
     @Override
@@ -80,9 +108,21 @@ class McpFuzzTest {
         statuses.merge(answer.status(), 1, Integer::sum);
         String problem = problem(payload, answer);
         if (problem != null) {
-          String body = answer.body().length() > 400 ? answer.body().substring(0, 400) + "…" : answer.body();
-          failures.add("#" + i + " " + payload + "\n  -> " + answer.status() + " " + answer.contentType() + " "
-              + body + "\n  " + problem);
+          String body =
+              answer.body().length() > 400 ? answer.body().substring(0, 400) + "…" : answer.body();
+          failures.add(
+              "#"
+                  + i
+                  + " "
+                  + payload
+                  + "\n  -> "
+                  + answer.status()
+                  + " "
+                  + answer.contentType()
+                  + " "
+                  + body
+                  + "\n  "
+                  + problem);
         }
       }
       assertThat(failures).as("answers by status: %s", statuses).isEmpty();
@@ -100,7 +140,8 @@ class McpFuzzTest {
     if (RawMcpHttp.INTERNALS.matcher(answer.body()).find()) {
       return "the server's internals in the answer";
     }
-    if (status == 202 && payload.method().equals("POST") || status == 204 && payload.method().equals("DELETE")) {
+    if (status == 202 && payload.method().equals("POST")
+        || status == 204 && payload.method().equals("DELETE")) {
       return answer.body().isEmpty() ? null : "a body with " + status;
     }
     if (answer.body().isEmpty()) {
@@ -150,7 +191,9 @@ class McpFuzzTest {
     if (result == error) {
       return "a response needs a result or an error";
     }
-    if (error && !(message.path("error").path("code").isInt() && message.path("error").path("message").isTextual())) {
+    if (error
+        && !(message.path("error").path("code").isInt()
+            && message.path("error").path("message").isTextual())) {
       return "an error without code and message";
     }
     return null;
@@ -171,30 +214,84 @@ class McpFuzzTest {
     } else {
       body = text(random, message(random));
     }
-    List<String> headers = new ArrayList<>(List.of("Accept", RawMcpHttp.BOTH, "Content-Type", RawMcpHttp.JSON_TYPE,
-        "Mcp-Session-Id", session));
+    List<String> headers =
+        new ArrayList<>(
+            List.of(
+                "Accept",
+                RawMcpHttp.BOTH,
+                "Content-Type",
+                RawMcpHttp.JSON_TYPE,
+                "Mcp-Session-Id",
+                session));
     String method = "POST";
     int header = random.nextInt(100);
     if (header < 6) {
-      headers.addAll(List.of("Accept", pick(random, List.of("application/json", "text/event-stream", "text/html",
-          "*/*", "application/*, text/*", "application/json;q=0, text/event-stream", "", "garbage/"))));
+      headers.addAll(
+          List.of(
+              "Accept",
+              pick(
+                  random,
+                  List.of(
+                      "application/json",
+                      "text/event-stream",
+                      "text/html",
+                      "*/*",
+                      "application/*, text/*",
+                      "application/json;q=0, text/event-stream",
+                      "",
+                      "garbage/"))));
     } else if (header < 10) {
-      headers.addAll(List.of("Content-Type", pick(random, List.of("text/plain", "application/json; charset=utf-16",
-          "application/x-www-form-urlencoded", "application/jsonx", "multipart/form-data; boundary=x", ""))));
+      headers.addAll(
+          List.of(
+              "Content-Type",
+              pick(
+                  random,
+                  List.of(
+                      "text/plain",
+                      "application/json; charset=utf-16",
+                      "application/x-www-form-urlencoded",
+                      "application/jsonx",
+                      "multipart/form-data; boundary=x",
+                      ""))));
     } else if (header < 18) {
-      headers.addAll(List.of("Mcp-Session-Id", pick(random, List.of(ended, "nope", "x".repeat(300),
-          session.toUpperCase(), session + " ", "../../etc/passwd"))));
+      headers.addAll(
+          List.of(
+              "Mcp-Session-Id",
+              pick(
+                  random,
+                  List.of(
+                      ended,
+                      "nope",
+                      "x".repeat(300),
+                      session.toUpperCase(),
+                      session + " ",
+                      "../../etc/passwd"))));
     } else if (header < 22) {
       headers.addAll(Arrays.asList("Mcp-Session-Id", null));
     } else if (header < 30) {
-      headers.addAll(List.of("MCP-Protocol-Version", pick(random, List.of("2025-06-18", "2025-11-25", "2024-11-05",
-          "2025-13-45", "latest", "", "2025-06-18, 2025-03-26"))));
+      headers.addAll(
+          List.of(
+              "MCP-Protocol-Version",
+              pick(
+                  random,
+                  List.of(
+                      "2025-06-18",
+                      "2025-11-25",
+                      "2024-11-05",
+                      "2025-13-45",
+                      "latest",
+                      "",
+                      "2025-06-18, 2025-03-26"))));
     } else if (header < 38) {
       method = pick(random, List.of("GET", "DELETE", "PUT", "PATCH", "OPTIONS"));
       if (method.equals("GET") || method.equals("DELETE")) {
         // Never a live session: a live GET stream stays open, a DELETE would end the session.
-        headers.addAll(Arrays.asList("Mcp-Session-Id", pick(random, Arrays.asList(ended, "nope", null)),
-            "Accept", pick(random, List.of("text/event-stream", "application/json", "*/*"))));
+        headers.addAll(
+            Arrays.asList(
+                "Mcp-Session-Id",
+                pick(random, Arrays.asList(ended, "nope", null)),
+                "Accept",
+                pick(random, List.of("text/event-stream", "application/json", "*/*"))));
       }
       if (random.nextBoolean()) {
         body = null;
@@ -225,7 +322,8 @@ class McpFuzzTest {
     ObjectNode params = NODES.objectNode();
     switch (method) {
       case "initialize" -> {
-        params.put("protocolVersion", pick(random, List.of("2025-06-18", "2024-11-05", "2099-01-01")));
+        params.put(
+            "protocolVersion", pick(random, List.of("2025-06-18", "2024-11-05", "2099-01-01")));
         params.putObject("capabilities").putObject("roots").put("listChanged", true);
         params.putObject("clientInfo").put("name", "fuzz\n" + random.nextInt()).put("version", "1");
       }
@@ -234,24 +332,27 @@ class McpFuzzTest {
         params.put("name", tool);
         ObjectNode arguments = params.putObject("arguments");
         switch (tool) {
-          case "login" -> arguments.put("username", "fuzz" + random.nextInt(100)).put("room", "fuzz");
+          case "login" ->
+              arguments.put("username", "fuzz" + random.nextInt(100)).put("room", "fuzz");
           case "append", "note" -> arguments.put("text", "hello " + random.nextInt());
           case "history" -> arguments.put("limit", random.nextInt(5));
-          default -> { }
+          default -> {}
         }
         if (random.nextInt(4) == 0) {
           params.putObject("_meta").put("progressToken", "p" + random.nextInt(100));
         }
       }
-      case "logging/setLevel" -> params.put("level", pick(random, List.of("debug", "error", "emergency")));
+      case "logging/setLevel" ->
+          params.put("level", pick(random, List.of("debug", "error", "emergency")));
       case "tools/list" -> {
         if (random.nextBoolean()) {
           params.put("cursor", "c" + random.nextInt(10));
         }
       }
-      case "notifications/cancelled" -> params.put("requestId", random.nextInt(10)).put("reason", "x");
+      case "notifications/cancelled" ->
+          params.put("requestId", random.nextInt(10)).put("reason", "x");
       case "notifications/progress" -> params.put("progressToken", "p").put("progress", 1);
-      default -> { }
+      default -> {}
     }
     if (params.size() > 0 || random.nextBoolean()) {
       message.set("params", params);
@@ -275,8 +376,22 @@ class McpFuzzTest {
       if (operation == 0 && !names.isEmpty()) {
         target.remove(pick(random, names));
       } else if (operation == 1) {
-        target.set(pick(random, List.of("extra", "id", "jsonrpc", "method", "params", "result", "error", "_meta",
-            "arguments", "name", "progressToken")), hostile(random));
+        target.set(
+            pick(
+                random,
+                List.of(
+                    "extra",
+                    "id",
+                    "jsonrpc",
+                    "method",
+                    "params",
+                    "result",
+                    "error",
+                    "_meta",
+                    "arguments",
+                    "name",
+                    "progressToken")),
+            hostile(random));
       } else if (operation == 2 && random.nextInt(8) == 0) {
         ArrayNode batch = NODES.arrayNode().add(root);
         if (random.nextBoolean()) {
@@ -341,8 +456,12 @@ class McpFuzzTest {
       case 1 -> {
         out.write(bytes, 0, at);
         for (int i = random.nextInt(8); i >= 0; i--) {
-          out.write(pick(random, List.of(0x00, 0x0a, 0x0d, 0x22, 0x5c, 0x7b, 0x7d, 0x5b, 0x2c, 0x3a, 0xff, 0xc0,
-              0xed, 0x80)));
+          out.write(
+              pick(
+                  random,
+                  List.of(
+                      0x00, 0x0a, 0x0d, 0x22, 0x5c, 0x7b, 0x7d, 0x5b, 0x2c, 0x3a, 0xff, 0xc0, 0xed,
+                      0x80)));
         }
         out.write(bytes, at, bytes.length - at);
       }
@@ -360,7 +479,8 @@ class McpFuzzTest {
       default -> {
         // A member twice.
         String text = new String(bytes, StandardCharsets.UTF_8);
-        out.writeBytes(text.replaceFirst("\\{", "{\"jsonrpc\":\"2.0\",").getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(
+            text.replaceFirst("\\{", "{\"jsonrpc\":\"2.0\",").getBytes(StandardCharsets.UTF_8));
       }
     }
     return out.toByteArray();
@@ -371,11 +491,14 @@ class McpFuzzTest {
     return switch (random.nextInt(8)) {
       case 0 -> new byte[0];
       case 1 -> "null".getBytes(StandardCharsets.UTF_8);
-      case 2 -> pick(random, List.of("true", "0", "\"x\"", "[]", "[[]]", "{}", "[null]"))
-          .getBytes(StandardCharsets.UTF_8);
+      case 2 ->
+          pick(random, List.of("true", "0", "\"x\"", "[]", "[[]]", "{}", "[null]"))
+              .getBytes(StandardCharsets.UTF_8);
       case 3 -> ("[".repeat(3000) + "]".repeat(3000)).getBytes(StandardCharsets.UTF_8);
       case 4 -> ("{\"a\":".repeat(2000) + "1" + "}".repeat(2000)).getBytes(StandardCharsets.UTF_8);
-      case 5 -> "\uFEFF{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}".getBytes(StandardCharsets.UTF_8);
+      case 5 ->
+          "\uFEFF{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"
+              .getBytes(StandardCharsets.UTF_8);
       case 6 -> "<?xml version=\"1.0\"?><methodCall/>".getBytes(StandardCharsets.UTF_8);
       default -> {
         byte[] bytes = new byte[1 + random.nextInt(200)];

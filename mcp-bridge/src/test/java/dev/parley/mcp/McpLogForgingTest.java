@@ -14,16 +14,17 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a client names itself cannot forge lines in the logs: the SDK logs each initialize's
- * client info and capabilities as they are, so control characters reach it escaped.
+ * What a client names itself cannot forge lines in the logs: the SDK logs each initialize's client
+ * info and capabilities as they are, so control characters reach it escaped.
  */
 class McpLogForgingTest {
   /** A client info whose name and version each try to start a line of their own. */
-  private static final String HOSTILE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
-      + "\"protocolVersion\":\"2025-06-18\\nFORGED protocol\","
-      + "\"capabilities\":{\"experimental\":{\"x\\rFORGED key\":\"\\u2028FORGED value\"}},"
-      + "\"clientInfo\":{\"name\":\"evil\\n12:00:00.000 INFO  d.p.s.ParleyServer - FORGED name\","
-      + "\"version\":\"1\\r\\nFORGED version\",\"title\":\"\\u202eFORGED title\"}}}";
+  private static final String HOSTILE =
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+          + "\"protocolVersion\":\"2025-06-18\\nFORGED protocol\","
+          + "\"capabilities\":{\"experimental\":{\"x\\rFORGED key\":\"\\u2028FORGED value\"}},"
+          + "\"clientInfo\":{\"name\":\"evil\\n12:00:00.000 INFO  d.p.s.ParleyServer - FORGED name\","
+          + "\"version\":\"1\\r\\nFORGED version\",\"title\":\"\\u202eFORGED title\"}}}";
 
   @Test
   void theDaemonsLogGetsClientInfoEscaped() throws Exception {
@@ -46,10 +47,20 @@ class McpLogForgingTest {
     }
     List<String> messages = new ArrayList<>();
     captured.list.forEach(event -> messages.add(event.getFormattedMessage()));
-    assertThat(messages).as("the SDK logged the initialize").anySatisfy(m -> assertThat(m)
-        .contains("Client initialize request", "evil\\u000a12:00:00.000", "1\\u000d\\u000aFORGED version",
-            "\\u202eFORGED title", "x\\u000dFORGED key", "\\u2028FORGED value"));
-    assertThat(messages).allSatisfy(m -> assertThat(m).doesNotContain("\n", "\r", "\u2028", "\u2029", "\u202e"));
+    assertThat(messages)
+        .as("the SDK logged the initialize")
+        .anySatisfy(
+            m ->
+                assertThat(m)
+                    .contains(
+                        "Client initialize request",
+                        "evil\\u000a12:00:00.000",
+                        "1\\u000d\\u000aFORGED version",
+                        "\\u202eFORGED title",
+                        "x\\u000dFORGED key",
+                        "\\u2028FORGED value"));
+    assertThat(messages)
+        .allSatisfy(m -> assertThat(m).doesNotContain("\n", "\r", "\u2028", "\u2029", "\u202e"));
   }
 
   @Test
@@ -65,13 +76,19 @@ class McpLogForgingTest {
         bridge.closeInput();
         assertThat(bridge.endsByItself()).isTrue();
         List<String> lines = bridge.errorLinesAtEnd();
-        assertThat(lines).anySatisfy(line -> assertThat(line).contains("Client initialize request",
-            "evil\\u000a12:00:00.000"));
+        assertThat(lines)
+            .anySatisfy(
+                line ->
+                    assertThat(line)
+                        .contains("Client initialize request", "evil\\u000a12:00:00.000"));
         // Each FORGED stays inside the one line that logs it, escaped.
         assertThat(lines.stream().filter(line -> line.contains("FORGED")))
             .isNotEmpty()
-            .allSatisfy(line -> assertThat(line).containsAnyOf("Client initialize request", "unsupported protocol")
-                .doesNotContain("\u2028", "\u202e"));
+            .allSatisfy(
+                line ->
+                    assertThat(line)
+                        .containsAnyOf("Client initialize request", "unsupported protocol")
+                        .doesNotContain("\u2028", "\u202e"));
       }
     }
   }

@@ -17,18 +17,30 @@ class McpProtocolVersionsTest {
 
   @Test
   void stdioAndHttpNegotiateTheSameVersions() throws Exception {
-    List<String> asked = List.of(ProtocolVersions.MCP_2024_11_05, ProtocolVersions.MCP_2025_03_26,
-        ProtocolVersions.MCP_2025_06_18, ProtocolVersions.MCP_2025_11_25, "2099-01-01", "1.0");
+    List<String> asked =
+        List.of(
+            ProtocolVersions.MCP_2024_11_05,
+            ProtocolVersions.MCP_2025_03_26,
+            ProtocolVersions.MCP_2025_06_18,
+            ProtocolVersions.MCP_2025_11_25,
+            "2099-01-01",
+            "1.0");
     Map<String, String> expected = new LinkedHashMap<>();
     Map<String, String> overHttp = new LinkedHashMap<>();
     Map<String, String> overStdio = new LinkedHashMap<>();
-    try (RunningServer server = RunningServer.start(); RawStdio bridge = RawStdio.start(server.uri())) {
+    try (RunningServer server = RunningServer.start();
+        RawStdio bridge = RawStdio.start(server.uri())) {
       RawMcpHttp http = new RawMcpHttp(server.uri());
       int id = 1;
       for (String version : asked) {
         expected.put(version, SPOKEN.contains(version) ? version : ProtocolVersions.MCP_2025_11_25);
-        overHttp.put(version, http.post(null, RawMcpHttp.initializeRequest(id, version, "versions")).json()
-            .path("result").path("protocolVersion").asText());
+        overHttp.put(
+            version,
+            http.post(null, RawMcpHttp.initializeRequest(id, version, "versions"))
+                .json()
+                .path("result")
+                .path("protocolVersion")
+                .asText());
         // Each initialize on standard input is negotiated anew.
         bridge.line(RawMcpHttp.initializeRequest(id, version, "versions"));
         overStdio.put(version, bridge.next().path("result").path("protocolVersion").asText());
@@ -43,6 +55,7 @@ class McpProtocolVersionsTest {
 
   @Test
   void theVersionsSpokenAreThoseOfTheSdksStreamableHttpTransport() {
-    assertThat(HttpServletStreamableServerTransportProvider.builder().build().protocolVersions()).isEqualTo(SPOKEN);
+    assertThat(HttpServletStreamableServerTransportProvider.builder().build().protocolVersions())
+        .isEqualTo(SPOKEN);
   }
 }

@@ -21,20 +21,24 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Raw HTTP to a daemon's {@code /mcp}, below any MCP client: any method, headers and bytes, and
- * the answer as it came (status, content type, body, and the events of an event stream). Every
- * exchange is bounded in time.
+ * Raw HTTP to a daemon's {@code /mcp}, below any MCP client: any method, headers and bytes, and the
+ * answer as it came (status, content type, body, and the events of an event stream). Every exchange
+ * is bounded in time.
  */
 final class RawMcpHttp {
   static final String BOTH = "application/json, text/event-stream";
   static final String JSON_TYPE = "application/json";
+
   /** What a Java exception, a stack frame or a library's internals look like in an answer. */
-  static final Pattern INTERNALS = Pattern.compile(
-      "java\\.|jakarta\\.|\\bat [a-z][\\w$]*(\\.[\\w$]+)+\\(|Exception|\\.java:\\d+|stackTrace|com\\.fasterxml"
-          + "|io\\.modelcontextprotocol|reactor\\.|org\\.eclipse");
+  static final Pattern INTERNALS =
+      Pattern.compile(
+          "java\\.|jakarta\\.|\\bat [a-z][\\w$]*(\\.[\\w$]+)+\\(|Exception|\\.java:\\d+|stackTrace|com\\.fasterxml"
+              + "|io\\.modelcontextprotocol|reactor\\.|org\\.eclipse");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final URI mcp;
 
   RawMcpHttp(URI daemon) {
@@ -63,7 +67,10 @@ final class RawMcpHttp {
         for (String line : block.split("\n")) {
           int colon = line.indexOf(':');
           if (colon > 0) {
-            fields.merge(line.substring(0, colon), line.substring(colon + 1).stripLeading(), (a, b) -> a + "\n" + b);
+            fields.merge(
+                line.substring(0, colon),
+                line.substring(colon + 1).stripLeading(),
+                (a, b) -> a + "\n" + b);
           }
         }
         events.add(fields);
@@ -95,8 +102,11 @@ final class RawMcpHttp {
     }
 
     String header(String name) {
-      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-          .flatMap(e -> e.getValue().stream()).findFirst().orElse(null);
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .flatMap(e -> e.getValue().stream())
+          .findFirst()
+          .orElse(null);
     }
   }
 
@@ -111,25 +121,36 @@ final class RawMcpHttp {
   }
 
   /**
-   * Any method, bytes and headers (name, value, ...): a later header of the same name replaces
-   * an earlier one, a {@code null} value leaves it out.
+   * Any method, bytes and headers (name, value, ...): a later header of the same name replaces an
+   * earlier one, a {@code null} value leaves it out.
    */
   Answer send(String method, byte[] body, String... headers) {
     Map<String, String> named = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     for (int i = 0; i < headers.length; i += 2) {
       named.put(headers[i], headers[i + 1]);
     }
-    HttpRequest.Builder request = HttpRequest.newBuilder(mcp).timeout(Duration.ofSeconds(30)).method(method,
-        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-    named.forEach((name, value) -> {
-      if (value != null) {
-        request.header(name, value);
-      }
-    });
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(mcp)
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+    named.forEach(
+        (name, value) -> {
+          if (value != null) {
+            request.header(name, value);
+          }
+        });
     try {
-      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
-          response.body(), response.headers().map());
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Answer(
+          response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse(null),
+          response.body(),
+          response.headers().map());
     } catch (IOException e) {
       throw new UncheckedIOException(method + " /mcp failed", e);
     } catch (InterruptedException e) {
@@ -144,15 +165,21 @@ final class RawMcpHttp {
     assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     String session = answer.header("Mcp-Session-Id");
     assertThat(session).isNotNull();
-    assertThat(post(session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}").status())
+    assertThat(
+            post(session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
+                .status())
         .isEqualTo(202);
     return session;
   }
 
   /** An initialize request. */
   static String initializeRequest(int id, String protocolVersion, String clientName) {
-    return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
-        + quote(protocolVersion) + ",\"capabilities\":{},\"clientInfo\":{\"name\":" + quote(clientName)
+    return "{\"jsonrpc\":\"2.0\",\"id\":"
+        + id
+        + ",\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+        + quote(protocolVersion)
+        + ",\"capabilities\":{},\"clientInfo\":{\"name\":"
+        + quote(clientName)
         + ",\"version\":\"1\"}}}";
   }
 
@@ -164,7 +191,9 @@ final class RawMcpHttp {
     }
   }
 
-  /** Asserts that {@code answer} is a JSON-RPC error response with {@code code}, and no internals. */
+  /**
+   * Asserts that {@code answer} is a JSON-RPC error response with {@code code}, and no internals.
+   */
   static JsonNode assertError(Answer answer, int status, int code) {
     assertThat(answer.status()).as("status of %s", answer.body()).isEqualTo(status);
     assertThat(answer.contentType()).as(answer.body()).startsWith(JSON_TYPE);
@@ -173,7 +202,9 @@ final class RawMcpHttp {
     assertThat(message.has("id")).as(answer.body()).isTrue();
     assertThat(message.path("error").path("code").asInt()).as(answer.body()).isEqualTo(code);
     assertThat(message.path("error").path("message").isTextual()).as(answer.body()).isTrue();
-    assertThat(INTERNALS.matcher(answer.body()).find()).as("internals in %s", answer.body()).isFalse();
+    assertThat(INTERNALS.matcher(answer.body()).find())
+        .as("internals in %s", answer.body())
+        .isFalse();
     return message;
   }
 }

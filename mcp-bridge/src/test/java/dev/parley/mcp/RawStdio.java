@@ -30,9 +30,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * A stdio bridge driven line by line, below any MCP client: any bytes in, each line out parsed.
  * Every wait is bounded; closing ends what is left.
  *
- * <p>{@link #start(URI)} runs {@link StdioBridge} in this JVM on a pair of pipes, which is what
- * the bridge's line handling needs and costs no JVM start. {@link #start(List)} runs a real
- * {@code parley mcp} process, for what only a process shows (its standard error, its exit).
+ * <p>{@link #start(URI)} runs {@link StdioBridge} in this JVM on a pair of pipes, which is what the
+ * bridge's line handling needs and costs no JVM start. {@link #start(List)} runs a real {@code
+ * parley mcp} process, for what only a process shows (its standard error, its exit).
  */
 abstract class RawStdio implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,16 +42,18 @@ abstract class RawStdio implements AutoCloseable {
 
   private RawStdio(OutputStream in, InputStream output) {
     this.in = in;
-    Thread.ofVirtual().start(() -> {
-      try (BufferedReader reader =
-          new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-          out.add(JSON.readTree(line));
-        }
-      } catch (IOException e) {
-        // The bridge ended: nothing more to read.
-      }
-    });
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try (BufferedReader reader =
+                  new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                  out.add(JSON.readTree(line));
+                }
+              } catch (IOException e) {
+                // The bridge ended: nothing more to read.
+              }
+            });
   }
 
   /** A bridge to {@code daemon} in this JVM, with the default options. */

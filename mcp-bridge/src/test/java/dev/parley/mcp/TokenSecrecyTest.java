@@ -19,8 +19,7 @@ class TokenSecrecyTest {
   /** What a session token looks like (the spec's SessionToken). */
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22,128}");
 
-  @RegisterExtension
-  static final Daemon server = Daemon.withDefaults();
+  @RegisterExtension static final Daemon server = Daemon.withDefaults();
 
   static List<org.junit.jupiter.params.provider.Arguments> transports() {
     return McpAgent.transports();
@@ -29,11 +28,14 @@ class TokenSecrecyTest {
   /** Every string value in a JSON value, at any depth. */
   private static List<String> strings(Object value) {
     List<String> out = new ArrayList<>();
+    if (value == null) {
+      return out;
+    }
     switch (value) {
       case String text -> out.add(text);
       case Map<?, ?> map -> map.values().forEach(v -> out.addAll(strings(v)));
       case List<?> list -> list.forEach(v -> out.addAll(strings(v)));
-      case null, default -> { }
+      default -> {}
     }
     return out;
   }
@@ -42,14 +44,18 @@ class TokenSecrecyTest {
   @MethodSource("transports")
   void loginGivesTheModelNoToken(String transport, Function<URI, McpAgent> connect) {
     try (McpAgent agent = connect.apply(server.uri())) {
-      CallToolResult login = agent.call("login", Map.of("username", "quiet-" + transport, "room", "secrets"));
+      CallToolResult login =
+          agent.call("login", Map.of("username", "quiet-" + transport, "room", "secrets"));
       assertThat(login.isError()).isFalse();
       assertThat(login.structuredContent()).isInstanceOf(Map.class);
       @SuppressWarnings("unchecked")
       Map<String, Object> structured = (Map<String, Object>) login.structuredContent();
       assertThat(structured).doesNotContainKey("session").containsKey("username");
-      assertThat(strings(structured)).as("%s", structured).noneMatch(v -> TOKEN.matcher(v).matches());
-      assertThat(McpAgent.text(login).split("[^A-Za-z0-9_-]+")).noneMatch(w -> TOKEN.matcher(w).matches());
+      assertThat(strings(structured))
+          .as("%s", structured)
+          .noneMatch(v -> TOKEN.matcher(v).matches());
+      assertThat(McpAgent.text(login).split("[^A-Za-z0-9_-]+"))
+          .noneMatch(w -> TOKEN.matcher(w).matches());
       // The bridge still holds the session: session calls work.
       assertThat(agent.text("participants")).contains("quiet-" + transport);
     }

@@ -38,7 +38,8 @@ class ToolSchemaTest {
       }
     }
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> SpecTool.fromSpec(document))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no method talking_stick");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no method talking_stick");
   }
 
   @Test
@@ -64,7 +65,8 @@ class ToolSchemaTest {
       assertThat(listed).as(tool.name()).containsExactlyElementsOf(required);
       assertThat(schema.toString()).as(tool.name()).doesNotContain("$ref");
       assertThat(tool.outputSchema().toString()).as(tool.name()).doesNotContain("$ref");
-      assertThat(tool.description()).startsWith(method.path("summary").asText())
+      assertThat(tool.description())
+          .startsWith(method.path("summary").asText())
           .endsWith(method.path("description").asText());
       assertThat(tool.needsSession()).isEqualTo(method.path("x-requires-session").asBoolean());
     }
@@ -72,7 +74,9 @@ class ToolSchemaTest {
 
   @Test
   void loginsSchemaIsTheSpecsWithItsReferencesWrittenOut() throws Exception {
-    JsonNode expected = JSON.readTree("""
+    JsonNode expected =
+        JSON.readTree(
+            """
         {"type": "object",
          "properties": {
            "username": {"type": "string", "minLength": 1, "maxLength": 32, "pattern": "^[^\\\\u0000-\\\\u001F\\\\u007F]+$",
@@ -94,7 +98,10 @@ class ToolSchemaTest {
 
   @Test
   void checksSchemaKeepsDefaultsAndAToolWithoutParamsTakesAnEmptyObject() throws Exception {
-    assertThat(tool("check").inputSchema()).isEqualTo(JSON.readTree("""
+    assertThat(tool("check").inputSchema())
+        .isEqualTo(
+            JSON.readTree(
+                """
         {"type": "object",
          "properties": {
            "timeout_ms": {"type": "integer", "format": "int64", "minimum": 0, "default": 25000,
@@ -105,12 +112,18 @@ class ToolSchemaTest {
          "additionalProperties": false}
         """));
     assertThat(tool("push").inputSchema().path("required").isMissingNode()).isTrue();
-    assertThat(tool("preview").inputSchema()).isEqualTo(JSON.readTree("""
+    assertThat(tool("preview").inputSchema())
+        .isEqualTo(
+            JSON.readTree(
+                """
         {"type": "object", "properties": {}, "additionalProperties": false}
         """));
   }
 
   private static SpecTool tool(String name) {
-    return SpecTool.fromSpec().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+    return SpecTool.fromSpec().stream()
+        .filter(t -> t.name().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 }

@@ -7,34 +7,42 @@ import java.time.Duration;
 /**
  * What one HTTP connection may cost the daemon, so that slow or idle clients cannot exhaust it.
  *
- * @param maxConnections connections served at once; more wait in the kernel's accept queue
- *     until one closes
- * @param readTimeout a request must arrive whole (its headers and its body) within this time of
- *     its first byte, or its connection is closed
+ * @param maxConnections connections served at once; more wait in the kernel's accept queue until
+ *     one closes
+ * @param readTimeout a request must arrive whole (its headers and its body) within this time of its
+ *     first byte, or its connection is closed
  * @param idleTimeout a connection with no request in progress is closed after this much silence
  */
 public record ConnectionLimits(int maxConnections, Duration readTimeout, Duration idleTimeout) {
   /** File descriptors kept for the database, the logs and the daemon's own outgoing connections. */
   private static final int RESERVED_DESCRIPTORS = 1024;
+
   /** Without a known descriptor limit. */
   private static final int FALLBACK_MAX_CONNECTIONS = 10_000;
 
   public ConnectionLimits {
-    if (maxConnections <= 0 || readTimeout.isNegative() || readTimeout.isZero()
-        || idleTimeout.isNegative() || idleTimeout.isZero()) {
+    if (maxConnections <= 0
+        || readTimeout.isNegative()
+        || readTimeout.isZero()
+        || idleTimeout.isNegative()
+        || idleTimeout.isZero()) {
       throw new IllegalArgumentException("connection limits must be positive");
     }
   }
 
-  /** The defaults: connections up to the open-file limit less a reserve, 10 s to send a request, 60 s idle. */
+  /**
+   * The defaults: connections up to the open-file limit less a reserve, 10 s to send a request, 60
+   * s idle.
+   */
   public static ConnectionLimits defaults() {
-    return new ConnectionLimits(defaultMaxConnections(), Duration.ofSeconds(10), Duration.ofSeconds(60));
+    return new ConnectionLimits(
+        defaultMaxConnections(), Duration.ofSeconds(10), Duration.ofSeconds(60));
   }
 
   /**
-   * The process's open-file limit less {@value #RESERVED_DESCRIPTORS} descriptors (at least half
-   * of the limit): past it, accepting one more connection would fail for want of a descriptor,
-   * and with it every file the daemon opens.
+   * The process's open-file limit less {@value #RESERVED_DESCRIPTORS} descriptors (at least half of
+   * the limit): past it, accepting one more connection would fail for want of a descriptor, and
+   * with it every file the daemon opens.
    */
   public static int defaultMaxConnections() {
     if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {

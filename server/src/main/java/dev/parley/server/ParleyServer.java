@@ -48,37 +48,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon: Jetty on virtual threads in front of the room engine. {@code POST /rpc},
- * {@code GET /openrpc.json}, {@code GET /health}, {@code GET /metrics} (Prometheus text),
- * {@code GET /stats} (the same as JSON), and the {@link Extension}s found on the classpath: the
- * viewer at {@code /} with its observer socket at {@code /observe}, the MCP bridge's
- * {@code /mcp}. Without any, it serves the doors above and answers 404 elsewhere.
+ * The daemon: Jetty on virtual threads in front of the room engine. {@code POST /rpc}, {@code GET
+ * /openrpc.json}, {@code GET /health}, {@code GET /metrics} (Prometheus text), {@code GET /stats}
+ * (the same as JSON), and the {@link Extension}s found on the classpath: the viewer at {@code /}
+ * with its observer socket at {@code /observe}, the MCP bridge's {@code /mcp}. Without any, it
+ * serves the doors above and answers 404 elsewhere.
  */
 public final class ParleyServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
+
   /** The folder of the conversation logs inside the data directory. */
   public static final String LOGS = "logs";
+
   private static final ObjectMapper MAPPER = Json.mapper();
+
   /**
    * The listen backlog. Jetty's default leaves it to the JDK, which asks for 50: a burst of
-   * connections (many agents starting, or their long polls renewing together) then overflows
-   * it and the kernel drops or stalls connections. The kernel caps it at net.core.somaxconn.
+   * connections (many agents starting, or their long polls renewing together) then overflows it and
+   * the kernel drops or stalls connections. The kernel caps it at net.core.somaxconn.
    */
   private static final int ACCEPT_QUEUE = 4096;
+
   /**
-   * Header fields each connection keeps parsed for its later requests: none. Jetty's default
-   * table takes 96 KiB of every kept-alive connection from its second request on, which was most
-   * of the heap of a daemon holding many idle agents; the few headers of a JSON-RPC call cost
-   * little to parse again (the common ones stay in Jetty's static cache).
+   * Header fields each connection keeps parsed for its later requests: none. Jetty's default table
+   * takes 96 KiB of every kept-alive connection from its second request on, which was most of the
+   * heap of a daemon holding many idle agents; the few headers of a JSON-RPC call cost little to
+   * parse again (the common ones stay in Jetty's static cache).
    */
   private static final int HEADER_CACHE_SIZE = 0;
+
   /** The path of an extension that serves whatever no other door does. */
   private static final String ROOT = "/";
+
   private static final String RPC = "/rpc";
   private static final String OPENRPC = "/openrpc.json";
   private static final String HEALTH = "/health";
   private static final String METRICS = "/metrics";
   private static final String STATS = "/stats";
+
   /** The daemon's own doors, which no extension may take. */
   private static final Set<String> OWN_DOORS = Set.of(RPC, OPENRPC, HEALTH, METRICS, STATS);
 
@@ -88,12 +95,13 @@ public final class ParleyServer implements AutoCloseable {
   private final Store store;
   private final ConversationLog log;
   private final long startedAt = System.currentTimeMillis();
+
   /** The mounted extensions: name to path. */
   private final Map<String, String> extensions = new LinkedHashMap<>();
 
   /**
-   * Opens the store the configuration names (SQLite and conversation logs in its data
-   * directory, or memory) and builds the server on it.
+   * Opens the store the configuration names (SQLite and conversation logs in its data directory, or
+   * memory) and builds the server on it.
    *
    * @param config how to run
    */
@@ -112,19 +120,27 @@ public final class ParleyServer implements AutoCloseable {
   }
 
   /**
-   * As {@link #ParleyServer(ServerConfig, AccessKeys)}, with these extensions in place of the
-   * ones found on the classpath.
+   * As {@link #ParleyServer(ServerConfig, AccessKeys)}, with these extensions in place of the ones
+   * found on the classpath.
    *
    * @param extensions the extensions to mount, each at its path
    */
   public ParleyServer(ServerConfig config, AccessKeys access, Iterable<Extension> extensions) {
-    this(config, config.dataDir() == null ? new MemoryStore() : SqliteStore.open(config.dataDir()),
-        config.dataDir() == null ? null
+    this(
+        config,
+        config.dataDir() == null ? new MemoryStore() : SqliteStore.open(config.dataDir()),
+        config.dataDir() == null
+            ? null
             : new ConversationLog(config.dataDir().resolve(LOGS), config.memory().logQueueBytes()),
-        access, extensions);
+        access,
+        extensions);
   }
 
-  private ParleyServer(ServerConfig config, Store store, ConversationLog log, AccessKeys access,
+  private ParleyServer(
+      ServerConfig config,
+      Store store,
+      ConversationLog log,
+      AccessKeys access,
       Iterable<Extension> mounted) {
     ServerLimits limits = config.limits();
     this.store = store;
@@ -175,9 +191,13 @@ public final class ParleyServer implements AutoCloseable {
       listeners.add(log);
     }
     listeners.addAll(mounting.done());
-    RoomEngine.Options options = RoomEngine.Options.of(limits).withDefaultFloor(config.defaultFloor())
-        .withTail(config.memory().tailMessages(), config.memory().tailBytes());
-    this.engine = new RoomEngine(store, options, Clock.systemUTC(), Ticker.SYSTEM, RoomEventListener.all(listeners));
+    RoomEngine.Options options =
+        RoomEngine.Options.of(limits)
+            .withDefaultFloor(config.defaultFloor())
+            .withTail(config.memory().tailMessages(), config.memory().tailBytes());
+    this.engine =
+        new RoomEngine(
+            store, options, Clock.systemUTC(), Ticker.SYSTEM, RoomEventListener.all(listeners));
     config.rooms().forEach(engine::createRoom);
 
     ServerMetrics metrics = new ServerMetrics(registry, engine, log);
@@ -198,16 +218,24 @@ public final class ParleyServer implements AutoCloseable {
   }
 
   /** Builds each extension's handler, at its path or (at "/") among the fallbacks. */
-  private void mount(Iterable<Extension> mounted, Mounting mounting, Map<String, Handler> doors,
+  private void mount(
+      Iterable<Extension> mounted,
+      Mounting mounting,
+      Map<String, Handler> doors,
       List<Handler> fallbacks) {
     for (Extension extension : mounted) {
       Handler handler = extension.handler(mounting);
       // An extension at "/" takes what no door's path matches, as the request came.
       if (ROOT.equals(extension.path())) {
         fallbacks.add(handler);
-      } else if (OWN_DOORS.contains(extension.path()) || doors.putIfAbsent(extension.path(), handler) != null) {
-        throw new IllegalStateException("The extension " + extension.name() + " asks for " + extension.path()
-            + ", which the daemon or another extension serves");
+      } else if (OWN_DOORS.contains(extension.path())
+          || doors.putIfAbsent(extension.path(), handler) != null) {
+        throw new IllegalStateException(
+            "The extension "
+                + extension.name()
+                + " asks for "
+                + extension.path()
+                + ", which the daemon or another extension serves");
       }
       extensions.put(extension.name(), extension.path());
       LOG.debug("Mounted {} at {}", extension.name(), extension.path());
@@ -269,8 +297,8 @@ public final class ParleyServer implements AutoCloseable {
   }
 
   /**
-   * What the extensions are given while they are mounted; their subscriptions are taken once
-   * all are, and refused after.
+   * What the extensions are given while they are mounted; their subscriptions are taken once all
+   * are, and refused after.
    */
   private final class Mounting implements ExtensionContext {
     private final Server server;
@@ -314,7 +342,8 @@ public final class ParleyServer implements AutoCloseable {
     @Override
     public synchronized void subscribe(RoomEventListener listener) {
       if (listeners == null) {
-        throw new IllegalStateException("an extension subscribes to room events while it is mounted, not later");
+        throw new IllegalStateException(
+            "an extension subscribes to room events while it is mounted, not later");
       }
       listeners.add(listener);
     }

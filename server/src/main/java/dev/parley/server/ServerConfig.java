@@ -15,16 +15,23 @@ import java.util.Map;
  * @param defaultFloor the floor policy of rooms created without one
  * @param rooms rooms to create at start, with their floor policy
  * @param shutdownGrace how long stopping waits for calls in flight to finish
- * @param dataDir where the database and the conversation logs live; null keeps everything
- *     in memory
- * @param allowedHosts names by which browsers may reach the daemon besides the loopback names
- *     and {@code host} (see {@code Origins})
+ * @param dataDir where the database and the conversation logs live; null keeps everything in memory
+ * @param allowedHosts names by which browsers may reach the daemon besides the loopback names and
+ *     {@code host} (see {@code Origins})
  * @param connections the limits on HTTP connections
  * @param memory what the daemon keeps in memory for speed
  */
-public record ServerConfig(String host, int port, ServerLimits limits, FloorPolicy defaultFloor,
-    Map<String, FloorPolicy> rooms, Duration shutdownGrace, Path dataDir, List<String> allowedHosts,
-    ConnectionLimits connections, MemoryLimits memory) {
+public record ServerConfig(
+    String host,
+    int port,
+    ServerLimits limits,
+    FloorPolicy defaultFloor,
+    Map<String, FloorPolicy> rooms,
+    Duration shutdownGrace,
+    Path dataDir,
+    List<String> allowedHosts,
+    ConnectionLimits connections,
+    MemoryLimits memory) {
 
   /** The grace a daemon gives calls in flight when it stops. */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
@@ -34,48 +41,123 @@ public record ServerConfig(String host, int port, ServerLimits limits, FloorPoli
   }
 
   /** A configuration with no extra host names and the default connection limits. */
-  public ServerConfig(String host, int port, ServerLimits limits, FloorPolicy defaultFloor,
-      Map<String, FloorPolicy> rooms, Duration shutdownGrace, Path dataDir) {
-    this(host, port, limits, defaultFloor, rooms, shutdownGrace, dataDir, List.of(), ConnectionLimits.defaults(),
+  public ServerConfig(
+      String host,
+      int port,
+      ServerLimits limits,
+      FloorPolicy defaultFloor,
+      Map<String, FloorPolicy> rooms,
+      Duration shutdownGrace,
+      Path dataDir) {
+    this(
+        host,
+        port,
+        limits,
+        defaultFloor,
+        rooms,
+        shutdownGrace,
+        dataDir,
+        List.of(),
+        ConnectionLimits.defaults(),
         MemoryLimits.defaults());
   }
 
-  /** Loopback, a free port, the default limits, in memory, no shutdown grace: for tests and embedding. */
+  /**
+   * Loopback, a free port, the default limits, in memory, no shutdown grace: for tests and
+   * embedding.
+   */
   public static ServerConfig ephemeral() {
-    return new ServerConfig("127.0.0.1", 0, ServerLimits.defaults(), FloorPolicy.OPEN, Map.of(), Duration.ZERO, null);
+    return new ServerConfig(
+        "127.0.0.1", 0, ServerLimits.defaults(), FloorPolicy.OPEN, Map.of(), Duration.ZERO, null);
   }
 
   /** The same configuration with other limits. */
   public ServerConfig withLimits(ServerLimits newLimits) {
-    return new ServerConfig(host, port, newLimits, defaultFloor, rooms, shutdownGrace, dataDir, allowedHosts,
-        connections, memory);
+    return new ServerConfig(
+        host,
+        port,
+        newLimits,
+        defaultFloor,
+        rooms,
+        shutdownGrace,
+        dataDir,
+        allowedHosts,
+        connections,
+        memory);
   }
 
   /** The same configuration keeping its data in {@code dir} (null: in memory). */
   public ServerConfig withDataDir(Path dir) {
-    return new ServerConfig(host, port, limits, defaultFloor, rooms, shutdownGrace, dir, allowedHosts, connections, memory);
+    return new ServerConfig(
+        host,
+        port,
+        limits,
+        defaultFloor,
+        rooms,
+        shutdownGrace,
+        dir,
+        allowedHosts,
+        connections,
+        memory);
   }
 
   /** The same configuration on another port. */
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, limits, defaultFloor, rooms, shutdownGrace, dataDir, allowedHosts,
-        connections, memory);
+    return new ServerConfig(
+        host,
+        newPort,
+        limits,
+        defaultFloor,
+        rooms,
+        shutdownGrace,
+        dataDir,
+        allowedHosts,
+        connections,
+        memory);
   }
 
   /** The same configuration letting browsers reach it by {@code names} too. */
   public ServerConfig withAllowedHosts(List<String> names) {
-    return new ServerConfig(host, port, limits, defaultFloor, rooms, shutdownGrace, dataDir, names, connections, memory);
+    return new ServerConfig(
+        host,
+        port,
+        limits,
+        defaultFloor,
+        rooms,
+        shutdownGrace,
+        dataDir,
+        names,
+        connections,
+        memory);
   }
 
   /** The same configuration with other connection limits. */
   public ServerConfig withConnections(ConnectionLimits newConnections) {
-    return new ServerConfig(host, port, limits, defaultFloor, rooms, shutdownGrace, dataDir, allowedHosts,
-        newConnections, memory);
+    return new ServerConfig(
+        host,
+        port,
+        limits,
+        defaultFloor,
+        rooms,
+        shutdownGrace,
+        dataDir,
+        allowedHosts,
+        newConnections,
+        memory);
   }
 
   /** The same configuration with other memory limits. */
   public ServerConfig withMemory(MemoryLimits newMemory) {
-    return new ServerConfig(host, port, limits, defaultFloor, rooms, shutdownGrace, dataDir, allowedHosts, connections,
+    return new ServerConfig(
+        host,
+        port,
+        limits,
+        defaultFloor,
+        rooms,
+        shutdownGrace,
+        dataDir,
+        allowedHosts,
+        connections,
         newMemory);
   }
 }

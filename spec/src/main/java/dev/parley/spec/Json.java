@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
- * The JSON mappers of Parley. Every mapper that writes what another process reads starts here,
- * so that the wire format is the same from every module: UTF-8 as it is, with no character
- * escaped that JSON does not require. Jackson's byte writer otherwise escapes a character
- * outside the Basic Multilingual Plane as two {@code \\uXXXX} surrogates: 12 bytes for an emoji
- * that UTF-8 writes in 4.
+ * The JSON mappers of Parley. Every mapper that writes what another process reads starts here, so
+ * that the wire format is the same from every module: UTF-8 as it is, with no character escaped
+ * that JSON does not require. Jackson's byte writer otherwise escapes a character outside the Basic
+ * Multilingual Plane as two {@code \\uXXXX} surrogates: 12 bytes for an emoji that UTF-8 writes in
+ * 4.
  */
 public final class Json {
   private Json() {}

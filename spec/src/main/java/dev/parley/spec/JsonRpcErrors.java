@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.api.ParleyRpcException;
 
 /**
- * The JSON-RPC 2.0 error response, written in one place for every door that speaks JSON-RPC
- * ({@code /rpc}, the origin and access refusals, the MCP bridge): {@code jsonrpc}, {@code error}
- * with {@code code}, {@code message} and, when there is one, {@code data}, and {@code id}.
+ * The JSON-RPC 2.0 error response, written in one place for every door that speaks JSON-RPC ({@code
+ * /rpc}, the origin and access refusals, the MCP bridge): {@code jsonrpc}, {@code error} with
+ * {@code code}, {@code message} and, when there is one, {@code data}, and {@code id}.
  */
 public final class JsonRpcErrors {
   private JsonRpcErrors() {}
@@ -36,6 +36,7 @@ public final class JsonRpcErrors {
 
   /** The error response of {@code e}, its data written by {@code mapper}. */
   public static ObjectNode response(JsonNode id, ParleyRpcException e, ObjectMapper mapper) {
-    return response(id, e.code(), e.rpcMessage(), e.data() == null ? null : mapper.valueToTree(e.data()));
+    return response(
+        id, e.code(), e.rpcMessage(), e.data() == null ? null : mapper.valueToTree(e.data()));
   }
 }

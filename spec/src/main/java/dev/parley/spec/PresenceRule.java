@@ -4,9 +4,9 @@ import dev.parley.api.PresenceState;
 
 /**
  * The presence rule: a participant is {@code waiting} while a {@code check} of theirs is pending
- * (even with a draft), else {@code drafting} while their draft is not empty, else {@code idle}.
- * The daemon applies it to its live sessions and the viewer's frame stream to the actions it
- * sees, so both say the same.
+ * (even with a draft), else {@code drafting} while their draft is not empty, else {@code idle}. The
+ * daemon applies it to its live sessions and the viewer's frame stream to the actions it sees, so
+ * both say the same.
  */
 public final class PresenceRule {
   private PresenceRule() {}

@@ -1,7 +1,6 @@
 package dev.parley.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -46,25 +45,28 @@ public final class SpecDocument {
 
   /**
    * Whether {@code method} (an entry of the document's {@code methods}) needs a session, as its
-   * {@code x-requires-session} says; the build refuses a document in which a method does not
-   * say, so that no reader has a default of its own.
+   * {@code x-requires-session} says; the build refuses a document in which a method does not say,
+   * so that no reader has a default of its own.
    */
   public static boolean requiresSession(JsonNode method) {
     JsonNode flag = method.path("x-requires-session");
     if (!flag.isBoolean()) {
-      throw new IllegalArgumentException("method " + method.path("name").asText() + " does not say x-requires-session");
+      throw new IllegalArgumentException(
+          "method " + method.path("name").asText() + " does not say x-requires-session");
     }
     return flag.booleanValue();
   }
 
   /** The {@code pattern} of a named schema of {@code components.schemas}, compiled. */
   public java.util.regex.Pattern pattern(String schema) {
-    String regex = tree.path("components").path("schemas").path(schema).path("pattern").asText(null);
+    String regex =
+        tree.path("components").path("schemas").path(schema).path("pattern").asText(null);
     if (regex == null) {
       throw new IllegalArgumentException("the spec's schema " + schema + " has no pattern");
     }
     // The spec's patterns are anchored ECMA-262 expressions; "$" must not pass a final line break.
-    return java.util.regex.Pattern.compile(regex.endsWith("$") ? regex.substring(0, regex.length() - 1) + "\\z" : regex);
+    return java.util.regex.Pattern.compile(
+        regex.endsWith("$") ? regex.substring(0, regex.length() - 1) + "\\z" : regex);
   }
 
   /** The declared default of a method's param, or a missing node. */

@@ -4,8 +4,8 @@ import dev.parley.api.SystemEvent;
 
 /**
  * The wording of the system messages a room gets (joins, leaves, floor changes). Readers never
- * parse it back: every system message carries its {@link SystemEvent}, the structure this text
- * is made from.
+ * parse it back: every system message carries its {@link SystemEvent}, the structure this text is
+ * made from.
  */
 public final class SystemMessages {
   private SystemMessages() {}

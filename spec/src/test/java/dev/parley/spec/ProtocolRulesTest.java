@@ -11,10 +11,13 @@ import org.junit.jupiter.api.Test;
 class ProtocolRulesTest {
   @Test
   void aPushResultMeansSentInterruptedOrNotSent() {
-    assertThat(PushOutcome.of(new PushResult(1, "msg-4", "2026-12-01T00:00:00.000Z", null, List.of())))
+    assertThat(
+            PushOutcome.of(new PushResult(1, "msg-4", "2026-12-01T00:00:00.000Z", null, List.of())))
         .isEqualTo(PushOutcome.SENT);
-    assertThat(PushOutcome.of(new PushResult(0, null, null, true, List.of()))).isEqualTo(PushOutcome.INTERRUPTED);
-    assertThat(PushOutcome.of(new PushResult(0, null, null, null, List.of()))).isEqualTo(PushOutcome.NOT_SENT);
+    assertThat(PushOutcome.of(new PushResult(0, null, null, true, List.of())))
+        .isEqualTo(PushOutcome.INTERRUPTED);
+    assertThat(PushOutcome.of(new PushResult(0, null, null, null, List.of())))
+        .isEqualTo(PushOutcome.NOT_SENT);
   }
 
   @Test

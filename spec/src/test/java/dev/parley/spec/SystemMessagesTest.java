@@ -7,8 +7,8 @@ import dev.parley.api.SystemEventType;
 import org.junit.jupiter.api.Test;
 
 /**
- * The wording of system messages stays what earlier versions wrote: stored rooms (whose events
- * the V3 migration recovers from this wording) and old conversation logs read the same.
+ * The wording of system messages stays what earlier versions wrote: stored rooms (whose events the
+ * V3 migration recovers from this wording) and old conversation logs read the same.
  */
 class SystemMessagesTest {
 
@@ -17,10 +17,14 @@ class SystemMessagesTest {
     String user = "Bobby Tables";
     assertThat(text(SystemEventType.JOINED, user)).isEqualTo("Bobby Tables has joined");
     assertThat(text(SystemEventType.LEFT, user)).isEqualTo("Bobby Tables has left");
-    assertThat(text(SystemEventType.EXPIRED, user)).isEqualTo("Bobby Tables has left (session expired)");
-    assertThat(text(SystemEventType.STICK_CLAIMED, user)).isEqualTo("Bobby Tables has the talking stick");
-    assertThat(text(SystemEventType.STICK_RELEASED, user)).isEqualTo("Bobby Tables released the talking stick");
-    assertThat(text(SystemEventType.STICK_EXPIRED, user)).isEqualTo("the talking stick of Bobby Tables expired");
+    assertThat(text(SystemEventType.EXPIRED, user))
+        .isEqualTo("Bobby Tables has left (session expired)");
+    assertThat(text(SystemEventType.STICK_CLAIMED, user))
+        .isEqualTo("Bobby Tables has the talking stick");
+    assertThat(text(SystemEventType.STICK_RELEASED, user))
+        .isEqualTo("Bobby Tables released the talking stick");
+    assertThat(text(SystemEventType.STICK_EXPIRED, user))
+        .isEqualTo("the talking stick of Bobby Tables expired");
   }
 
   private static String text(SystemEventType type, String user) {

@@ -28,23 +28,37 @@ class TypedErrorsTest {
     assertThat(nobody.has("holder")).isTrue();
     assertThat(nobody.get("holder").isNull()).isTrue();
 
-    JsonNode invalid = json.valueToTree(new InvalidParamsException("/room", "not a room name", null).data());
-    assertThat(invalid.toString()).isEqualTo("{\"pointer\":\"/room\",\"detail\":\"not a room name\"}");
+    JsonNode invalid =
+        json.valueToTree(new InvalidParamsException("/room", "not a room name", null).data());
+    assertThat(invalid.toString())
+        .isEqualTo("{\"pointer\":\"/room\",\"detail\":\"not a room name\"}");
   }
 
   @Test
   void aReceivedErrorIsReadThroughTheSameAccessors() {
-    ParleyRpcException limited = ParleyRpcException.forCode(40003, "Rate limit exceeded", Map.of("retry_after_ms", 7));
+    ParleyRpcException limited =
+        ParleyRpcException.forCode(40003, "Rate limit exceeded", Map.of("retry_after_ms", 7));
     assertThat(limited).isInstanceOf(RateLimitedException.class);
     assertThat(((RateLimitedException) limited).retryAfterMs()).isEqualTo(7L);
 
-    ParleyRpcException expired = ParleyRpcException.forCode(40010, "Not logged in",
-        Map.of("reason", "expired", "detail", "the session ended"));
-    assertThat(((NotLoggedInException) expired).reason()).isEqualTo(NotLoggedInException.Reason.EXPIRED);
+    ParleyRpcException expired =
+        ParleyRpcException.forCode(
+            40010, "Not logged in", Map.of("reason", "expired", "detail", "the session ended"));
+    assertThat(((NotLoggedInException) expired).reason())
+        .isEqualTo(NotLoggedInException.Reason.EXPIRED);
     assertThat(expired.detail()).isEqualTo("the session ended");
 
-    ParleyRpcException params = ParleyRpcException.forCode(-32602, "Invalid params", Map.of("pointer", "/text",
-        "detail", "must be a string", "errors", List.of(Map.of("pointer", "/text", "detail", "must be a string"))));
+    ParleyRpcException params =
+        ParleyRpcException.forCode(
+            -32602,
+            "Invalid params",
+            Map.of(
+                "pointer",
+                "/text",
+                "detail",
+                "must be a string",
+                "errors",
+                List.of(Map.of("pointer", "/text", "detail", "must be a string"))));
     assertThat(((InvalidParamsException) params).errors())
         .containsExactly(new InvalidParamsException.ErrorsItem("/text", "must be a string"));
 

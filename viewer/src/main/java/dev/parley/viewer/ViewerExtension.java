@@ -11,9 +11,9 @@ import io.micrometer.core.instrument.Gauge;
 import org.eclipse.jetty.server.Handler;
 
 /**
- * The viewer in the daemon (found through {@link java.util.ServiceLoader}): the page at
- * {@code /} and the observer socket at {@code /observe}, fed with frames built from the daemon's
- * room events. It takes every path no other door serves, and declines (404) what is neither.
+ * The viewer in the daemon (found through {@link java.util.ServiceLoader}): the page at {@code /}
+ * and the observer socket at {@code /observe}, fed with frames built from the daemon's room events.
+ * It takes every path no other door serves, and declines (404) what is neither.
  */
 public final class ViewerExtension implements Extension {
 
@@ -35,12 +35,20 @@ public final class ViewerExtension implements Extension {
     ObserverFeed feed = new ObserverFeed(context.observerQueueBytes());
     context.subscribe(feed);
     ObserverHub hub = feed.hub();
-    Gauge.builder("parley.observers", hub, ObserverHub::size).strongReference(true)
-        .description("Viewers watching over the observer socket").register(context.meters());
-    Gauge.builder("parley.observers.queued", hub, ObserverHub::queuedBytes).strongReference(true)
-        .baseUnit("bytes").description("Frames waiting to be written to observers").register(context.meters());
+    Gauge.builder("parley.observers", hub, ObserverHub::size)
+        .strongReference(true)
+        .description("Viewers watching over the observer socket")
+        .register(context.meters());
+    Gauge.builder("parley.observers.queued", hub, ObserverHub::queuedBytes)
+        .strongReference(true)
+        .baseUnit("bytes")
+        .description("Frames waiting to be written to observers")
+        .register(context.meters());
     AccessCheck access = context.access();
-    return ViewerRoutes.observe(context.server(), hub, ViewerRoutes.page(),
+    return ViewerRoutes.observe(
+        context.server(),
+        hub,
+        ViewerRoutes.page(),
         access == null ? ObserverAccess.OPEN : access::observer);
   }
 }

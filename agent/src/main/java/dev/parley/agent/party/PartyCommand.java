@@ -13,20 +13,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code parley party CONFIG}: several personas in one room at once. */
-@Command(name = "party", mixinStandardHelpOptions = true,
+@Command(
+    name = "party",
+    mixinStandardHelpOptions = true,
     description = "Starts every persona of a party file (YAML or JSON) in one room.")
 public final class PartyCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(PartyCommand.class);
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "CONFIG", description = "The party file (.yaml, .yml or .json).")
+  @Parameters(
+      index = "0",
+      paramLabel = "CONFIG",
+      description = "The party file (.yaml, .yml or .json).")
   Path config;
 
   @Override
@@ -41,15 +45,19 @@ public final class PartyCommand implements Callable<Integer> {
     for (AgentConfig agent : agents) {
       runners.add(agent.connect(null));
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> runners.forEach(PersonaRunner::stop), "parley-party-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> runners.forEach(PersonaRunner::stop), "parley-party-stop"));
     int failed = 0;
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<?>> running = new ArrayList<>();
       for (PersonaRunner runner : runners) {
-        running.add(pool.submit(() -> {
-          runner.run();
-          return null;
-        }));
+        running.add(
+            pool.submit(
+                () -> {
+                  runner.run();
+                  return null;
+                }));
       }
       for (int i = 0; i < running.size(); i++) {
         try {

@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A party file (YAML or JSON): the room and endpoint shared by all, and one entry per persona,
- * each of which may override the shared settings.
+ * A party file (YAML or JSON): the room and endpoint shared by all, and one entry per persona, each
+ * of which may override the shared settings.
  *
  * <pre>{@code
  * server: http://127.0.0.1:8890
@@ -83,7 +83,9 @@ public record PartyConfig(
 
   /** Reads a party file; YAML is a superset of JSON, so both read alike. */
   public static PartyConfig read(Path file) throws IOException {
-    ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    ObjectMapper yaml =
+        new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     PartyConfig config = yaml.readValue(file.toFile(), PartyConfig.class);
     if (config == null || config.personas() == null || config.personas().isEmpty()) {
       throw new IllegalArgumentException(file + " names no personas");
@@ -91,9 +93,14 @@ public record PartyConfig(
     return config;
   }
 
-  /** Each persona's full configuration: its own settings, else the defaults, else the built-in ones. */
+  /**
+   * Each persona's full configuration: its own settings, else the defaults, else the built-in ones.
+   */
   public List<AgentConfig> agents(Path baseDir) {
-    Entry d = defaults == null ? new Entry(null, null, null, null, null, null, null, null, null, null, null, null) : defaults;
+    Entry d =
+        defaults == null
+            ? new Entry(null, null, null, null, null, null, null, null, null, null, null, null)
+            : defaults;
     List<AgentConfig> out = new ArrayList<>();
     for (Entry p : personas) {
       if (p.name() == null || p.name().isBlank()) {
@@ -106,31 +113,37 @@ public record PartyConfig(
       }
       String modelName = pick(p.model(), d.model(), model);
       if (modelName == null) {
-        throw new IllegalArgumentException(p.name() + " has no model (set model: for the party or the persona)");
+        throw new IllegalArgumentException(
+            p.name() + " has no model (set model: for the party or the persona)");
       }
       String modeName = pick(p.mode(), d.mode(), "free");
       Mode mode;
       try {
         mode = Mode.valueOf(modeName.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(p.name() + ": not a mode: " + modeName + " (free or mention)", e);
+        throw new IllegalArgumentException(
+            p.name() + ": not a mode: " + modeName + " (free or mention)", e);
       }
-      out.add(new AgentConfig(
-          server == null ? URI.create("http://127.0.0.1:8890") : server,
-          room == null ? "lobby" : room,
-          p.name(),
-          pick(p.baseUrl(), d.baseUrl(), baseUrl == null ? AgentConfig.DEFAULT_BASE_URL : baseUrl),
-          modelName,
-          pick(p.apiKeyEnv(), d.apiKeyEnv(), apiKeyEnv),
-          prompt,
-          pick(p.temperature(), d.temperature(), 0.7),
-          pick(p.maxTokens(), d.maxTokens(), 512),
-          pick(p.history(), d.history(), 20),
-          Duration.ofMillis((long) (pick(p.delay(), d.delay(), 0.0) * 1000)),
-          mode,
-          pick(p.maxSteps(), d.maxSteps(), 12),
-          4,
-          Duration.ofSeconds(120)));
+      out.add(
+          new AgentConfig(
+              server == null ? URI.create("http://127.0.0.1:8890") : server,
+              room == null ? "lobby" : room,
+              p.name(),
+              pick(
+                  p.baseUrl(),
+                  d.baseUrl(),
+                  baseUrl == null ? AgentConfig.DEFAULT_BASE_URL : baseUrl),
+              modelName,
+              pick(p.apiKeyEnv(), d.apiKeyEnv(), apiKeyEnv),
+              prompt,
+              pick(p.temperature(), d.temperature(), 0.7),
+              pick(p.maxTokens(), d.maxTokens(), 512),
+              pick(p.history(), d.history(), 20),
+              Duration.ofMillis((long) (pick(p.delay(), d.delay(), 0.0) * 1000)),
+              mode,
+              pick(p.maxSteps(), d.maxSteps(), 12),
+              4,
+              Duration.ofSeconds(120)));
     }
     return out;
   }

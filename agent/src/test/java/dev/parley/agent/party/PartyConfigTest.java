@@ -16,14 +16,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Party files: shared settings, defaults, per-persona overrides, persona files, mistakes named. */
 class PartyConfigTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void eachPersonaGetsItsOwnSettingsElseTheDefaultsElseTheBuiltInOnes() throws Exception {
     Files.writeString(dir.resolve("inventor.txt"), "You are TinkerBot, an inventor.\n");
     Path file = dir.resolve("party.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         server: http://127.0.0.1:9999
         room: salon
         model: llama3.2
@@ -60,7 +61,9 @@ class PartyConfigTest {
   @Test
   void jsonWorksToo() throws Exception {
     Path file = dir.resolve("party.json");
-    Files.writeString(file, "{\"model\": \"m\", \"personas\": [{\"name\": \"a\"}, {\"name\": \"b\", \"max_steps\": 3}]}");
+    Files.writeString(
+        file,
+        "{\"model\": \"m\", \"personas\": [{\"name\": \"a\"}, {\"name\": \"b\", \"max_steps\": 3}]}");
     List<AgentConfig> agents = PartyConfig.read(file).agents(dir);
     assertThat(agents).extracting(AgentConfig::name).containsExactly("a", "b");
     assertThat(agents.get(1).maxSteps()).isEqualTo(3);
@@ -71,14 +74,17 @@ class PartyConfigTest {
   void mistakesAreNamed() throws Exception {
     Path typo = dir.resolve("typo.yaml");
     Files.writeString(typo, "model: m\npersonas:\n  - name: a\n    temprature: 0.5\n");
-    assertThatThrownBy(() -> PartyConfig.read(typo)).isInstanceOf(UnrecognizedPropertyException.class)
+    assertThatThrownBy(() -> PartyConfig.read(typo))
+        .isInstanceOf(UnrecognizedPropertyException.class)
         .hasMessageContaining("temprature");
     Path noModel = dir.resolve("nomodel.yaml");
     Files.writeString(noModel, "personas:\n  - name: a\n");
-    assertThatThrownBy(() -> PartyConfig.read(noModel).agents(dir)).hasMessageContaining("a has no model");
+    assertThatThrownBy(() -> PartyConfig.read(noModel).agents(dir))
+        .hasMessageContaining("a has no model");
     Path badMode = dir.resolve("badmode.yaml");
     Files.writeString(badMode, "model: m\npersonas:\n  - name: a\n    mode: shouty\n");
-    assertThatThrownBy(() -> PartyConfig.read(badMode).agents(dir)).hasMessageContaining("not a mode: shouty");
+    assertThatThrownBy(() -> PartyConfig.read(badMode).agents(dir))
+        .hasMessageContaining("not a mode: shouty");
     Path empty = dir.resolve("empty.yaml");
     Files.writeString(empty, "model: m\npersonas: []\n");
     assertThatThrownBy(() -> PartyConfig.read(empty)).hasMessageContaining("names no personas");

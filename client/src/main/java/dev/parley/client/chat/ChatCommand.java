@@ -40,80 +40,106 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code parley chat}: a person in a room, from a terminal or through pipes. A typed line is
- * sent (append, then push); slash commands reach the rest of the protocol. Messages from the
- * others appear as they arrive: a virtual thread keeps a {@code check} waiting, and the
- * messages that the person's own calls deliver are shown too, each message once.
+ * {@code parley chat}: a person in a room, from a terminal or through pipes. A typed line is sent
+ * (append, then push); slash commands reach the rest of the protocol. Messages from the others
+ * appear as they arrive: a virtual thread keeps a {@code check} waiting, and the messages that the
+ * person's own calls deliver are shown too, each message once.
  *
- * <p>{@code /mute} stops the live stream (a moderator's toggle): the listener stops
- * checking, so messages wait on the server, and those delivered meanwhile (by the person's own
- * calls, or the check under way) are held; {@code /mute} again shows the held ones, then the
- * waiting ones arrive. Since a muted person
- * has not seen what was said, a drafted push is then interrupted by it, as the protocol means.
+ * <p>{@code /mute} stops the live stream (a moderator's toggle): the listener stops checking, so
+ * messages wait on the server, and those delivered meanwhile (by the person's own calls, or the
+ * check under way) are held; {@code /mute} again shows the held ones, then the waiting ones arrive.
+ * Since a muted person has not seen what was said, a drafted push is then interrupted by it, as the
+ * protocol means.
  *
- * <p>Plain lines in, plain lines out (UTF-8), each flushed at once: no terminal is needed. The
- * end of the input is {@code /quit}: it logs out and exits 0.
+ * <p>Plain lines in, plain lines out (UTF-8), each flushed at once: no terminal is needed. The end
+ * of the input is {@code /quit}: it logs out and exits 0.
  */
-@Command(name = "chat", sortOptions = false,
-    description = "Joins a room and chats from the terminal: type a line to send it. "
-        + "Each option can also be set by the environment variable shown.",
+@Command(
+    name = "chat",
+    sortOptions = false,
+    description =
+        "Joins a room and chats from the terminal: type a line to send it. "
+            + "Each option can also be set by the environment variable shown.",
     footer = ChatCommand.COMMANDS)
 public final class ChatCommand implements Callable<Integer> {
   /** The slash commands, for --help and /help ({@code %n}: a line break, as picocli writes it). */
-  static final String COMMANDS = "Type a line and press Enter to send it. Commands:%n"
-      + "  /draft TEXT    add TEXT to the draft as a new line, without sending%n"
-      + "  /undo          remove the draft's last part%n"
-      + "  /preview       show the draft%n"
-      + "  /push          send the draft%n"
-      + "  /reset         drop the draft (and the talking stick)%n"
-      + "  /who           who is in the room and what each is doing%n"
-      + "  /stick         claim the talking stick%n"
-      + "  /history [N]   the room's last N messages (default 20)%n"
-      + "  /mute          stop showing messages; again shows what came (also /toggle)%n"
-      + "  /help          this list%n"
-      + "  /quit          log out and leave (so does the end of the input)%n"
-      + "A line that starts with // is sent as text, less its first slash.";
+  static final String COMMANDS =
+      "Type a line and press Enter to send it. Commands:%n"
+          + "  /draft TEXT    add TEXT to the draft as a new line, without sending%n"
+          + "  /undo          remove the draft's last part%n"
+          + "  /preview       show the draft%n"
+          + "  /push          send the draft%n"
+          + "  /reset         drop the draft (and the talking stick)%n"
+          + "  /who           who is in the room and what each is doing%n"
+          + "  /stick         claim the talking stick%n"
+          + "  /history [N]   the room's last N messages (default 20)%n"
+          + "  /mute          stop showing messages; again shows what came (also /toggle)%n"
+          + "  /help          this list%n"
+          + "  /quit          log out and leave (so does the end of the input)%n"
+          + "A line that starts with // is sent as text, less its first slash.";
 
   private static final int DEFAULT_HISTORY = 20;
   private static final Duration LISTENER_STOP = Duration.ofSeconds(5);
   private static final Duration ERROR_PAUSE = Duration.ofSeconds(1);
+
   /** How often a muted chat makes a call anyway: an idle session ends after its TTL (10 min). */
   private static final Duration MUTED_KEEP_ALIVE = Duration.ofMinutes(1);
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--user", paramLabel = "NAME", defaultValue = "${env:PARLEY_USER}",
+  @Option(
+      names = "--user",
+      paramLabel = "NAME",
+      defaultValue = "${env:PARLEY_USER}",
       description = "Your name in the room; required (PARLEY_USER).")
   String user;
 
-  @Option(names = "--room", paramLabel = "ROOM", defaultValue = "${env:PARLEY_ROOM:-" + AsyncChatRoom.DEFAULT_ROOM + "}",
+  @Option(
+      names = "--room",
+      paramLabel = "ROOM",
+      defaultValue = "${env:PARLEY_ROOM:-" + AsyncChatRoom.DEFAULT_ROOM + "}",
       description = "The room to join, created if new (PARLEY_ROOM, default ${DEFAULT-VALUE}).")
   String room;
 
-  @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:PARLEY_URL:-http://127.0.0.1:8890}",
+  @Option(
+      names = "--server",
+      paramLabel = "URL",
+      defaultValue = "${env:PARLEY_URL:-http://127.0.0.1:8890}",
       description = "The daemon (PARLEY_URL, default ${DEFAULT-VALUE}).")
   URI server;
 
-  @Option(names = "--key-file", paramLabel = "PATH", defaultValue = "${env:PARLEY_KEY_FILE}",
-      description = "A file holding your access key, for a daemon with access control; or set PARLEY_KEY"
-          + " (PARLEY_KEY_FILE).")
+  @Option(
+      names = "--key-file",
+      paramLabel = "PATH",
+      defaultValue = "${env:PARLEY_KEY_FILE}",
+      description =
+          "A file holding your access key, for a daemon with access control; or set PARLEY_KEY"
+              + " (PARLEY_KEY_FILE).")
   Path keyFile;
 
-  @Option(names = "--retry-seconds", paramLabel = "N", defaultValue = "${env:PARLEY_RETRY_SECONDS:-10}",
-      description = "How long a call retries an unreachable daemon, with backoff, before it says so "
-          + "(PARLEY_RETRY_SECONDS, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--retry-seconds",
+      paramLabel = "N",
+      defaultValue = "${env:PARLEY_RETRY_SECONDS:-10}",
+      description =
+          "How long a call retries an unreachable daemon, with backoff, before it says so "
+              + "(PARLEY_RETRY_SECONDS, default ${DEFAULT-VALUE}).")
   int retrySeconds;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help and exit.")
   boolean help;
 
   private final AtomicBoolean leaving = new AtomicBoolean();
   private Screen screen;
   private ChatSession chat;
   private Thread listener;
+
   /** The thread that reads the input and makes the person's calls. */
   private Thread inputThread;
+
   /**
    * Whether the daemon lost the session during the person's current call. Only the input thread
    * touches it: the session tells its listener on the thread of the call that rejoined.
@@ -132,7 +158,8 @@ public final class ChatCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (user == null || user.isBlank()) {
-      throw new ParameterException(spec.commandLine(), "Missing --user (or PARLEY_USER): the name to chat as");
+      throw new ParameterException(
+          spec.commandLine(), "Missing --user (or PARLEY_USER): the name to chat as");
     }
     PrintWriter err = spec.commandLine().getErr();
     screen = new Screen(new PrintWriter(new OutputStreamWriter(System.out, UTF_8)));
@@ -141,7 +168,8 @@ public final class ChatCommand implements Callable<Integer> {
       return 1;
     }
     screen.show(chat.context());
-    screen.say("[you are " + user + " in " + room + "; type a line to send it, /help lists the commands]");
+    screen.say(
+        "[you are " + user + " in " + room + "; type a line to send it, /help lists the commands]");
     listener = Thread.ofVirtual().name("parley-chat-listener").start(this::listen);
     // Ctrl-C (or a kill) still logs out, so the room sees the person leave.
     Runtime.getRuntime().addShutdownHook(new Thread(this::leave, "parley-chat-leave"));
@@ -174,30 +202,48 @@ public final class ChatCommand implements Callable<Integer> {
       look.key(key);
       look.api().rooms();
     } catch (ConnectionLostException e) {
-      screen.say("[no daemon answers at " + server + "; retrying with backoff for up to " + retrySeconds
-          + " s (start one with: parley serve)]");
+      screen.say(
+          "[no daemon answers at "
+              + server
+              + "; retrying with backoff for up to "
+              + retrySeconds
+              + " s (start one with: parley serve)]");
     } catch (RuntimeException e) {
       // Anything else (an odd answer) the login below meets again and reports.
     }
     try {
-      chat = new ChatSession(server, user, room, retry, key, new ChatSession.Listener() {
-        @Override
-        public void delivered(List<Message> messages) {
-          screen.incoming(messages);
-        }
+      chat =
+          new ChatSession(
+              server,
+              user,
+              room,
+              retry,
+              key,
+              new ChatSession.Listener() {
+                @Override
+                public void delivered(List<Message> messages) {
+                  screen.incoming(messages);
+                }
 
-        @Override
-        public void rejoined() {
-          if (Thread.currentThread() == inputThread) {
-            rejoinedInCall = true;
-          }
-          screen.say("[the server had lost this session: rejoined " + room + " with an empty draft]");
-        }
-      });
+                @Override
+                public void rejoined() {
+                  if (Thread.currentThread() == inputThread) {
+                    rejoinedInCall = true;
+                  }
+                  screen.say(
+                      "[the server had lost this session: rejoined "
+                          + room
+                          + " with an empty draft]");
+                }
+              });
       return true;
     } catch (ConnectionLostException e) {
-      err.println("parley chat: no daemon answers at " + server + " (retried with backoff for " + retrySeconds
-          + " s); start one with: parley serve");
+      err.println(
+          "parley chat: no daemon answers at "
+              + server
+              + " (retried with backoff for "
+              + retrySeconds
+              + " s); start one with: parley serve");
     } catch (UsernameTakenException e) {
       err.println("parley chat: " + user + " is already in " + room + "; choose another --user");
     } catch (ParleyRpcException e) {
@@ -232,7 +278,8 @@ public final class ChatCommand implements Callable<Integer> {
         if (e instanceof ConnectionLostException) {
           // The room retries with backoff; the next check carries on retrying.
           if (!lost) {
-            screen.say("[the daemon at " + server + " does not answer; still retrying with backoff]");
+            screen.say(
+                "[the daemon at " + server + " does not answer; still retrying with backoff]");
           }
           lost = true;
         } else {
@@ -261,8 +308,12 @@ public final class ChatCommand implements Callable<Integer> {
         return command(line);
       }
     } catch (ConnectionLostException e) {
-      screen.say("[not done: the daemon at " + server + " did not answer (retried with backoff for "
-          + retrySeconds + " s); try again]");
+      screen.say(
+          "[not done: the daemon at "
+              + server
+              + " did not answer (retried with backoff for "
+              + retrySeconds
+              + " s); try again]");
     } catch (RuntimeException e) {
       screen.say(describe(e));
     }
@@ -272,7 +323,8 @@ public final class ChatCommand implements Callable<Integer> {
   /** A slash command; false for /quit. */
   private boolean command(String line) {
     int space = line.indexOf(' ');
-    String name = (space < 0 ? line.substring(1) : line.substring(1, space)).toLowerCase(Locale.ROOT);
+    String name =
+        (space < 0 ? line.substring(1) : line.substring(1, space)).toLowerCase(Locale.ROOT);
     String arg = space < 0 ? "" : line.substring(space + 1);
     switch (name) {
       case "draft" -> draft(arg);
@@ -325,7 +377,10 @@ public final class ChatCommand implements Callable<Integer> {
       return;
     }
     String notice = ChatText.appendNotice(r);
-    screen.say(notice == null ? "[drafted: " + Screen.plural(r.draftLength(), "character") + "; /push sends it]" : notice);
+    screen.say(
+        notice == null
+            ? "[drafted: " + Screen.plural(r.draftLength(), "character") + "; /push sends it]"
+            : notice);
   }
 
   /**
@@ -345,9 +400,12 @@ public final class ChatCommand implements Callable<Integer> {
     UndoResult r = chat.undo();
     String notice = ChatText.undoNotice(r);
     int left = r.draftLength();
-    screen.say(notice == null
-        ? "[undone: " + (left == 0 ? "the draft is empty" : Screen.plural(left, "character") + " left") + "]"
-        : notice);
+    screen.say(
+        notice == null
+            ? "[undone: "
+                + (left == 0 ? "the draft is empty" : Screen.plural(left, "character") + " left")
+                + "]"
+            : notice);
   }
 
   /** Pushes the draft; {@code confirm} says "[sent]" (a typed line needs no confirmation). */
@@ -368,8 +426,12 @@ public final class ChatCommand implements Callable<Integer> {
       // The draft is kept, and the person gets the commands to act on it.
       case INTERRUPTED -> {
         int arrived = (int) r.messages().stream().filter(m -> m.kind() == MessageKind.CHAT).count();
-        screen.say("[not sent: " + Screen.plural(arrived, "new message") + " arrived"
-            + (screen.muted() ? " while muted (/mute shows them)" : "") + "; /push to send it anyway, /reset to drop it]");
+        screen.say(
+            "[not sent: "
+                + Screen.plural(arrived, "new message")
+                + " arrived"
+                + (screen.muted() ? " while muted (/mute shows them)" : "")
+                + "; /push to send it anyway, /reset to drop it]");
       }
       case NOT_SENT -> screen.say("[not sent]");
     }
@@ -387,8 +449,10 @@ public final class ChatCommand implements Callable<Integer> {
       return;
     }
     List<Message> page = chat.history(null, null, n).messages();
-    screen.say(page.isEmpty() ? "[no messages in " + room + " yet]"
-        : "[the last " + Screen.plural(page.size(), "message") + " in " + room + ":]");
+    screen.say(
+        page.isEmpty()
+            ? "[no messages in " + room + " yet]"
+            : "[the last " + Screen.plural(page.size(), "message") + " in " + room + ":]");
     screen.show(page);
   }
 
@@ -412,7 +476,12 @@ public final class ChatCommand implements Callable<Integer> {
   static String describe(RuntimeException e) {
     if (e instanceof ParleyRpcException p) {
       Object detail = p.detail() != null ? p.detail() : p.data();
-      return "[error " + p.code() + ", " + p.rpcMessage() + (detail == null ? "" : ": " + detail) + "]";
+      return "[error "
+          + p.code()
+          + ", "
+          + p.rpcMessage()
+          + (detail == null ? "" : ": " + detail)
+          + "]";
     }
     return "[error: " + e.getMessage() + "]";
   }

@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the person at the terminal reads: messages as {@code Sender: content}, system messages
- * as {@code * content}, notices in brackets. Every line is flushed at once, so a program reading
- * a pipe sees it as it happens. Thread-safe: the listener and the input thread both write.
+ * What the person at the terminal reads: messages as {@code Sender: content}, system messages as
+ * {@code * content}, notices in brackets. Every line is flushed at once, so a program reading a
+ * pipe sees it as it happens. Thread-safe: the listener and the input thread both write.
  *
- * <p>Muted, the messages that calls deliver are held instead of shown, and the listener waits
- * for {@link #awaitUnmuted} (so the rest stay on the server). Unmuting shows what was held, the
- * last {@value #HELD} of them when more came (older ones are in {@code /history}).
+ * <p>Muted, the messages that calls deliver are held instead of shown, and the listener waits for
+ * {@link #awaitUnmuted} (so the rest stay on the server). Unmuting shows what was held, the last
+ * {@value #HELD} of them when more came (older ones are in {@code /history}).
  */
 final class Screen {
   /** How many messages a mute holds back; more are counted, and readable with /history. */
@@ -75,8 +75,12 @@ final class Screen {
     } else if (heldCount == held.size()) {
       say("[unmuted: " + plural(heldCount, "message") + " held back while muted:]");
     } else {
-      say("[unmuted: " + plural(heldCount, "message") + " held back while muted; the last " + held.size()
-          + " follow (older ones: /history)]");
+      say(
+          "[unmuted: "
+              + plural(heldCount, "message")
+              + " held back while muted; the last "
+              + held.size()
+              + " follow (older ones: /history)]");
     }
     show(List.copyOf(held));
     held.clear();
@@ -102,13 +106,16 @@ final class Screen {
   }
 
   /**
-   * One message as it reads on the screen. Lines after the first are indented under it (a
-   * carriage return counts as a line break), so no content can pass for a line of its own.
+   * One message as it reads on the screen. Lines after the first are indented under it (a carriage
+   * return counts as a line break), so no content can pass for a line of its own.
    */
   static String format(Message m) {
     String head = m.kind() == MessageKind.SYSTEM ? "* " : m.senderId() + ": ";
-    return head + m.content().replace("\r\n", "\n").replace('\r', '\n')
-        .replace("\n", "\n" + " ".repeat(head.length()));
+    return head
+        + m.content()
+            .replace("\r\n", "\n")
+            .replace('\r', '\n')
+            .replace("\n", "\n" + " ".repeat(head.length()));
   }
 
   static String plural(long n, String noun) {

@@ -36,14 +36,14 @@ class ChatCommandTest {
   /** How long any one expected thing may take; a wait ends as soon as it happens. */
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  @RegisterExtension
-  static final Daemon server = Daemon.withDefaults();
+  @RegisterExtension static final Daemon server = Daemon.withDefaults();
 
   @Test
   void aPersonChatsWithAnAgentAndLeavesAtTheEndOfInput() throws Exception {
     try (AsyncChatRoom bob = new AsyncChatRoom(server.uri(), "bob", "conv")) {
       say(bob, "welcome, whoever comes next");
-      try (Chat alice = Chat.start("--user", "alice", "--room", "conv", "--server", server.uri().toString())) {
+      try (Chat alice =
+          Chat.start("--user", "alice", "--room", "conv", "--server", server.uri().toString())) {
         converse(alice, bob);
       }
     }
@@ -68,7 +68,8 @@ class ChatCommandTest {
     alice.expect("* bob has the talking stick");
 
     alice.type("/who");
-    alice.expectMatching(l -> l.startsWith("[in the room: ") && l.contains("alice (") && l.contains("bob ("));
+    alice.expectMatching(
+        l -> l.startsWith("[in the room: ") && l.contains("alice (") && l.contains("bob ("));
 
     alice.type("/draft first line");
     alice.expect("[drafted: 10 characters; /push sends it]");
@@ -91,7 +92,8 @@ class ChatCommandTest {
     alice.expect("[unknown command /frobnicate: /help lists the commands]");
     alice.type("/history 2");
     alice.expect("[the last 2 messages in conv:]");
-    assertThat(alice.next(3)).containsExactly("* bob has the talking stick", "alice: first line", "       second line");
+    assertThat(alice.next(3))
+        .containsExactly("* bob has the talking stick", "alice: first line", "       second line");
     alice.type("/history many");
     alice.expectMatching(l -> l.startsWith("[usage: /history [N]"));
     alice.type("//slash is not a command");
@@ -106,21 +108,25 @@ class ChatCommandTest {
   @Test
   void muteHoldsMessagesAndAPushAfterUnseenMessagesIsInterrupted() throws Exception {
     try (AsyncChatRoom bob = new AsyncChatRoom(server.uri(), "bob", "mute");
-        Chat carol = Chat.start("--user", "carol", "--room", "mute", "--server", server.uri().toString())) {
+        Chat carol =
+            Chat.start("--user", "carol", "--room", "mute", "--server", server.uri().toString())) {
       carol.expectMatching(l -> l.startsWith("[you are carol in mute;"));
       carol.type("/mute");
       carol.expect("[muted: messages wait until you type /mute again]");
       // Ends the check the listener had waiting, if any; after it the listener stays paused.
       say(bob, "ping");
-      await("carol's listener pauses").atMost(WAIT).until(() -> !bob.participants().contains("carol (waiting"));
+      await("carol's listener pauses")
+          .atMost(WAIT)
+          .until(() -> !bob.participants().contains("carol (waiting"));
 
       carol.type("/draft my answer");
       carol.expect("[drafted: 9 characters; /push sends it]");
       // Nobody takes this message for carol while she is muted: her push finds it undelivered.
       say(bob, "hold on");
       carol.type("/push");
-      List<String> beforeNotice = carol.expect(
-          "[not sent: 1 new message arrived while muted (/mute shows them); /push to send it anyway, /reset to drop it]");
+      List<String> beforeNotice =
+          carol.expect(
+              "[not sent: 1 new message arrived while muted (/mute shows them); /push to send it anyway, /reset to drop it]");
       carol.type("/mute");
       beforeNotice.addAll(carol.expect("[unmuted: 2 messages held back while muted:]"));
       assertThat(beforeNotice).as("nothing shown while muted").noneMatch(l -> l.startsWith("bob:"));
@@ -147,21 +153,29 @@ class ChatCommandTest {
     }
     String url = "http://127.0.0.1:" + port;
     try (Chat dave = Chat.start("--user", "dave", "--server", url, "--retry-seconds", "1")) {
-      dave.expect("[no daemon answers at " + url + "; retrying with backoff for up to 1 s (start one with: parley serve)]");
+      dave.expect(
+          "[no daemon answers at "
+              + url
+              + "; retrying with backoff for up to 1 s (start one with: parley serve)]");
       Chat.Ended end = dave.endInput();
       assertThat(end.exitCode()).isEqualTo(1);
-      assertThat(end.stderr()).isEqualTo("parley chat: no daemon answers at " + url
-          + " (retried with backoff for 1 s); start one with: parley serve");
+      assertThat(end.stderr())
+          .isEqualTo(
+              "parley chat: no daemon answers at "
+                  + url
+                  + " (retried with backoff for 1 s); start one with: parley serve");
     }
   }
 
   @Test
   void aTakenNameAndAMissingNameAreRefusedPlainly() throws Exception {
     try (AsyncChatRoom erin = new AsyncChatRoom(server.uri(), "erin", "names")) {
-      try (Chat twin = Chat.start("--user", "erin", "--room", "names", "--server", server.uri().toString())) {
+      try (Chat twin =
+          Chat.start("--user", "erin", "--room", "names", "--server", server.uri().toString())) {
         Chat.Ended end = twin.endInput();
         assertThat(end.exitCode()).isEqualTo(1);
-        assertThat(end.stderr()).isEqualTo("parley chat: erin is already in names; choose another --user");
+        assertThat(end.stderr())
+            .isEqualTo("parley chat: erin is already in names; choose another --user");
       }
       assertThat(erin.participants()).isEqualTo("[in the room: erin (idle)]");
     }
@@ -201,17 +215,23 @@ class ChatCommandTest {
     private final StringBuffer err = new StringBuffer();
     private final Thread outReader;
     private final Thread errReader;
+
     /** Marks the end of standard output in the queue. */
     private static final String EOF = new String("<eof>");
 
     private Chat(Process process) {
       this.process = process;
       this.in = new OutputStreamWriter(process.getOutputStream(), UTF_8);
-      this.outReader = Thread.ofVirtual().start(() -> {
-        eachLine(process.getInputStream(), out::add);
-        out.add(EOF);
-      });
-      this.errReader = Thread.ofVirtual().start(() -> eachLine(process.getErrorStream(), l -> err.append(l).append('\n')));
+      this.outReader =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    eachLine(process.getInputStream(), out::add);
+                    out.add(EOF);
+                  });
+      this.errReader =
+          Thread.ofVirtual()
+              .start(() -> eachLine(process.getErrorStream(), l -> err.append(l).append('\n')));
     }
 
     static Chat start(String... args) throws IOException {
@@ -219,11 +239,14 @@ class ChatCommandTest {
       // would log everything to stdout, into the conversation.
       URL logging = ChatCommandTest.class.getClassLoader().getResource("logback-test.xml");
       assertThat(logging).as("logback-test.xml on the test classpath").isNotNull();
-      List<String> command = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Dlogback.configurationFile=" + logging,
-          "-cp", System.getProperty("java.class.path"),
-          ChatCommand.class.getName()));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Dlogback.configurationFile=" + logging,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  ChatCommand.class.getName()));
       command.addAll(List.of(args));
       ProcessBuilder pb = new ProcessBuilder(command);
       // The child must not pick up a user, room or server from the environment of the build.
@@ -250,14 +273,16 @@ class ChatCommandTest {
       return expectMatching(wanted, "a line matching the condition");
     }
 
-    private List<String> expectMatching(Predicate<String> wanted, String what) throws InterruptedException {
+    private List<String> expectMatching(Predicate<String> wanted, String what)
+        throws InterruptedException {
       List<String> before = new ArrayList<>();
       long deadline = System.nanoTime() + WAIT.toNanos();
       while (true) {
         String line = out.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
         if (line == null || line == EOF) {
-          fail("expected %s; %s after:%n%s%nstderr:%n%s", what, line == null ? "timed out" : "output ended",
-              String.join("\n", before), err);
+          fail(
+              "expected %s; %s after:%n%s%nstderr:%n%s",
+              what, line == null ? "timed out" : "output ended", String.join("\n", before), err);
         }
         if (wanted.test(line)) {
           return before;

@@ -8,9 +8,9 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * Something that happened in a room, published after the change committed, in order per room
- * and outside the room's lock. The observer stream, the conversation log and any other
- * subscriber are built from these; nothing is rendered to text and read back.
+ * Something that happened in a room, published after the change committed, in order per room and
+ * outside the room's lock. The observer stream, the conversation log and any other subscriber are
+ * built from these; nothing is rendered to text and read back.
  */
 public sealed interface RoomEvent {
 
@@ -42,7 +42,8 @@ public sealed interface RoomEvent {
    * @param arguments its arguments by name, absent ones left out
    * @param at when
    */
-  record ActionStarted(String room, String user, String method, Map<String, Object> arguments, Instant at)
+  record ActionStarted(
+      String room, String user, String method, Map<String, Object> arguments, Instant at)
       implements RoomEvent {}
 
   /**
@@ -55,7 +56,8 @@ public sealed interface RoomEvent {
    * @param error the protocol error it ended with; null when it succeeded
    * @param at when
    */
-  record ActionEnded(String room, String user, String method, Object result, ParleyRpcException error, Instant at)
+  record ActionEnded(
+      String room, String user, String method, Object result, ParleyRpcException error, Instant at)
       implements RoomEvent {}
 
   /**
@@ -67,7 +69,8 @@ public sealed interface RoomEvent {
    * @param content the note
    * @param at when
    */
-  record NoteAdded(String room, String user, NoteKind kind, String content, Instant at) implements RoomEvent {}
+  record NoteAdded(String room, String user, NoteKind kind, String content, Instant at)
+      implements RoomEvent {}
 
   /**
    * A participant's presence changed: what it is doing, or whether it holds the stick.
@@ -78,7 +81,8 @@ public sealed interface RoomEvent {
    * @param holdsStick whether it holds the talking stick
    * @param at when
    */
-  record PresenceChanged(String room, String user, PresenceState state, boolean holdsStick, Instant at)
+  record PresenceChanged(
+      String room, String user, PresenceState state, boolean holdsStick, Instant at)
       implements RoomEvent {}
 
   /**

@@ -9,12 +9,16 @@ import dev.parley.spec.JsonRpcErrors;
 public final class JsonRpc {
   /** Not JSON. */
   public static final int PARSE_ERROR = -32700;
+
   /** JSON, but not a JSON-RPC message this server takes. */
   public static final int INVALID_REQUEST = -32600;
+
   /** A method's params that do not match its schema. */
   public static final int INVALID_PARAMS = -32602;
+
   /** A failure of the server; the details are in its log under an incident id. */
   public static final int INTERNAL_ERROR = -32603;
+
   /** An {@code Mcp-Session-Id} of no live session (the code other MCP servers use too). */
   public static final int SESSION_NOT_FOUND = -32001;
 

@@ -1,10 +1,9 @@
 package dev.parley.mcp.guard;
 
 /**
- * Text from clients made safe for a log line: control characters, line and paragraph
- * separators and invisible format characters (bidi overrides, zero-width characters) become
- * {@code \}{@code uXXXX} escapes, so that a value can neither start a forged line nor hide or
- * reorder what follows it.
+ * Text from clients made safe for a log line: control characters, line and paragraph separators and
+ * invisible format characters (bidi overrides, zero-width characters) become {@code \}{@code uXXXX}
+ * escapes, so that a value can neither start a forged line nor hide or reorder what follows it.
  */
 public final class LogSafe {
   private LogSafe() {}
@@ -12,8 +11,10 @@ public final class LogSafe {
   /** Whether {@code c} must not reach a log unescaped. */
   public static boolean unsafe(char c) {
     int type = Character.getType(c);
-    return type == Character.CONTROL || type == Character.FORMAT
-        || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+    return type == Character.CONTROL
+        || type == Character.FORMAT
+        || type == Character.LINE_SEPARATOR
+        || type == Character.PARAGRAPH_SEPARATOR;
   }
 
   /** {@code text} with every unsafe character escaped; {@code null} stays {@code null}. */

@@ -25,41 +25,52 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The check of every message a client sends, on both transports, before the MCP SDK sees it.
- * The SDK answers a message it cannot read with a serialized Java exception, or not at all, and
- * fails inside its handlers on params of the wrong shape; so here every message is parsed,
- * its JSON-RPC envelope checked, the params of each method the SDK handles checked against the
- * MCP schema (and against the SDK's own types), and what passes is handed on as a canonical
- * message holding only what was checked. What fails gets a JSON-RPC error saying what is wrong.
+ * The check of every message a client sends, on both transports, before the MCP SDK sees it. The
+ * SDK answers a message it cannot read with a serialized Java exception, or not at all, and fails
+ * inside its handlers on params of the wrong shape; so here every message is parsed, its JSON-RPC
+ * envelope checked, the params of each method the SDK handles checked against the MCP schema (and
+ * against the SDK's own types), and what passes is handed on as a canonical message holding only
+ * what was checked. What fails gets a JSON-RPC error saying what is wrong.
  */
 public final class MessageGuard {
   /** The largest message taken, in bytes of UTF-8. */
   public static final int MAX_MESSAGE_BYTES = 1024 * 1024;
+
   /** The one request that needs no session. */
   private static final String INITIALIZE = McpSchema.METHOD_INITIALIZE;
+
   /** The notification that ends the initialization. */
   public static final String INITIALIZED = McpSchema.METHOD_NOTIFICATION_INITIALIZED;
 
   /** Strict JSON: no trailing content, no duplicate members. */
-  private static final JsonMapper JSON = Json.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
-  private static final Map<String, Class<?>> SDK_PARAMS = Map.of(
-      INITIALIZE, McpSchema.InitializeRequest.class,
-      McpSchema.METHOD_TOOLS_CALL, McpSchema.CallToolRequest.class,
-      McpSchema.METHOD_TOOLS_LIST, McpSchema.PaginatedRequest.class,
-      McpSchema.METHOD_LOGGING_SET_LEVEL, McpSchema.SetLevelRequest.class);
+  private static final JsonMapper JSON =
+      Json.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+
+  private static final Map<String, Class<?>> SDK_PARAMS =
+      Map.of(
+          INITIALIZE,
+          McpSchema.InitializeRequest.class,
+          McpSchema.METHOD_TOOLS_CALL,
+          McpSchema.CallToolRequest.class,
+          McpSchema.METHOD_TOOLS_LIST,
+          McpSchema.PaginatedRequest.class,
+          McpSchema.METHOD_LOGGING_SET_LEVEL,
+          McpSchema.SetLevelRequest.class);
 
   private final Map<String, Map<String, Object>> schemas;
   private final SchemaValidator validator = new SchemaValidator();
+
   /** The SDK's mapper, configured as the bridge gives it to the SDK. */
   private final McpJsonMapper sdk = McpBridge.jsonMapper();
+
   private final ServerRequests serverRequests;
 
   /**
-   * @param serverRequests the requests the server sent and waits for, so that a client's
-   *     response is handed on only when one waits for it
+   * @param serverRequests the requests the server sent and waits for, so that a client's response
+   *     is handed on only when one waits for it
    */
   public MessageGuard(ServerRequests serverRequests) {
     this.serverRequests = serverRequests;
@@ -67,7 +78,11 @@ public final class MessageGuard {
   }
 
   /** What a message is. */
-  public enum Kind { REQUEST, NOTIFICATION, RESPONSE }
+  public enum Kind {
+    REQUEST,
+    NOTIFICATION,
+    RESPONSE
+  }
 
   /** What to do with a message. */
   public sealed interface Verdict {}
@@ -92,9 +107,9 @@ public final class MessageGuard {
    *
    * @param answerable whether JSON-RPC lets a server answer it: not a notification's nor a
    *     response's failure (HTTP answers those with a status all the same)
-   * @param status the HTTP status of the refusal on {@code /mcp}: 200 for a request that is
-   *     well formed but whose params are not (its answer is an ordinary error response), 400
-   *     for a message the transport cannot take
+   * @param status the HTTP status of the refusal on {@code /mcp}: 200 for a request that is well
+   *     formed but whose params are not (its answer is an ordinary error response), 400 for a
+   *     message the transport cannot take
    */
   public record Refuse(ObjectNode error, boolean answerable, int status) implements Verdict {}
 
@@ -105,8 +120,8 @@ public final class MessageGuard {
    * Checks one message.
    *
    * @param bytes the message as received
-   * @param session the MCP session it came in ({@code null} for none); responses are matched to
-   *     the server's requests of that session
+   * @param session the MCP session it came in ({@code null} for none); responses are matched to the
+   *     server's requests of that session
    * @return what to do with it
    */
   public Verdict check(byte[] bytes, String session) {
@@ -115,8 +130,10 @@ public final class MessageGuard {
       tree = JSON.readTree(bytes);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
-      String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-      return refuse(null, JsonRpc.PARSE_ERROR, "Parse error: the message is not valid JSON" + where, true);
+      String where =
+          at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+      return refuse(
+          null, JsonRpc.PARSE_ERROR, "Parse error: the message is not valid JSON" + where, true);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -124,21 +141,31 @@ public final class MessageGuard {
       return refuse(null, JsonRpc.PARSE_ERROR, "Parse error: the message is empty", true);
     }
     if (tree.isArray()) {
-      return refuse(null, JsonRpc.INVALID_REQUEST,
-          "Invalid Request: batches are not supported; send each JSON-RPC message on its own", true);
+      return refuse(
+          null,
+          JsonRpc.INVALID_REQUEST,
+          "Invalid Request: batches are not supported; send each JSON-RPC message on its own",
+          true);
     }
     if (!tree.isObject()) {
-      return refuse(null, JsonRpc.INVALID_REQUEST, "Invalid Request: a JSON-RPC message is an object", true);
+      return refuse(
+          null, JsonRpc.INVALID_REQUEST, "Invalid Request: a JSON-RPC message is an object", true);
     }
     ObjectNode message = (ObjectNode) tree;
     JsonNode id = message.get("id");
-    boolean validId = id != null && (id.isTextual() || (id.isIntegralNumber() && id.canConvertToLong()));
+    boolean validId =
+        id != null && (id.isTextual() || (id.isIntegralNumber() && id.canConvertToLong()));
     JsonNode replyId = validId ? id : null;
     if (id != null && !validId) {
-      return refuse(null, JsonRpc.INVALID_REQUEST, "Invalid Request: \"id\" must be a string or an integer", true);
+      return refuse(
+          null,
+          JsonRpc.INVALID_REQUEST,
+          "Invalid Request: \"id\" must be a string or an integer",
+          true);
     }
     if (!"2.0".equals(message.path("jsonrpc").textValue())) {
-      return refuse(replyId, JsonRpc.INVALID_REQUEST, "Invalid Request: \"jsonrpc\" must be \"2.0\"", true);
+      return refuse(
+          replyId, JsonRpc.INVALID_REQUEST, "Invalid Request: \"jsonrpc\" must be \"2.0\"", true);
     }
     if (message.has("method")) {
       return checkCall(message, replyId, session);
@@ -146,20 +173,30 @@ public final class MessageGuard {
     if (message.has("result") || message.has("error")) {
       return checkResponse(message, replyId, session);
     }
-    return refuse(replyId, JsonRpc.INVALID_REQUEST, "Invalid Request: a message needs a \"method\" (a request or"
-        + " a notification), or an \"id\" with a \"result\" or an \"error\" (a response)", true);
+    return refuse(
+        replyId,
+        JsonRpc.INVALID_REQUEST,
+        "Invalid Request: a message needs a \"method\" (a request or"
+            + " a notification), or an \"id\" with a \"result\" or an \"error\" (a response)",
+        true);
   }
 
   private Verdict checkCall(ObjectNode message, JsonNode id, String session) {
     boolean request = id != null;
     String method = message.get("method").textValue();
     if (method == null || method.isEmpty()) {
-      return refuse(id, JsonRpc.INVALID_REQUEST, "Invalid Request: \"method\" must be a non-empty string", request);
+      return refuse(
+          id,
+          JsonRpc.INVALID_REQUEST,
+          "Invalid Request: \"method\" must be a non-empty string",
+          request);
     }
     JsonNode params = message.get("params");
     String invalid = invalidParams(method, params);
     if (invalid != null) {
-      ObjectNode error = JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "Invalid params for `" + method + "`: " + invalid);
+      ObjectNode error =
+          JsonRpc.error(
+              id, JsonRpc.INVALID_PARAMS, "Invalid params for `" + method + "`: " + invalid);
       return new Refuse(error, request, request ? 200 : 400);
     }
     if (!request && !schemas.containsKey(method)) {
@@ -209,26 +246,42 @@ public final class MessageGuard {
 
   private Verdict checkResponse(ObjectNode message, JsonNode id, String session) {
     if (id == null) {
-      return refuse(null, JsonRpc.INVALID_REQUEST, "Invalid Request: a response needs the \"id\" of its request",
+      return refuse(
+          null,
+          JsonRpc.INVALID_REQUEST,
+          "Invalid Request: a response needs the \"id\" of its request",
           false);
     }
     JsonNode result = message.get("result");
     JsonNode error = message.get("error");
     if (result != null && error != null) {
-      return refuse(null, JsonRpc.INVALID_REQUEST, "Invalid Request: a response has a \"result\" or an \"error\","
-          + " not both", false);
+      return refuse(
+          null,
+          JsonRpc.INVALID_REQUEST,
+          "Invalid Request: a response has a \"result\" or an \"error\"," + " not both",
+          false);
     }
-    if (error != null && !(error.isObject() && error.path("code").isIntegralNumber()
-        && error.path("code").canConvertToInt() && error.path("message").isTextual())) {
-      return refuse(null, JsonRpc.INVALID_REQUEST,
-          "Invalid Request: \"error\" must be an object with an integer \"code\" and a string \"message\"", false);
+    if (error != null
+        && !(error.isObject()
+            && error.path("code").isIntegralNumber()
+            && error.path("code").canConvertToInt()
+            && error.path("message").isTextual())) {
+      return refuse(
+          null,
+          JsonRpc.INVALID_REQUEST,
+          "Invalid Request: \"error\" must be an object with an integer \"code\" and a string \"message\"",
+          false);
     }
     if (result != null && !result.isObject()) {
-      return refuse(null, JsonRpc.INVALID_REQUEST, "Invalid Request: \"result\" must be an object", false);
+      return refuse(
+          null, JsonRpc.INVALID_REQUEST, "Invalid Request: \"result\" must be an object", false);
     }
     if (!serverRequests.claim(session, id)) {
-      return refuse(null, JsonRpc.INVALID_REQUEST,
-          "Invalid Request: the server waits for no response with this id", false);
+      return refuse(
+          null,
+          JsonRpc.INVALID_REQUEST,
+          "Invalid Request: the server waits for no response with this id",
+          false);
     }
     ObjectNode canonical = JsonNodeFactory.instance.objectNode();
     canonical.put("jsonrpc", "2.0");
@@ -287,11 +340,14 @@ public final class MessageGuard {
       }
       JsonNode document = JSON.readTree(in);
       Map<String, Map<String, Object>> byMethod = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = document.path("methods").fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = document.path("methods").fields();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> method = it.next();
         ObjectNode schema = method.getValue().deepCopy();
         schema.set("$defs", document.get("$defs"));
-        byMethod.put(method.getKey(), JSON.convertValue(schema, new TypeReference<Map<String, Object>>() {}));
+        byMethod.put(
+            method.getKey(),
+            JSON.convertValue(schema, new TypeReference<Map<String, Object>>() {}));
       }
       return Map.copyOf(byMethod);
     } catch (IOException e) {

@@ -7,20 +7,21 @@ import java.util.Map;
 
 /**
  * The requests the server sent to clients (such as the transport's keep-alive pings) whose
- * responses it still waits for, seen in what it writes. A client's response is handed on to
- * the SDK only when it answers one of them: the SDK answers any other with an internal error
- * and logs the client's id as it is. Bounded: the oldest are forgotten first.
+ * responses it still waits for, seen in what it writes. A client's response is handed on to the SDK
+ * only when it answers one of them: the SDK answers any other with an internal error and logs the
+ * client's id as it is. Bounded: the oldest are forgotten first.
  */
 public final class ServerRequests {
   /** More than any session has outstanding: the server's own requests are rare. */
   private static final int MOST = 4096;
 
-  private final Map<String, Boolean> pending = new LinkedHashMap<>(16, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-      return size() > MOST;
-    }
-  };
+  private final Map<String, Boolean> pending =
+      new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > MOST;
+        }
+      };
 
   /** Notes that the server sent the request {@code id} in {@code session}. */
   public synchronized void sent(String session, JsonNode id) {

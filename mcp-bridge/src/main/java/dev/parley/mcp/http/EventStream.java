@@ -19,14 +19,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One server-sent event stream of {@code /mcp}, between the SDK's transport and the client,
- * event by event. Each event gets an id of its own: the SDK gives every response the session's
- * id, the same on every stream, where the transport wants ids unique across a session's
- * streams. An internal error the SDK answers (an exception of one of its handlers, message and
- * causes included) is answered with an incident id instead, its details logged. The requests
- * the server sends on the stream are noted, so that their responses can be taken. And a stream
- * that the SDK ends without the answer to its request (a handler that threw before answering)
- * gets an internal error as its answer, never an empty body.
+ * One server-sent event stream of {@code /mcp}, between the SDK's transport and the client, event
+ * by event. Each event gets an id of its own: the SDK gives every response the session's id, the
+ * same on every stream, where the transport wants ids unique across a session's streams. An
+ * internal error the SDK answers (an exception of one of its handlers, message and causes included)
+ * is answered with an incident id instead, its details logged. The requests the server sends on the
+ * stream are noted, so that their responses can be taken. And a stream that the SDK ends without
+ * the answer to its request (a handler that threw before answering) gets an internal error as its
+ * answer, never an empty body.
  */
 final class EventStream extends Writer {
   private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
@@ -40,8 +40,10 @@ final class EventStream extends Writer {
   private final ServerRequests serverRequests;
   private final String streamId = UUID.randomUUID().toString();
   private final StringBuilder pending = new StringBuilder();
+
   /** The latest requests of the server on this stream (older ones the registry forgets itself). */
   private final ArrayDeque<JsonNode> sent = new ArrayDeque<>();
+
   private long events;
   private boolean answered;
 
@@ -52,7 +54,12 @@ final class EventStream extends Writer {
    * @param method that request's method
    * @param serverRequests where the server's requests are noted
    */
-  EventStream(PrintWriter out, String session, JsonNode request, String method, ServerRequests serverRequests) {
+  EventStream(
+      PrintWriter out,
+      String session,
+      JsonNode request,
+      String method,
+      ServerRequests serverRequests) {
     this.out = out;
     this.session = session;
     this.request = request;
@@ -93,8 +100,12 @@ final class EventStream extends Writer {
       answered = true;
       return;
     }
-    String incident = Incident.log(LOG, "The MCP SDK ended its answer to " + method + " without a response", null);
-    ObjectNode error = JsonRpc.error(request, JsonRpc.INTERNAL_ERROR, Incident.message(incident, "the daemon's log"));
+    String incident =
+        Incident.log(
+            LOG, "The MCP SDK ended its answer to " + method + " without a response", null);
+    ObjectNode error =
+        JsonRpc.error(
+            request, JsonRpc.INTERNAL_ERROR, Incident.message(incident, "the daemon's log"));
     out.write(event("message", new String(MessageGuard.bytes(error), StandardCharsets.UTF_8)));
     out.flush();
     answered = true;
@@ -124,7 +135,8 @@ final class EventStream extends Writer {
   }
 
   private String event(String type, String data) {
-    StringBuilder event = new StringBuilder("id: ").append(streamId).append('-').append(++events).append('\n');
+    StringBuilder event =
+        new StringBuilder("id: ").append(streamId).append('-').append(++events).append('\n');
     if (type != null) {
       event.append("event: ").append(type).append('\n');
     }
@@ -160,9 +172,13 @@ final class EventStream extends Writer {
     if (message.path("error").path("code").asInt() != JsonRpc.INTERNAL_ERROR) {
       return data;
     }
-    String incident = Incident.log(LOG, "The MCP SDK answered " + method + " with an internal error: "
-        + message.get("error"), null);
-    ObjectNode error = JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, Incident.message(incident, "the daemon's log"));
+    String incident =
+        Incident.log(
+            LOG,
+            "The MCP SDK answered " + method + " with an internal error: " + message.get("error"),
+            null);
+    ObjectNode error =
+        JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, Incident.message(incident, "the daemon's log"));
     return new String(MessageGuard.bytes(error), StandardCharsets.UTF_8);
   }
 }

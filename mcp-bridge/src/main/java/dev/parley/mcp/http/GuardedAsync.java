@@ -9,9 +9,9 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 
 /**
- * The asynchronous context of an event stream the SDK answers on: before the SDK completes it,
- * the stream gets its request's answer if the SDK gave none; once it has ended, for whatever
- * reason (completed, the client gone, timed out), the stream is told.
+ * The asynchronous context of an event stream the SDK answers on: before the SDK completes it, the
+ * stream gets its request's answer if the SDK gave none; once it has ended, for whatever reason
+ * (completed, the client gone, timed out), the stream is told.
  */
 final class GuardedAsync implements AsyncContext {
   private final AsyncContext context;
@@ -20,27 +20,28 @@ final class GuardedAsync implements AsyncContext {
   GuardedAsync(AsyncContext context, GuardedResponse response) {
     this.context = context;
     this.response = response;
-    context.addListener(new AsyncListener() {
-      @Override
-      public void onComplete(AsyncEvent event) {
-        response.streamEnded();
-      }
+    context.addListener(
+        new AsyncListener() {
+          @Override
+          public void onComplete(AsyncEvent event) {
+            response.streamEnded();
+          }
 
-      @Override
-      public void onTimeout(AsyncEvent event) {
-        response.streamEnded();
-      }
+          @Override
+          public void onTimeout(AsyncEvent event) {
+            response.streamEnded();
+          }
 
-      @Override
-      public void onError(AsyncEvent event) {
-        response.streamEnded();
-      }
+          @Override
+          public void onError(AsyncEvent event) {
+            response.streamEnded();
+          }
 
-      @Override
-      public void onStartAsync(AsyncEvent event) {
-        // Nothing: the listener stays with this context.
-      }
-    });
+          @Override
+          public void onStartAsync(AsyncEvent event) {
+            // Nothing: the listener stays with this context.
+          }
+        });
   }
 
   @Override
@@ -93,7 +94,8 @@ final class GuardedAsync implements AsyncContext {
   }
 
   @Override
-  public void addListener(AsyncListener listener, ServletRequest request, ServletResponse response) {
+  public void addListener(
+      AsyncListener listener, ServletRequest request, ServletResponse response) {
     context.addListener(listener, request, response);
   }
 

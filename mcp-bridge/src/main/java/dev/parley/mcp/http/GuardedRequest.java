@@ -16,11 +16,11 @@ import java.util.Enumeration;
 import java.util.List;
 
 /**
- * A request to {@code /mcp} as the SDK's servlet is given it: the checked message as its body
- * (for a POST), the Accept header in the SDK's terms once it was found acceptable (the SDK
- * looks for the media types literally, wildcards aside), and no {@code Last-Event-ID} (the SDK
- * replays nothing and would leave such a stream open and silent for ever: a fresh stream
- * instead). Its asynchronous context is the {@link GuardedAsync}.
+ * A request to {@code /mcp} as the SDK's servlet is given it: the checked message as its body (for
+ * a POST), the Accept header in the SDK's terms once it was found acceptable (the SDK looks for the
+ * media types literally, wildcards aside), and no {@code Last-Event-ID} (the SDK replays nothing
+ * and would leave such a stream open and silent for ever: a fresh stream instead). Its asynchronous
+ * context is the {@link GuardedAsync}.
  */
 final class GuardedRequest extends HttpServletRequestWrapper {
   private static final String ACCEPT = "Accept";
@@ -60,7 +60,9 @@ final class GuardedRequest extends HttpServletRequestWrapper {
     if (accept != null && ACCEPT.equalsIgnoreCase(name)) {
       return Collections.enumeration(List.of(accept));
     }
-    return LAST_EVENT_ID.equalsIgnoreCase(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
+    return LAST_EVENT_ID.equalsIgnoreCase(name)
+        ? Collections.emptyEnumeration()
+        : super.getHeaders(name);
   }
 
   @Override

@@ -17,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A response of {@code /mcp} as the SDK's servlet writes it. A refusal of the SDK (an error
- * status, with a body that is a serialized Java exception, or none) is held back and answered
- * as a JSON-RPC error with the same status once the servlet returns ({@link #finish()}); an
- * event stream goes through an {@link EventStream}; a session ended by DELETE is answered 204.
+ * A response of {@code /mcp} as the SDK's servlet writes it. A refusal of the SDK (an error status,
+ * with a body that is a serialized Java exception, or none) is held back and answered as a JSON-RPC
+ * error with the same status once the servlet returns ({@link #finish()}); an event stream goes
+ * through an {@link EventStream}; a session ended by DELETE is answered 204.
  */
 final class GuardedResponse extends HttpServletResponseWrapper {
   private static final Logger LOG = LoggerFactory.getLogger(GuardedResponse.class);
@@ -45,8 +45,14 @@ final class GuardedResponse extends HttpServletResponseWrapper {
    * @param rpcMethod its method, or {@code null}
    * @param clientResponse whether the message is a client's response to a request of the server
    */
-  GuardedResponse(HttpServletResponse response, String method, String session, JsonNode request, String rpcMethod,
-      boolean clientResponse, ServerRequests serverRequests) {
+  GuardedResponse(
+      HttpServletResponse response,
+      String method,
+      String session,
+      JsonNode request,
+      String rpcMethod,
+      boolean clientResponse,
+      ServerRequests serverRequests) {
     super(response);
     this.method = method;
     this.session = session;
@@ -156,12 +162,21 @@ final class GuardedResponse extends HttpServletResponseWrapper {
       message = "Service Unavailable: the server is shutting down";
     } else if (refusal >= 500) {
       code = JsonRpc.INTERNAL_ERROR;
-      String incident = Incident.log(LOG, "The MCP SDK failed on " + method + " /mcp"
-          + (rpcMethod == null ? "" : " (" + rpcMethod + ")") + " with " + refusal, null);
+      String incident =
+          Incident.log(
+              LOG,
+              "The MCP SDK failed on "
+                  + method
+                  + " /mcp"
+                  + (rpcMethod == null ? "" : " (" + rpcMethod + ")")
+                  + " with "
+                  + refusal,
+              null);
       message = Incident.message(incident, "the daemon's log");
     } else {
-      message = HttpStatus.getMessage(refusal)
-          + (refusalReason == null ? "" : ": " + LogSafe.escape(refusalReason));
+      message =
+          HttpStatus.getMessage(refusal)
+              + (refusalReason == null ? "" : ": " + LogSafe.escape(refusalReason));
       LOG.debug("The MCP SDK refused {} /mcp with {}", method, refusal);
     }
     McpGuardFilter.send(response, status, JsonRpc.error(request, code, message));

@@ -34,11 +34,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What stands in front of the SDK's servlet at {@code /mcp}: every answer is a JSON-RPC error
- * object or what the Streamable HTTP transport specifies, never a serialized exception, never
- * an empty 200. It checks the headers (MCP-Protocol-Version, Accept, Content-Type, the session
- * id), the size of the body and the message itself ({@link MessageGuard}) before the servlet
- * runs, and wraps what the servlet answers ({@link GuardedResponse}); a failure of its own is
- * answered with an incident id.
+ * object or what the Streamable HTTP transport specifies, never a serialized exception, never an
+ * empty 200. It checks the headers (MCP-Protocol-Version, Accept, Content-Type, the session id),
+ * the size of the body and the message itself ({@link MessageGuard}) before the servlet runs, and
+ * wraps what the servlet answers ({@link GuardedResponse}); a failure of its own is answered with
+ * an incident id.
  */
 final class McpGuardFilter implements Filter {
   /** What an unknown or ended session is told. */
@@ -51,6 +51,7 @@ final class McpGuardFilter implements Filter {
   private static final String VERSION_HEADER = "MCP-Protocol-Version";
   private static final String JSON = "application/json";
   private static final String EVENT_STREAM = "text/event-stream";
+
   /** How much of a refused body is read and dropped, at most. */
   private static final long DRAIN_BYTES = 4L * MessageGuard.MAX_MESSAGE_BYTES;
 
@@ -58,6 +59,7 @@ final class McpGuardFilter implements Filter {
   private final MessageGuard guard;
   private final Consumer<String> sessionEnded;
   private final AccessCheck access;
+
   /** With access control: the name of the key that opened each live session, by session id. */
   private final Map<String, String> owners = new ConcurrentHashMap<>();
 
@@ -73,7 +75,8 @@ final class McpGuardFilter implements Filter {
   }
 
   @Override
-  public void doFilter(ServletRequest servletRequest, ServletResponse servletResponse, FilterChain chain)
+  public void doFilter(
+      ServletRequest servletRequest, ServletResponse servletResponse, FilterChain chain)
       throws IOException, ServletException {
     HttpServletRequest request = (HttpServletRequest) servletRequest;
     HttpServletResponse response = (HttpServletResponse) servletResponse;
@@ -88,8 +91,13 @@ final class McpGuardFilter implements Filter {
         // A session answers only the key that opened it: another key holder who learnt its id
         // must not act as its participant. Told as an unknown session, which it is for them.
         drain(request);
-        send(response, HttpServletResponse.SC_NOT_FOUND, JsonRpc.error(null, JsonRpc.SESSION_NOT_FOUND,
-            "Session not found: no MCP session of this id was opened with this key"));
+        send(
+            response,
+            HttpServletResponse.SC_NOT_FOUND,
+            JsonRpc.error(
+                null,
+                JsonRpc.SESSION_NOT_FOUND,
+                "Session not found: no MCP session of this id was opened with this key"));
         return;
       }
       switch (request.getMethod()) {
@@ -98,17 +106,25 @@ final class McpGuardFilter implements Filter {
         case "DELETE" -> delete(request, response, chain);
         default -> {
           response.setHeader("Allow", "GET, POST, DELETE");
-          refuse(request, response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, null,
+          refuse(
+              request,
+              response,
+              HttpServletResponse.SC_METHOD_NOT_ALLOWED,
+              null,
               "Method Not Allowed: /mcp answers POST (messages), GET (the event stream of a session) and DELETE"
                   + " (the end of a session)");
         }
       }
     } catch (RuntimeException | ServletException e) {
-      String incident = Incident.log(LOG, "An MCP request over HTTP failed: " + request.getMethod() + " /mcp", e);
+      String incident =
+          Incident.log(LOG, "An MCP request over HTTP failed: " + request.getMethod() + " /mcp", e);
       if (!response.isCommitted()) {
         response.reset();
-        send(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR,
-            JsonRpc.error(null, JsonRpc.INTERNAL_ERROR, Incident.message(incident, "the daemon's log")));
+        send(
+            response,
+            HttpServletResponse.SC_INTERNAL_SERVER_ERROR,
+            JsonRpc.error(
+                null, JsonRpc.INTERNAL_ERROR, Incident.message(incident, "the daemon's log")));
       }
     }
   }
@@ -117,20 +133,33 @@ final class McpGuardFilter implements Filter {
       throws IOException, ServletException {
     String badVersion = badProtocolVersion(request);
     if (!accepts(request, JSON) || !accepts(request, EVENT_STREAM)) {
-      refuse(request, response, HttpServletResponse.SC_NOT_ACCEPTABLE, null,
+      refuse(
+          request,
+          response,
+          HttpServletResponse.SC_NOT_ACCEPTABLE,
+          null,
           "Not Acceptable: the Accept header must list both application/json and text/event-stream");
       return;
     }
     if (!isJson(request.getContentType())) {
-      refuse(request, response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, null,
+      refuse(
+          request,
+          response,
+          HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE,
+          null,
           "Unsupported Media Type: the body must be one JSON-RPC message, Content-Type: application/json (UTF-8)");
       return;
     }
-    byte[] body = request.getContentLengthLong() > MessageGuard.MAX_MESSAGE_BYTES
-        ? null
-        : request.getInputStream().readNBytes(MessageGuard.MAX_MESSAGE_BYTES + 1);
+    byte[] body =
+        request.getContentLengthLong() > MessageGuard.MAX_MESSAGE_BYTES
+            ? null
+            : request.getInputStream().readNBytes(MessageGuard.MAX_MESSAGE_BYTES + 1);
     if (body == null || body.length > MessageGuard.MAX_MESSAGE_BYTES) {
-      refuse(request, response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, null,
+      refuse(
+          request,
+          response,
+          HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+          null,
           "Request too large: a message is at most " + MessageGuard.MAX_MESSAGE_BYTES + " bytes");
       return;
     }
@@ -148,7 +177,11 @@ final class McpGuardFilter implements Filter {
       return;
     }
     if (session == null && !initialize) {
-      refuse(request, response, HttpServletResponse.SC_BAD_REQUEST, id,
+      refuse(
+          request,
+          response,
+          HttpServletResponse.SC_BAD_REQUEST,
+          id,
           "Invalid Request: the Mcp-Session-Id header is required; send `initialize` first to start a session");
       return;
     }
@@ -157,9 +190,17 @@ final class McpGuardFilter implements Filter {
       return;
     }
     Pass pass = (Pass) verdict;
-    GuardedResponse guarded = new GuardedResponse(response, "POST", session, id, pass.method(),
-        pass.kind() == Kind.RESPONSE, serverRequests);
-    GuardedRequest wrapped = new GuardedRequest(request, pass.canonical(), JSON + ", " + EVENT_STREAM, guarded);
+    GuardedResponse guarded =
+        new GuardedResponse(
+            response,
+            "POST",
+            session,
+            id,
+            pass.method(),
+            pass.kind() == Kind.RESPONSE,
+            serverRequests);
+    GuardedRequest wrapped =
+        new GuardedRequest(request, pass.canonical(), JSON + ", " + EVENT_STREAM, guarded);
     serve(wrapped, guarded, session, chain);
     String opened = initialize ? response.getHeader(SESSION_HEADER) : null;
     if (opened != null && access != null) {
@@ -178,18 +219,27 @@ final class McpGuardFilter implements Filter {
       return;
     }
     if (!accepts(request, EVENT_STREAM)) {
-      refuse(request, response, HttpServletResponse.SC_NOT_ACCEPTABLE, null,
+      refuse(
+          request,
+          response,
+          HttpServletResponse.SC_NOT_ACCEPTABLE,
+          null,
           "Not Acceptable: the Accept header must list text/event-stream");
       return;
     }
     String session = session(request);
     if (session == null) {
-      refuse(request, response, HttpServletResponse.SC_BAD_REQUEST, null,
+      refuse(
+          request,
+          response,
+          HttpServletResponse.SC_BAD_REQUEST,
+          null,
           "Invalid Request: the Mcp-Session-Id header is required; send `initialize` first to start a session");
       return;
     }
     drain(request);
-    GuardedResponse guarded = new GuardedResponse(response, "GET", session, null, null, false, serverRequests);
+    GuardedResponse guarded =
+        new GuardedResponse(response, "GET", session, null, null, false, serverRequests);
     serve(new GuardedRequest(request, null, EVENT_STREAM, guarded), guarded, session, chain);
   }
 
@@ -202,12 +252,17 @@ final class McpGuardFilter implements Filter {
     }
     String session = session(request);
     if (session == null) {
-      refuse(request, response, HttpServletResponse.SC_BAD_REQUEST, null,
+      refuse(
+          request,
+          response,
+          HttpServletResponse.SC_BAD_REQUEST,
+          null,
           "Invalid Request: the Mcp-Session-Id header names the session to end");
       return;
     }
     drain(request);
-    GuardedResponse guarded = new GuardedResponse(response, "DELETE", session, null, null, false, serverRequests);
+    GuardedResponse guarded =
+        new GuardedResponse(response, "DELETE", session, null, null, false, serverRequests);
     serve(new GuardedRequest(request, null, null, guarded), guarded, session, chain);
     if (guarded.succeeded()) {
       ended(session);
@@ -215,7 +270,8 @@ final class McpGuardFilter implements Filter {
   }
 
   /** Lets the SDK's servlet answer, then answers its refusal, if any, as JSON-RPC. */
-  private void serve(GuardedRequest request, GuardedResponse response, String session, FilterChain chain)
+  private void serve(
+      GuardedRequest request, GuardedResponse response, String session, FilterChain chain)
       throws IOException, ServletException {
     chain.doFilter(request, response);
     if (request.isAsync()) {
@@ -233,10 +289,18 @@ final class McpGuardFilter implements Filter {
     sessionEnded.accept(session);
   }
 
-  private static void refuseVersion(HttpServletRequest request, HttpServletResponse response, JsonNode id,
-      String version) throws IOException {
-    refuse(request, response, HttpServletResponse.SC_BAD_REQUEST, id, "Unsupported MCP-Protocol-Version \""
-        + version + "\": this server speaks " + String.join(", ", McpBridge.PROTOCOL_VERSIONS));
+  private static void refuseVersion(
+      HttpServletRequest request, HttpServletResponse response, JsonNode id, String version)
+      throws IOException {
+    refuse(
+        request,
+        response,
+        HttpServletResponse.SC_BAD_REQUEST,
+        id,
+        "Unsupported MCP-Protocol-Version \""
+            + version
+            + "\": this server speaks "
+            + String.join(", ", McpBridge.PROTOCOL_VERSIONS));
   }
 
   /** The first MCP-Protocol-Version header this server does not speak, made safe to echo. */
@@ -251,17 +315,25 @@ final class McpGuardFilter implements Filter {
   }
 
   /**
-   * Answers 401 with a JSON-RPC error: every request, of every method, needs a key of the
-   * daemon, checked anew each time (a removed key is refused from its next request on).
+   * Answers 401 with a JSON-RPC error: every request, of every method, needs a key of the daemon,
+   * checked anew each time (a removed key is refused from its next request on).
    */
-  private static void unauthorized(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  private static void unauthorized(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     String given = bearer(request);
     drain(request);
     response.setHeader("WWW-Authenticate", "Bearer realm=\"parley\"");
-    ObjectNode error = JsonRpc.error(null, AccessDeniedException.CODE, AccessDeniedException.MESSAGE + ": "
-        + (given == null ? "this daemon runs with access control: send Authorization: Bearer <access key>"
-            : "no such access key (it may have been removed)"));
-    ((ObjectNode) error.get("error")).putObject("data")
+    ObjectNode error =
+        JsonRpc.error(
+            null,
+            AccessDeniedException.CODE,
+            AccessDeniedException.MESSAGE
+                + ": "
+                + (given == null
+                    ? "this daemon runs with access control: send Authorization: Bearer <access key>"
+                    : "no such access key (it may have been removed)"));
+    ((ObjectNode) error.get("error"))
+        .putObject("data")
         .put("reason", given == null ? "key_required" : "unknown_key")
         .put("detail", given == null ? "no Authorization: Bearer header" : "an unknown key");
     send(response, HttpServletResponse.SC_UNAUTHORIZED, error);
@@ -270,7 +342,8 @@ final class McpGuardFilter implements Filter {
   /** The bearer token of a request ({@code Authorization: Bearer}), or null. */
   static String bearer(HttpServletRequest request) {
     String authorization = request.getHeader("Authorization");
-    if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+    if (authorization == null
+        || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       return null;
     }
     String token = authorization.substring(BEARER.length()).trim();
@@ -316,24 +389,30 @@ final class McpGuardFilter implements Filter {
     }
     for (int i = 1; i < parts.length; i++) {
       String[] parameter = parts[i].split("=", 2);
-      if (parameter[0].trim().equalsIgnoreCase("charset") && (parameter.length < 2
-          || !parameter[1].trim().replace("\"", "").equalsIgnoreCase("utf-8"))) {
+      if (parameter[0].trim().equalsIgnoreCase("charset")
+          && (parameter.length < 2
+              || !parameter[1].trim().replace("\"", "").equalsIgnoreCase("utf-8"))) {
         return false;
       }
     }
     return true;
   }
 
-  private static void refuse(HttpServletRequest request, HttpServletResponse response, int status, JsonNode id,
-      String message) throws IOException {
+  private static void refuse(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      int status,
+      JsonNode id,
+      String message)
+      throws IOException {
     drain(request);
     send(response, status, JsonRpc.error(id, JsonRpc.INVALID_REQUEST, message));
   }
 
   /**
-   * Reads what is left of a request's body (up to a bound) before it is answered: Jetty closes
-   * a connection whose request was not read to its end, and a client that sends its next request
-   * on it meanwhile sees the connection end with no answer.
+   * Reads what is left of a request's body (up to a bound) before it is answered: Jetty closes a
+   * connection whose request was not read to its end, and a client that sends its next request on
+   * it meanwhile sees the connection end with no answer.
    */
   private static void drain(HttpServletRequest request) {
     try {
@@ -349,7 +428,8 @@ final class McpGuardFilter implements Filter {
   }
 
   /** Answers with a JSON-RPC message. */
-  static void send(HttpServletResponse response, int status, ObjectNode message) throws IOException {
+  static void send(HttpServletResponse response, int status, ObjectNode message)
+      throws IOException {
     byte[] bytes = MessageGuard.bytes(message);
     response.setStatus(status);
     response.setContentType(JSON);

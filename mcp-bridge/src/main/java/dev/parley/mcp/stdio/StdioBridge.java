@@ -11,21 +11,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bridge on standard input and output, for an MCP client that starts it as a process. It
- * runs until its input ends (the client closed the pipe or went away), answers what it had
- * read, logs its Parley session out and returns. Every line read is answered, through the SDK
- * or, when the SDK would fail on it, by the {@link StdioGuard}.
+ * The bridge on standard input and output, for an MCP client that starts it as a process. It runs
+ * until its input ends (the client closed the pipe or went away), answers what it had read, logs
+ * its Parley session out and returns. Every line read is answered, through the SDK or, when the SDK
+ * would fail on it, by the {@link StdioGuard}.
  */
 public final class StdioBridge {
   private static final Logger LOG = LoggerFactory.getLogger(StdioBridge.class);
+
   /** What an answer may take beyond the longest check: a push, a slow daemon. */
   private static final Duration ANSWER_MARGIN = Duration.ofSeconds(30);
 
   private StdioBridge() {}
 
   /**
-   * Serves MCP on this process's standard input and output until the input ends. Standard
-   * output carries only MCP messages: anything else printed to it goes to standard error.
+   * Serves MCP on this process's standard input and output until the input ends. Standard output
+   * carries only MCP messages: anything else printed to it goes to standard error.
    *
    * @param options the daemon and how to bridge it
    */
@@ -43,13 +44,16 @@ public final class StdioBridge {
    * @param in where MCP requests arrive
    * @param out where answers go
    */
-  public static void run(BridgeOptions options, InputStream in, PrintStream out) throws InterruptedException {
+  public static void run(BridgeOptions options, InputStream in, PrintStream out)
+      throws InterruptedException {
     StdioGuard guard = new StdioGuard(options.checkCap().plus(ANSWER_MARGIN));
     McpBridge bridge = new McpBridge(options);
     Thread onSignal = new Thread(bridge::close, "parley-mcp-shutdown");
     Runtime.getRuntime().addShutdownHook(onSignal);
-    McpAsyncServer server = bridge.serve(
-        new StdioServerTransportProvider(McpBridge.jsonMapper(), guard.input(), guard.output(out)));
+    McpAsyncServer server =
+        bridge.serve(
+            new StdioServerTransportProvider(
+                McpBridge.jsonMapper(), guard.input(), guard.output(out)));
     guard.start(in);
     LOG.info("MCP bridge to {} on standard input and output", options.server());
     guard.awaitEnd();

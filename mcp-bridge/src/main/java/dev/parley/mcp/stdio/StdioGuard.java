@@ -31,26 +31,31 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Standard input and output between an MCP client and the SDK's stdio transport. It reads the
- * client's lines itself, on its own thread, and hands the transport only messages that passed
- * the {@link MessageGuard}: the transport stops reading for good at the first line it cannot
- * read (and the process then never ends) and answers none. Every other line is answered here
- * with a JSON-RPC error (a line that is not JSON with {@code -32700}, id {@code null}). Requests
- * before the initialization is complete are answered here too: the SDK would hold them until
- * {@code notifications/initialized}, for ever if it never comes.
+ * client's lines itself, on its own thread, and hands the transport only messages that passed the
+ * {@link MessageGuard}: the transport stops reading for good at the first line it cannot read (and
+ * the process then never ends) and answers none. Every other line is answered here with a JSON-RPC
+ * error (a line that is not JSON with {@code -32700}, id {@code null}). Requests before the
+ * initialization is complete are answered here too: the SDK would hold them until {@code
+ * notifications/initialized}, for ever if it never comes.
  *
- * <p>When the input ends, the transport is told only once every request handed on has been
- * answered (or given up on): it stops writing the moment it sees the end of its input, so a
- * client that sends its last request and closes the pipe ({@code echo … | parley mcp}) would
- * otherwise lose the answer. Then {@link #awaitEnd()} returns, whatever the transport does.
+ * <p>When the input ends, the transport is told only once every request handed on has been answered
+ * (or given up on): it stops writing the moment it sees the end of its input, so a client that
+ * sends its last request and closes the pipe ({@code echo … | parley mcp}) would otherwise lose the
+ * answer. Then {@link #awaitEnd()} returns, whatever the transport does.
  */
 public final class StdioGuard {
   private static final Logger LOG = LoggerFactory.getLogger(StdioGuard.class);
   private static final ObjectMapper JSON = Json.mapper();
+
   /** How much read input may wait for the transport, in bytes. */
   private static final int QUEUED_BYTES = 4 * MessageGuard.MAX_MESSAGE_BYTES;
 
   /** Where the lifecycle of the one session of standard input is. */
-  private enum State { NEW, INITIALIZING, READY }
+  private enum State {
+    NEW,
+    INITIALIZING,
+    READY
+  }
 
   private final Duration longestAnswer;
   private final ServerRequests serverRequests = new ServerRequests();
@@ -59,10 +64,13 @@ public final class StdioGuard {
   private final CountDownLatch ended = new CountDownLatch(1);
   private final Feed feed = new Feed();
   private WatchedOutput output;
+
   /** Read and written by the reader thread only. */
   private State state = State.NEW;
 
-  /** @param longestAnswer how long, at most, to wait for answers once the input has ended */
+  /**
+   * @param longestAnswer how long, at most, to wait for answers once the input has ended
+   */
   public StdioGuard(Duration longestAnswer) {
     this.longestAnswer = longestAnswer;
   }
@@ -96,8 +104,13 @@ public final class StdioGuard {
       LineReader lines = new LineReader(in, MessageGuard.MAX_MESSAGE_BYTES);
       for (byte[] line = lines.next(); line != null; line = lines.next()) {
         if (line == LineReader.TOO_LONG) {
-          answer(JsonRpc.error(null, JsonRpc.INVALID_REQUEST,
-              "Invalid Request: a message is at most " + MessageGuard.MAX_MESSAGE_BYTES + " bytes"));
+          answer(
+              JsonRpc.error(
+                  null,
+                  JsonRpc.INVALID_REQUEST,
+                  "Invalid Request: a message is at most "
+                      + MessageGuard.MAX_MESSAGE_BYTES
+                      + " bytes"));
         } else if (!blank(line)) {
           take(line);
         }
@@ -126,7 +139,9 @@ public final class StdioGuard {
       }
     } catch (RuntimeException e) {
       String incident = Incident.log(LOG, "A line of standard input could not be checked", e);
-      answer(JsonRpc.error(null, JsonRpc.INTERNAL_ERROR, Incident.message(incident, "the bridge's log")));
+      answer(
+          JsonRpc.error(
+              null, JsonRpc.INTERNAL_ERROR, Incident.message(incident, "the bridge's log")));
     }
   }
 
@@ -135,17 +150,23 @@ public final class StdioGuard {
       if (message.isInitialize()) {
         state = State.INITIALIZING;
       } else if (state != State.READY) {
-        answer(McpSchema.METHOD_PING.equals(message.method())
-            ? JsonRpc.emptyResult(message.id())
-            : JsonRpc.error(message.id(), JsonRpc.INVALID_REQUEST, "Invalid Request: the session is not initialized:"
-                + " send `initialize`, then the `notifications/initialized` notification, then `"
-                + message.method() + "` again"));
+        answer(
+            McpSchema.METHOD_PING.equals(message.method())
+                ? JsonRpc.emptyResult(message.id())
+                : JsonRpc.error(
+                    message.id(),
+                    JsonRpc.INVALID_REQUEST,
+                    "Invalid Request: the session is not initialized:"
+                        + " send `initialize`, then the `notifications/initialized` notification, then `"
+                        + message.method()
+                        + "` again"));
         return;
       }
       synchronized (unanswered) {
         unanswered.add(message.id().toString());
       }
-    } else if (message.kind() == Kind.NOTIFICATION && MessageGuard.INITIALIZED.equals(message.method())) {
+    } else if (message.kind() == Kind.NOTIFICATION
+        && MessageGuard.INITIALIZED.equals(message.method())) {
       if (state == State.NEW) {
         // Before initialize there is no client to start a session for.
         LOG.debug("notifications/initialized before initialize: dropped");

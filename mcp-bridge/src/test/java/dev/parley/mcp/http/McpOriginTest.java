@@ -10,10 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code /mcp} follows the daemon's one origin policy: a DNS-rebound page cannot open an MCP session. */
+/**
+ * {@code /mcp} follows the daemon's one origin policy: a DNS-rebound page cannot open an MCP
+ * session.
+ */
 class McpOriginTest {
-  private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
-      + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"probe\",\"version\":\"1\"}}}";
+  private static final String INITIALIZE =
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+          + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"probe\",\"version\":\"1\"}}}";
 
   private static RawHttp.Response initialize(int port, String host, String origin) {
     Map<String, String> headers = new LinkedHashMap<>();
@@ -43,7 +47,8 @@ class McpOriginTest {
       assertRefused(initialize(port, "127.0.0.1:" + port, "http://evil.example:" + port));
 
       assertThat(initialize(port, "127.0.0.1:" + port, null).status()).isEqualTo(200);
-      assertThat(initialize(port, "localhost:" + port, "http://localhost:" + port).status()).isEqualTo(200);
+      assertThat(initialize(port, "localhost:" + port, "http://localhost:" + port).status())
+          .isEqualTo(200);
     }
   }
 }

@@ -46,36 +46,44 @@ import org.slf4j.LoggerFactory;
  * Access control by keys: the keys file, its rules, and its editing by {@code parley keys}.
  *
  * <p>The file is JSON: {@code {"keys": [{"name": "alice", "key_sha256": "<hex>", "rooms":
- * ["release"], "observe": true, "moderator": false}]}}. Only the SHA-256 of each key is stored,
- * so a file that leaks gives no key away. A key may log in as its {@code name}, or as any
- * username under it ({@code bots} as {@code bots/alice}), into the rooms it lists ({@code *}:
- * every room); it may watch those rooms at {@code /observe} when {@code observe} is true.
- * {@code moderator} is recorded on its sessions for the moderation the protocol will have.
+ * ["release"], "observe": true, "moderator": false}]}}. Only the SHA-256 of each key is stored, so
+ * a file that leaks gives no key away. A key may log in as its {@code name}, or as any username
+ * under it ({@code bots} as {@code bots/alice}), into the rooms it lists ({@code *}: every room);
+ * it may watch those rooms at {@code /observe} when {@code observe} is true. {@code moderator} is
+ * recorded on its sessions for the moderation the protocol will have.
  *
- * <p>The file is read again when it changes (its modification time, size or identity, looked
- * at no more than once a second, when a key is used), so keys are added and removed without a
- * restart. While the file is unreadable or invalid no key is valid: a broken edit locks
- * everyone out rather than keeping a key that was meant to be removed.
+ * <p>The file is read again when it changes (its modification time, size or identity, looked at no
+ * more than once a second, when a key is used), so keys are added and removed without a restart.
+ * While the file is unreadable or invalid no key is valid: a broken edit locks everyone out rather
+ * than keeping a key that was meant to be removed.
  */
 public final class AccessKeys implements AccessCheck {
   /** The file's name in the data directory, where {@code parley serve} looks by default. */
   public static final String FILE = "keys.json";
+
   /** What every key made by {@link #add} starts with, so that a key is recognised as one. */
   public static final String PREFIX = "pk_";
+
   /** Every room, in a key's {@code rooms}. */
   public static final String ALL_ROOMS = "*";
+
   /** Random bytes of a key: 256 bits. */
   private static final int KEY_BYTES = 32;
+
   private static final long RECHECK_NANOS = 1_000_000_000L;
+
   /** Key names: what a username may start with, so plain ASCII with no {@code /}. */
   private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,30}$");
+
   private static final Pattern HASH = Pattern.compile("^[0-9a-fA-F]{64}$");
   private static final Pattern ROOM = SpecDocument.get().pattern("RoomName");
-  private static final Set<String> FIELDS = Set.of("name", "key_sha256", "rooms", "observe", "moderator");
+  private static final Set<String> FIELDS =
+      Set.of("name", "key_sha256", "rooms", "observe", "moderator");
   private static final Logger LOG = LoggerFactory.getLogger(AccessKeys.class);
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .enable(SerializationFeature.INDENT_OUTPUT);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /**
@@ -87,7 +95,8 @@ public final class AccessKeys implements AccessCheck {
    * @param observe whether it may watch its rooms at {@code /observe}
    * @param moderator whether its sessions are moderators'
    */
-  public record Key(String name, String sha256, List<String> rooms, boolean observe, boolean moderator) {
+  public record Key(
+      String name, String sha256, List<String> rooms, boolean observe, boolean moderator) {
     public Key {
       rooms = List.copyOf(rooms);
     }
@@ -110,7 +119,8 @@ public final class AccessKeys implements AccessCheck {
         return false;
       }
       String part = username.substring(name.length() + 1);
-      return !part.isEmpty() && part.codePoints().noneMatch(c -> c == '/' || Character.isWhitespace(c));
+      return !part.isEmpty()
+          && part.codePoints().noneMatch(c -> c == '/' || Character.isWhitespace(c));
     }
 
     private byte[] digest() {
@@ -139,12 +149,19 @@ public final class AccessKeys implements AccessCheck {
   public static AccessKeys open(Path file) {
     Object stamp = stamp(file);
     if (stamp == null) {
-      throw new IllegalStateException("The keys file " + file.toAbsolutePath() + " does not exist: make a key with"
-          + " `parley keys add NAME --rooms ROOM --keys-file " + file + "`, or name the file with --keys-file");
+      throw new IllegalStateException(
+          "The keys file "
+              + file.toAbsolutePath()
+              + " does not exist: make a key with"
+              + " `parley keys add NAME --rooms ROOM --keys-file "
+              + file
+              + "`, or name the file with --keys-file");
     }
     List<Key> keys = read(file);
     if (keys.isEmpty()) {
-      LOG.warn("The keys file {} holds no key: nobody can log in until one is added", file.toAbsolutePath());
+      LOG.warn(
+          "The keys file {} holds no key: nobody can log in until one is added",
+          file.toAbsolutePath());
     }
     return new AccessKeys(file, new Snapshot(stamp, keys));
   }
@@ -192,48 +209,64 @@ public final class AccessKeys implements AccessCheck {
   }
 
   /**
-   * The entry of {@code key}; refuses (40013) a missing key with {@code key_required} and one
-   * of no entry with {@code unknown_key}.
+   * The entry of {@code key}; refuses (40013) a missing key with {@code key_required} and one of no
+   * entry with {@code unknown_key}.
    */
   public Key require(String key) {
     if (key == null) {
-      throw denied(AccessDeniedException.Reason.KEY_REQUIRED, "this daemon runs with access control: log in with your access key as `key`");
+      throw denied(
+          AccessDeniedException.Reason.KEY_REQUIRED,
+          "this daemon runs with access control: log in with your access key as `key`");
     }
     Key found = find(key);
     if (found == null) {
-      throw denied(AccessDeniedException.Reason.UNKNOWN_KEY, "no such access key (it may have been removed)");
+      throw denied(
+          AccessDeniedException.Reason.UNKNOWN_KEY,
+          "no such access key (it may have been removed)");
     }
     return found;
   }
 
   /**
-   * The rule of {@code login} for a new session with {@code key}: the username (normalised) must
-   * be the key's name or under it, the room one the key may join.
+   * The rule of {@code login} for a new session with {@code key}: the username (normalised) must be
+   * the key's name or under it, the room one the key may join.
    */
   public LoginGate gate(String key) {
     return (username, room) -> {
       Key k = require(key);
       if (!k.mayUse(username)) {
-        throw denied(AccessDeniedException.Reason.USERNAME, "the key " + k.name + " logs in as " + k.name + " or as " + k.name
-            + "/<name> (one part, without / or spaces), not as " + username);
+        throw denied(
+            AccessDeniedException.Reason.USERNAME,
+            "the key "
+                + k.name
+                + " logs in as "
+                + k.name
+                + " or as "
+                + k.name
+                + "/<name> (one part, without / or spaces), not as "
+                + username);
       }
       if (!k.mayJoin(room)) {
-        throw denied(AccessDeniedException.Reason.ROOM, "the key " + k.name + " may not join the room " + room);
+        throw denied(
+            AccessDeniedException.Reason.ROOM,
+            "the key " + k.name + " may not join the room " + room);
       }
       return k.moderator;
     };
   }
 
   /**
-   * The key behind a bearer token that is an access key or a live session's token (whose key
-   * is the one named by the username up to its first {@code /}); refuses as {@link #require}.
+   * The key behind a bearer token that is an access key or a live session's token (whose key is the
+   * one named by the username up to its first {@code /}); refuses as {@link #require}.
    *
    * @param sessionUser the username of the live session a token is, or null
    */
   public Key holder(String bearer, Function<String, String> sessionUser) {
     if (bearer == null) {
-      throw denied(AccessDeniedException.Reason.KEY_REQUIRED, "this daemon runs with access control: send `Authorization: Bearer` with your"
-          + " access key or your session's token");
+      throw denied(
+          AccessDeniedException.Reason.KEY_REQUIRED,
+          "this daemon runs with access control: send `Authorization: Bearer` with your"
+              + " access key or your session's token");
     }
     Key found = find(bearer);
     if (found != null) {
@@ -242,14 +275,16 @@ public final class AccessKeys implements AccessCheck {
     String user = sessionUser.apply(bearer);
     Key owner = user == null ? null : named(user.split("/", 2)[0]);
     if (owner == null) {
-      throw denied(AccessDeniedException.Reason.UNKNOWN_KEY, "neither an access key nor a live session's token (the key may have been removed)");
+      throw denied(
+          AccessDeniedException.Reason.UNKNOWN_KEY,
+          "neither an access key nor a live session's token (the key may have been removed)");
     }
     return owner;
   }
 
   /**
-   * The rooms the holder of {@code key} may watch, asked again of the file for each frame so
-   * that a removed key stops seeing them; refuses a key that may not observe ({@code observe}).
+   * The rooms the holder of {@code key} may watch, asked again of the file for each frame so that a
+   * removed key stops seeing them; refuses a key that may not observe ({@code observe}).
    */
   @Override
   public Predicate<String> observer(String key) {
@@ -262,7 +297,10 @@ public final class AccessKeys implements AccessCheck {
       Key now = named(name);
       if (now == null || !now.observe) {
         // The socket's holder lost the right to watch: it is told so and closed, not left silent.
-        throw denied(now == null ? AccessDeniedException.Reason.UNKNOWN_KEY : AccessDeniedException.Reason.OBSERVE,
+        throw denied(
+            now == null
+                ? AccessDeniedException.Reason.UNKNOWN_KEY
+                : AccessDeniedException.Reason.OBSERVE,
             "the access key of this observer was removed or may no longer observe");
       }
       return now.mayJoin(room);
@@ -288,12 +326,14 @@ public final class AccessKeys implements AccessCheck {
 
   private Snapshot reread(Object stamp) {
     if (stamp == null) {
-      LOG.error("The keys file {} is gone: no key is valid until it is back", file.toAbsolutePath());
+      LOG.error(
+          "The keys file {} is gone: no key is valid until it is back", file.toAbsolutePath());
       return new Snapshot(null, List.of());
     }
     try {
       List<Key> keys = read(file);
-      LOG.info("Read {} key{} from {}", keys.size(), keys.size() == 1 ? "" : "s", file.toAbsolutePath());
+      LOG.info(
+          "Read {} key{} from {}", keys.size(), keys.size() == 1 ? "" : "s", file.toAbsolutePath());
       return new Snapshot(stamp, keys);
     } catch (IllegalStateException e) {
       LOG.error("{}; no key is valid until it is fixed", e.getMessage());
@@ -323,15 +363,20 @@ public final class AccessKeys implements AccessCheck {
       root = JSON.readTree(Files.readAllBytes(file));
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
-      throw new IllegalStateException(where + " is not valid JSON" + (at == null ? "" : " at line " + at.getLineNr()
-          + ", column " + at.getColumnNr()) + ": " + e.getOriginalMessage());
+      throw new IllegalStateException(
+          where
+              + " is not valid JSON"
+              + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+              + ": "
+              + e.getOriginalMessage());
     } catch (NoSuchFileException e) {
       throw new IllegalStateException(where + " does not exist");
     } catch (IOException e) {
       throw new IllegalStateException(where + " cannot be read: " + e.getMessage());
     }
     if (root == null || !root.isObject() || !root.path("keys").isArray()) {
-      throw new IllegalStateException(where + " must hold an object with a \"keys\" array: {\"keys\": [...]}");
+      throw new IllegalStateException(
+          where + " must hold an object with a \"keys\" array: {\"keys\": [...]}");
     }
     List<Key> keys = new ArrayList<>();
     Set<String> names = new HashSet<>();
@@ -346,8 +391,12 @@ public final class AccessKeys implements AccessCheck {
       for (Iterator<String> fields = entry.fieldNames(); fields.hasNext(); ) {
         String field = fields.next();
         if (!FIELDS.contains(field)) {
-          throw new IllegalStateException(which + " has an unknown field \"" + field + "\" (known: name, key_sha256,"
-              + " rooms, observe, moderator)");
+          throw new IllegalStateException(
+              which
+                  + " has an unknown field \""
+                  + field
+                  + "\" (known: name, key_sha256,"
+                  + " rooms, observe, moderator)");
         }
       }
       if (!entry.path("name").isTextual()) {
@@ -356,13 +405,17 @@ public final class AccessKeys implements AccessCheck {
       String name = entry.get("name").asText();
       which = which + " (" + name + ")";
       if (!NAME.matcher(name).matches()) {
-        throw new IllegalStateException(which + ": a name is 1 to 31 letters, digits, '.', '_' or '-', starting"
-            + " with a letter or digit");
+        throw new IllegalStateException(
+            which
+                + ": a name is 1 to 31 letters, digits, '.', '_' or '-', starting"
+                + " with a letter or digit");
       }
       if (!names.add(name)) {
-        throw new IllegalStateException(which + ": the name " + name + " is taken by an earlier entry");
+        throw new IllegalStateException(
+            which + ": the name " + name + " is taken by an earlier entry");
       }
-      if (!entry.path("key_sha256").isTextual() || !HASH.matcher(entry.get("key_sha256").asText()).matches()) {
+      if (!entry.path("key_sha256").isTextual()
+          || !HASH.matcher(entry.get("key_sha256").asText()).matches()) {
         throw new IllegalStateException(which + " has no \"key_sha256\" of 64 hex digits");
       }
       String hash = entry.get("key_sha256").asText().toLowerCase(java.util.Locale.ROOT);
@@ -370,16 +423,21 @@ public final class AccessKeys implements AccessCheck {
         throw new IllegalStateException(which + " holds the same key as an earlier entry");
       }
       if (!entry.path("rooms").isArray()) {
-        throw new IllegalStateException(which + " has no \"rooms\" array (room names, or \"*\" for every room)");
+        throw new IllegalStateException(
+            which + " has no \"rooms\" array (room names, or \"*\" for every room)");
       }
       List<String> rooms = new ArrayList<>();
       for (JsonNode room : entry.get("rooms")) {
-        if (!room.isTextual() || !(ALL_ROOMS.equals(room.asText()) || ROOM.matcher(room.asText()).matches())) {
-          throw new IllegalStateException(which + ": " + room + " in \"rooms\" is neither a room name nor \"*\"");
+        if (!room.isTextual()
+            || !(ALL_ROOMS.equals(room.asText()) || ROOM.matcher(room.asText()).matches())) {
+          throw new IllegalStateException(
+              which + ": " + room + " in \"rooms\" is neither a room name nor \"*\"");
         }
         rooms.add(room.asText());
       }
-      keys.add(new Key(name, hash, rooms, flag(entry, "observe", which), flag(entry, "moderator", which)));
+      keys.add(
+          new Key(
+              name, hash, rooms, flag(entry, "observe", which), flag(entry, "moderator", which)));
     }
     return List.copyOf(keys);
   }
@@ -399,10 +457,13 @@ public final class AccessKeys implements AccessCheck {
    * @throws IllegalArgumentException for a bad name or room, or a name already in the file
    * @throws IllegalStateException when the file exists and is not a valid keys file
    */
-  public static String add(Path file, String name, List<String> rooms, boolean observe, boolean moderator) {
+  public static String add(
+      Path file, String name, List<String> rooms, boolean observe, boolean moderator) {
     if (!NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("a key's name is 1 to 31 letters, digits, '.', '_' or '-', starting with a"
-          + " letter or digit: " + name);
+      throw new IllegalArgumentException(
+          "a key's name is 1 to 31 letters, digits, '.', '_' or '-', starting with a"
+              + " letter or digit: "
+              + name);
     }
     for (String room : rooms) {
       if (!ALL_ROOMS.equals(room) && !ROOM.matcher(room).matches()) {
@@ -411,8 +472,14 @@ public final class AccessKeys implements AccessCheck {
     }
     List<Key> keys = new ArrayList<>(Files.exists(file) ? read(file) : List.of());
     if (keys.stream().anyMatch(k -> k.name.equals(name))) {
-      throw new IllegalArgumentException("the keys file " + file.toAbsolutePath() + " already has a key named " + name
-          + ": remove it first with `parley keys remove " + name + "`");
+      throw new IllegalArgumentException(
+          "the keys file "
+              + file.toAbsolutePath()
+              + " already has a key named "
+              + name
+              + ": remove it first with `parley keys remove "
+              + name
+              + "`");
     }
     byte[] random = new byte[KEY_BYTES];
     RANDOM.nextBytes(random);
@@ -437,8 +504,8 @@ public final class AccessKeys implements AccessCheck {
   }
 
   /**
-   * Writes the whole file anew beside it and moves it in place, so that a daemon reading it
-   * never sees half of it.
+   * Writes the whole file anew beside it and moves it in place, so that a daemon reading it never
+   * sees half of it.
    */
   private static void write(Path file, List<Key> keys) {
     ObjectNode root = JSON.createObjectNode();
@@ -464,7 +531,8 @@ public final class AccessKeys implements AccessCheck {
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
-      throw new IllegalStateException("Cannot write the keys file " + file.toAbsolutePath() + ": " + e);
+      throw new IllegalStateException(
+          "Cannot write the keys file " + file.toAbsolutePath() + ": " + e);
     } finally {
       if (temp != null) {
         try {

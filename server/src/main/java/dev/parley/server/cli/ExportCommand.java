@@ -16,32 +16,38 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code parley export}: a room's messages from the database, in the conversation log format,
- * to standard output. Safe beside a running daemon: it only reads (SQLite's WAL lets it).
+ * {@code parley export}: a room's messages from the database, in the conversation log format, to
+ * standard output. Safe beside a running daemon: it only reads (SQLite's WAL lets it).
  */
-@Command(name = "export", mixinStandardHelpOptions = true,
-    description = "Writes a room's messages, as JSON lines in the conversation log format, to standard output.")
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    description =
+        "Writes a room's messages, as JSON lines in the conversation log format, to standard output.")
 public final class ExportCommand implements Callable<Integer> {
   private static final int PAGE = 1000;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Option(names = "--room", required = true, description = "The room to export.")
   String room;
 
-  @Option(names = "--data-dir", defaultValue = "${env:PARLEY_DATA_DIR:-parley-data}",
+  @Option(
+      names = "--data-dir",
+      defaultValue = "${env:PARLEY_DATA_DIR:-parley-data}",
       description = "The daemon's data directory (PARLEY_DATA_DIR, default ${DEFAULT-VALUE}).")
   Path dataDir;
 
   @Override
   public Integer call() {
     if (!Files.isRegularFile(dataDir.resolve(SqliteStore.DATABASE))) {
-      throw new ParameterException(spec.commandLine(), "no Parley database in " + dataDir.toAbsolutePath());
+      throw new ParameterException(
+          spec.commandLine(), "no Parley database in " + dataDir.toAbsolutePath());
     }
     try (SqliteStore store = SqliteStore.openReadOnly(dataDir)) {
       if (store.rooms().stream().map(RoomRecord::name).noneMatch(room::equals)) {
-        throw new ParameterException(spec.commandLine(), "no room " + room + " in " + dataDir.toAbsolutePath());
+        throw new ParameterException(
+            spec.commandLine(), "no room " + room + " in " + dataDir.toAbsolutePath());
       }
       PrintWriter out = spec.commandLine().getOut();
       long after = 0;

@@ -25,12 +25,13 @@ import picocli.CommandLine.Spec;
  * sessions and conversation log. Deleting needs the directory to itself: it takes the daemon's
  * lock, so while a daemon runs it refuses (naming the daemon's pid) and changes nothing.
  */
-@Command(name = "rooms", mixinStandardHelpOptions = true,
+@Command(
+    name = "rooms",
+    mixinStandardHelpOptions = true,
     description = "Lists the rooms of a data directory, or deletes one.",
     subcommands = {RoomsCommand.ListRooms.class, RoomsCommand.DeleteRoom.class})
 public final class RoomsCommand implements Runnable {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
@@ -39,7 +40,9 @@ public final class RoomsCommand implements Runnable {
 
   /** Where the data lives, as for {@code parley serve}. */
   static final class DataDir {
-    @Option(names = "--data-dir", defaultValue = "${env:PARLEY_DATA_DIR:-parley-data}",
+    @Option(
+        names = "--data-dir",
+        defaultValue = "${env:PARLEY_DATA_DIR:-parley-data}",
         description = "The daemon's data directory (PARLEY_DATA_DIR, default ${DEFAULT-VALUE}).")
     Path path;
 
@@ -49,19 +52,22 @@ public final class RoomsCommand implements Runnable {
   }
 
   /** {@code parley rooms list}: reads only, so it runs beside a daemon as {@code export} does. */
-  @Command(name = "list", mixinStandardHelpOptions = true,
-      description = "Lists the rooms: name, floor policy, messages, stored sessions and the time of the last message.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description =
+          "Lists the rooms: name, floor policy, messages, stored sessions and the time of the last message.")
   static final class ListRooms implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @picocli.CommandLine.Mixin
-    DataDir dataDir = new DataDir();
+    @picocli.CommandLine.Mixin DataDir dataDir = new DataDir();
 
     @Override
     public Integer call() {
       if (!dataDir.hasDatabase()) {
-        spec.commandLine().getErr().println("parley rooms list: no Parley database in " + dataDir.path.toAbsolutePath());
+        spec.commandLine()
+            .getErr()
+            .println("parley rooms list: no Parley database in " + dataDir.path.toAbsolutePath());
         return 1;
       }
       try (SqliteStore store = SqliteStore.openReadOnly(dataDir.path)) {
@@ -71,8 +77,14 @@ public final class RoomsCommand implements Runnable {
           long messages = store.lastSeq(room.name());
           List<StoredMessage> last = store.before(room.name(), messages + 1, 1);
           long inRoom = sessions.stream().filter(s -> s.room().equals(room.name())).count();
-          out.println(String.join("\t", room.name(), room.floor().wireName(), messages + " messages",
-              inRoom + " sessions", last.isEmpty() ? "-" : last.get(0).message().timestamp()));
+          out.println(
+              String.join(
+                  "\t",
+                  room.name(),
+                  room.floor().wireName(),
+                  messages + " messages",
+                  inRoom + " sessions",
+                  last.isEmpty() ? "-" : last.get(0).message().timestamp()));
         }
         out.flush();
         return out.checkError() ? 1 : 0;
@@ -81,14 +93,15 @@ public final class RoomsCommand implements Runnable {
   }
 
   /** {@code parley rooms delete NAME}: with the daemon stopped. */
-  @Command(name = "delete", mixinStandardHelpOptions = true,
-      description = "Deletes a room with its messages, sessions and conversation log. Stop the daemon first.")
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description =
+          "Deletes a room with its messages, sessions and conversation log. Stop the daemon first.")
   static final class DeleteRoom implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @picocli.CommandLine.Mixin
-    DataDir dataDir = new DataDir();
+    @picocli.CommandLine.Mixin DataDir dataDir = new DataDir();
 
     @Parameters(paramLabel = "NAME", description = "The room to delete.")
     String room;
@@ -104,13 +117,18 @@ public final class RoomsCommand implements Runnable {
       try {
         store = SqliteStore.open(dataDir.path);
       } catch (DataDirectoryLock.InUseException e) {
-        err.println("parley rooms delete: a Parley daemon (pid " + e.holder() + ") is running on " + e.dir()
-            + ": stop the daemon first; nothing was changed");
+        err.println(
+            "parley rooms delete: a Parley daemon (pid "
+                + e.holder()
+                + ") is running on "
+                + e.dir()
+                + ": stop the daemon first; nothing was changed");
         return 1;
       }
       try (store) {
         if (store.rooms().stream().map(RoomRecord::name).noneMatch(room::equals)) {
-          err.println("parley rooms delete: no room " + room + " in " + dataDir.path.toAbsolutePath());
+          err.println(
+              "parley rooms delete: no room " + room + " in " + dataDir.path.toAbsolutePath());
           return 1;
         }
         long messages = store.lastSeq(room);
@@ -119,7 +137,13 @@ public final class RoomsCommand implements Runnable {
         try {
           Files.deleteIfExists(log);
         } catch (IOException e) {
-          err.println("parley rooms delete: room " + room + " was deleted, but not its log " + log + ": " + e.getMessage());
+          err.println(
+              "parley rooms delete: room "
+                  + room
+                  + " was deleted, but not its log "
+                  + log
+                  + ": "
+                  + e.getMessage());
           return 1;
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -2,8 +2,8 @@ package dev.parley.server.cli;
 
 import dev.parley.api.FloorPolicy;
 import dev.parley.server.ConnectionLimits;
-import dev.parley.server.ParleyServer;
 import dev.parley.server.MemoryLimits;
+import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.ServerLimits;
 import dev.parley.server.auth.AccessKeys;
@@ -20,160 +20,263 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code parley serve}: runs the daemon until interrupted. Every flag has an environment variable. */
-@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+/**
+ * {@code parley serve}: runs the daemon until interrupted. Every flag has an environment variable.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = "Runs the daemon. Each option can also be set by the environment variable shown.")
 public final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
   private static final String KEYS = "keys";
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--host", defaultValue = "${env:PARLEY_HOST:-127.0.0.1}",
+  @Option(
+      names = "--host",
+      defaultValue = "${env:PARLEY_HOST:-127.0.0.1}",
       description = "Address to listen on (PARLEY_HOST, default ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--port", defaultValue = "${env:PARLEY_PORT:-8890}",
-      description = "Port to listen on; 0 picks a free one (PARLEY_PORT, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      defaultValue = "${env:PARLEY_PORT:-8890}",
+      description =
+          "Port to listen on; 0 picks a free one (PARLEY_PORT, default ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--insecure-public", defaultValue = "${env:PARLEY_INSECURE_PUBLIC:-false}",
-      description = "Listen on a --host that is not a loopback address although nothing is authenticated (PARLEY_INSECURE_PUBLIC).")
+  @Option(
+      names = "--insecure-public",
+      defaultValue = "${env:PARLEY_INSECURE_PUBLIC:-false}",
+      description =
+          "Listen on a --host that is not a loopback address although nothing is authenticated (PARLEY_INSECURE_PUBLIC).")
   boolean insecurePublic;
 
-  @Option(names = "--auth", defaultValue = "${env:PARLEY_AUTH:-none}", paramLabel = "none|keys",
-      description = "Access control: none (anyone who reaches the port may do anything) or keys (login, rooms,"
-          + " /observe and /mcp need an access key of the keys file) (PARLEY_AUTH, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--auth",
+      defaultValue = "${env:PARLEY_AUTH:-none}",
+      paramLabel = "none|keys",
+      description =
+          "Access control: none (anyone who reaches the port may do anything) or keys (login, rooms,"
+              + " /observe and /mcp need an access key of the keys file) (PARLEY_AUTH, default ${DEFAULT-VALUE}).")
   String auth;
 
-  @Option(names = "--keys-file", defaultValue = "${env:PARLEY_KEYS_FILE}", paramLabel = "PATH",
-      description = "The keys file of --auth keys, made by `parley keys add`; read again when it changes"
-          + " (PARLEY_KEYS_FILE, default <data-dir>/keys.json; required with --in-memory).")
+  @Option(
+      names = "--keys-file",
+      defaultValue = "${env:PARLEY_KEYS_FILE}",
+      paramLabel = "PATH",
+      description =
+          "The keys file of --auth keys, made by `parley keys add`; read again when it changes"
+              + " (PARLEY_KEYS_FILE, default <data-dir>/keys.json; required with --in-memory).")
   Path keysFile;
 
-  @Option(names = "--allowed-host", split = ",", paramLabel = "NAME", defaultValue = "${env:PARLEY_ALLOWED_HOSTS}",
-      description = "Further names by which browsers may reach the daemon, e.g. parley.lan; requests naming any other host are refused (PARLEY_ALLOWED_HOSTS).")
+  @Option(
+      names = "--allowed-host",
+      split = ",",
+      paramLabel = "NAME",
+      defaultValue = "${env:PARLEY_ALLOWED_HOSTS}",
+      description =
+          "Further names by which browsers may reach the daemon, e.g. parley.lan; requests naming any other host are refused (PARLEY_ALLOWED_HOSTS).")
   List<String> allowedHosts;
 
-  @Option(names = "--max-connections", defaultValue = "${env:PARLEY_MAX_CONNECTIONS:-0}",
-      description = "Connections served at once; more wait to be accepted. 0: the open-file limit less 1024 (PARLEY_MAX_CONNECTIONS, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-connections",
+      defaultValue = "${env:PARLEY_MAX_CONNECTIONS:-0}",
+      description =
+          "Connections served at once; more wait to be accepted. 0: the open-file limit less 1024 (PARLEY_MAX_CONNECTIONS, default ${DEFAULT-VALUE}).")
   int maxConnections;
 
-  @Option(names = "--read-timeout-ms", defaultValue = "${env:PARLEY_READ_TIMEOUT_MS:-10000}",
-      description = "Time a request may take to arrive whole, headers and body (PARLEY_READ_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--read-timeout-ms",
+      defaultValue = "${env:PARLEY_READ_TIMEOUT_MS:-10000}",
+      description =
+          "Time a request may take to arrive whole, headers and body (PARLEY_READ_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
   long readTimeoutMs;
 
-  @Option(names = "--idle-timeout-ms", defaultValue = "${env:PARLEY_IDLE_TIMEOUT_MS:-60000}",
-      description = "Silence after which a connection with no call in progress is closed (PARLEY_IDLE_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--idle-timeout-ms",
+      defaultValue = "${env:PARLEY_IDLE_TIMEOUT_MS:-60000}",
+      description =
+          "Silence after which a connection with no call in progress is closed (PARLEY_IDLE_TIMEOUT_MS, default ${DEFAULT-VALUE}).")
   long idleTimeoutMs;
 
-  @Option(names = "--data-dir", defaultValue = "${env:PARLEY_DATA_DIR:-parley-data}",
-      description = "Where the SQLite database and the conversation logs live, created on first start (PARLEY_DATA_DIR, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data-dir",
+      defaultValue = "${env:PARLEY_DATA_DIR:-parley-data}",
+      description =
+          "Where the SQLite database and the conversation logs live, created on first start (PARLEY_DATA_DIR, default ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(names = "--in-memory", defaultValue = "${env:PARLEY_IN_MEMORY:-false}",
+  @Option(
+      names = "--in-memory",
+      defaultValue = "${env:PARLEY_IN_MEMORY:-false}",
       description = "Keep everything in memory: nothing survives a restart (PARLEY_IN_MEMORY).")
   boolean inMemory;
 
-  @Option(names = "--floor", defaultValue = "${env:PARLEY_FLOOR:-open}",
-      description = "Floor policy of rooms created without one: open or stick (PARLEY_FLOOR, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--floor",
+      defaultValue = "${env:PARLEY_FLOOR:-open}",
+      description =
+          "Floor policy of rooms created without one: open or stick (PARLEY_FLOOR, default ${DEFAULT-VALUE}).")
   String floor;
 
-  @Option(names = "--room", split = ",", paramLabel = "NAME[:FLOOR]", defaultValue = "${env:PARLEY_ROOMS}",
+  @Option(
+      names = "--room",
+      split = ",",
+      paramLabel = "NAME[:FLOOR]",
+      defaultValue = "${env:PARLEY_ROOMS}",
       description = "Rooms to create at start, e.g. lobby,debate:stick (PARLEY_ROOMS).")
   List<String> rooms;
 
-  @Option(names = "--append-chars", defaultValue = "${env:PARLEY_APPEND_CHARS:-1000}",
-      description = "Characters kept of one append (PARLEY_APPEND_CHARS, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--append-chars",
+      defaultValue = "${env:PARLEY_APPEND_CHARS:-1000}",
+      description =
+          "Characters kept of one append (PARLEY_APPEND_CHARS, default ${DEFAULT-VALUE}).")
   int appendChars;
 
-  @Option(names = "--message-chars", defaultValue = "${env:PARLEY_MESSAGE_CHARS:-16000}",
-      description = "Characters one message may hold (PARLEY_MESSAGE_CHARS, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--message-chars",
+      defaultValue = "${env:PARLEY_MESSAGE_CHARS:-16000}",
+      description =
+          "Characters one message may hold (PARLEY_MESSAGE_CHARS, default ${DEFAULT-VALUE}).")
   int messageChars;
 
-  @Option(names = "--body-bytes", defaultValue = "${env:PARLEY_BODY_BYTES:-262144}",
+  @Option(
+      names = "--body-bytes",
+      defaultValue = "${env:PARLEY_BODY_BYTES:-262144}",
       description = "Largest HTTP request body (PARLEY_BODY_BYTES, default ${DEFAULT-VALUE}).")
   int bodyBytes;
 
-  @Option(names = "--batch-calls", defaultValue = "${env:PARLEY_BATCH_CALLS:-50}",
+  @Option(
+      names = "--batch-calls",
+      defaultValue = "${env:PARLEY_BATCH_CALLS:-50}",
       description = "Most calls in one batch (PARLEY_BATCH_CALLS, default ${DEFAULT-VALUE}).")
   int batchCalls;
 
-  @Option(names = "--check-cap-ms", defaultValue = "${env:PARLEY_CHECK_CAP_MS:-60000}",
-      description = "Longest check wait; longer timeouts are cut (PARLEY_CHECK_CAP_MS, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--check-cap-ms",
+      defaultValue = "${env:PARLEY_CHECK_CAP_MS:-60000}",
+      description =
+          "Longest check wait; longer timeouts are cut (PARLEY_CHECK_CAP_MS, default ${DEFAULT-VALUE}).")
   long checkCapMs;
 
-  @Option(names = "--rate", defaultValue = "${env:PARLEY_RATE:-200}",
-      description = "Calls per second per session, 0 for no limit (PARLEY_RATE, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rate",
+      defaultValue = "${env:PARLEY_RATE:-200}",
+      description =
+          "Calls per second per session, 0 for no limit (PARLEY_RATE, default ${DEFAULT-VALUE}).")
   int rate;
 
-  @Option(names = "--burst", defaultValue = "${env:PARLEY_BURST:-400}",
+  @Option(
+      names = "--burst",
+      defaultValue = "${env:PARLEY_BURST:-400}",
       description = "Calls a session may make at once (PARLEY_BURST, default ${DEFAULT-VALUE}).")
   int burst;
 
-  @Option(names = "--door-rate", defaultValue = "${env:PARLEY_DOOR_RATE:-20}",
-      description = "Calls per second per client address that reach no session (login, rooms, unknown tokens),"
-          + " 0 for no limit (PARLEY_DOOR_RATE, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--door-rate",
+      defaultValue = "${env:PARLEY_DOOR_RATE:-20}",
+      description =
+          "Calls per second per client address that reach no session (login, rooms, unknown tokens),"
+              + " 0 for no limit (PARLEY_DOOR_RATE, default ${DEFAULT-VALUE}).")
   int doorRate;
 
-  @Option(names = "--door-burst", defaultValue = "${env:PARLEY_DOOR_BURST:-100}",
-      description = "Such calls a client address may make at once (PARLEY_DOOR_BURST, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--door-burst",
+      defaultValue = "${env:PARLEY_DOOR_BURST:-100}",
+      description =
+          "Such calls a client address may make at once (PARLEY_DOOR_BURST, default ${DEFAULT-VALUE}).")
   int doorBurst;
 
-  @Option(names = "--room-retention-days", defaultValue = "${env:PARLEY_ROOM_RETENTION_DAYS:-0}",
-      description = "Delete a room, its messages and its log once it has had no session and no new message for this"
-          + " many days; 0 keeps rooms for ever (PARLEY_ROOM_RETENTION_DAYS, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--room-retention-days",
+      defaultValue = "${env:PARLEY_ROOM_RETENTION_DAYS:-0}",
+      description =
+          "Delete a room, its messages and its log once it has had no session and no new message for this"
+              + " many days; 0 keeps rooms for ever (PARLEY_ROOM_RETENTION_DAYS, default ${DEFAULT-VALUE}).")
   int roomRetentionDays;
 
-  @Option(names = "--session-ttl-ms", defaultValue = "${env:PARLEY_SESSION_TTL_MS:-600000}",
-      description = "Idle time after which a session expires (PARLEY_SESSION_TTL_MS, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--session-ttl-ms",
+      defaultValue = "${env:PARLEY_SESSION_TTL_MS:-600000}",
+      description =
+          "Idle time after which a session expires (PARLEY_SESSION_TTL_MS, default ${DEFAULT-VALUE}).")
   long sessionTtlMs;
 
-  @Option(names = "--stick-hold-ms", defaultValue = "${env:PARLEY_STICK_HOLD_MS:-60000}",
-      description = "Time after which a claimed talking stick is released (PARLEY_STICK_HOLD_MS, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--stick-hold-ms",
+      defaultValue = "${env:PARLEY_STICK_HOLD_MS:-60000}",
+      description =
+          "Time after which a claimed talking stick is released (PARLEY_STICK_HOLD_MS, default ${DEFAULT-VALUE}).")
   long stickHoldMs;
 
-  @Option(names = "--login-tail", defaultValue = "${env:PARLEY_LOGIN_TAIL:-20}",
-      description = "Recent messages a new session is given (PARLEY_LOGIN_TAIL, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--login-tail",
+      defaultValue = "${env:PARLEY_LOGIN_TAIL:-20}",
+      description =
+          "Recent messages a new session is given (PARLEY_LOGIN_TAIL, default ${DEFAULT-VALUE}).")
   int loginTail;
 
-  @Option(names = "--history-page", defaultValue = "${env:PARLEY_HISTORY_PAGE:-200}",
-      description = "Most messages one history call returns (PARLEY_HISTORY_PAGE, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--history-page",
+      defaultValue = "${env:PARLEY_HISTORY_PAGE:-200}",
+      description =
+          "Most messages one history call returns (PARLEY_HISTORY_PAGE, default ${DEFAULT-VALUE}).")
   int historyPage;
 
-  @Option(names = "--response-messages", defaultValue = "${env:PARLEY_RESPONSE_MESSAGES:-500}",
-      description = "Most messages one answer delivers; the rest come with the next calls"
-          + " (PARLEY_RESPONSE_MESSAGES, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--response-messages",
+      defaultValue = "${env:PARLEY_RESPONSE_MESSAGES:-500}",
+      description =
+          "Most messages one answer delivers; the rest come with the next calls"
+              + " (PARLEY_RESPONSE_MESSAGES, default ${DEFAULT-VALUE}).")
   int responseMessages;
 
-  @Option(names = "--response-bytes", defaultValue = "${env:PARLEY_RESPONSE_BYTES:-1048576}",
-      description = "Most bytes of messages one answer carries; a single larger message still comes, alone"
-          + " (PARLEY_RESPONSE_BYTES, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--response-bytes",
+      defaultValue = "${env:PARLEY_RESPONSE_BYTES:-1048576}",
+      description =
+          "Most bytes of messages one answer carries; a single larger message still comes, alone"
+              + " (PARLEY_RESPONSE_BYTES, default ${DEFAULT-VALUE}).")
   int responseBytes;
 
-  @Option(names = "--tail-messages", defaultValue = "${env:PARLEY_TAIL_MESSAGES:-1000}",
-      description = "Messages each room keeps in memory; older ones are read from the database (PARLEY_TAIL_MESSAGES,"
-          + " default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--tail-messages",
+      defaultValue = "${env:PARLEY_TAIL_MESSAGES:-1000}",
+      description =
+          "Messages each room keeps in memory; older ones are read from the database (PARLEY_TAIL_MESSAGES,"
+              + " default ${DEFAULT-VALUE}).")
   int tailMessages;
 
-  @Option(names = "--tail-bytes", defaultValue = "${env:PARLEY_TAIL_BYTES:-1048576}",
-      description = "Bytes of messages each room keeps in memory (PARLEY_TAIL_BYTES, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--tail-bytes",
+      defaultValue = "${env:PARLEY_TAIL_BYTES:-1048576}",
+      description =
+          "Bytes of messages each room keeps in memory (PARLEY_TAIL_BYTES, default ${DEFAULT-VALUE}).")
   long tailBytes;
 
-  @Option(names = "--log-queue-bytes", defaultValue = "${env:PARLEY_LOG_QUEUE_BYTES:-16777216}",
-      description = "Bytes of conversation-log lines that may wait for the disk; beyond, lines are dropped with a"
-          + " warning (PARLEY_LOG_QUEUE_BYTES, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--log-queue-bytes",
+      defaultValue = "${env:PARLEY_LOG_QUEUE_BYTES:-16777216}",
+      description =
+          "Bytes of conversation-log lines that may wait for the disk; beyond, lines are dropped with a"
+              + " warning (PARLEY_LOG_QUEUE_BYTES, default ${DEFAULT-VALUE}).")
   long logQueueBytes;
 
-  @Option(names = "--observer-queue-bytes", defaultValue = "${env:PARLEY_OBSERVER_QUEUE_BYTES:-8388608}",
-      description = "Bytes of frames that may wait for one observer of /observe; one that falls further behind is"
-          + " disconnected and its page reconnects (PARLEY_OBSERVER_QUEUE_BYTES, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--observer-queue-bytes",
+      defaultValue = "${env:PARLEY_OBSERVER_QUEUE_BYTES:-8388608}",
+      description =
+          "Bytes of frames that may wait for one observer of /observe; one that falls further behind is"
+              + " disconnected and its page reconnects (PARLEY_OBSERVER_QUEUE_BYTES, default ${DEFAULT-VALUE}).")
   long observerQueueBytes;
 
   @Override
@@ -182,26 +285,39 @@ public final class ServeCommand implements Callable<Integer> {
     AccessKeys access = keysFile(config) == null ? null : AccessKeys.open(keysFile(config));
     ParleyServer server = new ParleyServer(config, access);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        server.close();
-      } catch (Exception e) {
-        LOG.warn("Stopping failed", e);
-      } finally {
-        stopped.countDown();
-      }
-    }, "parley-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    server.close();
+                  } catch (Exception e) {
+                    LOG.warn("Stopping failed", e);
+                  } finally {
+                    stopped.countDown();
+                  }
+                },
+                "parley-shutdown"));
     server.start();
     if (access != null) {
       LOG.info("Access control: keys of {}", access.file().toAbsolutePath());
     } else if (insecurePublic && !loopback(host)) {
-      LOG.warn("Listening on {}, which is not a loopback address: nothing is authenticated, so anyone who can reach it"
-          + " can read and write every room", host);
+      LOG.warn(
+          "Listening on {}, which is not a loopback address: nothing is authenticated, so anyone who can reach it"
+              + " can read and write every room",
+          host);
     }
     StringBuilder doors = new StringBuilder("POST /rpc, GET /openrpc.json, GET /health");
-    server.extensions().forEach((name, path) -> doors.append(", ").append(name).append(" at ").append(path));
-    LOG.info("Parley listening on {} ({}); {}", server.uri(), doors,
-        config.dataDir() == null ? "everything in memory" : "data in " + config.dataDir().toAbsolutePath());
+    server
+        .extensions()
+        .forEach((name, path) -> doors.append(", ").append(name).append(" at ").append(path));
+    LOG.info(
+        "Parley listening on {} ({}); {}",
+        server.uri(),
+        doors,
+        config.dataDir() == null
+            ? "everything in memory"
+            : "data in " + config.dataDir().toAbsolutePath());
     stopped.await();
     return 0;
   }
@@ -235,20 +351,27 @@ public final class ServeCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--auth is none or keys, not " + auth);
     }
     if (KEYS.equals(auth) && inMemory && keysFile == null) {
-      throw new ParameterException(spec.commandLine(), "--auth keys with --in-memory needs --keys-file: there is no"
-          + " data directory to find keys.json in");
+      throw new ParameterException(
+          spec.commandLine(),
+          "--auth keys with --in-memory needs --keys-file: there is no"
+              + " data directory to find keys.json in");
     }
     if (!KEYS.equals(auth) && keysFile != null) {
       throw new ParameterException(spec.commandLine(), "--keys-file is for --auth keys");
     }
     if (!insecurePublic && !KEYS.equals(auth) && !loopback(host)) {
-      throw new ParameterException(spec.commandLine(), "--host " + host + " is not a loopback address, and nothing on"
-          + " this daemon is authenticated: anyone who can reach it could read and write every room. Listen on"
-          + " 127.0.0.1 (the default), give --auth keys to let only holders of access keys in (see `parley keys"
-          + " add`), or give --insecure-public to serve it anyway.");
+      throw new ParameterException(
+          spec.commandLine(),
+          "--host "
+              + host
+              + " is not a loopback address, and nothing on"
+              + " this daemon is authenticated: anyone who can reach it could read and write every room. Listen on"
+              + " 127.0.0.1 (the default), give --auth keys to let only holders of access keys in (see `parley keys"
+              + " add`), or give --insecure-public to serve it anyway.");
     }
     if (historyPage > 200) {
-      throw new ParameterException(spec.commandLine(), "--history-page is at most 200, the spec's limit of history's limit");
+      throw new ParameterException(
+          spec.commandLine(), "--history-page is at most 200, the spec's limit of history's limit");
     }
     if (port > 65535) {
       throw new ParameterException(spec.commandLine(), "--port must be at most 65535");
@@ -263,14 +386,39 @@ public final class ServeCommand implements Callable<Integer> {
         initial.put(parts[0], parts.length == 2 ? floor(parts[1]) : floor(floor));
       }
     }
-    ServerLimits limits = new ServerLimits(appendChars, messageChars, bodyBytes, batchCalls, checkCapMs,
-        rate, burst, Duration.ofMillis(sessionTtlMs), Duration.ofMillis(stickHoldMs), loginTail, historyPage,
-        responseMessages, responseBytes, doorRate, doorBurst, Duration.ofDays(roomRetentionDays));
-    ConnectionLimits connections = new ConnectionLimits(
-        maxConnections == 0 ? ConnectionLimits.defaultMaxConnections() : maxConnections,
-        Duration.ofMillis(readTimeoutMs), Duration.ofMillis(idleTimeoutMs));
-    return new ServerConfig(host, port, limits, floor(floor), initial, ServerConfig.DEFAULT_SHUTDOWN_GRACE,
-        inMemory ? null : dataDir, allowedHosts == null ? List.of() : allowedHosts, connections,
+    ServerLimits limits =
+        new ServerLimits(
+            appendChars,
+            messageChars,
+            bodyBytes,
+            batchCalls,
+            checkCapMs,
+            rate,
+            burst,
+            Duration.ofMillis(sessionTtlMs),
+            Duration.ofMillis(stickHoldMs),
+            loginTail,
+            historyPage,
+            responseMessages,
+            responseBytes,
+            doorRate,
+            doorBurst,
+            Duration.ofDays(roomRetentionDays));
+    ConnectionLimits connections =
+        new ConnectionLimits(
+            maxConnections == 0 ? ConnectionLimits.defaultMaxConnections() : maxConnections,
+            Duration.ofMillis(readTimeoutMs),
+            Duration.ofMillis(idleTimeoutMs));
+    return new ServerConfig(
+        host,
+        port,
+        limits,
+        floor(floor),
+        initial,
+        ServerConfig.DEFAULT_SHUTDOWN_GRACE,
+        inMemory ? null : dataDir,
+        allowedHosts == null ? List.of() : allowedHosts,
+        connections,
         new MemoryLimits(tailMessages, tailBytes, logQueueBytes, observerQueueBytes));
   }
 
@@ -282,7 +430,10 @@ public final class ServeCommand implements Callable<Integer> {
     return keysFile != null ? keysFile : config.dataDir().resolve(AccessKeys.FILE);
   }
 
-  /** Whether every address {@code host} names is a loopback address (an empty host means all of them). */
+  /**
+   * Whether every address {@code host} names is a loopback address (an empty host means all of
+   * them).
+   */
   private boolean loopback(String name) {
     if (name == null || name.isBlank()) {
       return false;
@@ -305,7 +456,8 @@ public final class ServeCommand implements Callable<Integer> {
         return p;
       }
     }
-    throw new ParameterException(spec.commandLine(), "not a floor policy: " + name + " (open or stick)");
+    throw new ParameterException(
+        spec.commandLine(), "not a floor policy: " + name + " (open or stick)");
   }
 
   private void positive(String option, long value) {

@@ -15,13 +15,16 @@ public final class JsonErrorHandler extends ErrorHandler {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
-    int status = response.getStatus() > 0 ? response.getStatus() : HttpStatus.INTERNAL_SERVER_ERROR_500;
+    int status =
+        response.getStatus() > 0 ? response.getStatus() : HttpStatus.INTERNAL_SERVER_ERROR_500;
     ObjectNode body = MAPPER.createObjectNode();
     body.put("status", status);
     String reason = HttpStatus.getMessage(status);
-    body.put("error", status == HttpStatus.NOT_FOUND_404
-        ? "not found: this server answers POST /rpc, GET /openrpc.json, GET /health, the viewer at / and /observe"
-        : reason);
+    body.put(
+        "error",
+        status == HttpStatus.NOT_FOUND_404
+            ? "not found: this server answers POST /rpc, GET /openrpc.json, GET /health, the viewer at / and /observe"
+            : reason);
     JsonResponses.send(response, status, MAPPER.writeValueAsBytes(body), callback);
     return true;
   }

@@ -17,22 +17,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A deadline for receiving a request: its headers and its body must arrive within the read
- * timeout of its first byte, or the connection is closed (with a 408 when it was still sending
- * headers). Jetty's idle timeout cannot do this alone, since a client that sends a byte every few
- * seconds is never idle, and its minimum request data rate is enforced only for servlets. A
- * request that has arrived whole is not timed here: a long-poll {@code check} waits silently
- * under the connector's idle timeout for requests in progress.
+ * A deadline for receiving a request: its headers and its body must arrive within the read timeout
+ * of its first byte, or the connection is closed (with a 408 when it was still sending headers).
+ * Jetty's idle timeout cannot do this alone, since a client that sends a byte every few seconds is
+ * never idle, and its minimum request data rate is enforced only for servlets. A request that has
+ * arrived whole is not timed here: a long-poll {@code check} waits silently under the connector's
+ * idle timeout for requests in progress.
  *
- * <p>The connector's connections are swept a few times per read timeout; each sweep only reads
- * the HTTP parser's state of each connection.
+ * <p>The connector's connections are swept a few times per read timeout; each sweep only reads the
+ * HTTP parser's state of each connection.
  */
 public final class ReadDeadline extends AbstractLifeCycle {
   private static final Logger LOG = LoggerFactory.getLogger(ReadDeadline.class);
-  private static final String TIMEOUT_BODY = "{\"status\":408,\"error\":\"the request was not received in time\"}";
-  private static final byte[] REQUEST_TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\n"
-      + "Content-Type: application/json\r\nContent-Length: " + TIMEOUT_BODY.length() + "\r\nConnection: close\r\n\r\n"
-      + TIMEOUT_BODY).getBytes(StandardCharsets.US_ASCII);
+  private static final String TIMEOUT_BODY =
+      "{\"status\":408,\"error\":\"the request was not received in time\"}";
+  private static final byte[] REQUEST_TIMEOUT =
+      ("HTTP/1.1 408 Request Timeout\r\n"
+              + "Content-Type: application/json\r\nContent-Length: "
+              + TIMEOUT_BODY.length()
+              + "\r\nConnection: close\r\n\r\n"
+              + TIMEOUT_BODY)
+          .getBytes(StandardCharsets.US_ASCII);
 
   private final AbstractConnector connector;
   private final long timeoutNanos;
@@ -89,7 +94,9 @@ public final class ReadDeadline extends AbstractLifeCycle {
     if (begin == 0 || NanoTime.since(begin) <= timeoutNanos) {
       return;
     }
-    LOG.debug("Closing {}: its request did not arrive within the read timeout", endPoint.getRemoteSocketAddress());
+    LOG.debug(
+        "Closing {}: its request did not arrive within the read timeout",
+        endPoint.getRemoteSocketAddress());
     if (!headers) {
       // A handler is reading the body: its read fails (quietly: no stack trace in the log for
       // each slow client), and nothing more can be answered.
@@ -97,7 +104,8 @@ public final class ReadDeadline extends AbstractLifeCycle {
       return;
     }
     try {
-      endPoint.write(Callback.from(endPoint::close, endPoint::close), ByteBuffer.wrap(REQUEST_TIMEOUT));
+      endPoint.write(
+          Callback.from(endPoint::close, endPoint::close), ByteBuffer.wrap(REQUEST_TIMEOUT));
     } catch (RuntimeException e) {
       // A write already pending (an earlier 408 the client does not read): no more courtesy.
       endPoint.close(e);

@@ -19,14 +19,16 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * {@code POST /rpc}: the body goes to the JSON-RPC endpoint with the bearer token and the
- * client's address (the connection's peer, for the per-address door limit). 200 with the
- * response, 204 when there is none (notifications), 413 for a body over the limit.
+ * {@code POST /rpc}: the body goes to the JSON-RPC endpoint with the bearer token and the client's
+ * address (the connection's peer, for the per-address door limit). 200 with the response, 204 when
+ * there is none (notifications), 413 for a body over the limit.
  */
 public final class RpcHandler extends Handler.Abstract {
   private static final String BEARER = "Bearer ";
+
   /** How much of an oversized body is read and thrown away before the 413 is sent. */
   private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
+
   /** The first buffer for a body of unknown length: most calls are a few hundred bytes. */
   private static final int FIRST_CHUNK = 1024;
 
@@ -46,8 +48,11 @@ public final class RpcHandler extends Handler.Abstract {
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     if (!HttpMethod.POST.is(request.getMethod())) {
       response.getHeaders().put(HttpHeader.ALLOW, "POST");
-      JsonResponses.send(response, HttpStatus.METHOD_NOT_ALLOWED_405,
-          "{\"error\":\"send JSON-RPC 2.0 requests with POST\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+      JsonResponses.send(
+          response,
+          HttpStatus.METHOD_NOT_ALLOWED_405,
+          "{\"error\":\"send JSON-RPC 2.0 requests with POST\"}"
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8),
           callback);
       return true;
     }
@@ -56,13 +61,17 @@ public final class RpcHandler extends Handler.Abstract {
       JsonResponses.send(response, HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(), callback);
       return true;
     }
-    JsonNode reply = endpoint.handle(body, bearer(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
-        Request.getRemoteAddr(request));
+    JsonNode reply =
+        endpoint.handle(
+            body,
+            bearer(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
+            Request.getRemoteAddr(request));
     if (reply == null) {
       response.setStatus(HttpStatus.NO_CONTENT_204);
       callback.succeeded();
     } else {
-      JsonResponses.send(response, HttpStatus.OK_200, endpoint.mapper().writeValueAsBytes(reply), callback);
+      JsonResponses.send(
+          response, HttpStatus.OK_200, endpoint.mapper().writeValueAsBytes(reply), callback);
     }
     return true;
   }
@@ -70,8 +79,8 @@ public final class RpcHandler extends Handler.Abstract {
   /**
    * The body, in an array of its own size: read by its declared length, or (chunked) in a buffer
    * that doubles from {@value #FIRST_CHUNK} bytes up to one byte over the limit. Null when it is
-   * over the limit; then it has been drained, so that a client that is still sending finishes
-   * (up to a bound) and reads the 413 instead of meeting a closed connection.
+   * over the limit; then it has been drained, so that a client that is still sending finishes (up
+   * to a bound) and reads the 413 instead of meeting a closed connection.
    */
   private byte[] body(Request request) throws IOException {
     long declared = request.getLength();
@@ -105,10 +114,12 @@ public final class RpcHandler extends Handler.Abstract {
     ObjectNode data = JsonNodeFactory.instance.objectNode();
     data.put("detail", "the body is larger than " + bodyLimit + " bytes");
     data.put("limit", bodyLimit);
-    return endpoint.mapper().writeValueAsBytes(
-        JsonRpcErrors.response(null, InvalidRequestException.CODE, InvalidRequestException.MESSAGE, data));
+    return endpoint
+        .mapper()
+        .writeValueAsBytes(
+            JsonRpcErrors.response(
+                null, InvalidRequestException.CODE, InvalidRequestException.MESSAGE, data));
   }
-
 
   private static void drain(InputStream in, long max) throws IOException {
     byte[] sink = new byte[64 * 1024];
@@ -119,7 +130,8 @@ public final class RpcHandler extends Handler.Abstract {
   }
 
   private static String bearer(String authorization) {
-    if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+    if (authorization == null
+        || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       return null;
     }
     String token = authorization.substring(BEARER.length()).trim();

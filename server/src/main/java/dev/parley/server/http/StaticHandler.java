@@ -41,8 +41,11 @@ public final class StaticHandler extends Handler.Abstract.NonBlocking {
   public boolean handle(Request request, Response response, Callback callback) {
     if (!HttpMethod.GET.is(request.getMethod()) && !HttpMethod.HEAD.is(request.getMethod())) {
       response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-      JsonResponses.send(response, HttpStatus.METHOD_NOT_ALLOWED_405,
-          "{\"error\":\"use GET\"}".getBytes(StandardCharsets.UTF_8), callback);
+      JsonResponses.send(
+          response,
+          HttpStatus.METHOD_NOT_ALLOWED_405,
+          "{\"error\":\"use GET\"}".getBytes(StandardCharsets.UTF_8),
+          callback);
       return true;
     }
     response.setStatus(HttpStatus.OK_200);

@@ -16,16 +16,17 @@ import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * Each message's JSON, written once: when a push wakes a thousand checks, they all deliver the
- * same message objects from the room's tail, and each answer reuses the JSON the first one
- * wrote. The engine also reads its size here, to keep an answer within its byte limit, and so
- * writes a message before it moves a cursor past it: a message that cannot be written fails
- * the call and leaves the cursor where it was. An entry lives as long as its message is held
- * (by the tail, or by an answer in flight).
+ * Each message's JSON, written once: when a push wakes a thousand checks, they all deliver the same
+ * message objects from the room's tail, and each answer reuses the JSON the first one wrote. The
+ * engine also reads its size here, to keep an answer within its byte limit, and so writes a message
+ * before it moves a cursor past it: a message that cannot be written fails the call and leaves the
+ * cursor where it was. An entry lives as long as its message is held (by the tail, or by an answer
+ * in flight).
  */
 public final class MessageJson extends StdSerializer<Message> {
   private static final ObjectMapper PLAIN = Json.mapper();
-  private static final Map<Message, Written> WRITTEN = Collections.synchronizedMap(new WeakHashMap<>());
+  private static final Map<Message, Written> WRITTEN =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   private MessageJson() {
     super(Message.class);
@@ -45,7 +46,8 @@ public final class MessageJson extends StdSerializer<Message> {
   }
 
   @Override
-  public void serialize(Message m, JsonGenerator gen, SerializerProvider provider) throws IOException {
+  public void serialize(Message m, JsonGenerator gen, SerializerProvider provider)
+      throws IOException {
     gen.writeRawValue(written(m).json());
   }
 

@@ -20,25 +20,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes every room's stream, messages and actions, to {@code <dir>/<room>.jsonl}, off the
- * request path: events become lines on the publishing thread and a thread of its own writes
- * them, flushing whenever it has caught up, so that a crash of the process loses at most what
- * was queued (the lines are not fsynced: the database is what survives a power cut). The queue
- * is bounded in bytes; when the disk cannot keep up, lines are dropped and a warning says how
- * many. A failing disk is logged, never turned into a failed call: the database is the truth,
- * this is its transcript. A room deleted for retention takes its file with it: the transcript
- * is no longer than what is kept, and a later room of the same name starts a file of its own.
+ * Writes every room's stream, messages and actions, to {@code <dir>/<room>.jsonl}, off the request
+ * path: events become lines on the publishing thread and a thread of its own writes them, flushing
+ * whenever it has caught up, so that a crash of the process loses at most what was queued (the
+ * lines are not fsynced: the database is what survives a power cut). The queue is bounded in bytes;
+ * when the disk cannot keep up, lines are dropped and a warning says how many. A failing disk is
+ * logged, never turned into a failed call: the database is the truth, this is its transcript. A
+ * room deleted for retention takes its file with it: the transcript is no longer than what is kept,
+ * and a later room of the same name starts a file of its own.
  */
 public final class ConversationLog implements RoomEventListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConversationLog.class);
 
   /** Log files kept open at once; the least recently written is closed beyond this. */
   static final int OPEN_FILES = 64;
+
   private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private record Line(String room, byte[] bytes) {}
 
   private static final Line END = new Line(null, new byte[0]);
+
   /** The bytes of a line that deletes its room's file instead of writing to it. */
   private static final byte[] DELETE = new byte[0];
 
@@ -49,21 +51,26 @@ public final class ConversationLog implements RoomEventListener, AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   private volatile long lastWarning = System.nanoTime() - WARN_EVERY_NANOS;
   private volatile boolean closed;
+
   /** Open files by room, least recently written first; used by the writing thread only. */
-  private final Map<String, OutputStream> files = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, OutputStream> eldest) {
-      if (size() <= OPEN_FILES) {
-        return false;
-      }
-      closeQuietly(eldest.getValue());
-      return true;
-    }
-  };
+  private final Map<String, OutputStream> files =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, OutputStream> eldest) {
+          if (size() <= OPEN_FILES) {
+            return false;
+          }
+          closeQuietly(eldest.getValue());
+          return true;
+        }
+      };
+
   private final Thread writer;
   private boolean warnedDisk;
 
-  /** Logs into {@code dir}, created when needed, queueing the default bytes of {@link MemoryLimits}. */
+  /**
+   * Logs into {@code dir}, created when needed, queueing the default bytes of {@link MemoryLimits}.
+   */
   public ConversationLog(Path dir) {
     this(dir, MemoryLimits.defaults().logQueueBytes());
   }
@@ -102,18 +109,23 @@ public final class ConversationLog implements RoomEventListener, AutoCloseable {
       enqueue(new Line(event.room(), DELETE));
       return;
     }
-    var line = switch (event) {
-      case RoomEvent.MessageAppended m -> LogLines.message(m.message());
-      case RoomEvent.ActionStarted a -> LogLines.toolCall(a.room(), a.user(), a.method(), a.arguments(), a.at());
-      case RoomEvent.ActionEnded a -> LogLines.toolResponse(a.room(), a.user(), a.method(), a.result(), a.error(), a.at());
-      case RoomEvent.NoteAdded n -> LogLines.note(n.room(), n.user(), n.kind(), n.content(), n.at());
-      case RoomEvent.PresenceChanged p -> null;
-      case RoomEvent.SessionEnded e -> null;
-      case RoomEvent.RoomDeleted d -> null;
-    };
+    var line =
+        switch (event) {
+          case RoomEvent.MessageAppended m -> LogLines.message(m.message());
+          case RoomEvent.ActionStarted a ->
+              LogLines.toolCall(a.room(), a.user(), a.method(), a.arguments(), a.at());
+          case RoomEvent.ActionEnded a ->
+              LogLines.toolResponse(a.room(), a.user(), a.method(), a.result(), a.error(), a.at());
+          case RoomEvent.NoteAdded n ->
+              LogLines.note(n.room(), n.user(), n.kind(), n.content(), n.at());
+          case RoomEvent.PresenceChanged p -> null;
+          case RoomEvent.SessionEnded e -> null;
+          case RoomEvent.RoomDeleted d -> null;
+        };
     if (line != null) {
       // getBytes never fails: a lone surrogate becomes '?', and the next line is unaffected.
-      enqueue(new Line(event.room(), (LogLines.text(line) + "\n").getBytes(StandardCharsets.UTF_8)));
+      enqueue(
+          new Line(event.room(), (LogLines.text(line) + "\n").getBytes(StandardCharsets.UTF_8)));
     }
   }
 
@@ -127,8 +139,12 @@ public final class ConversationLog implements RoomEventListener, AutoCloseable {
       long now = System.nanoTime();
       if (now - lastWarning >= WARN_EVERY_NANOS) {
         lastWarning = now;
-        LOG.warn("The conversation logs in {} fall behind: {} MiB are waiting for the disk; {} line{} dropped so far",
-            dir, queueBytes >> 20, lost, lost == 1 ? "" : "s");
+        LOG.warn(
+            "The conversation logs in {} fall behind: {} MiB are waiting for the disk; {} line{} dropped so far",
+            dir,
+            queueBytes >> 20,
+            lost,
+            lost == 1 ? "" : "s");
       }
       return;
     }
@@ -165,8 +181,11 @@ public final class ConversationLog implements RoomEventListener, AutoCloseable {
     try {
       OutputStream out = files.get(line.room);
       if (out == null) {
-        out = new BufferedOutputStream(Files.newOutputStream(file(dir, line.room),
-            StandardOpenOption.CREATE, StandardOpenOption.APPEND), 64 * 1024);
+        out =
+            new BufferedOutputStream(
+                Files.newOutputStream(
+                    file(dir, line.room), StandardOpenOption.CREATE, StandardOpenOption.APPEND),
+                64 * 1024);
         files.put(line.room, out);
       }
       out.write(line.bytes);
@@ -187,7 +206,11 @@ public final class ConversationLog implements RoomEventListener, AutoCloseable {
     try {
       Files.deleteIfExists(file(dir, room));
     } catch (IOException e) {
-      LOG.warn("Cannot delete the conversation log of deleted room {} in {}: {}", room, dir, e.getMessage());
+      LOG.warn(
+          "Cannot delete the conversation log of deleted room {} in {}: {}",
+          room,
+          dir,
+          e.getMessage());
     }
   }
 

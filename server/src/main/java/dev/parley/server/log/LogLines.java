@@ -25,9 +25,9 @@ import java.util.Map;
  * The conversation log's lines, in the format of {@link LogFormat}: one JSON object a line with
  * {@code timestamp}, {@code user}, {@code type} and {@code content}. Actions are written as the
  * tagged content that a plain tagged log holds: {@code <tool_call>{"name": ..., "arguments":
- * ...}</tool_call>}, then {@code <tool_response>...</tool_response>}. System messages carry
- * their {@code event}; notes are marked {@code "note": true}, so that a replay does not take them
- * for the protocol's own actions.
+ * ...}</tool_call>}, then {@code <tool_response>...</tool_response>}. System messages carry their
+ * {@code event}; notes are marked {@code "note": true}, so that a replay does not take them for the
+ * protocol's own actions.
  */
 public final class LogLines {
   private static final ObjectMapper JSON = Json.mapper();
@@ -46,39 +46,60 @@ public final class LogLines {
   }
 
   /** The start of an action. */
-  public static ObjectNode toolCall(String room, String user, String method, Map<String, Object> arguments, Instant at) {
-    ObjectNode line = line(Timestamps.format(at), user, "tool_call",
-        "<tool_call>" + LogFormat.callText(method, arguments) + "</tool_call>");
+  public static ObjectNode toolCall(
+      String room, String user, String method, Map<String, Object> arguments, Instant at) {
+    ObjectNode line =
+        line(
+            Timestamps.format(at),
+            user,
+            "tool_call",
+            "<tool_call>" + LogFormat.callText(method, arguments) + "</tool_call>");
     line.put(ROOM, room);
     return line;
   }
 
   /** The end of an action: its result or error, and which action it ends (calls may overlap). */
-  public static ObjectNode toolResponse(String room, String user, String method, Object result, ParleyRpcException error,
+  public static ObjectNode toolResponse(
+      String room,
+      String user,
+      String method,
+      Object result,
+      ParleyRpcException error,
       Instant at) {
-    ObjectNode line = line(Timestamps.format(at), user, "tool_response",
-        "<tool_response>" + LogFormat.outcomeText(result, error) + "</tool_response>");
+    ObjectNode line =
+        line(
+            Timestamps.format(at),
+            user,
+            "tool_response",
+            "<tool_response>" + LogFormat.outcomeText(result, error) + "</tool_response>");
     line.put(ROOM, room);
     line.put(METHOD, method);
     return line;
   }
 
   /** A participant's note, tagged as a plain tagged log has it. */
-  public static ObjectNode note(String room, String user, NoteKind kind, String content, Instant at) {
+  public static ObjectNode note(
+      String room, String user, NoteKind kind, String content, Instant at) {
     String tag = kind == NoteKind.THINKING ? "bot_thinking" : kind.wireName();
-    ObjectNode line = line(Timestamps.format(at), user, kind.wireName(), "<" + tag + ">" + content + "</" + tag + ">");
+    ObjectNode line =
+        line(
+            Timestamps.format(at),
+            user,
+            kind.wireName(),
+            "<" + tag + ">" + content + "</" + tag + ">");
     line.put(ROOM, room);
     line.put(NOTE, true);
     return line;
   }
 
   /**
-   * A line as written to the log: compact JSON, no line break. U+2028 and U+2029 are escaped:
-   * valid in JSON, they end lines for JavaScript and many line readers.
+   * A line as written to the log: compact JSON, no line break. U+2028 and U+2029 are escaped: valid
+   * in JSON, they end lines for JavaScript and many line readers.
    */
   public static String text(ObjectNode line) {
     String text = LogFormat.json(line);
-    return text.indexOf('\u2028') < 0 && text.indexOf('\u2029') < 0 ? text
+    return text.indexOf('\u2028') < 0 && text.indexOf('\u2029') < 0
+        ? text
         : text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029");
   }
 

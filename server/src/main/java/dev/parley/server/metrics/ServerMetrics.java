@@ -24,28 +24,36 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The daemon's metrics, in one Micrometer registry: calls by method and outcome with their
- * latency, commit batches, gauges read from the engine and the conversation log when scraped,
- * and the meters the daemon's extensions register (such as the viewer's observers).
- * {@link #scrape()} writes them as Prometheus text, {@link #stats()} as a short JSON summary.
+ * The daemon's metrics, in one Micrometer registry: calls by method and outcome with their latency,
+ * commit batches, gauges read from the engine and the conversation log when scraped, and the meters
+ * the daemon's extensions register (such as the viewer's observers). {@link #scrape()} writes them
+ * as Prometheus text, {@link #stats()} as a short JSON summary.
  */
 public final class ServerMetrics implements CallObserver, CommitObserver {
   /** The outcome label of a call answered with a result. */
   public static final String OK = "ok";
+
   /** The viewer's gauge of connected observers, which /stats reports too. */
   private static final String OBSERVERS = "parley.observers";
+
   private static final ObjectMapper MAPPER = Json.mapper();
+
   /**
-   * Call latency buckets: from a quick append to a check's long poll, which may wait minutes.
-   * Fixed buckets keep each method to a few series, and the same ones on every daemon.
+   * Call latency buckets: from a quick append to a check's long poll, which may wait minutes. Fixed
+   * buckets keep each method to a few series, and the same ones on every daemon.
    */
-  private static final Duration[] CALL_BUCKETS = durations(0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500,
-      1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000);
+  private static final Duration[] CALL_BUCKETS =
+      durations(
+          0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000,
+          120_000, 300_000);
+
   /** Commit latency buckets: one store transaction and its fsync. */
-  private static final Duration[] COMMIT_BUCKETS = durations(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100,
-      250, 500, 1_000);
+  private static final Duration[] COMMIT_BUCKETS =
+      durations(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1_000);
+
   /** Calls per batch buckets. */
   private static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
+
   /** The percentiles /stats reports. */
   private static final double[] PERCENTILES = {0.5, 0.95, 0.99};
 
@@ -68,24 +76,42 @@ public final class ServerMetrics implements CallObserver, CommitObserver {
     this.registry = registry;
     this.engine = engine;
     this.log = log;
-    Gauge.builder("parley.sessions", engine, RoomEngine::sessionCount).strongReference(true)
-        .description("Live sessions").register(registry);
-    Gauge.builder("parley.rooms", engine, RoomEngine::roomCount).strongReference(true)
-        .description("Rooms").register(registry);
-    Gauge.builder("parley.checks.pending", engine, RoomEngine::pendingChecks).strongReference(true)
-        .description("Checks waiting for a message").register(registry);
+    Gauge.builder("parley.sessions", engine, RoomEngine::sessionCount)
+        .strongReference(true)
+        .description("Live sessions")
+        .register(registry);
+    Gauge.builder("parley.rooms", engine, RoomEngine::roomCount)
+        .strongReference(true)
+        .description("Rooms")
+        .register(registry);
+    Gauge.builder("parley.checks.pending", engine, RoomEngine::pendingChecks)
+        .strongReference(true)
+        .description("Checks waiting for a message")
+        .register(registry);
     if (log != null) {
-      Gauge.builder("parley.log.queue", log, ConversationLog::queuedBytes).strongReference(true).baseUnit("bytes")
-          .description("Conversation log lines waiting for the disk").register(registry);
+      Gauge.builder("parley.log.queue", log, ConversationLog::queuedBytes)
+          .strongReference(true)
+          .baseUnit("bytes")
+          .description("Conversation log lines waiting for the disk")
+          .register(registry);
       FunctionCounter.builder("parley.log.dropped.lines", log, ConversationLog::dropped)
-          .description("Conversation log lines dropped because the queue was full").register(registry);
+          .description("Conversation log lines dropped because the queue was full")
+          .register(registry);
     }
-    batchCalls = DistributionSummary.builder("parley.commit.batch.calls").serviceLevelObjectives(BATCH_BUCKETS)
-        .description("Calls per committed batch (its count is the batches committed)").register(registry);
-    batchWrites = Counter.builder("parley.commit.writes")
-        .description("Writes stored, after coalescing").register(registry);
-    commitLatency = Timer.builder("parley.commit.latency").serviceLevelObjectives(COMMIT_BUCKETS)
-        .description("Time to commit one batch").register(registry);
+    batchCalls =
+        DistributionSummary.builder("parley.commit.batch.calls")
+            .serviceLevelObjectives(BATCH_BUCKETS)
+            .description("Calls per committed batch (its count is the batches committed)")
+            .register(registry);
+    batchWrites =
+        Counter.builder("parley.commit.writes")
+            .description("Writes stored, after coalescing")
+            .register(registry);
+    commitLatency =
+        Timer.builder("parley.commit.latency")
+            .serviceLevelObjectives(COMMIT_BUCKETS)
+            .description("Time to commit one batch")
+            .register(registry);
     engine.observeCommits(this);
   }
 
@@ -96,7 +122,10 @@ public final class ServerMetrics implements CallObserver, CommitObserver {
     if (error == null) {
       meters.ok.increment();
     } else {
-      meters.errors.computeIfAbsent(error, code -> calls(method, Integer.toString(code))).increment();
+      meters
+          .errors
+          .computeIfAbsent(error, code -> calls(method, Integer.toString(code)))
+          .increment();
     }
   }
 
@@ -122,14 +151,17 @@ public final class ServerMetrics implements CallObserver, CommitObserver {
     Gauge observers = registry.find(OBSERVERS).gauge();
     body.put("observers", observers == null ? 0 : (long) observers.value());
     ObjectNode callsNode = body.putObject("calls");
-    new TreeMap<>(methods).forEach((method, meters) -> {
-      ObjectNode m = callsNode.putObject(method);
-      m.put("count", meters.latency.count());
-      m.put("ok", (long) meters.ok.count());
-      ObjectNode errors = m.putObject("errors");
-      new TreeMap<>(meters.errors).forEach((code, counter) -> errors.put(code.toString(), (long) counter.count()));
-      latency(m.putObject("latency_ms"), meters.latency);
-    });
+    new TreeMap<>(methods)
+        .forEach(
+            (method, meters) -> {
+              ObjectNode m = callsNode.putObject(method);
+              m.put("count", meters.latency.count());
+              m.put("ok", (long) meters.ok.count());
+              ObjectNode errors = m.putObject("errors");
+              new TreeMap<>(meters.errors)
+                  .forEach((code, counter) -> errors.put(code.toString(), (long) counter.count()));
+              latency(m.putObject("latency_ms"), meters.latency);
+            });
     ObjectNode commits = body.putObject("commits");
     commits.put("batches", batchCalls.count());
     commits.put("calls", (long) batchCalls.totalAmount());
@@ -172,14 +204,21 @@ public final class ServerMetrics implements CallObserver, CommitObserver {
   }
 
   private MethodMeters meters(String method) {
-    Timer latency = Timer.builder("parley.call.latency").tag("method", method).serviceLevelObjectives(CALL_BUCKETS)
-        .description("Time to answer a call, a check's wait included").register(registry);
+    Timer latency =
+        Timer.builder("parley.call.latency")
+            .tag("method", method)
+            .serviceLevelObjectives(CALL_BUCKETS)
+            .description("Time to answer a call, a check's wait included")
+            .register(registry);
     return new MethodMeters(latency, calls(method, OK), new ConcurrentHashMap<>());
   }
 
   private Counter calls(String method, String outcome) {
-    return Counter.builder("parley.calls").tag("method", method).tag("outcome", outcome)
-        .description("Calls answered, by method and outcome (ok or the JSON-RPC error code)").register(registry);
+    return Counter.builder("parley.calls")
+        .tag("method", method)
+        .tag("outcome", outcome)
+        .description("Calls answered, by method and outcome (ok or the JSON-RPC error code)")
+        .register(registry);
   }
 
   private record MethodMeters(Timer latency, Counter ok, Map<Integer, Counter> errors) {}

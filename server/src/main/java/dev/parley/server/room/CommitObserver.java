@@ -1,13 +1,13 @@
 package dev.parley.server.room;
 
 /**
- * Hears each batch the writer committed, on the writer's thread right after the commit: it must
- * be quick and must not block, or it delays every call waiting on the next batch.
+ * Hears each batch the writer committed, on the writer's thread right after the commit: it must be
+ * quick and must not block, or it delays every call waiting on the next batch.
  */
 @FunctionalInterface
 public interface CommitObserver {
   /** Hears nothing. */
-  CommitObserver NONE = (calls, writes, nanos) -> { };
+  CommitObserver NONE = (calls, writes, nanos) -> {};
 
   /**
    * One batch was stored.

@@ -21,20 +21,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one writer (group commit): calls queue their changes here under their room's lock, and
- * a single thread commits whatever is queued in one store transaction, one fsync for the whole
- * batch, then completes every call of the batch, wakes the rooms' pending checks and hands the
- * batch's events to the publishing thread. The queue is FIFO, so a room's changes and events
- * keep their order, and a call that waits for its own changes also waits for everything it saw.
+ * The one writer (group commit): calls queue their changes here under their room's lock, and a
+ * single thread commits whatever is queued in one store transaction, one fsync for the whole batch,
+ * then completes every call of the batch, wakes the rooms' pending checks and hands the batch's
+ * events to the publishing thread. The queue is FIFO, so a room's changes and events keep their
+ * order, and a call that waits for its own changes also waits for everything it saw.
  *
- * <p>When a commit fails, none of the batch was stored: its calls fail, its events are dropped,
- * and each of its rooms is marked so that nothing more of it is committed until the engine has
- * reloaded that room from the store (see {@link Room#epoch}).
+ * <p>When a commit fails, none of the batch was stored: its calls fail, its events are dropped, and
+ * each of its rooms is marked so that nothing more of it is committed until the engine has reloaded
+ * that room from the store (see {@link Room#epoch}).
  */
 final class CommitQueue implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CommitQueue.class);
+
   /** Event batches waiting for the publisher; past this the writer waits (backpressure). */
   private static final int PUBLISH_BACKLOG = 1024;
+
   /** How long stopping waits for the writer and the publisher to finish what is queued. */
   private static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(30);
 
@@ -48,7 +50,12 @@ final class CommitQueue implements AutoCloseable {
    * @param appendedThrough the highest sequence number among the messages it appends, 0 for none
    * @param done completes when stored, or fails
    */
-  record Tx(Room room, long epoch, List<Write> writes, List<RoomEvent> events, long appendedThrough,
+  record Tx(
+      Room room,
+      long epoch,
+      List<Write> writes,
+      List<RoomEvent> events,
+      long appendedThrough,
       CompletableFuture<Void> done) {}
 
   private final Store store;
@@ -59,7 +66,8 @@ final class CommitQueue implements AutoCloseable {
   private final Condition queued = lock.newCondition();
   private List<Tx> pending = new ArrayList<>();
   private volatile int queuedCalls;
-  private final BlockingQueue<List<RoomEvent>> toPublish = new ArrayBlockingQueue<>(PUBLISH_BACKLOG);
+  private final BlockingQueue<List<RoomEvent>> toPublish =
+      new ArrayBlockingQueue<>(PUBLISH_BACKLOG);
   private final Thread writer;
   private final Thread publisher;
   private final CommitStats stats = new CommitStats();
@@ -70,8 +78,8 @@ final class CommitQueue implements AutoCloseable {
    * @param store where to commit
    * @param listener hears the events of what was committed
    * @param recover reloads a room from the store after one of its commits failed
-   * @param backlog calls queued beyond which even a call that need not wait for the store does
-   *     (a slow or stalled disk then slows its callers down instead of filling the heap)
+   * @param backlog calls queued beyond which even a call that need not wait for the store does (a
+   *     slow or stalled disk then slows its callers down instead of filling the heap)
    */
   CommitQueue(Store store, RoomEventListener listener, Consumer<Room> recover, int backlog) {
     this.store = store;
@@ -82,13 +90,17 @@ final class CommitQueue implements AutoCloseable {
     this.publisher = Thread.ofPlatform().name("parley-events").daemon().start(this::publishLoop);
   }
 
-  /** Queues one call's changes; under the room's lock, so that a room's changes keep their order. */
-  CompletableFuture<Void> submit(Room room, List<Write> writes, List<RoomEvent> events, long appendedThrough) {
+  /**
+   * Queues one call's changes; under the room's lock, so that a room's changes keep their order.
+   */
+  CompletableFuture<Void> submit(
+      Room room, List<Write> writes, List<RoomEvent> events, long appendedThrough) {
     Tx tx = new Tx(room, room.epoch, writes, events, appendedThrough, new CompletableFuture<>());
     lock.lock();
     try {
       if (closed) {
-        tx.done.completeExceptionally(new StoreException("the daemon is stopping: nothing more is stored", null));
+        tx.done.completeExceptionally(
+            new StoreException("the daemon is stopping: nothing more is stored", null));
         return tx.done;
       }
       pending.add(tx);
@@ -100,7 +112,10 @@ final class CommitQueue implements AutoCloseable {
     return tx.done;
   }
 
-  /** Whether more calls wait for the writer than it should hold: then every call waits for its commit. */
+  /**
+   * Whether more calls wait for the writer than it should hold: then every call waits for its
+   * commit.
+   */
   boolean congested() {
     return queuedCalls > backlog;
   }
@@ -165,8 +180,12 @@ final class CommitQueue implements AutoCloseable {
     List<Tx> live = new ArrayList<>(batch.size());
     for (Tx tx : batch) {
       if (tx.room.poisoned || tx.epoch != tx.room.epoch) {
-        tx.done.completeExceptionally(new StoreException(
-            "room " + tx.room.name + ": an earlier commit failed, so this change was not stored", null));
+        tx.done.completeExceptionally(
+            new StoreException(
+                "room "
+                    + tx.room.name
+                    + ": an earlier commit failed, so this change was not stored",
+                null));
       } else {
         live.add(tx);
       }
@@ -204,8 +223,8 @@ final class CommitQueue implements AutoCloseable {
   }
 
   /**
-   * The batch's writes in order, with each session saved once, at its first place in the batch
-   * and with its last state: the store ends where the batch ended, with fewer statements.
+   * The batch's writes in order, with each session saved once, at its first place in the batch and
+   * with its last state: the store ends where the batch ended, with fewer statements.
    */
   private static List<Write> coalesce(List<Tx> txs) {
     Map<String, Integer> saved = new HashMap<>();
@@ -230,12 +249,16 @@ final class CommitQueue implements AutoCloseable {
     for (Tx tx : live) {
       rooms.add(tx.room);
     }
-    LOG.error("A commit of {} calls in {} failed; they were not stored: {}", live.size(),
-        rooms.stream().map(r -> r.name).toList(), e.getMessage());
+    LOG.error(
+        "A commit of {} calls in {} failed; they were not stored: {}",
+        live.size(),
+        rooms.stream().map(r -> r.name).toList(),
+        e.getMessage());
     for (Room room : rooms) {
       room.poisoned = true;
     }
-    StoreException failure = e instanceof StoreException se ? se : new StoreException(String.valueOf(e.getMessage()), e);
+    StoreException failure =
+        e instanceof StoreException se ? se : new StoreException(String.valueOf(e.getMessage()), e);
     for (Tx tx : live) {
       tx.done.completeExceptionally(failure);
     }
@@ -266,11 +289,17 @@ final class CommitQueue implements AutoCloseable {
     }
   }
 
-  /** Waits for {@code t} to finish, but not for ever: a store that hangs must not hang the daemon's stop. */
+  /**
+   * Waits for {@code t} to finish, but not for ever: a store that hangs must not hang the daemon's
+   * stop.
+   */
   private static void join(Thread t) {
     try {
       if (!t.join(STOP_WAIT)) {
-        LOG.warn("{} did not finish within {} s; stopping without it", t.getName(), STOP_WAIT.toSeconds());
+        LOG.warn(
+            "{} did not finish within {} s; stopping without it",
+            t.getName(),
+            STOP_WAIT.toSeconds());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

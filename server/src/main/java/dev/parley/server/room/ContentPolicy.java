@@ -1,11 +1,10 @@
 package dev.parley.server.room;
 
 import dev.parley.api.ContentPolicyException;
-import java.util.Map;
 
 /**
- * What text may hold (error 40004): no control characters but tab, line feed and carriage
- * return, and no unpaired UTF-16 surrogates, so every message is printable and encodes as UTF-8.
+ * What text may hold (error 40004): no control characters but tab, line feed and carriage return,
+ * and no unpaired UTF-16 surrogates, so every message is printable and encodes as UTF-8.
  */
 final class ContentPolicy {
   private ContentPolicy() {}
@@ -16,7 +15,9 @@ final class ContentPolicy {
       if (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r') {
         throw violation(String.format("control character U+%04X at index %d", (int) c, i));
       }
-      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
         throw violation("unpaired surrogate at index " + i);

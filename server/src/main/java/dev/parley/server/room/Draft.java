@@ -4,12 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A session's unsent message: the segments appended so far. Lengths count Unicode code
- * points, so a limit never splits a character.
+ * A session's unsent message: the segments appended so far. Lengths count Unicode code points, so a
+ * limit never splits a character.
  */
 final class Draft {
   private final List<String> segments = new ArrayList<>();
   private int length;
+
   /** Counts changes, so that the engine knows when the draft must be stored again. */
   private long version;
 

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The expiry rules: a session with no call and no pending {@code check} for the TTL expires;
- * the talking stick is released once its hold has lasted {@code stickHold} since the last claim.
+ * The expiry rules: a session with no call and no pending {@code check} for the TTL expires; the
+ * talking stick is released once its hold has lasted {@code stickHold} since the last claim.
  * Decides only; the engine ends what this names. Under the room's lock.
  */
 final class Expiry {
@@ -36,6 +36,9 @@ final class Expiry {
 
   /** How often to look: often enough that nothing outlives its limit by much. */
   static long periodMillis(ServerLimits limits) {
-    return Math.max(10, Math.min(1000, Math.min(limits.sessionTtl().toMillis(), limits.stickHold().toMillis()) / 4));
+    return Math.max(
+        10,
+        Math.min(
+            1000, Math.min(limits.sessionTtl().toMillis(), limits.stickHold().toMillis()) / 4));
   }
 }

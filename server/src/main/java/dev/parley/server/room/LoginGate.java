@@ -1,9 +1,9 @@
 package dev.parley.server.room;
 
 /**
- * Who may start a session where: asked by {@code login} for every new session, after the
- * username is normalised and before the room is made, so that a refused login leaves nothing
- * behind. A resumed live session is not asked again: its token is the secret.
+ * Who may start a session where: asked by {@code login} for every new session, after the username
+ * is normalised and before the room is made, so that a refused login leaves nothing behind. A
+ * resumed live session is not asked again: its token is the secret.
  */
 @FunctionalInterface
 public interface LoginGate {

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Finds the participants a message names as {@code @username}: ignoring case, and only where
- * the name is not the start of a longer word ({@code @bob} is not in {@code @bobby}). Names may
- * hold spaces, so each participant's name is looked for rather than the text split into words.
+ * Finds the participants a message names as {@code @username}: ignoring case, and only where the
+ * name is not the start of a longer word ({@code @bob} is not in {@code @bobby}). Names may hold
+ * spaces, so each participant's name is looked for rather than the text split into words.
  */
 final class Mentions {
   private Mentions() {}

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Takes the engine's state back from the store: every room, session, remembered push and draft edit and floor
- * holder at start, and one room again after one of its commits failed (the store is the truth:
- * whatever the failed batch had changed in memory is replaced by what was stored).
+ * Takes the engine's state back from the store: every room, session, remembered push and draft edit
+ * and floor holder at start, and one room again after one of its commits failed (the store is the
+ * truth: whatever the failed batch had changed in memory is replaced by what was stored).
  */
 final class Recovery {
   private final Store store;
@@ -23,7 +23,13 @@ final class Recovery {
   private final int tailMessages;
   private final long tailBytes;
 
-  Recovery(Store store, ServerLimits limits, Clock clock, Ticker ticker, int tailMessages, long tailBytes) {
+  Recovery(
+      Store store,
+      ServerLimits limits,
+      Clock clock,
+      Ticker ticker,
+      int tailMessages,
+      long tailBytes) {
     this.store = store;
     this.limits = limits;
     this.clock = clock;
@@ -34,8 +40,13 @@ final class Recovery {
 
   /** A room as loaded: its tail is filled from the store when first used. */
   Room room(String name, dev.parley.api.FloorPolicy floor, long lastSeq) {
-    return new Room(name, floor, new RoomTail(name, store, tailMessages, tailBytes, lastSeq), clock.instant(),
-        limits.responseMessages(), limits.responseBytes());
+    return new Room(
+        name,
+        floor,
+        new RoomTail(name, store, tailMessages, tailBytes, lastSeq),
+        clock.instant(),
+        limits.responseMessages(),
+        limits.responseBytes());
   }
 
   /** Loads every stored room into {@code rooms} and every stored session into {@code sessions}. */
@@ -56,8 +67,8 @@ final class Recovery {
   }
 
   /**
-   * Replaces {@code room}'s state by the stored one, under its lock: the log's end, the floor,
-   * and its sessions (those the store does not have end; those it has come back as stored).
+   * Replaces {@code room}'s state by the stored one, under its lock: the log's end, the floor, and
+   * its sessions (those the store does not have end; those it has come back as stored).
    */
   void reload(Room room, Sessions sessions) {
     long now = ticker.nanos();
@@ -87,15 +98,24 @@ final class Recovery {
       }
     }
     room.stick.restore(null, 0);
-    store.rooms().stream().filter(r -> r.name().equals(room.name)).findFirst().ifPresent(r -> restoreStick(room, r));
+    store.rooms().stream()
+        .filter(r -> r.name().equals(room.name))
+        .findFirst()
+        .ifPresent(r -> restoreStick(room, r));
   }
 
   private void revive(Room room, SessionRecord record, Sessions sessions) {
     long now = ticker.nanos();
-    Session s = new Session(record.tokenHash(), record.username(), room,
-        new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), now), now - nanosSince(record.lastActive()));
+    Session s =
+        new Session(
+            record.tokenHash(),
+            record.username(),
+            room,
+            new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), now),
+            now - nanosSince(record.lastActive()));
     s.restore(record, now);
-    s.replays.replaceWith(store.replays(record.tokenHash()), store.draftReplays(record.tokenHash()));
+    s.replays.replaceWith(
+        store.replays(record.tokenHash()), store.draftReplays(record.tokenHash()));
     room.join(s);
     sessions.add(s);
   }

@@ -21,9 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A room's live state: who is in it, the talking stick, the recent tail of its log, and the
- * lock every operation on the room (and on its sessions) goes through. The lock guards memory
- * only: no store I/O runs under it but for reading what fell out of the tail.
+ * A room's live state: who is in it, the talking stick, the recent tail of its log, and the lock
+ * every operation on the room (and on its sessions) goes through. The lock guards memory only: no
+ * store I/O runs under it but for reading what fell out of the tail.
  */
 final class Room {
   /** The sender of system messages; no participant may take this name. */
@@ -34,30 +34,47 @@ final class Room {
   final ReentrantLock lock = new ReentrantLock();
   final TalkingStick stick;
   final RoomTail tail;
+
   /** The most messages one answer delivers; a longer backlog comes with the next calls. */
   private final int deliveryMessages;
+
   /** The most bytes of messages (as JSON) one answer delivers, but for a single larger message. */
   private final long deliveryBytes;
+
   private final Map<String, Session> members = new LinkedHashMap<>();
   private volatile int size;
   private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
+
   /**
    * Bumped each time the room is reloaded from the store: changes decided before a reload were
    * decided on state that no longer holds, and the writer drops them.
    */
   volatile long epoch;
+
   /** Set by the writer when a commit of this room failed, until the room is reloaded. */
   volatile boolean poisoned;
+
   /** The highest sequence number known to be stored. */
   volatile long durableSeq;
-  /** Set under the lock when the room is deleted: a caller that found it before must find it again. */
+
+  /**
+   * Set under the lock when the room is deleted: a caller that found it before must find it again.
+   */
   boolean deleted;
+
   /** When the engine took the room up (made or loaded): the age of a room without messages. */
   private final Instant opened;
+
   /** When its last message was appended; null until known (read from the tail when asked). */
   private Instant lastMessageAt;
 
-  Room(String name, FloorPolicy floor, RoomTail tail, Instant opened, int deliveryMessages, long deliveryBytes) {
+  Room(
+      String name,
+      FloorPolicy floor,
+      RoomTail tail,
+      Instant opened,
+      int deliveryMessages,
+      long deliveryBytes) {
     this.name = name;
     this.deliveryMessages = deliveryMessages;
     this.deliveryBytes = deliveryBytes;
@@ -112,19 +129,42 @@ final class Room {
         names.add(s.username);
       }
     }
-    return append(sender.username, sender.username, MessageKind.CHAT, content, at, Mentions.find(content, names), null);
+    return append(
+        sender.username,
+        sender.username,
+        MessageKind.CHAT,
+        content,
+        at,
+        Mentions.find(content, names),
+        null);
   }
 
   /** Appends a system message about {@code event}'s user. */
   StoredMessage system(SystemEvent event, Instant at) {
-    return append(SYSTEM, event.user(), MessageKind.SYSTEM, SystemMessages.text(event), at, List.of(), event);
+    return append(
+        SYSTEM, event.user(), MessageKind.SYSTEM, SystemMessages.text(event), at, List.of(), event);
   }
 
-  private StoredMessage append(String sender, String actor, MessageKind kind, String content, Instant at,
-      List<String> mentions, SystemEvent event) {
+  private StoredMessage append(
+      String sender,
+      String actor,
+      MessageKind kind,
+      String content,
+      Instant at,
+      List<String> mentions,
+      SystemEvent event) {
     long seq = tail.lastSeq() + 1;
-    Message m = new Message(MessageIds.of(seq), seq, sender, name, content, Timestamps.format(at), kind,
-        List.copyOf(mentions), event);
+    Message m =
+        new Message(
+            MessageIds.of(seq),
+            seq,
+            sender,
+            name,
+            content,
+            Timestamps.format(at),
+            kind,
+            List.copyOf(mentions),
+            event);
     StoredMessage stored = new StoredMessage(seq, m, actor);
     tail.append(stored, durableSeq);
     lastMessageAt = at;
@@ -132,8 +172,8 @@ final class Room {
   }
 
   /**
-   * When the room last saw a message (a chat message, or a join, leave or expiry), or, without
-   * any, when the engine took it up. Under the lock.
+   * When the room last saw a message (a chat message, or a join, leave or expiry), or, without any,
+   * when the engine took it up. Under the lock.
    */
   Instant lastActivity() {
     if (lastMessageAt == null) {
@@ -155,11 +195,11 @@ final class Room {
   }
 
   /**
-   * The delivery rule: hands {@code s} what is pending, oldest first, and moves its cursor past
-   * it (and past its own messages). Nothing is delivered twice, nothing is skipped; a backlog
-   * longer than an answer's worth of messages or bytes comes over several answers. Each message
-   * is written as JSON here, before the cursor moves: one that cannot be written fails the call
-   * with the cursor where it was.
+   * The delivery rule: hands {@code s} what is pending, oldest first, and moves its cursor past it
+   * (and past its own messages). Nothing is delivered twice, nothing is skipped; a backlog longer
+   * than an answer's worth of messages or bytes comes over several answers. Each message is written
+   * as JSON here, before the cursor moves: one that cannot be written fails the call with the
+   * cursor where it was.
    */
   List<Message> deliver(Session s) {
     if (s.cursor >= tail.lastSeq()) {
@@ -187,8 +227,8 @@ final class Room {
   }
 
   /**
-   * The newest of {@code messages} (oldest first) that fit in an answer's bytes, oldest first:
-   * at least the newest one.
+   * The newest of {@code messages} (oldest first) that fit in an answer's bytes, oldest first: at
+   * least the newest one.
    */
   List<StoredMessage> newestThatFit(List<StoredMessage> messages) {
     long bytes = 0;
@@ -204,7 +244,10 @@ final class Room {
     return messages.subList(from, messages.size());
   }
 
-  /** The oldest of {@code messages} (oldest first) that fit in an answer's bytes: at least the oldest one. */
+  /**
+   * The oldest of {@code messages} (oldest first) that fit in an answer's bytes: at least the
+   * oldest one.
+   */
   List<StoredMessage> oldestThatFit(List<StoredMessage> messages) {
     long bytes = 0;
     int to = 0;
@@ -230,16 +273,18 @@ final class Room {
   }
 
   /**
-   * The own-doing rule: {@code s} caused {@code m} (its own chat message, or a system message
-   * about it: its join, leave, floor claim), so the delivery rule never hands it {@code m}, and
-   * {@code history} leaves it out when asked to ({@code exclude_own}). Clients rely on this one
-   * rule instead of deriving it from the message.
+   * The own-doing rule: {@code s} caused {@code m} (its own chat message, or a system message about
+   * it: its join, leave, floor claim), so the delivery rule never hands it {@code m}, and {@code
+   * history} leaves it out when asked to ({@code exclude_own}). Clients rely on this one rule
+   * instead of deriving it from the message.
    */
   static boolean causedBy(Session s, StoredMessage m) {
     return key(m.actor()).equals(key(s.username));
   }
 
-  /** Parks {@code w} until the next commit of this room (or a session ends, or the engine stops). */
+  /**
+   * Parks {@code w} until the next commit of this room (or a session ends, or the engine stops).
+   */
   void park(Waiter w) {
     waiters.add(w);
   }

@@ -10,9 +10,9 @@ import dev.parley.api.LogoutResult;
 import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
 import dev.parley.api.NoDraftException;
+import dev.parley.api.NotLoggedInException;
 import dev.parley.api.NoteKind;
 import dev.parley.api.NoteResult;
-import dev.parley.api.NotLoggedInException;
 import dev.parley.api.ParleyRpcException;
 import dev.parley.api.ParticipantsResult;
 import dev.parley.api.PresenceState;
@@ -34,9 +34,9 @@ import dev.parley.server.MemoryLimits;
 import dev.parley.server.ServerLimits;
 import dev.parley.server.store.DraftReplay;
 import dev.parley.server.store.PushReplay;
+import dev.parley.server.store.Store;
 import dev.parley.server.store.StoreException;
 import dev.parley.server.store.StoredMessage;
-import dev.parley.server.store.Store;
 import dev.parley.server.store.Write;
 import dev.parley.spec.SpecDocument;
 import java.time.Clock;
@@ -63,15 +63,15 @@ import org.slf4j.LoggerFactory;
  * Transports (HTTP, and through it the MCP bridge) only translate to and from these calls.
  *
  * <p>The hot path is in memory. Each call decides everything under its room's lock against the
- * room's live state (the recent tail of its log, drafts, cursors, the floor), queues what the
- * store must keep to the one writer ({@link CommitQueue}) and releases the lock; it then waits,
- * outside the lock, until its writes are durable when its answer depends on them (see
- * {@link RoomTransaction}). The writer commits many calls in one transaction, then wakes the
- * room's pending checks and publishes the calls' {@link RoomEvent}s in order.
+ * room's live state (the recent tail of its log, drafts, cursors, the floor), queues what the store
+ * must keep to the one writer ({@link CommitQueue}) and releases the lock; it then waits, outside
+ * the lock, until its writes are durable when its answer depends on them (see {@link
+ * RoomTransaction}). The writer commits many calls in one transaction, then wakes the room's
+ * pending checks and publishes the calls' {@link RoomEvent}s in order.
  *
- * <p>Everything a restart must find again reaches the store: messages, sessions with their
- * drafts and cursors, remembered {@code txn_id}s and the floor holder. A new engine on the same
- * store takes them all back ({@link Recovery}).
+ * <p>Everything a restart must find again reaches the store: messages, sessions with their drafts
+ * and cursors, remembered {@code txn_id}s and the floor holder. A new engine on the same store
+ * takes them all back ({@link Recovery}).
  */
 public final class RoomEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RoomEngine.class);
@@ -85,12 +85,17 @@ public final class RoomEngine implements AutoCloseable {
    * @param defaultFloor the policy of rooms created without one
    * @param tailMessages most messages each room keeps in memory
    * @param tailBytes most bytes of messages each room keeps in memory (at least one message stays)
-   * @param sweep whether to expire idle sessions and overdue floors by itself; without, the
-   *     owner calls {@link #sweep()} (as tests with a hand-moved {@link Ticker} do)
+   * @param sweep whether to expire idle sessions and overdue floors by itself; without, the owner
+   *     calls {@link #sweep()} (as tests with a hand-moved {@link Ticker} do)
    * @param writeBacklog calls queued for the writer beyond which every call waits for its commit
    */
-  public record Options(ServerLimits limits, FloorPolicy defaultFloor, int tailMessages, long tailBytes,
-      boolean sweep, int writeBacklog) {
+  public record Options(
+      ServerLimits limits,
+      FloorPolicy defaultFloor,
+      int tailMessages,
+      long tailBytes,
+      boolean sweep,
+      int writeBacklog) {
 
     /** Calls queued for the writer, by default, beyond which every call waits for its commit. */
     public static final int WRITE_BACKLOG = 4096;
@@ -98,7 +103,8 @@ public final class RoomEngine implements AutoCloseable {
     /** The defaults with {@code limits}. */
     public static Options of(ServerLimits limits) {
       MemoryLimits memory = MemoryLimits.defaults();
-      return new Options(limits, FloorPolicy.OPEN, memory.tailMessages(), memory.tailBytes(), true, WRITE_BACKLOG);
+      return new Options(
+          limits, FloorPolicy.OPEN, memory.tailMessages(), memory.tailBytes(), true, WRITE_BACKLOG);
     }
 
     /** The same options with another default floor policy. */
@@ -134,15 +140,21 @@ public final class RoomEngine implements AutoCloseable {
   private final Ticker ticker;
   private final Store store;
   private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+
   /** The rooms in creation order, for {@code rooms}. */
   private final List<Room> roomOrder = new CopyOnWriteArrayList<>();
+
   private final Sessions sessions = new Sessions();
   private final Expiry expiry;
   private final DoorThrottle door;
   private final Recovery recovery;
   private final CommitQueue queue;
-  /** Checks waiting, all rooms together: kept beside the sessions' own counts, read without a lock. */
+
+  /**
+   * Checks waiting, all rooms together: kept beside the sessions' own counts, read without a lock.
+   */
   private final AtomicInteger pendingChecks = new AtomicInteger();
+
   private final ScheduledExecutorService sweeper;
   private volatile boolean closed;
 
@@ -156,28 +168,38 @@ public final class RoomEngine implements AutoCloseable {
    * @param ticker the source of monotonic time for idleness, floor holds and rate limits
    * @param listener hears every event, after it was stored, in order per room
    */
-  public RoomEngine(Store store, Options options, Clock clock, Ticker ticker, RoomEventListener listener) {
+  public RoomEngine(
+      Store store, Options options, Clock clock, Ticker ticker, RoomEventListener listener) {
     this.store = store;
     this.limits = options.limits();
     this.defaultFloor = options.defaultFloor();
     this.clock = clock;
     this.ticker = ticker;
     this.expiry = new Expiry(limits);
-    this.door = new DoorThrottle(limits.doorRatePerSecond(), limits.doorBurst(), ticker, DoorThrottle.MAX_ADDRESSES);
-    this.recovery = new Recovery(store, limits, clock, ticker, options.tailMessages(), options.tailBytes());
+    this.door =
+        new DoorThrottle(
+            limits.doorRatePerSecond(), limits.doorBurst(), ticker, DoorThrottle.MAX_ADDRESSES);
+    this.recovery =
+        new Recovery(store, limits, clock, ticker, options.tailMessages(), options.tailBytes());
     Map<String, Room> loaded = new LinkedHashMap<>();
     recovery.start(loaded, sessions);
     rooms.putAll(loaded);
     roomOrder.addAll(loaded.values());
     if (sessions.size() > 0) {
-      LOG.info("Took back {} session{} in {} room{}", sessions.size(), sessions.size() == 1 ? "" : "s",
-          rooms.size(), rooms.size() == 1 ? "" : "s");
+      LOG.info(
+          "Took back {} session{} in {} room{}",
+          sessions.size(),
+          sessions.size() == 1 ? "" : "s",
+          rooms.size(),
+          rooms.size() == 1 ? "" : "s");
     }
     this.queue = new CommitQueue(store, listener, this::recover, options.writeBacklog());
     if (options.sweep()) {
       sweep();
       long period = Expiry.periodMillis(limits);
-      this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("parley-expiry").daemon().unstarted(r));
+      this.sweeper =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> Thread.ofPlatform().name("parley-expiry").daemon().unstarted(r));
       sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
     } else {
       this.sweeper = null;
@@ -190,8 +212,8 @@ public final class RoomEngine implements AutoCloseable {
   }
 
   /**
-   * Admits one call from {@code address} that reaches no live session: {@code login},
-   * {@code rooms}, or a call whose token is missing, unknown or ended (see {@link DoorThrottle}).
+   * Admits one call from {@code address} that reaches no live session: {@code login}, {@code
+   * rooms}, or a call whose token is missing, unknown or ended (see {@link DoorThrottle}).
    *
    * @param address the client's address; null (a caller inside the process) is not limited
    * @throws RateLimitedException (40003) when the address has made too many such calls
@@ -206,14 +228,18 @@ public final class RoomEngine implements AutoCloseable {
   }
 
   /** The protocol's {@code login}, a new session admitted by {@code gate}. */
-  public LoginResult login(String requested, String roomName, FloorPolicy floor, String resume, LoginGate gate) {
+  public LoginResult login(
+      String requested, String roomName, FloorPolicy floor, String resume, LoginGate gate) {
     String username = Usernames.normalise(requested);
     if (Usernames.reserved(username)) {
       throw new UsernameTakenException(username, roomName);
     }
     Session live = resume == null ? null : sessions.byHash(SessionTokens.hash(resume));
-    boolean resuming = live != null && !live.ended && live.room.name.equals(roomName)
-        && Room.key(live.username).equals(Room.key(username));
+    boolean resuming =
+        live != null
+            && !live.ended
+            && live.room.name.equals(roomName)
+            && Room.key(live.username).equals(Room.key(username));
     // Asked before the room is made; a session that ends meanwhile is asked under the lock below.
     Boolean moderator = resuming ? null : gate.admit(username, roomName);
     Room room = lockedRoom(roomName, floor);
@@ -225,7 +251,9 @@ public final class RoomEngine implements AutoCloseable {
       Session old = resume == null ? null : sessions.byHash(SessionTokens.hash(resume));
       if (old != null && !old.ended) {
         if (old.room != room || !Room.key(old.username).equals(Room.key(username))) {
-          throw Sessions.notLoggedIn(NotLoggedInException.Reason.MISMATCH, "resume names a session of another user or room");
+          throw Sessions.notLoggedIn(
+              NotLoggedInException.Reason.MISMATCH,
+              "resume names a session of another user or room");
         }
         old.lastActive = now;
         List<Message> delivered = deliver(old, tx);
@@ -239,10 +267,17 @@ public final class RoomEngine implements AutoCloseable {
           moderator = gate.admit(username, room.name);
         }
         String token = SessionTokens.create();
-        Session s = new Session(SessionTokens.hash(token), username, room,
-            new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), now), now, moderator);
+        Session s =
+            new Session(
+                SessionTokens.hash(token),
+                username,
+                room,
+                new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), now),
+                now,
+                moderator);
         List<Message> context = new ArrayList<>();
-        for (StoredMessage m : room.newestThatFit(room.tail.before(room.tail.lastSeq() + 1, limits.loginTail()))) {
+        for (StoredMessage m :
+            room.newestThatFit(room.tail.before(room.tail.lastSeq() + 1, limits.loginTail()))) {
           context.add(m.message());
         }
         if (!context.isEmpty()) {
@@ -254,7 +289,8 @@ public final class RoomEngine implements AutoCloseable {
         sessions.add(s);
         tx.write(new Write.SaveSession(s.record(clock, now)));
         s.stored(now);
-        tx.event(new RoomEvent.PresenceChanged(room.name, username, PresenceState.IDLE, false, tx.at));
+        tx.event(
+            new RoomEvent.PresenceChanged(room.name, username, PresenceState.IDLE, false, tx.at));
         result = loginResult(s, token, false, context);
       }
       stored = tx.submit(queue);
@@ -265,15 +301,24 @@ public final class RoomEngine implements AutoCloseable {
     return result;
   }
 
-  private LoginResult loginResult(Session s, String token, boolean resumed, List<Message> messages) {
-    return new LoginResult(token, s.username, s.room.name, s.room.floor, resumed,
-        s.room.participants(), messages, limits.toApi());
+  private LoginResult loginResult(
+      Session s, String token, boolean resumed, List<Message> messages) {
+    return new LoginResult(
+        token,
+        s.username,
+        s.room.name,
+        s.room.floor,
+        resumed,
+        s.room.participants(),
+        messages,
+        limits.toApi());
   }
 
   /** The protocol's {@code logout}: idempotent. */
   public LogoutResult logout(String token) {
     if (token == null) {
-      throw Sessions.notLoggedIn(NotLoggedInException.Reason.MISSING, "no session: send Authorization: Bearer <session>");
+      throw Sessions.notLoggedIn(
+          NotLoggedInException.Reason.MISSING, "no session: send Authorization: Bearer <session>");
     }
     Session s = sessions.byHash(SessionTokens.hash(token));
     if (s == null) {
@@ -306,36 +351,56 @@ public final class RoomEngine implements AutoCloseable {
 
   /** The protocol's {@code append}, idempotent with a {@code txn_id} (see {@link TxnReplays}). */
   public AppendResult append(String token, String text, String txnId) {
-    return call(token, "append", arguments("text", text, "txn_id", txnId), (s, tx) -> {
-      DraftReplay first = s.replays.edit("append", txnId);
-      if (first != null) {
-        return TxnReplays.appendAnswer(first, deliver(s, tx));
-      }
-      ContentPolicy.check(text);
-      s.room.stick.checkMayWrite(s);
-      int length = CodePoints.count(text);
-      if (length == 0) {
-        return appendResult(s, tx, 0, null, "empty text: nothing to append");
-      }
-      String kept = CodePoints.head(text, limits.appendChars());
-      int keptLength = CodePoints.count(kept);
-      if (s.draft.length() + keptLength > limits.messageChars()) {
-        return appendResult(s, tx, 0, null, "the draft would pass " + limits.messageChars()
-            + " characters: push or shorten it first");
-      }
-      s.draft.add(kept);
-      int dropped = length - keptLength;
-      Integer truncated = dropped > 0 ? dropped : null;
-      int status = dropped > 0 ? 2 : 1;
-      rememberEdit(s, tx, new DraftReplay(s.tokenHash, "append", txnId, status, s.draft.suffix(SUFFIX_CHARS),
-          s.draft.length(), truncated));
-      return appendResult(s, tx, status, truncated, null);
-    });
+    return call(
+        token,
+        "append",
+        arguments("text", text, "txn_id", txnId),
+        (s, tx) -> {
+          DraftReplay first = s.replays.edit("append", txnId);
+          if (first != null) {
+            return TxnReplays.appendAnswer(first, deliver(s, tx));
+          }
+          ContentPolicy.check(text);
+          s.room.stick.checkMayWrite(s);
+          int length = CodePoints.count(text);
+          if (length == 0) {
+            return appendResult(s, tx, 0, null, "empty text: nothing to append");
+          }
+          String kept = CodePoints.head(text, limits.appendChars());
+          int keptLength = CodePoints.count(kept);
+          if (s.draft.length() + keptLength > limits.messageChars()) {
+            return appendResult(
+                s,
+                tx,
+                0,
+                null,
+                "the draft would pass "
+                    + limits.messageChars()
+                    + " characters: push or shorten it first");
+          }
+          s.draft.add(kept);
+          int dropped = length - keptLength;
+          Integer truncated = dropped > 0 ? dropped : null;
+          int status = dropped > 0 ? 2 : 1;
+          rememberEdit(
+              s,
+              tx,
+              new DraftReplay(
+                  s.tokenHash,
+                  "append",
+                  txnId,
+                  status,
+                  s.draft.suffix(SUFFIX_CHARS),
+                  s.draft.length(),
+                  truncated));
+          return appendResult(s, tx, status, truncated, null);
+        });
   }
 
-  private AppendResult appendResult(Session s, RoomTransaction tx, int status, Integer truncated, String reason) {
-    return new AppendResult(status, s.draft.suffix(SUFFIX_CHARS), s.draft.length(), truncated, reason,
-        deliver(s, tx));
+  private AppendResult appendResult(
+      Session s, RoomTransaction tx, int status, Integer truncated, String reason) {
+    return new AppendResult(
+        status, s.draft.suffix(SUFFIX_CHARS), s.draft.length(), truncated, reason, deliver(s, tx));
   }
 
   /**
@@ -357,18 +422,32 @@ public final class RoomEngine implements AutoCloseable {
 
   /** The protocol's {@code undo}, idempotent with a {@code txn_id} (see {@link TxnReplays}). */
   public UndoResult undo(String token, String txnId) {
-    return call(token, "undo", arguments("txn_id", txnId), (s, tx) -> {
-      DraftReplay first = s.replays.edit("undo", txnId);
-      if (first != null) {
-        return TxnReplays.undoAnswer(first, deliver(s, tx));
-      }
-      int status = s.draft.undo() ? 1 : 0;
-      if (status == 1) {
-        rememberEdit(s, tx, new DraftReplay(s.tokenHash, "undo", txnId, 1, s.draft.suffix(SUFFIX_CHARS),
-            s.draft.length(), null));
-      }
-      return new UndoResult(status, s.draft.suffix(SUFFIX_CHARS), s.draft.length(), deliver(s, tx));
-    });
+    return call(
+        token,
+        "undo",
+        arguments("txn_id", txnId),
+        (s, tx) -> {
+          DraftReplay first = s.replays.edit("undo", txnId);
+          if (first != null) {
+            return TxnReplays.undoAnswer(first, deliver(s, tx));
+          }
+          int status = s.draft.undo() ? 1 : 0;
+          if (status == 1) {
+            rememberEdit(
+                s,
+                tx,
+                new DraftReplay(
+                    s.tokenHash,
+                    "undo",
+                    txnId,
+                    1,
+                    s.draft.suffix(SUFFIX_CHARS),
+                    s.draft.length(),
+                    null));
+          }
+          return new UndoResult(
+              status, s.draft.suffix(SUFFIX_CHARS), s.draft.length(), deliver(s, tx));
+        });
   }
 
   /** The protocol's {@code reset}, without a {@code txn_id}. */
@@ -381,52 +460,66 @@ public final class RoomEngine implements AutoCloseable {
    * {@code txn_id} (see {@link TxnReplays}).
    */
   public ResetResult reset(String token, String txnId) {
-    return call(token, "reset", arguments("txn_id", txnId), (s, tx) -> {
-      DraftReplay first = s.replays.edit("reset", txnId);
-      if (first != null) {
-        return TxnReplays.resetAnswer(first, deliver(s, tx));
-      }
-      int status = s.draft.clear() ? 1 : 0;
-      boolean released = releaseStick(s, tx);
-      if (status == 1 || released) {
-        rememberEdit(s, tx, new DraftReplay(s.tokenHash, "reset", txnId, status, null, null, null));
-      }
-      return new ResetResult(status, deliver(s, tx));
-    });
+    return call(
+        token,
+        "reset",
+        arguments("txn_id", txnId),
+        (s, tx) -> {
+          DraftReplay first = s.replays.edit("reset", txnId);
+          if (first != null) {
+            return TxnReplays.resetAnswer(first, deliver(s, tx));
+          }
+          int status = s.draft.clear() ? 1 : 0;
+          boolean released = releaseStick(s, tx);
+          if (status == 1 || released) {
+            rememberEdit(
+                s, tx, new DraftReplay(s.tokenHash, "reset", txnId, status, null, null, null));
+          }
+          return new ResetResult(status, deliver(s, tx));
+        });
   }
 
   /** The protocol's {@code push}, with the interruption rule and idempotent {@code txn_id}. */
   public PushResult push(String token, boolean force, String txnId) {
-    return call(token, "push", arguments("force", force, "txn_id", txnId), (s, tx) -> {
-      Room room = s.room;
-      PushReplay first = s.replays.push(txnId);
-      if (first != null) {
-        // The first push may still be on its way to the store: answer once it is there.
-        tx.delivered();
-        return TxnReplays.answer(first, deliver(s, tx));
-      }
-      room.stick.checkMayWrite(s);
-      if (s.draft.isEmpty()) {
-        throw new NoDraftException("the draft is empty: append before you push");
-      }
-      if (!force && interrupts(room.pending(s))) {
-        return new PushResult(0, null, null, true, deliver(s, tx));
-      }
-      List<Message> arrived = deliver(s, tx);
-      StoredMessage sent = room.chat(s, s.draft.text(), tx.at);
-      tx.appended(sent);
-      s.draft.clear();
-      releaseStick(s, tx);
-      if (txnId != null) {
-        PushReplay replay = new PushReplay(s.tokenHash, txnId, sent.seq(), sent.message().timestamp());
-        s.replays.remember(replay);
-        tx.write(new Write.SaveReplay(room.name, replay, TxnReplays.KEEP));
-      }
-      return new PushResult(1, sent.message().messageId(), sent.message().timestamp(), null, arrived);
-    });
+    return call(
+        token,
+        "push",
+        arguments("force", force, "txn_id", txnId),
+        (s, tx) -> {
+          Room room = s.room;
+          PushReplay first = s.replays.push(txnId);
+          if (first != null) {
+            // The first push may still be on its way to the store: answer once it is there.
+            tx.delivered();
+            return TxnReplays.answer(first, deliver(s, tx));
+          }
+          room.stick.checkMayWrite(s);
+          if (s.draft.isEmpty()) {
+            throw new NoDraftException("the draft is empty: append before you push");
+          }
+          if (!force && interrupts(room.pending(s))) {
+            return new PushResult(0, null, null, true, deliver(s, tx));
+          }
+          List<Message> arrived = deliver(s, tx);
+          StoredMessage sent = room.chat(s, s.draft.text(), tx.at);
+          tx.appended(sent);
+          s.draft.clear();
+          releaseStick(s, tx);
+          if (txnId != null) {
+            PushReplay replay =
+                new PushReplay(s.tokenHash, txnId, sent.seq(), sent.message().timestamp());
+            s.replays.remember(replay);
+            tx.write(new Write.SaveReplay(room.name, replay, TxnReplays.KEEP));
+          }
+          return new PushResult(
+              1, sent.message().messageId(), sent.message().timestamp(), null, arrived);
+        });
   }
 
-  /** The interruption rule: only chat messages from others interrupt a push; joins, leaves and floor changes do not. */
+  /**
+   * The interruption rule: only chat messages from others interrupt a push; joins, leaves and floor
+   * changes do not.
+   */
   private static boolean interrupts(List<StoredMessage> pending) {
     for (StoredMessage m : pending) {
       if (m.message().kind() == MessageKind.CHAT) {
@@ -440,7 +533,9 @@ public final class RoomEngine implements AutoCloseable {
   public CheckResult check(String token, long timeoutMs, WakeOn wakeOn) {
     Session s = session(token);
     Room room = s.room;
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(timeoutMs, limits.checkTimeoutCapMs()));
+    long deadline =
+        System.nanoTime()
+            + TimeUnit.MILLISECONDS.toNanos(Math.min(timeoutMs, limits.checkTimeoutCapMs()));
     Map<String, Object> args = arguments("timeout_ms", timeoutMs, "wake_on", wakeOn.wireName());
     Waiter waiter = null;
     CheckOutcome outcome = null;
@@ -467,7 +562,8 @@ public final class RoomEngine implements AutoCloseable {
       room.lock.lock();
       try {
         room.unpark(waiter);
-        boolean over = closed || System.nanoTime() >= deadline || Thread.currentThread().isInterrupted();
+        boolean over =
+            closed || System.nanoTime() >= deadline || Thread.currentThread().isInterrupted();
         if (s.ended || over || wakes(room.pending(s), s, wakeOn)) {
           RoomTransaction tx = new RoomTransaction(room, clock.instant());
           tx.watch(s);
@@ -487,7 +583,8 @@ public final class RoomEngine implements AutoCloseable {
   }
 
   /** How a check ended, decided under the room's lock and answered after it is released. */
-  private record CheckOutcome(CheckResult result, ParleyRpcException error, CompletableFuture<Void> stored) {
+  private record CheckOutcome(
+      CheckResult result, ParleyRpcException error, CompletableFuture<Void> stored) {
     CheckResult answer() {
       if (error != null) {
         throw error;
@@ -512,7 +609,8 @@ public final class RoomEngine implements AutoCloseable {
     } catch (ParleyRpcException e) {
       error = e;
     }
-    tx.event(new RoomEvent.ActionEnded(room.name, s.username, "check", result, error, clock.instant()));
+    tx.event(
+        new RoomEvent.ActionEnded(room.name, s.username, "check", result, error, clock.instant()));
     return new CheckOutcome(result, error, tx.submit(queue));
   }
 
@@ -530,23 +628,32 @@ public final class RoomEngine implements AutoCloseable {
 
   /** The protocol's {@code preview}. */
   public PreviewResult preview(String token) {
-    return call(token, "preview", Map.of(), (s, tx) -> new PreviewResult(s.draft.text(), s.draft.segments(), deliver(s, tx)));
+    return call(
+        token,
+        "preview",
+        Map.of(),
+        (s, tx) -> new PreviewResult(s.draft.text(), s.draft.segments(), deliver(s, tx)));
   }
 
   /** The protocol's {@code talking_stick}. */
   public TalkingStickResult talkingStick(String token) {
-    return call(token, "talking_stick", Map.of(), (s, tx) -> {
-      TalkingStick stick = s.room.stick;
-      boolean renewal = stick.isHeldBy(s);
-      boolean granted = stick.claim(s, ticker.nanos());
-      if (granted) {
-        tx.write(new Write.SaveStick(s.room.name, s.username, tx.at));
-        if (!renewal) {
-          tx.appended(s.room.system(new SystemEvent(SystemEventType.STICK_CLAIMED, s.username), tx.at));
-        }
-      }
-      return new TalkingStickResult(granted, stick.holder().username, deliver(s, tx));
-    });
+    return call(
+        token,
+        "talking_stick",
+        Map.of(),
+        (s, tx) -> {
+          TalkingStick stick = s.room.stick;
+          boolean renewal = stick.isHeldBy(s);
+          boolean granted = stick.claim(s, ticker.nanos());
+          if (granted) {
+            tx.write(new Write.SaveStick(s.room.name, s.username, tx.at));
+            if (!renewal) {
+              tx.appended(
+                  s.room.system(new SystemEvent(SystemEventType.STICK_CLAIMED, s.username), tx.at));
+            }
+          }
+          return new TalkingStickResult(granted, stick.holder().username, deliver(s, tx));
+        });
   }
 
   /**
@@ -561,8 +668,8 @@ public final class RoomEngine implements AutoCloseable {
       Sessions.alive(s);
       ContentPolicy.check(content);
       if (CodePoints.count(content) > limits.messageChars()) {
-        throw new InvalidParamsException("/content",
-            "a note holds at most " + limits.messageChars() + " characters", null);
+        throw new InvalidParamsException(
+            "/content", "a note holds at most " + limits.messageChars() + " characters", null);
       }
       RoomTransaction tx = new RoomTransaction(room, clock.instant());
       tx.event(new RoomEvent.NoteAdded(room.name, s.username, kind, content, tx.at));
@@ -578,7 +685,11 @@ public final class RoomEngine implements AutoCloseable {
 
   /** The protocol's {@code participants}. */
   public ParticipantsResult participants(String token) {
-    return call(token, "participants", Map.of(), (s, tx) -> new ParticipantsResult(s.room.participants(), deliver(s, tx)));
+    return call(
+        token,
+        "participants",
+        Map.of(),
+        (s, tx) -> new ParticipantsResult(s.room.participants(), deliver(s, tx)));
   }
 
   /**
@@ -601,37 +712,48 @@ public final class RoomEngine implements AutoCloseable {
    * @param excludeOwn whether to leave out what the caller caused itself ({@link Room#causedBy}),
    *     as delivery does: what a lost answer carried, for a client that recovers it
    */
-  public HistoryResult history(String token, Long before, Long after, int limit, boolean excludeOwn) {
-    return call(token, null, Map.of(), (s, tx) -> {
-      int n = Math.min(limit, limits.historyPage());
-      RoomTail tail = s.room.tail;
-      List<StoredMessage> page;
-      boolean more;
-      if (after != null) {
-        page = new ArrayList<>(excludeOwn ? othersAfter(s, after, n + 1) : tail.after(after, n + 1));
-        if (before != null) {
-          page.removeIf(m -> m.seq() >= before);
-        }
-        more = page.size() > n;
-        List<StoredMessage> fit = s.room.oldestThatFit(page.subList(0, Math.min(n, page.size())));
-        more |= fit.size() < Math.min(n, page.size());
-        page = fit;
-      } else {
-        long below = before != null ? before : tail.lastSeq() + 1;
-        page = excludeOwn ? othersBefore(s, below, n + 1) : tail.before(below, n + 1);
-        more = page.size() > n;
-        List<StoredMessage> fit = s.room.newestThatFit(page.subList(Math.max(0, page.size() - n), page.size()));
-        more |= fit.size() < Math.min(n, page.size());
-        page = fit;
-      }
-      if (!page.isEmpty() && page.get(page.size() - 1).seq() > s.room.durableSeq) {
-        tx.delivered();
-      }
-      return new HistoryResult(page.stream().map(StoredMessage::message).toList(), more);
-    });
+  public HistoryResult history(
+      String token, Long before, Long after, int limit, boolean excludeOwn) {
+    return call(
+        token,
+        null,
+        Map.of(),
+        (s, tx) -> {
+          int n = Math.min(limit, limits.historyPage());
+          RoomTail tail = s.room.tail;
+          List<StoredMessage> page;
+          boolean more;
+          if (after != null) {
+            page =
+                new ArrayList<>(
+                    excludeOwn ? othersAfter(s, after, n + 1) : tail.after(after, n + 1));
+            if (before != null) {
+              page.removeIf(m -> m.seq() >= before);
+            }
+            more = page.size() > n;
+            List<StoredMessage> fit =
+                s.room.oldestThatFit(page.subList(0, Math.min(n, page.size())));
+            more |= fit.size() < Math.min(n, page.size());
+            page = fit;
+          } else {
+            long below = before != null ? before : tail.lastSeq() + 1;
+            page = excludeOwn ? othersBefore(s, below, n + 1) : tail.before(below, n + 1);
+            more = page.size() > n;
+            List<StoredMessage> fit =
+                s.room.newestThatFit(page.subList(Math.max(0, page.size() - n), page.size()));
+            more |= fit.size() < Math.min(n, page.size());
+            page = fit;
+          }
+          if (!page.isEmpty() && page.get(page.size() - 1).seq() > s.room.durableSeq) {
+            tx.delivered();
+          }
+          return new HistoryResult(page.stream().map(StoredMessage::message).toList(), more);
+        });
   }
 
-  /** The first {@code want} messages after {@code after} that {@code s} did not cause, oldest first. */
+  /**
+   * The first {@code want} messages after {@code after} that {@code s} did not cause, oldest first.
+   */
   private static List<StoredMessage> othersAfter(Session s, long after, int want) {
     List<StoredMessage> out = new ArrayList<>();
     long from = after;
@@ -650,7 +772,9 @@ public final class RoomEngine implements AutoCloseable {
     return out;
   }
 
-  /** The last {@code want} messages below {@code below} that {@code s} did not cause, oldest first. */
+  /**
+   * The last {@code want} messages below {@code below} that {@code s} did not cause, oldest first.
+   */
   private static List<StoredMessage> othersBefore(Session s, long below, int want) {
     List<StoredMessage> newestFirst = new ArrayList<>();
     long to = below;
@@ -734,7 +858,8 @@ public final class RoomEngine implements AutoCloseable {
         if (holder != null) {
           room.stick.release(holder);
           tx.write(new Write.SaveStick(room.name, null, null));
-          tx.appended(room.system(new SystemEvent(SystemEventType.STICK_EXPIRED, holder.username), tx.at));
+          tx.appended(
+              room.system(new SystemEvent(SystemEventType.STICK_EXPIRED, holder.username), tx.at));
         }
         tx.submit(queue);
       } catch (RuntimeException e) {
@@ -747,9 +872,9 @@ public final class RoomEngine implements AutoCloseable {
   }
 
   /**
-   * Deletes the rooms that have had no session and no message for the retention
-   * ({@link ServerLimits#roomRetention()}; zero keeps every room): with their messages, floor and
-   * log. Runs with {@link #sweep()}.
+   * Deletes the rooms that have had no session and no message for the retention ({@link
+   * ServerLimits#roomRetention()}; zero keeps every room): with their messages, floor and log. Runs
+   * with {@link #sweep()}.
    */
   private void retire() {
     Duration retention = limits.roomRetention();
@@ -763,7 +888,9 @@ public final class RoomEngine implements AutoCloseable {
       room.lock.lock();
       try {
         Instant now = clock.instant();
-        if (room.deleted || room.size() > 0 || room.poisoned
+        if (room.deleted
+            || room.size() > 0
+            || room.poisoned
             || Duration.between(room.lastActivity(), now).compareTo(retention) < 0) {
           continue;
         }
@@ -775,7 +902,8 @@ public final class RoomEngine implements AutoCloseable {
         rooms.remove(room.name, room);
         roomOrder.remove(room);
         tx.submit(queue);
-        LOG.info("Deleted room {}: no session and no message since {}", room.name, room.lastActivity());
+        LOG.info(
+            "Deleted room {}: no session and no message since {}", room.name, room.lastActivity());
       } catch (RuntimeException e) {
         LOG.error("Deleting idle room {} failed", room.name, e);
       } finally {
@@ -791,8 +919,8 @@ public final class RoomEngine implements AutoCloseable {
   }
 
   /**
-   * Wakes every pending check, stores what is queued and stops. Sessions stay in the store: a
-   * new engine on it takes them back.
+   * Wakes every pending check, stores what is queued and stops. Sessions stay in the store: a new
+   * engine on it takes them back.
    */
   @Override
   public void close() {
@@ -813,16 +941,20 @@ public final class RoomEngine implements AutoCloseable {
     if (known != null) {
       return known;
     }
-    return rooms.computeIfAbsent(name, n -> {
-      FloorPolicy policy = floor != null ? floor : defaultFloor;
-      Room created = recovery.room(n, policy, 0);
-      queue.submit(created, List.of(new Write.CreateRoom(n, policy)), List.of(), 0);
-      roomOrder.add(created);
-      return created;
-    });
+    return rooms.computeIfAbsent(
+        name,
+        n -> {
+          FloorPolicy policy = floor != null ? floor : defaultFloor;
+          Room created = recovery.room(n, policy, 0);
+          queue.submit(created, List.of(new Write.CreateRoom(n, policy)), List.of(), 0);
+          roomOrder.add(created);
+          return created;
+        });
   }
 
-  /** The room of that name, made when needed, with its lock held: never one that was just deleted. */
+  /**
+   * The room of that name, made when needed, with its lock held: never one that was just deleted.
+   */
   private Room lockedRoom(String name, FloorPolicy floor) {
     while (true) {
       Room room = room(name, floor);
@@ -835,9 +967,9 @@ public final class RoomEngine implements AutoCloseable {
   }
 
   /**
-   * Runs {@code action} on the caller's live session under its room's lock, telling of it as
-   * {@code method} (null: not an action worth telling), then waits outside the lock for what
-   * the answer depends on to be stored.
+   * Runs {@code action} on the caller's live session under its room's lock, telling of it as {@code
+   * method} (null: not an action worth telling), then waits outside the lock for what the answer
+   * depends on to be stored.
    */
   private <T> T call(String token, String method, Map<String, Object> args, Action<T> action) {
     Session s = session(token);
@@ -862,7 +994,9 @@ public final class RoomEngine implements AutoCloseable {
       s.lastActive = now;
       saveIfChanged(s, tx, now);
       if (method != null) {
-        tx.event(new RoomEvent.ActionEnded(room.name, s.username, method, result, error, clock.instant()));
+        tx.event(
+            new RoomEvent.ActionEnded(
+                room.name, s.username, method, result, error, clock.instant()));
       }
       stored = tx.submit(queue);
     } finally {
@@ -885,7 +1019,10 @@ public final class RoomEngine implements AutoCloseable {
     return s;
   }
 
-  /** Delivers what is pending to {@code s}; a call that hands messages over waits for them to be stored. */
+  /**
+   * Delivers what is pending to {@code s}; a call that hands messages over waits for them to be
+   * stored.
+   */
   private static List<Message> deliver(Session s, RoomTransaction tx) {
     List<Message> out = s.room.deliver(s);
     if (!out.isEmpty()) {
@@ -895,26 +1032,32 @@ public final class RoomEngine implements AutoCloseable {
   }
 
   /**
-   * Saves the session when its cursor or draft moved, or its last activity is stale in the
-   * store by a tenth of the TTL (so that a restart judges idleness nearly right without a
-   * write per call). Written behind: the call does not wait for it.
+   * Saves the session when its cursor or draft moved, or its last activity is stale in the store by
+   * a tenth of the TTL (so that a restart judges idleness nearly right without a write per call).
+   * Written behind: the call does not wait for it.
    */
   private void saveIfChanged(Session s, RoomTransaction tx, long now) {
     long staleAfter = limits.sessionTtl().toNanos() / 10;
-    if (s.cursor != s.storedCursor || s.draft.version() != s.storedDraftVersion || now - s.storedActive >= staleAfter) {
+    if (s.cursor != s.storedCursor
+        || s.draft.version() != s.storedDraftVersion
+        || now - s.storedActive >= staleAfter) {
       tx.writeBehind(new Write.SaveSession(s.record(clock, now)));
       s.stored(now);
     }
   }
 
-  /** Ends {@code s}: out of the room and the store, its stick released, the room told. Under the room lock. */
+  /**
+   * Ends {@code s}: out of the room and the store, its stick released, the room told. Under the
+   * room lock.
+   */
   private void end(Session s, SystemEventType how, RoomTransaction tx) {
     Room room = s.room;
     tx.watch(s);
     releaseStick(s, tx);
     tx.appended(room.system(new SystemEvent(how, s.username), tx.at));
     tx.write(new Write.DeleteSession(room.name, s.tokenHash));
-    tx.event(new RoomEvent.SessionEnded(room.name, s.username, how == SystemEventType.EXPIRED, tx.at));
+    tx.event(
+        new RoomEvent.SessionEnded(room.name, s.username, how == SystemEventType.EXPIRED, tx.at));
     s.ended = true;
     s.draft.clear();
     sessions.ended(s);
@@ -943,7 +1086,10 @@ public final class RoomEngine implements AutoCloseable {
       }
       LOG.warn("Room {} was reloaded from the store after a failed commit", room.name);
     } catch (RuntimeException e) {
-      LOG.error("Reloading room {} from the store failed; it is tried again shortly: {}", room.name, e.getMessage());
+      LOG.error(
+          "Reloading room {} from the store failed; it is tried again shortly: {}",
+          room.name,
+          e.getMessage());
     } finally {
       room.lock.unlock();
     }

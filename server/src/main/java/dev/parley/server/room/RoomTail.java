@@ -1,27 +1,32 @@
 package dev.parley.server.room;
 
-import dev.parley.server.store.StoredMessage;
 import dev.parley.server.store.Store;
+import dev.parley.server.store.StoredMessage;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The recent part of a room's log, in memory: delivery, interruption and wake-ups read it, and
- * the store is read only for what fell out of it. Bounded by a number of messages and by bytes;
- * a message leaves it only once it is durable, so that everything older is in the store.
- * Guarded by the room's lock.
+ * The recent part of a room's log, in memory: delivery, interruption and wake-ups read it, and the
+ * store is read only for what fell out of it. Bounded by a number of messages and by bytes; a
+ * message leaves it only once it is durable, so that everything older is in the store. Guarded by
+ * the room's lock.
  */
 final class RoomTail {
   private final String room;
   private final Store store;
   private final int maxMessages;
   private final long maxBytes;
-  /** A growable circular buffer, oldest first: message {@code seq} sits at {@code seq - firstSeq()}. */
+
+  /**
+   * A growable circular buffer, oldest first: message {@code seq} sits at {@code seq - firstSeq()}.
+   */
   private StoredMessage[] ring = new StoredMessage[16];
+
   private int head;
   private int count;
   private long bytes;
   private long lastSeq;
+
   /** Whether the ring has been filled from the store since the room was loaded. */
   private boolean loaded;
 
@@ -51,7 +56,8 @@ final class RoomTail {
   /** Adds the message with the next sequence number; older durable ones leave past the bounds. */
   void append(StoredMessage m, long durableSeq) {
     if (m.seq() != lastSeq + 1) {
-      throw new IllegalStateException("room " + room + ": message " + m.seq() + " after " + lastSeq);
+      throw new IllegalStateException(
+          "room " + room + ": message " + m.seq() + " after " + lastSeq);
     }
     fill();
     addLast(m);

@@ -12,18 +12,18 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What one call changes in a room, gathered under the room's lock: the writes for the store,
- * the events to publish once they are stored, and whether the call may answer before its
- * writes are durable. Submitted to the writer before the lock is released, so that a room's
- * changes reach the store in the order they were decided.
+ * What one call changes in a room, gathered under the room's lock: the writes for the store, the
+ * events to publish once they are stored, and whether the call may answer before its writes are
+ * durable. Submitted to the writer before the lock is released, so that a room's changes reach the
+ * store in the order they were decided.
  *
  * <p>The durability rule: a call answers only after its writes are stored when it appends a
- * message, starts or ends a session, claims or releases the floor, remembers a push's
- * {@code txn_id}, or delivers messages (a cursor that moved is stored before the messages are
- * handed over, so nothing is delivered twice, even across a crash). A change of the draft alone,
- * with the {@code txn_id} of the edit that made it, is written behind: stored with the writer's
- * next batch, without the call waiting for it, unless the writer is behind by more than its
- * backlog (then the caller waits, and memory stays bounded).
+ * message, starts or ends a session, claims or releases the floor, remembers a push's {@code
+ * txn_id}, or delivers messages (a cursor that moved is stored before the messages are handed over,
+ * so nothing is delivered twice, even across a crash). A change of the draft alone, with the {@code
+ * txn_id} of the edit that made it, is written behind: stored with the writer's next batch, without
+ * the call waiting for it, unless the writer is behind by more than its backlog (then the caller
+ * waits, and memory stays bounded).
  */
 final class RoomTransaction {
   private record Presence(PresenceState state, boolean holdsStick) {}
@@ -87,7 +87,9 @@ final class RoomTransaction {
       Session s = e.getKey();
       Presence now = new Presence(s.state(), room.stick.isHeldBy(s));
       if (!s.ended && !now.equals(e.getValue())) {
-        events.add(new RoomEvent.PresenceChanged(room.name, s.username, now.state(), now.holdsStick(), at));
+        events.add(
+            new RoomEvent.PresenceChanged(
+                room.name, s.username, now.state(), now.holdsStick(), at));
       }
     }
     if (writes.isEmpty() && events.isEmpty()) {

@@ -7,8 +7,8 @@ import java.time.Clock;
 import java.time.Instant;
 
 /**
- * One participant's login: its draft, its cursor and the calls it may replay. Guarded by its
- * room's lock, but for {@link #ended}, which a caller may read before it takes the lock.
+ * One participant's login: its draft, its cursor and the calls it may replay. Guarded by its room's
+ * lock, but for {@link #ended}, which a caller may read before it takes the lock.
  */
 final class Session {
   final String tokenHash;
@@ -17,19 +17,26 @@ final class Session {
   final Draft draft = new Draft();
   final RateLimiter rate;
   final TxnReplays replays = new TxnReplays();
+
   /**
-   * Whether its key makes it a moderator. Not stored: a session taken back after a restart is
-   * none until it logs in anew.
+   * Whether its key makes it a moderator. Not stored: a session taken back after a restart is none
+   * until it logs in anew.
    */
   final boolean moderator;
+
   /** The highest sequence number delivered to this session. */
   long cursor;
+
   int pendingChecks;
+
   /** {@link Ticker} reading of the end of the last call. */
   long lastActive;
+
   volatile boolean ended;
+
   /** What the store holds: when it differs from the live state, the session is saved again. */
   long storedCursor = -1;
+
   long storedDraftVersion = -1;
   long storedActive;
 
@@ -37,7 +44,8 @@ final class Session {
     this(tokenHash, username, room, rate, now, false);
   }
 
-  Session(String tokenHash, String username, Room room, RateLimiter rate, long now, boolean moderator) {
+  Session(
+      String tokenHash, String username, Room room, RateLimiter rate, long now, boolean moderator) {
     this.tokenHash = tokenHash;
     this.username = username;
     this.room = room;
@@ -46,7 +54,10 @@ final class Session {
     this.moderator = moderator;
   }
 
-  /** The presence rule: waiting while a check is pending, else drafting while the draft is non-empty, else idle. */
+  /**
+   * The presence rule: waiting while a check is pending, else drafting while the draft is
+   * non-empty, else idle.
+   */
   PresenceState state() {
     return PresenceRule.state(pendingChecks, !draft.isEmpty());
   }

@@ -8,26 +8,29 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Who is logged in: live sessions by the hash of their token, and the recently ended ones, so
- * that their callers hear "expired" rather than "unknown".
+ * Who is logged in: live sessions by the hash of their token, and the recently ended ones, so that
+ * their callers hear "expired" rather than "unknown".
  */
 final class Sessions {
   /** Ended sessions remembered. */
   private static final int ENDED_MEMORY = 10_000;
 
   private final Map<String, Session> live = new ConcurrentHashMap<>();
-  private final Map<String, Boolean> ended = Collections.synchronizedMap(
-      new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-          return size() > ENDED_MEMORY;
-        }
-      });
+  private final Map<String, Boolean> ended =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+              return size() > ENDED_MEMORY;
+            }
+          });
 
   /** The live session of {@code token}, or the error its caller gets. */
   Session find(String token) {
     if (token == null) {
-      throw notLoggedIn(NotLoggedInException.Reason.MISSING, "no session: call login, then send Authorization: Bearer <session>");
+      throw notLoggedIn(
+          NotLoggedInException.Reason.MISSING,
+          "no session: call login, then send Authorization: Bearer <session>");
     }
     String hash = SessionTokens.hash(token);
     Session s = live.get(hash);
@@ -49,7 +52,9 @@ final class Sessions {
     live.put(s.tokenHash, s);
   }
 
-  /** {@code s} ended: known as ended before it is gone, so that no caller hears "unknown" meanwhile. */
+  /**
+   * {@code s} ended: known as ended before it is gone, so that no caller hears "unknown" meanwhile.
+   */
   void ended(Session s) {
     ended.put(s.tokenHash, Boolean.TRUE);
     live.remove(s.tokenHash, s);

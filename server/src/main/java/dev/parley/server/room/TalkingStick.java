@@ -5,8 +5,8 @@ import dev.parley.api.FloorPolicy;
 
 /**
  * Floor control. In an {@code open} room the stick is a courtesy: every claim is granted and a
- * later claim takes it over. In a {@code stick} room a claim is refused while another holds it,
- * and only the holder may append and push. Guarded by the room's lock.
+ * later claim takes it over. In a {@code stick} room a claim is refused while another holds it, and
+ * only the holder may append and push. Guarded by the room's lock.
  */
 final class TalkingStick {
   private final FloorPolicy policy;

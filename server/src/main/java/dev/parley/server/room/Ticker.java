@@ -1,8 +1,8 @@
 package dev.parley.server.room;
 
 /**
- * A monotonic clock in nanoseconds, for idleness, floor holds and rate limits. The engine takes
- * one beside its wall {@link java.time.Clock}, so that tests can move time by hand.
+ * A monotonic clock in nanoseconds, for idleness, floor holds and rate limits. The engine takes one
+ * beside its wall {@link java.time.Clock}, so that tests can move time by hand.
  */
 @FunctionalInterface
 public interface Ticker {

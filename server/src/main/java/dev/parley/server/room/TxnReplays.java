@@ -13,39 +13,41 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The idempotency rule of every mutating call ({@code append}, {@code undo}, {@code reset},
- * {@code push}): a call with a {@code txn_id} this session already used for a call of the same
- * method that changed something answers the first result again and changes nothing. A call
- * that changed nothing (an interrupted push, an empty append, nothing to undo) is not
- * remembered: its retry runs again.
+ * The idempotency rule of every mutating call ({@code append}, {@code undo}, {@code reset}, {@code
+ * push}): a call with a {@code txn_id} this session already used for a call of the same method that
+ * changed something answers the first result again and changes nothing. A call that changed nothing
+ * (an interrupted push, an empty append, nothing to undo) is not remembered: its retry runs again.
  *
- * <p>A session remembers its newest {@link #KEEP} pushes and {@link #DRAFT_KEEP} draft edits;
- * the store keeps the same, so a retry after a restart is answered alike. Every entry is small
- * and bounded (a {@code txn_id} of at most 64 characters, a suffix of at most 80), so the
- * counts bound the bytes. Guarded by the room's lock.
+ * <p>A session remembers its newest {@link #KEEP} pushes and {@link #DRAFT_KEEP} draft edits; the
+ * store keeps the same, so a retry after a restart is answered alike. Every entry is small and
+ * bounded (a {@code txn_id} of at most 64 characters, a suffix of at most 80), so the counts bound
+ * the bytes. Guarded by the room's lock.
  */
 final class TxnReplays {
   /** How many push {@code txn_id}s a session remembers; older ones may be sent again. */
   static final int KEEP = 1000;
+
   /**
-   * How many draft-edit {@code txn_id}s a session remembers. A client retries the call whose
-   * answer it lost, so the newest few suffice; they are bigger than a push's (they hold a suffix).
+   * How many draft-edit {@code txn_id}s a session remembers. A client retries the call whose answer
+   * it lost, so the newest few suffice; they are bigger than a push's (they hold a suffix).
    */
   static final int DRAFT_KEEP = 100;
 
-  private final Map<String, PushReplay> pushes = new LinkedHashMap<>(16, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, PushReplay> eldest) {
-      return size() > KEEP;
-    }
-  };
+  private final Map<String, PushReplay> pushes =
+      new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PushReplay> eldest) {
+          return size() > KEEP;
+        }
+      };
 
-  private final Map<List<String>, DraftReplay> edits = new LinkedHashMap<>(16, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<List<String>, DraftReplay> eldest) {
-      return size() > DRAFT_KEEP;
-    }
-  };
+  private final Map<List<String>, DraftReplay> edits =
+      new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<String>, DraftReplay> eldest) {
+          return size() > DRAFT_KEEP;
+        }
+      };
 
   /** The remembered push of {@code txnId}, or null. */
   PushReplay push(String txnId) {
@@ -87,7 +89,8 @@ final class TxnReplays {
   }
 
   static AppendResult appendAnswer(DraftReplay replay, List<Message> arrived) {
-    return new AppendResult(replay.status(), replay.suffix(), replay.draftLength(), replay.truncated(), null, arrived);
+    return new AppendResult(
+        replay.status(), replay.suffix(), replay.draftLength(), replay.truncated(), null, arrived);
   }
 
   static UndoResult undoAnswer(DraftReplay replay, List<Message> arrived) {

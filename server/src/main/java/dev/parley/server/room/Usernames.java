@@ -13,38 +13,42 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * What a username may be, and when two names would pass for one another: the one rule behind
- * login, so that nobody can pose as someone else.
+ * What a username may be, and when two names would pass for one another: the one rule behind login,
+ * so that nobody can pose as someone else.
  *
- * <p>A name is normalised to NFKC (fullwidth {@code ａｌｉｃｅ} is {@code alice}, a no-break space
- * a plain one) and refused when it holds what a reader cannot see or that changes how it reads:
+ * <p>A name is normalised to NFKC (fullwidth {@code ａｌｉｃｅ} is {@code alice}, a no-break space a
+ * plain one) and refused when it holds what a reader cannot see or that changes how it reads:
  * invisible (default-ignorable) characters such as zero-width joiners and variation selectors,
- * bidirectional controls, other format characters, white space but the plain space (and that
- * not at either end, nor twice in a row), private-use and unassigned code points, a combining
- * mark with nothing to sit on or repeated on one letter, digits of two number systems, or a
- * word that mixes scripts the way lookalikes do (Unicode TR39's "moderately restrictive" level,
- * per word: {@code аlice} with a Cyrillic {@code а} is refused, {@code claude-помощник} is not).
- * Emoji are single characters like any other symbol; sequences joined by zero-width joiners or
- * variation selectors are not, as those are invisible characters.
+ * bidirectional controls, other format characters, white space but the plain space (and that not at
+ * either end, nor twice in a row), private-use and unassigned code points, a combining mark with
+ * nothing to sit on or repeated on one letter, digits of two number systems, or a word that mixes
+ * scripts the way lookalikes do (Unicode TR39's "moderately restrictive" level, per word: {@code
+ * аlice} with a Cyrillic {@code а} is refused, {@code claude-помощник} is not). Emoji are single
+ * characters like any other symbol; sequences joined by zero-width joiners or variation selectors
+ * are not, as those are invisible characters.
  *
- * <p>Two names clash when their TR39 confusable skeletons are equal, ignoring case before or
- * after the skeleton is taken: {@code Alice}, {@code aIice} (capital I) and Cherokee
- * {@code ᎪᏞᎥᏟᎬ} all clash with {@code alice}, and {@code system} is reserved in every such
- * disguise.
+ * <p>Two names clash when their TR39 confusable skeletons are equal, ignoring case before or after
+ * the skeleton is taken: {@code Alice}, {@code aIice} (capital I) and Cherokee {@code ᎪᏞᎥᏟᎬ} all
+ * clash with {@code alice}, and {@code system} is reserved in every such disguise.
  */
 final class Usernames {
   private static final Normalizer2 NFKC = Normalizer2.getNFKCInstance();
   private static final Normalizer2 NFKC_CASEFOLD = Normalizer2.getNFKCCasefoldInstance();
-  // The checker's own checks run on NFD, where a repeated mark shows even beside a precomposed letter.
+  // The checker's own checks run on NFD, where a repeated mark shows even beside a precomposed
+  // letter.
   private static final Normalizer2 NFD = Normalizer2.getNFDInstance();
+
   /** Immutable once built, so safe to share between threads. */
-  private static final SpoofChecker SPOOF = new SpoofChecker.Builder()
-      .setChecks(SpoofChecker.INVISIBLE | SpoofChecker.MIXED_NUMBERS)
-      .build();
-  private static final SpoofChecker WORD = new SpoofChecker.Builder()
-      .setChecks(SpoofChecker.RESTRICTION_LEVEL)
-      .setRestrictionLevel(SpoofChecker.RestrictionLevel.MODERATELY_RESTRICTIVE)
-      .build();
+  private static final SpoofChecker SPOOF =
+      new SpoofChecker.Builder()
+          .setChecks(SpoofChecker.INVISIBLE | SpoofChecker.MIXED_NUMBERS)
+          .build();
+
+  private static final SpoofChecker WORD =
+      new SpoofChecker.Builder()
+          .setChecks(SpoofChecker.RESTRICTION_LEVEL)
+          .setRestrictionLevel(SpoofChecker.RestrictionLevel.MODERATELY_RESTRICTIVE)
+          .build();
   // Unicode properties as ICU knows them, one Unicode version for every rule here.
   private static final UnicodeSet CONTROL = new UnicodeSet("[:Cc:]").freeze();
   private static final UnicodeSet FORMAT = new UnicodeSet("[:Cf:]").freeze();
@@ -52,24 +56,29 @@ final class Usernames {
   private static final UnicodeSet UNASSIGNED = new UnicodeSet("[:Cn:]").freeze();
   private static final UnicodeSet BIDI_CONTROL = new UnicodeSet("[:Bidi_Control:]").freeze();
   // U+2800 BRAILLE PATTERN BLANK is a symbol that draws nothing.
-  private static final UnicodeSet INVISIBLE = new UnicodeSet("[[:Default_Ignorable_Code_Point:]\\u2800]").freeze();
+  private static final UnicodeSet INVISIBLE =
+      new UnicodeSet("[[:Default_Ignorable_Code_Point:]\\u2800]").freeze();
   private static final UnicodeSet MARK = new UnicodeSet("[:M:]").freeze();
-  private static final UnicodeSet OTHER_SPACE = new UnicodeSet("[[:White_Space:]-[\\u0020]]").freeze();
+  private static final UnicodeSet OTHER_SPACE =
+      new UnicodeSet("[[:White_Space:]-[\\u0020]]").freeze();
+
   /**
    * Keys already taken, by name: every delivery compares each message's actor by key, and a
-   * skeleton costs a microsecond or two where a map look-up costs tens of nanoseconds. Names
-   * are at most 32 characters, so the cache stays within a few hundred kilobytes.
+   * skeleton costs a microsecond or two where a map look-up costs tens of nanoseconds. Names are at
+   * most 32 characters, so the cache stays within a few hundred kilobytes.
    */
   private static final Map<String, String> KEYS = new ConcurrentHashMap<>();
+
   private static final int KEYS_CACHED = 4096;
+
   /** What separates the words of a name, each of which must keep to one script. */
   private static final Pattern WORD_BREAK = Pattern.compile("[\\p{Z}\\p{P}\\p{S}]+");
 
   private Usernames() {}
 
   /**
-   * The name a login asks for, normalised; refused (-32602, naming {@code /username}) when it
-   * could mislead a reader.
+   * The name a login asks for, normalised; refused (-32602, naming {@code /username}) when it could
+   * mislead a reader.
    */
   static String normalise(String requested) {
     if (requested.codePoints().anyMatch(c -> Character.getType(c) == Character.SURROGATE)) {
@@ -94,19 +103,27 @@ final class Usernames {
     }
     int length = name.codePointCount(0, name.length());
     if (length > ServerLimits.USERNAME_CHARS) {
-      throw refused("may hold at most " + ServerLimits.USERNAME_CHARS
-          + " characters once normalised (NFKC); this one has " + length);
+      throw refused(
+          "may hold at most "
+              + ServerLimits.USERNAME_CHARS
+              + " characters once normalised (NFKC); this one has "
+              + length);
     }
     SpoofChecker.CheckResult result = new SpoofChecker.CheckResult();
     if (SPOOF.failsChecks(NFD.normalize(name), result)) {
-      throw refused((result.checks & SpoofChecker.INVISIBLE) != 0
-          ? "may not repeat a combining mark on one letter"
-          : "may not mix digits of different number systems");
+      throw refused(
+          (result.checks & SpoofChecker.INVISIBLE) != 0
+              ? "may not repeat a combining mark on one letter"
+              : "may not mix digits of different number systems");
     }
     for (String word : WORD_BREAK.split(name)) {
       if (WORD.failsChecks(word)) {
-        throw refused("may not mix " + scripts(word) + " letters in one word (\"" + word
-            + "\"), as lookalike names do: write each word in one script");
+        throw refused(
+            "may not mix "
+                + scripts(word)
+                + " letters in one word (\""
+                + word
+                + "\"), as lookalike names do: write each word in one script");
       }
     }
     return name;
@@ -151,7 +168,8 @@ final class Usernames {
   /** The scripts of {@code word}'s letters, as "Latin and Cyrillic". */
   private static String scripts(String word) {
     TreeSet<String> names = new TreeSet<>();
-    word.codePoints().map(UScript::getScript)
+    word.codePoints()
+        .map(UScript::getScript)
         .filter(s -> s != UScript.COMMON && s != UScript.INHERITED)
         .forEach(s -> names.add(UScript.getName(s)));
     return String.join(" and ", names);
@@ -162,8 +180,8 @@ final class Usernames {
   }
 
   /**
-   * The key of a name in a room's membership: its confusable skeleton after NFKC and case
-   * folding, so that {@code Alice}, {@code аlice} and {@code ａｌｉｃｅ} share one.
+   * The key of a name in a room's membership: its confusable skeleton after NFKC and case folding,
+   * so that {@code Alice}, {@code аlice} and {@code ａｌｉｃｅ} share one.
    */
   static String key(String username) {
     String key = KEYS.get(username);

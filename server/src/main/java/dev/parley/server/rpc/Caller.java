@@ -1,11 +1,11 @@
 package dev.parley.server.rpc;
 
 /**
- * Who makes a call, as the transport knows it: handed to {@link ParleyRpcService} with each
- * call's params.
+ * Who makes a call, as the transport knows it: handed to {@link ParleyRpcService} with each call's
+ * params.
  *
  * @param bearer the session token the call carries, or null
- * @param address the client's address, by which calls that reach no live session are limited;
- *     null for a caller inside the process
+ * @param address the client's address, by which calls that reach no live session are limited; null
+ *     for a caller inside the process
  */
 record Caller(String bearer, String address) {}

@@ -33,19 +33,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * JSON-RPC 2.0 as its specification says: parses the body, checks the envelope, handles batches
- * and notifications, validates params against the OpenRPC document, and only then reads them
- * into the method's generated params record and dispatches the call through the generated
- * method table ({@link ParleyMethod}, {@link ParleyDispatcher}) to the service, with the caller
- * as an argument. Every input gets a JSON-RPC answer (or, for notifications, none); nothing
- * escapes as a stack trace, and every error is written by {@link JsonRpcErrors}.
+ * JSON-RPC 2.0 as its specification says: parses the body, checks the envelope, handles batches and
+ * notifications, validates params against the OpenRPC document, and only then reads them into the
+ * method's generated params record and dispatches the call through the generated method table
+ * ({@link ParleyMethod}, {@link ParleyDispatcher}) to the service, with the caller as an argument.
+ * Every input gets a JSON-RPC answer (or, for notifications, none); nothing escapes as a stack
+ * trace, and every error is written by {@link JsonRpcErrors}.
  */
 public final class JsonRpcEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(JsonRpcEndpoint.class);
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
   /** The method reported for a call naming a method the spec does not define. */
   public static final String UNKNOWN = "unknown";
-  /** The method reported for a request refused before it named a method (parse or envelope errors). */
+
+  /**
+   * The method reported for a request refused before it named a method (parse or envelope errors).
+   */
   public static final String INVALID = "invalid";
 
   private final ObjectMapper mapper;
@@ -70,16 +74,17 @@ public final class JsonRpcEndpoint {
    * @param access the keys of access control, or null for none
    */
   public JsonRpcEndpoint(RoomEngine engine, int batchLimit, CallObserver calls, AccessKeys access) {
-    this.mapper = Json.mapper()
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-        // Error data is built from maps: sorted keys make every answer read the same way.
-        .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-        // Fractions and exponents as exact decimals, kept as written: an id such as 1e400
-        // or 10.0 is echoed as the same number, never as "Infinity" or a rounded double.
-        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-        .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
-        .registerModule(MessageJson.module());
+    this.mapper =
+        Json.mapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            // Error data is built from maps: sorted keys make every answer read the same way.
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            // Fractions and exponents as exact decimals, kept as written: an id such as 1e400
+            // or 10.0 is echoed as the same number, never as "Infinity" or a rounded double.
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
+            .registerModule(MessageJson.module());
     this.schemas = new SpecSchemas(SpecDocument.get().tree());
     this.service = new ParleyRpcService(engine, access);
     this.batchLimit = batchLimit;
@@ -96,8 +101,8 @@ public final class JsonRpcEndpoint {
    *
    * @param body the raw body
    * @param bearer the session token from the transport, or null
-   * @param address the client's address, by which calls that reach no live session are
-   *     limited; null for a caller inside the process
+   * @param address the client's address, by which calls that reach no live session are limited;
+   *     null for a caller inside the process
    * @return the response, or null when there is none to send (notifications only)
    */
   public JsonNode handle(byte[] body, String bearer, String address) {
@@ -108,7 +113,10 @@ public final class JsonRpcEndpoint {
     } catch (JsonProcessingException e) {
       return refused(started, NullNode.instance, new ParseErrorException(JsonSyntax.describe(e)));
     } catch (IOException e) {
-      return refused(started, NullNode.instance, new ParseErrorException("unreadable body: " + e.getMessage()));
+      return refused(
+          started,
+          NullNode.instance,
+          new ParseErrorException("unreadable body: " + e.getMessage()));
     }
     if (request == null || request.isMissingNode()) {
       return refused(started, NullNode.instance, new ParseErrorException("empty body"));
@@ -117,11 +125,16 @@ public final class JsonRpcEndpoint {
       return handleCall(request, bearer, address);
     }
     if (request.isEmpty()) {
-      return refused(started, NullNode.instance, new InvalidRequestException("an empty batch", null));
+      return refused(
+          started, NullNode.instance, new InvalidRequestException("an empty batch", null));
     }
     if (request.size() > batchLimit) {
-      return refused(started, NullNode.instance, new InvalidRequestException(
-          "a batch of " + request.size() + " calls; at most " + batchLimit + " are allowed", batchLimit));
+      return refused(
+          started,
+          NullNode.instance,
+          new InvalidRequestException(
+              "a batch of " + request.size() + " calls; at most " + batchLimit + " are allowed",
+              batchLimit));
     }
     ArrayNode responses = JSON.arrayNode();
     for (JsonNode call : request) {
@@ -137,34 +150,48 @@ public final class JsonRpcEndpoint {
   private JsonNode handleCall(JsonNode call, String bearer, String address) {
     long started = System.nanoTime();
     if (!call.isObject()) {
-      return refused(started, NullNode.instance, new InvalidRequestException("a request must be a JSON object", null));
+      return refused(
+          started,
+          NullNode.instance,
+          new InvalidRequestException("a request must be a JSON object", null));
     }
     boolean notification = !call.has("id");
     JsonNode id = call.path("id");
     if (!notification && !(id.isTextual() || id.isNumber() || id.isNull())) {
-      return refused(started, NullNode.instance, new InvalidRequestException("id must be a string, a number or null", null));
+      return refused(
+          started,
+          NullNode.instance,
+          new InvalidRequestException("id must be a string, a number or null", null));
     }
     JsonNode replyId = notification ? NullNode.instance : id;
     JsonNode version = call.path("jsonrpc");
     if (!version.isTextual() || !"2.0".equals(version.asText())) {
-      return refused(started, replyId, new InvalidRequestException("jsonrpc must be exactly \"2.0\"", null));
+      return refused(
+          started, replyId, new InvalidRequestException("jsonrpc must be exactly \"2.0\"", null));
     }
     if (!call.path("method").isTextual()) {
-      return refused(started, replyId, new InvalidRequestException("method must be a string", null));
+      return refused(
+          started, replyId, new InvalidRequestException("method must be a string", null));
     }
     JsonNode params = call.path("params");
     if (!params.isMissingNode() && !params.isObject() && !params.isArray()) {
-      return refused(started, replyId, new InvalidRequestException("params must be an object or an array", null));
+      return refused(
+          started,
+          replyId,
+          new InvalidRequestException("params must be an object or an array", null));
     }
     String method = call.path("method").asText();
     JsonNode response = respond(method, params, replyId, bearer, address);
-    calls.called(ParleyMethod.byWireName(method).isPresent() ? method : UNKNOWN, errorCode(response),
+    calls.called(
+        ParleyMethod.byWireName(method).isPresent() ? method : UNKNOWN,
+        errorCode(response),
         System.nanoTime() - started);
     // The specification forbids answering a notification, even with an error.
     return notification ? null : response;
   }
 
-  private JsonNode respond(String name, JsonNode params, JsonNode id, String bearer, String address) {
+  private JsonNode respond(
+      String name, JsonNode params, JsonNode id, String bearer, String address) {
     Optional<ParleyMethod> found = ParleyMethod.byWireName(name);
     if (found.isEmpty()) {
       return error(id, new MethodNotFoundException(name));
@@ -174,22 +201,30 @@ public final class JsonRpcEndpoint {
     if (params.isMissingNode() || (params.isArray() && params.isEmpty())) {
       named = JSON.objectNode();
     } else if (params.isArray()) {
-      return error(id, new InvalidParamsException("",
-          "params must be given by name, as an object", null));
+      return error(
+          id, new InvalidParamsException("", "params must be given by name, as an object", null));
     } else {
       named = ((ObjectNode) params).deepCopy();
     }
     List<SpecSchemas.Violation> violations = schemas.validateParams(name, named);
     if (!violations.isEmpty()) {
       SpecSchemas.Violation first = violations.get(0);
-      return error(id, new InvalidParamsException(first.pointer(), first.detail(),
-          violations.stream().map(v -> new InvalidParamsException.ErrorsItem(v.pointer(), v.detail())).toList()));
+      return error(
+          id,
+          new InvalidParamsException(
+              first.pointer(),
+              first.detail(),
+              violations.stream()
+                  .map(v -> new InvalidParamsException.ErrorsItem(v.pointer(), v.detail()))
+                  .toList()));
     }
     JsonNode result;
     try {
       // Valid params make the record: a failure to read them is the server's, not the caller's.
       Object typed = method.readParams(mapper, named);
-      result = mapper.valueToTree(ParleyDispatcher.dispatch(service, new Caller(bearer, address), method, typed));
+      result =
+          mapper.valueToTree(
+              ParleyDispatcher.dispatch(service, new Caller(bearer, address), method, typed));
     } catch (ParleyRpcException e) {
       return error(id, e);
     } catch (RuntimeException e) {

@@ -14,13 +14,20 @@ import java.util.regex.Pattern;
  */
 final class JsonSyntax {
   private static final Pattern LIMIT = Pattern.compile("maximum allowed \\((\\d+)");
-  private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '(.*)'", Pattern.DOTALL);
-  private static final Pattern TOKEN = Pattern.compile("(?:Unrecognized|Non-standard) token '(.*?)'", Pattern.DOTALL);
+  private static final Pattern DUPLICATE =
+      Pattern.compile("Duplicate field '(.*)'", Pattern.DOTALL);
+  private static final Pattern TOKEN =
+      Pattern.compile("(?:Unrecognized|Non-standard) token '(.*?)'", Pattern.DOTALL);
   private static final Pattern CHARACTER =
-      Pattern.compile("Unexpected character \\('(.*?)' \\(code \\d+\\)\\)(?:: was expecting (.*))?", Pattern.DOTALL);
-  private static final Pattern CONTROL = Pattern.compile("Illegal unquoted character \\(\\(CTRL-CHAR, code (\\d+)\\)\\)");
+      Pattern.compile(
+          "Unexpected character \\('(.*?)' \\(code \\d+\\)\\)(?:: was expecting (.*))?",
+          Pattern.DOTALL);
+  private static final Pattern CONTROL =
+      Pattern.compile("Illegal unquoted character \\(\\(CTRL-CHAR, code (\\d+)\\)\\)");
+
   /** Where the parser's messages start naming its own settings. */
-  private static final Pattern PARSER_TALK = Pattern.compile("\\s*(?:[(:;]\\s*)?[^(:;]*`.*$", Pattern.DOTALL);
+  private static final Pattern PARSER_TALK =
+      Pattern.compile("\\s*(?:[(:;]\\s*)?[^(:;]*`.*$", Pattern.DOTALL);
 
   private JsonSyntax() {}
 
@@ -29,7 +36,12 @@ final class JsonSyntax {
     StringBuilder detail = new StringBuilder("not valid JSON: ").append(what(e));
     JsonLocation at = e.getLocation();
     if (at != null && at.getLineNr() > 0) {
-      detail.append(" (at line ").append(at.getLineNr()).append(", column ").append(at.getColumnNr()).append(')');
+      detail
+          .append(" (at line ")
+          .append(at.getLineNr())
+          .append(", column ")
+          .append(at.getColumnNr())
+          .append(')');
     }
     return detail.toString();
   }
@@ -61,11 +73,14 @@ final class JsonSyntax {
       return "the key \"" + m.group(1) + "\" appears twice in one object";
     }
     if ((m = TOKEN.matcher(message)).lookingAt()) {
-      return m.group(1) + " is not a JSON value (expected a string, a number, an array, an object, true, false or"
+      return m.group(1)
+          + " is not a JSON value (expected a string, a number, an array, an object, true, false or"
           + " null)";
     }
     if ((m = CHARACTER.matcher(message)).lookingAt()) {
-      return "unexpected character " + m.group(1) + (m.group(2) == null ? "" : " (expected " + m.group(2) + ")");
+      return "unexpected character "
+          + m.group(1)
+          + (m.group(2) == null ? "" : " (expected " + m.group(2) + ")");
     }
     if ((m = CONTROL.matcher(message)).lookingAt()) {
       return "a control character (code " + m.group(1) + ") in a string must be escaped";

@@ -11,9 +11,9 @@ import dev.parley.api.LoginParams;
 import dev.parley.api.LoginResult;
 import dev.parley.api.LogoutParams;
 import dev.parley.api.LogoutResult;
+import dev.parley.api.NotLoggedInException;
 import dev.parley.api.NoteParams;
 import dev.parley.api.NoteResult;
-import dev.parley.api.NotLoggedInException;
 import dev.parley.api.ParleyHandler;
 import dev.parley.api.ParticipantsParams;
 import dev.parley.api.ParticipantsResult;
@@ -38,12 +38,13 @@ import java.util.function.Supplier;
 /**
  * The generated handler interface, implemented by handing each call to the room engine with the
  * caller's session. Params arrive validated, with the spec's defaults filled in. Calls that reach
- * no live session count against the caller's address ({@link RoomEngine#admit}): {@code login}
- * and {@code rooms} before they run, a call with a missing, unknown or ended token once it is
- * found to have none. A live session's calls do not.
+ * no live session count against the caller's address ({@link RoomEngine#admit}): {@code login} and
+ * {@code rooms} before they run, a call with a missing, unknown or ended token once it is found to
+ * have none. A live session's calls do not.
  */
 final class ParleyRpcService implements ParleyHandler<Caller> {
   private final RoomEngine engine;
+
   /** The keys with access control, or null without. */
   private final AccessKeys access;
 
@@ -55,7 +56,8 @@ final class ParleyRpcService implements ParleyHandler<Caller> {
   @Override
   public LoginResult login(Caller caller, LoginParams p) {
     engine.admit(caller.address());
-    return access == null ? engine.login(p.username(), p.room(), p.floor(), p.resume())
+    return access == null
+        ? engine.login(p.username(), p.room(), p.floor(), p.resume())
         : engine.login(p.username(), p.room(), p.floor(), p.resume(), access.gate(p.key()));
   }
 
@@ -86,7 +88,8 @@ final class ParleyRpcService implements ParleyHandler<Caller> {
 
   @Override
   public PushResult push(Caller caller, PushParams p) {
-    return session(caller, () -> engine.push(caller.bearer(), Boolean.TRUE.equals(p.force()), p.txnId()));
+    return session(
+        caller, () -> engine.push(caller.bearer(), Boolean.TRUE.equals(p.force()), p.txnId()));
   }
 
   @Override
@@ -111,8 +114,15 @@ final class ParleyRpcService implements ParleyHandler<Caller> {
 
   @Override
   public HistoryResult history(Caller caller, HistoryParams p) {
-    return session(caller, () -> engine.history(caller.bearer(), p.before(), p.after(), p.limit(),
-        Boolean.TRUE.equals(p.excludeOwn())));
+    return session(
+        caller,
+        () ->
+            engine.history(
+                caller.bearer(),
+                p.before(),
+                p.after(),
+                p.limit(),
+                Boolean.TRUE.equals(p.excludeOwn())));
   }
 
   @Override
@@ -126,11 +136,15 @@ final class ParleyRpcService implements ParleyHandler<Caller> {
     if (access == null) {
       return engine.rooms();
     }
-    AccessKeys.Key key = access.holder(caller.bearer(), token -> {
-      RoomEngine.Caller session = engine.caller(token);
-      return session == null ? null : session.username();
-    });
-    return new RoomsResult(engine.rooms().rooms().stream().filter(r -> key.mayJoin(r.room())).toList());
+    AccessKeys.Key key =
+        access.holder(
+            caller.bearer(),
+            token -> {
+              RoomEngine.Caller session = engine.caller(token);
+              return session == null ? null : session.username();
+            });
+    return new RoomsResult(
+        engine.rooms().rooms().stream().filter(r -> key.mayJoin(r.room())).toList());
   }
 
   @Override
@@ -139,9 +153,9 @@ final class ParleyRpcService implements ParleyHandler<Caller> {
   }
 
   /**
-   * Runs a call on the caller's session. One that finds no live session is a door call after
-   * all: it counts against the caller's address, and past the address's limit it is answered
-   * 40003 instead of 40010, so that guessing tokens or calling with stale ones is throttled.
+   * Runs a call on the caller's session. One that finds no live session is a door call after all:
+   * it counts against the caller's address, and past the address's limit it is answered 40003
+   * instead of 40010, so that guessing tokens or calling with stale ones is throttled.
    */
   private <T> T session(Caller caller, Supplier<T> call) {
     try {

@@ -27,17 +27,18 @@ import java.util.regex.Pattern;
 
 /**
  * The JSON Schemas of the OpenRPC document, compiled once: each method's params (as one object
- * schema) and result. {@code $ref}s into {@code components} resolve because every compiled
- * schema carries the document's components beside it.
+ * schema) and result. {@code $ref}s into {@code components} resolve because every compiled schema
+ * carries the document's components beside it.
  */
 public final class SpecSchemas {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-  private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
-      .pathType(PathType.JSON_POINTER)
-      .applyDefaultsStrategy(new ApplyDefaultsStrategy(true, false, false))
-      .formatAssertionsEnabled(true)
-      .regularExpressionFactory(SpecSchemas::ecmaRegex)
-      .build();
+  private static final SchemaValidatorsConfig CONFIG =
+      SchemaValidatorsConfig.builder()
+          .pathType(PathType.JSON_POINTER)
+          .applyDefaultsStrategy(new ApplyDefaultsStrategy(true, false, false))
+          .formatAssertionsEnabled(true)
+          .regularExpressionFactory(SpecSchemas::ecmaRegex)
+          .build();
 
   private final Map<String, JsonSchema> params = new HashMap<>();
   private final Map<String, JsonSchema> results = new HashMap<>();
@@ -46,13 +47,15 @@ public final class SpecSchemas {
   /** Compiles the schemas of {@code document}. */
   public SpecSchemas(JsonNode document) {
     // "components" only carries the document's schemas for $ref to point into.
-    JsonMetaSchema draft7 = JsonMetaSchema.builder(JsonMetaSchema.getV7())
-        .keyword(new NonValidationKeyword("components"))
-        .format(new IntegerRange("int64", Long.MIN_VALUE, Long.MAX_VALUE))
-        .format(new IntegerRange("int32", Integer.MIN_VALUE, Integer.MAX_VALUE))
-        .build();
-    JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7,
-        builder -> builder.metaSchema(draft7));
+    JsonMetaSchema draft7 =
+        JsonMetaSchema.builder(JsonMetaSchema.getV7())
+            .keyword(new NonValidationKeyword("components"))
+            .format(new IntegerRange("int64", Long.MIN_VALUE, Long.MAX_VALUE))
+            .format(new IntegerRange("int32", Integer.MIN_VALUE, Integer.MAX_VALUE))
+            .build();
+    JsonSchemaFactory factory =
+        JsonSchemaFactory.getInstance(
+            SpecVersion.VersionFlag.V7, builder -> builder.metaSchema(draft7));
     JsonNode components = document.path("components");
     for (JsonNode method : document.path("methods")) {
       ObjectNode p = withComponents(components);
@@ -98,7 +101,8 @@ public final class SpecSchemas {
       return broken;
     }
     JsonSchema schema = params.get(method);
-    return violations(schema.walk(schema.createExecutionContext(), value, true).getValidationMessages());
+    return violations(
+        schema.walk(schema.createExecutionContext(), value, true).getValidationMessages());
   }
 
   /** Validates a method's result; empty when it conforms. */
@@ -119,7 +123,8 @@ public final class SpecSchemas {
     List<Violation> out = new ArrayList<>();
     for (ValidationMessage m : messages) {
       String pointer = m.getInstanceLocation().toString();
-      if (("required".equals(m.getType()) || "additionalProperties".equals(m.getType())) && m.getProperty() != null) {
+      if (("required".equals(m.getType()) || "additionalProperties".equals(m.getType()))
+          && m.getProperty() != null) {
         // A JSON pointer token escapes "~" and "/" (RFC 6901), or "a/b" would read as two.
         pointer = pointer + "/" + m.getProperty().replace("~", "~0").replace("/", "~1");
       }
@@ -130,9 +135,9 @@ public final class SpecSchemas {
   }
 
   /**
-   * A schema {@code pattern}, as ECMA-262 (the dialect of JSON Schema) reads it. Java's
-   * {@code $} also matches before a final line break, so {@code ^[a-z]+$} would accept
-   * {@code "lobby\n"}; ECMA-262's matches only at the very end, which is Java's {@code \z}.
+   * A schema {@code pattern}, as ECMA-262 (the dialect of JSON Schema) reads it. Java's {@code $}
+   * also matches before a final line break, so {@code ^[a-z]+$} would accept {@code "lobby\n"};
+   * ECMA-262's matches only at the very end, which is Java's {@code \z}.
    */
   private static RegularExpression ecmaRegex(String regex) {
     StringBuilder java = new StringBuilder(regex.length() + 4);
@@ -158,9 +163,9 @@ public final class SpecSchemas {
   }
 
   /**
-   * The OpenAPI formats {@code int64} and {@code int32}, which draft 7 does not know: the
-   * generated interface binds such params to {@code long} and {@code int}, so a larger number
-   * must fail validation (-32602 naming it) instead of overflowing during dispatch (-32603).
+   * The OpenAPI formats {@code int64} and {@code int32}, which draft 7 does not know: the generated
+   * interface binds such params to {@code long} and {@code int}, so a larger number must fail
+   * validation (-32602 naming it) instead of overflowing during dispatch (-32603).
    */
   private record IntegerRange(String name, long min, long max) implements Format {
     @Override

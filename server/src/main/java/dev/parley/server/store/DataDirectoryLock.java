@@ -14,19 +14,20 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The claim of one daemon on its data directory: {@code DIR/parley.lock}, locked for as long as
- * the daemon runs and holding its pid. Two daemons on one database would each number messages
- * from their own cached sequences and clash; the second is refused at start instead, with the
- * holder's pid. The operating system drops the lock when the process ends, however it ends, so a
- * crashed daemon never leaves a directory locked. Readers ({@code parley export}) take no lock.
+ * The claim of one daemon on its data directory: {@code DIR/parley.lock}, locked for as long as the
+ * daemon runs and holding its pid. Two daemons on one database would each number messages from
+ * their own cached sequences and clash; the second is refused at start instead, with the holder's
+ * pid. The operating system drops the lock when the process ends, however it ends, so a crashed
+ * daemon never leaves a directory locked. Readers ({@code parley export}) take no lock.
  */
 public final class DataDirectoryLock implements AutoCloseable {
   /** The lock file inside the data directory. */
   public static final String FILE = "parley.lock";
+
   /**
-   * The directories locked by this process. A file lock belongs to the whole process (a second
-   * lock from the same JVM would throw, and closing any channel to the file could release the
-   * first), so a second daemon of this process is refused here, before the file is opened.
+   * The directories locked by this process. A file lock belongs to the whole process (a second lock
+   * from the same JVM would throw, and closing any channel to the file could release the first), so
+   * a second daemon of this process is refused here, before the file is opened.
    */
   private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
@@ -51,7 +52,8 @@ public final class DataDirectoryLock implements AutoCloseable {
       Files.createDirectories(dataDir);
       dir = dataDir.toRealPath();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create the data directory " + dataDir.toAbsolutePath(), e);
+      throw new UncheckedIOException(
+          "Cannot create the data directory " + dataDir.toAbsolutePath(), e);
     }
     long pid = ProcessHandle.current().pid();
     if (!HELD.add(dir)) {
@@ -59,8 +61,12 @@ public final class DataDirectoryLock implements AutoCloseable {
     }
     FileChannel channel = null;
     try {
-      channel = FileChannel.open(dir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE);
+      channel =
+          FileChannel.open(
+              dir.resolve(FILE),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE);
       FileLock lock;
       try {
         lock = channel.tryLock();
@@ -78,7 +84,8 @@ public final class DataDirectoryLock implements AutoCloseable {
       HELD.remove(dir);
       closeQuietly(channel);
       if (e instanceof IOException io) {
-        throw new UncheckedIOException("Cannot lock the data directory " + dir + ": " + io.getMessage(), io);
+        throw new UncheckedIOException(
+            "Cannot lock the data directory " + dir + ": " + io.getMessage(), io);
       }
       throw (RuntimeException) e;
     }
@@ -88,14 +95,21 @@ public final class DataDirectoryLock implements AutoCloseable {
     return new InUseException(dir, holder);
   }
 
-  /** The directory is held by another daemon; commands other than {@code serve} word it their own way. */
+  /**
+   * The directory is held by another daemon; commands other than {@code serve} word it their own
+   * way.
+   */
   public static final class InUseException extends IllegalStateException {
     private final transient Path dir;
     private final String holder;
 
     InUseException(Path dir, String holder) {
-      super("The data directory " + dir + " is in use by another Parley daemon (pid " + holder
-          + "): stop that daemon first, or give this one another --data-dir");
+      super(
+          "The data directory "
+              + dir
+              + " is in use by another Parley daemon (pid "
+              + holder
+              + "): stop that daemon first, or give this one another --data-dir");
       this.dir = dir;
       this.holder = holder;
     }

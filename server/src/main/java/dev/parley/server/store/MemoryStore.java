@@ -8,17 +8,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Keeps everything in memory: for throwaway runs and tests. Gone when the process ends. One
- * monitor guards it all: commits are the engine's batches, reads are rare (the engine serves
- * the recent tail of each room itself).
+ * Keeps everything in memory: for throwaway runs and tests. Gone when the process ends. One monitor
+ * guards it all: commits are the engine's batches, reads are rare (the engine serves the recent
+ * tail of each room itself).
  */
 public final class MemoryStore implements Store {
   private final Map<String, RoomRecord> rooms = new LinkedHashMap<>();
   private final Map<String, List<StoredMessage>> logs = new LinkedHashMap<>();
   private final Map<String, SessionRecord> sessions = new LinkedHashMap<>();
   private final Map<String, LinkedHashMap<String, PushReplay>> replays = new LinkedHashMap<>();
+
   /** Each session's draft replays, keyed by method and {@code txn_id}. */
-  private final Map<String, LinkedHashMap<List<String>, DraftReplay>> draftReplays = new LinkedHashMap<>();
+  private final Map<String, LinkedHashMap<List<String>, DraftReplay>> draftReplays =
+      new LinkedHashMap<>();
 
   @Override
   public synchronized List<RoomRecord> rooms() {
@@ -81,7 +83,8 @@ public final class MemoryStore implements Store {
           draftReplays.remove(d.tokenHash());
         }
         case Write.SaveReplay r -> {
-          LinkedHashMap<String, PushReplay> own = replays.computeIfAbsent(r.replay().tokenHash(), t -> new LinkedHashMap<>());
+          LinkedHashMap<String, PushReplay> own =
+              replays.computeIfAbsent(r.replay().tokenHash(), t -> new LinkedHashMap<>());
           own.remove(r.replay().txnId());
           own.put(r.replay().txnId(), r.replay());
           while (own.size() > r.keep()) {
@@ -98,25 +101,32 @@ public final class MemoryStore implements Store {
             own.pollFirstEntry();
           }
         }
-        case Write.SaveStick st -> rooms.computeIfPresent(st.room(),
-            (name, old) -> new RoomRecord(name, old.floor(), st.holder(), st.claimedAt()));
+        case Write.SaveStick st ->
+            rooms.computeIfPresent(
+                st.room(),
+                (name, old) -> new RoomRecord(name, old.floor(), st.holder(), st.claimedAt()));
         case Write.DeleteRoom d -> {
           rooms.remove(d.room());
           logs.remove(d.room());
-          sessions.values().removeIf(s -> {
-            boolean gone = s.room().equals(d.room());
-            if (gone) {
-              replays.remove(s.tokenHash());
-              draftReplays.remove(s.tokenHash());
-            }
-            return gone;
-          });
+          sessions
+              .values()
+              .removeIf(
+                  s -> {
+                    boolean gone = s.room().equals(d.room());
+                    if (gone) {
+                      replays.remove(s.tokenHash());
+                      draftReplays.remove(s.tokenHash());
+                    }
+                    return gone;
+                  });
         }
       }
     }
   }
 
-  /** Refuses the whole batch, before changing anything, when a message would leave a gap in its log. */
+  /**
+   * Refuses the whole batch, before changing anything, when a message would leave a gap in its log.
+   */
   private void checkOrder(List<Write> writes) {
     Map<String, Long> next = new LinkedHashMap<>();
     // Rooms deleted earlier in the batch: their stored log no longer counts.
@@ -125,13 +135,17 @@ public final class MemoryStore implements Store {
       if (w instanceof Write.DeleteRoom d) {
         deleted.add(d.room());
         next.remove(d.room());
-      } else if (w instanceof Write.CreateRoom r && (!logs.containsKey(r.room()) || deleted.contains(r.room()))) {
+      } else if (w instanceof Write.CreateRoom r
+          && (!logs.containsKey(r.room()) || deleted.contains(r.room()))) {
         next.putIfAbsent(r.room(), 1L);
       } else if (w instanceof Write.AppendMessage a) {
-        Long expected = next.computeIfAbsent(a.room(),
-            r -> logs.containsKey(r) && !deleted.contains(r) ? logs.get(r).size() + 1L : null);
+        Long expected =
+            next.computeIfAbsent(
+                a.room(),
+                r -> logs.containsKey(r) && !deleted.contains(r) ? logs.get(r).size() + 1L : null);
         if (expected == null || a.message().seq() != expected) {
-          throw new StoreException("memory: message " + a.message().seq() + " out of order in room " + a.room(), null);
+          throw new StoreException(
+              "memory: message " + a.message().seq() + " out of order in room " + a.room(), null);
         }
         next.put(a.room(), expected + 1);
       }

@@ -11,14 +11,17 @@ import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.sqlite.SQLiteException;
 
 /**
- * What can be wrong with a database file when the daemon or {@code parley export} opens it, said
- * in one plain sentence that names the file and what to do. Flyway's and the driver's own words
- * stay in the exception's cause, for the debug log.
+ * What can be wrong with a database file when the daemon or {@code parley export} opens it, said in
+ * one plain sentence that names the file and what to do. Flyway's and the driver's own words stay
+ * in the exception's cause, for the debug log.
  */
 final class OpenErrors {
   /** The first 16 bytes of every SQLite 3 database file. */
-  private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
-  private static final String RESTORE = "restore it from a backup, or move it away to start with an empty database";
+  private static final byte[] SQLITE_HEADER =
+      "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+
+  private static final String RESTORE =
+      "restore it from a backup, or move it away to start with an empty database";
 
   private OpenErrors() {}
 
@@ -34,16 +37,22 @@ final class OpenErrors {
     try (InputStream in = Files.newInputStream(file)) {
       header = in.readNBytes(SQLITE_HEADER.length);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot read " + file.toAbsolutePath() + ": " + e.getMessage(), e);
     }
     if (header.length == 0) {
-      throw new IllegalStateException(file.toAbsolutePath() + " is empty (0 bytes), so it holds no Parley data"
-          + " (a copy or a restore that did not finish?): restore it from a backup, or delete it to start with an"
-          + " empty database");
+      throw new IllegalStateException(
+          file.toAbsolutePath()
+              + " is empty (0 bytes), so it holds no Parley data"
+              + " (a copy or a restore that did not finish?): restore it from a backup, or delete it to start with an"
+              + " empty database");
     }
     if (!Arrays.equals(header, SQLITE_HEADER)) {
-      throw new IllegalStateException(file.toAbsolutePath() + " is not a Parley database (it is not an SQLite"
-          + " file): " + RESTORE);
+      throw new IllegalStateException(
+          file.toAbsolutePath()
+              + " is not a Parley database (it is not an SQLite"
+              + " file): "
+              + RESTORE);
     }
   }
 
@@ -53,20 +62,27 @@ final class OpenErrors {
     SQLiteException sqlite = sqliteCause(failure);
     String what;
     if (sqlite != null) {
-      what = switch (sqlite.getResultCode().code & 0xff) {
-        case 26 -> " is not a Parley database (it is not an SQLite file, or it is encrypted): " + RESTORE;
-        case 11 -> " is damaged (SQLite finds its contents malformed): " + RESTORE
-            + " (sqlite3's .recover command may save part of it)";
-        case 3, 8, 14, 23 -> " cannot be opened for reading and writing: check that this user may write to it and"
-            + " to its directory";
-        case 13 -> " cannot be written: the disk is full";
-        case 5, 6 -> " is locked by another program that is writing to it: stop that program";
-        case 10 -> " cannot be read or written (an input/output error of the disk)";
-        default -> " cannot be opened (SQLite says: " + firstLine(sqlite.getMessage()) + ")";
-      };
+      what =
+          switch (sqlite.getResultCode().code & 0xff) {
+            case 26 ->
+                " is not a Parley database (it is not an SQLite file, or it is encrypted): "
+                    + RESTORE;
+            case 11 ->
+                " is damaged (SQLite finds its contents malformed): "
+                    + RESTORE
+                    + " (sqlite3's .recover command may save part of it)";
+            case 3, 8, 14, 23 ->
+                " cannot be opened for reading and writing: check that this user may write to it and"
+                    + " to its directory";
+            case 13 -> " cannot be written: the disk is full";
+            case 5, 6 -> " is locked by another program that is writing to it: stop that program";
+            case 10 -> " cannot be read or written (an input/output error of the disk)";
+            default -> " cannot be opened (SQLite says: " + firstLine(sqlite.getMessage()) + ")";
+          };
     } else if (failure instanceof FlywayValidateException) {
-      what = " records schema changes that differ from this version of Parley's (edited by hand, or made by a"
-          + " modified build): run the build that made it, or restore a backup";
+      what =
+          " records schema changes that differ from this version of Parley's (edited by hand, or made by a"
+              + " modified build): run the build that made it, or restore a backup";
     } else {
       what = " cannot be opened: " + firstLine(failure.getMessage());
     }

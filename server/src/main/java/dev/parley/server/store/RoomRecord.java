@@ -11,4 +11,5 @@ import java.time.Instant;
  * @param stickHolder the username holding the talking stick, or null
  * @param stickClaimedAt when the holder last claimed it, or null
  */
-public record RoomRecord(String name, FloorPolicy floor, String stickHolder, Instant stickClaimedAt) {}
+public record RoomRecord(
+    String name, FloorPolicy floor, String stickHolder, Instant stickClaimedAt) {}

@@ -13,5 +13,10 @@ import java.util.List;
  * @param draft the draft's segments, oldest first
  * @param lastActive when it last made a call
  */
-public record SessionRecord(String tokenHash, String username, String room, long cursor,
-    List<String> draft, Instant lastActive) {}
+public record SessionRecord(
+    String tokenHash,
+    String username,
+    String room,
+    long cursor,
+    List<String> draft,
+    Instant lastActive) {}

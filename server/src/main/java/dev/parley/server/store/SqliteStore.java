@@ -29,22 +29,23 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
- * The embedded default: one SQLite database ({@code parley.db}) in the data directory, in WAL
- * mode. All writes go through one connection, a batch of many calls' changes per transaction
- * (the engine's group commit), so writers never meet {@code SQLITE_BUSY} and one fsync serves
- * a whole batch; reads use a small pool of read-only connections, which WAL lets run beside the
- * writer. Commits are synchronous ({@code synchronous=FULL}): a push that was answered survives
- * a crash or a power cut.
+ * The embedded default: one SQLite database ({@code parley.db}) in the data directory, in WAL mode.
+ * All writes go through one connection, a batch of many calls' changes per transaction (the
+ * engine's group commit), so writers never meet {@code SQLITE_BUSY} and one fsync serves a whole
+ * batch; reads use a small pool of read-only connections, which WAL lets run beside the writer.
+ * Commits are synchronous ({@code synchronous=FULL}): a push that was answered survives a crash or
+ * a power cut.
  */
 public final class SqliteStore implements Store {
   /** The database file inside the data directory. */
   public static final String DATABASE = "parley.db";
+
   private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
   private static final ObjectMapper JSON = Json.mapper();
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
@@ -54,9 +55,12 @@ public final class SqliteStore implements Store {
   private final Connection writer;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final HikariDataSource readers;
+
   /** Prepared statements of the writer connection, by SQL; used under the write lock only. */
   private final Map<String, PreparedStatement> statements = new HashMap<>();
+
   private final String file;
+
   /** The data directory's lock, held until close; null for a read-only store. */
   private DataDirectoryLock lock;
 
@@ -108,8 +112,8 @@ public final class SqliteStore implements Store {
   }
 
   /**
-   * Opens the database in {@code dataDir} only to read it, as {@code parley export} does beside
-   * a running daemon: no migration, no writer connection; every write fails.
+   * Opens the database in {@code dataDir} only to read it, as {@code parley export} does beside a
+   * running daemon: no migration, no writer connection; every write fails.
    */
   public static SqliteStore openReadOnly(Path dataDir) {
     Path file = dataDir.resolve(DATABASE);
@@ -118,7 +122,8 @@ public final class SqliteStore implements Store {
     }
     OpenErrors.checkFile(file);
     try {
-      return new SqliteStore(null, readers("jdbc:sqlite:" + file.toAbsolutePath()), file.toAbsolutePath().toString());
+      return new SqliteStore(
+          null, readers("jdbc:sqlite:" + file.toAbsolutePath()), file.toAbsolutePath().toString());
     } catch (RuntimeException e) {
       throw OpenErrors.explain(file, e);
     }
@@ -136,11 +141,12 @@ public final class SqliteStore implements Store {
 
   /** Applies the versioned migrations of {@code db/migration}; a newer build opens older data. */
   static void migrate(String url) {
-    MigrateResult result = Flyway.configure()
-        .dataSource(url, null, null)
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    MigrateResult result =
+        Flyway.configure()
+            .dataSource(url, null, null)
+            .locations("classpath:db/migration")
+            .load()
+            .migrate();
     if (result.migrationsExecuted > 0) {
       LOG.info("Database {} migrated to schema version {}", url, result.targetSchemaVersion);
     }
@@ -148,51 +154,88 @@ public final class SqliteStore implements Store {
 
   @Override
   public List<RoomRecord> rooms() {
-    return query("SELECT name, floor, stick_holder, stick_claimed_at FROM rooms ORDER BY id", rs -> {
-      long claimed = rs.getLong(4);
-      return new RoomRecord(rs.getString(1), floor(rs.getString(2)), rs.getString(3),
-          rs.wasNull() ? null : Instant.ofEpochMilli(claimed));
-    });
+    return query(
+        "SELECT name, floor, stick_holder, stick_claimed_at FROM rooms ORDER BY id",
+        rs -> {
+          long claimed = rs.getLong(4);
+          return new RoomRecord(
+              rs.getString(1),
+              floor(rs.getString(2)),
+              rs.getString(3),
+              rs.wasNull() ? null : Instant.ofEpochMilli(claimed));
+        });
   }
 
   @Override
   public long lastSeq(String room) {
-    return query("SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room = ?", rs -> rs.getLong(1), room).get(0);
+    return query(
+            "SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room = ?", rs -> rs.getLong(1), room)
+        .get(0);
   }
 
   @Override
   public List<StoredMessage> after(String room, long afterSeq, int limit) {
-    return query("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?",
-        rs -> message(room, rs), room, afterSeq, limit);
+    return query(
+        "SELECT "
+            + MESSAGE_COLUMNS
+            + " FROM messages WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?",
+        rs -> message(room, rs),
+        room,
+        afterSeq,
+        limit);
   }
 
   @Override
   public List<StoredMessage> before(String room, long beforeSeq, int limit) {
-    List<StoredMessage> newestFirst = query("SELECT " + MESSAGE_COLUMNS
-        + " FROM messages WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
-        rs -> message(room, rs), room, beforeSeq, limit);
+    List<StoredMessage> newestFirst =
+        query(
+            "SELECT "
+                + MESSAGE_COLUMNS
+                + " FROM messages WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
+            rs -> message(room, rs),
+            room,
+            beforeSeq,
+            limit);
     return newestFirst.reversed();
   }
 
   @Override
   public List<SessionRecord> sessions() {
-    return query("SELECT token_hash, username, room, cursor, draft, last_active FROM sessions ORDER BY rowid",
-        rs -> new SessionRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-            strings(rs.getString(5)), Instant.ofEpochMilli(rs.getLong(6))));
+    return query(
+        "SELECT token_hash, username, room, cursor, draft, last_active FROM sessions ORDER BY rowid",
+        rs ->
+            new SessionRecord(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getLong(4),
+                strings(rs.getString(5)),
+                Instant.ofEpochMilli(rs.getLong(6))));
   }
 
   @Override
   public List<PushReplay> replays(String tokenHash) {
-    return query("SELECT txn_id, seq, timestamp FROM push_replays WHERE token_hash = ? ORDER BY rowid",
-        rs -> new PushReplay(tokenHash, rs.getString(1), rs.getLong(2), rs.getString(3)), tokenHash);
+    return query(
+        "SELECT txn_id, seq, timestamp FROM push_replays WHERE token_hash = ? ORDER BY rowid",
+        rs -> new PushReplay(tokenHash, rs.getString(1), rs.getLong(2), rs.getString(3)),
+        tokenHash);
   }
 
   @Override
   public List<DraftReplay> draftReplays(String tokenHash) {
-    return query("SELECT method, txn_id, status, suffix, draft_length, truncated FROM draft_replays "
-        + "WHERE token_hash = ? ORDER BY rowid",
-        rs -> new DraftReplay(tokenHash, rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
-            nullableInt(rs, 5), nullableInt(rs, 6)), tokenHash);
+    return query(
+        "SELECT method, txn_id, status, suffix, draft_length, truncated FROM draft_replays "
+            + "WHERE token_hash = ? ORDER BY rowid",
+        rs ->
+            new DraftReplay(
+                tokenHash,
+                rs.getString(1),
+                rs.getString(2),
+                rs.getInt(3),
+                rs.getString(4),
+                nullableInt(rs, 5),
+                nullableInt(rs, 6)),
+        tokenHash);
   }
 
   private static Integer nullableInt(ResultSet rs, int column) throws SQLException {
@@ -254,46 +297,92 @@ public final class SqliteStore implements Store {
 
   private void apply(Write w) throws SQLException {
     switch (w) {
-      case Write.CreateRoom r -> update("INSERT OR IGNORE INTO rooms (name, floor) VALUES (?, ?)",
-          r.room(), r.floor().wireName());
+      case Write.CreateRoom r ->
+          update(
+              "INSERT OR IGNORE INTO rooms (name, floor) VALUES (?, ?)",
+              r.room(),
+              r.floor().wireName());
       case Write.AppendMessage a -> {
         StoredMessage sm = a.message();
         Message m = sm.message();
         SystemEvent event = m.event();
-        update("INSERT INTO messages (room, " + MESSAGE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            m.room(), sm.seq(), m.senderId(), sm.actor(), m.kind().wireName(), m.content(), m.timestamp(),
-            json(m.mentions()), event == null ? null : event.type().wireName(), event == null ? null : event.user());
+        update(
+            "INSERT INTO messages (room, "
+                + MESSAGE_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            m.room(),
+            sm.seq(),
+            m.senderId(),
+            sm.actor(),
+            m.kind().wireName(),
+            m.content(),
+            m.timestamp(),
+            json(m.mentions()),
+            event == null ? null : event.type().wireName(),
+            event == null ? null : event.user());
       }
       case Write.SaveSession save -> {
         SessionRecord s = save.session();
-        update("INSERT INTO sessions (token_hash, username, room, cursor, draft, last_active) VALUES (?, ?, ?, ?, ?, ?) "
-            + "ON CONFLICT (token_hash) DO UPDATE SET cursor = excluded.cursor, draft = excluded.draft, "
-            + "last_active = excluded.last_active",
-            s.tokenHash(), s.username(), s.room(), s.cursor(), json(s.draft()), s.lastActive().toEpochMilli());
+        update(
+            "INSERT INTO sessions (token_hash, username, room, cursor, draft, last_active) VALUES (?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (token_hash) DO UPDATE SET cursor = excluded.cursor, draft = excluded.draft, "
+                + "last_active = excluded.last_active",
+            s.tokenHash(),
+            s.username(),
+            s.room(),
+            s.cursor(),
+            json(s.draft()),
+            s.lastActive().toEpochMilli());
       }
-      case Write.DeleteSession d -> update("DELETE FROM sessions WHERE token_hash = ?", d.tokenHash());
+      case Write.DeleteSession d ->
+          update("DELETE FROM sessions WHERE token_hash = ?", d.tokenHash());
       case Write.SaveReplay r -> {
         PushReplay p = r.replay();
-        update("INSERT OR REPLACE INTO push_replays (token_hash, txn_id, seq, timestamp) VALUES (?, ?, ?, ?)",
-            p.tokenHash(), p.txnId(), p.seq(), p.timestamp());
-        update("DELETE FROM push_replays WHERE token_hash = ? AND rowid NOT IN "
-            + "(SELECT rowid FROM push_replays WHERE token_hash = ? ORDER BY rowid DESC LIMIT ?)",
-            p.tokenHash(), p.tokenHash(), r.keep());
+        update(
+            "INSERT OR REPLACE INTO push_replays (token_hash, txn_id, seq, timestamp) VALUES (?, ?, ?, ?)",
+            p.tokenHash(),
+            p.txnId(),
+            p.seq(),
+            p.timestamp());
+        update(
+            "DELETE FROM push_replays WHERE token_hash = ? AND rowid NOT IN "
+                + "(SELECT rowid FROM push_replays WHERE token_hash = ? ORDER BY rowid DESC LIMIT ?)",
+            p.tokenHash(),
+            p.tokenHash(),
+            r.keep());
       }
       case Write.SaveDraftReplay r -> {
         DraftReplay d = r.replay();
-        update("INSERT OR REPLACE INTO draft_replays (token_hash, method, txn_id, status, suffix, draft_length, truncated) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            d.tokenHash(), d.method(), d.txnId(), d.status(), d.suffix(), d.draftLength(), d.truncated());
-        update("DELETE FROM draft_replays WHERE token_hash = ? AND rowid NOT IN "
-            + "(SELECT rowid FROM draft_replays WHERE token_hash = ? ORDER BY rowid DESC LIMIT ?)",
-            d.tokenHash(), d.tokenHash(), r.keep());
+        update(
+            "INSERT OR REPLACE INTO draft_replays (token_hash, method, txn_id, status, suffix, draft_length, truncated) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            d.tokenHash(),
+            d.method(),
+            d.txnId(),
+            d.status(),
+            d.suffix(),
+            d.draftLength(),
+            d.truncated());
+        update(
+            "DELETE FROM draft_replays WHERE token_hash = ? AND rowid NOT IN "
+                + "(SELECT rowid FROM draft_replays WHERE token_hash = ? ORDER BY rowid DESC LIMIT ?)",
+            d.tokenHash(),
+            d.tokenHash(),
+            r.keep());
       }
-      case Write.SaveStick st -> update("UPDATE rooms SET stick_holder = ?, stick_claimed_at = ? WHERE name = ?",
-          st.holder(), st.claimedAt() == null ? null : st.claimedAt().toEpochMilli(), st.room());
+      case Write.SaveStick st ->
+          update(
+              "UPDATE rooms SET stick_holder = ?, stick_claimed_at = ? WHERE name = ?",
+              st.holder(),
+              st.claimedAt() == null ? null : st.claimedAt().toEpochMilli(),
+              st.room());
       case Write.DeleteRoom d -> {
-        update("DELETE FROM push_replays WHERE token_hash IN (SELECT token_hash FROM sessions WHERE room = ?)", d.room());
-        update("DELETE FROM draft_replays WHERE token_hash IN (SELECT token_hash FROM sessions WHERE room = ?)", d.room());
+        update(
+            "DELETE FROM push_replays WHERE token_hash IN (SELECT token_hash FROM sessions WHERE room = ?)",
+            d.room());
+        update(
+            "DELETE FROM draft_replays WHERE token_hash IN (SELECT token_hash FROM sessions WHERE room = ?)",
+            d.room());
         update("DELETE FROM sessions WHERE room = ?", d.room());
         update("DELETE FROM messages WHERE room = ?", d.room());
         update("DELETE FROM rooms WHERE name = ?", d.room());
@@ -319,10 +408,22 @@ public final class SqliteStore implements Store {
   private StoredMessage message(String room, ResultSet rs) throws SQLException {
     long seq = rs.getLong(1);
     String eventType = rs.getString(8);
-    SystemEvent event = eventType == null ? null
-        : new SystemEvent(SystemEventType.valueOf(eventType.toUpperCase(Locale.ROOT)), rs.getString(9));
-    Message m = new Message(MessageIds.of(seq), seq, rs.getString(2), room, rs.getString(5), rs.getString(6),
-        MessageKind.valueOf(rs.getString(4).toUpperCase(Locale.ROOT)), strings(rs.getString(7)), event);
+    SystemEvent event =
+        eventType == null
+            ? null
+            : new SystemEvent(
+                SystemEventType.valueOf(eventType.toUpperCase(Locale.ROOT)), rs.getString(9));
+    Message m =
+        new Message(
+            MessageIds.of(seq),
+            seq,
+            rs.getString(2),
+            room,
+            rs.getString(5),
+            rs.getString(6),
+            MessageKind.valueOf(rs.getString(4).toUpperCase(Locale.ROOT)),
+            strings(rs.getString(7)),
+            event);
     return new StoredMessage(seq, m, rs.getString(3));
   }
 
@@ -338,7 +439,8 @@ public final class SqliteStore implements Store {
   }
 
   private <T> List<T> query(String sql, Row<T> row, Object... args) {
-    try (Connection c = readers.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = readers.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         List<T> out = new ArrayList<>();
@@ -368,8 +470,8 @@ public final class SqliteStore implements Store {
 
   /**
    * Closes the cached statements after a failed commit: the driver closes a statement whose
-   * execution failed (on a full disk, for one), and a cached one would then fail every later
-   * commit with "statement is not executing", long after the disk has room again.
+   * execution failed (on a full disk, for one), and a cached one would then fail every later commit
+   * with "statement is not executing", long after the disk has room again.
    */
   private void forgetStatements() {
     for (PreparedStatement ps : statements.values()) {
@@ -400,14 +502,15 @@ public final class SqliteStore implements Store {
   static String plain(SQLException e) {
     if (e instanceof SQLiteException lite) {
       SQLiteErrorCode code = lite.getResultCode();
-      String hint = switch (code.code & 0xff) {
-        case 13 -> "the disk is full (SQLITE_FULL)";
-        case 10 -> "the disk could not be read or written (SQLITE_IOERR)";
-        case 8 -> "the database file is read-only (SQLITE_READONLY)";
-        case 11, 26 -> "the database file is damaged or not a database (" + code.name() + ")";
-        case 5, 6 -> "the database is locked by another process (" + code.name() + ")";
-        default -> null;
-      };
+      String hint =
+          switch (code.code & 0xff) {
+            case 13 -> "the disk is full (SQLITE_FULL)";
+            case 10 -> "the disk could not be read or written (SQLITE_IOERR)";
+            case 8 -> "the database file is read-only (SQLITE_READONLY)";
+            case 11, 26 -> "the database file is damaged or not a database (" + code.name() + ")";
+            case 5, 6 -> "the database is locked by another process (" + code.name() + ")";
+            default -> null;
+          };
       if (hint != null) {
         return hint;
       }

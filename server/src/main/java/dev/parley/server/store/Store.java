@@ -3,13 +3,13 @@ package dev.parley.server.store;
 import java.util.List;
 
 /**
- * Where rooms, their message logs and sessions live: the truth the engine starts from and
- * returns to. The engine keeps the live state in memory (the recent tail of each log, drafts,
- * cursors, who waits) and hands the store every change a restart must find again as
- * {@link Write}s, many calls' worth in one {@link #commit}.
+ * Where rooms, their message logs and sessions live: the truth the engine starts from and returns
+ * to. The engine keeps the live state in memory (the recent tail of each log, drafts, cursors, who
+ * waits) and hands the store every change a restart must find again as {@link Write}s, many calls'
+ * worth in one {@link #commit}.
  *
- * <p>Implementations are thread-safe. {@link #commit} is called by one writer at a time; reads
- * may run beside it and see what was committed.
+ * <p>Implementations are thread-safe. {@link #commit} is called by one writer at a time; reads may
+ * run beside it and see what was committed.
  */
 public interface Store extends AutoCloseable {
 
@@ -19,10 +19,15 @@ public interface Store extends AutoCloseable {
   /** The highest sequence number of the room, 0 for an empty or unknown room. */
   long lastSeq(String room);
 
-  /** Messages with a sequence number above {@code afterSeq}, oldest first, at most {@code limit}. */
+  /**
+   * Messages with a sequence number above {@code afterSeq}, oldest first, at most {@code limit}.
+   */
   List<StoredMessage> after(String room, long afterSeq, int limit);
 
-  /** Messages with a sequence number below {@code beforeSeq}, the newest {@code limit} of them, oldest first. */
+  /**
+   * Messages with a sequence number below {@code beforeSeq}, the newest {@code limit} of them,
+   * oldest first.
+   */
   List<StoredMessage> before(String room, long beforeSeq, int limit);
 
   /** Every stored session, in creation order. */
@@ -35,8 +40,8 @@ public interface Store extends AutoCloseable {
   List<DraftReplay> draftReplays(String tokenHash);
 
   /**
-   * Makes {@code writes} durable, in order, all or none: when this returns they survive a crash
-   * of the process (and, for a durable store, of the machine); when it throws, none was made.
+   * Makes {@code writes} durable, in order, all or none: when this returns they survive a crash of
+   * the process (and, for a durable store, of the machine); when it throws, none was made.
    *
    * @throws StoreException when the store could not commit them
    */

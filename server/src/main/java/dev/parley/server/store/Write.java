@@ -4,9 +4,9 @@ import dev.parley.api.FloorPolicy;
 import java.time.Instant;
 
 /**
- * One change to the store. The engine decides every change in memory and hands them to the
- * store in order, many calls' changes at a time; {@link Store#commit} makes a list of them
- * durable together, or none of them.
+ * One change to the store. The engine decides every change in memory and hands them to the store in
+ * order, many calls' changes at a time; {@link Store#commit} makes a list of them durable together,
+ * or none of them.
  */
 public sealed interface Write {
 
@@ -63,9 +63,8 @@ public sealed interface Write {
   record SaveReplay(String room, PushReplay replay, int keep) implements Write {}
 
   /**
-   * A draft edit remembered under its {@code txn_id}, the newest {@code keep} per session.
-   * Stored with the draft it changed, in the same batch, so that a restart finds both or
-   * neither.
+   * A draft edit remembered under its {@code txn_id}, the newest {@code keep} per session. Stored
+   * with the draft it changed, in the same batch, so that a restart finds both or neither.
    *
    * @param room the session's room
    * @param replay what a retry of the edit answers
@@ -83,8 +82,8 @@ public sealed interface Write {
   record SaveStick(String room, String holder, Instant claimedAt) implements Write {}
 
   /**
-   * A room removed with everything of it: its messages, sessions, their push and draft replays and its
-   * floor holder. Its name is free again; a room created under it later starts a new log.
+   * A room removed with everything of it: its messages, sessions, their push and draft replays and
+   * its floor holder. Its name is free again; a room created under it later starts a new log.
    *
    * @param room the room
    */

@@ -27,17 +27,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A daemon with {@code --auth keys}, on a real port: who may log in as whom and where, which
- * rooms {@code rooms} and {@code /observe} show, and how a change of the keys file is picked up
- * while it runs.
+ * A daemon with {@code --auth keys}, on a real port: who may log in as whom and where, which rooms
+ * {@code rooms} and {@code /observe} show, and how a change of the keys file is picked up while it
+ * runs.
  */
 class AccessControlTest {
   private static final Duration BOUND = Duration.ofSeconds(30);
   private static final int ACCESS_DENIED = 40013;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static Path keysFile;
   static ParleyServer server;
   static RpcClient anonymous;
@@ -51,8 +50,11 @@ class AccessControlTest {
     alice = AccessKeys.add(keysFile, "alice", List.of("release"), false, true);
     bots = AccessKeys.add(keysFile, "bots", List.of("*"), false, false);
     watcher = AccessKeys.add(keysFile, "watcher", List.of("release"), true, false);
-    server = new ParleyServer(ServerConfig.ephemeral().withDataDir(dir.resolve("data")), AccessKeys.open(keysFile))
-        .start();
+    server =
+        new ParleyServer(
+                ServerConfig.ephemeral().withDataDir(dir.resolve("data")),
+                AccessKeys.open(keysFile))
+            .start();
     anonymous = RpcClient.at(server.uri());
   }
 
@@ -79,16 +81,20 @@ class AccessControlTest {
 
   private static List<String> rooms(RpcClient client) {
     return StreamSupport.stream(client.call("rooms").get("rooms").spliterator(), false)
-        .map(r -> r.get("room").asText()).toList();
+        .map(r -> r.get("room").asText())
+        .toList();
   }
 
   @Test
   void aNewSessionNeedsAKnownKeyForItsNameAndRoom() {
     assertThat(denied(login("alice", "release", null))).isEqualTo("key_required");
-    assertThat(denied(login("alice", "release", "pk_notakeyofthisdaemon000"))).isEqualTo("unknown_key");
+    assertThat(denied(login("alice", "release", "pk_notakeyofthisdaemon000")))
+        .isEqualTo("unknown_key");
     assertThat(denied(login("alice", "secret", alice))).isEqualTo("room");
     assertThat(denied(login("bob", "release", alice))).isEqualTo("username");
-    assertThat(denied(login("alicex", "release", alice))).as("a name is not a prefix of letters").isEqualTo("username");
+    assertThat(denied(login("alicex", "release", alice)))
+        .as("a name is not a prefix of letters")
+        .isEqualTo("username");
     // The rule applies to the name as normalised: fullwidth letters are the name itself.
     assertThat(anonymous.call("login", login("ａｌｉｃｅ", "release", alice)).get("username").asText())
         .isEqualTo("alice");
@@ -98,9 +104,11 @@ class AccessControlTest {
 
   @Test
   void namesUnderAKeyAndEveryRoomOfAStarKey() {
-    assertThat(anonymous.call("login", login("bots/ada", "anywhere", bots)).get("username").asText())
+    assertThat(
+            anonymous.call("login", login("bots/ada", "anywhere", bots)).get("username").asText())
         .isEqualTo("bots/ada");
-    assertThat(anonymous.call("login", login("bots", "elsewhere", bots)).get("room").asText()).isEqualTo("elsewhere");
+    assertThat(anonymous.call("login", login("bots", "elsewhere", bots)).get("room").asText())
+        .isEqualTo("elsewhere");
     // One part under the name, so that no name under a key reads as another's.
     assertThat(denied(login("bots/", "anywhere", bots))).isEqualTo("username");
     assertThat(denied(login("bots/../alice", "anywhere", bots))).isEqualTo("username");
@@ -124,12 +132,19 @@ class AccessControlTest {
     anonymous.call("login", login("alice/maker", "release", alice));
     JsonNode refused = anonymous.error("rooms", Map.of(), ACCESS_DENIED);
     assertThat(refused.path("data").path("reason").asText()).isEqualTo("key_required");
-    assertThat(anonymous.withSession("pk_notakeyofthisdaemon000").error("rooms", Map.of(), ACCESS_DENIED)
-        .path("data").path("reason").asText()).isEqualTo("unknown_key");
+    assertThat(
+            anonymous
+                .withSession("pk_notakeyofthisdaemon000")
+                .error("rooms", Map.of(), ACCESS_DENIED)
+                .path("data")
+                .path("reason")
+                .asText())
+        .isEqualTo("unknown_key");
 
     assertThat(rooms(anonymous.withSession(alice))).containsExactly("release");
     assertThat(rooms(anonymous.withSession(bots))).contains("release", "hidden");
-    String session = anonymous.call("login", login("alice/lister", "release", alice)).get("session").asText();
+    String session =
+        anonymous.call("login", login("alice/lister", "release", alice)).get("session").asText();
     assertThat(rooms(anonymous.withSession(session))).containsExactly("release");
   }
 
@@ -149,10 +164,12 @@ class AccessControlTest {
   void observingNeedsAKeyThatMayObserve() throws Exception {
     HttpResponse<String> none = observe("", null);
     assertThat(none.statusCode()).isEqualTo(401);
-    assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+    assertThat(none.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
     assertThat(RpcClient.parse(none.body()).get("reason").asText()).isEqualTo("key_required");
     assertThat(observe("", "pk_notakeyofthisdaemon000").statusCode()).isEqualTo(401);
-    assertThat(observe("?access_token=pk_notakeyofthisdaemon000", null).statusCode()).isEqualTo(401);
+    assertThat(observe("?access_token=pk_notakeyofthisdaemon000", null).statusCode())
+        .isEqualTo(401);
 
     HttpResponse<String> mayNot = observe("", alice);
     assertThat(mayNot.statusCode()).isEqualTo(403);
@@ -162,8 +179,10 @@ class AccessControlTest {
     assertThat(otherRoom.statusCode()).isEqualTo(403);
     assertThat(RpcClient.parse(otherRoom.body()).get("reason").asText()).isEqualTo("room");
 
-    assertThatThrownBy(() -> FrameClient.connect(server.uri(), "", null)).hasMessageContaining("401");
-    assertThatThrownBy(() -> FrameClient.connect(server.uri(), "?access_token=" + token(alice), null))
+    assertThatThrownBy(() -> FrameClient.connect(server.uri(), "", null))
+        .hasMessageContaining("401");
+    assertThatThrownBy(
+            () -> FrameClient.connect(server.uri(), "?access_token=" + token(alice), null))
         .hasMessageContaining("403");
   }
 
@@ -173,24 +192,35 @@ class AccessControlTest {
 
   @Test
   void anObserverSeesOnlyTheRoomsOfItsKey() throws Exception {
-    RpcClient hidden = anonymous.withSession(
-        anonymous.call("login", login("bots/hider", "hidden-room", bots)).get("session").asText());
+    RpcClient hidden =
+        anonymous.withSession(
+            anonymous
+                .call("login", login("bots/hider", "hidden-room", bots))
+                .get("session")
+                .asText());
     try (FrameClient byHeader = FrameClient.connect(server.uri(), "", watcher);
-        FrameClient byQuery = FrameClient.connect(server.uri(), "?access_token=" + token(watcher), null)) {
+        FrameClient byQuery =
+            FrameClient.connect(server.uri(), "?access_token=" + token(watcher), null)) {
       JsonNode welcome = byHeader.next(BOUND);
       assertThat(welcome.get("type").asText()).isEqualTo("welcome");
-      assertThat(welcome.get("participants")).allSatisfy(p -> assertThat(p.get("room").asText()).isEqualTo("release"));
+      assertThat(welcome.get("participants"))
+          .allSatisfy(p -> assertThat(p.get("room").asText()).isEqualTo("release"));
       byQuery.next(BOUND);
 
       hidden.call("append", Map.of("text", "not for the watcher"));
       hidden.call("push");
-      RpcClient shown = anonymous.withSession(
-          anonymous.call("login", login("alice/speaker", "release", alice)).get("session").asText());
+      RpcClient shown =
+          anonymous.withSession(
+              anonymous
+                  .call("login", login("alice/speaker", "release", alice))
+                  .get("session")
+                  .asText());
       shown.call("append", Map.of("text", "for the watcher"));
       shown.call("push");
       for (FrameClient observer : List.of(byHeader, byQuery)) {
         List<JsonNode> seen = observer.until(f -> chat(f, "for the watcher"), BOUND);
-        assertThat(seen).allSatisfy(f -> assertThat(f.path("room").asText("release")).isEqualTo("release"));
+        assertThat(seen)
+            .allSatisfy(f -> assertThat(f.path("room").asText("release")).isEqualTo("release"));
       }
     }
   }
@@ -198,19 +228,40 @@ class AccessControlTest {
   @Test
   void aKeyAddedOrRemovedWhileTheDaemonRunsCountsWithoutARestart() throws Exception {
     String late = AccessKeys.add(keysFile, "late", List.of("release"), true, false);
-    await().atMost(BOUND).until(() -> anonymous.request("login", login("late", "release", late)).has("result"));
-    RpcClient speaker = anonymous.withSession(
-        anonymous.call("login", login("bots/speaker", "release", bots)).get("session").asText());
+    await()
+        .atMost(BOUND)
+        .until(() -> anonymous.request("login", login("late", "release", late)).has("result"));
+    RpcClient speaker =
+        anonymous.withSession(
+            anonymous
+                .call("login", login("bots/speaker", "release", bots))
+                .get("session")
+                .asText());
     try (FrameClient watching = FrameClient.connect(server.uri(), "", late)) {
       watching.next(BOUND);
 
       assertThat(AccessKeys.remove(keysFile, "late")).isTrue();
-      await().atMost(BOUND).until(() -> {
-        JsonNode response = anonymous.request("login", login("late/again", "release", late));
-        return response.path("error").path("data").path("reason").asText().equals("unknown_key");
-      });
-      assertThat(anonymous.withSession(late).error("rooms", Map.of(), ACCESS_DENIED)
-          .path("data").path("reason").asText()).isEqualTo("unknown_key");
+      await()
+          .atMost(BOUND)
+          .until(
+              () -> {
+                JsonNode response =
+                    anonymous.request("login", login("late/again", "release", late));
+                return response
+                    .path("error")
+                    .path("data")
+                    .path("reason")
+                    .asText()
+                    .equals("unknown_key");
+              });
+      assertThat(
+              anonymous
+                  .withSession(late)
+                  .error("rooms", Map.of(), ACCESS_DENIED)
+                  .path("data")
+                  .path("reason")
+                  .asText())
+          .isEqualTo("unknown_key");
       // The observer of the removed key is closed at its next frame, not left connected and silent.
       speaker.call("append", Map.of("text", "after the key was removed"));
       speaker.call("push");
@@ -224,7 +275,9 @@ class AccessControlTest {
     assertThat(text).doesNotContain(alice, bots, watcher).contains("key_sha256");
     assertThat(alice).startsWith(AccessKeys.PREFIX).hasSizeGreaterThanOrEqualTo(46);
     if (keysFile.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(keysFile)))
+      assertThat(
+              java.nio.file.attribute.PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(keysFile)))
           .isEqualTo("rw-------");
     }
   }

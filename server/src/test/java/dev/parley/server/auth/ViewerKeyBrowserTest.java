@@ -22,8 +22,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The viewer page of a daemon with access control, in a real headless browser: refused with
- * 401, it asks for a key, keeps it for the tab and connects with it.
+ * The viewer page of a daemon with access control, in a real headless browser: refused with 401, it
+ * asks for a key, keeps it for the tab and connects with it.
  */
 @Tag("browser")
 class ViewerKeyBrowserTest {
@@ -31,24 +31,38 @@ class ViewerKeyBrowserTest {
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Duration BOUND = Duration.ofSeconds(30);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void thePageAsksForAKeyAndWatchesWithIt() throws Exception {
-    assertThat(CHROMIUM).as("Debian's chromium (apt-get install chromium chromium-driver)").isExecutable();
+    assertThat(CHROMIUM)
+        .as("Debian's chromium (apt-get install chromium chromium-driver)")
+        .isExecutable();
     Path keys = dir.resolve("keys.json");
     String watcher = AccessKeys.add(keys, "watcher", List.of("e2e"), true, false);
     String speaker = AccessKeys.add(keys, "speaker", List.of("e2e"), false, false);
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--window-size=1280,800", "--user-data-dir=" + dir.resolve("profile").toAbsolutePath());
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-    try (ParleyServer server = new ParleyServer(ServerConfig.ephemeral().withDataDir(dir.resolve("data")),
-        AccessKeys.open(keys)).start()) {
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,800",
+        "--user-data-dir=" + dir.resolve("profile").toAbsolutePath());
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
+    try (ParleyServer server =
+        new ParleyServer(
+                ServerConfig.ephemeral().withDataDir(dir.resolve("data")), AccessKeys.open(keys))
+            .start()) {
       WebDriver browser = new ChromeDriver(service, options);
       try {
         WebDriverWait wait = new WebDriverWait(browser, BOUND);
@@ -60,12 +74,18 @@ class ViewerKeyBrowserTest {
         wait.until(b -> b.findElement(By.id("connection")).getAttribute("class").contains("open"));
 
         RpcClient client = RpcClient.at(server.uri());
-        RpcClient speaking = client.withSession(client.call("login", Map.of("username", "speaker", "room", "e2e",
-            "key", speaker)).get("session").asText());
+        RpcClient speaking =
+            client.withSession(
+                client
+                    .call("login", Map.of("username", "speaker", "room", "e2e", "key", speaker))
+                    .get("session")
+                    .asText());
         speaking.call("append", Map.of("text", "seen with a key"));
         speaking.call("push");
-        wait.until(b -> b.findElements(By.cssSelector(".column[data-user='speaker'] .entry.chat")).stream()
-            .anyMatch(e -> e.getText().contains("seen with a key")));
+        wait.until(
+            b ->
+                b.findElements(By.cssSelector(".column[data-user='speaker'] .entry.chat")).stream()
+                    .anyMatch(e -> e.getText().contains("seen with a key")));
 
         // Kept for the tab: a reload connects without asking again.
         browser.navigate().refresh();

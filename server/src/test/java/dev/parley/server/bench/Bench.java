@@ -12,11 +12,11 @@ import java.util.function.BooleanSupplier;
 /**
  * The benchmark harness of BENCHMARKS.md. Every scenario talks to the daemon over real loopback
  * HTTP (and WebSocket for observers) and builds it only through {@code ParleyServer}'s public
- * configuration, or runs {@code parley serve} in a child JVM; each reports its numbers as a
- * ratio against a reference measured in the same run, just before or after.
+ * configuration, or runs {@code parley serve} in a child JVM; each reports its numbers as a ratio
+ * against a reference measured in the same run, just before or after.
  *
- * <p>Run: {@code ./mvnw -B -q -Pbench -pl server -am verify -DskipTests}; choose with
- * {@code -Dbench.args="--scenarios rpc,push"} (see {@link Options} for every option).
+ * <p>Run: {@code ./mvnw -B -q -Pbench -pl server -am verify -DskipTests}; choose with {@code
+ * -Dbench.args="--scenarios rpc,push"} (see {@link Options} for every option).
  */
 public final class Bench {
   private static final Duration AWAIT_BOUND = Duration.ofSeconds(60);
@@ -30,15 +30,15 @@ public final class Bench {
    *   <li>{@code --scenarios rpc,push,fanout,wake,latency}: which to run, in that order;
    *   <li>{@code --seconds 3 --warmup 2 --conns 1,16,64 --rpc-stores memory,sqlite --rpc-rooms 1}:
    *       the rpc scenario (wrk runs; the warm-up also serves the push scenario);
-   *   <li>{@code --push-seconds 3 --push-clients 1,16,64 --push-rooms 1,16}: the push scenario
-   *       (a combination with more rooms than clients is skipped);
+   *   <li>{@code --push-seconds 3 --push-clients 1,16,64 --push-rooms 1,16}: the push scenario (a
+   *       combination with more rooms than clients is skipped);
    *   <li>{@code --fanout-checks 1000 --fanout-observers 200 --fanout-rounds 20 --fanout-seconds 60
-   *       --fanout-warmup 1 --fanout-store sqlite}: the fan-out scenario; it starts no new
-   *       round once its rounds have taken the seconds given (after at least 3), so that a slow
-   *       engine does not take many minutes;
+   *       --fanout-warmup 1 --fanout-store sqlite}: the fan-out scenario; it starts no new round
+   *       once its rounds have taken the seconds given (after at least 3), so that a slow engine
+   *       does not take many minutes;
    *   <li>{@code --wake-checks 10000 --wake-rooms 100 --wake-store sqlite}: the wake scenario;
-   *   <li>{@code --latency-samples 300 --latency-stores memory,sqlite}: the latency scenario
-   *       (a fifth as many warm-up samples first).
+   *   <li>{@code --latency-samples 300 --latency-stores memory,sqlite}: the latency scenario (a
+   *       fifth as many warm-up samples first).
    * </ul>
    */
   static final class Options {
@@ -98,8 +98,8 @@ public final class Bench {
     }
 
     /**
-     * File descriptors the chosen scenarios need in this JVM: in-process scenarios hold both
-     * ends of every connection; the wake scenario holds the client ends, its child the others.
+     * File descriptors the chosen scenarios need in this JVM: in-process scenarios hold both ends
+     * of every connection; the wake scenario holds the client ends, its child the others.
      */
     long descriptors() {
       long need = 256;
@@ -130,18 +130,31 @@ public final class Bench {
     Options o = Options.parse(args);
     long limit = openFileLimit();
     if (limit < o.descriptors()) {
-      throw new IllegalStateException("these scenarios need about " + o.descriptors() + " open files, the limit is "
-          + limit + ": raise it (ulimit -n " + o.descriptors() + ") or choose fewer checks");
+      throw new IllegalStateException(
+          "these scenarios need about "
+              + o.descriptors()
+              + " open files, the limit is "
+              + limit
+              + ": raise it (ulimit -n "
+              + o.descriptors()
+              + ") or choose fewer checks");
     }
-    if (!Files.isExecutable(Path.of(Wrk.EXECUTABLE)) && (o.scenarios.contains("rpc") || o.scenarios.contains("push"))) {
-      throw new IllegalStateException(Wrk.EXECUTABLE + " is missing: apt-get install wrk (or -Dbench.wrk=PATH)");
+    if (!Files.isExecutable(Path.of(Wrk.EXECUTABLE))
+        && (o.scenarios.contains("rpc") || o.scenarios.contains("push"))) {
+      throw new IllegalStateException(
+          Wrk.EXECUTABLE + " is missing: apt-get install wrk (or -Dbench.wrk=PATH)");
     }
     Instant start = Instant.now();
     System.out.printf("## Benchmark run %s%n%n", start);
     System.out.printf("- args: %s%n", String.join(" ", args));
-    System.out.printf("- machine: %d cores (%s), JDK %s (%s), open files limit %d, load average at start %s%n",
-        Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.version"),
-        System.getProperty("java.vm.name"), limit, loadAverage());
+    System.out.printf(
+        "- machine: %d cores (%s), JDK %s (%s), open files limit %d, load average at start %s%n",
+        Runtime.getRuntime().availableProcessors(),
+        cpuModel(),
+        System.getProperty("java.version"),
+        System.getProperty("java.vm.name"),
+        limit,
+        loadAverage());
     for (String s : o.scenarios) {
       switch (s) {
         case "rpc" -> RpcThroughput.run(o);
@@ -149,16 +162,21 @@ public final class Bench {
         case "fanout" -> FanOut.run(o);
         case "wake" -> WakeAll.run(o);
         case "latency" -> DeliveryLatency.run(o);
-        default -> throw new IllegalArgumentException("unknown scenario " + s + " (rpc, push, fanout, wake, latency)");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown scenario " + s + " (rpc, push, fanout, wake, latency)");
       }
     }
-    System.out.printf("%n- took %d s; load average at the end %s%n", Duration.between(start, Instant.now()).toSeconds(),
-        loadAverage());
+    System.out.printf(
+        "%n- took %d s; load average at the end %s%n",
+        Duration.between(start, Instant.now()).toSeconds(), loadAverage());
   }
 
   /** A progress line on standard error (the tables go to standard output). */
   static void progress(String format, Object... args) {
-    System.err.printf("[bench %tT] %s%n", System.currentTimeMillis(), String.format(java.util.Locale.ROOT, format, args));
+    System.err.printf(
+        "[bench %tT] %s%n",
+        System.currentTimeMillis(), String.format(java.util.Locale.ROOT, format, args));
   }
 
   /** Polls {@code condition} (backing off from 0 to 20 ms) until it holds; fails after a minute. */
@@ -187,8 +205,11 @@ public final class Bench {
   }
 
   private static String cpuModel() throws Exception {
-    return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-        .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
+    return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+        .filter(l -> l.startsWith("model name"))
+        .map(l -> l.substring(l.indexOf(':') + 1).trim())
+        .findFirst()
+        .orElse("unknown CPU");
   }
 
   private static String loadAverage() throws Exception {

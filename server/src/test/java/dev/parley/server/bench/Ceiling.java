@@ -35,14 +35,14 @@ import org.eclipse.jetty.websocket.api.annotations.WebSocket;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
- * The reference of the rpc, fan-out, wake and latency benchmarks: a bare Jetty 12 core handler
- * on virtual threads, set up as {@code ParleyServer} sets up its connector and thread pool, that does the
- * least a JSON-RPC daemon must do and nothing else.
+ * The reference of the rpc, fan-out, wake and latency benchmarks: a bare Jetty 12 core handler on
+ * virtual threads, set up as {@code ParleyServer} sets up its connector and thread pool, that does
+ * the least a JSON-RPC daemon must do and nothing else.
  *
  * <ul>
  *   <li>{@code POST /rpc}: reads the JSON body, parses it and answers a fixed result with its id;
- *   <li>{@code POST /park?room=R}: blocks its virtual thread until {@code /wake} for that room
- *       (a parked request, as a pending {@code check} is);
+ *   <li>{@code POST /park?room=R}: blocks its virtual thread until {@code /wake} for that room (a
+ *       parked request, as a pending {@code check} is);
  *   <li>{@code POST /wake?room=R}: completes the room's parked requests with the body as their
  *       text, then sends one frame holding it to each observer of the room;
  *   <li>{@code GET /parked?room=R}: how many requests wait in the room;
@@ -60,8 +60,7 @@ public final class Ceiling implements AutoCloseable {
   private final Map<String, Room> rooms = new ConcurrentHashMap<>();
 
   /**
-   * @param headerCacheSize the HTTP parser's header cache, or a negative number for Jetty's
-   *     default
+   * @param headerCacheSize the HTTP parser's header cache, or a negative number for Jetty's default
    */
   Ceiling(int headerCacheSize) {
     QueuedThreadPool pool = new QueuedThreadPool();
@@ -80,17 +79,24 @@ public final class Ceiling implements AutoCloseable {
     connector.setAcceptQueueSize(4096);
     connector.setIdleTimeout(90_000);
     jetty.addConnector(connector);
-    WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(jetty, container -> {
-      container.setIdleTimeout(Duration.ofMinutes(5));
-      container.addMapping("/observe", (request, response, callback) ->
-          new Observer(room(Request.extractQueryParameters(request).getValue("room"))));
-    });
-    upgrade.setHandler(new Handler.Abstract() {
-      @Override
-      public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        return Ceiling.this.handle(request, response, callback);
-      }
-    });
+    WebSocketUpgradeHandler upgrade =
+        WebSocketUpgradeHandler.from(
+            jetty,
+            container -> {
+              container.setIdleTimeout(Duration.ofMinutes(5));
+              container.addMapping(
+                  "/observe",
+                  (request, response, callback) ->
+                      new Observer(room(Request.extractQueryParameters(request).getValue("room"))));
+            });
+    upgrade.setHandler(
+        new Handler.Abstract() {
+          @Override
+          public boolean handle(Request request, Response response, Callback callback)
+              throws Exception {
+            return Ceiling.this.handle(request, response, callback);
+          }
+        });
     jetty.setHandler(upgrade);
   }
 
@@ -115,7 +121,8 @@ public final class Ceiling implements AutoCloseable {
    * @param args {@code [--header-cache N]}
    */
   public static void main(String[] args) throws Exception {
-    int cache = args.length == 2 && args[0].equals("--header-cache") ? Integer.parseInt(args[1]) : -1;
+    int cache =
+        args.length == 2 && args[0].equals("--header-cache") ? Integer.parseInt(args[1]) : -1;
     Ceiling ceiling = new Ceiling(cache).start();
     System.out.println("Ceiling listening on " + ceiling.uri());
     ceiling.jetty.join();
@@ -127,18 +134,30 @@ public final class Ceiling implements AutoCloseable {
     switch (path) {
       case "/rpc" -> {
         JsonNode call = JSON.readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
-        send(response, callback, "{\"jsonrpc\":\"2.0\",\"id\":" + call.path("id") + ",\"result\":{\"status\":1,\"messages\":[]}}");
+        send(
+            response,
+            callback,
+            "{\"jsonrpc\":\"2.0\",\"id\":"
+                + call.path("id")
+                + ",\"result\":{\"status\":1,\"messages\":[]}}");
       }
       case "/park" -> {
         Content.Source.consumeAll(request);
         String text = room(query.getValue("room")).park();
-        send(response, callback, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"status\":1,\"text\":" + JSON.writeValueAsString(text) + "}}");
+        send(
+            response,
+            callback,
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"status\":1,\"text\":"
+                + JSON.writeValueAsString(text)
+                + "}}");
       }
       case "/wake" -> {
         room(query.getValue("room")).wake(Content.Source.asString(request, StandardCharsets.UTF_8));
         send(response, callback, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"status\":1}}");
       }
-      case "/parked" -> send(response, callback, "{\"parked\":" + room(query.getValue("room")).parked.get() + "}");
+      case "/parked" ->
+          send(
+              response, callback, "{\"parked\":" + room(query.getValue("room")).parked.get() + "}");
       default -> {
         response.setStatus(HttpStatus.NOT_FOUND_404);
         callback.succeeded();

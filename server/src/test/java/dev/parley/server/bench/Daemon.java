@@ -23,10 +23,14 @@ final class Daemon implements AutoCloseable {
   private Daemon(String store, Path dir) throws Exception {
     this.store = store;
     this.dir = dir;
-    this.server = new ParleyServer(ServerConfig.ephemeral().withLimits(limits()).withDataDir(dir)).start();
+    this.server =
+        new ParleyServer(ServerConfig.ephemeral().withLimits(limits()).withDataDir(dir)).start();
   }
 
-  /** The limits of every benchmark run: the defaults without a rate limit, per session or per address. */
+  /**
+   * The limits of every benchmark run: the defaults without a rate limit, per session or per
+   * address.
+   */
   static ServerLimits limits() {
     return ServerLimits.defaults().withRate(0, ServerLimits.defaults().rateBurst()).withDoor(0, 1);
   }
@@ -40,7 +44,8 @@ final class Daemon implements AutoCloseable {
     return switch (store) {
       case "memory" -> new Daemon(store, null);
       case "sqlite" -> new Daemon(store, Files.createTempDirectory("parley-bench-"));
-      default -> throw new IllegalArgumentException("unknown store " + store + " (memory or sqlite)");
+      default ->
+          throw new IllegalArgumentException("unknown store " + store + " (memory or sqlite)");
     };
   }
 

@@ -10,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Scenario {@code latency}: one session waits in {@code check}; once it is parked another one
- * pushes; the sample is the time from the push being sent to the check's answer. The ceiling
- * (a parked request and a wake) is measured first, then each store.
+ * pushes; the sample is the time from the push being sent to the check's answer. The ceiling (a
+ * parked request and a wake) is measured first, then each store.
  */
 final class DeliveryLatency {
   private static final String ROOM = "latency";
@@ -22,7 +22,8 @@ final class DeliveryLatency {
   private record Samples(long[] delivery, long[] push, int wrong) {}
 
   static void run(Bench.Options o) throws Exception {
-    System.out.printf("%n### latency: push → a waiting check answers (%d samples after %d warm-up)%n%n",
+    System.out.printf(
+        "%n### latency: push → a waiting check answers (%d samples after %d warm-up)%n%n",
         o.latencySamples, o.latencySamples / 5);
     Samples reference;
     try (Ceiling ceiling = new Ceiling(-1).start()) {
@@ -34,8 +35,15 @@ final class DeliveryLatency {
         subjects.add(measure(new Parking.Parley(store), d.uri(), o));
       }
     }
-    Stats.header("target", "delivery p50 ms", "delivery p99 ms", "max ms", "÷ ceiling p50", "÷ ceiling p99",
-        "push answered p50 / p99 ms", "wrong answers");
+    Stats.header(
+        "target",
+        "delivery p50 ms",
+        "delivery p99 ms",
+        "max ms",
+        "÷ ceiling p50",
+        "÷ ceiling p99",
+        "push answered p50 / p99 ms",
+        "wrong answers");
     row("ceiling", reference, reference);
     for (int i = 0; i < subjects.size(); i++) {
       row("parley " + o.latencyStores.get(i), subjects.get(i), reference);
@@ -43,10 +51,15 @@ final class DeliveryLatency {
   }
 
   private static void row(String name, Samples s, Samples ref) {
-    Stats.row(name, Stats.f(Stats.ms(s.delivery, 0.5)), Stats.f(Stats.ms(s.delivery, 0.99)), Stats.f(Stats.max(s.delivery)),
+    Stats.row(
+        name,
+        Stats.f(Stats.ms(s.delivery, 0.5)),
+        Stats.f(Stats.ms(s.delivery, 0.99)),
+        Stats.f(Stats.max(s.delivery)),
         Stats.x(Stats.ms(s.delivery, 0.5), Stats.ms(ref.delivery, 0.5)),
         Stats.x(Stats.ms(s.delivery, 0.99), Stats.ms(ref.delivery, 0.99)),
-        Stats.f(Stats.ms(s.push, 0.5)) + " / " + Stats.f(Stats.ms(s.push, 0.99)), s.wrong);
+        Stats.f(Stats.ms(s.push, 0.5)) + " / " + Stats.f(Stats.ms(s.push, 0.99)),
+        s.wrong);
   }
 
   private static Samples measure(Parking side, URI uri, Bench.Options o) throws Exception {

@@ -14,31 +14,41 @@ import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /**
- * Scenario {@code fanout}: N sessions parked in {@code check} and M observers on the room's
- * {@code /observe} socket; one push by another session. Each round times, from the push being
- * sent, the last check's answer and the last observer's frame of that message (over the
- * observers that got it; the others are counted as missed). The ceiling does the same with
- * parked requests and one wake, measured just before.
+ * Scenario {@code fanout}: N sessions parked in {@code check} and M observers on the room's {@code
+ * /observe} socket; one push by another session. Each round times, from the push being sent, the
+ * last check's answer and the last observer's frame of that message (over the observers that got
+ * it; the others are counted as missed). The ceiling does the same with parked requests and one
+ * wake, measured just before.
  */
 public final class FanOut {
   private static final String ROOM = "fan";
+
   /** How long observers stay silent before a round counts them caught up. */
   private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
   /** How long a round waits for the observers' frames before it counts them missed. */
   private static final int FRAME_BOUND_S = 10;
 
   private FanOut() {}
 
   /** The times of one target's rounds, in nanoseconds. */
-  private record Rounds(long[] lastCheck, long[] lastFrame, long[] push, int wrong, int missedFrames) {}
+  private record Rounds(
+      long[] lastCheck, long[] lastFrame, long[] push, int wrong, int missedFrames) {}
 
   /** Rounds measured even when they take longer than the budget. */
   private static final int MIN_ROUNDS = 3;
 
   static void run(Bench.Options o) throws Exception {
-    System.out.printf("%n### fanout: %d parked checks and %d observers in one room, one push (up to %d rounds, "
-        + "none started after %d s unless fewer than %d ran, after %d warm-up round(s); times from the push being "
-        + "sent)%n%n", o.fanoutChecks, o.fanoutObservers, o.fanoutRounds, o.fanoutSeconds, MIN_ROUNDS, o.fanoutWarmup);
+    System.out.printf(
+        "%n### fanout: %d parked checks and %d observers in one room, one push (up to %d rounds, "
+            + "none started after %d s unless fewer than %d ran, after %d warm-up round(s); times from the push being "
+            + "sent)%n%n",
+        o.fanoutChecks,
+        o.fanoutObservers,
+        o.fanoutRounds,
+        o.fanoutSeconds,
+        MIN_ROUNDS,
+        o.fanoutWarmup);
     Rounds reference;
     try (Ceiling ceiling = new Ceiling(-1).start()) {
       reference = measure(new Parking.Bare("ceiling"), ceiling.uri(), o);
@@ -47,22 +57,39 @@ public final class FanOut {
     try (Daemon d = Daemon.start(o.fanoutStore)) {
       subject = measure(new Parking.Parley(o.fanoutStore), d.uri(), o);
     }
-    Stats.header("target", "rounds", "last check p50 / p99 / max ms", "last observer frame p50 / p99 / max ms",
-        "push answered p50 ms", "wrong answers", "missed frames");
+    Stats.header(
+        "target",
+        "rounds",
+        "last check p50 / p99 / max ms",
+        "last observer frame p50 / p99 / max ms",
+        "push answered p50 ms",
+        "wrong answers",
+        "missed frames");
     row("ceiling", reference);
     row("parley " + o.fanoutStore, subject);
-    System.out.printf("%nparley ÷ ceiling (p50): last check %s, last frame %s%n",
+    System.out.printf(
+        "%nparley ÷ ceiling (p50): last check %s, last frame %s%n",
         Stats.x(Stats.ms(subject.lastCheck, 0.5), Stats.ms(reference.lastCheck, 0.5)),
         Stats.x(Stats.ms(subject.lastFrame, 0.5), Stats.ms(reference.lastFrame, 0.5)));
   }
 
   private static void row(String name, Rounds r) {
-    Stats.row(name, r.lastCheck.length, three(r.lastCheck), three(r.lastFrame), Stats.f(Stats.ms(r.push, 0.5)),
-        r.wrong, r.missedFrames);
+    Stats.row(
+        name,
+        r.lastCheck.length,
+        three(r.lastCheck),
+        three(r.lastFrame),
+        Stats.f(Stats.ms(r.push, 0.5)),
+        r.wrong,
+        r.missedFrames);
   }
 
   static String three(long[] nanos) {
-    return Stats.f(Stats.ms(nanos, 0.5)) + " / " + Stats.f(Stats.ms(nanos, 0.99)) + " / " + Stats.f(Stats.max(nanos));
+    return Stats.f(Stats.ms(nanos, 0.5))
+        + " / "
+        + Stats.f(Stats.ms(nanos, 0.99))
+        + " / "
+        + Stats.f(Stats.max(nanos));
   }
 
   private static Rounds measure(Parking side, URI uri, Bench.Options o) throws Exception {
@@ -70,10 +97,13 @@ public final class FanOut {
       long began = System.nanoTime();
       Conn waker = side.waker(http, ROOM);
       List<Conn> waiters = Stats.parallel(o.fanoutChecks, 16, i -> side.waiter(http, ROOM, i));
-      Stats.parallel(waiters.size(), 16, i -> {
-        side.settle(waiters.get(i));
-        return null;
-      });
+      Stats.parallel(
+          waiters.size(),
+          16,
+          i -> {
+            side.settle(waiters.get(i));
+            return null;
+          });
       WebSocketClient ws = new WebSocketClient(http.client());
       // A browser takes frames of any size; the welcome and participants frames of a room
       // with 1,000 sessions pass Jetty's default of 64 KiB.
@@ -81,14 +111,16 @@ public final class FanOut {
       ws.start();
       try {
         List<Watcher> observers = new ArrayList<>();
-        URI observe = URI.create("ws://" + uri.getHost() + ":" + uri.getPort() + "/observe?room=" + ROOM);
+        URI observe =
+            URI.create("ws://" + uri.getHost() + ":" + uri.getPort() + "/observe?room=" + ROOM);
         for (int i = 0; i < o.fanoutObservers; i++) {
           Watcher w = new Watcher(side);
           ws.connect(w, observe).get(30, TimeUnit.SECONDS);
           observers.add(w);
         }
-        Bench.progress("fanout, %s: %d waiters and %d observers ready in %.1f s", side.name(), waiters.size(),
-            observers.size(), (System.nanoTime() - began) / 1e9);
+        Bench.progress(
+            "fanout, %s: %d waiters and %d observers ready in %.1f s",
+            side.name(), waiters.size(), observers.size(), (System.nanoTime() - began) / 1e9);
         long[] lastCheck = new long[o.fanoutRounds];
         long[] lastFrame = new long[o.fanoutRounds];
         long[] push = new long[o.fanoutRounds];
@@ -135,7 +167,8 @@ public final class FanOut {
             }
             lastSeen = Math.max(lastSeen, at);
           }
-          Bench.progress("fanout, %s: round %d, last check %.1f ms", side.name(), r, (last - t0) / 1e6);
+          Bench.progress(
+              "fanout, %s: round %d, last check %.1f ms", side.name(), r, (last - t0) / 1e6);
           if (r >= 0) {
             lastCheck[r] = last - t0;
             lastFrame[r] = lastSeen == 0 ? 0 : lastSeen - t0;
@@ -147,8 +180,12 @@ public final class FanOut {
         }
         waiters.forEach(Conn::close);
         waker.close();
-        return new Rounds(Arrays.copyOf(lastCheck, rounds), Arrays.copyOf(lastFrame, observers.isEmpty() ? 0 : rounds),
-            Arrays.copyOf(push, rounds), wrong, missed);
+        return new Rounds(
+            Arrays.copyOf(lastCheck, rounds),
+            Arrays.copyOf(lastFrame, observers.isEmpty() ? 0 : rounds),
+            Arrays.copyOf(push, rounds),
+            wrong,
+            missed);
       } finally {
         ws.stop();
       }

@@ -20,11 +20,12 @@ import org.eclipse.jetty.http.HttpMethod;
 
 /**
  * The harness's own HTTP client (Jetty's), for the scenarios wrk cannot drive: many long-polling
- * sessions, each on a keep-alive connection of its own, as an agent keeps one. Callbacks only
- * stamp the arrival time and keep the body; parsing happens after the measurement.
+ * sessions, each on a keep-alive connection of its own, as an agent keeps one. Callbacks only stamp
+ * the arrival time and keep the body; parsing happens after the measurement.
  */
 final class Http implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
+
   /** Longer than any check the harness makes (the daemon caps them at 60 s). */
   private static final long REQUEST_TIMEOUT_MS = 120_000;
 
@@ -104,9 +105,11 @@ final class Http implements AutoCloseable {
 
     /** Sends a request without waiting. */
     CompletableFuture<Reply> send(HttpMethod method, String pathAndQuery, String body) {
-      Request request = client.newRequest(base.resolve(pathAndQuery))
-          .method(method)
-          .timeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      Request request =
+          client
+              .newRequest(base.resolve(pathAndQuery))
+              .method(method)
+              .timeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
       if (token != null) {
         request.headers(h -> h.put(HttpHeader.AUTHORIZATION, "Bearer " + token));
       }
@@ -114,23 +117,31 @@ final class Http implements AutoCloseable {
         request.body(new StringRequestContent("application/json", body, StandardCharsets.UTF_8));
       }
       CompletableFuture<Reply> reply = new CompletableFuture<>();
-      connection.send(request, new BufferingResponseListener(4 * 1024 * 1024) {
-        @Override
-        public void onComplete(Result result) {
-          long arrived = System.nanoTime();
-          if (result.isFailed()) {
-            reply.completeExceptionally(result.getFailure());
-          } else {
-            reply.complete(new Reply(result.getResponse().getStatus(), getContentAsString(StandardCharsets.UTF_8), arrived));
-          }
-        }
-      });
+      connection.send(
+          request,
+          new BufferingResponseListener(4 * 1024 * 1024) {
+            @Override
+            public void onComplete(Result result) {
+              long arrived = System.nanoTime();
+              if (result.isFailed()) {
+                reply.completeExceptionally(result.getFailure());
+              } else {
+                reply.complete(
+                    new Reply(
+                        result.getResponse().getStatus(),
+                        getContentAsString(StandardCharsets.UTF_8),
+                        arrived));
+              }
+            }
+          });
       return reply;
     }
 
     /** Sends a JSON-RPC call without waiting. */
     CompletableFuture<Reply> rpc(String method, String params) {
-      return send(HttpMethod.POST, "/rpc",
+      return send(
+          HttpMethod.POST,
+          "/rpc",
           "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + params + "}");
     }
 

@@ -24,18 +24,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What idle agents cost the daemon's heap: a daemon in a child JVM ({@code parley serve} on
- * SQLite in a fresh directory, or in memory), then N sessions, each on its own kept-alive
- * connection, that make three calls ({@code login}, {@code participants}, {@code preview}) and
- * stay connected. Reports the daemon's heap after a full GC (by {@code jcmd}) before and after.
- * The daemon is a child so that the client's sockets take neither its heap nor its file
- * descriptors.
+ * What idle agents cost the daemon's heap: a daemon in a child JVM ({@code parley serve} on SQLite
+ * in a fresh directory, or in memory), then N sessions, each on its own kept-alive connection, that
+ * make three calls ({@code login}, {@code participants}, {@code preview}) and stay connected.
+ * Reports the daemon's heap after a full GC (by {@code jcmd}) before and after. The daemon is a
+ * child so that the client's sockets take neither its heap nor its file descriptors.
  *
  * <p>Run: {@code ./mvnw -B -q -Pidle-memory -pl server -am verify -DskipTests}; arguments through
  * {@code -Didle-memory.args="--sessions 10000 --store sqlite"}.
  */
 public final class IdleSessionsMemory {
-  private static final Pattern LISTENING = Pattern.compile("Parley listening on http://[^:]+:(\\d+)");
+  private static final Pattern LISTENING =
+      Pattern.compile("Parley listening on http://[^:]+:(\\d+)");
   private static final Pattern USED = Pattern.compile("used (\\d+)K");
   private static final int CLIENT_THREADS = 8;
   private static final int PER_ROOM = 100;
@@ -59,12 +59,28 @@ public final class IdleSessionsMemory {
     }
     Path dir = Files.createTempDirectory("parley-bench-");
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
-        "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"),
-        DaemonMain.class.getName(), "--port", "0", "--rate", "0", "--door-rate", "0",
-        // Nothing may close the idle connections while the others are set up and measured.
-        "--idle-timeout-ms", "3600000", "--max-connections", Integer.toString(sessions + 100)));
-    command.addAll(store.equals("memory") ? List.of("--in-memory") : List.of("--data-dir", dir.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java.toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-Dlogback.configurationFile=logback.xml",
+                "-cp",
+                System.getProperty("java.class.path"),
+                DaemonMain.class.getName(),
+                "--port",
+                "0",
+                "--rate",
+                "0",
+                "--door-rate",
+                "0",
+                // Nothing may close the idle connections while the others are set up and measured.
+                "--idle-timeout-ms",
+                "3600000",
+                "--max-connections",
+                Integer.toString(sessions + 100)));
+    command.addAll(
+        store.equals("memory") ? List.of("--in-memory") : List.of("--data-dir", dir.toString()));
     Process daemon = new ProcessBuilder(command).redirectErrorStream(true).start();
     List<Socket> held = new ArrayList<>();
     try {
@@ -74,9 +90,16 @@ public final class IdleSessionsMemory {
       held.addAll(connect(port, sessions));
       double seconds = (System.nanoTime() - start) / 1e9;
       long after = heapAfterGc(daemon.pid());
-      System.out.printf(Locale.ROOT, "| store | sessions | heap before (MB) | heap after (MB) | per session (KB) |"
-          + " setup s |%n|---|---|---|---|---|---|%n| %s | %d | %.1f | %.1f | %.1f | %.0f |%n", store, held.size(),
-          before / 1024.0, after / 1024.0, (after - before) / (double) held.size(), seconds);
+      System.out.printf(
+          Locale.ROOT,
+          "| store | sessions | heap before (MB) | heap after (MB) | per session (KB) |"
+              + " setup s |%n|---|---|---|---|---|---|%n| %s | %d | %.1f | %.1f | %.1f | %.0f |%n",
+          store,
+          held.size(),
+          before / 1024.0,
+          after / 1024.0,
+          (after - before) / (double) held.size(),
+          seconds);
     } finally {
       for (Socket s : held) {
         s.close();
@@ -91,18 +114,23 @@ public final class IdleSessionsMemory {
 
   private static CompletableFuture<Integer> listening(Process daemon) {
     CompletableFuture<Integer> port = new CompletableFuture<>();
-    Thread.ofPlatform().daemon().start(() -> {
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-          Matcher m = LISTENING.matcher(line);
-          if (m.find()) {
-            port.complete(Integer.parseInt(m.group(1)));
-          }
-        }
-      } catch (IOException e) {
-        port.completeExceptionally(e);
-      }
-    });
+    Thread.ofPlatform()
+        .daemon()
+        .start(
+            () -> {
+              try (BufferedReader out =
+                  new BufferedReader(
+                      new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                  Matcher m = LISTENING.matcher(line);
+                  if (m.find()) {
+                    port.complete(Integer.parseInt(m.group(1)));
+                  }
+                }
+              } catch (IOException e) {
+                port.completeExceptionally(e);
+              }
+            });
     return port;
   }
 
@@ -144,8 +172,16 @@ public final class IdleSessionsMemory {
   private static Socket session(int port, int n) throws IOException {
     Socket socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(60_000);
-    String login = call(socket, null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"login\",\"params\":"
-        + "{\"username\":\"u" + n + "\",\"room\":\"r" + n / PER_ROOM + "\"}}");
+    String login =
+        call(
+            socket,
+            null,
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"login\",\"params\":"
+                + "{\"username\":\"u"
+                + n
+                + "\",\"room\":\"r"
+                + n / PER_ROOM
+                + "\"}}");
     int at = login.indexOf("\"session\":\"") + 11;
     String token = login.substring(at, login.indexOf('"', at));
     call(socket, token, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"participants\"}");
@@ -155,9 +191,12 @@ public final class IdleSessionsMemory {
 
   private static String call(Socket socket, String token, String body) throws IOException {
     byte[] content = body.getBytes(StandardCharsets.UTF_8);
-    String head = "POST /rpc HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nUser-Agent: bench\r\n"
-        + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "Content-Length: " + content.length
-        + "\r\n\r\n";
+    String head =
+        "POST /rpc HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nUser-Agent: bench\r\n"
+            + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+            + "Content-Length: "
+            + content.length
+            + "\r\n\r\n";
     OutputStream out = socket.getOutputStream();
     out.write(head.getBytes(StandardCharsets.US_ASCII));
     out.write(content);

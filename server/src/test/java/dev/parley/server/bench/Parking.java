@@ -8,16 +8,19 @@ import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.http.HttpMethod;
 
 /**
- * The two parties of a wake-up scenario (fan-out, waking 10,000, delivery latency): waiters
- * parked in a room and one waker per room. Parley and the {@link Ceiling} each implement it, so
- * that both are measured by the same client code. Every party has a keep-alive connection of
- * its own that has served a request before it parks, as an agent's has.
+ * The two parties of a wake-up scenario (fan-out, waking 10,000, delivery latency): waiters parked
+ * in a room and one waker per room. Parley and the {@link Ceiling} each implement it, so that both
+ * are measured by the same client code. Every party has a keep-alive connection of its own that has
+ * served a request before it parks, as an agent's has.
  */
 abstract class Parking {
   /** What the tables call this side. */
   abstract String name();
 
-  /** A waker of {@code room}: made before the room's waiters, so that its arrival is no news to them. */
+  /**
+   * A waker of {@code room}: made before the room's waiters, so that its arrival is no news to
+   * them.
+   */
   abstract Conn waker(Http http, String room);
 
   /** A waiter in {@code room}, the {@code index}th of the run. */
@@ -77,7 +80,10 @@ abstract class Parking {
 
     private static Conn login(Http http, String username, String room) {
       Conn c = http.open();
-      c.token(c.call("login", "{\"username\":\"" + username + "\",\"room\":\"" + room + "\"}").get("session").asText());
+      c.token(
+          c.call("login", "{\"username\":\"" + username + "\",\"room\":\"" + room + "\"}")
+              .get("session")
+              .asText());
       return c;
     }
 
@@ -97,7 +103,9 @@ abstract class Parking {
 
     @Override
     boolean woke(Reply reply, String text) {
-      return reply.status() == 200 && reply.body().contains(text) && reply.result().get("status").asInt() == 1;
+      return reply.status() == 200
+          && reply.body().contains(text)
+          && reply.result().get("status").asInt() == 1;
     }
 
     @Override
@@ -186,7 +194,10 @@ abstract class Parking {
 
     @Override
     int parked(Conn waker, String room) {
-      return Http.await(waker.send(HttpMethod.GET, "/parked?room=" + room, null)).json().get("parked").asInt();
+      return Http.await(waker.send(HttpMethod.GET, "/parked?room=" + room, null))
+          .json()
+          .get("parked")
+          .asInt();
     }
 
     @Override

@@ -21,17 +21,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The push load harness of BENCHMARKS.md: a daemon in this JVM (SQLite in a fresh directory,
- * or in memory) and N clients over real loopback HTTP, each appending and pushing (force, so
- * that interruptions do not skew the numbers) as fast as it can for a fixed time after a
- * warm-up. Reports pushes per second and the push latency percentiles.
+ * The push load harness of BENCHMARKS.md: a daemon in this JVM (SQLite in a fresh directory, or in
+ * memory) and N clients over real loopback HTTP, each appending and pushing (force, so that
+ * interruptions do not skew the numbers) as fast as it can for a fixed time after a warm-up.
+ * Reports pushes per second and the push latency percentiles.
  *
  * <p>Run: {@code ./mvnw -B -q -Ppush-load -pl server -am verify -DskipTests}; arguments through
  * {@code -Dpush-load.args="--clients 1,16 --seconds 10 --stores sqlite,memory"}.
  */
 public final class PushLoad {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private PushLoad() {}
 
@@ -47,14 +48,16 @@ public final class PushLoad {
     int warmup = 3;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
-        case "--clients" -> clients = Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
+        case "--clients" ->
+            clients = Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
         case "--stores" -> stores = List.of(args[i + 1].split(","));
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
         case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    System.out.printf("| store | clients | pushes/s | p50 ms | p99 ms | max ms |%n|---|---|---|---|---|---|%n");
+    System.out.printf(
+        "| store | clients | pushes/s | p50 ms | p99 ms | max ms |%n|---|---|---|---|---|---|%n");
     for (String store : stores) {
       for (int n : clients) {
         run(store, n, warmup, seconds);
@@ -65,12 +68,17 @@ public final class PushLoad {
   private static void run(String store, int clients, int warmup, int seconds) throws Exception {
     Path dir = store.equals("sqlite") ? Files.createTempDirectory("parley-bench-") : null;
     // No rate limit: the harness is a runaway loop on purpose.
-    ServerLimits limits = ServerLimits.defaults().withRate(0, ServerLimits.defaults().rateBurst()).withDoor(0, 1);
-    try (ParleyServer server = new ParleyServer(ServerConfig.ephemeral().withLimits(limits).withDataDir(dir)).start()) {
+    ServerLimits limits =
+        ServerLimits.defaults().withRate(0, ServerLimits.defaults().rateBurst()).withDoor(0, 1);
+    try (ParleyServer server =
+        new ParleyServer(ServerConfig.ephemeral().withLimits(limits).withDataDir(dir)).start()) {
       URI rpc = server.uri().resolve("/rpc");
       List<String> tokens = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
-        tokens.add(call(rpc, null, "login", "{\"username\":\"bench" + c + "\",\"room\":\"bench\"}").get("session").asText());
+        tokens.add(
+            call(rpc, null, "login", "{\"username\":\"bench" + c + "\",\"room\":\"bench\"}")
+                .get("session")
+                .asText());
       }
       long start = System.nanoTime();
       long measureFrom = start + Duration.ofSeconds(warmup).toNanos();
@@ -79,31 +87,44 @@ public final class PushLoad {
       try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
         List<Future<long[]>> results = new ArrayList<>();
         for (String token : tokens) {
-          results.add(pool.submit(() -> {
-            long[] lat = new long[1 << 16];
-            int count = 0;
-            for (int i = 0; System.nanoTime() < end; i++) {
-              call(rpc, token, "append", "{\"text\":\"message " + i + " of a benchmark run\"}");
-              long t0 = System.nanoTime();
-              call(rpc, token, "push", "{\"force\":true}");
-              long t1 = System.nanoTime();
-              if (t0 >= measureFrom && t1 <= end) {
-                if (count == lat.length) {
-                  lat = Arrays.copyOf(lat, lat.length * 2);
-                }
-                lat[count++] = t1 - t0;
-              }
-            }
-            return Arrays.copyOf(lat, count);
-          }));
+          results.add(
+              pool.submit(
+                  () -> {
+                    long[] lat = new long[1 << 16];
+                    int count = 0;
+                    for (int i = 0; System.nanoTime() < end; i++) {
+                      call(
+                          rpc,
+                          token,
+                          "append",
+                          "{\"text\":\"message " + i + " of a benchmark run\"}");
+                      long t0 = System.nanoTime();
+                      call(rpc, token, "push", "{\"force\":true}");
+                      long t1 = System.nanoTime();
+                      if (t0 >= measureFrom && t1 <= end) {
+                        if (count == lat.length) {
+                          lat = Arrays.copyOf(lat, lat.length * 2);
+                        }
+                        lat[count++] = t1 - t0;
+                      }
+                    }
+                    return Arrays.copyOf(lat, count);
+                  }));
         }
         for (Future<long[]> f : results) {
           latencies.add(f.get());
         }
       }
       long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-      System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.2f | %.2f | %.2f |%n", store, clients,
-          all.length / (double) seconds, ms(all, 0.50), ms(all, 0.99), all[all.length - 1] / 1e6);
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %d | %.0f | %.2f | %.2f | %.2f |%n",
+          store,
+          clients,
+          all.length / (double) seconds,
+          ms(all, 0.50),
+          ms(all, 0.99),
+          all[all.length - 1] / 1e6);
     } finally {
       if (dir != null) {
         try (var paths = Files.walk(dir)) {
@@ -119,15 +140,23 @@ public final class PushLoad {
     return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))] / 1e6;
   }
 
-  private static JsonNode call(URI rpc, String token, String method, String params) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(rpc)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(
-            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + params + "}"));
+  private static JsonNode call(URI rpc, String token, String method, String params)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(rpc)
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\""
+                        + method
+                        + "\",\"params\":"
+                        + params
+                        + "}"));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
-    JsonNode response = JSON.readTree(HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString()).body());
+    JsonNode response =
+        JSON.readTree(HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString()).body());
     if (!response.has("result")) {
       throw new IllegalStateException(method + " failed: " + response);
     }

@@ -47,7 +47,10 @@ final class Stats {
     return String.format(Locale.ROOT, "%.2f", subject / reference);
   }
 
-  /** Runs {@code n} tasks, at most {@code concurrency} at a time, and returns their results in order. */
+  /**
+   * Runs {@code n} tasks, at most {@code concurrency} at a time, and returns their results in
+   * order.
+   */
   static <T> List<T> parallel(int n, int concurrency, IntFunction<T> task) throws Exception {
     Semaphore slots = new Semaphore(concurrency);
     List<Future<T>> futures = new ArrayList<>(n);
@@ -55,13 +58,15 @@ final class Stats {
       for (int i = 0; i < n; i++) {
         int index = i;
         slots.acquire();
-        futures.add(pool.submit(() -> {
-          try {
-            return task.apply(index);
-          } finally {
-            slots.release();
-          }
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  try {
+                    return task.apply(index);
+                  } finally {
+                    slots.release();
+                  }
+                }));
       }
     }
     List<T> results = new ArrayList<>(n);

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs Debian's {@code wrk} with the harness's Lua script ({@code bench/rpc.lua}): one
- * connection per wrk thread, each its own session, cycling through a list of calls.
+ * Runs Debian's {@code wrk} with the harness's Lua script ({@code bench/rpc.lua}): one connection
+ * per wrk thread, each its own session, cycling through a list of calls.
  */
 final class Wrk {
   static final String EXECUTABLE = System.getProperty("bench.wrk", "/usr/bin/wrk");
@@ -23,8 +23,17 @@ final class Wrk {
   private Wrk() {}
 
   /** What one wrk run counted. */
-  record Result(long requests, double seconds, long errors, long socketErrors, long timed, double timedP50Ms,
-      double timedP99Ms, double timedMaxMs, double p50Ms, double p99Ms) {
+  record Result(
+      long requests,
+      double seconds,
+      long errors,
+      long socketErrors,
+      long timed,
+      double timedP50Ms,
+      double timedP99Ms,
+      double timedMaxMs,
+      double p50Ms,
+      double p99Ms) {
     double perSecond() {
       return (requests - errors) / seconds;
     }
@@ -46,11 +55,23 @@ final class Wrk {
    * @param calls the cycle of methods each connection calls
    * @param timed the method whose round trips are timed apart, or null
    */
-  static Result run(URI base, Path tokens, List<String> calls, String timed, int connections, Duration duration)
+  static Result run(
+      URI base, Path tokens, List<String> calls, String timed, int connections, Duration duration)
       throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(EXECUTABLE, "-t", Integer.toString(connections), "-c",
-        Integer.toString(connections), "-d", duration.toSeconds() + "s", "--timeout", "30s", "-s",
-        script().toString(), base.resolve("/rpc").toString());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            EXECUTABLE,
+            "-t",
+            Integer.toString(connections),
+            "-c",
+            Integer.toString(connections),
+            "-d",
+            duration.toSeconds() + "s",
+            "--timeout",
+            "30s",
+            "-s",
+            script().toString(),
+            base.resolve("/rpc").toString());
     Map<String, String> env = pb.environment();
     env.put("BENCH_TOKENS", tokens.toString());
     env.put("BENCH_CALLS", String.join(",", calls));
@@ -62,18 +83,30 @@ final class Wrk {
       throw new IllegalStateException("wrk failed:\n" + out);
     }
     // The script's diagnostics (the first error answer of each connection) and wrk's own.
-    out.lines().filter(l -> !l.startsWith("BENCH ") && (l.contains("error") || l.contains("Socket errors")))
+    out.lines()
+        .filter(
+            l -> !l.startsWith("BENCH ") && (l.contains("error") || l.contains("Socket errors")))
         .forEach(l -> System.err.println("[wrk] " + l));
-    String line = out.lines().filter(l -> l.startsWith("BENCH ")).findFirst()
-        .orElseThrow(() -> new IllegalStateException("wrk printed no result:\n" + out));
+    String line =
+        out.lines()
+            .filter(l -> l.startsWith("BENCH "))
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("wrk printed no result:\n" + out));
     Map<String, String> v = new HashMap<>();
     for (String pair : line.substring(6).split(" ")) {
       String[] kv = pair.split("=", 2);
       v.put(kv[0], kv[1]);
     }
-    return new Result(Long.parseLong(v.get("requests")), Long.parseLong(v.get("duration_us")) / 1e6,
-        Long.parseLong(v.get("errors")), Long.parseLong(v.get("socket_errors")), Long.parseLong(v.get("timed")),
-        ms(v.get("timed_p50_us")), ms(v.get("timed_p99_us")), ms(v.get("timed_max_us")), ms(v.get("p50_us")),
+    return new Result(
+        Long.parseLong(v.get("requests")),
+        Long.parseLong(v.get("duration_us")) / 1e6,
+        Long.parseLong(v.get("errors")),
+        Long.parseLong(v.get("socket_errors")),
+        Long.parseLong(v.get("timed")),
+        ms(v.get("timed_p50_us")),
+        ms(v.get("timed_p99_us")),
+        ms(v.get("timed_max_us")),
+        ms(v.get("p50_us")),
         ms(v.get("p99_us")));
   }
 

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
-/** {@code parley serve}'s options become the daemon's configuration, and unsafe ones are refused. */
+/**
+ * {@code parley serve}'s options become the daemon's configuration, and unsafe ones are refused.
+ */
 class ServeCommandTest {
   private static ServerConfig config(String... args) {
     ServeCommand command = new ServeCommand();
@@ -23,7 +25,8 @@ class ServeCommandTest {
   @Test
   void aPublicAddressIsRefusedUnlessAcceptedAsInsecure() {
     for (String host : List.of("0.0.0.0", "::", "")) {
-      assertThatThrownBy(() -> config("--host", host)).as("--host '%s'", host)
+      assertThatThrownBy(() -> config("--host", host))
+          .as("--host '%s'", host)
           .isInstanceOf(ParameterException.class)
           .hasMessageContaining("not a loopback address")
           .hasMessageContaining("nothing on this daemon is authenticated")
@@ -41,16 +44,28 @@ class ServeCommandTest {
 
   @Test
   void connectionLimitsAndHostNamesAreConfigurable() {
-    ServerConfig config = config("--allowed-host", "parley.lan,chat.example", "--max-connections", "50",
-        "--read-timeout-ms", "2000", "--idle-timeout-ms", "3000");
+    ServerConfig config =
+        config(
+            "--allowed-host",
+            "parley.lan,chat.example",
+            "--max-connections",
+            "50",
+            "--read-timeout-ms",
+            "2000",
+            "--idle-timeout-ms",
+            "3000");
     assertThat(config.allowedHosts()).containsExactly("parley.lan", "chat.example");
-    assertThat(config.connections()).isEqualTo(new ConnectionLimits(50, Duration.ofSeconds(2), Duration.ofSeconds(3)));
+    assertThat(config.connections())
+        .isEqualTo(new ConnectionLimits(50, Duration.ofSeconds(2), Duration.ofSeconds(3)));
 
     ConnectionLimits defaults = config().connections();
-    assertThat(defaults.maxConnections()).isEqualTo(ConnectionLimits.defaultMaxConnections()).isPositive();
+    assertThat(defaults.maxConnections())
+        .isEqualTo(ConnectionLimits.defaultMaxConnections())
+        .isPositive();
     assertThat(defaults.readTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(defaults.idleTimeout()).isEqualTo(Duration.ofSeconds(60));
-    assertThatThrownBy(() -> config("--read-timeout-ms", "0")).isInstanceOf(ParameterException.class);
+    assertThatThrownBy(() -> config("--read-timeout-ms", "0"))
+        .isInstanceOf(ParameterException.class);
   }
 
   @Test
@@ -61,11 +76,13 @@ class ServeCommandTest {
     assertThat(defaults.roomRetention()).isZero();
     assertThat(defaults).isEqualTo(ServerLimits.defaults());
 
-    ServerLimits set = config("--door-rate", "0", "--door-burst", "7", "--room-retention-days", "30").limits();
+    ServerLimits set =
+        config("--door-rate", "0", "--door-burst", "7", "--room-retention-days", "30").limits();
     assertThat(set.doorRatePerSecond()).isZero();
     assertThat(set.doorBurst()).isEqualTo(7);
     assertThat(set.roomRetention()).isEqualTo(Duration.ofDays(30));
     assertThatThrownBy(() -> config("--door-burst", "0")).isInstanceOf(ParameterException.class);
-    assertThatThrownBy(() -> config("--room-retention-days", "-1")).isInstanceOf(ParameterException.class);
+    assertThatThrownBy(() -> config("--room-retention-days", "-1"))
+        .isInstanceOf(ParameterException.class);
   }
 }

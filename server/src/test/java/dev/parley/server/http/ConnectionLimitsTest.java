@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  */
 class ConnectionLimitsTest {
   private static final Duration READ = Duration.ofSeconds(1);
-  private static final String HEAD = "POST /rpc HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
+  private static final String HEAD =
+      "POST /rpc HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
 
   private final ScheduledExecutorService trickle = Executors.newScheduledThreadPool(2);
   private final List<Socket> sockets = new ArrayList<>();
@@ -59,32 +60,47 @@ class ConnectionLimitsTest {
     out.flush();
     byte[] bytes = drip.getBytes(StandardCharsets.US_ASCII);
     int[] next = {0};
-    trickle.scheduleAtFixedRate(() -> {
-      try {
-        out.write(bytes[next[0]++ % bytes.length]);
-        out.flush();
-      } catch (IOException e) {
-        throw new IllegalStateException("cut", e);
-      }
-    }, 200, 200, TimeUnit.MILLISECONDS);
+    trickle.scheduleAtFixedRate(
+        () -> {
+          try {
+            out.write(bytes[next[0]++ % bytes.length]);
+            out.flush();
+          } catch (IOException e) {
+            throw new IllegalStateException("cut", e);
+          }
+        },
+        200,
+        200,
+        TimeUnit.MILLISECONDS);
     return socket;
   }
 
   @Test
   void headersTrickledAByteAtATimeAreCutWithA408() throws Exception {
-    try (RunningServer server = start(ConnectionLimits.defaults().withTimeouts(READ, Duration.ofSeconds(30)))) {
-      Socket socket = slow(server.uri().getPort(), HEAD, "X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    try (RunningServer server =
+        start(ConnectionLimits.defaults().withTimeouts(READ, Duration.ofSeconds(30)))) {
+      Socket socket =
+          slow(
+              server.uri().getPort(),
+              HEAD,
+              "X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
       RawHttp.Response answer = RawHttp.read(socket.getInputStream());
       assertThat(answer.status()).isEqualTo(408);
-      assertThat(RpcClient.parse(answer.body()).get("error").asText()).contains("not received in time");
+      assertThat(RpcClient.parse(answer.body()).get("error").asText())
+          .contains("not received in time");
       assertThat(socket.getInputStream().read()).as("closed after the 408").isEqualTo(-1);
     }
   }
 
   @Test
   void aBodyTrickledAByteAtATimeIsCut() throws Exception {
-    try (RunningServer server = start(ConnectionLimits.defaults().withTimeouts(READ, Duration.ofSeconds(30)))) {
-      Socket socket = slow(server.uri().getPort(), HEAD + "Content-Length: 1000\r\n\r\n{\"jsonrpc\":\"2.0\",", " ");
+    try (RunningServer server =
+        start(ConnectionLimits.defaults().withTimeouts(READ, Duration.ofSeconds(30)))) {
+      Socket socket =
+          slow(
+              server.uri().getPort(),
+              HEAD + "Content-Length: 1000\r\n\r\n{\"jsonrpc\":\"2.0\",",
+              " ");
       InputStream in = socket.getInputStream();
       try {
         assertThat(in.read()).as("closed without an answer").isEqualTo(-1);
@@ -111,7 +127,10 @@ class ConnectionLimitsTest {
     try (RunningServer server = start(new ConnectionLimits(limit, READ, Duration.ofSeconds(30)))) {
       int port = server.uri().getPort();
       for (int i = 0; i < 3 * limit; i++) {
-        slow(port, HEAD, "X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+        slow(
+            port,
+            HEAD,
+            "X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
       }
       assertThat(server.client().call("rooms").get("rooms")).isEmpty();
       assertThat(server.login("alice", "busy").call("participants").get("participants")).hasSize(1);
@@ -120,7 +139,8 @@ class ConnectionLimitsTest {
 
   @Test
   void connectionsBeyondTheLimitWaitUntilOneCloses() throws Exception {
-    try (RunningServer server = start(new ConnectionLimits(2, Duration.ofSeconds(30), Duration.ofSeconds(30)))) {
+    try (RunningServer server =
+        start(new ConnectionLimits(2, Duration.ofSeconds(30), Duration.ofSeconds(30)))) {
       int port = server.uri().getPort();
       Socket first = RawHttp.connect(port);
       Socket second = RawHttp.connect(port);
@@ -133,7 +153,8 @@ class ConnectionLimitsTest {
       sockets.add(third);
       third.setSoTimeout(1000);
       send(third);
-      assertThatThrownBy(() -> third.getInputStream().read()).as("not served while two are open")
+      assertThatThrownBy(() -> third.getInputStream().read())
+          .as("not served while two are open")
           .isInstanceOf(SocketTimeoutException.class);
       first.close();
       third.setSoTimeout(30_000);
@@ -145,7 +166,9 @@ class ConnectionLimitsTest {
 
   private static void send(Socket socket) throws IOException {
     OutputStream out = socket.getOutputStream();
-    out.write((HEAD + "Content-Length: " + ROOMS.length() + "\r\n\r\n" + ROOMS).getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        (HEAD + "Content-Length: " + ROOMS.length() + "\r\n\r\n" + ROOMS)
+            .getBytes(StandardCharsets.US_ASCII));
     out.flush();
   }
 

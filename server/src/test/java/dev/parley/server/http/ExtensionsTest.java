@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The daemon mounts what it is given through the extension API and nothing else: without an
- * extension it still serves its own doors, and an extension is mounted at its path behind the
- * same origin policy, hearing the room events it subscribed to.
+ * extension it still serves its own doors, and an extension is mounted at its path behind the same
+ * origin policy, hearing the room events it subscribed to.
  */
 class ExtensionsTest {
 
@@ -56,7 +56,9 @@ class ExtensionsTest {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
           response.setStatus(HttpStatus.OK_200);
-          response.write(true, ByteBuffer.wrap(("hello from " + context.uri()).getBytes(StandardCharsets.UTF_8)),
+          response.write(
+              true,
+              ByteBuffer.wrap(("hello from " + context.uri()).getBytes(StandardCharsets.UTF_8)),
               callback);
           return true;
         }
@@ -70,7 +72,8 @@ class ExtensionsTest {
 
   @Test
   void withoutExtensionsTheDaemonServesRpcAndNothingAtTheViewersPaths() throws Exception {
-    try (ParleyServer server = new ParleyServer(ServerConfig.ephemeral(), null, List.of()).start()) {
+    try (ParleyServer server =
+        new ParleyServer(ServerConfig.ephemeral(), null, List.of()).start()) {
       assertThat(server.extensions()).isEmpty();
       RpcClient alice = RpcClient.at(server.uri()).login("alice", "lobby");
       alice.call("append", Map.of("text", "hello"));
@@ -83,15 +86,19 @@ class ExtensionsTest {
         assertThat(response.headers().get("content-type")).as(path).startsWith("application/json");
       }
       assertThat(get(server, "/health", host).status()).isEqualTo(200);
-      assertThat(get(server, "/metrics", host).body()).contains("parley_sessions").doesNotContain("parley_observers");
-      assertThat(RpcClient.parse(get(server, "/stats", host).body()).path("observers").asInt()).isZero();
+      assertThat(get(server, "/metrics", host).body())
+          .contains("parley_sessions")
+          .doesNotContain("parley_observers");
+      assertThat(RpcClient.parse(get(server, "/stats", host).body()).path("observers").asInt())
+          .isZero();
     }
   }
 
   @Test
   void anExtensionIsMountedAtItsPathBehindTheOriginPolicyAndHearsRoomEvents() throws Exception {
     Hello hello = new Hello();
-    try (ParleyServer server = new ParleyServer(ServerConfig.ephemeral(), null, List.of(hello)).start()) {
+    try (ParleyServer server =
+        new ParleyServer(ServerConfig.ephemeral(), null, List.of(hello)).start()) {
       assertThat(server.extensions()).containsEntry("hello", "/hello");
       String host = "127.0.0.1:" + server.port();
       RawHttp.Response served = get(server, "/hello", host);
@@ -100,36 +107,54 @@ class ExtensionsTest {
       // A page of another site reaches no door, an extension's neither.
       RawHttp.Response rebound = get(server, "/hello", "evil.example");
       assertThat(rebound.status()).isEqualTo(403);
-      assertThat(RpcClient.parse(rebound.body()).path("error").path("code").asInt()).isEqualTo(-32600);
-      RawHttp.Response foreign = RawHttp.send(server.port(), "GET", "/hello",
-          Map.of("Host", host, "Origin", "https://evil.example"), null);
+      assertThat(RpcClient.parse(rebound.body()).path("error").path("code").asInt())
+          .isEqualTo(-32600);
+      RawHttp.Response foreign =
+          RawHttp.send(
+              server.port(),
+              "GET",
+              "/hello",
+              Map.of("Host", host, "Origin", "https://evil.example"),
+              null);
       assertThat(foreign.status()).isEqualTo(403);
 
       RpcClient.at(server.uri()).login("alice", "lobby").call("append", Map.of("text", "hi"));
       RpcClient.at(server.uri()).login("bob", "lobby");
-      await().atMost(Duration.ofSeconds(10)).until(() -> hello.heard.stream()
-          .anyMatch(e -> e instanceof RoomEvent.ActionEnded a && a.user().equals("alice") && a.method().equals("append")));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  hello.heard.stream()
+                      .anyMatch(
+                          e ->
+                              e instanceof RoomEvent.ActionEnded a
+                                  && a.user().equals("alice")
+                                  && a.method().equals("append")));
       // Subscribers are fixed before the first event: a late one would miss some.
-      assertThatThrownBy(() -> hello.context.subscribe(event -> { }))
+      assertThatThrownBy(() -> hello.context.subscribe(event -> {}))
           .isInstanceOf(IllegalStateException.class);
     }
   }
 
   @Test
   void anExtensionCannotTakeADoorOfTheDaemon(@TempDir Path dir) {
-    Extension rpc = new Hello() {
-      @Override
-      public String path() {
-        return "/rpc";
-      }
-    };
+    Extension rpc =
+        new Hello() {
+          @Override
+          public String path() {
+            return "/rpc";
+          }
+        };
     ServerConfig config = ServerConfig.ephemeral().withDataDir(dir.resolve("data"));
     assertThatThrownBy(() -> new ParleyServer(config, null, List.of(rpc)).close())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("/rpc");
     // The refused daemon let go of its data directory: the next one opens it.
     new ParleyServer(config, null, List.of()).close();
-    assertThatThrownBy(() -> new ParleyServer(ServerConfig.ephemeral(), null, List.of(new Hello(), new Hello())).close())
+    assertThatThrownBy(
+            () ->
+                new ParleyServer(ServerConfig.ephemeral(), null, List.of(new Hello(), new Hello()))
+                    .close())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("/hello");
   }

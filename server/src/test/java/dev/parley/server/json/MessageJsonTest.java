@@ -21,10 +21,28 @@ class MessageJsonTest {
 
   @Test
   void answersReadTheSameWithTheCache() throws Exception {
-    Message chat = new Message("msg-2", 2, "ada", "r", "hi @bob \"quoted\" ✓", "2026-11-21T10:00:00.000Z",
-        MessageKind.CHAT, List.of("bob"), null);
-    Message joined = new Message("msg-1", 1, "system", "r", "bob has joined", "2026-11-21T10:00:00.000Z",
-        MessageKind.SYSTEM, List.of(), new SystemEvent(SystemEventType.JOINED, "bob"));
+    Message chat =
+        new Message(
+            "msg-2",
+            2,
+            "ada",
+            "r",
+            "hi @bob \"quoted\" ✓",
+            "2026-11-21T10:00:00.000Z",
+            MessageKind.CHAT,
+            List.of("bob"),
+            null);
+    Message joined =
+        new Message(
+            "msg-1",
+            1,
+            "system",
+            "r",
+            "bob has joined",
+            "2026-11-21T10:00:00.000Z",
+            MessageKind.SYSTEM,
+            List.of(),
+            new SystemEvent(SystemEventType.JOINED, "bob"));
     CheckResult result = new CheckResult(1, List.of(joined, chat));
     String expected = plain.writeValueAsString(result);
     for (int i = 0; i < 3; i++) {
@@ -36,12 +54,22 @@ class MessageJsonTest {
 
   @Test
   void theSizeIsTheUtf8LengthAndNothingIsEscapedThatJsonAllows() throws Exception {
-    Message chat = new Message("msg-3", 3, "ada", "r", "h\u00e9llo \ud83d\ude00", "2026-11-21T10:00:00.000Z",
-        MessageKind.CHAT, List.of(), null);
+    Message chat =
+        new Message(
+            "msg-3",
+            3,
+            "ada",
+            "r",
+            "h\u00e9llo \ud83d\ude00",
+            "2026-11-21T10:00:00.000Z",
+            MessageKind.CHAT,
+            List.of(),
+            null);
     ObjectMapper wire = Json.mapper().registerModule(MessageJson.module());
     byte[] written = wire.writeValueAsBytes(new CheckResult(1, List.of(chat)));
     String text = new String(written, StandardCharsets.UTF_8);
     assertThat(text).contains("h\u00e9llo \ud83d\ude00").doesNotContain("\\u");
-    assertThat(MessageJson.bytes(chat)).isEqualTo(plain.writeValueAsString(chat).getBytes(StandardCharsets.UTF_8).length);
+    assertThat(MessageJson.bytes(chat))
+        .isEqualTo(plain.writeValueAsString(chat).getBytes(StandardCharsets.UTF_8).length);
   }
 }

@@ -8,9 +8,9 @@ import java.net.URL;
 import org.junit.jupiter.api.Test;
 
 /**
- * The daemon's logging configuration, as {@code parley serve} loads it: at
- * {@code PARLEY_LOG_LEVEL=DEBUG} everything of ours is at debug, but not the libraries whose
- * debug lines hold whole messages (access keys, session tokens).
+ * The daemon's logging configuration, as {@code parley serve} loads it: at {@code
+ * PARLEY_LOG_LEVEL=DEBUG} everything of ours is at debug, but not the libraries whose debug lines
+ * hold whole messages (access keys, session tokens).
  */
 class LogConfigTest {
   @Test
@@ -24,8 +24,11 @@ class LogConfigTest {
     configurator.doConfigure(config);
     try {
       assertThat(context.getLogger("dev.parley.server.room.RoomEngine").isDebugEnabled()).isTrue();
-      assertThat(context.getLogger("com.googlecode.jsonrpc4j.JsonRpcBasicServer").isDebugEnabled()).isFalse();
-      assertThat(context.getLogger("io.modelcontextprotocol.server.McpAsyncServer").isDebugEnabled()).isFalse();
+      assertThat(context.getLogger("com.googlecode.jsonrpc4j.JsonRpcBasicServer").isDebugEnabled())
+          .isFalse();
+      assertThat(
+              context.getLogger("io.modelcontextprotocol.server.McpAsyncServer").isDebugEnabled())
+          .isFalse();
     } finally {
       context.stop();
     }

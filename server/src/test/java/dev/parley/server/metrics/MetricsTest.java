@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
 
 /** {@code GET /metrics} and {@code GET /stats} of a real daemon, after real calls over HTTP. */
 class MetricsTest {
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10))
-      .build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
   private static final long LONG_MS = 60_000;
 
   @Test
@@ -38,8 +39,8 @@ class MetricsTest {
 
       HttpResponse<String> response = get(server, "/metrics");
       assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
-          type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
+      assertThat(response.headers().firstValue("content-type"))
+          .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
       Map<String, Double> series = parse(response.body());
       assertThat(series)
           .containsEntry("parley_calls_total{method=\"login\",outcome=\"ok\"}", 1.0)
@@ -62,8 +63,12 @@ class MetricsTest {
       assertThat(batches).isGreaterThanOrEqualTo(1.0);
       assertThat(series.get("parley_commit_batch_calls_sum")).isGreaterThanOrEqualTo(batches);
       assertThat(series.get("parley_commit_latency_seconds_count")).isEqualTo(batches);
-      assertThat(series.keySet()).anyMatch(k -> k.startsWith("parley_call_latency_seconds_bucket{")
-          && k.contains("method=\"push\"") && k.contains("le=\"+Inf\""));
+      assertThat(series.keySet())
+          .anyMatch(
+              k ->
+                  k.startsWith("parley_call_latency_seconds_bucket{")
+                      && k.contains("method=\"push\"")
+                      && k.contains("le=\"+Inf\""));
 
       JsonNode stats = RpcClient.parse(get(server, "/stats").body());
       assertThat(stats.path("sessions").asInt()).isEqualTo(1);
@@ -101,15 +106,18 @@ class MetricsTest {
       RpcClient alice = server.login("alice");
       RpcClient bob = server.login("bob");
       CompletableFuture<JsonNode> check = bob.callAsync("check", Map.of("timeout_ms", LONG_MS));
-      await().atMost(10, TimeUnit.SECONDS).until(() -> parse(get(server, "/metrics").body())
-          .get("parley_checks_pending") == 1.0);
-      assertThat(RpcClient.parse(get(server, "/stats").body()).path("pending_checks").asInt()).isEqualTo(1);
+      await()
+          .atMost(10, TimeUnit.SECONDS)
+          .until(() -> parse(get(server, "/metrics").body()).get("parley_checks_pending") == 1.0);
+      assertThat(RpcClient.parse(get(server, "/stats").body()).path("pending_checks").asInt())
+          .isEqualTo(1);
 
       alice.call("append", Map.of("text", "wake up"));
       alice.call("push", Map.of());
       check.get(10, TimeUnit.SECONDS);
-      await().atMost(10, TimeUnit.SECONDS).until(() -> parse(get(server, "/metrics").body())
-          .get("parley_checks_pending") == 0.0);
+      await()
+          .atMost(10, TimeUnit.SECONDS)
+          .until(() -> parse(get(server, "/metrics").body()).get("parley_checks_pending") == 0.0);
       assertThat(parse(get(server, "/metrics").body()))
           .containsEntry("parley_calls_total{method=\"check\",outcome=\"ok\"}", 1.0);
     }
@@ -131,8 +139,12 @@ class MetricsTest {
   @Test
   void onlyGetIsAllowed() throws Exception {
     try (RunningServer server = RunningServer.start()) {
-      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server.uri().resolve("/metrics"))
-          .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(server.uri().resolve("/metrics"))
+                  .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(405);
       assertThat(RpcClient.parse(response.body()).path("error").asText()).isEqualTo("use GET");
     }
@@ -153,7 +165,8 @@ class MetricsTest {
 
   private static HttpResponse<String> get(RunningServer server, String path) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(server.uri().resolve(path)).GET().build(),
+      return HTTP.send(
+          HttpRequest.newBuilder(server.uri().resolve(path)).GET().build(),
           HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

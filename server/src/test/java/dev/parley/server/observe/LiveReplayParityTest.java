@@ -23,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LiveReplayParityTest {
   private static final Duration BOUND = Duration.ofSeconds(30);
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private static boolean last(JsonNode frame) {
     return frame.path("parsed_content").path("content").asText().contains("the end");
@@ -51,16 +50,20 @@ class LiveReplayParityTest {
 
     Path log = dataDir.resolve(ParleyServer.LOGS).resolve("parity.jsonl");
     CountDownLatch ready = new CountDownLatch(1);
-    try (ReplayServer replay = new ReplayServer("127.0.0.1", 0, log, 1.0, d -> ready.await(30, TimeUnit.SECONDS)).start();
+    try (ReplayServer replay =
+            new ReplayServer("127.0.0.1", 0, log, 1.0, d -> ready.await(30, TimeUnit.SECONDS))
+                .start();
         FrameClient viewer = FrameClient.connect(replay.uri(), null)) {
       viewer.next(BOUND);
-      Thread.ofVirtual().start(() -> {
-        try {
-          replay.play(false, Duration.ZERO);
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try {
+                  replay.play(false, Duration.ZERO);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
       ready.countDown();
       List<JsonNode> replayed = viewer.until(LiveReplayParityTest::last, BOUND);
       assertThat(withoutStreamTime(replayed)).containsExactlyElementsOf(withoutStreamTime(live));
@@ -68,10 +71,13 @@ class LiveReplayParityTest {
   }
 
   private static List<JsonNode> withoutStreamTime(List<JsonNode> frames) {
-    return frames.stream().map(f -> {
-      ObjectNode copy = f.deepCopy();
-      copy.remove("stream_time");
-      return (JsonNode) copy;
-    }).toList();
+    return frames.stream()
+        .map(
+            f -> {
+              ObjectNode copy = f.deepCopy();
+              copy.remove("stream_time");
+              return (JsonNode) copy;
+            })
+        .toList();
   }
 }

@@ -20,8 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NoteTest {
   private static final Duration BOUND = Duration.ofSeconds(30);
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   @Test
   void notesReachObserversAndTheLogButNotTheRoom() throws Exception {
@@ -32,13 +31,32 @@ class NoteTest {
       RpcClient reader = server.login("reader", "notes");
       agent.call("check", Map.of("timeout_ms", 0));
 
-      assertThat(agent.call("note", Map.of("kind", "thinking", "content", "they want a date")).get("status").asInt()).isEqualTo(1);
-      agent.call("note", Map.of("kind", "tool_call", "content", "{\"name\": \"calendar\", \"arguments\": {\"month\": 11}}"));
+      assertThat(
+              agent
+                  .call("note", Map.of("kind", "thinking", "content", "they want a date"))
+                  .get("status")
+                  .asInt())
+          .isEqualTo(1);
+      agent.call(
+          "note",
+          Map.of(
+              "kind",
+              "tool_call",
+              "content",
+              "{\"name\": \"calendar\", \"arguments\": {\"month\": 11}}"));
       agent.call("note", Map.of("kind", "tool_response", "content", "Friday is free"));
 
-      List<JsonNode> frames = observer.until(f -> f.path("parsed_content").path("content").asText().equals("Friday is free"), BOUND);
-      assertThat(frames).filteredOn(f -> f.get("type").asText().equals("chat_message"))
-          .extracting(f -> f.get("parsed_content").get("type").asText() + " " + f.get("parsed_content").path("function").asText())
+      List<JsonNode> frames =
+          observer.until(
+              f -> f.path("parsed_content").path("content").asText().equals("Friday is free"),
+              BOUND);
+      assertThat(frames)
+          .filteredOn(f -> f.get("type").asText().equals("chat_message"))
+          .extracting(
+              f ->
+                  f.get("parsed_content").get("type").asText()
+                      + " "
+                      + f.get("parsed_content").path("function").asText())
           .contains("thinking ", "tool_call calendar", "tool_response ");
 
       // Nothing for the other participant, nothing in the history.
@@ -47,7 +65,13 @@ class NoteTest {
       agent.error("note", Map.of("kind", "thinking", "content", "bell\u0007"), 40004);
       agent.error("note", Map.of("kind", "gossip", "content", "x"), -32602);
     }
-    List<String> log = Files.readAllLines(dataDir.resolve(ParleyServer.LOGS).resolve("notes.jsonl"));
-    assertThat(log).anySatisfy(l -> assertThat(l).contains("\"type\":\"thinking\"", "<bot_thinking>they want a date</bot_thinking>"));
+    List<String> log =
+        Files.readAllLines(dataDir.resolve(ParleyServer.LOGS).resolve("notes.jsonl"));
+    assertThat(log)
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .contains(
+                        "\"type\":\"thinking\"", "<bot_thinking>they want a date</bot_thinking>"));
   }
 }

@@ -35,7 +35,8 @@ class ObserverTest {
 
   @Test
   void aRoomStreamsWelcomeMessagesActivityPresenceAndPongs() throws Exception {
-    try (RunningServer server = RunningServer.start(); FrameClient observer = FrameClient.connect(server.uri(), "watched")) {
+    try (RunningServer server = RunningServer.start();
+        FrameClient observer = FrameClient.connect(server.uri(), "watched")) {
       JsonNode welcome = observer.next(BOUND);
       assertThat(welcome.get("type").asText()).isEqualTo("welcome");
       assertThat(welcome.get("mode").asText()).isEqualTo("live");
@@ -43,8 +44,10 @@ class ObserverTest {
 
       RpcClient ada = server.login("ada", "watched");
       ada.call("append", Map.of("text", "hello"));
-      List<JsonNode> drafting = observer.until(f -> f.path("state").asText().equals("drafting"), BOUND);
-      assertThat(drafting).extracting(f -> f.get("type").asText())
+      List<JsonNode> drafting =
+          observer.until(f -> f.path("state").asText().equals("drafting"), BOUND);
+      assertThat(drafting)
+          .extracting(f -> f.get("type").asText())
           .contains("chat_message", "activity", "presence");
       assertThat(drafting.get(drafting.size() - 1).get("draft_suffix").asText()).isEqualTo("hello");
       assertThat(drafting).allSatisfy(f -> assertThat(f.get("room").asText()).isEqualTo("watched"));
@@ -52,10 +55,12 @@ class ObserverTest {
       ada.call("push");
       List<JsonNode> pushed = observer.until(f -> f.path("state").asText().equals("idle"), BOUND);
       assertThat(pushed).anySatisfy(f -> assertThat(chat(f, "hello")).isTrue());
-      assertThat(pushed).anySatisfy(f -> {
-        assertThat(f.get("type").asText()).isEqualTo("activity");
-        assertThat(f.get("status").asText()).startsWith("sent msg-");
-      });
+      assertThat(pushed)
+          .anySatisfy(
+              f -> {
+                assertThat(f.get("type").asText()).isEqualTo("activity");
+                assertThat(f.get("status").asText()).startsWith("sent msg-");
+              });
 
       observer.send("{\"type\":\"ping\"}");
       assertThat(observer.next(BOUND).get("type").asText()).isEqualTo("pong");
@@ -63,8 +68,8 @@ class ObserverTest {
   }
 
   /**
-   * An observer whose socket never reads after the upgrade request: the daemon's frames for it
-   * pile up once the kernel's small receive buffer is full.
+   * An observer whose socket never reads after the upgrade request: the daemon's frames for it pile
+   * up once the kernel's small receive buffer is full.
    */
   private static final class Stalled implements AutoCloseable {
     private final Socket socket = new Socket();
@@ -72,11 +77,24 @@ class ObserverTest {
     Stalled(URI base, String room) throws Exception {
       socket.setReceiveBufferSize(4096);
       socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 10_000);
-      String key = Base64.getEncoder().encodeToString("parley-stalled-1".getBytes(StandardCharsets.US_ASCII));
-      String upgrade = "GET " + ViewerRoutes.OBSERVE + "?room=" + room + " HTTP/1.1\r\n"
-          + "Host: " + base.getHost() + ":" + base.getPort() + "\r\n"
-          + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-          + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+      String key =
+          Base64.getEncoder()
+              .encodeToString("parley-stalled-1".getBytes(StandardCharsets.US_ASCII));
+      String upgrade =
+          "GET "
+              + ViewerRoutes.OBSERVE
+              + "?room="
+              + room
+              + " HTTP/1.1\r\n"
+              + "Host: "
+              + base.getHost()
+              + ":"
+              + base.getPort()
+              + "\r\n"
+              + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+              + "Sec-WebSocket-Key: "
+              + key
+              + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
       socket.getOutputStream().write(upgrade.getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().flush();
     }
@@ -88,8 +106,11 @@ class ObserverTest {
   }
 
   private static int observers(RunningServer server) throws Exception {
-    HttpResponse<String> stats = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(server.uri().resolve("/stats")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> stats =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(server.uri().resolve("/stats")).build(),
+                HttpResponse.BodyHandlers.ofString());
     return RpcClient.parse(stats.body()).path("observers").asInt();
   }
 
@@ -97,8 +118,15 @@ class ObserverTest {
   void anObserverThatStopsReadingIsDisconnectedOnceItsQueueHoldsTooManyBytes() throws Exception {
     long queueBytes = 256 * 1024;
     MemoryLimits defaults = MemoryLimits.defaults();
-    ServerConfig config = ServerConfig.ephemeral().withLimits(ServerLimits.defaults().withRate(0, 1))
-        .withMemory(new MemoryLimits(defaults.tailMessages(), defaults.tailBytes(), defaults.logQueueBytes(), queueBytes));
+    ServerConfig config =
+        ServerConfig.ephemeral()
+            .withLimits(ServerLimits.defaults().withRate(0, 1))
+            .withMemory(
+                new MemoryLimits(
+                    defaults.tailMessages(),
+                    defaults.tailBytes(),
+                    defaults.logQueueBytes(),
+                    queueBytes));
     try (RunningServer server = RunningServer.start(config)) {
       RpcClient ada = server.login("ada", "busy");
       try (Stalled stalled = new Stalled(server.uri(), "busy")) {

@@ -20,19 +20,28 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Pages of other sites can neither read the rooms nor speak in them, not even through DNS
- * rebinding (a page whose own name now points at this machine); programs and local pages can.
+ * Pages of other sites can neither read the rooms nor speak in them, not even through DNS rebinding
+ * (a page whose own name now points at this machine); programs and local pages can.
  */
 class OriginTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String ROOMS = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"rooms\"}";
-  private static final Map<String, String> UPGRADE = Map.of("Upgrade", "websocket", "Connection", "Upgrade",
-      "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version", "13");
+  private static final Map<String, String> UPGRADE =
+      Map.of(
+          "Upgrade",
+          "websocket",
+          "Connection",
+          "Upgrade",
+          "Sec-WebSocket-Key",
+          "dGhlIHNhbXBsZSBub25jZQ==",
+          "Sec-WebSocket-Version",
+          "13");
 
   private static HttpResponse<String> post(URI base, String origin) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/rpc"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(ROOMS));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve("/rpc"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(ROOMS));
     if (origin != null) {
       request.header("Origin", origin);
     }
@@ -42,13 +51,22 @@ class OriginTest {
   private static WebSocket observe(URI base, String origin) throws Exception {
     WebSocket.Builder builder = HTTP.newWebSocketBuilder();
     builder.header("Origin", origin);
-    return builder.buildAsync(URI.create("ws://127.0.0.1:" + base.getPort() + "/observe"), new WebSocket.Listener() { })
+    return builder
+        .buildAsync(
+            URI.create("ws://127.0.0.1:" + base.getPort() + "/observe"),
+            new WebSocket.Listener() {})
         .get(30, TimeUnit.SECONDS);
   }
 
   /** A request naming {@code host} (and {@code origin} when not null), as a browser sends it. */
-  private static RawHttp.Response raw(int port, String method, String path, String host, String origin,
-      Map<String, String> extra, String body) {
+  private static RawHttp.Response raw(
+      int port,
+      String method,
+      String path,
+      String host,
+      String origin,
+      Map<String, String> extra,
+      String body) {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Host", host);
     if (origin != null) {
@@ -59,7 +77,8 @@ class OriginTest {
   }
 
   private static RawHttp.Response rpc(int port, String host, String origin) {
-    return raw(port, "POST", "/rpc", host, origin, Map.of("Content-Type", "application/json"), ROOMS);
+    return raw(
+        port, "POST", "/rpc", host, origin, Map.of("Content-Type", "application/json"), ROOMS);
   }
 
   private static void assertRefused(RawHttp.Response response) {
@@ -83,7 +102,9 @@ class OriginTest {
       assertThat(post(base, "null").statusCode()).isEqualTo(403);
 
       observe(base, "http://127.0.0.1:" + base.getPort()).abort();
-      assertThatThrownBy(() -> observe(base, "https://evil.example")).rootCause().hasMessageContaining("status code 403");
+      assertThatThrownBy(() -> observe(base, "https://evil.example"))
+          .rootCause()
+          .hasMessageContaining("status code 403");
     }
   }
 
@@ -111,24 +132,41 @@ class OriginTest {
   void theLocalNamesOfTheMachineAreServed() throws Exception {
     try (RunningServer server = RunningServer.start()) {
       int port = server.uri().getPort();
-      for (String host : List.of("127.0.0.1:" + port, "localhost:" + port, "LOCALHOST", "127.8.9.10:" + port,
-          "[::1]:" + port, "localhost.:" + port)) {
+      for (String host :
+          List.of(
+              "127.0.0.1:" + port,
+              "localhost:" + port,
+              "LOCALHOST",
+              "127.8.9.10:" + port,
+              "[::1]:" + port,
+              "localhost.:" + port)) {
         RawHttp.Response answer = rpc(port, host, "http://" + host);
         assertThat(answer.status()).as("Host %s: %s", host, answer).isEqualTo(200);
         assertThat(RpcClient.parse(answer.body()).has("result")).isTrue();
       }
-      assertThat(raw(port, "GET", "/observe", "localhost:" + port, "http://localhost:" + port, UPGRADE, null).status())
+      assertThat(
+              raw(
+                      port,
+                      "GET",
+                      "/observe",
+                      "localhost:" + port,
+                      "http://localhost:" + port,
+                      UPGRADE,
+                      null)
+                  .status())
           .isEqualTo(101);
     }
   }
 
   @Test
   void namesGivenWithAllowedHostAreServed() throws Exception {
-    try (RunningServer server = RunningServer.start(ServerConfig.ephemeral().withAllowedHosts(List.of("Parley.Example")))) {
+    try (RunningServer server =
+        RunningServer.start(ServerConfig.ephemeral().withAllowedHosts(List.of("Parley.Example")))) {
       int port = server.uri().getPort();
       String host = "parley.example:" + port;
       assertThat(rpc(port, host, "http://" + host).status()).isEqualTo(200);
-      assertThat(raw(port, "GET", "/observe", host, "http://" + host, UPGRADE, null).status()).isEqualTo(101);
+      assertThat(raw(port, "GET", "/observe", host, "http://" + host, UPGRADE, null).status())
+          .isEqualTo(101);
       assertRefused(rpc(port, "other.example:" + port, null));
     }
   }

@@ -24,9 +24,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The viewer in a real headless browser (Debian's chromium through chromedriver; .ci/run
- * installs both): two participants converse over HTTP and the page shows their columns, their
- * messages, and the drafting indicator while one drafts, gone once it pushes.
+ * The viewer in a real headless browser (Debian's chromium through chromedriver; .ci/run installs
+ * both): two participants converse over HTTP and the page shows their columns, their messages, and
+ * the drafting indicator while one drafts, gone once it pushes.
  */
 @Tag("browser")
 class ViewerBrowserTest {
@@ -34,20 +34,34 @@ class ViewerBrowserTest {
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Duration BOUND = Duration.ofSeconds(30);
 
-  @TempDir
-  Path profile;
+  @TempDir Path profile;
 
   @Test
   void theConversationAndTheDraftingIndicatorShowInTheBrowser() throws Exception {
-    assertThat(CHROMIUM).as("Debian's chromium (apt-get install chromium chromium-driver)").isExecutable();
-    assertThat(CHROMEDRIVER).as("Debian's chromedriver (apt-get install chromium-driver)").isExecutable();
+    assertThat(CHROMIUM)
+        .as("Debian's chromium (apt-get install chromium chromium-driver)")
+        .isExecutable();
+    assertThat(CHROMEDRIVER)
+        .as("Debian's chromedriver (apt-get install chromium-driver)")
+        .isExecutable();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--window-size=1280,800", "--user-data-dir=" + profile.toAbsolutePath());
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,800",
+        "--user-data-dir=" + profile.toAbsolutePath());
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
 
     try (RunningServer server = RunningServer.start()) {
       WebDriver browser = new ChromeDriver(service, options);
@@ -58,27 +72,36 @@ class ViewerBrowserTest {
 
         RpcClient alice = server.login("alice", "e2e");
         RpcClient bob = server.login("bob", "e2e");
-        wait.until(b -> !b.findElements(By.cssSelector(".column[data-user='alice']")).isEmpty()
-            && !b.findElements(By.cssSelector(".column[data-user='bob']")).isEmpty());
+        wait.until(
+            b ->
+                !b.findElements(By.cssSelector(".column[data-user='alice']")).isEmpty()
+                    && !b.findElements(By.cssSelector(".column[data-user='bob']")).isEmpty());
 
         alice.call("append", Map.of("text", "hello bob, how is the release going?"));
         WebElement aliceColumn = browser.findElement(By.cssSelector(".column[data-user='alice']"));
         wait.until(b -> aliceColumn.getAttribute("class").contains("drafting"));
-        assertThat(aliceColumn.findElement(By.cssSelector(".state")).getText()).isEqualTo("drafting…");
-        assertThat(aliceColumn.findElement(By.cssSelector(".draft")).getText()).contains("how is the release going?");
+        assertThat(aliceColumn.findElement(By.cssSelector(".state")).getText())
+            .isEqualTo("drafting…");
+        assertThat(aliceColumn.findElement(By.cssSelector(".draft")).getText())
+            .contains("how is the release going?");
 
         alice.call("push");
         wait.until(b -> !aliceColumn.getAttribute("class").contains("drafting"));
-        wait.until(b -> aliceColumn.findElements(By.cssSelector(".entry.chat")).stream()
-            .anyMatch(e -> e.getText().contains("hello bob, how is the release going?")));
+        wait.until(
+            b ->
+                aliceColumn.findElements(By.cssSelector(".entry.chat")).stream()
+                    .anyMatch(e -> e.getText().contains("hello bob, how is the release going?")));
 
         bob.call("append", Map.of("text", "shipping on Friday"));
         bob.call("push");
         WebElement bobColumn = browser.findElement(By.cssSelector(".column[data-user='bob']"));
-        wait.until(b -> bobColumn.findElements(By.cssSelector(".entry.chat")).stream()
-            .anyMatch(e -> e.getText().contains("shipping on Friday")));
+        wait.until(
+            b ->
+                bobColumn.findElements(By.cssSelector(".entry.chat")).stream()
+                    .anyMatch(e -> e.getText().contains("shipping on Friday")));
         assertThat(bobColumn.findElements(By.cssSelector(".entry.tool_call"))).isNotEmpty();
-        assertThat(bobColumn.getCssValue("border-top-color")).isNotEqualTo(aliceColumn.getCssValue("border-top-color"));
+        assertThat(bobColumn.getCssValue("border-top-color"))
+            .isNotEqualTo(aliceColumn.getCssValue("border-top-color"));
 
         File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
         Path saved = Path.of("target", "viewer-e2e.png");

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /** The blocking {@code check}: how it waits, what wakes it and what ends it. */
 class CheckTest {
-  /** Longer than any bound below, so only a wake (never the timeout) can end such a check in time. */
+  /**
+   * Longer than any bound below, so only a wake (never the timeout) can end such a check in time.
+   */
   private static final int LONG_MS = 60_000;
 
   @Test
@@ -54,8 +56,8 @@ class CheckTest {
       JsonNode sent = say(alice, "are you there?");
 
       // The bound is shorter than the check's timeout: waiting for the timeout fails the get.
-      JsonNode result = bob.callAsync("check", Map.of("timeout_ms", LONG_MS))
-          .get(BOUND.toMillis(), MILLISECONDS);
+      JsonNode result =
+          bob.callAsync("check", Map.of("timeout_ms", LONG_MS)).get(BOUND.toMillis(), MILLISECONDS);
       assertThat(result.get("status").asInt()).isEqualTo(1);
       assertThat(ids(result)).containsExactly(sent.get("message_id").asText());
     }
@@ -84,8 +86,9 @@ class CheckTest {
       RpcClient bob = server.client().withSession(login.get("session").asText());
 
       // An hour asked, 300 ms granted: the bound only tells a capped check from a hang.
-      JsonNode result = bob.callAsync("check", Map.of("timeout_ms", 3_600_000))
-          .get(BOUND.toMillis(), MILLISECONDS);
+      JsonNode result =
+          bob.callAsync("check", Map.of("timeout_ms", 3_600_000))
+              .get(BOUND.toMillis(), MILLISECONDS);
       assertThat(result.get("status").asInt()).isEqualTo(0);
       assertThat(result.get("messages")).isEmpty();
     }
@@ -111,11 +114,13 @@ class CheckTest {
       JsonNode result = check.get(BOUND.toMillis(), MILLISECONDS);
       assertThat(result.get("status").asInt()).isEqualTo(1);
       // Woken by the mention only, with everything undelivered, oldest first.
-      assertThat(ids(result)).containsExactly(
-          other.get("message_id").asText(), mention.get("message_id").asText());
-      assertThat(result.get("messages").get(0).get("mentions")).extracting(JsonNode::asText)
+      assertThat(ids(result))
+          .containsExactly(other.get("message_id").asText(), mention.get("message_id").asText());
+      assertThat(result.get("messages").get(0).get("mentions"))
+          .extracting(JsonNode::asText)
           .containsExactly("carol");
-      assertThat(result.get("messages").get(1).get("mentions")).extracting(JsonNode::asText)
+      assertThat(result.get("messages").get(1).get("mentions"))
+          .extracting(JsonNode::asText)
           .containsExactly("Bob");
     }
   }
@@ -123,12 +128,13 @@ class CheckTest {
   @Test
   void aCheckPendingWhileItsSessionLogsOutEndsWithNotLoggedIn() throws Exception {
     try (RunningServer server = RunningServer.start();
-         ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       RpcClient alice = server.login("alice");
       RpcClient bob = server.login("bob");
 
-      CompletableFuture<JsonNode> check = CompletableFuture.supplyAsync(
-          () -> bob.error("check", Map.of("timeout_ms", LONG_MS), 40010), threads);
+      CompletableFuture<JsonNode> check =
+          CompletableFuture.supplyAsync(
+              () -> bob.error("check", Map.of("timeout_ms", LONG_MS), 40010), threads);
       awaitState(alice, "bob", "waiting");
       // Another client with the same token, as a second process of the same agent would be.
       JsonNode logout = server.client().withSession(bob.session()).call("logout");

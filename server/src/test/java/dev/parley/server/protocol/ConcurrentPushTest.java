@@ -33,7 +33,7 @@ class ConcurrentPushTest {
   @Test
   void everyParticipantGetsEveryOtherMessageOnceInTheLogsOrder() throws Exception {
     try (RunningServer server = RunningServer.start(withoutRateLimit());
-         ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Talker> everyone = new ArrayList<>();
       for (int i = 0; i < CLIENTS; i++) {
         everyone.add(new Talker(server.login("p" + i, ROOM)));
@@ -52,8 +52,11 @@ class ConcurrentPushTest {
       for (Talker p : everyone) {
         // Everything is stored by now: what a participant lacks is undelivered, or lost.
         while (p.received.size() < othersMessages) {
-          assertThat(System.nanoTime()).as("%s got only %d of the others' %d messages",
-              p.client.username(), p.received.size(), othersMessages).isLessThan(deadline);
+          assertThat(System.nanoTime())
+              .as(
+                  "%s got only %d of the others' %d messages",
+                  p.client.username(), p.received.size(), othersMessages)
+              .isLessThan(deadline);
           p.record(p.client.call("check", Map.of("timeout_ms", 1000)));
         }
       }
@@ -62,26 +65,30 @@ class ConcurrentPushTest {
       assertThat(log).hasSize(CLIENTS * MESSAGES);
       for (Talker p : everyone) {
         String me = p.client.username();
-        List<String> expected = log.stream()
-            .filter(m -> !m.get("sender_id").asText().equals(me))
-            .map(m -> m.get("message_id").asText())
-            .toList();
+        List<String> expected =
+            log.stream()
+                .filter(m -> !m.get("sender_id").asText().equals(me))
+                .map(m -> m.get("message_id").asText())
+                .toList();
         // Exactly once, nothing of its own, nothing missing, and in the log's order.
-        assertThat(p.received).as("chat messages delivered to %s", me).containsExactlyElementsOf(expected);
+        assertThat(p.received)
+            .as("chat messages delivered to %s", me)
+            .containsExactlyElementsOf(expected);
         // Each push's message is in the log under the id the push returned, with its text.
-        List<String> mine = log.stream()
-            .filter(m -> m.get("sender_id").asText().equals(me))
-            .map(m -> m.get("message_id").asText() + " " + m.get("content").asText())
-            .toList();
+        List<String> mine =
+            log.stream()
+                .filter(m -> m.get("sender_id").asText().equals(me))
+                .map(m -> m.get("message_id").asText() + " " + m.get("content").asText())
+                .toList();
         assertThat(mine).containsExactlyElementsOf(p.sent);
       }
     }
   }
 
   /**
-   * Each participant retries an interrupted push at once, with no think time: thousands of
-   * calls a second between them, which is what the per-session rate limit exists to stop, and
-   * how soon a session meets it depends on the machine's speed. The limit is not under test here.
+   * Each participant retries an interrupted push at once, with no think time: thousands of calls a
+   * second between them, which is what the per-session rate limit exists to stop, and how soon a
+   * session meets it depends on the machine's speed. The limit is not under test here.
    */
   private static ServerLimits withoutRateLimit() {
     return ServerLimits.defaults().withRate(0, ServerLimits.defaults().rateBurst());
@@ -111,6 +118,7 @@ class ConcurrentPushTest {
   private static final class Talker {
     final RpcClient client;
     final List<String> received = new ArrayList<>();
+
     /** {@code "<message_id> <content>"} of each message it sent, in order. */
     final List<String> sent = new ArrayList<>();
 

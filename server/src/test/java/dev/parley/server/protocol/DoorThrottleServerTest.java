@@ -10,14 +10,17 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * Calls that reach no live session are limited per client address, with the default limits, on
- * a real daemon over loopback: every call here comes from 127.0.0.1.
+ * Calls that reach no live session are limited per client address, with the default limits, on a
+ * real daemon over loopback: every call here comes from 127.0.0.1.
  */
 class DoorThrottleServerTest {
   /** More calls than the default burst and a few seconds of the default rate. */
   private static final int FLOOD = 2_000;
 
-  /** Sends {@code call} until it is refused with 40003; returns that error and how many went through first. */
+  /**
+   * Sends {@code call} until it is refused with 40003; returns that error and how many went through
+   * first.
+   */
   private static Refusal floodUntilRefused(Supplier<JsonNode> call) {
     for (int i = 0; i < FLOOD; i++) {
       JsonNode response = call.get();
@@ -38,11 +41,16 @@ class DoorThrottleServerTest {
   void aLoginFloodIsRefusedAfterTheBurstWhileLiveSessionsGoOn() throws Exception {
     try (RunningServer server = RunningServer.start()) {
       RpcClient ada = server.login("ada", "flood");
-      JsonNode limits = server.client().call("login", Map.of("username", "bob", "room", "flood")).get("limits");
+      JsonNode limits =
+          server.client().call("login", Map.of("username", "bob", "room", "flood")).get("limits");
 
       int[] n = {0};
-      Refusal refused = floodUntilRefused(() -> server.client().request("login",
-          Map.of("username", "u" + n[0]++, "room", "flood")));
+      Refusal refused =
+          floodUntilRefused(
+              () ->
+                  server
+                      .client()
+                      .request("login", Map.of("username", "u" + n[0]++, "room", "flood")));
       int burst = limits.get("door_burst").asInt();
       int rate = limits.get("door_rate_per_second").asInt();
       assertThat(burst).isEqualTo(100);
@@ -71,8 +79,10 @@ class DoorThrottleServerTest {
       assertThat(refused.retryAfterMs()).isPositive();
       // Without a token, and logging out with one nobody holds, count against the same address:
       // refused at once, or after the token or two the bucket regained since (20 a second).
-      assertThat(floodUntilRefused(() -> server.client().request("preview", Map.of())).before()).isLessThan(5);
-      assertThat(floodUntilRefused(() -> stranger.request("logout", Map.of())).before()).isLessThan(5);
+      assertThat(floodUntilRefused(() -> server.client().request("preview", Map.of())).before())
+          .isLessThan(5);
+      assertThat(floodUntilRefused(() -> stranger.request("logout", Map.of())).before())
+          .isLessThan(5);
 
       assertThat(ada.call("preview").get("draft").asText()).isEmpty();
     }

@@ -82,7 +82,8 @@ class DraftTest {
     assertThat(r.get("status").asInt()).isZero();
     assertThat(r.get("reason").asText()).contains("2500");
     assertThat(r.get("draft_length").asInt()).isEqualTo(2000);
-    assertThat(a.call("append", Map.of("text", "c".repeat(500))).get("status").asInt()).isEqualTo(1);
+    assertThat(a.call("append", Map.of("text", "c".repeat(500))).get("status").asInt())
+        .isEqualTo(1);
   }
 
   @Test
@@ -119,12 +120,15 @@ class DraftTest {
     RpcClient a = server.login("policy", "drafts-7");
     JsonNode error = a.error("append", Map.of("text", "bell\u0007"), 40004);
     assertThat(error.get("data").get("detail").asText()).contains("U+0007");
-    // Escaped in the JSON text itself: an HTTP client would replace a lone surrogate before sending.
+    // Escaped in the JSON text itself: an HTTP client would replace a lone surrogate before
+    // sending.
     // Refused as params before the content policy sees it, as in every other string param.
-    String loneSurrogate = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"append\",\"params\":{\"text\":\"half \\ud83d\"}}";
+    String loneSurrogate =
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"append\",\"params\":{\"text\":\"half \\ud83d\"}}";
     JsonNode response = RpcClient.parse(a.post(loneSurrogate).body());
     assertThat(response.get("error").get("code").asInt()).isEqualTo(-32602);
-    assertThat(a.call("append", Map.of("text", "line one\n\tline two\r\n")).get("status").asInt()).isEqualTo(1);
+    assertThat(a.call("append", Map.of("text", "line one\n\tline two\r\n")).get("status").asInt())
+        .isEqualTo(1);
     assertThat(a.call("preview").get("segments")).hasSize(1);
   }
 }

@@ -19,7 +19,8 @@ class FloorControlTest {
   }
 
   private static RpcClient login(RunningServer server, String name, String room, String floor) {
-    JsonNode result = server.client().call("login", Map.of("username", name, "room", room, "floor", floor));
+    JsonNode result =
+        server.client().call("login", Map.of("username", name, "room", room, "floor", floor));
     return server.client().withSession(result.get("session").asText());
   }
 
@@ -48,7 +49,10 @@ class FloorControlTest {
     try (RunningServer server = RunningServer.start()) {
       RpcClient a = login(server, "A", "stick-room", "stick");
       // The first login set the policy; a later one cannot change it.
-      JsonNode bLogin = server.client().call("login", Map.of("username", "B", "room", "stick-room", "floor", "open"));
+      JsonNode bLogin =
+          server
+              .client()
+              .call("login", Map.of("username", "B", "room", "stick-room", "floor", "open"));
       assertThat(bLogin.get("floor").asText()).isEqualTo("stick");
       RpcClient b = server.client().withSession(bLogin.get("session").asText());
       // Nobody holds the stick yet: it must be claimed first.
@@ -69,7 +73,8 @@ class FloorControlTest {
           .containsExactly("A: my turn", "system: A released the talking stick");
       assertThat(stick(b).get("granted").asBoolean()).isTrue();
       JsonNode participants = a.call("participants");
-      assertThat(participants.get("participants").findValuesAsText("username")).containsExactly("A", "B");
+      assertThat(participants.get("participants").findValuesAsText("username"))
+          .containsExactly("A", "B");
       assertThat(participants.get("participants").get(1).get("holds_stick").asBoolean()).isTrue();
     }
   }
@@ -89,7 +94,8 @@ class FloorControlTest {
 
   @Test
   void theStickIsReleasedWhenItsHoldRunsOut() throws Exception {
-    try (RunningServer server = RunningServer.start(ServerLimits.defaults().withStickHold(Duration.ofMillis(300)))) {
+    try (RunningServer server =
+        RunningServer.start(ServerLimits.defaults().withStickHold(Duration.ofMillis(300)))) {
       RpcClient a = login(server, "A", "stick-room", "stick");
       RpcClient b = login(server, "B", "stick-room", "stick");
       stick(a);

@@ -12,8 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Listening while writing: a push is interrupted by what arrived, and retries are safe. */
 class InterruptionTest {
-  @RegisterExtension
-  static final Daemon server = Daemon.withDefaults();
+  @RegisterExtension static final Daemon server = Daemon.withDefaults();
 
   @Test
   void aPushAfterSomebodyElseSpokeIsInterruptedAndSendsNothing() {
@@ -35,7 +34,8 @@ class InterruptionTest {
     JsonNode sent = a.call("push");
     assertThat(sent.get("status").asInt()).isEqualTo(1);
     assertThat(sent.has("interrupted")).isFalse();
-    assertThat(chatLines(b.call("check", Map.of("timeout_ms", 0)))).containsExactly("A: I was going to say");
+    assertThat(chatLines(b.call("check", Map.of("timeout_ms", 0))))
+        .containsExactly("A: I was going to say");
     assertThat(a.call("preview").get("draft").asText()).isEmpty();
   }
 

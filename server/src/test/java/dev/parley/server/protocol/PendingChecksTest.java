@@ -24,13 +24,14 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Thousands of long-polling {@code check}s parked at once, each its own HTTP request and
- * session, all released by a single push: no request may be starved, dropped or cut off.
+ * Thousands of long-polling {@code check}s parked at once, each its own HTTP request and session,
+ * all released by a single push: no request may be starved, dropped or cut off.
  */
 @Tag("stress")
 class PendingChecksTest {
   private static final int WAITERS = 2_000;
   private static final String ROOM = "crowd";
+
   /** The cap, and twice the bound of any wait below: only the push can end these checks in time. */
   private static final int CHECK_MS = 60_000;
 
@@ -38,8 +39,8 @@ class PendingChecksTest {
   void twoThousandPendingChecksAreAllReleasedByOnePush() throws Exception {
     // 2,000 logins from one address in a few seconds are what the door limit refuses: off here.
     try (RunningServer server = RunningServer.start(ServerLimits.defaults().withDoor(0, 1));
-         // Enough parallel clients to keep the machine busy while the 2,000 sessions are set up.
-         ExecutorService setup = Executors.newFixedThreadPool(8)) {
+        // Enough parallel clients to keep the machine busy while the 2,000 sessions are set up.
+        ExecutorService setup = Executors.newFixedThreadPool(8)) {
       RpcClient speaker = server.login("speaker", ROOM);
 
       List<Future<RpcClient>> logins = new ArrayList<>();
@@ -65,13 +66,25 @@ class PendingChecksTest {
         checks.add(w.callAsync("check", Map.of("timeout_ms", CHECK_MS)));
       }
       // Push only once every check is parked on the server, so that the one push releases all.
-      await().atMost(BOUND).pollInterval(Duration.ofMillis(100))
-          .failFast(() -> checks.stream().filter(CompletableFuture::isDone).findFirst().ifPresent(c ->
-              fail("a check ended before the push: " + c.handle((r, e) -> e != null ? e : r).join())))
-          .untilAsserted(() -> assertThat(waiting(speaker.call("participants"))).isEqualTo(WAITERS));
+      await()
+          .atMost(BOUND)
+          .pollInterval(Duration.ofMillis(100))
+          .failFast(
+              () ->
+                  checks.stream()
+                      .filter(CompletableFuture::isDone)
+                      .findFirst()
+                      .ifPresent(
+                          c ->
+                              fail(
+                                  "a check ended before the push: "
+                                      + c.handle((r, e) -> e != null ? e : r).join())))
+          .untilAsserted(
+              () -> assertThat(waiting(speaker.call("participants"))).isEqualTo(WAITERS));
       String sent = say(speaker, "wake up, all of you").get("message_id").asText();
 
-      CompletableFuture.allOf(checks.toArray(new CompletableFuture<?>[0])).get(BOUND.toSeconds(), TimeUnit.SECONDS);
+      CompletableFuture.allOf(checks.toArray(new CompletableFuture<?>[0]))
+          .get(BOUND.toSeconds(), TimeUnit.SECONDS);
       for (CompletableFuture<JsonNode> check : checks) {
         JsonNode result = check.get();
         assertThat(result.get("status").asInt()).isEqualTo(1);

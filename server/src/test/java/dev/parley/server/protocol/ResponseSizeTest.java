@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class ResponseSizeTest {
   private static final int RESPONSE_BYTES = 64 * 1024;
+
   /** Slack for the envelope and the result's own fields around the messages. */
   private static final int ENVELOPE = 1024;
 
@@ -30,7 +31,8 @@ class ResponseSizeTest {
   /** Drafts {@code text} in appends of at most the default 1000 characters, then pushes it. */
   private static void say(RpcClient who, String text) {
     for (int from = 0; from < text.length(); from += 1000) {
-      who.call("append", Map.of("text", text.substring(from, Math.min(text.length(), from + 1000))));
+      who.call(
+          "append", Map.of("text", text.substring(from, Math.min(text.length(), from + 1000))));
     }
     who.call("push");
   }
@@ -53,8 +55,9 @@ class ResponseSizeTest {
       List<String> received = new ArrayList<>();
       int answers = 0;
       while (received.size() < sent) {
-        HttpResponse<String> answer = bob.post(
-            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"check\",\"params\":{\"timeout_ms\":0}}");
+        HttpResponse<String> answer =
+            bob.post(
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"check\",\"params\":{\"timeout_ms\":0}}");
         int bytes = answer.body().getBytes(StandardCharsets.UTF_8).length;
         assertThat(bytes).isLessThanOrEqualTo(RESPONSE_BYTES + ENVELOPE);
         JsonNode messages = RpcClient.parse(answer.body()).path("result").path("messages");
@@ -105,9 +108,12 @@ class ResponseSizeTest {
   void nonAsciiIsWrittenAsUtf8NotEscaped() throws Exception {
     try (RunningServer server = RunningServer.start()) {
       RpcClient ada = server.login("ada", "emoji");
-      HttpResponse<String> answer = ada.post(
-          "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"append\",\"params\":{\"text\":\"h\\u00e9llo \\ud83d\\ude00\"}}");
-      assertThat(answer.body()).contains("\"suffix\":\"h\u00e9llo \ud83d\ude00\"").doesNotContain("\\u");
+      HttpResponse<String> answer =
+          ada.post(
+              "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"append\",\"params\":{\"text\":\"h\\u00e9llo \\ud83d\\ude00\"}}");
+      assertThat(answer.body())
+          .contains("\"suffix\":\"h\u00e9llo \ud83d\ude00\"")
+          .doesNotContain("\\u");
     }
   }
 }

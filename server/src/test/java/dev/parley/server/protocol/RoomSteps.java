@@ -43,9 +43,14 @@ final class RoomSteps {
     return null;
   }
 
-  /** Waits, at most {@link #BOUND}, until {@code observer} sees {@code username} in {@code state}. */
+  /**
+   * Waits, at most {@link #BOUND}, until {@code observer} sees {@code username} in {@code state}.
+   */
   static void awaitState(RpcClient observer, String username, String state) {
-    await().atMost(BOUND).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
-        assertThat(stateOf(observer.call("participants"), username)).isEqualTo(state));
+    await()
+        .atMost(BOUND)
+        .pollInterval(Duration.ofMillis(20))
+        .untilAsserted(
+            () -> assertThat(stateOf(observer.call("participants"), username)).isEqualTo(state));
   }
 }

@@ -40,7 +40,8 @@ class SessionTest {
   void usernamesAreUniquePerRoomIgnoringCaseAndSystemIsReserved() throws Exception {
     try (RunningServer server = RunningServer.start()) {
       server.login("claude", "names");
-      JsonNode taken = server.client().error("login", Map.of("username", "Claude", "room", "names"), 40011);
+      JsonNode taken =
+          server.client().error("login", Map.of("username", "Claude", "room", "names"), 40011);
       assertThat(taken.get("data").get("username").asText()).isEqualTo("Claude");
       server.client().error("login", Map.of("username", "SYSTEM", "room", "names"), 40011);
       server.login("claude", "elsewhere");
@@ -57,14 +58,20 @@ class SessionTest {
       b.call("append", Map.of("text", "meanwhile"));
       b.call("push");
 
-      JsonNode resumed = server.client().call("login", Map.of("username", "A", "room", "resume", "resume", a.session()));
+      JsonNode resumed =
+          server
+              .client()
+              .call("login", Map.of("username", "A", "room", "resume", "resume", a.session()));
       assertThat(resumed.get("resumed").asBoolean()).isTrue();
       assertThat(resumed.get("session").asText()).isEqualTo(a.session());
       assertThat(lines(resumed)).containsExactly("B: meanwhile");
       assertThat(a.call("preview").get("draft").asText()).isEqualTo("half a thought");
 
-      JsonNode mismatch = server.client().error("login",
-          Map.of("username", "B", "room", "resume", "resume", a.session()), 40010);
+      JsonNode mismatch =
+          server
+              .client()
+              .error(
+                  "login", Map.of("username", "B", "room", "resume", "resume", a.session()), 40010);
       assertThat(mismatch.get("data").get("reason").asText()).isEqualTo("mismatch");
     }
   }
@@ -79,7 +86,8 @@ class SessionTest {
       JsonNode expired = a.error("append", Map.of("text", "hello?"), 40010);
       assertThat(expired.get("data").get("reason").asText()).isEqualTo("expired");
       assertThat(lines(b.call("participants"))).containsExactly("system: A has left");
-      assertThat(b.call("participants").get("participants").findValuesAsText("username")).containsExactly("B");
+      assertThat(b.call("participants").get("participants").findValuesAsText("username"))
+          .containsExactly("B");
       // The name is free again.
       server.login("A", "bye");
     }
@@ -90,7 +98,8 @@ class SessionTest {
     try (RunningServer server = RunningServer.start()) {
       JsonNode missing = server.client().error("append", Map.of("text", "x"), 40010);
       assertThat(missing.get("data").get("reason").asText()).isEqualTo("missing");
-      JsonNode unknown = server.client().withSession("AAAAAAAAAAAAAAAAAAAAAAAA").error("check", Map.of(), 40010);
+      JsonNode unknown =
+          server.client().withSession("AAAAAAAAAAAAAAAAAAAAAAAA").error("check", Map.of(), 40010);
       assertThat(unknown.get("data").get("reason").asText()).isEqualTo("unknown");
       assertThat(server.client().call("rooms").get("rooms")).isEmpty();
     }
@@ -98,7 +107,8 @@ class SessionTest {
 
   @Test
   void anIdleSessionExpiresAndTheRoomIsTold() throws Exception {
-    try (RunningServer server = RunningServer.start(ServerLimits.defaults().withSessionTtl(Duration.ofMillis(400)))) {
+    try (RunningServer server =
+        RunningServer.start(ServerLimits.defaults().withSessionTtl(Duration.ofMillis(400)))) {
       RpcClient idle = server.login("idle", "ttl");
       RpcClient waiter = server.login("waiter", "ttl");
       // A pending check keeps its session alive; it wakes when the idle one expires.
@@ -138,8 +148,10 @@ class SessionTest {
   @Test
   void aLongBacklogComesOverSeveralResponsesWithNothingLost() throws Exception {
     // No rate limit: the talker is a loop on purpose.
-    try (RunningServer server = RunningServer.inMemory(
-        dev.parley.server.ServerConfig.ephemeral().withLimits(ServerLimits.defaults().withRate(0, 400)))) {
+    try (RunningServer server =
+        RunningServer.inMemory(
+            dev.parley.server.ServerConfig.ephemeral()
+                .withLimits(ServerLimits.defaults().withRate(0, 400)))) {
       RpcClient talker = server.login("talker", "backlog");
       RpcClient away = server.login("away", "backlog");
       talker.call("check", Map.of("timeout_ms", 0));
@@ -152,7 +164,10 @@ class SessionTest {
       assertThat(first.get("messages").get(0).get("content").asText()).isEqualTo("m1");
       JsonNode rest = away.call("check", Map.of("timeout_ms", 0));
       assertThat(rest.get("status").asInt()).isEqualTo(1);
-      assertThat(rest.get("messages").findValuesAsText("content")).hasSize(20).startsWith("m501").endsWith("m520");
+      assertThat(rest.get("messages").findValuesAsText("content"))
+          .hasSize(20)
+          .startsWith("m501")
+          .endsWith("m520");
       assertThat(away.call("check", Map.of("timeout_ms", 0)).get("messages")).isEmpty();
     }
   }
@@ -173,7 +188,8 @@ class SessionTest {
       JsonNode older = b.call("history", Map.of("before", 6, "limit", 2));
       assertThat(older.get("messages").findValuesAsText("content")).containsExactly("m2", "m3");
       JsonNode from = b.call("history", Map.of("after", 4, "limit", 10));
-      assertThat(from.get("messages").findValuesAsText("content")).containsExactly("m3", "m4", "m5");
+      assertThat(from.get("messages").findValuesAsText("content"))
+          .containsExactly("m3", "m4", "m5");
       assertThat(from.get("has_more").asBoolean()).isFalse();
       JsonNode between = b.call("history", Map.of("after", 3, "before", 6));
       assertThat(between.get("messages").findValuesAsText("content")).containsExactly("m2", "m3");

@@ -10,8 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's usage transcript, played by two HTTP clients: each of claude's calls returns
- * exactly the messages the transcript prints.
+ * The README's usage transcript, played by two HTTP clients: each of claude's calls returns exactly
+ * the messages the transcript prints.
  */
 class UsageTranscriptTest {
 
@@ -29,13 +29,15 @@ class UsageTranscriptTest {
       assertThat(lines(claude.call("push"))).isEmpty();
 
       say(chatgpt, "oh, hi claude, what are you up to?");
-      assertThat(lines(claude.call("check"))).containsExactly("ChatGPT: oh, hi claude, what are you up to?");
+      assertThat(lines(claude.call("check")))
+          .containsExactly("ChatGPT: oh, hi claude, what are you up to?");
 
       say(chatgpt, "did anything interesting recently?");
       assertThat(lines(claude.call("append", Map.of("text", "nothing much"))))
           .containsExactly("ChatGPT: did anything interesting recently?");
       assertThat(lines(claude.call("undo"))).isEmpty();
-      assertThat(lines(claude.call("append", Map.of("text", "I started using this cool app")))).isEmpty();
+      assertThat(lines(claude.call("append", Map.of("text", "I started using this cool app"))))
+          .isEmpty();
       JsonNode push = claude.call("push");
       assertThat(lines(push)).isEmpty();
       assertThat(push.get("status").asInt()).isEqualTo(1);
@@ -43,13 +45,14 @@ class UsageTranscriptTest {
       assertThat(RpcClient.chatLines(chatgpt.call("check", Map.of("timeout_ms", 0))))
           .containsExactly("claude: I started using this cool app");
       JsonNode history = claude.call("history", Map.of("limit", 200));
-      assertThat(RpcClient.chatLines(history)).containsExactly(
-          "ChatGPT: anyone here?",
-          "claude: yeah, i'm here",
-          "claude: what's up?",
-          "ChatGPT: oh, hi claude, what are you up to?",
-          "ChatGPT: did anything interesting recently?",
-          "claude: I started using this cool app");
+      assertThat(RpcClient.chatLines(history))
+          .containsExactly(
+              "ChatGPT: anyone here?",
+              "claude: yeah, i'm here",
+              "claude: what's up?",
+              "ChatGPT: oh, hi claude, what are you up to?",
+              "ChatGPT: did anything interesting recently?",
+              "claude: I started using this cool app");
     }
   }
 

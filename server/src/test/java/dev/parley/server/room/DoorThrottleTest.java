@@ -25,11 +25,13 @@ class DoorThrottleTest {
     for (int i = 0; i < 5; i++) {
       door.admit("192.0.2.1");
     }
-    assertThatThrownBy(() -> door.admit("192.0.2.1")).isInstanceOfSatisfying(RateLimitedException.class,
-        e -> assertThat(retryAfter(e)).isEqualTo(100));
+    assertThatThrownBy(() -> door.admit("192.0.2.1"))
+        .isInstanceOfSatisfying(
+            RateLimitedException.class, e -> assertThat(retryAfter(e)).isEqualTo(100));
     ticker.advance(Duration.ofMillis(40));
-    assertThatThrownBy(() -> door.admit("192.0.2.1")).isInstanceOfSatisfying(RateLimitedException.class,
-        e -> assertThat(retryAfter(e)).isEqualTo(60));
+    assertThatThrownBy(() -> door.admit("192.0.2.1"))
+        .isInstanceOfSatisfying(
+            RateLimitedException.class, e -> assertThat(retryAfter(e)).isEqualTo(60));
     ticker.advance(Duration.ofMillis(60));
     door.admit("192.0.2.1");
     assertThatThrownBy(() -> door.admit("192.0.2.1")).isInstanceOf(RateLimitedException.class);
@@ -79,25 +81,33 @@ class DoorThrottleTest {
   void zeroTurnsTheRuleOffAndCallersInsideTheProcessAreNotLimited() {
     DoorThrottle off = new DoorThrottle(0, 1, ticker, 100);
     DoorThrottle on = new DoorThrottle(1, 1, ticker, 100);
-    assertThatCode(() -> {
-      for (int i = 0; i < 1000; i++) {
-        off.admit("192.0.2.1");
-        on.admit(null);
-      }
-    }).doesNotThrowAnyException();
+    assertThatCode(
+            () -> {
+              for (int i = 0; i < 1000; i++) {
+                off.admit("192.0.2.1");
+                on.admit(null);
+              }
+            })
+        .doesNotThrowAnyException();
     assertThat(off.addresses()).isZero();
   }
 
   @Test
   void theEngineAdmitsByTheConfiguredLimitsWhichLoginReports() {
     ServerLimits limits = ServerLimits.defaults().withDoor(2, 3);
-    try (RoomEngine engine = new RoomEngine(new MemoryStore(), RoomEngine.Options.of(limits).withSweep(false),
-        Clock.systemUTC(), ticker, event -> {})) {
+    try (RoomEngine engine =
+        new RoomEngine(
+            new MemoryStore(),
+            RoomEngine.Options.of(limits).withSweep(false),
+            Clock.systemUTC(),
+            ticker,
+            event -> {})) {
       for (int i = 0; i < 3; i++) {
         engine.admit("192.0.2.1");
       }
-      assertThatThrownBy(() -> engine.admit("192.0.2.1")).isInstanceOfSatisfying(RateLimitedException.class,
-          e -> assertThat(retryAfter(e)).isEqualTo(500));
+      assertThatThrownBy(() -> engine.admit("192.0.2.1"))
+          .isInstanceOfSatisfying(
+              RateLimitedException.class, e -> assertThat(retryAfter(e)).isEqualTo(500));
       var reported = engine.login("ada", "r", null, null).limits();
       assertThat(reported.doorRatePerSecond()).isEqualTo(2);
       assertThat(reported.doorBurst()).isEqualTo(3);
@@ -108,7 +118,8 @@ class DoorThrottleTest {
   void theDefaultsStopAFloodOfLoginsFromOneAddress() {
     ServerLimits limits = ServerLimits.defaults();
     // 5,000 logins in 10 s: at most the burst and 10 s of the rate get through.
-    DoorThrottle door = new DoorThrottle(limits.doorRatePerSecond(), limits.doorBurst(), ticker, 100);
+    DoorThrottle door =
+        new DoorThrottle(limits.doorRatePerSecond(), limits.doorBurst(), ticker, 100);
     int admitted = 0;
     for (int i = 0; i < 5000; i++) {
       ticker.advance(Duration.ofMillis(2));
@@ -119,6 +130,7 @@ class DoorThrottleTest {
         assertThat(retryAfter(e)).isPositive();
       }
     }
-    assertThat(admitted).isLessThanOrEqualTo(limits.doorBurst() + 10 * limits.doorRatePerSecond() + 1);
+    assertThat(admitted)
+        .isLessThanOrEqualTo(limits.doorBurst() + 10 * limits.doorRatePerSecond() + 1);
   }
 }

@@ -37,7 +37,13 @@ class EngineRulesTest {
   private RoomEngine engine;
 
   private RoomEngine engine(ServerLimits limits) {
-    engine = new RoomEngine(store, RoomEngine.Options.of(limits).withSweep(false), Clock.systemUTC(), ticker, events::add);
+    engine =
+        new RoomEngine(
+            store,
+            RoomEngine.Options.of(limits).withSweep(false),
+            Clock.systemUTC(),
+            ticker,
+            events::add);
     return engine;
   }
 
@@ -71,8 +77,10 @@ class EngineRulesTest {
     ticker.advance(Duration.ofMillis(2));
     e.sweep();
     assertThat(e.sessionCount()).isEqualTo(1);
-    assertThatThrownBy(() -> e.preview(bob)).isInstanceOfSatisfying(NotLoggedInException.class,
-        x -> assertThat(x.reason()).isEqualTo(NotLoggedInException.Reason.EXPIRED));
+    assertThatThrownBy(() -> e.preview(bob))
+        .isInstanceOfSatisfying(
+            NotLoggedInException.class,
+            x -> assertThat(x.reason()).isEqualTo(NotLoggedInException.Reason.EXPIRED));
     assertThat(systemEvents(e.preview(ada).messages()))
         .containsExactly(new SystemEvent(SystemEventType.EXPIRED, "bob"));
   }
@@ -82,10 +90,16 @@ class EngineRulesTest {
     RoomEngine e = engine();
     String ada = e.login("ada", "r", null, null).session();
     String bob = e.login("bob", "r", null, null).session();
-    CompletableFuture<Integer> check = CompletableFuture.supplyAsync(
-        () -> e.check(bob, 30_000, WakeOn.ANY).status(), r -> Thread.ofVirtual().start(r));
-    await().atMost(BOUND).until(() -> e.participants(ada).participants().stream()
-        .anyMatch(p -> p.username().equals("bob") && p.state() == PresenceState.WAITING));
+    CompletableFuture<Integer> check =
+        CompletableFuture.supplyAsync(
+            () -> e.check(bob, 30_000, WakeOn.ANY).status(), r -> Thread.ofVirtual().start(r));
+    await()
+        .atMost(BOUND)
+        .until(
+            () ->
+                e.participants(ada).participants().stream()
+                    .anyMatch(
+                        p -> p.username().equals("bob") && p.state() == PresenceState.WAITING));
 
     ticker.advance(TTL.plusMinutes(1));
     e.preview(ada);
@@ -94,7 +108,8 @@ class EngineRulesTest {
 
     e.append(ada, "still there?");
     e.push(ada, false, null);
-    assertThat(check.orTimeout(BOUND.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).join()).isEqualTo(1);
+    assertThat(check.orTimeout(BOUND.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).join())
+        .isEqualTo(1);
   }
 
   @Test
@@ -125,8 +140,9 @@ class EngineRulesTest {
     for (int i = 0; i < 5; i++) {
       e.preview(ada);
     }
-    assertThatThrownBy(() -> e.preview(ada)).isInstanceOfSatisfying(RateLimitedException.class,
-        x -> assertThat(x.retryAfterMs()).isBetween(1L, 100L));
+    assertThatThrownBy(() -> e.preview(ada))
+        .isInstanceOfSatisfying(
+            RateLimitedException.class, x -> assertThat(x.retryAfterMs()).isBetween(1L, 100L));
     ticker.advance(Duration.ofMillis(100));
     e.preview(ada);
     assertThatThrownBy(() -> e.preview(ada)).isInstanceOf(RateLimitedException.class);
@@ -147,51 +163,77 @@ class EngineRulesTest {
     // The room is taken back from the store: the draft is there again, no message was sent.
     await().atMost(BOUND).until(() -> e.preview(ada).draft().equals("hello"));
     assertThat(e.check(bob, 0, WakeOn.ANY).messages()).isEmpty();
-    assertThat(events).noneMatch(ev -> ev instanceof RoomEvent.MessageAppended m && m.message().content().equals("hello"));
+    assertThat(events)
+        .noneMatch(
+            ev ->
+                ev instanceof RoomEvent.MessageAppended m && m.message().content().equals("hello"));
 
     var sent = e.push(ada, false, "t1");
     assertThat(sent.status()).isEqualTo(1);
     assertThat(sent.messageId()).isEqualTo("msg-3");
-    assertThat(e.check(bob, 0, WakeOn.ANY).messages()).extracting(Message::content).containsExactly("hello");
+    assertThat(e.check(bob, 0, WakeOn.ANY).messages())
+        .extracting(Message::content)
+        .containsExactly("hello");
     assertThat(e.push(ada, false, "t1").messageId()).isEqualTo("msg-3");
   }
 
   @Test
   void aPushAnswersOnlyOnceStoredButADraftEditDoesNotWait() throws Exception {
     GatedStore gated = new GatedStore();
-    engine = new RoomEngine(gated, RoomEngine.Options.of(ServerLimits.defaults()).withSweep(false),
-        Clock.systemUTC(), ticker, events::add);
+    engine =
+        new RoomEngine(
+            gated,
+            RoomEngine.Options.of(ServerLimits.defaults()).withSweep(false),
+            Clock.systemUTC(),
+            ticker,
+            events::add);
     String ada = engine.login("ada", "r", null, null).session();
 
     gated.shut();
     assertThat(engine.append(ada, "quick").status()).isEqualTo(1);
-    CompletableFuture<String> push = CompletableFuture.supplyAsync(() -> engine.push(ada, false, null).messageId(),
-        r -> Thread.ofVirtual().start(r));
+    CompletableFuture<String> push =
+        CompletableFuture.supplyAsync(
+            () -> engine.push(ada, false, null).messageId(), r -> Thread.ofVirtual().start(r));
     await().during(Duration.ofMillis(200)).atMost(BOUND).until(() -> !push.isDone());
     gated.open();
-    assertThat(push.orTimeout(BOUND.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).join()).isEqualTo("msg-2");
+    assertThat(push.orTimeout(BOUND.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).join())
+        .isEqualTo("msg-2");
   }
 
   @Test
   void aWriterTooFarBehindMakesEvenDraftEditsWait() {
     GatedStore gated = new GatedStore();
-    engine = new RoomEngine(gated, RoomEngine.Options.of(ServerLimits.defaults().withRate(0, 1)).withSweep(false)
-        .withWriteBacklog(3), Clock.systemUTC(), ticker, events::add);
+    engine =
+        new RoomEngine(
+            gated,
+            RoomEngine.Options.of(ServerLimits.defaults().withRate(0, 1))
+                .withSweep(false)
+                .withWriteBacklog(3),
+            Clock.systemUTC(),
+            ticker,
+            events::add);
     String ada = engine.login("ada", "r", null, null).session();
 
     gated.shut();
     // The writer takes one batch and blocks in it; a few edits then queue behind it unwaited,
     // and the next ones wait for the writer.
-    java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
-    CompletableFuture<Void> edits = CompletableFuture.runAsync(() -> {
-      for (int i = 0; i < 10; i++) {
-        engine.append(ada, "x");
-        answered.incrementAndGet();
-      }
-    }, r -> Thread.ofVirtual().start(r));
+    java.util.concurrent.atomic.AtomicInteger answered =
+        new java.util.concurrent.atomic.AtomicInteger();
+    CompletableFuture<Void> edits =
+        CompletableFuture.runAsync(
+            () -> {
+              for (int i = 0; i < 10; i++) {
+                engine.append(ada, "x");
+                answered.incrementAndGet();
+              }
+            },
+            r -> Thread.ofVirtual().start(r));
     try {
       await().atMost(BOUND).until(() -> answered.get() >= 3);
-      await().during(Duration.ofMillis(300)).atMost(BOUND).until(() -> answered.get() <= 5 && !edits.isDone());
+      await()
+          .during(Duration.ofMillis(300))
+          .atMost(BOUND)
+          .until(() -> answered.get() <= 5 && !edits.isDone());
     } finally {
       gated.open();
     }
@@ -205,14 +247,33 @@ class EngineRulesTest {
     String ada = e.login("ada", "r", null, null).session();
     e.append(ada, "one");
     e.push(ada, false, null);
-    await().atMost(BOUND).until(() -> events.stream().anyMatch(ev -> ev instanceof RoomEvent.ActionEnded a && a.method().equals("push")));
-    assertThat(events).extracting(ev -> switch (ev) {
-      case RoomEvent.MessageAppended m -> "message " + m.message().content();
-      case RoomEvent.ActionStarted a -> "start " + a.method();
-      case RoomEvent.ActionEnded a -> "end " + a.method();
-      case RoomEvent.PresenceChanged p -> "presence " + p.user() + " " + p.state().wireName();
-      default -> ev.getClass().getSimpleName();
-    }).containsExactly("message ada has joined", "presence ada idle", "start append", "end append",
-        "presence ada drafting", "start push", "message one", "end push", "presence ada idle");
+    await()
+        .atMost(BOUND)
+        .until(
+            () ->
+                events.stream()
+                    .anyMatch(
+                        ev -> ev instanceof RoomEvent.ActionEnded a && a.method().equals("push")));
+    assertThat(events)
+        .extracting(
+            ev ->
+                switch (ev) {
+                  case RoomEvent.MessageAppended m -> "message " + m.message().content();
+                  case RoomEvent.ActionStarted a -> "start " + a.method();
+                  case RoomEvent.ActionEnded a -> "end " + a.method();
+                  case RoomEvent.PresenceChanged p ->
+                      "presence " + p.user() + " " + p.state().wireName();
+                  default -> ev.getClass().getSimpleName();
+                })
+        .containsExactly(
+            "message ada has joined",
+            "presence ada idle",
+            "start append",
+            "end append",
+            "presence ada drafting",
+            "start push",
+            "message one",
+            "end push",
+            "presence ada idle");
   }
 }

@@ -13,10 +13,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The engine asks its login gate for every new session, with the normalised name, before the room exists. */
+/**
+ * The engine asks its login gate for every new session, with the normalised name, before the room
+ * exists.
+ */
 class LoginGateTest {
-  private final RoomEngine engine = new RoomEngine(new MemoryStore(),
-      RoomEngine.Options.of(ServerLimits.defaults()).withSweep(false), Clock.systemUTC(), new FakeTicker(), e -> { });
+  private final RoomEngine engine =
+      new RoomEngine(
+          new MemoryStore(),
+          RoomEngine.Options.of(ServerLimits.defaults()).withSweep(false),
+          Clock.systemUTC(),
+          new FakeTicker(),
+          e -> {});
   private final List<String> asked = new CopyOnWriteArrayList<>();
 
   @AfterEach
@@ -57,9 +65,10 @@ class LoginGateTest {
   void aLiveSessionResumesWithoutTheGateAnEndedOneIsAskedAgain() {
     LoginResult first = engine.login("ada", "r", null, null, gate(true));
     asked.clear();
-    LoginGate refuseAll = (u, r) -> {
-      throw new AccessDeniedException(AccessDeniedException.Reason.UNKNOWN_KEY, "gone");
-    };
+    LoginGate refuseAll =
+        (u, r) -> {
+          throw new AccessDeniedException(AccessDeniedException.Reason.UNKNOWN_KEY, "gone");
+        };
     LoginResult again = engine.login("ada", "r", null, first.session(), refuseAll);
     assertThat(again.resumed()).isTrue();
     assertThat(engine.caller(again.session()).moderator()).isTrue();

@@ -11,10 +11,17 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The own-doing rule, as delivery applies it and as {@code history} does with {@code exclude_own}. */
+/**
+ * The own-doing rule, as delivery applies it and as {@code history} does with {@code exclude_own}.
+ */
 class OwnDoingTest {
-  private final RoomEngine engine = new RoomEngine(new MemoryStore(),
-      RoomEngine.Options.of(ServerLimits.defaults()).withSweep(false), Clock.systemUTC(), new FakeTicker(), e -> { });
+  private final RoomEngine engine =
+      new RoomEngine(
+          new MemoryStore(),
+          RoomEngine.Options.of(ServerLimits.defaults()).withSweep(false),
+          Clock.systemUTC(),
+          new FakeTicker(),
+          e -> {});
 
   @AfterEach
   void close() {
@@ -61,7 +68,9 @@ class OwnDoingTest {
     engine.preview(bob).messages().stream().map(Message::content).forEach(bobGot::add);
     assertThat(bobGot).containsExactly("hers 1", "hers 2", "hers 3");
 
-    assertThat(contents(engine.history(bob, null, null, 2, true))).containsExactly("hers 2", "hers 3");
-    assertThat(contents(engine.history(bob, null, from, 3, false))).containsExactly("mine 1", "mine 2", "hers 1");
+    assertThat(contents(engine.history(bob, null, null, 2, true)))
+        .containsExactly("hers 2", "hers 3");
+    assertThat(contents(engine.history(bob, null, from, 3, false)))
+        .containsExactly("mine 1", "mine 2", "hers 1");
   }
 }

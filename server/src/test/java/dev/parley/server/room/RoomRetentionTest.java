@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.parley.api.Message;
 import dev.parley.api.RoomSummary;
-import dev.parley.extension.events.RoomEventListener;
 import dev.parley.server.ServerLimits;
 import dev.parley.server.log.ConversationLog;
 import dev.parley.server.store.RoomRecord;
@@ -26,8 +25,7 @@ class RoomRetentionTest {
   private static final Duration RETENTION = Duration.ofDays(30);
   private static final Duration BOUND = Duration.ofSeconds(10);
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private final FakeTicker ticker = new FakeTicker();
   private final FakeClock clock = new FakeClock();
@@ -39,7 +37,8 @@ class RoomRetentionTest {
     store = SqliteStore.open(dataDir);
     log = new ConversationLog(dataDir.resolve("logs"));
     ServerLimits limits = ServerLimits.defaults().withRoomRetention(retention);
-    engine = new RoomEngine(store, RoomEngine.Options.of(limits).withSweep(false), clock, ticker, log);
+    engine =
+        new RoomEngine(store, RoomEngine.Options.of(limits).withSweep(false), clock, ticker, log);
     return engine;
   }
 
@@ -78,7 +77,9 @@ class RoomRetentionTest {
     visit("ada", "idle", "anyone?");
     String bob = e.login("bob", "occupied", null, null).session();
     visit("cy", "recent", "first");
-    await().atMost(BOUND).until(() -> Files.exists(logFile("idle")) && Files.exists(logFile("recent")));
+    await()
+        .atMost(BOUND)
+        .until(() -> Files.exists(logFile("idle")) && Files.exists(logFile("recent")));
 
     clock.advance(Duration.ofDays(20));
     visit("dee", "recent", "still talking");
@@ -91,8 +92,11 @@ class RoomRetentionTest {
     assertThat(roomNames()).containsExactly("occupied", "recent");
     // The live session keeps its room however long it has been quiet (its TTL runs on the ticker).
     assertThat(e.participants(bob).participants()).hasSize(1);
-    await().atMost(BOUND).until(() -> store.rooms().stream().map(RoomRecord::name).toList(),
-        names -> names.equals(List.of("occupied", "recent")));
+    await()
+        .atMost(BOUND)
+        .until(
+            () -> store.rooms().stream().map(RoomRecord::name).toList(),
+            names -> names.equals(List.of("occupied", "recent")));
     assertThat(store.lastSeq("idle")).isZero();
     assertThat(store.sessions()).extracting(r -> r.room()).containsExactly("occupied");
     await().atMost(BOUND).until(() -> !Files.exists(logFile("idle")));
@@ -112,9 +116,15 @@ class RoomRetentionTest {
     assertThat(context).isEmpty();
     assertThat(roomNames()).containsExactly("again");
     await().atMost(BOUND).until(() -> store.lastSeq("again") == 1);
-    assertThat(store.after("again", 0, 10)).extracting(m -> m.message().content()).containsExactly("bob has joined");
-    await().atMost(BOUND).until(() -> Files.exists(logFile("again"))
-        && Files.readString(logFile("again")).contains("bob has joined"));
+    assertThat(store.after("again", 0, 10))
+        .extracting(m -> m.message().content())
+        .containsExactly("bob has joined");
+    await()
+        .atMost(BOUND)
+        .until(
+            () ->
+                Files.exists(logFile("again"))
+                    && Files.readString(logFile("again")).contains("bob has joined"));
     assertThat(Files.readString(logFile("again"))).doesNotContain("old words");
   }
 

@@ -18,8 +18,19 @@ class RoomTailTest {
   private final MemoryStore store = new MemoryStore();
 
   private static StoredMessage message(long seq) {
-    return new StoredMessage(seq, new Message(MessageIds.of(seq), seq, "ada", "r", "m" + seq, "2026-11-21T10:00:00.000Z",
-        MessageKind.CHAT, List.of(), null), "ada");
+    return new StoredMessage(
+        seq,
+        new Message(
+            MessageIds.of(seq),
+            seq,
+            "ada",
+            "r",
+            "m" + seq,
+            "2026-11-21T10:00:00.000Z",
+            MessageKind.CHAT,
+            List.of(),
+            null),
+        "ada");
   }
 
   private static List<Long> seqs(List<StoredMessage> messages) {
@@ -60,7 +71,8 @@ class RoomTailTest {
     }
     // Nothing is stored yet: all ten stay in memory, beyond the tail's size.
     assertThat(seqs(tail.after(0, 100))).isEqualTo(range(1, 10));
-    store.commit(range(1, 10).stream().map(seq -> (Write) new Write.AppendMessage(message(seq))).toList());
+    store.commit(
+        range(1, 10).stream().map(seq -> (Write) new Write.AppendMessage(message(seq))).toList());
 
     RoomTail fresh = new RoomTail("r", store, 2, Long.MAX_VALUE, store.lastSeq("r"));
     assertThat(seqs(fresh.after(7, 100))).isEqualTo(range(8, 10));

@@ -21,8 +21,12 @@ class TxnReplaysTest {
   private RoomEngine engine = engine();
 
   private RoomEngine engine() {
-    return new RoomEngine(store, RoomEngine.Options.of(ServerLimits.defaults().withMessageChars(1500)).withSweep(false),
-        Clock.systemUTC(), ticker, e -> { });
+    return new RoomEngine(
+        store,
+        RoomEngine.Options.of(ServerLimits.defaults().withMessageChars(1500)).withSweep(false),
+        Clock.systemUTC(),
+        ticker,
+        e -> {});
   }
 
   @AfterEach
@@ -125,7 +129,9 @@ class TxnReplaysTest {
     engine.append(ada, "three", "t2");
     engine.push(ada, false, "t");
 
-    assertThat(engine.history(ada, null, null, 10).messages()).extracting(Message::content).contains("three");
+    assertThat(engine.history(ada, null, null, 10).messages())
+        .extracting(Message::content)
+        .contains("three");
     assertThat(engine.preview(ada).draft()).isEmpty();
   }
 

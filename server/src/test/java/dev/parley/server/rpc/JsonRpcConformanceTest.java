@@ -35,32 +35,40 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * JSON-RPC 2.0 as its specification says, over real HTTP: the specification's own examples
- * (section 7, translated to Parley's methods), the envelope rules around them, the batch and
- * body limits, and a list of hostile bodies that must never get a 500 or a non-JSON answer.
+ * JSON-RPC 2.0 as its specification says, over real HTTP: the specification's own examples (section
+ * 7, translated to Parley's methods), the envelope rules around them, the batch and body limits,
+ * and a list of hostile bodies that must never get a 500 or a non-JSON answer.
  */
 class JsonRpcConformanceTest {
   /** Small limits, so that the limit tests need neither big batches nor big bodies. */
   private static final int BATCH_LIMIT = 3;
+
   private static final int BODY_LIMIT = 1024;
 
   /** Plain HTTP, for what RpcClient cannot send: other verbs, raw bytes, chunked bodies. */
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10))
-      .build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
+
   /** Reads numbers exactly, so that an echoed id can be compared with the one sent. */
-  private static final ObjectMapper EXACT = new ObjectMapper()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-      .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+  private static final ObjectMapper EXACT =
+      new ObjectMapper()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+          .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+
   /** A frame of a Java stack trace, as a logger or printStackTrace writes it. */
-  private static final Pattern STACK_FRAME = Pattern.compile("\\bat [\\w$.]+\\([\\w$]*(\\.java:\\d+|Native Method)?\\)");
+  private static final Pattern STACK_FRAME =
+      Pattern.compile("\\bat [\\w$.]+\\([\\w$]*(\\.java:\\d+|Native Method)?\\)");
+
+  @RegisterExtension static final Daemon server = Daemon.withDefaults();
 
   @RegisterExtension
-  static final Daemon server = Daemon.withDefaults();
-  @RegisterExtension
-  static final Daemon limited = Daemon.with(ServerLimits.defaults().withRequestSize(BODY_LIMIT, BATCH_LIMIT));
+  static final Daemon limited =
+      Daemon.with(ServerLimits.defaults().withRequestSize(BODY_LIMIT, BATCH_LIMIT));
+
   private static RpcClient rpc;
 
   @BeforeAll
@@ -73,14 +81,20 @@ class JsonRpcConformanceTest {
   @Test
   void positionalParamsAreRefusedByOurByNameMethodsButAnEmptyArrayMeansNoParams() {
     // Spec: {"method": "subtract", "params": [42, 23], "id": 1}. Ours take params by name only.
-    JsonNode refused = answer("""
-        {"jsonrpc": "2.0", "method": "login", "params": ["claude", "lobby"], "id": 1}""", "login");
+    JsonNode refused =
+        answer(
+            """
+        {"jsonrpc": "2.0", "method": "login", "params": ["claude", "lobby"], "id": 1}""",
+            "login");
     assertThat(refused.at("/error/code").asInt()).isEqualTo(-32602);
     assertThat(refused.at("/error/data/pointer").isTextual()).isTrue();
     assertThat(refused.get("id").asInt()).isEqualTo(1);
 
-    JsonNode accepted = answer("""
-        {"jsonrpc": "2.0", "method": "rooms", "params": [], "id": 2}""", "rooms");
+    JsonNode accepted =
+        answer(
+            """
+        {"jsonrpc": "2.0", "method": "rooms", "params": [], "id": 2}""",
+            "rooms");
     assertThat(accepted.has("error")).as("%s", accepted).isFalse();
     assertThat(accepted.at("/result/rooms").isArray()).isTrue();
     assertThat(accepted.get("id").asInt()).isEqualTo(2);
@@ -89,13 +103,20 @@ class JsonRpcConformanceTest {
   @Test
   void namedParamsMayComeInAnyOrder() {
     // Spec: {"subtrahend": 23, "minuend": 42} and {"minuend": 42, "subtrahend": 23} agree.
-    JsonNode first = answer("""
-        {"jsonrpc": "2.0", "method": "login", "params": {"username": "ann", "room": "named"}, "id": 3}""", "login");
-    JsonNode second = answer("""
-        {"jsonrpc": "2.0", "method": "login", "params": {"room": "named", "username": "bob"}, "id": 4}""", "login");
+    JsonNode first =
+        answer(
+            """
+        {"jsonrpc": "2.0", "method": "login", "params": {"username": "ann", "room": "named"}, "id": 3}""",
+            "login");
+    JsonNode second =
+        answer(
+            """
+        {"jsonrpc": "2.0", "method": "login", "params": {"room": "named", "username": "bob"}, "id": 4}""",
+            "login");
     assertThat(first.at("/result/room").asText()).isEqualTo("named");
     assertThat(second.at("/result/room").asText()).isEqualTo("named");
-    assertThat(second.at("/result/participants").findValuesAsText("username")).contains("ann", "bob");
+    assertThat(second.at("/result/participants").findValuesAsText("username"))
+        .contains("ann", "bob");
     assertThat(first.get("id").asInt()).isEqualTo(3);
     assertThat(second.get("id").asInt()).isEqualTo(4);
   }
@@ -103,21 +124,25 @@ class JsonRpcConformanceTest {
   @Test
   void aNotificationIsCarriedOutButNotAnswered() {
     // Spec: {"jsonrpc": "2.0", "method": "update", "params": [1,2,3,4,5]} gets nothing back.
-    assertNoContent(rpc.post("""
+    assertNoContent(
+        rpc.post(
+            """
         {"jsonrpc": "2.0", "method": "login", "params": {"username": "quiet", "room": "notified"}}"""));
     // It still ran: the room it created exists, with its one participant.
     JsonNode rooms = rpc.call("rooms");
-    assertThat(rooms.get("rooms").findValues("room").stream().map(JsonNode::asText)).contains("notified");
+    assertThat(rooms.get("rooms").findValues("room").stream().map(JsonNode::asText))
+        .contains("notified");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "{\"jsonrpc\": \"2.0\", \"method\": \"foobar\"}",
-      "{\"jsonrpc\": \"2.0\", \"method\": \"login\", \"params\": [1, 2, 3, 4, 5]}",
-      "{\"jsonrpc\": \"2.0\", \"method\": \"login\", \"params\": {}}",
-      "{\"jsonrpc\": \"2.0\", \"method\": \"append\", \"params\": {\"text\": \"no session\"}}",
-      "{\"jsonrpc\": \"2.0\", \"method\": \"history\", \"params\": {\"limit\": 0}}",
-  })
+  @ValueSource(
+      strings = {
+        "{\"jsonrpc\": \"2.0\", \"method\": \"foobar\"}",
+        "{\"jsonrpc\": \"2.0\", \"method\": \"login\", \"params\": [1, 2, 3, 4, 5]}",
+        "{\"jsonrpc\": \"2.0\", \"method\": \"login\", \"params\": {}}",
+        "{\"jsonrpc\": \"2.0\", \"method\": \"append\", \"params\": {\"text\": \"no session\"}}",
+        "{\"jsonrpc\": \"2.0\", \"method\": \"history\", \"params\": {\"limit\": 0}}",
+      })
   void aFailingNotificationIsNotAnsweredEither(String body) {
     // The specification forbids answering a notification, errors included.
     assertNoContent(rpc.post(body));
@@ -125,8 +150,11 @@ class JsonRpcConformanceTest {
 
   @Test
   void aMethodThatDoesNotExistIsMinus32601() {
-    JsonNode response = answer("""
-        {"jsonrpc": "2.0", "method": "foobar", "id": "1"}""", "foobar");
+    JsonNode response =
+        answer(
+            """
+        {"jsonrpc": "2.0", "method": "foobar", "id": "1"}""",
+            "foobar");
     assertThat(response.at("/error/code").asInt()).isEqualTo(-32601);
     assertThat(response.at("/error/message").asText()).isEqualTo("Method not found");
     assertThat(response.at("/error/data/method").asText()).isEqualTo("foobar");
@@ -134,8 +162,20 @@ class JsonRpcConformanceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"toString", "hashCode", "getClass", "wait", "notify", "rpcDiscover", "talkingStick",
-      "LOGIN", "rpc.discover ", " rooms", ""})
+  @ValueSource(
+      strings = {
+        "toString",
+        "hashCode",
+        "getClass",
+        "wait",
+        "notify",
+        "rpcDiscover",
+        "talkingStick",
+        "LOGIN",
+        "rpc.discover ",
+        " rooms",
+        ""
+      })
   void javaMethodsAndNearMissesOfOurNamesAreNotMethods(String method) {
     // The dispatcher reflects over a Java object: none of its other methods may be reachable.
     JsonNode response = answer(call(method, null, "7"), method);
@@ -145,8 +185,11 @@ class JsonRpcConformanceTest {
 
   @Test
   void invalidJsonIsAParseErrorWithIdNull() {
-    JsonNode response = answer("""
-        {"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]""", "");
+    JsonNode response =
+        answer(
+            """
+        {"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]""",
+            "");
     assertThat(response.at("/error/code").asInt()).isEqualTo(-32700);
     assertThat(response.at("/error/message").asText()).isEqualTo("Parse error");
     assertThat(response.get("id").isNull()).isTrue();
@@ -154,13 +197,22 @@ class JsonRpcConformanceTest {
 
   static Stream<Arguments> unparseableBodies() {
     return Stream.of(
-        Arguments.of("{\"jsonrpc\": \"2.0\", \"method\":", "ends before it is complete", "line 1, column 29"),
+        Arguments.of(
+            "{\"jsonrpc\": \"2.0\", \"method\":",
+            "ends before it is complete",
+            "line 1, column 29"),
         Arguments.of("{\"id\": 1}{", "more follows after the JSON value", "line 1, column 10"),
-        Arguments.of("{\"id\": 1, \"id\": 2}", "the key \"id\" appears twice in one object", "line 1"),
+        Arguments.of(
+            "{\"id\": 1, \"id\": 2}", "the key \"id\" appears twice in one object", "line 1"),
         Arguments.of("nope", "nope is not a JSON value", "line 1, column 1"),
-        Arguments.of("{\n  'id': 1}", "unexpected character ' (expected double-quote to start field name)",
+        Arguments.of(
+            "{\n  'id': 1}",
+            "unexpected character ' (expected double-quote to start field name)",
             "line 2, column 3"),
-        Arguments.of("{\"a\": \"x\ny\"}", "a control character (code 10) in a string must be escaped", "line 1"),
+        Arguments.of(
+            "{\"a\": \"x\ny\"}",
+            "a control character (code 10) in a string must be escaped",
+            "line 1"),
         Arguments.of("{\"a\": NaN}", "NaN is not a JSON value", "line 1, column"),
         Arguments.of("[".repeat(1200) + "]".repeat(1200), "nested deeper than 1000 levels", ""),
         Arguments.of("{\"a\": " + "9".repeat(2000) + "}", "a number longer than 1000 digits", ""));
@@ -174,13 +226,18 @@ class JsonRpcConformanceTest {
     String detail = response.at("/error/data/detail").asText();
     assertThat(detail).startsWith("not valid JSON: ").contains(what).contains(where);
     // No names of the parser's classes, features or settings.
-    assertThat(detail).doesNotContain("`", "Jackson", "jackson", "Feature", "Constraints", "JsonNode", "CTRL-CHAR");
+    assertThat(detail)
+        .doesNotContain(
+            "`", "Jackson", "jackson", "Feature", "Constraints", "JsonNode", "CTRL-CHAR");
   }
 
   @Test
   void anInvalidRequestObjectIsMinus32600WithIdNull() {
-    JsonNode response = answer("""
-        {"jsonrpc": "2.0", "method": 1, "params": "bar"}""", "");
+    JsonNode response =
+        answer(
+            """
+        {"jsonrpc": "2.0", "method": 1, "params": "bar"}""",
+            "");
     assertThat(response.at("/error/code").asInt()).isEqualTo(-32600);
     assertThat(response.at("/error/message").asText()).isEqualTo("Invalid Request");
     assertThat(response.get("id").isNull()).isTrue();
@@ -188,11 +245,14 @@ class JsonRpcConformanceTest {
 
   @Test
   void aBatchThatIsNotValidJsonGetsOneParseErrorNotAnArray() {
-    JsonNode response = answer("""
+    JsonNode response =
+        answer(
+            """
         [
           {"jsonrpc": "2.0", "method": "rooms", "id": "1"},
           {"jsonrpc": "2.0", "method"
-        ]""", "");
+        ]""",
+            "");
     assertThat(response.isObject()).as("%s", response).isTrue();
     assertThat(response.at("/error/code").asInt()).isEqualTo(-32700);
     assertThat(response.get("id").isNull()).isTrue();
@@ -225,7 +285,10 @@ class JsonRpcConformanceTest {
   @Test
   void aMixedBatchAnswersEveryCallButNoNotification() {
     RpcClient mixer = server.login("mixer", "mixed");
-    JsonNode response = parseOk(mixer.post("""
+    JsonNode response =
+        parseOk(
+            mixer.post(
+                """
         [
           {"jsonrpc": "2.0", "method": "rooms", "id": "1"},
           {"jsonrpc": "2.0", "method": "participants"},
@@ -257,12 +320,16 @@ class JsonRpcConformanceTest {
     // Calls run in order: the login of "2" is visible to "9" in the same batch.
     assertThat(byId.get("9").at("/result/participants").findValuesAsText("username"))
         .contains("mixer", "batched");
-    assertThat(nullIds).singleElement().satisfies(JsonRpcConformanceTest::assertInvalidRequestWithNullId);
+    assertThat(nullIds)
+        .singleElement()
+        .satisfies(JsonRpcConformanceTest::assertInvalidRequestWithNullId);
   }
 
   @Test
   void aBatchOfNotificationsOnlyGetsNoContent() {
-    assertNoContent(rpc.post("""
+    assertNoContent(
+        rpc.post(
+            """
         [
           {"jsonrpc": "2.0", "method": "rooms", "params": []},
           {"jsonrpc": "2.0", "method": "foobar"}
@@ -274,21 +341,24 @@ class JsonRpcConformanceTest {
   @ParameterizedTest
   @ValueSource(strings = {"\"bar\"", "5", "true", "null"})
   void paramsThatAreNeitherObjectNorArrayAreAnInvalidRequest(String params) {
-    JsonNode response = answer("{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"params\": " + params + ", \"id\": 11}",
-        "rooms");
+    JsonNode response =
+        answer(
+            "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"params\": " + params + ", \"id\": 11}",
+            "rooms");
     assertThat(response.at("/error/code").asInt()).isEqualTo(-32600);
     // The id could be read, so it is echoed.
     assertThat(response.get("id").asInt()).isEqualTo(11);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "{\"method\": \"rooms\", \"id\": 12}",
-      "{\"jsonrpc\": \"1.0\", \"method\": \"rooms\", \"id\": 12}",
-      "{\"jsonrpc\": 2.0, \"method\": \"rooms\", \"id\": 12}",
-      "{\"jsonrpc\": \"2.0 \", \"method\": \"rooms\", \"id\": 12}",
-      "{\"jsonrpc\": null, \"method\": \"rooms\", \"id\": 12}",
-  })
+  @ValueSource(
+      strings = {
+        "{\"method\": \"rooms\", \"id\": 12}",
+        "{\"jsonrpc\": \"1.0\", \"method\": \"rooms\", \"id\": 12}",
+        "{\"jsonrpc\": 2.0, \"method\": \"rooms\", \"id\": 12}",
+        "{\"jsonrpc\": \"2.0 \", \"method\": \"rooms\", \"id\": 12}",
+        "{\"jsonrpc\": null, \"method\": \"rooms\", \"id\": 12}",
+      })
   void anythingButTheString20AsVersionIsAnInvalidRequest(String body) {
     JsonNode response = answer(body, "rooms");
     assertThat(response.at("/error/code").asInt()).isEqualTo(-32600);
@@ -296,12 +366,13 @@ class JsonRpcConformanceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "{\"jsonrpc\": \"2.0\", \"id\": 13}",
-      "{\"jsonrpc\": \"2.0\", \"method\": null, \"id\": 13}",
-      "{\"jsonrpc\": \"2.0\", \"method\": [\"rooms\"], \"id\": 13}",
-      "{\"jsonrpc\": \"2.0\", \"method\": {\"name\": \"rooms\"}, \"id\": 13}",
-  })
+  @ValueSource(
+      strings = {
+        "{\"jsonrpc\": \"2.0\", \"id\": 13}",
+        "{\"jsonrpc\": \"2.0\", \"method\": null, \"id\": 13}",
+        "{\"jsonrpc\": \"2.0\", \"method\": [\"rooms\"], \"id\": 13}",
+        "{\"jsonrpc\": \"2.0\", \"method\": {\"name\": \"rooms\"}, \"id\": 13}",
+      })
   void aMissingOrNonStringMethodIsAnInvalidRequest(String body) {
     JsonNode response = answer(body, "");
     assertThat(response.at("/error/code").asInt()).isEqualTo(-32600);
@@ -309,13 +380,14 @@ class JsonRpcConformanceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1} garbage",
-      "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1}}",
-      "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1} {\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 2}",
-      "[{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1}] []",
-      "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1} 0",
-  })
+  @ValueSource(
+      strings = {
+        "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1} garbage",
+        "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1}}",
+        "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1} {\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 2}",
+        "[{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1}] []",
+        "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1} 0",
+      })
   void trailingContentAfterTheJsonValueIsAParseError(String body) {
     // A lenient parser would answer the first value and drop the rest silently.
     JsonNode response = answer(body, "");
@@ -324,11 +396,12 @@ class JsonRpcConformanceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1, \"id\": 2}",
-      "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"method\": \"login\", \"id\": 1}",
-      "{\"jsonrpc\": \"2.0\", \"method\": \"login\", \"params\": {\"username\": \"a\", \"username\": \"b\"}, \"id\": 1}",
-  })
+  @ValueSource(
+      strings = {
+        "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1, \"id\": 2}",
+        "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"method\": \"login\", \"id\": 1}",
+        "{\"jsonrpc\": \"2.0\", \"method\": \"login\", \"params\": {\"username\": \"a\", \"username\": \"b\"}, \"id\": 1}",
+      })
   void duplicateKeysAreAParseError(String body) {
     // Which duplicate wins differs between parsers; refusing them removes the ambiguity.
     JsonNode response = answer(body, "");
@@ -338,8 +411,11 @@ class JsonRpcConformanceTest {
 
   @Test
   void aRequestWithIdNullIsAnsweredWithIdNull() {
-    JsonNode response = answer("""
-        {"jsonrpc": "2.0", "method": "rooms", "id": null}""", "rooms");
+    JsonNode response =
+        answer(
+            """
+        {"jsonrpc": "2.0", "method": "rooms", "id": null}""",
+            "rooms");
     assertThat(response.has("result")).as("%s", response).isTrue();
     assertThat(response.has("id")).isTrue();
     assertThat(response.get("id").isNull()).isTrue();
@@ -348,24 +424,41 @@ class JsonRpcConformanceTest {
   @ParameterizedTest
   @ValueSource(strings = {"{}", "{\"n\": 1}", "[]", "[1]", "true", "false"})
   void anIdOfTheWrongTypeIsAnInvalidRequestWithIdNull(String id) {
-    JsonNode response = answer("{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": " + id + "}", "rooms");
+    JsonNode response =
+        answer("{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": " + id + "}", "rooms");
     assertThat(response.at("/error/code").asInt()).isEqualTo(-32600);
     assertThat(response.get("id").isNull()).isTrue();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"\"\"", "\"c-1\"", "\"ünïcødé ✓ \\ud83d\\ude00\"", "0", "-7", "9007199254740993",
-      "123456789012345678901234567890", "1.5", "10.0", "-0.25", "1e400", "1E-400"})
+  @ValueSource(
+      strings = {
+        "\"\"",
+        "\"c-1\"",
+        "\"ünïcødé ✓ \\ud83d\\ude00\"",
+        "0",
+        "-7",
+        "9007199254740993",
+        "123456789012345678901234567890",
+        "1.5",
+        "10.0",
+        "-0.25",
+        "1e400",
+        "1E-400"
+      })
   void theIdIsEchoedExactly(String id) throws IOException {
     // Exactly: a big or fractional number must come back as the same number, not rounded,
     // not a double, and never turned into a string such as "Infinity".
-    HttpResponse<String> http = rpc.post("{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": " + id + "}");
+    HttpResponse<String> http =
+        rpc.post("{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": " + id + "}");
     assertThat(http.statusCode()).isEqualTo(200);
     JsonNode sent = EXACT.readTree(id);
     JsonNode echoed = EXACT.readTree(http.body()).get("id");
     assertThat(echoed.getNodeType()).as("id in %s", http.body()).isEqualTo(sent.getNodeType());
     if (sent.isNumber()) {
-      assertThat(echoed.decimalValue()).as("id in %s", http.body()).isEqualByComparingTo(sent.decimalValue());
+      assertThat(echoed.decimalValue())
+          .as("id in %s", http.body())
+          .isEqualByComparingTo(sent.decimalValue());
     } else {
       assertThat(echoed.asText()).isEqualTo(sent.asText());
     }
@@ -376,8 +469,11 @@ class JsonRpcConformanceTest {
   @Test
   void aBatchOverTheLimitGetsOneInvalidRequestNamingTheLimit() {
     String call = "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1}";
-    JsonNode response = parseOk(limited.client().post("[" + String.join(",", Collections.nCopies(
-        BATCH_LIMIT + 1, call)) + "]"));
+    JsonNode response =
+        parseOk(
+            limited
+                .client()
+                .post("[" + String.join(",", Collections.nCopies(BATCH_LIMIT + 1, call)) + "]"));
     assertThat(response.isObject()).as("one error, not an array: %s", response).isTrue();
     checkSpec("", response);
     assertThat(response.at("/error/code").asInt()).isEqualTo(-32600);
@@ -394,15 +490,19 @@ class JsonRpcConformanceTest {
     JsonNode response = parseOk(limited.client().post("[" + String.join(",", calls) + "]"));
     assertThat(response).hasSize(BATCH_LIMIT);
     response.forEach(r -> checkSpec("rooms", r));
-    assertThat(response.findValues("id").stream().map(JsonNode::asInt)).containsExactlyInAnyOrder(1, 2, 3);
+    assertThat(response.findValues("id").stream().map(JsonNode::asInt))
+        .containsExactlyInAnyOrder(1, 2, 3);
   }
 
   @Test
   void aBatchOfNotificationsOverTheLimitIsStillRefused() {
     // The limit guards the work, and notifications are work too: they get the error answer.
     String note = "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\"}";
-    JsonNode response = parseOk(limited.client().post("[" + String.join(",", Collections.nCopies(
-        BATCH_LIMIT + 1, note)) + "]"));
+    JsonNode response =
+        parseOk(
+            limited
+                .client()
+                .post("[" + String.join(",", Collections.nCopies(BATCH_LIMIT + 1, note)) + "]"));
     assertThat(response.at("/error/code").asInt()).isEqualTo(-32600);
     assertThat(response.at("/error/data/limit").asInt()).isEqualTo(BATCH_LIMIT);
   }
@@ -430,29 +530,43 @@ class JsonRpcConformanceTest {
   void aChunkedBodyOverTheLimitIs413Too() {
     // Without Content-Length the server only learns the size by reading: it must stop at the limit.
     byte[] body = padded(BODY_LIMIT * 50).getBytes(StandardCharsets.UTF_8);
-    HttpResponse<String> http = send(HttpRequest.newBuilder(limited.uri().resolve("/rpc"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+    HttpResponse<String> http =
+        send(
+            HttpRequest.newBuilder(limited.uri().resolve("/rpc"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(body))));
     assertThat(http.statusCode()).isEqualTo(413);
     assertThat(RpcClient.parse(http.body()).at("/error/data/limit").asInt()).isEqualTo(BODY_LIMIT);
   }
 
   @Test
   void chunkedBodiesUpToTheLimitAreReadWhole() {
-    // Without Content-Length the body is read in growing steps: every size up to the limit arrives whole.
+    // Without Content-Length the body is read in growing steps: every size up to the limit arrives
+    // whole.
     for (Daemon target : List.of(limited, server)) {
       int limit = target == limited ? BODY_LIMIT : ServerLimits.defaults().bodyBytes();
       for (int size : new int[] {60, 1023, 1024, 1025, 5000, limit}) {
         if (size > limit) {
           continue;
         }
-        String call = "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": \"" + "x".repeat(size - 47) + "\"}";
+        String call =
+            "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": \""
+                + "x".repeat(size - 47)
+                + "\"}";
         byte[] body = call.getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> http = send(HttpRequest.newBuilder(target.uri().resolve("/rpc"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+        HttpResponse<String> http =
+            send(
+                HttpRequest.newBuilder(target.uri().resolve("/rpc"))
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofInputStream(
+                            () -> new ByteArrayInputStream(body))));
         assertThat(http.statusCode()).as("a chunked body of %s bytes", size).isEqualTo(200);
-        assertThat(RpcClient.parse(http.body()).get("id").asText()).as("its id, read whole").hasSize(size - 47);
+        assertThat(RpcClient.parse(http.body()).get("id").asText())
+            .as("its id, read whole")
+            .hasSize(size - 47);
       }
     }
   }
@@ -470,8 +584,11 @@ class JsonRpcConformanceTest {
   static Stream<Arguments> nastyBodies() {
     String deepArray = "[".repeat(100_000) + "]".repeat(100_000);
     String deepObject = "{\"a\":".repeat(20_000) + "1" + "}".repeat(20_000);
-    String deepParams = "{\"jsonrpc\": \"2.0\", \"method\": \"login\", \"params\": {\"username\": "
-        + "[".repeat(400) + "]".repeat(400) + "}, \"id\": 1}";
+    String deepParams =
+        "{\"jsonrpc\": \"2.0\", \"method\": \"login\", \"params\": {\"username\": "
+            + "[".repeat(400)
+            + "]".repeat(400)
+            + "}, \"id\": 1}";
     return Stream.of(
         bytes("empty body", ""),
         bytes("whitespace only", " \r\n\t "),
@@ -483,13 +600,29 @@ class JsonRpcConformanceTest {
         bytes("an array of an empty array", "[[]]"),
         bytes("an array of an empty object", "[{}]"),
         bytes("an array of null", "[null]"),
-        bytes("a batch inside a batch", "[[{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1}]]"),
-        bytes("a number of 1000 digits", "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": " + "9".repeat(1000) + "}"),
-        bytes("a number of 5000 digits", "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": " + "9".repeat(5000) + "}"),
-        bytes("a huge exponent", "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1e999999999}"),
-        bytes("a huge exponent in params", "{\"jsonrpc\": \"2.0\", \"method\": \"check\", \"params\": {\"timeout_ms\": 1e999999999}, \"id\": 1}"),
-        bytes("a tiny exponent in params", "{\"jsonrpc\": \"2.0\", \"method\": \"history\", \"params\": {\"limit\": 1e-999999999}, \"id\": 1}"),
-        bytes("a huge integer in params", "{\"jsonrpc\": \"2.0\", \"method\": \"check\", \"params\": {\"timeout_ms\": " + "9".repeat(900) + "}, \"id\": 1}"),
+        bytes(
+            "a batch inside a batch",
+            "[[{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1}]]"),
+        bytes(
+            "a number of 1000 digits",
+            "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": " + "9".repeat(1000) + "}"),
+        bytes(
+            "a number of 5000 digits",
+            "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": " + "9".repeat(5000) + "}"),
+        bytes(
+            "a huge exponent",
+            "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1e999999999}"),
+        bytes(
+            "a huge exponent in params",
+            "{\"jsonrpc\": \"2.0\", \"method\": \"check\", \"params\": {\"timeout_ms\": 1e999999999}, \"id\": 1}"),
+        bytes(
+            "a tiny exponent in params",
+            "{\"jsonrpc\": \"2.0\", \"method\": \"history\", \"params\": {\"limit\": 1e-999999999}, \"id\": 1}"),
+        bytes(
+            "a huge integer in params",
+            "{\"jsonrpc\": \"2.0\", \"method\": \"check\", \"params\": {\"timeout_ms\": "
+                + "9".repeat(900)
+                + "}, \"id\": 1}"),
         bytes("NaN", "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": NaN}"),
         bytes("Infinity", "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": -Infinity}"),
         bytes("deeply nested arrays", deepArray),
@@ -499,35 +632,64 @@ class JsonRpcConformanceTest {
         bytes("single quotes", "{'jsonrpc': '2.0', 'method': 'rooms', 'id': 1}"),
         bytes("comments", "/* hi */ {\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1}"),
         bytes("a trailing comma", "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1,}"),
-        bytes("a raw control character", "{\"jsonrpc\": \"2.0\", \"method\": \"ro\u0001oms\", \"id\": 1}"),
+        bytes(
+            "a raw control character",
+            "{\"jsonrpc\": \"2.0\", \"method\": \"ro\u0001oms\", \"id\": 1}"),
         bytes("an escaped NUL", "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\\u0000\", \"id\": 1}"),
-        bytes("a lone surrogate escape", "{\"jsonrpc\": \"2.0\", \"method\": \"\\ud800\", \"id\": \"\\udfff\"}"),
+        bytes(
+            "a lone surrogate escape",
+            "{\"jsonrpc\": \"2.0\", \"method\": \"\\ud800\", \"id\": \"\\udfff\"}"),
         bytes("a bad escape", "{\"jsonrpc\": \"2.0\", \"method\": \"\\x41\", \"id\": 1}"),
-        bytes("a byte order mark", "\uFEFF{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1}"),
-        bytes("XML", "<?xml version=\"1.0\"?><methodCall><methodName>rooms</methodName></methodCall>"),
+        bytes(
+            "a byte order mark", "\uFEFF{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1}"),
+        bytes(
+            "XML",
+            "<?xml version=\"1.0\"?><methodCall><methodName>rooms</methodName></methodCall>"),
         bytes("form data", "jsonrpc=2.0&method=rooms&id=1"),
-        bytes("a long method name", "{\"jsonrpc\": \"2.0\", \"method\": \"" + "m".repeat(200_000) + "\", \"id\": 1}"),
-        bytes("a proto key", "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"params\": {\"__proto__\": {\"x\": 1}}, \"id\": 1}"),
+        bytes(
+            "a long method name",
+            "{\"jsonrpc\": \"2.0\", \"method\": \"" + "m".repeat(200_000) + "\", \"id\": 1}"),
+        bytes(
+            "a proto key",
+            "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"params\": {\"__proto__\": {\"x\": 1}}, \"id\": 1}"),
         Arguments.of("invalid UTF-8 start byte", new byte[] {(byte) 0xff, (byte) 0xfe, '{', '}'}),
-        Arguments.of("invalid UTF-8 in a string", concat("{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": \"",
-            new byte[] {(byte) 0xc3, (byte) 0x28}, "\"}")),
-        Arguments.of("a truncated UTF-8 sequence", concat("{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": \"",
-            new byte[] {(byte) 0xe2, (byte) 0x82}, "")),
-        Arguments.of("an encoded surrogate", concat("{\"jsonrpc\": \"2.0\", \"method\": \"login\", \"params\": {\"username\": \"",
-            new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, "\"}, \"id\": 1}")),
+        Arguments.of(
+            "invalid UTF-8 in a string",
+            concat(
+                "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": \"",
+                new byte[] {(byte) 0xc3, (byte) 0x28},
+                "\"}")),
+        Arguments.of(
+            "a truncated UTF-8 sequence",
+            concat(
+                "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": \"",
+                new byte[] {(byte) 0xe2, (byte) 0x82},
+                "")),
+        Arguments.of(
+            "an encoded surrogate",
+            concat(
+                "{\"jsonrpc\": \"2.0\", \"method\": \"login\", \"params\": {\"username\": \"",
+                new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80},
+                "\"}, \"id\": 1}")),
         Arguments.of("NUL bytes", new byte[64]),
-        Arguments.of("Latin-1 text", "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": \"caf\u00e9\"}"
-            .getBytes(StandardCharsets.ISO_8859_1)),
-        Arguments.of("UTF-16", "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1}"
-            .getBytes(StandardCharsets.UTF_16)));
+        Arguments.of(
+            "Latin-1 text",
+            "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": \"caf\u00e9\"}"
+                .getBytes(StandardCharsets.ISO_8859_1)),
+        Arguments.of(
+            "UTF-16",
+            "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1}"
+                .getBytes(StandardCharsets.UTF_16)));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("nastyBodies")
   void hostileBodiesGetAJsonRpcAnswerNeverA500(String name, byte[] body) {
-    HttpResponse<String> http = send(HttpRequest.newBuilder(server.uri().resolve("/rpc"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    HttpResponse<String> http =
+        send(
+            HttpRequest.newBuilder(server.uri().resolve("/rpc"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     assertThat(http.statusCode()).as("status for %s: %s", name, http.body()).isIn(200, 204);
     if (http.statusCode() == 204) {
       assertThat(http.body()).isEmpty();
@@ -545,10 +707,14 @@ class JsonRpcConformanceTest {
     for (JsonNode r : objects) {
       assertThat(r.path("jsonrpc").asText()).isEqualTo("2.0");
       assertThat(r.has("id")).as("id member in %s", r).isTrue();
-      assertThat(r.has("result") ^ r.has("error")).as("exactly one of result and error in %s", r).isTrue();
+      assertThat(r.has("result") ^ r.has("error"))
+          .as("exactly one of result and error in %s", r)
+          .isTrue();
       if (r.has("error")) {
         // Only the standard codes or the session ones: an internal error would be a bug here.
-        assertThat(r.at("/error/code").asInt()).as("%s", r).isIn(-32700, -32600, -32601, -32602, 40010);
+        assertThat(r.at("/error/code").asInt())
+            .as("%s", r)
+            .isIn(-32700, -32600, -32601, -32602, 40010);
         assertNoStackTrace(r.toString());
       }
     }
@@ -557,16 +723,17 @@ class JsonRpcConformanceTest {
   @Test
   void errorAnswersNeverCarryAStackTrace() {
     // A sample of every kind of failure the endpoint produces, each checked for Java frames.
-    List<String> bodies = List.of(
-        "{",
-        "[]",
-        "[1]",
-        "{\"jsonrpc\": \"2.0\", \"method\": \"nope\", \"id\": 1}",
-        "{\"jsonrpc\": \"2.0\", \"method\": \"login\", \"params\": {\"username\": 5}, \"id\": 1}",
-        "{\"jsonrpc\": \"2.0\", \"method\": \"check\", \"params\": {\"timeout_ms\": 99999999999999999999}, \"id\": 1}",
-        "{\"jsonrpc\": \"2.0\", \"method\": \"append\", \"params\": {\"text\": \"x\"}, \"id\": 1}",
-        "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": NaN}",
-        "[" + "[".repeat(5000) + "]".repeat(5000) + "]");
+    List<String> bodies =
+        List.of(
+            "{",
+            "[]",
+            "[1]",
+            "{\"jsonrpc\": \"2.0\", \"method\": \"nope\", \"id\": 1}",
+            "{\"jsonrpc\": \"2.0\", \"method\": \"login\", \"params\": {\"username\": 5}, \"id\": 1}",
+            "{\"jsonrpc\": \"2.0\", \"method\": \"check\", \"params\": {\"timeout_ms\": 99999999999999999999}, \"id\": 1}",
+            "{\"jsonrpc\": \"2.0\", \"method\": \"append\", \"params\": {\"text\": \"x\"}, \"id\": 1}",
+            "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": NaN}",
+            "[" + "[".repeat(5000) + "]".repeat(5000) + "]");
     for (String body : bodies) {
       HttpResponse<String> http = rpc.post(body);
       assertThat(http.statusCode()).as("status for %s", body).isEqualTo(200);
@@ -574,8 +741,9 @@ class JsonRpcConformanceTest {
       assertNoStackTrace(http.body());
     }
     // A session token that is not one: the error names the reason, not the failure inside.
-    HttpResponse<String> http = rpc.withSession("not-a-token").post(
-        "{\"jsonrpc\": \"2.0\", \"method\": \"preview\", \"id\": 1}");
+    HttpResponse<String> http =
+        rpc.withSession("not-a-token")
+            .post("{\"jsonrpc\": \"2.0\", \"method\": \"preview\", \"id\": 1}");
     checkSpec("preview", RpcClient.parse(http.body()));
     assertNoStackTrace(http.body());
   }
@@ -585,8 +753,10 @@ class JsonRpcConformanceTest {
   @ParameterizedTest
   @ValueSource(strings = {"GET", "PUT", "DELETE", "PATCH"})
   void rpcAnswersOtherVerbsWith405Json(String verb) {
-    HttpResponse<String> http = send(HttpRequest.newBuilder(server.uri().resolve("/rpc"))
-        .method(verb, HttpRequest.BodyPublishers.noBody()));
+    HttpResponse<String> http =
+        send(
+            HttpRequest.newBuilder(server.uri().resolve("/rpc"))
+                .method(verb, HttpRequest.BodyPublishers.noBody()));
     assertThat(http.statusCode()).isEqualTo(405);
     assertJsonContentType(http);
     assertThat(http.headers().firstValue("Allow")).hasValue("POST");
@@ -596,9 +766,11 @@ class JsonRpcConformanceTest {
   @ParameterizedTest
   @ValueSource(strings = {"/nope", "/rpc/extra", "/RPC", "/openrpc.json/x", "/rpc2", "/health/"})
   void unknownPathsAre404Json(String path) {
-    for (HttpRequest.Builder request : List.of(
-        HttpRequest.newBuilder(server.uri().resolve(path)).GET(),
-        HttpRequest.newBuilder(server.uri().resolve(path)).POST(HttpRequest.BodyPublishers.ofString("{}")))) {
+    for (HttpRequest.Builder request :
+        List.of(
+            HttpRequest.newBuilder(server.uri().resolve(path)).GET(),
+            HttpRequest.newBuilder(server.uri().resolve(path))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")))) {
       HttpResponse<String> http = send(request);
       assertThat(http.statusCode()).as("%s", path).isEqualTo(404);
       assertJsonContentType(http);
@@ -610,8 +782,10 @@ class JsonRpcConformanceTest {
   @ValueSource(strings = {"/..%2f..%2fetc%2fpasswd", "/rpc%2f..", "/%2e%2e/rpc"})
   void pathsRefusedBeforeRoutingAreAnsweredInJsonToo(String path) {
     // Jetty refuses ambiguous encodings itself (400); its error page must still be JSON.
-    HttpResponse<String> http = send(HttpRequest.newBuilder(server.uri().resolve(path))
-        .POST(HttpRequest.BodyPublishers.ofString("{}")));
+    HttpResponse<String> http =
+        send(
+            HttpRequest.newBuilder(server.uri().resolve(path))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
     assertThat(http.statusCode()).as("%s", path).isBetween(400, 499);
     assertJsonContentType(http);
     assertThat(RpcClient.parse(http.body()).path("status").asInt()).isEqualTo(http.statusCode());
@@ -621,10 +795,11 @@ class JsonRpcConformanceTest {
   void openrpcJsonServesTheRepositorySpecByteForByteAndRpcDiscoverAgrees() throws IOException {
     // Surefire runs in the server module: the spec sits beside it.
     byte[] file = Files.readAllBytes(Path.of("../spec/openrpc.json"));
-    HttpResponse<byte[]> http = sendBytes(HttpRequest.newBuilder(server.uri().resolve("/openrpc.json")).GET());
+    HttpResponse<byte[]> http =
+        sendBytes(HttpRequest.newBuilder(server.uri().resolve("/openrpc.json")).GET());
     assertThat(http.statusCode()).isEqualTo(200);
-    assertThat(http.headers().firstValue("Content-Type")).hasValueSatisfying(
-        v -> assertThat(v).startsWith("application/json"));
+    assertThat(http.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
     assertThat(http.body()).isEqualTo(file);
 
     JsonNode discovered = rpc.call("rpc.discover");
@@ -650,8 +825,12 @@ class JsonRpcConformanceTest {
 
   /** A call as JSON text; {@code params} null leaves them out. */
   private static String call(String method, String params, String id) {
-    return "{\"jsonrpc\": \"2.0\", \"method\": " + RpcClient.JSON.valueToTree(method)
-        + (params == null ? "" : ", \"params\": " + params) + ", \"id\": \"" + id + "\"}";
+    return "{\"jsonrpc\": \"2.0\", \"method\": "
+        + RpcClient.JSON.valueToTree(method)
+        + (params == null ? "" : ", \"params\": " + params)
+        + ", \"id\": \""
+        + id
+        + "\"}";
   }
 
   private static JsonNode parseOk(HttpResponse<String> http) {
@@ -676,8 +855,8 @@ class JsonRpcConformanceTest {
   }
 
   private static void assertJsonContentType(HttpResponse<?> http) {
-    assertThat(http.headers().firstValue("Content-Type")).hasValueSatisfying(
-        v -> assertThat(v).startsWith("application/json"));
+    assertThat(http.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
   }
 
   private static void assertNoStackTrace(String body) {
@@ -707,7 +886,8 @@ class JsonRpcConformanceTest {
 
   private static HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      return HTTP.send(
+          request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -718,7 +898,8 @@ class JsonRpcConformanceTest {
 
   private static HttpResponse<byte[]> sendBytes(HttpRequest.Builder request) {
     try {
-      return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      return HTTP.send(
+          request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

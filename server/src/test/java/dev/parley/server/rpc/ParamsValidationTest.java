@@ -27,18 +27,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Params are validated against the OpenRPC document's schemas before any method runs: a
- * failure is -32602 whose {@code data.pointer} names the failing param, and absent params get
- * their declared defaults.
+ * Params are validated against the OpenRPC document's schemas before any method runs: a failure is
+ * -32602 whose {@code data.pointer} names the failing param, and absent params get their declared
+ * defaults.
  */
 class ParamsValidationTest {
   /** 2^63: one more than the largest int64. */
   private static final BigInteger TWO_TO_63 = BigInteger.TWO.pow(63);
+
   /** Four UTF-16 units but two characters: limits count characters, as JSON Schema does. */
   private static final String EMOJI = "\uD83D\uDE00";
 
-  @RegisterExtension
-  static final Daemon server = Daemon.withDefaults();
+  @RegisterExtension static final Daemon server = Daemon.withDefaults();
+
   /** A logged-in client, so that session-bound methods get as far as validation honestly. */
   private static RpcClient ann;
 
@@ -99,23 +100,48 @@ class ParamsValidationTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"Lobby", "-lobby", "_lobby", "lob by", "lobby!", "", "ロビー", "lobby\n",
-      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
+  @ValueSource(
+      strings = {
+        "Lobby",
+        "-lobby",
+        "_lobby",
+        "lob by",
+        "lobby!",
+        "",
+        "ロビー",
+        "lobby\n",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+      })
   void aRoomNameBreakingThePatternIsNamed(String room) {
     invalid("login", Map.of("username", "bo", "room", room), "/room");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"0", "a-b_c", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
+  @ValueSource(
+      strings = {"0", "a-b_c", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
   void roomNamesInsideThePatternAreAccepted(String room) {
     // The boundary of the pattern: one character, and exactly 64.
-    assertThat(server.client().call("login", Map.of("username", "bo", "room", room)).get("room").asText())
+    assertThat(
+            server
+                .client()
+                .call("login", Map.of("username", "bo", "room", room))
+                .get("room")
+                .asText())
         .isEqualTo(room);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "abcdefghijklmnopqrstuvwxyz0123456", "a\u0007b", "tab\there", "new\nline", "del\u007F",
-      "trailing\n", "crlf\r\n"})
+  @ValueSource(
+      strings = {
+        "",
+        "abcdefghijklmnopqrstuvwxyz0123456",
+        "a\u0007b",
+        "tab\there",
+        "new\nline",
+        "del\u007F",
+        "trailing\n",
+        "crlf\r\n"
+      })
   void aUsernameOutsideItsSchemaIsNamed(String username) {
     invalid("login", Map.of("username", username), "/username");
   }
@@ -124,11 +150,19 @@ class ParamsValidationTest {
   void usernameLengthCountsCharactersNotUtf16Units() {
     // 32 emoji are 32 characters (64 UTF-16 units): allowed; 33 are not.
     invalid("login", Map.of("username", EMOJI.repeat(33), "room", "emoji"), "/username");
-    JsonNode result = server.client().call("login", Map.of("username", EMOJI.repeat(32), "room", "emoji"));
+    JsonNode result =
+        server.client().call("login", Map.of("username", EMOJI.repeat(32), "room", "emoji"));
     assertThat(result.get("username").asText()).isEqualTo(EMOJI.repeat(32));
     // And 32 plain characters, the other side of the boundary.
-    assertThat(server.client().call("login", Map.of("username", "abcdefghijklmnopqrstuvwxyz012345", "room", "emoji"))
-        .get("username").asText()).hasSize(32);
+    assertThat(
+            server
+                .client()
+                .call(
+                    "login",
+                    Map.of("username", "abcdefghijklmnopqrstuvwxyz012345", "room", "emoji"))
+                .get("username")
+                .asText())
+        .hasSize(32);
   }
 
   @Test
@@ -138,7 +172,8 @@ class ParamsValidationTest {
     // 64 is allowed: the push goes through.
     RpcClient txn = server.login("txn", "txn");
     txn.call("append", Map.of("text", "hello"));
-    assertThat(txn.call("push", Map.of("txn_id", "t".repeat(64))).get("status").asInt()).isEqualTo(1);
+    assertThat(txn.call("push", Map.of("txn_id", "t".repeat(64))).get("status").asInt())
+        .isEqualTo(1);
   }
 
   @Test
@@ -189,7 +224,8 @@ class ParamsValidationTest {
   void enumsAndPatternsOfLoginAreChecked() {
     invalid("login", Map.of("username", "bo", "floor", "closed"), "/floor");
     invalid("login", Map.of("username", "bo", "resume", "short"), "/resume");
-    invalid("login", Map.of("username", "bo", "resume", "not a token but long enough!!"), "/resume");
+    invalid(
+        "login", Map.of("username", "bo", "resume", "not a token but long enough!!"), "/resume");
     // A line break after an otherwise valid token: "$" must mean the very end, as in ECMA-262.
     invalid("login", Map.of("username", "bo", "resume", "A".repeat(22) + "\n"), "/resume");
   }
@@ -231,7 +267,9 @@ class ParamsValidationTest {
     assertThat(page.get("messages")).hasSize(50);
     assertThat(page.get("has_more").asBoolean()).isTrue();
     // The most recent 50: the last join is in, the first five are not.
-    assertThat(RpcClient.lines(page)).contains("system: p54 has joined").doesNotContain("system: p4 has joined");
+    assertThat(RpcClient.lines(page))
+        .contains("system: p54 has joined")
+        .doesNotContain("system: p4 has joined");
   }
 
   @Test
@@ -256,7 +294,10 @@ class ParamsValidationTest {
         Arguments.of("login", "{\"username\": \"\\udfffann\"}", "/username"),
         Arguments.of("login", "{\"username\": \"\\ude00\\ud83d\"}", "/username"),
         Arguments.of("login", "{\"username\": \"bo\", \"room\": \"lobby\\ud800\"}", "/room"),
-        Arguments.of("login", "{\"username\": \"bo\", \"resume\": \"\\ud800AAAAAAAAAAAAAAAAAAAAA\"}", "/resume"),
+        Arguments.of(
+            "login",
+            "{\"username\": \"bo\", \"resume\": \"\\ud800AAAAAAAAAAAAAAAAAAAAA\"}",
+            "/resume"),
         Arguments.of("append", "{\"text\": \"half \\ud83d\"}", "/text"),
         Arguments.of("push", "{\"txn_id\": \"t\\ud800\"}", "/txn_id"),
         Arguments.of("check", "{\"wake_on\": \"\\udc00any\"}", "/wake_on"),
@@ -268,10 +309,16 @@ class ParamsValidationTest {
   @MethodSource("loneSurrogates")
   void aLoneSurrogateInAnyStringParamIsNamed(String method, String params, String pointer)
       throws CharacterCodingException {
-    HttpResponse<byte[]> http = postRaw(
-        "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"" + method + "\", \"params\": " + params + "}");
+    HttpResponse<byte[]> http =
+        postRaw(
+            "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \""
+                + method
+                + "\", \"params\": "
+                + params
+                + "}");
     // The answer itself is well-formed UTF-8: nothing of the bad string is echoed.
-    String body = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(http.body())).toString();
+    String body =
+        StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(http.body())).toString();
     JsonNode response = RpcClient.parse(body);
     RpcClient.checkAgainstSpec(method, response);
     assertThat(response.at("/error/code").asInt()).as("%s", response).isEqualTo(-32602);
@@ -281,8 +328,10 @@ class ParamsValidationTest {
 
   @Test
   void anEscapedSurrogatePairIsOneCharacterAndWelcome() {
-    HttpResponse<byte[]> http = postRaw("{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"login\", "
-        + "\"params\": {\"username\": \"pair\\ud83d\\ude00\", \"room\": \"pairs\"}}");
+    HttpResponse<byte[]> http =
+        postRaw(
+            "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"login\", "
+                + "\"params\": {\"username\": \"pair\\ud83d\\ude00\", \"room\": \"pairs\"}}");
     JsonNode response = RpcClient.parse(new String(http.body(), StandardCharsets.UTF_8));
     assertThat(response.at("/result/username").asText()).isEqualTo("pair" + EMOJI);
   }
@@ -306,11 +355,12 @@ class ParamsValidationTest {
 
   /** Posts a body as written, as ann, and returns the answer's raw bytes. */
   private static HttpResponse<byte[]> postRaw(String body) {
-    HttpRequest request = HttpRequest.newBuilder(server.uri().resolve("/rpc"))
-        .header("Content-Type", "application/json")
-        .header("Authorization", "Bearer " + ann.session())
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(server.uri().resolve("/rpc"))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + ann.session())
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     try (HttpClient http = HttpClient.newHttpClient()) {
       HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
       assertThat(response.statusCode()).isEqualTo(200);

@@ -25,9 +25,12 @@ class SpecExamplesTest {
       for (JsonNode example : method.get("examples")) {
         ObjectNode params = RpcClientlessJson.object();
         example.get("params").forEach(p -> params.set(p.get("name").asText(), p.get("value")));
-        assertThat(schemas.validateParams(name, params)).as("params of %s example %s", name, example.get("name")).isEmpty();
+        assertThat(schemas.validateParams(name, params))
+            .as("params of %s example %s", name, example.get("name"))
+            .isEmpty();
         assertThat(schemas.validateResult(name, example.get("result").get("value")))
-            .as("result of %s example %s", name, example.get("name")).isEmpty();
+            .as("result of %s example %s", name, example.get("name"))
+            .isEmpty();
       }
     }
   }
@@ -36,9 +39,10 @@ class SpecExamplesTest {
   void theGeneratedInterfaceHasExactlyTheSpecsMethods() {
     List<String> specMethods = new ArrayList<>();
     DOC.get("methods").forEach(m -> specMethods.add(m.get("name").asText()));
-    List<String> javaMethods = Arrays.stream(ParleyApi.class.getMethods())
-        .map(m -> m.getAnnotation(JsonRpcMethod.class).value())
-        .toList();
+    List<String> javaMethods =
+        Arrays.stream(ParleyApi.class.getMethods())
+            .map(m -> m.getAnnotation(JsonRpcMethod.class).value())
+            .toList();
     assertThat(javaMethods).containsExactlyInAnyOrderElementsOf(specMethods);
   }
 
@@ -46,24 +50,32 @@ class SpecExamplesTest {
   void everyMethodDeclaresTheErrorsEveryCallCanGet() {
     for (JsonNode method : DOC.get("methods")) {
       List<String> refs = method.get("errors").findValuesAsText("$ref");
-      assertThat(refs).as("errors of %s", method.get("name"))
-          .contains("#/components/errors/InvalidRequest", "#/components/errors/InvalidParams",
+      assertThat(refs)
+          .as("errors of %s", method.get("name"))
+          .contains(
+              "#/components/errors/InvalidRequest",
+              "#/components/errors/InvalidParams",
               "#/components/errors/InternalError");
       if (method.get("x-requires-session").asBoolean()) {
-        assertThat(refs).as("errors of %s", method.get("name")).contains("#/components/errors/NotLoggedIn");
+        assertThat(refs)
+            .as("errors of %s", method.get("name"))
+            .contains("#/components/errors/NotLoggedIn");
       }
     }
   }
 
   @Test
   void theRateLimitErrorDataIsValidatedAgainstItsDeclaredShape() {
-    assertThat(schemas.validateErrorData(40003, RpcClientlessJson.parse("{\"retry_after_ms\": 5}"))).isEmpty();
-    assertThat(schemas.validateErrorData(40003, RpcClientlessJson.parse("{\"retry\": \"soon\"}"))).isNotEmpty();
+    assertThat(schemas.validateErrorData(40003, RpcClientlessJson.parse("{\"retry_after_ms\": 5}")))
+        .isEmpty();
+    assertThat(schemas.validateErrorData(40003, RpcClientlessJson.parse("{\"retry\": \"soon\"}")))
+        .isNotEmpty();
   }
 
   /** Tiny JSON helpers, so this test needs no server. */
   private static final class RpcClientlessJson {
-    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+        new com.fasterxml.jackson.databind.ObjectMapper();
 
     static ObjectNode object() {
       return MAPPER.createObjectNode();

@@ -51,14 +51,18 @@ class ConcurrentWritersTest {
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<?>> done = new ArrayList<>();
       for (RpcClient w : writers) {
-        done.add(pool.submit(() -> {
-          for (int n = 0; n < PUSHES; n++) {
-            w.call("append", Map.of("text", w.username() + " #" + n));
-            // force: this test is about the store under concurrent writes, not interruption.
-            assertThat(w.call("push", Map.of("force", true)).get("status").asInt()).isEqualTo(1);
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int n = 0; n < PUSHES; n++) {
+                    w.call("append", Map.of("text", w.username() + " #" + n));
+                    // force: this test is about the store under concurrent writes, not
+                    // interruption.
+                    assertThat(w.call("push", Map.of("force", true)).get("status").asInt())
+                        .isEqualTo(1);
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get(5, TimeUnit.MINUTES);

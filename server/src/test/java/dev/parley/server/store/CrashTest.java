@@ -33,10 +33,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A daemon in a child JVM is killed with SIGKILL while 4 clients push 1,000 messages in all.
- * After a restart every push that was answered is in the history exactly once, in order, and
- * nothing else is: the clients resume their sessions and retry the unanswered push with its
- * txn_id, so an ambiguous push is either replayed or sent, never doubled.
+ * A daemon in a child JVM is killed with SIGKILL while 4 clients push 1,000 messages in all. After
+ * a restart every push that was answered is in the history exactly once, in order, and nothing else
+ * is: the clients resume their sessions and retry the unanswered push with its txn_id, so an
+ * ambiguous push is either replayed or sent, never doubled.
  */
 @Tag("stress")
 class CrashTest {
@@ -45,14 +45,14 @@ class CrashTest {
   private static final int KILL_AFTER = 300;
   private static final Pattern LISTENING = Pattern.compile("Parley listening on (http://\\S+)");
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private final AtomicReference<URI> server = new AtomicReference<>();
   private final CountDownLatch restarted = new CountDownLatch(1);
   private final AtomicInteger answered = new AtomicInteger();
   private final AtomicInteger recoveries = new AtomicInteger();
   private final CountDownLatch enoughAnswered = new CountDownLatch(1);
+
   /** message_id of every answered push, by text. */
   private final Map<String, String> acknowledged = new ConcurrentHashMap<>();
 
@@ -71,12 +71,15 @@ class CrashTest {
         clients.add(pool.submit(() -> push(name, token)));
       }
 
-      assertThat(enoughAnswered.await(5, TimeUnit.MINUTES)).as("pushes answered before the kill").isTrue();
+      assertThat(enoughAnswered.await(5, TimeUnit.MINUTES))
+          .as("pushes answered before the kill")
+          .isTrue();
       child.destroyForcibly();
       assertThat(child.waitFor(1, TimeUnit.MINUTES)).isTrue();
       assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
 
-      try (RunningServer restartedServer = RunningServer.start(ServerConfig.ephemeral().withDataDir(dataDir))) {
+      try (RunningServer restartedServer =
+          RunningServer.start(ServerConfig.ephemeral().withDataDir(dataDir))) {
         server.set(restartedServer.uri());
         restarted.countDown();
         for (Future<?> f : clients) {
@@ -99,7 +102,8 @@ class CrashTest {
       try {
         RpcClient c = client(token);
         if (recovering) {
-          JsonNode resumed = c.call("login", Map.of("username", name, "room", "crash", "resume", token));
+          JsonNode resumed =
+              c.call("login", Map.of("username", name, "room", "crash", "resume", token));
           assertThat(resumed.get("resumed").asBoolean()).as("%s resumes", name).isTrue();
           recover(c, text);
           recoveries.incrementAndGet();
@@ -127,7 +131,9 @@ class CrashTest {
         acknowledge(text, replay.get("result"));
         return;
       }
-      assertThat(replay.get("error").get("code").asInt()).as("an unknown txn_id with no draft").isEqualTo(40001);
+      assertThat(replay.get("error").get("code").asInt())
+          .as("an unknown txn_id with no draft")
+          .isEqualTo(40001);
       c.call("append", Map.of("text", text));
     } else {
       assertThat(draft).isEqualTo(text);
@@ -138,7 +144,8 @@ class CrashTest {
   private void acknowledge(String text, JsonNode result) {
     assertThat(result.get("status").asInt()).isEqualTo(1);
     String previous = acknowledged.putIfAbsent(text, result.get("message_id").asText());
-    assertThat(previous).as("%s answered twice with different ids", text)
+    assertThat(previous)
+        .as("%s answered twice with different ids", text)
         .isIn(null, result.get("message_id").asText());
     if (answered.incrementAndGet() == KILL_AFTER) {
       enoughAnswered.countDown();
@@ -182,26 +189,40 @@ class CrashTest {
   private Process startChild() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     // The daemon's own logging configuration, not the tests': its "listening" line is needed.
-    Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=logback.xml",
-        "-cp", System.getProperty("java.class.path"), DaemonMain.class.getName(),
-        "--port", "0", "--data-dir", dataDir.toString())
-        .redirectErrorStream(true)
-        .start();
+    Process child =
+        new ProcessBuilder(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-Dlogback.configurationFile=logback.xml",
+                "-cp",
+                System.getProperty("java.class.path"),
+                DaemonMain.class.getName(),
+                "--port",
+                "0",
+                "--data-dir",
+                dataDir.toString())
+            .redirectErrorStream(true)
+            .start();
     CompletableFuture<URI> listening = new CompletableFuture<>();
-    Thread.ofVirtual().start(() -> {
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        // Read to the end, so that the child never blocks on a full pipe.
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-          Matcher m = LISTENING.matcher(line);
-          if (m.find()) {
-            listening.complete(URI.create(m.group(1)));
-          }
-        }
-        listening.completeExceptionally(new IllegalStateException("the child exited before listening"));
-      } catch (java.io.IOException e) {
-        listening.completeExceptionally(e);
-      }
-    });
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try (BufferedReader out =
+                  new BufferedReader(
+                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                // Read to the end, so that the child never blocks on a full pipe.
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                  Matcher m = LISTENING.matcher(line);
+                  if (m.find()) {
+                    listening.complete(URI.create(m.group(1)));
+                  }
+                }
+                listening.completeExceptionally(
+                    new IllegalStateException("the child exited before listening"));
+              } catch (java.io.IOException e) {
+                listening.completeExceptionally(e);
+              }
+            });
     server.set(listening.get(2, TimeUnit.MINUTES));
     return child;
   }

@@ -21,15 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * One daemon per data directory: a second one, in this process or in another, refuses to start
- * and names the holder's pid; {@code parley export} still reads beside the running daemon, and
- * the directory is free again once the daemon stops.
+ * One daemon per data directory: a second one, in this process or in another, refuses to start and
+ * names the holder's pid; {@code parley export} still reads beside the running daemon, and the
+ * directory is free again once the daemon stops.
  */
 class DataDirectoryLockTest {
   private static final long PID = ProcessHandle.current().pid();
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private ServerConfig config() {
     return ServerConfig.ephemeral().withDataDir(dataDir);
@@ -54,11 +53,19 @@ class DataDirectoryLockTest {
   void aSecondDaemonInAnotherProcessIsRefusedWithTheHoldersPid() throws Exception {
     try (RunningServer first = RunningServer.start(config())) {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-          "-cp", System.getProperty("java.class.path"), DaemonMain.class.getName(),
-          "--port", "0", "--data-dir", dataDir.toString())
-          .redirectErrorStream(true)
-          .start();
+      Process child =
+          new ProcessBuilder(
+                  java,
+                  "--enable-native-access=ALL-UNNAMED",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  DaemonMain.class.getName(),
+                  "--port",
+                  "0",
+                  "--data-dir",
+                  dataDir.toString())
+              .redirectErrorStream(true)
+              .start();
       try {
         assertThat(child.waitFor(2, TimeUnit.MINUTES)).as("the second daemon gives up").isTrue();
         String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -79,11 +86,14 @@ class DataDirectoryLockTest {
       carol.call("push");
 
       StringWriter out = new StringWriter();
-      int code = new CommandLine(new ExportCommand()).setOut(new PrintWriter(out))
-          .execute("--room", "lobby", "--data-dir", dataDir.toString());
+      int code =
+          new CommandLine(new ExportCommand())
+              .setOut(new PrintWriter(out))
+              .execute("--room", "lobby", "--data-dir", dataDir.toString());
       assertThat(code).isZero();
       assertThat(out.toString()).contains("hello from carol");
     }
-    assertThat(Files.readString(dataDir.resolve(DataDirectoryLock.FILE)).trim()).isEqualTo(Long.toString(PID));
+    assertThat(Files.readString(dataDir.resolve(DataDirectoryLock.FILE)).trim())
+        .isEqualTo(Long.toString(PID));
   }
 }

@@ -19,8 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A new server on the same data directory finds everything as the old one left it. */
 class RestartTest {
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private RunningServer start() throws Exception {
     return RunningServer.start(ServerConfig.ephemeral().withDataDir(dataDir));
@@ -46,10 +45,14 @@ class RestartTest {
     }
 
     try (RunningServer server = start()) {
-      JsonNode resumed = server.client().call("login", Map.of("username", "alice", "room", "durable", "resume", alice));
+      JsonNode resumed =
+          server
+              .client()
+              .call("login", Map.of("username", "alice", "room", "durable", "resume", alice));
       assertThat(resumed.get("resumed").asBoolean()).isTrue();
       // Exactly what alice had not been delivered: bob's message and his stick claim.
-      assertThat(lines(resumed)).containsExactly("bob: said before the restart", "system: bob has the talking stick");
+      assertThat(lines(resumed))
+          .containsExactly("bob: said before the restart", "system: bob has the talking stick");
       RpcClient a = server.client().withSession(alice);
       JsonNode preview = a.call("preview");
       assertThat(preview.get("draft").asText()).isEqualTo("half of a thought");
@@ -60,7 +63,8 @@ class RestartTest {
       RpcClient b = server.client().withSession(bob);
       assertThat(b.call("preview").get("draft").asText()).isEqualTo("unsent draft");
       JsonNode participants = b.call("participants");
-      assertThat(participants.get("participants").findValuesAsText("username")).containsExactly("alice", "bob");
+      assertThat(participants.get("participants").findValuesAsText("username"))
+          .containsExactly("alice", "bob");
       assertThat(participants.get("participants").get(1).get("holds_stick").asBoolean()).isTrue();
       JsonNode replay = b.call("push", Map.of("txn_id", "b-1"));
       assertThat(replay.get("message_id").asText()).isEqualTo(firstPush);
@@ -84,7 +88,8 @@ class RestartTest {
     try (RunningServer server = start()) {
       RpcClient a = server.client().withSession(alice);
       assertThat(a.call("append", Map.of("text", "first ", "txn_id", "a-1"))).isEqualTo(appended);
-      assertThat(a.call("undo", Map.of("txn_id", "u-1")).get("suffix").asText()).isEqualTo("first ");
+      assertThat(a.call("undo", Map.of("txn_id", "u-1")).get("suffix").asText())
+          .isEqualTo("first ");
       assertThat(a.call("preview").get("segments")).hasSize(1);
       // The restart kept the ids, not just the draft: a new id still edits.
       assertThat(a.call("undo", Map.of("txn_id", "u-2")).get("status").asInt()).isEqualTo(1);
@@ -100,20 +105,25 @@ class RestartTest {
       active = server.login("active", "ttl").session();
     }
     // The idle session's last call was an hour ago, far past the 10-minute TTL.
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SqliteStore.DATABASE));
-        PreparedStatement ps = c.prepareStatement("UPDATE sessions SET last_active = ? WHERE username = 'idle'")) {
+    try (Connection c =
+            DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SqliteStore.DATABASE));
+        PreparedStatement ps =
+            c.prepareStatement("UPDATE sessions SET last_active = ? WHERE username = 'idle'")) {
       ps.setLong(1, Instant.now().minusSeconds(3600).toEpochMilli());
       assertThat(ps.executeUpdate()).isEqualTo(1);
     }
 
     try (RunningServer server = start()) {
       RpcClient a = server.client().withSession(active);
-      assertThat(lines(a.call("participants"))).containsExactly("system: idle has left (session expired)");
-      assertThat(a.call("participants").get("participants").findValuesAsText("username")).containsExactly("active");
+      assertThat(lines(a.call("participants")))
+          .containsExactly("system: idle has left (session expired)");
+      assertThat(a.call("participants").get("participants").findValuesAsText("username"))
+          .containsExactly("active");
       JsonNode gone = server.client().withSession(idle).error("preview", Map.of(), 40010);
       assertThat(gone.get("data").get("reason").asText()).isIn("expired", "unknown");
       // The name is free again, and resume with the dead token starts a new session.
-      JsonNode again = server.client().call("login", Map.of("username", "idle", "room", "ttl", "resume", idle));
+      JsonNode again =
+          server.client().call("login", Map.of("username", "idle", "room", "ttl", "resume", idle));
       assertThat(again.get("resumed").asBoolean()).isFalse();
     }
   }

@@ -20,37 +20,43 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * A data directory whose database is empty, not a database, damaged or too new stops the daemon
- * at start with one plain sentence that names the file and says what to do, never in the words
- * of Flyway or of the JDBC driver; and an empty file is never silently made a new database.
+ * A data directory whose database is empty, not a database, damaged or too new stops the daemon at
+ * start with one plain sentence that names the file and says what to do, never in the words of
+ * Flyway or of the JDBC driver; and an empty file is never silently made a new database.
  */
 class StartErrorsTest {
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private Path database() {
     return dataDir.resolve(SqliteStore.DATABASE);
   }
 
   private AbstractThrowableAssert<?, ? extends Throwable> assertRefusedToStart() {
-    return assertThatThrownBy(() -> new ParleyServer(ServerConfig.ephemeral().withDataDir(dataDir)).close())
+    return assertThatThrownBy(
+            () -> new ParleyServer(ServerConfig.ephemeral().withDataDir(dataDir)).close())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(database().toAbsolutePath().toString())
-        .satisfies(e -> assertThat(e.getMessage()).doesNotContainIgnoringCase("flyway")
-            .doesNotContain("SQL State", "SQLITE_", "Unable to obtain", "Exception", "\n"));
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .doesNotContainIgnoringCase("flyway")
+                    .doesNotContain("SQL State", "SQLITE_", "Unable to obtain", "Exception", "\n"));
   }
 
   private void exportRefused(String words) throws Exception {
     ExportCommand export = new ExportCommand();
     new CommandLine(export).parseArgs("--room", "lobby", "--data-dir", dataDir.toString());
-    assertThatThrownBy(export::call).hasMessageContaining(database().toAbsolutePath().toString())
+    assertThatThrownBy(export::call)
+        .hasMessageContaining(database().toAbsolutePath().toString())
         .hasMessageContaining(words);
   }
 
   @Test
   void anEmptyDatabaseFileIsNotMadeANewDatabase() throws Exception {
     Files.createFile(database());
-    assertRefusedToStart().hasMessageContaining("is empty (0 bytes)").hasMessageContaining("backup")
+    assertRefusedToStart()
+        .hasMessageContaining("is empty (0 bytes)")
+        .hasMessageContaining("backup")
         .hasMessageContaining("delete it");
     assertThat(Files.size(database())).as("left as it was").isZero();
     exportRefused("is empty (0 bytes)");
@@ -58,8 +64,11 @@ class StartErrorsTest {
 
   @Test
   void aFileThatIsNotADatabaseIsSaidSoPlainly() throws Exception {
-    Files.writeString(database(), "these are my notes, not a database\n".repeat(200), StandardCharsets.UTF_8);
-    assertRefusedToStart().hasMessageContaining("is not a Parley database").hasMessageContaining("backup");
+    Files.writeString(
+        database(), "these are my notes, not a database\n".repeat(200), StandardCharsets.UTF_8);
+    assertRefusedToStart()
+        .hasMessageContaining("is not a Parley database")
+        .hasMessageContaining("backup");
     exportRefused("is not a Parley database");
   }
 
@@ -79,9 +88,11 @@ class StartErrorsTest {
   @Test
   void aSchemaHistoryThatDiffersFromThisBuildsIsSaidSo() throws Exception {
     new ParleyServer(ServerConfig.ephemeral().withDataDir(dataDir)).close();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database()); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database());
+        Statement s = c.createStatement()) {
       s.executeUpdate("UPDATE flyway_schema_history SET checksum = 12345 WHERE version = '1'");
     }
-    assertRefusedToStart().hasMessageContaining("records schema changes that differ from this version of Parley's");
+    assertRefusedToStart()
+        .hasMessageContaining("records schema changes that differ from this version of Parley's");
   }
 }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link Store} must do, run against each implementation: a subclass says how to
- * open a fresh store.
+ * What every {@link Store} must do, run against each implementation: a subclass says how to open a
+ * fresh store.
  */
 abstract class StoreContract {
   static final Instant AT = Instant.parse("2026-11-21T10:00:00.123Z");
@@ -36,15 +36,38 @@ abstract class StoreContract {
     store.close();
   }
 
-  static StoredMessage chat(String room, long seq, String sender, String content, List<String> mentions) {
-    return new StoredMessage(seq, new Message(MessageIds.of(seq), seq, sender, room, content, Timestamps.format(AT),
-        MessageKind.CHAT, mentions, null), sender);
+  static StoredMessage chat(
+      String room, long seq, String sender, String content, List<String> mentions) {
+    return new StoredMessage(
+        seq,
+        new Message(
+            MessageIds.of(seq),
+            seq,
+            sender,
+            room,
+            content,
+            Timestamps.format(AT),
+            MessageKind.CHAT,
+            mentions,
+            null),
+        sender);
   }
 
   static StoredMessage joined(String room, long seq, String user) {
     SystemEvent event = new SystemEvent(SystemEventType.JOINED, user);
-    return new StoredMessage(seq, new Message(MessageIds.of(seq), seq, "system", room, user + " has joined",
-        Timestamps.format(AT), MessageKind.SYSTEM, List.of(), event), user);
+    return new StoredMessage(
+        seq,
+        new Message(
+            MessageIds.of(seq),
+            seq,
+            "system",
+            room,
+            user + " has joined",
+            Timestamps.format(AT),
+            MessageKind.SYSTEM,
+            List.of(),
+            event),
+        user);
   }
 
   static SessionRecord session(String hash, String room, long cursor, List<String> draft) {
@@ -53,17 +76,27 @@ abstract class StoreContract {
 
   @Test
   void roomsAndTheirMessagesComeBackInOrder() {
-    store.commit(List.of(new Write.CreateRoom("b", FloorPolicy.STICK), new Write.CreateRoom("a", FloorPolicy.OPEN),
-        new Write.AppendMessage(joined("a", 1, "ada")), new Write.AppendMessage(chat("a", 2, "ada", "hi @bob", List.of("bob")))));
+    store.commit(
+        List.of(
+            new Write.CreateRoom("b", FloorPolicy.STICK),
+            new Write.CreateRoom("a", FloorPolicy.OPEN),
+            new Write.AppendMessage(joined("a", 1, "ada")),
+            new Write.AppendMessage(chat("a", 2, "ada", "hi @bob", List.of("bob")))));
     store.commit(List.of(new Write.AppendMessage(chat("a", 3, "ada", "three", List.of()))));
 
-    assertThat(store.rooms()).extracting(RoomRecord::name, RoomRecord::floor)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("b", FloorPolicy.STICK), org.assertj.core.groups.Tuple.tuple("a", FloorPolicy.OPEN));
+    assertThat(store.rooms())
+        .extracting(RoomRecord::name, RoomRecord::floor)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("b", FloorPolicy.STICK),
+            org.assertj.core.groups.Tuple.tuple("a", FloorPolicy.OPEN));
     assertThat(store.lastSeq("a")).isEqualTo(3);
     assertThat(store.lastSeq("b")).isZero();
     assertThat(store.lastSeq("nowhere")).isZero();
-    assertThat(store.after("a", 0, 10)).containsExactly(joined("a", 1, "ada"), chat("a", 2, "ada", "hi @bob", List.of("bob")),
-        chat("a", 3, "ada", "three", List.of()));
+    assertThat(store.after("a", 0, 10))
+        .containsExactly(
+            joined("a", 1, "ada"),
+            chat("a", 2, "ada", "hi @bob", List.of("bob")),
+            chat("a", 3, "ada", "three", List.of()));
     assertThat(store.after("a", 1, 1)).extracting(StoredMessage::seq).containsExactly(2L);
     assertThat(store.before("a", 4, 2)).extracting(StoredMessage::seq).containsExactly(2L, 3L);
     assertThat(store.before("a", 2, 10)).extracting(StoredMessage::seq).containsExactly(1L);
@@ -79,14 +112,22 @@ abstract class StoreContract {
 
   @Test
   void sessionsAreSavedReplacedAndDeletedWithTheirReplays() {
-    store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.OPEN),
-        new Write.SaveSession(session("h1", "a", 0, List.of())), new Write.SaveSession(session("h2", "a", 0, List.of()))));
-    store.commit(List.of(new Write.SaveSession(session("h1", "a", 5, List.of("one ", "two"))),
-        new Write.SaveReplay("a", new PushReplay("h1", "t1", 4, "2026-11-21T10:00:00.123Z"), 2),
-        new Write.SaveReplay("a", new PushReplay("h1", "t2", 5, "2026-11-21T10:00:01.123Z"), 2),
-        new Write.SaveReplay("a", new PushReplay("h1", "t3", 6, "2026-11-21T10:00:02.123Z"), 2)));
+    store.commit(
+        List.of(
+            new Write.CreateRoom("a", FloorPolicy.OPEN),
+            new Write.SaveSession(session("h1", "a", 0, List.of())),
+            new Write.SaveSession(session("h2", "a", 0, List.of()))));
+    store.commit(
+        List.of(
+            new Write.SaveSession(session("h1", "a", 5, List.of("one ", "two"))),
+            new Write.SaveReplay("a", new PushReplay("h1", "t1", 4, "2026-11-21T10:00:00.123Z"), 2),
+            new Write.SaveReplay("a", new PushReplay("h1", "t2", 5, "2026-11-21T10:00:01.123Z"), 2),
+            new Write.SaveReplay(
+                "a", new PushReplay("h1", "t3", 6, "2026-11-21T10:00:02.123Z"), 2)));
 
-    assertThat(store.sessions()).containsExactly(session("h1", "a", 5, List.of("one ", "two")), session("h2", "a", 0, List.of()));
+    assertThat(store.sessions())
+        .containsExactly(
+            session("h1", "a", 5, List.of("one ", "two")), session("h2", "a", 0, List.of()));
     assertThat(store.replays("h1")).extracting(PushReplay::txnId).containsExactly("t2", "t3");
     assertThat(store.replays("h2")).isEmpty();
 
@@ -97,19 +138,30 @@ abstract class StoreContract {
 
   @Test
   void draftReplaysAreKeptPerMethodNewestFirstOutAndGoWithTheirSession() {
-    store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.OPEN), new Write.SaveSession(session("h1", "a", 0, List.of())),
-        new Write.SaveSession(session("h2", "a", 0, List.of()))));
-    store.commit(List.of(
-        new Write.SaveDraftReplay("a", new DraftReplay("h1", "append", "t1", 1, "one", 3, null), 3),
-        new Write.SaveDraftReplay("a", new DraftReplay("h1", "undo", "t1", 1, "", 0, null), 3),
-        new Write.SaveDraftReplay("a", new DraftReplay("h1", "append", "t2", 2, "x".repeat(80), 1000, 234), 3),
-        new Write.SaveDraftReplay("a", new DraftReplay("h1", "reset", "t3", 1, null, null, null), 3),
-        new Write.SaveDraftReplay("a", new DraftReplay("h2", "reset", "t1", 0, null, null, null), 3)));
+    store.commit(
+        List.of(
+            new Write.CreateRoom("a", FloorPolicy.OPEN),
+            new Write.SaveSession(session("h1", "a", 0, List.of())),
+            new Write.SaveSession(session("h2", "a", 0, List.of()))));
+    store.commit(
+        List.of(
+            new Write.SaveDraftReplay(
+                "a", new DraftReplay("h1", "append", "t1", 1, "one", 3, null), 3),
+            new Write.SaveDraftReplay("a", new DraftReplay("h1", "undo", "t1", 1, "", 0, null), 3),
+            new Write.SaveDraftReplay(
+                "a", new DraftReplay("h1", "append", "t2", 2, "x".repeat(80), 1000, 234), 3),
+            new Write.SaveDraftReplay(
+                "a", new DraftReplay("h1", "reset", "t3", 1, null, null, null), 3),
+            new Write.SaveDraftReplay(
+                "a", new DraftReplay("h2", "reset", "t1", 0, null, null, null), 3)));
 
-    assertThat(store.draftReplays("h1")).containsExactly(new DraftReplay("h1", "undo", "t1", 1, "", 0, null),
-        new DraftReplay("h1", "append", "t2", 2, "x".repeat(80), 1000, 234),
-        new DraftReplay("h1", "reset", "t3", 1, null, null, null));
-    assertThat(store.draftReplays("h2")).containsExactly(new DraftReplay("h2", "reset", "t1", 0, null, null, null));
+    assertThat(store.draftReplays("h1"))
+        .containsExactly(
+            new DraftReplay("h1", "undo", "t1", 1, "", 0, null),
+            new DraftReplay("h1", "append", "t2", 2, "x".repeat(80), 1000, 234),
+            new DraftReplay("h1", "reset", "t3", 1, null, null, null));
+    assertThat(store.draftReplays("h2"))
+        .containsExactly(new DraftReplay("h2", "reset", "t1", 0, null, null, null));
 
     store.commit(List.of(new Write.DeleteSession("a", "h1")));
     assertThat(store.draftReplays("h1")).isEmpty();
@@ -119,7 +171,8 @@ abstract class StoreContract {
 
   @Test
   void theStickHolderIsKept() {
-    store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.STICK), new Write.SaveStick("a", "ada", AT)));
+    store.commit(
+        List.of(new Write.CreateRoom("a", FloorPolicy.STICK), new Write.SaveStick("a", "ada", AT)));
     assertThat(store.rooms()).containsExactly(new RoomRecord("a", FloorPolicy.STICK, "ada", AT));
     store.commit(List.of(new Write.SaveStick("a", null, null)));
     assertThat(store.rooms()).containsExactly(new RoomRecord("a", FloorPolicy.STICK, null, null));
@@ -127,12 +180,20 @@ abstract class StoreContract {
 
   @Test
   void aDeletedRoomTakesItsMessagesSessionsReplaysAndFloorAndOthersStay() {
-    store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.STICK), new Write.CreateRoom("b", FloorPolicy.OPEN),
-        new Write.AppendMessage(joined("a", 1, "ada")), new Write.AppendMessage(chat("a", 2, "ada", "bye", List.of())),
-        new Write.AppendMessage(joined("b", 1, "ada")), new Write.SaveStick("a", "ada", AT),
-        new Write.SaveSession(session("h1", "a", 2, List.of("draft"))), new Write.SaveSession(session("h2", "b", 1, List.of())),
-        new Write.SaveReplay("a", new PushReplay("h1", "t1", 2, "2026-11-21T10:00:00.123Z"), 10),
-        new Write.SaveReplay("b", new PushReplay("h2", "t1", 1, "2026-11-21T10:00:00.123Z"), 10)));
+    store.commit(
+        List.of(
+            new Write.CreateRoom("a", FloorPolicy.STICK),
+            new Write.CreateRoom("b", FloorPolicy.OPEN),
+            new Write.AppendMessage(joined("a", 1, "ada")),
+            new Write.AppendMessage(chat("a", 2, "ada", "bye", List.of())),
+            new Write.AppendMessage(joined("b", 1, "ada")),
+            new Write.SaveStick("a", "ada", AT),
+            new Write.SaveSession(session("h1", "a", 2, List.of("draft"))),
+            new Write.SaveSession(session("h2", "b", 1, List.of())),
+            new Write.SaveReplay(
+                "a", new PushReplay("h1", "t1", 2, "2026-11-21T10:00:00.123Z"), 10),
+            new Write.SaveReplay(
+                "b", new PushReplay("h2", "t1", 1, "2026-11-21T10:00:00.123Z"), 10)));
 
     store.commit(List.of(new Write.DeleteRoom("a")));
 
@@ -147,10 +208,16 @@ abstract class StoreContract {
 
   @Test
   void aRoomMadeAgainUnderADeletedNameStartsANewLogEvenInTheSameCommit() {
-    store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.STICK), new Write.AppendMessage(joined("a", 1, "ada")),
-        new Write.AppendMessage(joined("a", 2, "bob"))));
-    store.commit(List.of(new Write.DeleteRoom("a"), new Write.CreateRoom("a", FloorPolicy.OPEN),
-        new Write.AppendMessage(joined("a", 1, "cy"))));
+    store.commit(
+        List.of(
+            new Write.CreateRoom("a", FloorPolicy.STICK),
+            new Write.AppendMessage(joined("a", 1, "ada")),
+            new Write.AppendMessage(joined("a", 2, "bob"))));
+    store.commit(
+        List.of(
+            new Write.DeleteRoom("a"),
+            new Write.CreateRoom("a", FloorPolicy.OPEN),
+            new Write.AppendMessage(joined("a", 1, "cy"))));
     assertThat(store.rooms()).containsExactly(new RoomRecord("a", FloorPolicy.OPEN, null, null));
     assertThat(store.after("a", 0, 10)).containsExactly(joined("a", 1, "cy"));
     store.commit(List.of(new Write.DeleteRoom("a"), new Write.DeleteRoom("nowhere")));
@@ -159,10 +226,18 @@ abstract class StoreContract {
 
   @Test
   void aFailedCommitStoresNothingOfIt() {
-    store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.OPEN), new Write.AppendMessage(joined("a", 1, "ada"))));
+    store.commit(
+        List.of(
+            new Write.CreateRoom("a", FloorPolicy.OPEN),
+            new Write.AppendMessage(joined("a", 1, "ada"))));
     // The second message reuses sequence number 1: the batch is refused whole.
-    assertThatThrownBy(() -> store.commit(List.of(new Write.AppendMessage(chat("a", 2, "ada", "two", List.of())),
-        new Write.SaveSession(session("h1", "a", 2, List.of())), new Write.AppendMessage(chat("a", 1, "ada", "again", List.of())))))
+    assertThatThrownBy(
+            () ->
+                store.commit(
+                    List.of(
+                        new Write.AppendMessage(chat("a", 2, "ada", "two", List.of())),
+                        new Write.SaveSession(session("h1", "a", 2, List.of())),
+                        new Write.AppendMessage(chat("a", 1, "ada", "again", List.of())))))
         .isInstanceOf(StoreException.class);
     assertThat(store.lastSeq("a")).isEqualTo(1);
     assertThat(store.sessions()).isEmpty();

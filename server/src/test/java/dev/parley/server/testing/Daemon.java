@@ -11,10 +11,10 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A running daemon for a test class, as a JUnit extension: in a {@code static} field annotated
- * with {@code @RegisterExtension} one daemon serves every test of the class; in an instance field
- * each test gets a fresh one. It is a {@link RunningServer} (a real daemon on an ephemeral
- * loopback port, data in a fresh SQLite directory), started before and closed after.
+ * A running daemon for a test class, as a JUnit extension: in a {@code static} field annotated with
+ * {@code @RegisterExtension} one daemon serves every test of the class; in an instance field each
+ * test gets a fresh one. It is a {@link RunningServer} (a real daemon on an ephemeral loopback
+ * port, data in a fresh SQLite directory), started before and closed after.
  *
  * <pre>{@code
  * @RegisterExtension static final Daemon server = Daemon.withDefaults();

@@ -13,9 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * HTTP/1.1 written by hand over a socket, for what {@link java.net.http.HttpClient} will not
- * send: a {@code Host} header of another name (a DNS-rebound page), a request sent a byte at a
- * time. Each request asks for {@code Connection: close}.
+ * HTTP/1.1 written by hand over a socket, for what {@link java.net.http.HttpClient} will not send:
+ * a {@code Host} header of another name (a DNS-rebound page), a request sent a byte at a time. Each
+ * request asks for {@code Connection: close}.
  */
 public final class RawHttp {
   private static final int TIMEOUT_MS = 30_000;
@@ -27,10 +27,11 @@ public final class RawHttp {
 
   /**
    * Sends {@code method path} to the daemon on {@code port} with {@code headers} (name and value
-   * pairs, each header once) and {@code body}, and reads the response. A {@code 101} answer ends
-   * at its headers.
+   * pairs, each header once) and {@code body}, and reads the response. A {@code 101} answer ends at
+   * its headers.
    */
-  public static Response send(int port, String method, String path, Map<String, String> headers, String body) {
+  public static Response send(
+      int port, String method, String path, Map<String, String> headers, String body) {
     byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
     StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n");
     headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
@@ -58,7 +59,9 @@ public final class RawHttp {
     return socket;
   }
 
-  /** Reads one response: the status line, the headers, then the body by its length or to the end. */
+  /**
+   * Reads one response: the status line, the headers, then the body by its length or to the end.
+   */
   public static Response read(InputStream in) throws IOException {
     String statusLine = line(in);
     if (statusLine == null) {
@@ -68,7 +71,9 @@ public final class RawHttp {
     Map<String, String> headers = new LinkedHashMap<>();
     for (String line = line(in); line != null && !line.isEmpty(); line = line(in)) {
       int colon = line.indexOf(':');
-      headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+      headers.put(
+          line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+          line.substring(colon + 1).trim());
     }
     if (status == 101) {
       return new Response(status, headers, "");

@@ -21,16 +21,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A plain HTTP JSON-RPC client for tests. Every result it receives is checked against the
- * method's result schema in openrpc.json, and every error against its declared code and data
- * shape, so that any test that calls the server also checks the server against the spec.
+ * A plain HTTP JSON-RPC client for tests. Every result it receives is checked against the method's
+ * result schema in openrpc.json, and every error against its declared code and data shape, so that
+ * any test that calls the server also checks the server against the spec.
  */
 public final class RpcClient {
   /** Shared: one connection pool for all test clients. */
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10))
-      .build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
+
   public static final ObjectMapper JSON = new ObjectMapper();
   private static final SpecSchemas SCHEMAS = new SpecSchemas(SpecDocument.get().tree());
   private static final AtomicLong IDS = new AtomicLong();
@@ -49,7 +51,10 @@ public final class RpcClient {
     this.username = username;
   }
 
-  /** A client without a session for the daemon at {@code base} (such as {@code http://127.0.0.1:8890}). */
+  /**
+   * A client without a session for the daemon at {@code base} (such as {@code
+   * http://127.0.0.1:8890}).
+   */
   public static RpcClient at(URI base) {
     return new RpcClient(base.resolve("/rpc"), null);
   }
@@ -90,8 +95,12 @@ public final class RpcClient {
   /** Calls {@code method}, expecting error {@code code}; returns the error object. */
   public JsonNode error(String method, Map<String, ?> params, int code) {
     JsonNode response = request(method, params);
-    assertThat(response.has("error")).as("%s should fail with %s: %s", method, code, response).isTrue();
-    assertThat(response.get("error").get("code").asInt()).as("code of %s", response).isEqualTo(code);
+    assertThat(response.has("error"))
+        .as("%s should fail with %s: %s", method, code, response)
+        .isTrue();
+    assertThat(response.get("error").get("code").asInt())
+        .as("code of %s", response)
+        .isEqualTo(code);
     return response.get("error");
   }
 
@@ -117,13 +126,14 @@ public final class RpcClient {
     body.set("params", JSON.valueToTree(params));
     body.put("id", IDS.incrementAndGet());
     return HTTP.sendAsync(request(body.toString()), HttpResponse.BodyHandlers.ofString())
-        .thenApply(http -> {
-          assertThat(http.statusCode()).isEqualTo(200);
-          JsonNode response = parse(http.body());
-          checkAgainstSpec(method, response);
-          assertThat(response.has("error")).as("error from %s: %s", method, response).isFalse();
-          return response.get("result");
-        });
+        .thenApply(
+            http -> {
+              assertThat(http.statusCode()).isEqualTo(200);
+              JsonNode response = parse(http.body());
+              checkAgainstSpec(method, response);
+              assertThat(response.has("error")).as("error from %s: %s", method, response).isFalse();
+              return response.get("result");
+            });
   }
 
   /** Posts a raw body to /rpc, with this client's session if it has one. */
@@ -139,10 +149,11 @@ public final class RpcClient {
   }
 
   private HttpRequest request(String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(endpoint)
-        .timeout(Duration.ofSeconds(120))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(endpoint)
+            .timeout(Duration.ofSeconds(120))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (session != null) {
       b.header("Authorization", "Bearer " + session);
     }
@@ -178,18 +189,24 @@ public final class RpcClient {
     }
   }
 
-  /** Checks one response object against the spec: result schema, or declared error code and data. */
+  /**
+   * Checks one response object against the spec: result schema, or declared error code and data.
+   */
   public static void checkAgainstSpec(String method, JsonNode response) {
     assertThat(response.get("jsonrpc").asText()).isEqualTo("2.0");
     if (response.has("result")) {
       assertThat(SCHEMAS.validateResult(method, response.get("result")))
-          .as("result of %s against its schema: %s", method, response).isEmpty();
+          .as("result of %s against its schema: %s", method, response)
+          .isEmpty();
     } else {
       JsonNode error = response.get("error");
       int code = error.get("code").asInt();
-      assertThat(declaredCodes(method)).as("error %s of %s is declared", code, method).contains(code);
+      assertThat(declaredCodes(method))
+          .as("error %s of %s is declared", code, method)
+          .contains(code);
       assertThat(SCHEMAS.validateErrorData(code, error.path("data")))
-          .as("data of error %s against its declared shape: %s", code, error).isEmpty();
+          .as("data of error %s against its declared shape: %s", code, error)
+          .isEmpty();
     }
   }
 

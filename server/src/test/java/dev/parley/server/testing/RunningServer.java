@@ -11,8 +11,8 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * A real daemon on an ephemeral loopback port, for one test class or one test. By default it
- * keeps its data as the daemon does, in SQLite, in a fresh directory deleted on close.
+ * A real daemon on an ephemeral loopback port, for one test class or one test. By default it keeps
+ * its data as the daemon does, in SQLite, in a fresh directory deleted on close.
  */
 public final class RunningServer implements AutoCloseable {
   private final ParleyServer server;

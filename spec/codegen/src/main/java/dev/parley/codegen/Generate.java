@@ -14,9 +14,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The generator's command line: an OpenRPC document in, Java sources out. */
-@Command(name = "parley-codegen", mixinStandardHelpOptions = true,
-    description = "Generates Java records, enums, typed errors, a service interface, params records, a method"
-        + " table, a handler interface and its dispatcher from an OpenRPC document.")
+@Command(
+    name = "parley-codegen",
+    mixinStandardHelpOptions = true,
+    description =
+        "Generates Java records, enums, typed errors, a service interface, params records, a method"
+            + " table, a handler interface and its dispatcher from an OpenRPC document.")
 public final class Generate implements Callable<Integer> {
   @Option(names = "--spec", required = true, description = "The OpenRPC document.")
   Path spec;
@@ -24,11 +27,18 @@ public final class Generate implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "The source root to write into.")
   Path out;
 
-  @Option(names = "--package", required = true, description = "The Java package of the generated code.")
+  @Option(
+      names = "--package",
+      required = true,
+      description = "The Java package of the generated code.")
   String pkg;
 
-  @Option(names = "--service", defaultValue = "ParleyApi", description = "The interface's name (default: ${DEFAULT-VALUE}); the method table, handler and"
-      + " dispatcher take its stem: ParleyMethod, ParleyHandler, ParleyDispatcher.")
+  @Option(
+      names = "--service",
+      defaultValue = "ParleyApi",
+      description =
+          "The interface's name (default: ${DEFAULT-VALUE}); the method table, handler and"
+              + " dispatcher take its stem: ParleyMethod, ParleyHandler, ParleyDispatcher.")
   String service;
 
   /**
@@ -55,9 +65,11 @@ public final class Generate implements Callable<Integer> {
   static List<JavaFile> generate(OpenRpcDocument doc, String pkg, String service) {
     TypeMapper types = new TypeMapper(pkg, doc.schemas());
     List<JavaFile> files = new ArrayList<>(new ModelGenerator(pkg, types).generate(doc.schemas()));
-    files.addAll(new ErrorGenerator(pkg, types, new ModelGenerator(pkg, types)).generate(doc.errors()));
+    files.addAll(
+        new ErrorGenerator(pkg, types, new ModelGenerator(pkg, types)).generate(doc.errors()));
     files.add(new ServiceGenerator(pkg, types).generate(doc, service));
-    files.addAll(new DispatchGenerator(pkg, types, new ModelGenerator(pkg, types), service).generate(doc));
+    files.addAll(
+        new DispatchGenerator(pkg, types, new ModelGenerator(pkg, types), service).generate(doc));
     return files;
   }
 

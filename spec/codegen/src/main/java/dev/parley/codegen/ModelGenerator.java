@@ -36,16 +36,18 @@ final class ModelGenerator {
 
   List<JavaFile> generate(Map<String, JsonNode> schemas) {
     List<JavaFile> files = new ArrayList<>();
-    schemas.forEach((name, schema) -> {
-      TypeSpec spec = switch (types.kindOf(schema)) {
-        case RECORD -> record(name, schema);
-        case ENUM -> enumeration(name, schema);
-        case ALIAS -> null;
-      };
-      if (spec != null) {
-        files.add(JavaFile.builder(pkg, spec).skipJavaLangImports(true).build());
-      }
-    });
+    schemas.forEach(
+        (name, schema) -> {
+          TypeSpec spec =
+              switch (types.kindOf(schema)) {
+                case RECORD -> record(name, schema);
+                case ENUM -> enumeration(name, schema);
+                case ALIAS -> null;
+              };
+          if (spec != null) {
+            files.add(JavaFile.builder(pkg, spec).skipJavaLangImports(true).build());
+          }
+        });
     return files;
   }
 
@@ -77,60 +79,85 @@ final class ModelGenerator {
     Set<String> required = new HashSet<>();
     schema.path("required").forEach(r -> required.add(r.asText()));
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder();
-    StringBuilder doc = new StringBuilder(Names.doc(schema.path("description").asText(name))).append("\n\n");
-    schema.path("properties").properties().forEach(e -> {
-      String json = e.getKey();
-      JsonNode prop = e.getValue();
-      boolean isRequired = required.contains(json);
-      ParameterSpec.Builder param = ParameterSpec.builder(propertyTypes.of(json, prop, isRequired), Names.camel(json))
-          .addAnnotation(AnnotationSpec.builder(JSON_PROPERTY).addMember("value", "$S", json).build());
-      if (isRequired && OpenRpcDocument.unwrap(prop).path("type").isArray()) {
-        // Required but nullable: written as null, where an optional one is left out.
-        param.addAnnotation(AnnotationSpec.builder(JSON_INCLUDE)
-            .addMember("value", "$T.Include.ALWAYS", JSON_INCLUDE).build());
-      }
-      ctor.addParameter(param.build());
-      String description = describe(prop);
-      doc.append("@param ").append(Names.camel(json)).append(' ')
-          .append(Names.doc(description.isEmpty() ? "{@code " + json + "}" : description))
-          .append(isRequired ? "" : " (optional: null when absent)").append('\n');
-    });
-    TypeSpec.Builder record = TypeSpec.recordBuilder(name)
-        .addModifiers(Modifier.PUBLIC)
-        .addJavadoc(doc.toString().stripTrailing() + "\n")
-        .addAnnotation(AnnotationSpec.builder(JSON_INCLUDE)
-            .addMember("value", "$T.Include.NON_NULL", JSON_INCLUDE).build());
+    StringBuilder doc =
+        new StringBuilder(Names.doc(schema.path("description").asText(name))).append("\n\n");
+    schema
+        .path("properties")
+        .properties()
+        .forEach(
+            e -> {
+              String json = e.getKey();
+              JsonNode prop = e.getValue();
+              boolean isRequired = required.contains(json);
+              ParameterSpec.Builder param =
+                  ParameterSpec.builder(propertyTypes.of(json, prop, isRequired), Names.camel(json))
+                      .addAnnotation(
+                          AnnotationSpec.builder(JSON_PROPERTY)
+                              .addMember("value", "$S", json)
+                              .build());
+              if (isRequired && OpenRpcDocument.unwrap(prop).path("type").isArray()) {
+                // Required but nullable: written as null, where an optional one is left out.
+                param.addAnnotation(
+                    AnnotationSpec.builder(JSON_INCLUDE)
+                        .addMember("value", "$T.Include.ALWAYS", JSON_INCLUDE)
+                        .build());
+              }
+              ctor.addParameter(param.build());
+              String description = describe(prop);
+              doc.append("@param ")
+                  .append(Names.camel(json))
+                  .append(' ')
+                  .append(Names.doc(description.isEmpty() ? "{@code " + json + "}" : description))
+                  .append(isRequired ? "" : " (optional: null when absent)")
+                  .append('\n');
+            });
+    TypeSpec.Builder record =
+        TypeSpec.recordBuilder(name)
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc(doc.toString().stripTrailing() + "\n")
+            .addAnnotation(
+                AnnotationSpec.builder(JSON_INCLUDE)
+                    .addMember("value", "$T.Include.NON_NULL", JSON_INCLUDE)
+                    .build());
     if (lenient) {
-      record.addAnnotation(AnnotationSpec.builder(JSON_IGNORE_PROPERTIES).addMember("ignoreUnknown", "true").build());
+      record.addAnnotation(
+          AnnotationSpec.builder(JSON_IGNORE_PROPERTIES)
+              .addMember("ignoreUnknown", "true")
+              .build());
     }
     return record.recordConstructor(ctor.build()).build();
   }
 
   /** An enum of the string enum {@code schema}, each constant knowing its wire name. */
   TypeSpec enumeration(String name, JsonNode schema) {
-    TypeSpec.Builder spec = TypeSpec.enumBuilder(name)
-        .addModifiers(Modifier.PUBLIC)
-        .addJavadoc(Names.doc(schema.path("description").asText(name)) + "\n");
+    TypeSpec.Builder spec =
+        TypeSpec.enumBuilder(name)
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc(Names.doc(schema.path("description").asText(name)) + "\n");
     for (JsonNode value : schema.path("enum")) {
-      spec.addEnumConstant(Names.constant(value.asText()),
+      spec.addEnumConstant(
+          Names.constant(value.asText()),
           TypeSpec.anonymousClassBuilder("$S", value.asText()).build());
     }
     spec.addField(String.class, "wireName", Modifier.PRIVATE, Modifier.FINAL);
-    spec.addMethod(MethodSpec.constructorBuilder()
-        .addParameter(String.class, "wireName")
-        .addStatement("this.wireName = wireName")
-        .build());
-    spec.addMethod(MethodSpec.methodBuilder("wireName")
-        .addModifiers(Modifier.PUBLIC)
-        .addAnnotation(JSON_VALUE)
-        .returns(String.class)
-        .addJavadoc("The value as it appears on the wire.\n")
-        .addStatement("return wireName")
-        .build());
+    spec.addMethod(
+        MethodSpec.constructorBuilder()
+            .addParameter(String.class, "wireName")
+            .addStatement("this.wireName = wireName")
+            .build());
+    spec.addMethod(
+        MethodSpec.methodBuilder("wireName")
+            .addModifiers(Modifier.PUBLIC)
+            .addAnnotation(JSON_VALUE)
+            .returns(String.class)
+            .addJavadoc("The value as it appears on the wire.\n")
+            .addStatement("return wireName")
+            .build());
     return spec.build();
   }
 
   private static String describe(JsonNode prop) {
-    return prop.path("description").asText(OpenRpcDocument.unwrap(prop).path("description").asText(""));
+    return prop.path("description")
+        .asText(OpenRpcDocument.unwrap(prop).path("description").asText(""));
   }
 }

@@ -51,8 +51,12 @@ public final class OpenRpcDocument {
     for (JsonNode m : root.path("methods")) {
       List<Param> params = new ArrayList<>();
       for (JsonNode p : m.path("params")) {
-        params.add(new Param(p.path("name").asText(), p.path("required").asBoolean(false),
-            p.path("description").asText(""), p.path("schema")));
+        params.add(
+            new Param(
+                p.path("name").asText(),
+                p.path("required").asBoolean(false),
+                p.path("description").asText(""),
+                p.path("schema")));
       }
       List<String> errorNames = new ArrayList<>();
       for (JsonNode e : m.path("errors")) {
@@ -62,11 +66,18 @@ public final class OpenRpcDocument {
       if (!session.isBoolean()) {
         // No default on either side: a method that does not say would be read one way here and
         // another way by a client.
-        throw new IllegalArgumentException("method " + m.path("name").asText() + " must say x-requires-session: true or false");
+        throw new IllegalArgumentException(
+            "method " + m.path("name").asText() + " must say x-requires-session: true or false");
       }
-      methods.add(new Method(m.path("name").asText(), m.path("summary").asText(""),
-          m.path("description").asText(""), session.booleanValue(),
-          List.copyOf(params), m.path("result").path("schema"), List.copyOf(errorNames)));
+      methods.add(
+          new Method(
+              m.path("name").asText(),
+              m.path("summary").asText(""),
+              m.path("description").asText(""),
+              session.booleanValue(),
+              List.copyOf(params),
+              m.path("result").path("schema"),
+              List.copyOf(errorNames)));
     }
     return methods;
   }
@@ -77,8 +88,8 @@ public final class OpenRpcDocument {
   }
 
   /**
-   * The schema itself, seen through a lone {@code allOf} wrapper (used to give a referenced
-   * schema a default).
+   * The schema itself, seen through a lone {@code allOf} wrapper (used to give a referenced schema
+   * a default).
    */
   public static JsonNode unwrap(JsonNode schema) {
     JsonNode allOf = schema.path("allOf");
@@ -88,7 +99,8 @@ public final class OpenRpcDocument {
   private static String refName(JsonNode node, String prefix) {
     String ref = node.path("$ref").asText();
     if (!ref.startsWith(prefix)) {
-      throw new IllegalArgumentException("Unsupported $ref " + ref + " (expected " + prefix + "...)");
+      throw new IllegalArgumentException(
+          "Unsupported $ref " + ref + " (expected " + prefix + "...)");
     }
     return ref.substring(prefix.length());
   }
@@ -103,6 +115,12 @@ public final class OpenRpcDocument {
   public record Param(String name, boolean required, String description, JsonNode schema) {}
 
   /** One method of the document. */
-  public record Method(String name, String summary, String description, boolean requiresSession,
-      List<Param> params, JsonNode resultSchema, List<String> errors) {}
+  public record Method(
+      String name,
+      String summary,
+      String description,
+      boolean requiresSession,
+      List<Param> params,
+      JsonNode resultSchema,
+      List<String> errors) {}
 }

@@ -21,7 +21,11 @@ final class TypeMapper {
   }
 
   /** Kinds of named schemas: each becomes a record, an enum, or stands for a plain type. */
-  enum Kind { RECORD, ENUM, ALIAS }
+  enum Kind {
+    RECORD,
+    ENUM,
+    ALIAS
+  }
 
   Kind kindOf(JsonNode schema) {
     if (schema.has("enum") && "string".equals(schema.path("type").asText())) {
@@ -46,15 +50,17 @@ final class TypeMapper {
     }
     JsonNode type = s.path("type");
     String t = type.isArray() ? firstNonNull(type) : type.asText("");
-    TypeName plain = switch (t) {
-      case "string" -> STRING;
-      case "integer" -> "int64".equals(s.path("format").asText()) ? TypeName.LONG : TypeName.INT;
-      case "number" -> TypeName.DOUBLE;
-      case "boolean" -> TypeName.BOOLEAN;
-      case "array" -> ParameterizedTypeName.get(LIST, typeOf(s.path("items"), false));
-      case "object", "" -> JSON_NODE;
-      default -> throw new IllegalArgumentException("Unsupported schema type " + t);
-    };
+    TypeName plain =
+        switch (t) {
+          case "string" -> STRING;
+          case "integer" ->
+              "int64".equals(s.path("format").asText()) ? TypeName.LONG : TypeName.INT;
+          case "number" -> TypeName.DOUBLE;
+          case "boolean" -> TypeName.BOOLEAN;
+          case "array" -> ParameterizedTypeName.get(LIST, typeOf(s.path("items"), false));
+          case "object", "" -> JSON_NODE;
+          default -> throw new IllegalArgumentException("Unsupported schema type " + t);
+        };
     boolean nullable = type.isArray();
     return required && !nullable ? plain : plain.box();
   }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /** What the generator makes of a small OpenRPC document. */
 class GenerateTest {
-  private static final String DOC = """
+  private static final String DOC =
+      """
       {"openrpc": "1.2.6", "info": {"title": "Demo", "version": "1"},
        "methods": [
          {"name": "talking_stick", "summary": "Claim.", "x-requires-session": true, "params": [
@@ -34,9 +35,16 @@ class GenerateTest {
 
   private static Map<String, String> generate(String doc) {
     try {
-      List<JavaFile> files = Generate.generate(OpenRpcDocument.of(new ObjectMapper().readTree(doc)), "demo.api", "DemoApi");
-      return files.stream().collect(Collectors.toMap(f -> f.typeSpec().name(), JavaFile::toString, (a, b) -> a,
-          java.util.LinkedHashMap::new));
+      List<JavaFile> files =
+          Generate.generate(
+              OpenRpcDocument.of(new ObjectMapper().readTree(doc)), "demo.api", "DemoApi");
+      return files.stream()
+          .collect(
+              Collectors.toMap(
+                  f -> f.typeSpec().name(),
+                  JavaFile::toString,
+                  (a, b) -> a,
+                  java.util.LinkedHashMap::new));
     } catch (java.io.IOException e) {
       throw new AssertionError(e);
     }
@@ -44,8 +52,18 @@ class GenerateTest {
 
   @Test
   void objectSchemasBecomeRecordsWithPrimitivesOnlyWhereRequired() {
-    assertThat(sources).containsKeys("Claim", "WakeOn", "DemoApi", "FloorHeldException", "ParleyRpcException",
-        "TalkingStickParams", "RpcDiscoverParams", "DemoMethod", "DemoHandler", "DemoDispatcher");
+    assertThat(sources)
+        .containsKeys(
+            "Claim",
+            "WakeOn",
+            "DemoApi",
+            "FloorHeldException",
+            "ParleyRpcException",
+            "TalkingStickParams",
+            "RpcDiscoverParams",
+            "DemoMethod",
+            "DemoHandler",
+            "DemoDispatcher");
     assertThat(sources).doesNotContainKey("Name");
     String claim = sources.get("Claim");
     assertThat(claim).contains("public record Claim(");
@@ -73,13 +91,15 @@ class GenerateTest {
   @Test
   void errorsBecomeTypedExceptionsFoundByCode() {
     assertThat(sources.get("FloorHeldException")).contains("public static final int CODE = 40012;");
-    assertThat(sources.get("ParleyRpcException")).contains("case 40012 -> new FloorHeldException(data);");
+    assertThat(sources.get("ParleyRpcException"))
+        .contains("case 40012 -> new FloorHeldException(data);");
   }
 
   @Test
   void eachMethodGetsAStrictParamsRecordWithItsWireNames() {
     String params = sources.get("TalkingStickParams");
-    assertThat(params).contains("public record TalkingStickParams(@JsonProperty(\"wake_on\") WakeOn wakeOn,");
+    assertThat(params)
+        .contains("public record TalkingStickParams(@JsonProperty(\"wake_on\") WakeOn wakeOn,");
     assertThat(params).contains("@JsonProperty(\"timeout_ms\") long timeoutMs)");
     // Params the document does not declare are refused when read, unlike a result's.
     assertThat(params).doesNotContain("ignoreUnknown");
@@ -91,10 +111,13 @@ class GenerateTest {
   void theMethodTableHasAnEntryPerMethodFoundByWireName() {
     String table = sources.get("DemoMethod");
     assertThat(table).contains("public enum DemoMethod");
-    assertThat(table).contains(
-        "TALKING_STICK(\"talking_stick\", true, TalkingStickParams.class, Claim.class, \"Claim.\", \"\")");
-    assertThat(table).contains("RPC_DISCOVER(\"rpc.discover\", false, RpcDiscoverParams.class, JsonNode.class");
-    assertThat(table).contains("case \"talking_stick\" -> Optional.of(TALKING_STICK);")
+    assertThat(table)
+        .contains(
+            "TALKING_STICK(\"talking_stick\", true, TalkingStickParams.class, Claim.class, \"Claim.\", \"\")");
+    assertThat(table)
+        .contains("RPC_DISCOVER(\"rpc.discover\", false, RpcDiscoverParams.class, JsonNode.class");
+    assertThat(table)
+        .contains("case \"talking_stick\" -> Optional.of(TALKING_STICK);")
         .contains("case \"rpc.discover\" -> Optional.of(RPC_DISCOVER);")
         .contains("default -> Optional.empty();");
   }
@@ -110,9 +133,14 @@ class GenerateTest {
   @Test
   void theDispatcherSwitchesOverTheTableToTheHandlerAndToTheService() {
     String dispatcher = sources.get("DemoDispatcher");
-    assertThat(dispatcher).contains("public static <C> Object dispatch(DemoHandler<C> handler, C caller, DemoMethod method,");
-    assertThat(dispatcher).contains("case TALKING_STICK -> handler.talkingStick(caller, (TalkingStickParams) params);");
-    assertThat(dispatcher).contains("public static Object invoke(DemoApi service, DemoMethod method, Object params)");
+    assertThat(dispatcher)
+        .contains(
+            "public static <C> Object dispatch(DemoHandler<C> handler, C caller, DemoMethod method,");
+    assertThat(dispatcher)
+        .contains(
+            "case TALKING_STICK -> handler.talkingStick(caller, (TalkingStickParams) params);");
+    assertThat(dispatcher)
+        .contains("public static Object invoke(DemoApi service, DemoMethod method, Object params)");
     assertThat(dispatcher).contains("yield service.talkingStick(p.wakeOn(), p.timeoutMs());");
     assertThat(dispatcher).contains("case RPC_DISCOVER -> service.rpcDiscover();");
     // An exhaustive switch over the enum: a method the dispatcher missed would not compile.
@@ -121,7 +149,8 @@ class GenerateTest {
 
   @Test
   void aSchemaNamedLikeAMethodsParamsRecordIsRefused() {
-    String clash = DOC.replace("\"Name\": {", "\"TalkingStickParams\": {\"type\": \"string\"}, \"Name\": {");
+    String clash =
+        DOC.replace("\"Name\": {", "\"TalkingStickParams\": {\"type\": \"string\"}, \"Name\": {");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> generate(clash))
         .hasMessageContaining("TalkingStickParams has the name of the params of talking_stick");
   }

@@ -9,12 +9,13 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the tagged content of a log line: {@code <bot_thinking>}, {@code <tool_call>} (a JSON
- * object {@code {"name": ..., "arguments": ...}} or {@code name(args)}) and
- * {@code <tool_response>}; anything else is chat, or system when a system user wrote it.
+ * object {@code {"name": ..., "arguments": ...}} or {@code name(args)}) and {@code
+ * <tool_response>}; anything else is chat, or system when a system user wrote it.
  */
 public final class ContentParser {
   private static final ObjectMapper JSON = Json.mapper();
-  private static final Pattern CALL = Pattern.compile("^\\s*([\\w.\\-]+)\\s*\\((.*)\\)\\s*$", Pattern.DOTALL);
+  private static final Pattern CALL =
+      Pattern.compile("^\\s*([\\w.\\-]+)\\s*\\((.*)\\)\\s*$", Pattern.DOTALL);
 
   private ContentParser() {}
 
@@ -45,14 +46,16 @@ public final class ContentParser {
   }
 
   /**
-   * A participant's note as observers see it: its reasoning, or a tool call of its own (read as
-   * a JSON object or {@code name(args)}) or that tool's answer.
+   * A participant's note as observers see it: its reasoning, or a tool call of its own (read as a
+   * JSON object or {@code name(args)}) or that tool's answer.
    *
    * @param type {@code thinking}, {@code tool_call} or {@code tool_response}
    */
   public static ParsedContent note(String type, String user, String content) {
     String text = content.strip();
-    return "tool_call".equals(type) ? toolCall(user, text) : new ParsedContent(type, user, text, null, null);
+    return "tool_call".equals(type)
+        ? toolCall(user, text)
+        : new ParsedContent(type, user, text, null, null);
   }
 
   private static ParsedContent toolCall(String user, String call) {
@@ -60,7 +63,10 @@ public final class ContentParser {
       JsonNode node = JSON.readTree(call);
       if (node != null && node.isObject() && node.path("name").isTextual()) {
         JsonNode args = node.path("arguments");
-        String arguments = args.isMissingNode() ? "" : args.isTextual() ? args.asText() : JSON.writeValueAsString(args);
+        String arguments =
+            args.isMissingNode()
+                ? ""
+                : args.isTextual() ? args.asText() : JSON.writeValueAsString(args);
         return new ParsedContent("tool_call", user, call, node.get("name").asText(), arguments);
       }
     } catch (IOException notJson) {
@@ -73,7 +79,10 @@ public final class ContentParser {
     return new ParsedContent("tool_call", user, call, "", call.trim());
   }
 
-  /** The text between {@code <tag>} and {@code </tag>} when the content starts with the tag, else null. */
+  /**
+   * The text between {@code <tag>} and {@code </tag>} when the content starts with the tag, else
+   * null.
+   */
   private static String inner(String content, String tag) {
     String text = content.strip();
     String open = "<" + tag + ">";
@@ -82,6 +91,9 @@ public final class ContentParser {
     }
     String close = "</" + tag + ">";
     int end = text.lastIndexOf(close);
-    return (end < open.length() ? text.substring(open.length()) : text.substring(open.length(), end)).strip();
+    return (end < open.length()
+            ? text.substring(open.length())
+            : text.substring(open.length(), end))
+        .strip();
   }
 }

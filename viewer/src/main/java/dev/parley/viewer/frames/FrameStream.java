@@ -18,9 +18,9 @@ import dev.parley.api.TalkingStickResult;
 import dev.parley.api.UndoResult;
 import dev.parley.extension.LogFormat;
 import dev.parley.spec.ApiMethods;
+import dev.parley.spec.Json;
 import dev.parley.spec.PresenceRule;
 import dev.parley.spec.PushOutcome;
-import dev.parley.spec.Json;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,12 +30,12 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * Turns what happens in rooms into observer frames: {@code chat_message} (with
- * {@code parsed_content}), {@code activity} and {@code presence}. A live daemon calls the typed
- * methods with its room events; a replay reads its log lines ({@link #frames(JsonNode)}) into
- * the same calls, so a viewer cannot tell the two apart. Presence follows the actions (a call to
- * {@code check} means waiting, an append's answer tells the draft), which is why one stream
- * must see a room's events in order.
+ * Turns what happens in rooms into observer frames: {@code chat_message} (with {@code
+ * parsed_content}), {@code activity} and {@code presence}. A live daemon calls the typed methods
+ * with its room events; a replay reads its log lines ({@link #frames(JsonNode)}) into the same
+ * calls, so a viewer cannot tell the two apart. Presence follows the actions (a call to {@code
+ * check} means waiting, an append's answer tells the draft), which is why one stream must see a
+ * room's events in order.
  *
  * <p>Each method takes the list to add its frames to, or null to only follow the room (nobody
  * watches it): then no frame is built. Thread-safe.
@@ -57,9 +57,12 @@ public final class FrameStream {
     }
     String user = line.get(LogFormat.USER).asText();
     String room = text(line, LogFormat.ROOM);
-    String timestamp = line.path(LogFormat.TIMESTAMP).isTextual() ? line.get(LogFormat.TIMESTAMP).asText()
-        : Instant.now().toString();
-    ParsedContent parsed = ContentParser.parse(user, text(line, LogFormat.TYPE), line.get(LogFormat.CONTENT).asText());
+    String timestamp =
+        line.path(LogFormat.TIMESTAMP).isTextual()
+            ? line.get(LogFormat.TIMESTAMP).asText()
+            : Instant.now().toString();
+    ParsedContent parsed =
+        ContentParser.parse(user, text(line, LogFormat.TYPE), line.get(LogFormat.CONTENT).asText());
     List<ObjectNode> out = new ArrayList<>();
     if (line.path(LogFormat.NOTE).asBoolean(false)) {
       entry(out, timestamp, room, null, parsed, null);
@@ -84,7 +87,14 @@ public final class FrameStream {
       case "tool_response" -> {
         entry(out, timestamp, room, null, parsed, null);
         String method = pendingMethod(room, user, text(line, LogFormat.METHOD));
-        answered(out, timestamp, room, user, method, readResult(method, parsed.content()), readError(parsed.content()));
+        answered(
+            out,
+            timestamp,
+            room,
+            user,
+            method,
+            readResult(method, parsed.content()),
+            readError(parsed.content()));
       }
       default -> entry(out, timestamp, room, null, parsed, null);
     }
@@ -94,7 +104,12 @@ public final class FrameStream {
   /** A live message appended to its room's log. */
   public synchronized void message(Message m, List<ObjectNode> out) {
     String type = m.kind() == MessageKind.SYSTEM ? "system" : "chat";
-    entry(out, m.timestamp(), m.room(), m.messageId(), new ParsedContent(type, m.senderId(), m.content(), null, null),
+    entry(
+        out,
+        m.timestamp(),
+        m.room(),
+        m.messageId(),
+        new ParsedContent(type, m.senderId(), m.content(), null, null),
         m.event());
   }
 
@@ -104,10 +119,22 @@ public final class FrameStream {
    * @param call the call as text: {@code {"name": ..., "arguments": ...}}
    * @param arguments its arguments as text
    */
-  public synchronized void called(String room, String user, String method, String timestamp,
-      Supplier<String> call, Supplier<String> arguments, List<ObjectNode> out) {
+  public synchronized void called(
+      String room,
+      String user,
+      String method,
+      String timestamp,
+      Supplier<String> call,
+      Supplier<String> arguments,
+      List<ObjectNode> out) {
     if (out != null) {
-      entry(out, timestamp, room, null, new ParsedContent("tool_call", user, call.get(), method, arguments.get()), null);
+      entry(
+          out,
+          timestamp,
+          room,
+          null,
+          new ParsedContent("tool_call", user, call.get(), method, arguments.get()),
+          null);
     } else {
       seen(null, timestamp, room, user);
     }
@@ -121,18 +148,35 @@ public final class FrameStream {
    * @param result the typed result, or null when it failed
    * @param error the error, or null when it succeeded
    */
-  public synchronized void answered(String room, String user, String method, String timestamp,
-      Supplier<String> response, Object result, ActionError error, List<ObjectNode> out) {
+  public synchronized void answered(
+      String room,
+      String user,
+      String method,
+      String timestamp,
+      Supplier<String> response,
+      Object result,
+      ActionError error,
+      List<ObjectNode> out) {
     if (out != null) {
-      entry(out, timestamp, room, null, new ParsedContent("tool_response", user, response.get(), null, null), null);
+      entry(
+          out,
+          timestamp,
+          room,
+          null,
+          new ParsedContent("tool_response", user, response.get(), null, null),
+          null);
     } else {
       seen(null, timestamp, room, user);
     }
     answered(out, timestamp, room, user, method, result, error);
   }
 
-  /** A participant's note, read with {@link ContentParser#note}: shown, but not an action of the protocol. */
-  public synchronized void note(String room, ParsedContent note, String timestamp, List<ObjectNode> out) {
+  /**
+   * A participant's note, read with {@link ContentParser#note}: shown, but not an action of the
+   * protocol.
+   */
+  public synchronized void note(
+      String room, ParsedContent note, String timestamp, List<ObjectNode> out) {
     entry(out, timestamp, room, null, note, null);
   }
 
@@ -141,15 +185,17 @@ public final class FrameStream {
     ObjectNode welcome = frame("welcome", Instant.now().toString(), room);
     welcome.put("mode", mode);
     ArrayNode participants = welcome.putArray("participants");
-    rooms.forEach((r, users) -> {
-      if (room == null || room.equals(r)) {
-        users.forEach((user, p) -> {
-          if (p.state != null) {
-            participants.add(presenceFrame(p, null, r, user));
+    rooms.forEach(
+        (r, users) -> {
+          if (room == null || room.equals(r)) {
+            users.forEach(
+                (user, p) -> {
+                  if (p.state != null) {
+                    participants.add(presenceFrame(p, null, r, user));
+                  }
+                });
           }
         });
-      }
-    });
     return welcome;
   }
 
@@ -159,7 +205,12 @@ public final class FrameStream {
   }
 
   /** The {@code chat_message} frame of an entry, then what it does to presence. */
-  private void entry(List<ObjectNode> out, String timestamp, String room, String messageId, ParsedContent parsed,
+  private void entry(
+      List<ObjectNode> out,
+      String timestamp,
+      String room,
+      String messageId,
+      ParsedContent parsed,
       SystemEvent event) {
     if (out != null) {
       ObjectNode message = frame("chat_message", timestamp, room);
@@ -189,7 +240,13 @@ public final class FrameStream {
     }
   }
 
-  private void called(List<ObjectNode> out, String timestamp, String room, String user, String method, String arguments) {
+  private void called(
+      List<ObjectNode> out,
+      String timestamp,
+      String room,
+      String user,
+      String method,
+      String arguments) {
     Presence p = presence(room, user);
     p.pendingMethod = method;
     if (out != null) {
@@ -204,16 +261,22 @@ public final class FrameStream {
   }
 
   /**
-   * The method an answer ends. The daemon's lines say which (a participant's calls may overlap:
-   * a check waits while it appends); plain tagged logs do not, so the last call is assumed.
+   * The method an answer ends. The daemon's lines say which (a participant's calls may overlap: a
+   * check waits while it appends); plain tagged logs do not, so the last call is assumed.
    */
   private String pendingMethod(String room, String user, String lineMethod) {
     Presence p = presence(room, user);
     return lineMethod != null ? lineMethod : p.pendingMethod == null ? "" : p.pendingMethod;
   }
 
-  private void answered(List<ObjectNode> out, String timestamp, String room, String user, String method,
-      Object result, ActionError error) {
+  private void answered(
+      List<ObjectNode> out,
+      String timestamp,
+      String room,
+      String user,
+      String method,
+      Object result,
+      ActionError error) {
     Presence p = presence(room, user);
     p.pendingMethod = null;
     if ("check".equals(method) && p.pendingChecks > 0) {
@@ -226,7 +289,8 @@ public final class FrameStream {
       }
     }
     if (out != null) {
-      String status = error != null ? "error " + error.code() + ": " + error.message() : status(result);
+      String status =
+          error != null ? "error " + error.code() + ": " + error.message() : status(result);
       out.add(activity(timestamp, room, user, method, status));
     }
     change(out, timestamp, room, user, p, p.state());
@@ -234,33 +298,44 @@ public final class FrameStream {
 
   /** What an action's result says of how it went, in a word or two. */
   private static String status(Object result) {
+    if (result == null) {
+      return "ok";
+    }
     return switch (result) {
-      case PushResult r -> switch (PushOutcome.of(r)) {
-        case SENT -> "sent " + r.messageId();
-        case INTERRUPTED -> "interrupted";
-        case NOT_SENT -> "not sent";
-      };
+      case PushResult r ->
+          switch (PushOutcome.of(r)) {
+            case SENT -> "sent " + r.messageId();
+            case INTERRUPTED -> "interrupted";
+            case NOT_SENT -> "not sent";
+          };
       case CheckResult r -> r.status() == 1 ? "woke" : "timed out";
-      case AppendResult r -> r.status() == 2 ? "truncated" : r.status() == 0 ? "refused" : "appended";
+      case AppendResult r ->
+          r.status() == 2 ? "truncated" : r.status() == 0 ? "refused" : "appended";
       case UndoResult r -> r.status() == 1 ? "undone" : "nothing to undo";
       case TalkingStickResult r -> r.granted() ? "granted" : "refused";
-      case null, default -> "ok";
+      default -> "ok";
     };
   }
 
-  /** The end of the draft after an action with this result, or null when the result does not tell. */
+  /**
+   * The end of the draft after an action with this result, or null when the result does not tell.
+   */
   private static String draftAfter(Object result) {
+    if (result == null) {
+      return null;
+    }
     return switch (result) {
       case AppendResult r -> r.draftLength() > 0 ? r.suffix() : "";
       case UndoResult r -> r.draftLength() > 0 ? r.suffix() : "";
       case PreviewResult r -> tail(r.draft());
       case PushResult r -> PushOutcome.of(r) == PushOutcome.SENT ? "" : null;
       case ResetResult r -> "";
-      case null, default -> null;
+      default -> null;
     };
   }
 
-  private void system(List<ObjectNode> out, String timestamp, String room, SystemEvent event, String text) {
+  private void system(
+      List<ObjectNode> out, String timestamp, String room, SystemEvent event, String text) {
     Presence p = presence(room, event.user());
     p.lastSystem = text;
     switch (event.type()) {
@@ -291,7 +366,8 @@ public final class FrameStream {
     }
   }
 
-  private void change(List<ObjectNode> out, String timestamp, String room, String user, Presence p, String state) {
+  private void change(
+      List<ObjectNode> out, String timestamp, String room, String user, Presence p, String state) {
     boolean drafting = "drafting".equals(state);
     if (!state.equals(p.state) || (drafting && !Objects.equals(p.shownSuffix, p.draftSuffix))) {
       p.state = state;
@@ -307,7 +383,9 @@ public final class FrameStream {
   }
 
   private Presence presence(String room, String user) {
-    return rooms.computeIfAbsent(key(room), r -> new LinkedHashMap<>()).computeIfAbsent(user, u -> new Presence());
+    return rooms
+        .computeIfAbsent(key(room), r -> new LinkedHashMap<>())
+        .computeIfAbsent(user, u -> new Presence());
   }
 
   private static String key(String room) {
@@ -319,34 +397,40 @@ public final class FrameStream {
   }
 
   /**
-   * A logged result read back as the method's typed result, without its messages (they have
-   * frames of their own); null when it is not one.
+   * A logged result read back as the method's typed result, without its messages (they have frames
+   * of their own); null when it is not one.
    */
   private static Object readResult(String method, String content) {
-    return ApiMethods.resultType(method).map(type -> {
-      try {
-        JsonNode node = JSON.readTree(content);
-        if (node == null || !node.isObject() || node.has("error")) {
-          return null;
-        }
-        // A daemon's line names the delivered messages by id; how the action went does not depend on them.
-        if (node.has(LogFormat.MESSAGE_IDS)) {
-          ObjectNode result = (ObjectNode) node;
-          result.remove(LogFormat.MESSAGE_IDS);
-          result.putArray("messages");
-        }
-        return (Object) JSON.treeToValue(node, type);
-      } catch (JsonProcessingException | IllegalArgumentException e) {
-        return null;
-      }
-    }).orElse(null);
+    return ApiMethods.resultType(method)
+        .map(
+            type -> {
+              try {
+                JsonNode node = JSON.readTree(content);
+                if (node == null || !node.isObject() || node.has("error")) {
+                  return null;
+                }
+                // A daemon's line names the delivered messages by id; how the action went does not
+                // depend on them.
+                if (node.has(LogFormat.MESSAGE_IDS)) {
+                  ObjectNode result = (ObjectNode) node;
+                  result.remove(LogFormat.MESSAGE_IDS);
+                  result.putArray("messages");
+                }
+                return (Object) JSON.treeToValue(node, type);
+              } catch (JsonProcessingException | IllegalArgumentException e) {
+                return null;
+              }
+            })
+        .orElse(null);
   }
 
   /** A logged error read back; null when the content is not one. */
   private static ActionError readError(String content) {
     try {
       JsonNode error = JSON.readTree(content).path("error");
-      return error.isObject() ? new ActionError(error.path("code").asInt(), error.path("message").asText()) : null;
+      return error.isObject()
+          ? new ActionError(error.path("code").asInt(), error.path("message").asText())
+          : null;
     } catch (JsonProcessingException | RuntimeException e) {
       return null;
     }
@@ -366,7 +450,8 @@ public final class FrameStream {
     return frame;
   }
 
-  private static ObjectNode activity(String timestamp, String room, String user, String method, String status) {
+  private static ObjectNode activity(
+      String timestamp, String room, String user, String method, String status) {
     ObjectNode frame = frame("activity", timestamp, room);
     frame.put("user", user);
     frame.put("method", method);
@@ -397,19 +482,24 @@ public final class FrameStream {
 
   private static String tail(String draft) {
     int n = draft.codePointCount(0, draft.length());
-    return n <= SUMMARY_CHARS ? draft : draft.substring(draft.offsetByCodePoints(0, n - SUMMARY_CHARS));
+    return n <= SUMMARY_CHARS
+        ? draft
+        : draft.substring(draft.offsetByCodePoints(0, n - SUMMARY_CHARS));
   }
 
   /** One participant as observers see it. */
   private static final class Presence {
     /** Null until the participant is first seen. */
     String state;
+
     boolean holdsStick;
     String draftSuffix = "";
     String shownSuffix = "";
     String pendingMethod;
+
     /** Checks of this participant still waiting. */
     int pendingChecks;
+
     String lastSystem;
 
     /** As {@link PresenceRule} says, from what the stream showed of the participant. */

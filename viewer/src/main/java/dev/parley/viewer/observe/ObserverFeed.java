@@ -13,18 +13,20 @@ import java.util.List;
 
 /**
  * Streams the rooms' events to observers as frames. The frames are what a replay of the
- * conversation log sends for the same events (the call and outcome texts are the log's own,
- * {@link LogFormat}), so live and replayed rooms look the same to the viewer. A room nobody
- * watches costs only the bookkeeping of who is doing what (so that an observer who arrives
- * later is welcomed with the right presence): no frame is built.
+ * conversation log sends for the same events (the call and outcome texts are the log's own, {@link
+ * LogFormat}), so live and replayed rooms look the same to the viewer. A room nobody watches costs
+ * only the bookkeeping of who is doing what (so that an observer who arrives later is welcomed with
+ * the right presence): no frame is built.
  */
 public final class ObserverFeed implements RoomEventListener {
   private final FrameStream frames = new FrameStream();
   private final ObserverHub hub;
 
-  /** @param queueBytes bytes of frames that may wait for one observer before it is disconnected */
+  /**
+   * @param queueBytes bytes of frames that may wait for one observer before it is disconnected
+   */
   public ObserverFeed(long queueBytes) {
-    this.hub = new ObserverHub("live", frames::welcome, control -> { }, queueBytes);
+    this.hub = new ObserverHub("live", frames::welcome, control -> {}, queueBytes);
   }
 
   /** The observers' hub, for the {@code /observe} socket. */
@@ -39,16 +41,31 @@ public final class ObserverFeed implements RoomEventListener {
     String at = out == null ? null : Timestamps.format(event.at());
     switch (event) {
       case RoomEvent.MessageAppended m -> frames.message(m.message(), out);
-      case RoomEvent.ActionStarted a -> frames.called(a.room(), a.user(), a.method(), at,
-          () -> LogFormat.callText(a.method(), a.arguments()), () -> LogFormat.json(a.arguments()), out);
-      case RoomEvent.ActionEnded a -> frames.answered(a.room(), a.user(), a.method(), at,
-          () -> LogFormat.outcomeText(a.result(), a.error()), a.result(),
-          a.error() == null ? null : new ActionError(a.error().code(), a.error().rpcMessage()), out);
-      case RoomEvent.NoteAdded n -> frames.note(n.room(), ContentParser.note(n.kind().wireName(), n.user(), n.content()),
-          at, out);
-      case RoomEvent.PresenceChanged p -> { }
-      case RoomEvent.SessionEnded e -> { }
-      case RoomEvent.RoomDeleted d -> { }
+      case RoomEvent.ActionStarted a ->
+          frames.called(
+              a.room(),
+              a.user(),
+              a.method(),
+              at,
+              () -> LogFormat.callText(a.method(), a.arguments()),
+              () -> LogFormat.json(a.arguments()),
+              out);
+      case RoomEvent.ActionEnded a ->
+          frames.answered(
+              a.room(),
+              a.user(),
+              a.method(),
+              at,
+              () -> LogFormat.outcomeText(a.result(), a.error()),
+              a.result(),
+              a.error() == null ? null : new ActionError(a.error().code(), a.error().rpcMessage()),
+              out);
+      case RoomEvent.NoteAdded n ->
+          frames.note(
+              n.room(), ContentParser.note(n.kind().wireName(), n.user(), n.content()), at, out);
+      case RoomEvent.PresenceChanged p -> {}
+      case RoomEvent.SessionEnded e -> {}
+      case RoomEvent.RoomDeleted d -> {}
     }
     if (out != null) {
       out.forEach(hub::publish);

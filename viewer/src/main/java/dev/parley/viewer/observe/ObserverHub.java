@@ -23,11 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The observers of a daemon (or of a replay): WebSocket sessions, each watching one room or
- * all. Frames are sent without waiting, so that a slow browser never holds up a room. What waits
- * for one observer is bounded in bytes: one that falls further behind (or whose frames the socket
- * refuses, past {@link ViewerRoutes}'s frame count) is disconnected, and its page reconnects to a
- * fresh welcome instead of showing a conversation with holes.
+ * The observers of a daemon (or of a replay): WebSocket sessions, each watching one room or all.
+ * Frames are sent without waiting, so that a slow browser never holds up a room. What waits for one
+ * observer is bounded in bytes: one that falls further behind (or whose frames the socket refuses,
+ * past {@link ViewerRoutes}'s frame count) is disconnected, and its page reconnects to a fresh
+ * welcome instead of showing a conversation with holes.
  */
 public final class ObserverHub {
   private static final Logger LOG = LoggerFactory.getLogger(ObserverHub.class);
@@ -44,7 +44,8 @@ public final class ObserverHub {
    * @param welcome makes the welcome frame for a room filter (null: all rooms) and the mode
    * @param controls receives the control frames observers send (such as a replay speed)
    */
-  public ObserverHub(String mode, BiFunction<String, String, ObjectNode> welcome, Consumer<JsonNode> controls) {
+  public ObserverHub(
+      String mode, BiFunction<String, String, ObjectNode> welcome, Consumer<JsonNode> controls) {
     this(mode, welcome, controls, ExtensionContext.DEFAULT_OBSERVER_QUEUE_BYTES);
   }
 
@@ -54,7 +55,10 @@ public final class ObserverHub {
    * @param controls receives the control frames observers send (such as a replay speed)
    * @param queueBytes bytes of frames that may wait for one observer before it is disconnected
    */
-  public ObserverHub(String mode, BiFunction<String, String, ObjectNode> welcome, Consumer<JsonNode> controls,
+  public ObserverHub(
+      String mode,
+      BiFunction<String, String, ObjectNode> welcome,
+      Consumer<JsonNode> controls,
       long queueBytes) {
     if (queueBytes < 1) {
       throw new IllegalArgumentException("an observer's queue holds at least one byte");
@@ -65,7 +69,10 @@ public final class ObserverHub {
     this.controls = controls;
   }
 
-  /** Sends {@code frame} to every observer of its room (or of all rooms), stamped with the send time. */
+  /**
+   * Sends {@code frame} to every observer of its room (or of all rooms), stamped with the send
+   * time.
+   */
   public void publish(ObjectNode frame) {
     String room = frame.path("room").isTextual() ? frame.get("room").asText() : null;
     frame.put("stream_time", Instant.now().toEpochMilli() / 1000.0);
@@ -78,7 +85,10 @@ public final class ObserverHub {
     }
   }
 
-  /** Whether any observer watches {@code room} (null: a frame of no room), so that nobody builds frames for nobody. */
+  /**
+   * Whether any observer watches {@code room} (null: a frame of no room), so that nobody builds
+   * frames for nobody.
+   */
   public boolean watching(String room) {
     if (observers.isEmpty()) {
       return false;
@@ -145,7 +155,9 @@ public final class ObserverHub {
       pong.put("timestamp", Instant.now().toString());
       pong.put("stream_time", Instant.now().toEpochMilli() / 1000.0);
       String reply = write(pong);
-      observers.stream().filter(o -> o.session == session).findFirst()
+      observers.stream()
+          .filter(o -> o.session == session)
+          .findFirst()
           .ifPresent(o -> o.send(reply, utf8Length(reply)));
     } else if ("control".equals(type)) {
       controls.accept(frame);
@@ -189,20 +201,25 @@ public final class ObserverHub {
     }
 
     /**
-     * Whether a frame of {@code frameRoom} (null: of no room) goes to it; an observer whose
-     * holder may no longer watch at all is closed with 1008 and sees nothing more.
+     * Whether a frame of {@code frameRoom} (null: of no room) goes to it; an observer whose holder
+     * may no longer watch at all is closed with 1008 and sees nothing more.
      */
     boolean sees(String frameRoom) {
       if (dropped.get()) {
         return false;
       }
       try {
-        return frameRoom == null || ((room == null || room.equals(frameRoom)) && permitted.test(frameRoom));
+        return frameRoom == null
+            || ((room == null || room.equals(frameRoom)) && permitted.test(frameRoom));
       } catch (RuntimeException revoked) {
         // Its queue is not the problem here, so it is told why, with a close frame.
-        end("lost its access and was closed (" + revoked.getMessage() + ")",
-            () -> session.close(StatusCode.POLICY_VIOLATION,
-                "access revoked: the access key was removed or may no longer observe", Callback.NOOP));
+        end(
+            "lost its access and was closed (" + revoked.getMessage() + ")",
+            () ->
+                session.close(
+                    StatusCode.POLICY_VIOLATION,
+                    "access revoked: the access key was removed or may no longer observe",
+                    Callback.NOOP));
         return false;
       }
     }
@@ -216,18 +233,20 @@ public final class ObserverHub {
         drop("more than " + queueBytes + " bytes of frames wait for it");
         return;
       }
-      session.sendText(text, new Callback() {
-        @Override
-        public void succeed() {
-          queued.addAndGet(-bytes);
-        }
+      session.sendText(
+          text,
+          new Callback() {
+            @Override
+            public void succeed() {
+              queued.addAndGet(-bytes);
+            }
 
-        @Override
-        public void fail(Throwable cause) {
-          queued.addAndGet(-bytes);
-          drop("a frame could not be sent: " + cause.getMessage());
-        }
-      });
+            @Override
+            public void fail(Throwable cause) {
+              queued.addAndGet(-bytes);
+              drop("a frame could not be sent: " + cause.getMessage());
+            }
+          });
     }
 
     /** Disconnects a lagging observer at once: a close handshake would wait behind its queue. */

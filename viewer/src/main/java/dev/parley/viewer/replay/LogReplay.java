@@ -20,17 +20,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Plays a JSONL conversation log back with its original timing: each line waits the gap to the
- * line before it times the slowdown, at least 0.1 s and at most 10 s. Reads plain tagged logs
- * ({@code timestamp}, {@code user}, {@code content}) and the daemon's own. A line that is not
- * JSON, or has no timestamp to time it by, never stops playback: the first is skipped with a
- * warning, the second waits the shortest delay.
+ * Plays a JSONL conversation log back with its original timing: each line waits the gap to the line
+ * before it times the slowdown, at least 0.1 s and at most 10 s. Reads plain tagged logs ({@code
+ * timestamp}, {@code user}, {@code content}) and the daemon's own. A line that is not JSON, or has
+ * no timestamp to time it by, never stops playback: the first is skipped with a warning, the second
+ * waits the shortest delay.
  */
 public final class LogReplay {
   /** The shortest wait between two lines. */
   public static final Duration MIN_DELAY = Duration.ofMillis(100);
+
   /** The longest wait between two lines. */
   public static final Duration MAX_DELAY = Duration.ofSeconds(10);
+
   private static final Logger LOG = LoggerFactory.getLogger(LogReplay.class);
   private static final ObjectMapper JSON = Json.mapper();
 
@@ -88,7 +90,10 @@ public final class LogReplay {
           LOG.warn("{}:{}: skipped, not JSON: {}", file, number, e.getOriginalMessage());
           continue;
         }
-        if (line == null || !line.isObject() || !line.path("user").isTextual() || !line.path("content").isTextual()) {
+        if (line == null
+            || !line.isObject()
+            || !line.path("user").isTextual()
+            || !line.path("content").isTextual()) {
           LOG.warn("{}:{}: skipped, not an object with a user and a content", file, number);
           continue;
         }
@@ -117,7 +122,10 @@ public final class LogReplay {
     return scaled.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : scaled;
   }
 
-  /** A line's timestamp: ISO-8601 with an offset, or without one (taken as UTC); null if absent or unreadable. */
+  /**
+   * A line's timestamp: ISO-8601 with an offset, or without one (taken as UTC); null if absent or
+   * unreadable.
+   */
   static Instant timestamp(JsonNode line) {
     String text = line.path("timestamp").asText(null);
     if (text == null) {

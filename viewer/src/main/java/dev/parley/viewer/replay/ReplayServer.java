@@ -18,9 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code parley replay}'s server: the viewer page and the observer socket, fed by a log played
- * back with its timing instead of by live rooms. The frames are made exactly as the daemon
- * makes them.
+ * {@code parley replay}'s server: the viewer page and the observer socket, fed by a log played back
+ * with its timing instead of by live rooms. The frames are made exactly as the daemon makes them.
  */
 public final class ReplayServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReplayServer.class);
@@ -42,19 +41,24 @@ public final class ReplayServer implements AutoCloseable {
   public ReplayServer(String host, int port, Path log, double slowdown, Sleeper sleeper) {
     this.sleeper = sleeper;
     this.replay = new LogReplay(log, slowdown, sleeper, this::play);
-    this.hub = new ObserverHub("replay", frames::welcome, control -> {
-      double factor = control.path("slowdown").asDouble(0);
-      if (factor > 0) {
-        replay.slowdown(factor);
-        LOG.info("Slowdown set to {} by a viewer", factor);
-      }
-    });
+    this.hub =
+        new ObserverHub(
+            "replay",
+            frames::welcome,
+            control -> {
+              double factor = control.path("slowdown").asDouble(0);
+              if (factor > 0) {
+                replay.slowdown(factor);
+                LOG.info("Slowdown set to {} by a viewer", factor);
+              }
+            });
     jetty = new Server();
     connector = new ServerConnector(jetty);
     connector.setHost(host);
     connector.setPort(port);
     jetty.addConnector(connector);
-    jetty.setHandler(Origins.of(host, List.of()).guard(ViewerRoutes.observe(jetty, hub, ViewerRoutes.page())));
+    jetty.setHandler(
+        Origins.of(host, List.of()).guard(ViewerRoutes.observe(jetty, hub, ViewerRoutes.page())));
   }
 
   /** Starts serving the page and the socket. */
@@ -83,7 +87,8 @@ public final class ReplayServer implements AutoCloseable {
     do {
       frames.reset();
       played = replay.playOnce();
-      LOG.info("Played {} lines to {} viewers{}", played, hub.size(), loop ? "; starting over" : "");
+      LOG.info(
+          "Played {} lines to {} viewers{}", played, hub.size(), loop ? "; starting over" : "");
       if (loop) {
         sleeper.sleep(pause);
       }

@@ -37,37 +37,63 @@ class FrameStreamTest {
   }
 
   private static List<String> kinds(List<JsonNode> frames) {
-    return frames.stream().map(f -> f.get("type").asText() + (f.has("state") ? ":" + f.get("state").asText() : "")).toList();
+    return frames.stream()
+        .map(f -> f.get("type").asText() + (f.has("state") ? ":" + f.get("state").asText() : ""))
+        .toList();
   }
 
   @Test
   void draftingWaitingAndIdleFollowTheActions() throws Exception {
-    assertThat(kinds(system("joined", "ada", "ada has joined"))).containsExactly("chat_message", "presence:idle");
-    List<JsonNode> call = feed("ada", "tool_call", "<tool_call>{\"name\":\"append\",\"arguments\":{\"text\":\"hello\"}}</tool_call>");
+    assertThat(kinds(system("joined", "ada", "ada has joined")))
+        .containsExactly("chat_message", "presence:idle");
+    List<JsonNode> call =
+        feed(
+            "ada",
+            "tool_call",
+            "<tool_call>{\"name\":\"append\",\"arguments\":{\"text\":\"hello\"}}</tool_call>");
     assertThat(kinds(call)).containsExactly("chat_message", "activity");
     assertThat(call.get(0).get("parsed_content").get("function").asText()).isEqualTo("append");
     assertThat(call.get(1).get("summary").asText()).isEqualTo("{\"text\":\"hello\"}");
 
-    List<JsonNode> appended = feed("ada", "tool_response",
-        "<tool_response>{\"status\":1,\"suffix\":\"hello\",\"draft_length\":5,\"messages\":[]}</tool_response>");
+    List<JsonNode> appended =
+        feed(
+            "ada",
+            "tool_response",
+            "<tool_response>{\"status\":1,\"suffix\":\"hello\",\"draft_length\":5,\"messages\":[]}</tool_response>");
     assertThat(kinds(appended)).containsExactly("chat_message", "activity", "presence:drafting");
     assertThat(appended.get(2).get("draft_suffix").asText()).isEqualTo("hello");
 
-    assertThat(kinds(feed("ada", "tool_call", "<tool_call>{\"name\":\"check\",\"arguments\":{}}</tool_call>")))
+    assertThat(
+            kinds(
+                feed(
+                    "ada",
+                    "tool_call",
+                    "<tool_call>{\"name\":\"check\",\"arguments\":{}}</tool_call>")))
         .containsExactly("chat_message", "activity", "presence:waiting");
-    assertThat(kinds(feed("ada", "tool_response", "<tool_response>{\"status\":0,\"messages\":[]}</tool_response>")))
+    assertThat(
+            kinds(
+                feed(
+                    "ada",
+                    "tool_response",
+                    "<tool_response>{\"status\":0,\"messages\":[]}</tool_response>")))
         .containsExactly("chat_message", "activity", "presence:drafting");
 
     feed("ada", "tool_call", "<tool_call>{\"name\":\"push\",\"arguments\":{}}</tool_call>");
-    List<JsonNode> interrupted = feed("ada", "tool_response",
-        "<tool_response>{\"status\":0,\"interrupted\":true,\"messages\":[]}</tool_response>");
+    List<JsonNode> interrupted =
+        feed(
+            "ada",
+            "tool_response",
+            "<tool_response>{\"status\":0,\"interrupted\":true,\"messages\":[]}</tool_response>");
     assertThat(interrupted.get(1).get("status").asText()).isEqualTo("interrupted");
     assertThat(kinds(interrupted)).containsExactly("chat_message", "activity");
 
     feed("ada", "tool_call", "<tool_call>{\"name\":\"push\",\"arguments\":{}}</tool_call>");
     assertThat(kinds(feed("ada", "chat", "hello"))).containsExactly("chat_message");
-    List<JsonNode> sent = feed("ada", "tool_response",
-        "<tool_response>{\"status\":1,\"message_id\":\"msg-4\",\"messages\":[]}</tool_response>");
+    List<JsonNode> sent =
+        feed(
+            "ada",
+            "tool_response",
+            "<tool_response>{\"status\":1,\"message_id\":\"msg-4\",\"messages\":[]}</tool_response>");
     assertThat(sent.get(1).get("status").asText()).isEqualTo("sent msg-4");
     assertThat(kinds(sent)).containsExactly("chat_message", "activity", "presence:idle");
 
@@ -83,7 +109,8 @@ class FrameStreamTest {
     List<JsonNode> claimed = system("stick_claimed", "ada", "ada has the talking stick");
     assertThat(claimed.get(claimed.size() - 1).get("holds_stick").asBoolean()).isTrue();
     List<JsonNode> taken = system("stick_claimed", "bob", "bob has the talking stick");
-    assertThat(taken).filteredOn(f -> f.get("type").asText().equals("presence"))
+    assertThat(taken)
+        .filteredOn(f -> f.get("type").asText().equals("presence"))
         .extracting(f -> f.get("user").asText() + "=" + f.get("holds_stick").asBoolean())
         .containsExactly("ada=false", "bob=true");
     List<JsonNode> left = system("expired", "bob", "bob has left (session expired)");
@@ -97,13 +124,24 @@ class FrameStreamTest {
   void overlappingCallsOfOneParticipantKeepItWaitingUntilItsCheckEnds() throws Exception {
     system("joined", "ada", "ada has joined");
     feed("ada", "tool_call", "<tool_call>{\"name\":\"check\",\"arguments\":{}}</tool_call>");
-    feed("ada", "tool_call", "<tool_call>{\"name\":\"append\",\"arguments\":{\"text\":\"hi\"}}</tool_call>");
-    ObjectNode appended = line("ada", "tool_response", "<tool_response>{\"status\":1,\"suffix\":\"hi\",\"draft_length\":2,\"messages\":[]}</tool_response>");
+    feed(
+        "ada",
+        "tool_call",
+        "<tool_call>{\"name\":\"append\",\"arguments\":{\"text\":\"hi\"}}</tool_call>");
+    ObjectNode appended =
+        line(
+            "ada",
+            "tool_response",
+            "<tool_response>{\"status\":1,\"suffix\":\"hi\",\"draft_length\":2,\"messages\":[]}</tool_response>");
     appended.put("method", "append");
     List<JsonNode> whileWaiting = new ArrayList<>(stream.frames(appended));
     assertThat(whileWaiting.get(1).get("method").asText()).isEqualTo("append");
     assertThat(kinds(whileWaiting)).containsExactly("chat_message", "activity");
-    ObjectNode checked = line("ada", "tool_response", "<tool_response>{\"status\":0,\"messages\":[]}</tool_response>");
+    ObjectNode checked =
+        line(
+            "ada",
+            "tool_response",
+            "<tool_response>{\"status\":0,\"messages\":[]}</tool_response>");
     checked.put("method", "check");
     List<JsonNode> done = new ArrayList<>(stream.frames(checked));
     assertThat(done.get(1).get("status").asText()).isEqualTo("timed out");
@@ -112,7 +150,9 @@ class FrameStreamTest {
 
   @Test
   void aLineWithoutUserOrContentIsMalformed() {
-    assertThatThrownBy(() -> stream.frames(JSON.readTree("{\"content\": \"x\"}"))).isInstanceOf(MalformedLineException.class);
-    assertThatThrownBy(() -> stream.frames(JSON.readTree("[]"))).isInstanceOf(MalformedLineException.class);
+    assertThatThrownBy(() -> stream.frames(JSON.readTree("{\"content\": \"x\"}")))
+        .isInstanceOf(MalformedLineException.class);
+    assertThatThrownBy(() -> stream.frames(JSON.readTree("[]")))
+        .isInstanceOf(MalformedLineException.class);
   }
 }

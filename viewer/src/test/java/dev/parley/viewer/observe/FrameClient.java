@@ -16,14 +16,17 @@ import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
-/** A Java WebSocket observer for tests: connects to /observe and collects the frames it receives. */
+/**
+ * A Java WebSocket observer for tests: connects to /observe and collects the frames it receives.
+ */
 public final class FrameClient implements Session.Listener.AutoDemanding, AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final WebSocketClient client = new WebSocketClient();
   private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
   private volatile Session session;
-  private final java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+  private final java.util.concurrent.CompletableFuture<Integer> closed =
+      new java.util.concurrent.CompletableFuture<>();
 
   private FrameClient() {}
 
@@ -39,7 +42,8 @@ public final class FrameClient implements Session.Listener.AutoDemanding, AutoCl
   public static FrameClient connect(URI base, String query, String bearer) throws Exception {
     FrameClient c = new FrameClient();
     c.client.start();
-    URI ws = URI.create("ws://" + base.getHost() + ":" + base.getPort() + ViewerRoutes.OBSERVE + query);
+    URI ws =
+        URI.create("ws://" + base.getHost() + ":" + base.getPort() + ViewerRoutes.OBSERVE + query);
     ClientUpgradeRequest upgrade = new ClientUpgradeRequest(ws);
     if (bearer != null) {
       upgrade.setHeader("Authorization", "Bearer " + bearer);
@@ -92,8 +96,11 @@ public final class FrameClient implements Session.Listener.AutoDemanding, AutoCl
     return frame;
   }
 
-  /** Frames up to and including the first that matches, waiting at most {@code timeout} for each. */
-  public List<JsonNode> until(Predicate<JsonNode> last, Duration timeout) throws InterruptedException {
+  /**
+   * Frames up to and including the first that matches, waiting at most {@code timeout} for each.
+   */
+  public List<JsonNode> until(Predicate<JsonNode> last, Duration timeout)
+      throws InterruptedException {
     List<JsonNode> seen = new ArrayList<>();
     while (true) {
       JsonNode frame = next(timeout);

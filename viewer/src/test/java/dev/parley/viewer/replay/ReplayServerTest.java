@@ -22,23 +22,27 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplayServerTest {
   private static final Duration BOUND = Duration.ofSeconds(30);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aSeedLogArrivesAsFramesAndPingsArePonged() throws Exception {
     Path log = dir.resolve("seed.jsonl");
-    Files.write(log, List.of(
-        "{\"timestamp\": \"2024-01-15T10:30:45.123\", \"user\": \"claude\", \"content\": \"<bot_thinking>they asked about tea</bot_thinking>\"}",
-        "{\"timestamp\": \"2024-01-15T10:30:46.000\", \"user\": \"claude\", \"content\": \"<tool_call>{\\\"name\\\": \\\"append\\\", \\\"arguments\\\": {\\\"text\\\": \\\"green\\\"}}</tool_call>\"}",
-        "garbage that is skipped",
-        "{\"timestamp\": \"2024-01-15T10:30:47.000\", \"user\": \"claude\", \"content\": \"green, please\"}"));
+    Files.write(
+        log,
+        List.of(
+            "{\"timestamp\": \"2024-01-15T10:30:45.123\", \"user\": \"claude\", \"content\": \"<bot_thinking>they asked about tea</bot_thinking>\"}",
+            "{\"timestamp\": \"2024-01-15T10:30:46.000\", \"user\": \"claude\", \"content\": \"<tool_call>{\\\"name\\\": \\\"append\\\", \\\"arguments\\\": {\\\"text\\\": \\\"green\\\"}}</tool_call>\"}",
+            "garbage that is skipped",
+            "{\"timestamp\": \"2024-01-15T10:30:47.000\", \"user\": \"claude\", \"content\": \"green, please\"}"));
     // The replay waits for the viewer: it starts playing once the viewer is connected.
     CountDownLatch viewerReady = new CountDownLatch(1);
     Sleeper gated = d -> viewerReady.await(30, TimeUnit.SECONDS);
     try (ReplayServer server = new ReplayServer("127.0.0.1", 0, log, 1.0, gated).start()) {
-      HttpResponse<String> page = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(server.uri()).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> page =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(server.uri()).build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertThat(page.statusCode()).isEqualTo(200);
       assertThat(page.body()).contains("<title>Parley viewer</title>");
 
@@ -47,26 +51,34 @@ class ReplayServerTest {
         assertThat(welcome.get("type").asText()).isEqualTo("welcome");
         assertThat(welcome.get("mode").asText()).isEqualTo("replay");
 
-        CompletableFuture<Integer> playing = CompletableFuture.supplyAsync(() -> {
-          try {
-            return server.play(false, Duration.ZERO);
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        });
+        CompletableFuture<Integer> playing =
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return server.play(false, Duration.ZERO);
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
         viewerReady.countDown();
         assertThat(playing.get(30, TimeUnit.SECONDS)).isEqualTo(3);
 
-        List<JsonNode> frames = viewer.until(f -> f.path("parsed_content").path("content").asText().equals("green, please"), BOUND);
-        assertThat(frames).filteredOn(f -> f.get("type").asText().equals("chat_message"))
+        List<JsonNode> frames =
+            viewer.until(
+                f -> f.path("parsed_content").path("content").asText().equals("green, please"),
+                BOUND);
+        assertThat(frames)
+            .filteredOn(f -> f.get("type").asText().equals("chat_message"))
             .extracting(f -> f.get("parsed_content").get("type").asText())
             .containsExactly("thinking", "tool_call", "chat");
         assertThat(frames.get(0).get("timestamp").asText()).isEqualTo("2024-01-15T10:30:45.123");
         assertThat(frames.get(0).has("stream_time")).isTrue();
-        assertThat(frames).anySatisfy(f -> {
-          assertThat(f.get("type").asText()).isEqualTo("activity");
-          assertThat(f.get("method").asText()).isEqualTo("append");
-        });
+        assertThat(frames)
+            .anySatisfy(
+                f -> {
+                  assertThat(f.get("type").asText()).isEqualTo("activity");
+                  assertThat(f.get("method").asText()).isEqualTo("append");
+                });
 
         viewer.send("{\"type\": \"ping\"}");
         assertThat(viewer.next(BOUND).get("type").asText()).isEqualTo("pong");
