@@ -43,20 +43,6 @@ public final class SpecDocument {
     return tree.path("methods").path(-1);
   }
 
-  /**
-   * Whether {@code method} (an entry of the document's {@code methods}) needs a session, as its
-   * {@code x-requires-session} says; the build refuses a document in which a method does not say,
-   * so that no reader has a default of its own.
-   */
-  public static boolean requiresSession(JsonNode method) {
-    JsonNode flag = method.path("x-requires-session");
-    if (!flag.isBoolean()) {
-      throw new IllegalArgumentException(
-          "method " + method.path("name").asText() + " does not say x-requires-session");
-    }
-    return flag.booleanValue();
-  }
-
   /** The {@code pattern} of a named schema of {@code components.schemas}, compiled. */
   public java.util.regex.Pattern pattern(String schema) {
     String regex =
