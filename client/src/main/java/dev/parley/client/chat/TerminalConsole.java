@@ -48,6 +48,9 @@ final class TerminalConsole implements Console {
             .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
             .option(LineReader.Option.INSERT_TAB, true)
             .build();
+    // Between two lines (while a call runs) keys typed ahead wait for the reader unechoed, instead
+    // of the terminal echoing them in front of the next input line. Closing restores the terminal.
+    terminal.enterRawMode();
   }
 
   /** Whether standard input and output both are a terminal (not a pipe, not TERM=dumb). */

@@ -200,6 +200,50 @@ class ChatCommandTest {
   }
 
   @Test
+  void theModeratorSpeaksOverHiddenMessagesAndTogglesThemWithCountsThatMatch() throws Exception {
+    try (AsyncChatRoom bob = new AsyncChatRoom(server.uri(), "bob", "moderated");
+        Chat mo =
+            Chat.start(
+                "--user",
+                "mo",
+                "--room",
+                "moderated",
+                "--server",
+                server.uri().toString(),
+                "--moderator",
+                "--hide-messages")) {
+      mo.expect(
+          "[you are mo in moderated as the moderator; type a line to send it, /help lists the commands]");
+      mo.expect("[hidden: messages wait until you type /toggle again]");
+      say(bob, "one");
+      say(bob, "two");
+      // Unread messages do not hold a moderator's line back.
+      mo.type("please stay on topic");
+      awaitSeen(bob, "mo: please stay on topic");
+      mo.type("/toggle");
+      List<String> before = mo.expect("[shown: 2 messages held back while hidden:]");
+      assertThat(before).as("nothing shown while hidden").noneMatch(l -> l.startsWith("bob:"));
+      assertThat(mo.next(2)).containsExactly("bob: one", "bob: two");
+      say(bob, "three");
+      mo.expect("bob: three");
+
+      // Hidden again while the listener's check waits: that check takes the next message.
+      awaitState(bob, "mo", "waiting");
+      mo.type("/toggle");
+      mo.expect("[hidden: messages wait until you type /toggle again]");
+      say(bob, "four");
+      await("mo's listener took four and paused")
+          .atMost(WAIT)
+          .until(() -> !bob.participants().contains("mo (waiting"));
+      mo.type("/toggle");
+      mo.expect("[shown: 1 message held back while hidden:]");
+      mo.expect("bob: four");
+      mo.type("/quit");
+      assertThat(mo.endInput().exitCode()).isZero();
+    }
+  }
+
+  @Test
   void aDownDaemonIsReportedInOneLineAndTheCommandFails() throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
