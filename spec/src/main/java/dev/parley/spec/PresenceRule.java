@@ -3,10 +3,11 @@ package dev.parley.spec;
 import dev.parley.api.PresenceState;
 
 /**
- * The presence rule: a participant is {@code waiting} while a {@code check} of theirs is pending
- * (even with a draft), else {@code drafting} while their draft is not empty, else {@code idle}. The
- * daemon applies it to its live sessions and the viewer's frame stream to the actions it sees, so
- * both say the same.
+ * The presence rule: a participant is {@code drafting} while their draft is not empty (even with a
+ * {@code check} pending), else {@code waiting} while a {@code check} of theirs is pending, else
+ * {@code idle}. A draft says what the participant is doing; a check under way says only that their
+ * client listens, as a chat's listener does the whole time its person types. The daemon applies it
+ * to its live sessions and the viewer's frame stream to the actions it sees, so both say the same.
  */
 public final class PresenceRule {
   private PresenceRule() {}
@@ -16,9 +17,9 @@ public final class PresenceRule {
    * @param drafting whether the participant's draft holds text
    */
   public static PresenceState state(int pendingChecks, boolean drafting) {
-    if (pendingChecks > 0) {
-      return PresenceState.WAITING;
+    if (drafting) {
+      return PresenceState.DRAFTING;
     }
-    return drafting ? PresenceState.DRAFTING : PresenceState.IDLE;
+    return pendingChecks > 0 ? PresenceState.WAITING : PresenceState.IDLE;
   }
 }

@@ -21,8 +21,9 @@ class ProtocolRulesTest {
   }
 
   @Test
-  void waitingWinsOverDraftingWhichWinsOverIdle() {
-    assertThat(PresenceRule.state(1, true)).isEqualTo(PresenceState.WAITING);
+  void draftingWinsOverWaitingWhichWinsOverIdle() {
+    assertThat(PresenceRule.state(1, true)).isEqualTo(PresenceState.DRAFTING);
+    assertThat(PresenceRule.state(1, false)).isEqualTo(PresenceState.WAITING);
     assertThat(PresenceRule.state(0, true)).isEqualTo(PresenceState.DRAFTING);
     assertThat(PresenceRule.state(0, false)).isEqualTo(PresenceState.IDLE);
   }

@@ -1,7 +1,5 @@
 package dev.parley.client.chat;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import dev.parley.api.AppendResult;
 import dev.parley.api.ContentPolicyException;
 import dev.parley.api.FloorHeldException;
@@ -20,14 +18,12 @@ import dev.parley.client.ChatText;
 import dev.parley.client.ConnectionLostException;
 import dev.parley.client.ParleyClient;
 import dev.parley.spec.PushOutcome;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -45,14 +41,20 @@ import picocli.CommandLine.Spec;
  * appear as they arrive: a virtual thread keeps a {@code check} waiting, and the messages that the
  * person's own calls deliver are shown too, each message once.
  *
- * <p>{@code /mute} stops the live stream (a moderator's toggle): the listener stops checking, so
- * messages wait on the server, and those delivered meanwhile (by the person's own calls, or the
- * check under way) are held; {@code /mute} again shows the held ones, then the waiting ones arrive.
- * Since a muted person has not seen what was said, a drafted push is then interrupted by it, as the
- * protocol means.
+ * <p>{@code /mute} stops the live stream: the listener stops checking, so messages wait on the
+ * server, and those delivered meanwhile (by the person's own calls, or the check under way) are
+ * held; {@code /mute} again shows the held ones, then the waiting ones arrive. Since a muted person
+ * has not seen what was said, a drafted push is then interrupted by it, as the protocol means: by
+ * the daemon for what is still waiting there, and by the chat itself for what it holds (the daemon
+ * counts a held message as delivered).
  *
- * <p>Plain lines in, plain lines out (UTF-8), each flushed at once: no terminal is needed. The end
- * of the input is {@code /quit}: it logs out and exits 0.
+ * <p>With {@code --moderator} the chat is a moderator's console: {@code /toggle} hides and shows
+ * the stream the same way, and a typed line is sent even when others spoke meanwhile (a moderator's
+ * word is not held back by what they chose not to read).
+ *
+ * <p>On a terminal the input line is edited with JLine ({@link TerminalConsole}); through pipes it
+ * is plain lines in, plain lines out (UTF-8), each flushed at once. The end of the input is {@code
+ * /quit}: it logs out and exits 0.
  */
 @Command(
     name = "chat",
@@ -127,12 +129,26 @@ public final class ChatCommand implements Callable<Integer> {
   int retrySeconds;
 
   @Option(
+      names = "--moderator",
+      description =
+          "A moderator's console: a typed line is sent even when others spoke meanwhile, and"
+              + " /toggle hides or shows incoming messages.")
+  boolean moderator;
+
+  @Option(
+      names = "--hide-messages",
+      description =
+          "Start with incoming messages hidden (/toggle shows them); implies --moderator.")
+  boolean hideMessages;
+
+  @Option(
       names = {"-h", "--help"},
       usageHelp = true,
       description = "Show this help and exit.")
   boolean help;
 
   private final AtomicBoolean leaving = new AtomicBoolean();
+  private Console console;
   private Screen screen;
   private ChatSession chat;
   private Thread listener;
@@ -161,21 +177,45 @@ public final class ChatCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "Missing --user (or PARLEY_USER): the name to chat as");
     }
+    moderator |= hideMessages;
     PrintWriter err = spec.commandLine().getErr();
-    screen = new Screen(new PrintWriter(new OutputStreamWriter(System.out, UTF_8)));
+    console = Console.open(user + "> ");
+    try {
+      return chat(err);
+    } finally {
+      console.close();
+    }
+  }
+
+  private int chat(PrintWriter err) {
+    screen = new Screen(console::print, null, moderator);
     inputThread = Thread.currentThread();
     if (!join(err)) {
       return 1;
     }
+    if (console.terminal()) {
+      // The server's form of the name is the one its messages carry.
+      screen.markOwn(chat.username());
+      console.prompt(prompt());
+    }
     screen.show(chat.context());
     screen.say(
-        "[you are " + user + " in " + room + "; type a line to send it, /help lists the commands]");
+        "[you are "
+            + user
+            + " in "
+            + room
+            + (moderator ? " as the moderator" : "")
+            + "; type a line to send it, /help lists the commands]");
+    if (hideMessages) {
+      screen.toggleMute();
+      console.prompt(prompt());
+    }
     listener = Thread.ofVirtual().name("parley-chat-listener").start(this::listen);
     // Ctrl-C (or a kill) still logs out, so the room sees the person leave.
     Runtime.getRuntime().addShutdownHook(new Thread(this::leave, "parley-chat-leave"));
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, UTF_8))) {
+    try {
       String line;
-      while ((line = in.readLine()) != null && handle(line)) {
+      while ((line = console.readLine()) != null && handle(line)) {
         // Each line is handled in the condition; the end of the input quits like /quit.
       }
     } catch (IOException e) {
@@ -183,6 +223,18 @@ public final class ChatCommand implements Callable<Integer> {
     }
     leave();
     return 0;
+  }
+
+  /** The input line's start on a terminal: the name, and whether the stream is held. */
+  private String prompt() {
+    List<String> marks = new ArrayList<>();
+    if (moderator) {
+      marks.add("moderator");
+    }
+    if (screen.muted()) {
+      marks.add(moderator ? "hidden" : "muted");
+    }
+    return user + (marks.isEmpty() ? "" : " [" + String.join(", ", marks) + "]") + "> ";
   }
 
   /** Logs in; false, after saying why on {@code err}, when that cannot be done. */
@@ -338,7 +390,10 @@ public final class ChatCommand implements Callable<Integer> {
       case "who" -> screen.say(ChatText.participantsNotice(chat.participants()));
       case "stick" -> screen.say(ChatText.talkingStickNotice(chat.talkingStick(), chat.username()));
       case "history" -> history(arg.strip());
-      case "mute", "toggle" -> screen.toggleMute();
+      case "mute", "toggle" -> {
+        screen.toggleMute();
+        console.prompt(prompt());
+      }
       case "help" -> screen.say(COMMANDS.replace("%n", System.lineSeparator()));
       case "quit" -> {
         return false;
@@ -408,11 +463,26 @@ public final class ChatCommand implements Callable<Integer> {
             : notice);
   }
 
-  /** Pushes the draft; {@code confirm} says "[sent]" (a typed line needs no confirmation). */
+  /**
+   * Pushes the draft; {@code confirm} says "[sent]" (a typed line needs no confirmation). A
+   * moderator forces the push. Otherwise chat messages the mute holds interrupt it as the daemon's
+   * rule would have, had it known they were not read: the daemon delivered them to the check that
+   * was waiting, so it finds nothing new.
+   */
   private void push(boolean confirm) {
+    if (!moderator && screen.unannounced() > 0) {
+      try {
+        // What still waits on the server joins the held ones, so the notice counts them all.
+        chat.check(Duration.ZERO, WakeOn.ANY);
+      } catch (ConnectionLostException e) {
+        // The held ones are enough to hold the push back.
+      }
+      interrupted(screen.announce());
+      return;
+    }
     PushResult r;
     try {
-      r = chat.push(false);
+      r = chat.push(moderator);
     } catch (NoDraftException | FloorHeldException e) {
       screen.say(ChatText.pushRefused(e));
       return;
@@ -424,17 +494,23 @@ public final class ChatCommand implements Callable<Integer> {
         }
       }
       // The draft is kept, and the person gets the commands to act on it.
-      case INTERRUPTED -> {
-        int arrived = (int) r.messages().stream().filter(m -> m.kind() == MessageKind.CHAT).count();
-        screen.say(
-            "[not sent: "
-                + Screen.plural(arrived, "new message")
-                + " arrived"
-                + (screen.muted() ? " while muted (/mute shows them)" : "")
-                + "; /push to send it anyway, /reset to drop it]");
-      }
+      case INTERRUPTED ->
+          interrupted(
+              screen.muted()
+                  ? screen.announce()
+                  : (int) r.messages().stream().filter(m -> m.kind() == MessageKind.CHAT).count());
       case NOT_SENT -> screen.say("[not sent]");
     }
+  }
+
+  /** Says that the draft stays, since {@code arrived} chat messages came before it went. */
+  private void interrupted(int arrived) {
+    screen.say(
+        "[not sent: "
+            + Screen.plural(arrived, "new message")
+            + " arrived"
+            + (screen.muted() ? " while muted (/mute shows them)" : "")
+            + "; /push to send it anyway, /reset to drop it]");
   }
 
   private void history(String arg) {

@@ -106,14 +106,49 @@ class ChatCommandTest {
   }
 
   @Test
-  void muteHoldsMessagesAndAPushAfterUnseenMessagesIsInterrupted() throws Exception {
+  void aMessageTheWaitingCheckTakesWhileMutedStillInterruptsAPush() throws Exception {
+    try (AsyncChatRoom bob = new AsyncChatRoom(server.uri(), "bob", "mute1");
+        Chat carol =
+            Chat.start("--user", "carol", "--room", "mute1", "--server", server.uri().toString())) {
+      carol.expectMatching(l -> l.startsWith("[you are carol in mute1;"));
+      // The listener's check is parked before the mute, so it is the one that takes "ping".
+      awaitState(bob, "carol", "waiting");
+      carol.type("/mute");
+      carol.expect("[muted: messages wait until you type /mute again]");
+      say(bob, "ping");
+      await("carol's listener took ping and paused")
+          .atMost(WAIT)
+          .until(() -> !bob.participants().contains("carol (waiting"));
+
+      carol.type("/draft my answer");
+      carol.expect("[drafted: 9 characters; /push sends it]");
+      carol.type("/push");
+      List<String> beforeNotice =
+          carol.expect(
+              "[not sent: 1 new message arrived while muted (/mute shows them); /push to send it anyway, /reset to drop it]");
+      carol.type("/mute");
+      beforeNotice.addAll(carol.expect("[unmuted: 1 message held back while muted:]"));
+      assertThat(beforeNotice).as("nothing shown while muted").noneMatch(l -> l.startsWith("bob:"));
+      carol.expect("bob: ping");
+
+      carol.type("/push");
+      carol.expect("[sent]");
+      awaitSeen(bob, "carol: my answer");
+      carol.type("/quit");
+      assertThat(carol.endInput().exitCode()).isZero();
+    }
+  }
+
+  @Test
+  void muteHoldsMessagesAndTheNoticeCountsAllThatArrived() throws Exception {
     try (AsyncChatRoom bob = new AsyncChatRoom(server.uri(), "bob", "mute");
         Chat carol =
             Chat.start("--user", "carol", "--room", "mute", "--server", server.uri().toString())) {
       carol.expectMatching(l -> l.startsWith("[you are carol in mute;"));
+      awaitState(bob, "carol", "waiting");
       carol.type("/mute");
       carol.expect("[muted: messages wait until you type /mute again]");
-      // Ends the check the listener had waiting, if any; after it the listener stays paused.
+      // The check parked before the mute takes this one; the next stays on the server.
       say(bob, "ping");
       await("carol's listener pauses")
           .atMost(WAIT)
@@ -121,12 +156,11 @@ class ChatCommandTest {
 
       carol.type("/draft my answer");
       carol.expect("[drafted: 9 characters; /push sends it]");
-      // Nobody takes this message for carol while she is muted: her push finds it undelivered.
       say(bob, "hold on");
       carol.type("/push");
       List<String> beforeNotice =
           carol.expect(
-              "[not sent: 1 new message arrived while muted (/mute shows them); /push to send it anyway, /reset to drop it]");
+              "[not sent: 2 new messages arrived while muted (/mute shows them); /push to send it anyway, /reset to drop it]");
       carol.type("/mute");
       beforeNotice.addAll(carol.expect("[unmuted: 2 messages held back while muted:]"));
       assertThat(beforeNotice).as("nothing shown while muted").noneMatch(l -> l.startsWith("bob:"));
@@ -142,6 +176,70 @@ class ChatCommandTest {
       carol.type("/quit");
       assertThat(carol.endInput().exitCode()).isZero();
       awaitSeen(bob, "system: carol has left");
+    }
+  }
+
+  @Test
+  void aDraftIsReportedAsDraftingWhileTheListenerWaits() throws Exception {
+    try (AsyncChatRoom bob = new AsyncChatRoom(server.uri(), "bob", "presence");
+        Chat dora =
+            Chat.start(
+                "--user", "dora", "--room", "presence", "--server", server.uri().toString())) {
+      dora.expectMatching(l -> l.startsWith("[you are dora in presence;"));
+      awaitState(bob, "dora", "waiting");
+      dora.type("/draft thinking it over");
+      dora.expect("[drafted: 16 characters; /push sends it]");
+      // Her listener's check is still parked: the draft is what the room should see.
+      awaitState(bob, "dora", "drafting");
+      dora.type("/reset");
+      dora.expect("[the draft is dropped]");
+      awaitState(bob, "dora", "waiting");
+      dora.type("/quit");
+      assertThat(dora.endInput().exitCode()).isZero();
+    }
+  }
+
+  @Test
+  void theModeratorSpeaksOverHiddenMessagesAndTogglesThemWithCountsThatMatch() throws Exception {
+    try (AsyncChatRoom bob = new AsyncChatRoom(server.uri(), "bob", "moderated");
+        Chat mo =
+            Chat.start(
+                "--user",
+                "mo",
+                "--room",
+                "moderated",
+                "--server",
+                server.uri().toString(),
+                "--moderator",
+                "--hide-messages")) {
+      mo.expect(
+          "[you are mo in moderated as the moderator; type a line to send it, /help lists the commands]");
+      mo.expect("[hidden: messages wait until you type /toggle again]");
+      say(bob, "one");
+      say(bob, "two");
+      // Unread messages do not hold a moderator's line back.
+      mo.type("please stay on topic");
+      awaitSeen(bob, "mo: please stay on topic");
+      mo.type("/toggle");
+      List<String> before = mo.expect("[shown: 2 messages held back while hidden:]");
+      assertThat(before).as("nothing shown while hidden").noneMatch(l -> l.startsWith("bob:"));
+      assertThat(mo.next(2)).containsExactly("bob: one", "bob: two");
+      say(bob, "three");
+      mo.expect("bob: three");
+
+      // Hidden again while the listener's check waits: that check takes the next message.
+      awaitState(bob, "mo", "waiting");
+      mo.type("/toggle");
+      mo.expect("[hidden: messages wait until you type /toggle again]");
+      say(bob, "four");
+      await("mo's listener took four and paused")
+          .atMost(WAIT)
+          .until(() -> !bob.participants().contains("mo (waiting"));
+      mo.type("/toggle");
+      mo.expect("[shown: 1 message held back while hidden:]");
+      mo.expect("bob: four");
+      mo.type("/quit");
+      assertThat(mo.endInput().exitCode()).isZero();
     }
   }
 
@@ -184,6 +282,13 @@ class ChatCommandTest {
       assertThat(end.exitCode()).isEqualTo(2);
       assertThat(end.stderr()).startsWith("Missing --user (or PARLEY_USER): the name to chat as");
     }
+  }
+
+  /** Waits until {@code who} sees {@code name} in the given presence state. */
+  static void awaitState(AsyncChatRoom who, String name, String state) {
+    await(name + " " + state)
+        .atMost(WAIT)
+        .until(() -> who.participants().contains(name + " (" + state));
   }
 
   private static void say(AsyncChatRoom who, String text) {

@@ -55,8 +55,8 @@ final class Session {
   }
 
   /**
-   * The presence rule: waiting while a check is pending, else drafting while the draft is
-   * non-empty, else idle.
+   * The presence rule: drafting while the draft is non-empty, else waiting while a check is
+   * pending, else idle.
    */
   PresenceState state() {
     return PresenceRule.state(pendingChecks, !draft.isEmpty());

@@ -63,20 +63,21 @@ class FrameStreamTest {
     assertThat(kinds(appended)).containsExactly("chat_message", "activity", "presence:drafting");
     assertThat(appended.get(2).get("draft_suffix").asText()).isEqualTo("hello");
 
+    // A check under way leaves a participant with a draft drafting.
     assertThat(
             kinds(
                 feed(
                     "ada",
                     "tool_call",
                     "<tool_call>{\"name\":\"check\",\"arguments\":{}}</tool_call>")))
-        .containsExactly("chat_message", "activity", "presence:waiting");
+        .containsExactly("chat_message", "activity");
     assertThat(
             kinds(
                 feed(
                     "ada",
                     "tool_response",
                     "<tool_response>{\"status\":0,\"messages\":[]}</tool_response>")))
-        .containsExactly("chat_message", "activity", "presence:drafting");
+        .containsExactly("chat_message", "activity");
 
     feed("ada", "tool_call", "<tool_call>{\"name\":\"push\",\"arguments\":{}}</tool_call>");
     List<JsonNode> interrupted =
@@ -96,6 +97,13 @@ class FrameStreamTest {
             "<tool_response>{\"status\":1,\"message_id\":\"msg-4\",\"messages\":[]}</tool_response>");
     assertThat(sent.get(1).get("status").asText()).isEqualTo("sent msg-4");
     assertThat(kinds(sent)).containsExactly("chat_message", "activity", "presence:idle");
+    assertThat(
+            kinds(
+                feed(
+                    "ada",
+                    "tool_call",
+                    "<tool_call>{\"name\":\"check\",\"arguments\":{}}</tool_call>")))
+        .containsExactly("chat_message", "activity", "presence:waiting");
 
     JsonNode welcome = stream.welcome("r", "live");
     assertThat(welcome.get("participants").findValuesAsText("user")).containsExactly("ada");
@@ -121,7 +129,7 @@ class FrameStreamTest {
   }
 
   @Test
-  void overlappingCallsOfOneParticipantKeepItWaitingUntilItsCheckEnds() throws Exception {
+  void anAppendWhileACheckWaitsShowsTheParticipantDrafting() throws Exception {
     system("joined", "ada", "ada has joined");
     feed("ada", "tool_call", "<tool_call>{\"name\":\"check\",\"arguments\":{}}</tool_call>");
     feed(
@@ -136,7 +144,8 @@ class FrameStreamTest {
     appended.put("method", "append");
     List<JsonNode> whileWaiting = new ArrayList<>(stream.frames(appended));
     assertThat(whileWaiting.get(1).get("method").asText()).isEqualTo("append");
-    assertThat(kinds(whileWaiting)).containsExactly("chat_message", "activity");
+    assertThat(kinds(whileWaiting))
+        .containsExactly("chat_message", "activity", "presence:drafting");
     ObjectNode checked =
         line(
             "ada",
@@ -145,7 +154,7 @@ class FrameStreamTest {
     checked.put("method", "check");
     List<JsonNode> done = new ArrayList<>(stream.frames(checked));
     assertThat(done.get(1).get("status").asText()).isEqualTo("timed out");
-    assertThat(kinds(done)).containsExactly("chat_message", "activity", "presence:drafting");
+    assertThat(kinds(done)).containsExactly("chat_message", "activity");
   }
 
   @Test
