@@ -135,9 +135,18 @@ public final class AgentCommand implements Callable<Integer> {
             maxSteps,
             retries,
             Duration.ofSeconds(timeoutSeconds));
-    PersonaRunner runner = config.connect(null);
-    Runtime.getRuntime().addShutdownHook(new Thread(runner::stop, "parley-agent-stop"));
-    runner.run();
+    // Logged out on every way out: an error, the end of the run, or a signal (the hook).
+    try (PersonaRunner runner = config.connect(null)) {
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    runner.stop();
+                    runner.close();
+                  },
+                  "parley-agent-stop"));
+      runner.run();
+    }
     return 0;
   }
 

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * when a push is interrupted. Its reasoning and tool calls are shown to observers as notes. In
  * {@link Mode#MENTION} it waits until a message mentions it.
  */
-public final class PersonaRunner {
+public final class PersonaRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PersonaRunner.class);
   private static final ObjectMapper JSON = Json.mapper();
 
@@ -47,6 +47,12 @@ public final class PersonaRunner {
     this.persona = persona;
     this.room = room;
     this.model = model;
+  }
+
+  /** Logs the persona out of its room (idempotent), so that its name is free at once. */
+  @Override
+  public void close() {
+    room.close();
   }
 
   /** Asks the runner to stop after its current step. */

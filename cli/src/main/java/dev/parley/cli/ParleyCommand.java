@@ -9,6 +9,7 @@ import dev.parley.server.cli.KeysCommand;
 import dev.parley.server.cli.RoomsCommand;
 import dev.parley.server.cli.ServeCommand;
 import dev.parley.viewer.replay.ReplayCommand;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -39,22 +40,40 @@ public final class ParleyCommand implements Runnable {
    * @param args the arguments
    */
   public static void main(String[] args) {
-    int code =
-        new CommandLine(new ParleyCommand())
-            .setExecutionExceptionHandler(
-                (e, commandLine, parseResult) -> {
-                  // A failure to start (port taken, data unreadable) is one clear line, not a stack
-                  // trace.
-                  commandLine
-                      .getErr()
-                      .println("parley: " + (e.getMessage() == null ? e : e.getMessage()));
-                  org.slf4j.LoggerFactory.getLogger(ParleyCommand.class).debug("Command failed", e);
-                  return 1;
-                })
-            .execute(args);
+    int code = commandLine().execute(args);
     if (code != 0) {
       System.exit(code);
     }
+  }
+
+  /**
+   * The {@code parley} command with its subcommands, answering a failure in one line: a usage error
+   * with the error and a pointer to {@code --help} (the whole usage would scroll the error away), a
+   * failure to start (port taken, data unreadable) with its message, never a stack trace.
+   *
+   * @return the command line, ready to execute
+   */
+  public static CommandLine commandLine() {
+    return new CommandLine(new ParleyCommand())
+        .setParameterExceptionHandler(ParleyCommand::usageError)
+        .setExecutionExceptionHandler(
+            (e, commandLine, parseResult) -> {
+              commandLine
+                  .getErr()
+                  .println("parley: " + (e.getMessage() == null ? e : e.getMessage()));
+              org.slf4j.LoggerFactory.getLogger(ParleyCommand.class).debug("Command failed", e);
+              return 1;
+            });
+  }
+
+  private static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine failed = e.getCommandLine();
+    String name = failed.getCommandSpec().qualifiedName();
+    PrintWriter err = failed.getErr();
+    err.println(name + ": " + e.getMessage());
+    err.println("Try '" + name + " --help' for more information.");
+    err.flush();
+    return failed.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   @Override

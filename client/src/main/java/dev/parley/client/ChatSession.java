@@ -105,6 +105,8 @@ public final class ChatSession implements AutoCloseable {
   /** Read back from the history after a lost answer, not yet handed over. */
   private final List<Message> recovered = new ArrayList<>();
 
+  private volatile boolean closed;
+
   private long lastSeen;
   private int draftLength;
 
@@ -260,9 +262,16 @@ public final class ChatSession implements AutoCloseable {
     return call(api -> api.note(kind, content));
   }
 
-  /** Logs out. */
+  /**
+   * Logs out, once; a call still running then fails instead of taking the session back, so that a
+   * closed session never logs in again.
+   */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       client.api().logout();
     } catch (RuntimeException e) {
@@ -300,7 +309,7 @@ public final class ChatSession implements AutoCloseable {
         return failed ? again.on(client.api()) : first.get();
       } catch (ConnectionLostException | NotLoggedInException e) {
         // An interrupted caller is leaving (or its socket was closed for it): no retry.
-        if (System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
+        if (closed || System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
           throw e;
         }
         // Once a call is enough to say so; each further attempt only in a debug log.

@@ -377,11 +377,21 @@ public final class McpBridge implements AutoCloseable {
   }
 
   /**
-   * Forgets MCP sessions that went away without saying so (HTTP clients that never sent DELETE).
+   * Forgets MCP sessions that went away without saying so (HTTP clients that never sent DELETE),
+   * logging out what is left of their Parley sessions.
    */
   private void forgetIdle() {
     long horizon = System.nanoTime() - FORGET_AFTER.toNanos();
-    sessions.values().removeIf(p -> p.lastUsed < horizon);
+    sessions
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (e.getValue().lastUsed >= horizon) {
+                return false;
+              }
+              CompletableFuture.runAsync(e.getValue()::logout, calls);
+              return true;
+            });
   }
 
   /**

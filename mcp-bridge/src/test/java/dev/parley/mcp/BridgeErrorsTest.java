@@ -104,8 +104,19 @@ class BridgeErrorsTest {
           other.call("login", Map.of("username", "Pusher-" + transport, "room", "errors-rpc"));
       assertThat(taken.isError()).isTrue();
       assertThat(McpAgent.text(taken))
-          .startsWith("Error 40011 (Username taken)")
-          .contains("data: {\"username\":\"Pusher-" + transport + "\",\"room\":\"errors-rpc\"}");
+          .startsWith(
+              "Error 40011 (Username taken): Pusher-"
+                  + transport
+                  + " is too like pusher-"
+                  + transport
+                  + ", who is in errors-rpc, last active ")
+          .contains("log in with resume set to that session's token")
+          .contains(
+              "data: {\"username\":\"Pusher-"
+                  + transport
+                  + "\",\"room\":\"errors-rpc\",\"holder\":\"pusher-"
+                  + transport
+                  + "\",\"last_active\":");
     }
   }
 

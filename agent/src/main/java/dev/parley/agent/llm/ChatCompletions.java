@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.spec.Json;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -143,6 +144,10 @@ public final class ChatCompletions {
         return (ObjectNode) message;
       } catch (HttpTimeoutException e) {
         last = "no answer within " + settings.timeout().toSeconds() + " s";
+        cause = e;
+      } catch (ConnectException e) {
+        // The JDK's message is empty here: say where nothing listens.
+        last = "nothing answers at " + endpoint() + " (connection refused)";
         cause = e;
       } catch (IOException e) {
         last = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());

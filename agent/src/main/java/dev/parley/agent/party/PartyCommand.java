@@ -41,13 +41,31 @@ public final class PartyCommand implements Callable<Integer> {
     } catch (IllegalArgumentException | java.io.IOException e) {
       throw new ParameterException(spec.commandLine(), config + ": " + e.getMessage());
     }
-    List<PersonaRunner> runners = new ArrayList<>();
-    for (AgentConfig agent : agents) {
-      runners.add(agent.connect(null));
-    }
+    List<PersonaRunner> runners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // Every persona that joined is logged out on every way out: a later one failing to join, the
+    // end of the run, or a signal (the hook).
     Runtime.getRuntime()
         .addShutdownHook(
-            new Thread(() -> runners.forEach(PersonaRunner::stop), "parley-party-stop"));
+            new Thread(
+                () ->
+                    runners.forEach(
+                        r -> {
+                          r.stop();
+                          r.close();
+                        }),
+                "parley-party-stop"));
+    try {
+      for (AgentConfig agent : agents) {
+        runners.add(agent.connect(null));
+      }
+      return run(agents, runners);
+    } finally {
+      runners.forEach(PersonaRunner::close);
+    }
+  }
+
+  private static int run(List<AgentConfig> agents, List<PersonaRunner> runners)
+      throws InterruptedException {
     int failed = 0;
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<?>> running = new ArrayList<>();
@@ -55,7 +73,10 @@ public final class PartyCommand implements Callable<Integer> {
         running.add(
             pool.submit(
                 () -> {
-                  runner.run();
+                  // A persona that stops frees its name at once, not when the party ends.
+                  try (runner) {
+                    runner.run();
+                  }
                   return null;
                 }));
       }

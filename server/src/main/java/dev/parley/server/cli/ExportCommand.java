@@ -12,7 +12,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -40,14 +39,18 @@ public final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // Not usage errors: one line that says what is missing, without the usage.
+    PrintWriter err = spec.commandLine().getErr();
     if (!Files.isRegularFile(dataDir.resolve(SqliteStore.DATABASE))) {
-      throw new ParameterException(
-          spec.commandLine(), "no Parley database in " + dataDir.toAbsolutePath());
+      err.println("parley export: no Parley database in " + dataDir.toAbsolutePath());
+      err.flush();
+      return 1;
     }
     try (SqliteStore store = SqliteStore.openReadOnly(dataDir)) {
       if (store.rooms().stream().map(RoomRecord::name).noneMatch(room::equals)) {
-        throw new ParameterException(
-            spec.commandLine(), "no room " + room + " in " + dataDir.toAbsolutePath());
+        err.println("parley export: no room " + room + " in " + dataDir.toAbsolutePath());
+        err.flush();
+        return 1;
       }
       PrintWriter out = spec.commandLine().getOut();
       long after = 0;

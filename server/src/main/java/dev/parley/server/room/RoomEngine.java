@@ -28,6 +28,7 @@ import dev.parley.api.TalkingStickResult;
 import dev.parley.api.UndoResult;
 import dev.parley.api.UsernameTakenException;
 import dev.parley.api.WakeOn;
+import dev.parley.extension.Timestamps;
 import dev.parley.extension.events.RoomEvent;
 import dev.parley.extension.events.RoomEventListener;
 import dev.parley.server.MemoryLimits;
@@ -222,6 +223,38 @@ public final class RoomEngine implements AutoCloseable {
     door.admit(address);
   }
 
+  /**
+   * 40011 for a name that {@code holder} has, saying how to get it back: with the holder's token,
+   * or by waiting until its session expires (a pending check keeps it alive: then it is a TTL
+   * away).
+   */
+  private UsernameTakenException taken(String username, Room room, Session holder, long now) {
+    long idle = Math.max(0, now - holder.lastActive);
+    long left =
+        holder.pendingChecks > 0
+            ? limits.sessionTtl().toMillis()
+            : Math.max(0, limits.sessionTtl().toNanos() - idle) / 1_000_000;
+    long idleSeconds = idle / 1_000_000_000;
+    String detail =
+        (holder.username.equals(username)
+                ? username + " is in "
+                : username + " is too like " + holder.username + ", who is in ")
+            + room.name
+            + (holder.pendingChecks > 0
+                ? ", waiting in check now"
+                : ", last active " + idleSeconds + " s ago")
+            + ": to take the name back, log in with resume set to that session's token; or wait "
+            + (left + 999) / 1000
+            + " s, until it expires if it makes no further call";
+    return new UsernameTakenException(
+        username,
+        room.name,
+        holder.username,
+        Timestamps.format(clock.instant().minusNanos(idle)),
+        left,
+        detail);
+  }
+
   /** The protocol's {@code login}, open to everyone. */
   public LoginResult login(String requested, String roomName, FloorPolicy floor, String resume) {
     return login(requested, roomName, floor, resume, LoginGate.OPEN);
@@ -232,7 +265,13 @@ public final class RoomEngine implements AutoCloseable {
       String requested, String roomName, FloorPolicy floor, String resume, LoginGate gate) {
     String username = Usernames.normalise(requested);
     if (Usernames.reserved(username)) {
-      throw new UsernameTakenException(username, roomName);
+      throw new UsernameTakenException(
+          username,
+          roomName,
+          null,
+          null,
+          null,
+          "the name system is reserved for the daemon's own messages: choose another name");
     }
     Session live = resume == null ? null : sessions.byHash(SessionTokens.hash(resume));
     boolean resuming =
@@ -260,8 +299,9 @@ public final class RoomEngine implements AutoCloseable {
         saveIfChanged(old, tx, now);
         result = loginResult(old, resume, true, delivered);
       } else {
-        if (Usernames.taken(username, room.members())) {
-          throw new UsernameTakenException(username, room.name);
+        Session holder = Usernames.holder(username, room.members());
+        if (holder != null) {
+          throw taken(username, room, holder, now);
         }
         if (moderator == null) {
           moderator = gate.admit(username, room.name);

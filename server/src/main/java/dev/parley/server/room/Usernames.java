@@ -218,11 +218,16 @@ final class Usernames {
 
   /** True when {@code username} clashes with a live member's name. */
   static boolean taken(String username, Collection<Session> members) {
+    return holder(username, members) != null;
+  }
+
+  /** The member whose name {@code username} clashes with, or null when it is free. */
+  static Session holder(String username, Collection<Session> members) {
     for (Session s : members) {
       if (clash(s.username, username)) {
-        return true;
+        return s;
       }
     }
-    return false;
+    return null;
   }
 }
