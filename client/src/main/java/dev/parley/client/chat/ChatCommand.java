@@ -297,7 +297,11 @@ public final class ChatCommand implements Callable<Integer> {
               + retrySeconds
               + " s); start one with: parley serve");
     } catch (UsernameTakenException e) {
-      err.println("parley chat: " + user + " is already in " + room + "; choose another --user");
+      // The daemon's detail says who holds the name and how to get it back (resume, or when).
+      err.println(
+          "parley chat: "
+              + (e.detail() == null ? user + " is already in " + room : e.detail())
+              + "; or choose another --user");
     } catch (ParleyRpcException e) {
       err.println("parley chat: cannot join " + room + " as " + user + ": " + describe(e));
     } catch (IllegalArgumentException e) {

@@ -273,7 +273,9 @@ class ChatCommandTest {
         Chat.Ended end = twin.endInput();
         assertThat(end.exitCode()).isEqualTo(1);
         assertThat(end.stderr())
-            .isEqualTo("parley chat: erin is already in names; choose another --user");
+            .startsWith("parley chat: erin is in names, ")
+            .contains("log in with resume set to that session's token")
+            .endsWith("; or choose another --user");
       }
       assertThat(erin.participants()).isEqualTo("[in the room: erin (idle)]");
     }
