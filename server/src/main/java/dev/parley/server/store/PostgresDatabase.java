@@ -38,6 +38,10 @@ public record PostgresDatabase(String url, String password) {
               + shown(plain)
               + " (give postgresql://HOST:PORT/DB?user=NAME)");
     }
+    // A user:password@ part is refused before the driver parses it: the driver would log it.
+    if (plain.substring(SCHEME.length()).split("[/?]", 2)[0].contains("@")) {
+      throw noPassword();
+    }
     Properties parsed = Driver.parseURL(JDBC + plain, null);
     if (parsed == null) {
       throw new IllegalArgumentException(
@@ -45,16 +49,19 @@ public record PostgresDatabase(String url, String password) {
               + shown(plain)
               + " (give postgresql://HOST:PORT/DB?user=NAME)");
     }
-    if (parsed.getProperty(PGProperty.PASSWORD.getName()) != null
-        || plain.substring(SCHEME.length()).split("[/?]", 2)[0].contains("@")) {
-      throw new IllegalArgumentException(
-          "--database: the URL may not hold a password (it would show in process lists and logs):"
-              + " give it in PARLEY_DATABASE_PASSWORD or in ~/.pgpass");
+    if (parsed.getProperty(PGProperty.PASSWORD.getName()) != null) {
+      throw noPassword();
     }
     url = plain;
     if (password != null && password.isEmpty()) {
       password = null;
     }
+  }
+
+  private static IllegalArgumentException noPassword() {
+    return new IllegalArgumentException(
+        "--database: the URL may not hold a password (it would show in process lists and logs):"
+            + " give it in PARLEY_DATABASE_PASSWORD or in ~/.pgpass");
   }
 
   /** The URL for the JDBC driver. */

@@ -143,6 +143,16 @@ public final class SqliteStore implements Store {
     }
   }
 
+  /** The schema version the database is at, as Flyway recorded it; null before any migration. */
+  public String schemaVersion() {
+    return query(
+            "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank DESC LIMIT 1",
+            rs -> rs.getString(1))
+        .stream()
+        .findFirst()
+        .orElse(null);
+  }
+
   @Override
   public List<RoomRecord> rooms() {
     return query(
