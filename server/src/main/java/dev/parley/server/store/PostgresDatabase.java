@@ -49,8 +49,15 @@ public record PostgresDatabase(String url, String password) {
               + shown(plain)
               + " (give postgresql://HOST:PORT/DB?user=NAME)");
     }
-    if (parsed.getProperty(PGProperty.PASSWORD.getName()) != null) {
-      throw noPassword();
+    // Asked of the URL itself: the driver's parsed properties hold a password of ~/.pgpass too.
+    int query = plain.indexOf('?');
+    if (query >= 0) {
+      for (String parameter : plain.substring(query + 1).split("&")) {
+        String key = parameter.split("=", 2)[0];
+        if (PGProperty.PASSWORD.getName().equalsIgnoreCase(key)) {
+          throw noPassword();
+        }
+      }
     }
     url = plain;
     if (password != null && password.isEmpty()) {

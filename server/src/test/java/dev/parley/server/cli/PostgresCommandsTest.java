@@ -11,7 +11,9 @@ import dev.parley.server.testing.RunningServer;
 import dev.parley.server.testing.TestDatabase;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
@@ -77,6 +79,25 @@ class PostgresCommandsTest {
     assertThat(first.out().trim())
         .isEqualTo("PostgreSQL database " + postgres.database().url() + " is at schema version 4");
     assertThat(migrate().out()).isEqualTo(first.out());
+  }
+
+  @Test
+  void withoutPasswordVariableThePasswordFileIsRead() throws Exception {
+    PostgresDatabase db = postgres.database();
+    Path pgpass = dataDir.resolve("pgpass");
+    Files.writeString(pgpass, "*:*:*:*:" + db.password() + "\n");
+    Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-------"));
+    // The driver's own property for the password file's place (PGPASSFILE in the environment).
+    System.setProperty("org.postgresql.pgpassfile", pgpass.toString());
+    try {
+      MigrateCommand migrate = new MigrateCommand();
+      migrate.database.environment = Map.of();
+      Run run = run(migrate, "--database", db.url());
+      assertThat(run.code()).as(run.err()).isZero();
+      assertThat(run.out()).contains("is at schema version 4");
+    } finally {
+      System.clearProperty("org.postgresql.pgpassfile");
+    }
   }
 
   @Test
