@@ -21,7 +21,7 @@ public final class DatabaseOption {
       paramLabel = "URL",
       defaultValue = "${env:PARLEY_DATABASE}",
       description =
-          "Keep the data in this PostgreSQL database instead of the data directory's SQLite:"
+          "The PostgreSQL database that holds the data, in place of the data directory's SQLite one:"
               + " postgresql://HOST:PORT/DB?user=NAME; the password from PARLEY_DATABASE_PASSWORD or"
               + " ~/.pgpass (PARLEY_DATABASE).")
   String url;

@@ -194,7 +194,7 @@ public final class PostgresStore implements Store {
     return p;
   }
 
-  /** How this daemon shows in {@code pg_stat_activity}, so that a refused second one names it. */
+  /** How this process shows in {@code pg_stat_activity}, so that a refused second one names it. */
   private static String applicationName() {
     String host;
     try {
@@ -202,7 +202,7 @@ public final class PostgresStore implements Store {
     } catch (UnknownHostException e) {
       host = "unknown host";
     }
-    return "Parley daemon pid " + ProcessHandle.current().pid() + " on " + host;
+    return "Parley pid " + ProcessHandle.current().pid() + " on " + host;
   }
 
   private static Connection connect(PostgresDatabase db) {

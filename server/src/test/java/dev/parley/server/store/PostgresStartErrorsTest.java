@@ -76,7 +76,7 @@ class PostgresStartErrorsTest {
     try (RunningServer first = RunningServer.start(ServerConfig.ephemeral().withDatabase(db))) {
       first.login("ada", "lobby");
       assertRefused(db)
-          .hasMessageContaining("is in use by another Parley daemon (Parley daemon pid ")
+          .hasMessageContaining("is in use by another Parley daemon (Parley pid ")
           .hasMessageContaining("pid " + ProcessHandle.current().pid() + " on ")
           .hasMessageContaining("several daemons on one database are not supported yet");
     }
