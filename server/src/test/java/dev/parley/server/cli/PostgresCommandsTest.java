@@ -82,6 +82,21 @@ class PostgresCommandsTest {
   }
 
   @Test
+  void withoutDatabaseMigrateBringsTheDataDirectorysSqliteUpToDate() throws Exception {
+    MigrateCommand migrate = new MigrateCommand();
+    Run none = run(migrate, "--data-dir", dataDir.toString());
+    assertThat(none.code()).isNotZero();
+    assertThat(none.err()).contains("no Parley database in " + dataDir.toAbsolutePath());
+    try (RunningServer server =
+        RunningServer.start(ServerConfig.ephemeral().withDataDir(dataDir))) {
+      server.login("ada", "lobby");
+    }
+    Run done = run(new MigrateCommand(), "--data-dir", dataDir.toString());
+    assertThat(done.code()).as(done.err()).isZero();
+    assertThat(done.out()).contains("parley.db is at schema version 4");
+  }
+
+  @Test
   void withoutPasswordVariableThePasswordFileIsRead() throws Exception {
     PostgresDatabase db = postgres.database();
     Path pgpass = dataDir.resolve("pgpass");

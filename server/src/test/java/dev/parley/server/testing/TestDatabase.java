@@ -89,7 +89,8 @@ public final class TestDatabase
     }
   }
 
-  private static PostgresDatabase create() throws SQLException {
+  /** A fresh database on the server the tests use, for harnesses that manage it themselves. */
+  public static PostgresDatabase create() throws SQLException {
     PostgresDatabase server = server();
     String name = "parley_test_" + UUID.randomUUID().toString().replace("-", "");
     execute(server, "CREATE DATABASE " + name);
@@ -104,11 +105,16 @@ public final class TestDatabase
   private void drop() throws SQLException {
     if (database != null) {
       try {
-        execute(server(), "DROP DATABASE IF EXISTS " + database.databaseName() + " WITH (FORCE)");
+        drop(database);
       } finally {
         database = null;
       }
     }
+  }
+
+  /** Drops {@code db}, a database {@link #create} made, whoever is still connected to it. */
+  public static void drop(PostgresDatabase db) throws SQLException {
+    execute(server(), "DROP DATABASE IF EXISTS " + db.databaseName() + " WITH (FORCE)");
   }
 
   private static void execute(PostgresDatabase db, String sql) throws SQLException {
