@@ -4,8 +4,10 @@ import dev.parley.agent.AgentCommand;
 import dev.parley.agent.party.PartyCommand;
 import dev.parley.client.chat.ChatCommand;
 import dev.parley.mcp.cli.McpCommand;
+import dev.parley.server.cli.CopyCommand;
 import dev.parley.server.cli.ExportCommand;
 import dev.parley.server.cli.KeysCommand;
+import dev.parley.server.cli.MigrateCommand;
 import dev.parley.server.cli.RoomsCommand;
 import dev.parley.server.cli.ServeCommand;
 import dev.parley.viewer.replay.ReplayCommand;
@@ -22,6 +24,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServeCommand.class,
       ExportCommand.class,
+      MigrateCommand.class,
+      CopyCommand.class,
       RoomsCommand.class,
       KeysCommand.class,
       ChatCommand.class,

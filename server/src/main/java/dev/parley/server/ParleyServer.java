@@ -18,6 +18,7 @@ import dev.parley.server.room.RoomEngine;
 import dev.parley.server.room.Ticker;
 import dev.parley.server.rpc.JsonRpcEndpoint;
 import dev.parley.server.store.MemoryStore;
+import dev.parley.server.store.PostgresStore;
 import dev.parley.server.store.SqliteStore;
 import dev.parley.server.store.Store;
 import dev.parley.spec.Json;
@@ -128,12 +129,22 @@ public final class ParleyServer implements AutoCloseable {
   public ParleyServer(ServerConfig config, AccessKeys access, Iterable<Extension> extensions) {
     this(
         config,
-        config.dataDir() == null ? new MemoryStore() : SqliteStore.open(config.dataDir()),
+        store(config),
         config.dataDir() == null
             ? null
             : new ConversationLog(config.dataDir().resolve(LOGS), config.memory().logQueueBytes()),
         access,
         extensions);
+  }
+
+  /**
+   * The store the configuration names: PostgreSQL, else SQLite in the data directory, else memory.
+   */
+  private static Store store(ServerConfig config) {
+    if (config.database() != null) {
+      return PostgresStore.open(config.database(), config.dataDir());
+    }
+    return config.dataDir() == null ? new MemoryStore() : SqliteStore.open(config.dataDir());
   }
 
   private ParleyServer(

@@ -1,6 +1,7 @@
 package dev.parley.server;
 
 import dev.parley.api.FloorPolicy;
+import dev.parley.server.store.PostgresDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,10 +17,13 @@ import java.util.Map;
  * @param rooms rooms to create at start, with their floor policy
  * @param shutdownGrace how long stopping waits for calls in flight to finish
  * @param dataDir where the database and the conversation logs live; null keeps everything in memory
+ *     (with a {@code database}, it holds the conversation logs only; null: no logs)
  * @param allowedHosts names by which browsers may reach the daemon besides the loopback names and
  *     {@code host} (see {@code Origins})
  * @param connections the limits on HTTP connections
  * @param memory what the daemon keeps in memory for speed
+ * @param database the PostgreSQL database that holds the data in place of the data directory's
+ *     SQLite database, or null
  */
 public record ServerConfig(
     String host,
@@ -31,13 +35,40 @@ public record ServerConfig(
     Path dataDir,
     List<String> allowedHosts,
     ConnectionLimits connections,
-    MemoryLimits memory) {
+    MemoryLimits memory,
+    PostgresDatabase database) {
 
   /** The grace a daemon gives calls in flight when it stops. */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
 
   public ServerConfig {
     allowedHosts = List.copyOf(allowedHosts);
+  }
+
+  /** A configuration whose data lives in the data directory (or in memory), not in PostgreSQL. */
+  public ServerConfig(
+      String host,
+      int port,
+      ServerLimits limits,
+      FloorPolicy defaultFloor,
+      Map<String, FloorPolicy> rooms,
+      Duration shutdownGrace,
+      Path dataDir,
+      List<String> allowedHosts,
+      ConnectionLimits connections,
+      MemoryLimits memory) {
+    this(
+        host,
+        port,
+        limits,
+        defaultFloor,
+        rooms,
+        shutdownGrace,
+        dataDir,
+        allowedHosts,
+        connections,
+        memory,
+        null);
   }
 
   /** A configuration with no extra host names and the default connection limits. */
@@ -83,7 +114,8 @@ public record ServerConfig(
         dataDir,
         allowedHosts,
         connections,
-        memory);
+        memory,
+        database);
   }
 
   /** The same configuration keeping its data in {@code dir} (null: in memory). */
@@ -98,7 +130,8 @@ public record ServerConfig(
         dir,
         allowedHosts,
         connections,
-        memory);
+        memory,
+        database);
   }
 
   /** The same configuration on another port. */
@@ -113,7 +146,8 @@ public record ServerConfig(
         dataDir,
         allowedHosts,
         connections,
-        memory);
+        memory,
+        database);
   }
 
   /** The same configuration letting browsers reach it by {@code names} too. */
@@ -128,7 +162,8 @@ public record ServerConfig(
         dataDir,
         names,
         connections,
-        memory);
+        memory,
+        database);
   }
 
   /** The same configuration with other connection limits. */
@@ -143,7 +178,8 @@ public record ServerConfig(
         dataDir,
         allowedHosts,
         newConnections,
-        memory);
+        memory,
+        database);
   }
 
   /** The same configuration with other memory limits. */
@@ -158,6 +194,26 @@ public record ServerConfig(
         dataDir,
         allowedHosts,
         connections,
-        newMemory);
+        newMemory,
+        database);
+  }
+
+  /**
+   * The same configuration keeping its data in the PostgreSQL database {@code db} (null: in the
+   * data directory, or in memory).
+   */
+  public ServerConfig withDatabase(PostgresDatabase db) {
+    return new ServerConfig(
+        host,
+        port,
+        limits,
+        defaultFloor,
+        rooms,
+        shutdownGrace,
+        dataDir,
+        allowedHosts,
+        connections,
+        memory,
+        db);
   }
 }

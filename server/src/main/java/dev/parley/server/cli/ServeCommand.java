@@ -7,6 +7,7 @@ import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.ServerLimits;
 import dev.parley.server.auth.AccessKeys;
+import dev.parley.server.store.PostgresDatabase;
 import dev.parley.spec.SpecDocument;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -20,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -111,8 +113,11 @@ public final class ServeCommand implements Callable<Integer> {
       names = "--data-dir",
       defaultValue = "${env:PARLEY_DATA_DIR:-parley-data}",
       description =
-          "Where the SQLite database and the conversation logs live, created on first start (PARLEY_DATA_DIR, default ${DEFAULT-VALUE}).")
+          "Where the SQLite database and the conversation logs live, created on first start; with --database,"
+              + " the conversation logs only (PARLEY_DATA_DIR, default ${DEFAULT-VALUE}).")
   Path dataDir;
+
+  @Mixin DatabaseOption database = new DatabaseOption();
 
   @Option(
       names = "--in-memory",
@@ -311,15 +316,21 @@ public final class ServeCommand implements Callable<Integer> {
     server
         .extensions()
         .forEach((name, path) -> doors.append(", ").append(name).append(" at ").append(path));
-    LOG.info(
-        "Parley listening on {} ({}); {}",
-        server.uri(),
-        doors,
-        config.dataDir() == null
-            ? "everything in memory"
-            : "data in " + config.dataDir().toAbsolutePath());
+    LOG.info("Parley listening on {} ({}); {}", server.uri(), doors, where(config));
     stopped.await();
     return 0;
+  }
+
+  private static String where(ServerConfig config) {
+    if (config.database() != null) {
+      return "data in the PostgreSQL database "
+          + config.database()
+          + ", conversation logs in "
+          + config.dataDir().toAbsolutePath();
+    }
+    return config.dataDir() == null
+        ? "everything in memory"
+        : "data in " + config.dataDir().toAbsolutePath();
   }
 
   ServerConfig config() {
@@ -368,6 +379,12 @@ public final class ServeCommand implements Callable<Integer> {
               + " this daemon is authenticated: anyone who can reach it could read and write every room. Listen on"
               + " 127.0.0.1 (the default), give --auth keys to let only holders of access keys in (see `parley keys"
               + " add`), or give --insecure-public to serve it anyway.");
+    }
+    PostgresDatabase db = database.database(spec.commandLine());
+    if (db != null && inMemory) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--database and --in-memory exclude each other: keep the data in PostgreSQL or in memory");
     }
     if (historyPage > 200) {
       throw new ParameterException(
@@ -419,7 +436,8 @@ public final class ServeCommand implements Callable<Integer> {
         inMemory ? null : dataDir,
         allowedHosts == null ? List.of() : allowedHosts,
         connections,
-        new MemoryLimits(tailMessages, tailBytes, logQueueBytes, observerQueueBytes));
+        new MemoryLimits(tailMessages, tailBytes, logQueueBytes, observerQueueBytes),
+        db);
   }
 
   /** The keys file of {@code --auth keys}, or null without access control. */

@@ -1,17 +1,13 @@
 package dev.parley.server.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static dev.parley.server.store.StoredRows.MESSAGE_COLUMNS;
+import static dev.parley.server.store.StoredRows.floor;
+import static dev.parley.server.store.StoredRows.json;
+import static dev.parley.server.store.StoredRows.nullableInt;
+import static dev.parley.server.store.StoredRows.strings;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.parley.api.FloorPolicy;
-import dev.parley.api.Message;
-import dev.parley.api.MessageKind;
-import dev.parley.api.SystemEvent;
-import dev.parley.api.SystemEventType;
-import dev.parley.spec.Json;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
@@ -47,10 +42,6 @@ public final class SqliteStore implements Store {
   public static final String DATABASE = "parley.db";
 
   private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
-  private static final ObjectMapper JSON = Json.mapper();
-  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
-  private static final String MESSAGE_COLUMNS =
-      "seq, sender, actor, kind, content, timestamp, mentions, event_type, event_user";
 
   private final Connection writer;
   private final ReentrantLock writeLock = new ReentrantLock();
@@ -152,6 +143,16 @@ public final class SqliteStore implements Store {
     }
   }
 
+  /** The schema version the database is at, as Flyway recorded it; null before any migration. */
+  public String schemaVersion() {
+    return query(
+            "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank DESC LIMIT 1",
+            rs -> rs.getString(1))
+        .stream()
+        .findFirst()
+        .orElse(null);
+  }
+
   @Override
   public List<RoomRecord> rooms() {
     return query(
@@ -179,7 +180,7 @@ public final class SqliteStore implements Store {
         "SELECT "
             + MESSAGE_COLUMNS
             + " FROM messages WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?",
-        rs -> message(room, rs),
+        rs -> StoredRows.message(room, rs),
         room,
         afterSeq,
         limit);
@@ -192,7 +193,7 @@ public final class SqliteStore implements Store {
             "SELECT "
                 + MESSAGE_COLUMNS
                 + " FROM messages WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
-            rs -> message(room, rs),
+            rs -> StoredRows.message(room, rs),
             room,
             beforeSeq,
             limit);
@@ -236,11 +237,6 @@ public final class SqliteStore implements Store {
                 nullableInt(rs, 5),
                 nullableInt(rs, 6)),
         tokenHash);
-  }
-
-  private static Integer nullableInt(ResultSet rs, int column) throws SQLException {
-    int value = rs.getInt(column);
-    return rs.wasNull() ? null : value;
   }
 
   @Override
@@ -302,25 +298,12 @@ public final class SqliteStore implements Store {
               "INSERT OR IGNORE INTO rooms (name, floor) VALUES (?, ?)",
               r.room(),
               r.floor().wireName());
-      case Write.AppendMessage a -> {
-        StoredMessage sm = a.message();
-        Message m = sm.message();
-        SystemEvent event = m.event();
-        update(
-            "INSERT INTO messages (room, "
-                + MESSAGE_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            m.room(),
-            sm.seq(),
-            m.senderId(),
-            sm.actor(),
-            m.kind().wireName(),
-            m.content(),
-            m.timestamp(),
-            json(m.mentions()),
-            event == null ? null : event.type().wireName(),
-            event == null ? null : event.user());
-      }
+      case Write.AppendMessage a ->
+          update(
+              "INSERT INTO messages (room, "
+                  + MESSAGE_COLUMNS
+                  + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              StoredRows.messageValues(a.message()));
       case Write.SaveSession save -> {
         SessionRecord s = save.session();
         update(
@@ -403,28 +386,6 @@ public final class SqliteStore implements Store {
         lock.close();
       }
     }
-  }
-
-  private StoredMessage message(String room, ResultSet rs) throws SQLException {
-    long seq = rs.getLong(1);
-    String eventType = rs.getString(8);
-    SystemEvent event =
-        eventType == null
-            ? null
-            : new SystemEvent(
-                SystemEventType.valueOf(eventType.toUpperCase(Locale.ROOT)), rs.getString(9));
-    Message m =
-        new Message(
-            MessageIds.of(seq),
-            seq,
-            rs.getString(2),
-            room,
-            rs.getString(5),
-            rs.getString(6),
-            MessageKind.valueOf(rs.getString(4).toUpperCase(Locale.ROOT)),
-            strings(rs.getString(7)),
-            event);
-    return new StoredMessage(seq, m, rs.getString(3));
   }
 
   /** One statement on the writer connection, inside the commit that holds the write lock. */
@@ -516,26 +477,6 @@ public final class SqliteStore implements Store {
       }
     }
     return e.getMessage();
-  }
-
-  private static FloorPolicy floor(String wire) {
-    return FloorPolicy.valueOf(wire.toUpperCase(Locale.ROOT));
-  }
-
-  private static String json(List<String> values) {
-    try {
-      return JSON.writeValueAsString(values);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static List<String> strings(String json) {
-    try {
-      return JSON.readValue(json, STRINGS);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static void closeQuietly(AutoCloseable c) {

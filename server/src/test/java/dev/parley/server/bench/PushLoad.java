@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.ServerLimits;
+import dev.parley.server.store.PostgresDatabase;
+import dev.parley.server.testing.TestDatabase;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,10 +23,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The push load harness of BENCHMARKS.md: a daemon in this JVM (SQLite in a fresh directory, or in
- * memory) and N clients over real loopback HTTP, each appending and pushing (force, so that
- * interruptions do not skew the numbers) as fast as it can for a fixed time after a warm-up.
- * Reports pushes per second and the push latency percentiles.
+ * The push load harness of BENCHMARKS.md: a daemon in this JVM (SQLite in a fresh directory, a
+ * fresh PostgreSQL database on the server {@code PARLEY_TEST_DATABASE} names, or in memory) and N
+ * clients over real loopback HTTP, each appending and pushing (force, so that interruptions do not
+ * skew the numbers) as fast as it can for a fixed time after a warm-up. Reports pushes per second
+ * and the push latency percentiles.
  *
  * <p>Run: {@code ./mvnw -B -q -Ppush-load -pl server -am verify -DskipTests}; arguments through
  * {@code -Dpush-load.args="--clients 1,16 --seconds 10 --stores sqlite,memory"}.
@@ -39,7 +42,7 @@ public final class PushLoad {
   /**
    * Runs the harness.
    *
-   * @param args {@code --clients 1,16 --seconds 10 --warmup 3 --stores sqlite,memory}
+   * @param args {@code --clients 1,16 --seconds 10 --warmup 3 --stores sqlite,postgresql,memory}
    */
   public static void main(String[] args) throws Exception {
     List<Integer> clients = List.of(1, 16);
@@ -66,12 +69,15 @@ public final class PushLoad {
   }
 
   private static void run(String store, int clients, int warmup, int seconds) throws Exception {
-    Path dir = store.equals("sqlite") ? Files.createTempDirectory("parley-bench-") : null;
+    PostgresDatabase db = store.equals("postgresql") ? TestDatabase.create() : null;
+    Path dir = store.equals("memory") ? null : Files.createTempDirectory("parley-bench-");
     // No rate limit: the harness is a runaway loop on purpose.
     ServerLimits limits =
         ServerLimits.defaults().withRate(0, ServerLimits.defaults().rateBurst()).withDoor(0, 1);
     try (ParleyServer server =
-        new ParleyServer(ServerConfig.ephemeral().withLimits(limits).withDataDir(dir)).start()) {
+        new ParleyServer(
+                ServerConfig.ephemeral().withLimits(limits).withDataDir(dir).withDatabase(db))
+            .start()) {
       URI rpc = server.uri().resolve("/rpc");
       List<String> tokens = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
@@ -126,6 +132,9 @@ public final class PushLoad {
           ms(all, 0.99),
           all[all.length - 1] / 1e6);
     } finally {
+      if (db != null) {
+        TestDatabase.drop(db);
+      }
       if (dir != null) {
         try (var paths = Files.walk(dir)) {
           for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -8,6 +8,7 @@ import dev.parley.server.ServerConfig;
 import dev.parley.server.ServerLimits;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -20,6 +21,45 @@ class ServeCommandTest {
     ServeCommand command = new ServeCommand();
     new CommandLine(command).parseArgs(args);
     return command.config();
+  }
+
+  private static String refused(String... args) {
+    return assertThatThrownBy(() -> config(args))
+        .isInstanceOf(ParameterException.class)
+        .actual()
+        .getMessage();
+  }
+
+  @Test
+  void aDatabaseUrlIsCheckedAndHoldsNoPasswordWhichComesFromTheEnvironment() {
+    assertThat(refused("--database", "mysql://localhost/parley"))
+        .isEqualTo(
+            "--database: not a PostgreSQL URL: mysql://localhost/parley"
+                + " (give postgresql://HOST:PORT/DB?user=NAME)");
+    assertThat(refused("--database", "postgresql://localhost:99999999/parley"))
+        .startsWith("--database: not a valid PostgreSQL URL");
+    assertThat(refused("--database", "postgresql://h/db?user=ada&password=s3cret"))
+        .contains("may not hold a password", "PARLEY_DATABASE_PASSWORD", "~/.pgpass")
+        .doesNotContain("s3cret");
+    assertThat(refused("--database", "postgresql://ada:s3cret@h/db"))
+        .contains("may not hold a password")
+        .doesNotContain("s3cret");
+    assertThat(refused("--database", "postgresql://h/db?user=ada", "--in-memory"))
+        .contains("--database and --in-memory exclude each other");
+
+    ServeCommand command = new ServeCommand();
+    new CommandLine(command)
+        .parseArgs("--database", "jdbc:postgresql://db.lan:5433/parley?user=ada");
+    command.database.environment = Map.of(DatabaseOption.PASSWORD, "s3cret");
+    ServerConfig config = command.config();
+    assertThat(config.database().url()).isEqualTo("postgresql://db.lan:5433/parley?user=ada");
+    assertThat(config.database().password()).isEqualTo("s3cret");
+    assertThat(config.toString()).doesNotContain("s3cret");
+    // The conversation logs stay in the data directory.
+    assertThat(config.dataDir()).isNotNull();
+    command.database.environment = Map.of();
+    assertThat(command.config().database().password()).as("left to ~/.pgpass").isNull();
+    assertThat(config().database()).as("SQLite by default").isNull();
   }
 
   @Test

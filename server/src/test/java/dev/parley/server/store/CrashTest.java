@@ -45,7 +45,7 @@ class CrashTest {
   private static final int KILL_AFTER = 300;
   private static final Pattern LISTENING = Pattern.compile("Parley listening on (http://\\S+)");
 
-  @TempDir Path dataDir;
+  @TempDir protected Path dataDir;
 
   private final AtomicReference<URI> server = new AtomicReference<>();
   private final CountDownLatch restarted = new CountDownLatch(1);
@@ -78,8 +78,7 @@ class CrashTest {
       assertThat(child.waitFor(1, TimeUnit.MINUTES)).isTrue();
       assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
 
-      try (RunningServer restartedServer =
-          RunningServer.start(ServerConfig.ephemeral().withDataDir(dataDir))) {
+      try (RunningServer restartedServer = RunningServer.start(restartConfig())) {
         server.set(restartedServer.uri());
         restarted.countDown();
         for (Future<?> f : clients) {
@@ -92,6 +91,21 @@ class CrashTest {
     } finally {
       child.destroyForcibly();
     }
+  }
+
+  /** The options of {@code parley serve} that say where the child keeps its data. */
+  protected List<String> storeArgs() {
+    return List.of("--data-dir", dataDir.toString());
+  }
+
+  /** Variables the child gets besides this process's environment. */
+  protected Map<String, String> childEnvironment() {
+    return Map.of();
+  }
+
+  /** The configuration of the daemon that takes over the child's data after the kill. */
+  protected ServerConfig restartConfig() {
+    return ServerConfig.ephemeral().withDataDir(dataDir);
   }
 
   /** One client: append then push with a txn_id, resuming after the crash. */
@@ -189,8 +203,9 @@ class CrashTest {
   private Process startChild() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     // The daemon's own logging configuration, not the tests': its "listening" line is needed.
-    Process child =
-        new ProcessBuilder(
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 java,
                 "--enable-native-access=ALL-UNNAMED",
                 "-Dlogback.configurationFile=logback.xml",
@@ -198,11 +213,11 @@ class CrashTest {
                 System.getProperty("java.class.path"),
                 DaemonMain.class.getName(),
                 "--port",
-                "0",
-                "--data-dir",
-                dataDir.toString())
-            .redirectErrorStream(true)
-            .start();
+                "0"));
+    command.addAll(storeArgs());
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(childEnvironment());
+    Process child = builder.start();
     CompletableFuture<URI> listening = new CompletableFuture<>();
     Thread.ofVirtual()
         .start(

@@ -1,0 +1,97 @@
+package dev.parley.server.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.api.FloorPolicy;
+import dev.parley.api.Message;
+import dev.parley.api.MessageKind;
+import dev.parley.api.SystemEvent;
+import dev.parley.api.SystemEventType;
+import dev.parley.spec.Json;
+import java.io.UncheckedIOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The rows both SQL stores share: the same columns hold the same values in SQLite and in
+ * PostgreSQL, so a message, a list of strings or a floor policy is read and written in one way.
+ */
+final class StoredRows {
+  /** The columns of a message, in the order {@link #message} reads them. */
+  static final String MESSAGE_COLUMNS =
+      "seq, sender, actor, kind, content, timestamp, mentions, event_type, event_user";
+
+  private static final ObjectMapper JSON = Json.mapper();
+  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+
+  private StoredRows() {}
+
+  /** The message of {@code room} in the current row, its columns {@link #MESSAGE_COLUMNS}. */
+  static StoredMessage message(String room, ResultSet rs) throws SQLException {
+    long seq = rs.getLong(1);
+    String eventType = rs.getString(8);
+    SystemEvent event =
+        eventType == null
+            ? null
+            : new SystemEvent(
+                SystemEventType.valueOf(eventType.toUpperCase(Locale.ROOT)), rs.getString(9));
+    Message m =
+        new Message(
+            MessageIds.of(seq),
+            seq,
+            rs.getString(2),
+            room,
+            rs.getString(5),
+            rs.getString(6),
+            MessageKind.valueOf(rs.getString(4).toUpperCase(Locale.ROOT)),
+            strings(rs.getString(7)),
+            event);
+    return new StoredMessage(seq, m, rs.getString(3));
+  }
+
+  /** The values of {@code message} for {@link #MESSAGE_COLUMNS}, after its room. */
+  static Object[] messageValues(StoredMessage message) {
+    Message m = message.message();
+    SystemEvent event = m.event();
+    return new Object[] {
+      m.room(),
+      message.seq(),
+      m.senderId(),
+      message.actor(),
+      m.kind().wireName(),
+      m.content(),
+      m.timestamp(),
+      json(m.mentions()),
+      event == null ? null : event.type().wireName(),
+      event == null ? null : event.user()
+    };
+  }
+
+  static Integer nullableInt(ResultSet rs, int column) throws SQLException {
+    int value = rs.getInt(column);
+    return rs.wasNull() ? null : value;
+  }
+
+  static FloorPolicy floor(String wire) {
+    return FloorPolicy.valueOf(wire.toUpperCase(Locale.ROOT));
+  }
+
+  static String json(List<String> values) {
+    try {
+      return JSON.writeValueAsString(values);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static List<String> strings(String json) {
+    try {
+      return JSON.readValue(json, STRINGS);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
