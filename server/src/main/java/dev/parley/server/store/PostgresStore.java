@@ -1,10 +1,7 @@
 package dev.parley.server.store;
 
 import static dev.parley.server.store.StoredRows.MESSAGE_COLUMNS;
-import static dev.parley.server.store.StoredRows.floor;
 import static dev.parley.server.store.StoredRows.json;
-import static dev.parley.server.store.StoredRows.nullableInt;
-import static dev.parley.server.store.StoredRows.strings;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -16,8 +13,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +57,8 @@ public final class PostgresStore implements Store {
   /** The data directory's lock (for the conversation logs beside the database), or null. */
   private final DataDirectoryLock dirLock;
 
+  private final SqlReads reads;
+
   private PostgresStore(
       PostgresDatabase db,
       HikariDataSource pool,
@@ -73,6 +70,15 @@ public final class PostgresStore implements Store {
     this.lockHolder = lockHolder;
     this.dirLock = dirLock;
     this.readOnly = readOnly;
+    this.reads =
+        new SqlReads(
+            pool,
+            "id",
+            e ->
+                "PostgreSQL: reading "
+                    + db
+                    + " failed: "
+                    + PostgresErrors.firstLine(e.getMessage()));
   }
 
   /**
@@ -125,12 +131,7 @@ public final class PostgresStore implements Store {
 
   /** The schema version the database is at, as Flyway recorded it; null before any migration. */
   public String schemaVersion() {
-    return query(
-            "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank DESC LIMIT 1",
-            rs -> rs.getString(1))
-        .stream()
-        .findFirst()
-        .orElse(null);
+    return reads.schemaVersion();
   }
 
   private static Connection lock(PostgresDatabase db) {
@@ -229,87 +230,37 @@ public final class PostgresStore implements Store {
 
   @Override
   public List<RoomRecord> rooms() {
-    return query(
-        "SELECT name, floor, stick_holder, stick_claimed_at FROM rooms ORDER BY id",
-        rs -> {
-          long claimed = rs.getLong(4);
-          return new RoomRecord(
-              rs.getString(1),
-              floor(rs.getString(2)),
-              rs.getString(3),
-              rs.wasNull() ? null : Instant.ofEpochMilli(claimed));
-        });
+    return reads.rooms();
   }
 
   @Override
   public long lastSeq(String room) {
-    return query(
-            "SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room = ?", rs -> rs.getLong(1), room)
-        .get(0);
+    return reads.lastSeq(room);
   }
 
   @Override
   public List<StoredMessage> after(String room, long afterSeq, int limit) {
-    return query(
-        "SELECT "
-            + MESSAGE_COLUMNS
-            + " FROM messages WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?",
-        rs -> StoredRows.message(room, rs),
-        room,
-        afterSeq,
-        limit);
+    return reads.after(room, afterSeq, limit);
   }
 
   @Override
   public List<StoredMessage> before(String room, long beforeSeq, int limit) {
-    return query(
-            "SELECT "
-                + MESSAGE_COLUMNS
-                + " FROM messages WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
-            rs -> StoredRows.message(room, rs),
-            room,
-            beforeSeq,
-            limit)
-        .reversed();
+    return reads.before(room, beforeSeq, limit);
   }
 
   @Override
   public List<SessionRecord> sessions() {
-    return query(
-        "SELECT token_hash, username, room, cursor, draft, last_active FROM sessions ORDER BY id",
-        rs ->
-            new SessionRecord(
-                rs.getString(1),
-                rs.getString(2),
-                rs.getString(3),
-                rs.getLong(4),
-                strings(rs.getString(5)),
-                Instant.ofEpochMilli(rs.getLong(6))));
+    return reads.sessions();
   }
 
   @Override
   public List<PushReplay> replays(String tokenHash) {
-    return query(
-        "SELECT txn_id, seq, timestamp FROM push_replays WHERE token_hash = ? ORDER BY id",
-        rs -> new PushReplay(tokenHash, rs.getString(1), rs.getLong(2), rs.getString(3)),
-        tokenHash);
+    return reads.replays(tokenHash);
   }
 
   @Override
   public List<DraftReplay> draftReplays(String tokenHash) {
-    return query(
-        "SELECT method, txn_id, status, suffix, draft_length, truncated FROM draft_replays "
-            + "WHERE token_hash = ? ORDER BY id",
-        rs ->
-            new DraftReplay(
-                tokenHash,
-                rs.getString(1),
-                rs.getString(2),
-                rs.getInt(3),
-                rs.getString(4),
-                nullableInt(rs, 5),
-                nullableInt(rs, 6)),
-        tokenHash);
+    return reads.draftReplays(tokenHash);
   }
 
   @Override
@@ -450,31 +401,8 @@ public final class PostgresStore implements Store {
       ps = c.prepareStatement(sql);
       statements.put(sql, ps);
     }
-    bind(ps, args);
+    SqlReads.bind(ps, args);
     ps.executeUpdate();
-  }
-
-  private <T> List<T> query(String sql, Row<T> row, Object... args) {
-    try (Connection c = pool.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, args);
-      try (ResultSet rs = ps.executeQuery()) {
-        List<T> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(row.read(rs));
-        }
-        return out;
-      }
-    } catch (SQLException e) {
-      throw new StoreException(
-          "PostgreSQL: reading " + db + " failed: " + PostgresErrors.firstLine(e.getMessage()), e);
-    }
-  }
-
-  private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-    for (int i = 0; i < args.length; i++) {
-      ps.setObject(i + 1, args[i]);
-    }
   }
 
   private static void rollback(Connection c, Exception failure) {
@@ -513,11 +441,6 @@ public final class PostgresStore implements Store {
         // Closing on the way out: nothing more to do with it.
       }
     }
-  }
-
-  @FunctionalInterface
-  private interface Row<T> {
-    T read(ResultSet rs) throws SQLException;
   }
 
   @FunctionalInterface

@@ -1,10 +1,7 @@
 package dev.parley.server.store;
 
 import static dev.parley.server.store.StoredRows.MESSAGE_COLUMNS;
-import static dev.parley.server.store.StoredRows.floor;
 import static dev.parley.server.store.StoredRows.json;
-import static dev.parley.server.store.StoredRows.nullableInt;
-import static dev.parley.server.store.StoredRows.strings;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -13,11 +10,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +45,7 @@ public final class SqliteStore implements Store {
   private final Map<String, PreparedStatement> statements = new HashMap<>();
 
   private final String file;
+  private final SqlReads reads;
 
   /** The data directory's lock, held until close; null for a read-only store. */
   private DataDirectoryLock lock;
@@ -59,6 +54,8 @@ public final class SqliteStore implements Store {
     this.writer = writer;
     this.readers = readers;
     this.file = file;
+    this.reads =
+        new SqlReads(readers, "rowid", e -> "SQLite: reading " + file + " failed: " + plain(e));
   }
 
   /**
@@ -145,98 +142,42 @@ public final class SqliteStore implements Store {
 
   /** The schema version the database is at, as Flyway recorded it; null before any migration. */
   public String schemaVersion() {
-    return query(
-            "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank DESC LIMIT 1",
-            rs -> rs.getString(1))
-        .stream()
-        .findFirst()
-        .orElse(null);
+    return reads.schemaVersion();
   }
 
   @Override
   public List<RoomRecord> rooms() {
-    return query(
-        "SELECT name, floor, stick_holder, stick_claimed_at FROM rooms ORDER BY id",
-        rs -> {
-          long claimed = rs.getLong(4);
-          return new RoomRecord(
-              rs.getString(1),
-              floor(rs.getString(2)),
-              rs.getString(3),
-              rs.wasNull() ? null : Instant.ofEpochMilli(claimed));
-        });
+    return reads.rooms();
   }
 
   @Override
   public long lastSeq(String room) {
-    return query(
-            "SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room = ?", rs -> rs.getLong(1), room)
-        .get(0);
+    return reads.lastSeq(room);
   }
 
   @Override
   public List<StoredMessage> after(String room, long afterSeq, int limit) {
-    return query(
-        "SELECT "
-            + MESSAGE_COLUMNS
-            + " FROM messages WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?",
-        rs -> StoredRows.message(room, rs),
-        room,
-        afterSeq,
-        limit);
+    return reads.after(room, afterSeq, limit);
   }
 
   @Override
   public List<StoredMessage> before(String room, long beforeSeq, int limit) {
-    List<StoredMessage> newestFirst =
-        query(
-            "SELECT "
-                + MESSAGE_COLUMNS
-                + " FROM messages WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
-            rs -> StoredRows.message(room, rs),
-            room,
-            beforeSeq,
-            limit);
-    return newestFirst.reversed();
+    return reads.before(room, beforeSeq, limit);
   }
 
   @Override
   public List<SessionRecord> sessions() {
-    return query(
-        "SELECT token_hash, username, room, cursor, draft, last_active FROM sessions ORDER BY rowid",
-        rs ->
-            new SessionRecord(
-                rs.getString(1),
-                rs.getString(2),
-                rs.getString(3),
-                rs.getLong(4),
-                strings(rs.getString(5)),
-                Instant.ofEpochMilli(rs.getLong(6))));
+    return reads.sessions();
   }
 
   @Override
   public List<PushReplay> replays(String tokenHash) {
-    return query(
-        "SELECT txn_id, seq, timestamp FROM push_replays WHERE token_hash = ? ORDER BY rowid",
-        rs -> new PushReplay(tokenHash, rs.getString(1), rs.getLong(2), rs.getString(3)),
-        tokenHash);
+    return reads.replays(tokenHash);
   }
 
   @Override
   public List<DraftReplay> draftReplays(String tokenHash) {
-    return query(
-        "SELECT method, txn_id, status, suffix, draft_length, truncated FROM draft_replays "
-            + "WHERE token_hash = ? ORDER BY rowid",
-        rs ->
-            new DraftReplay(
-                tokenHash,
-                rs.getString(1),
-                rs.getString(2),
-                rs.getInt(3),
-                rs.getString(4),
-                nullableInt(rs, 5),
-                nullableInt(rs, 6)),
-        tokenHash);
+    return reads.draftReplays(tokenHash);
   }
 
   @Override
@@ -395,30 +336,8 @@ public final class SqliteStore implements Store {
       ps = writer.prepareStatement(sql);
       statements.put(sql, ps);
     }
-    bind(ps, args);
+    SqlReads.bind(ps, args);
     ps.executeUpdate();
-  }
-
-  private <T> List<T> query(String sql, Row<T> row, Object... args) {
-    try (Connection c = readers.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, args);
-      try (ResultSet rs = ps.executeQuery()) {
-        List<T> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(row.read(rs));
-        }
-        return out;
-      }
-    } catch (SQLException e) {
-      throw new StoreException("SQLite: reading " + file + " failed: " + plain(e), e);
-    }
-  }
-
-  private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-    for (int i = 0; i < args.length; i++) {
-      ps.setObject(i + 1, args[i]);
-    }
   }
 
   private void rollback(Exception failure) {
@@ -487,10 +406,5 @@ public final class SqliteStore implements Store {
         // Closing on the way out: nothing more to do with it.
       }
     }
-  }
-
-  @FunctionalInterface
-  private interface Row<T> {
-    T read(ResultSet rs) throws SQLException;
   }
 }

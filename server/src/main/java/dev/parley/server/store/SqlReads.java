@@ -1,0 +1,160 @@
+package dev.parley.server.store;
+
+import static dev.parley.server.store.StoredRows.MESSAGE_COLUMNS;
+import static dev.parley.server.store.StoredRows.floor;
+import static dev.parley.server.store.StoredRows.nullableInt;
+import static dev.parley.server.store.StoredRows.strings;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import javax.sql.DataSource;
+
+/**
+ * The reads both SQL stores make: the same queries on the same columns, each on a pooled connection
+ * of its own. Rows come back in the order they were inserted, which each database names its own way
+ * ({@code rowid} in SQLite, an identity {@code id} in PostgreSQL).
+ */
+final class SqlReads {
+  /** Reads one row of a result. */
+  @FunctionalInterface
+  interface Row<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  private final DataSource readers;
+  private final String insertionOrder;
+  private final Function<SQLException, String> failure;
+
+  /**
+   * @param readers the connections reads run on
+   * @param insertionOrder the column that orders a table's rows as they were inserted
+   * @param failure what a failed read says: the store and the cause, in one line
+   */
+  SqlReads(DataSource readers, String insertionOrder, Function<SQLException, String> failure) {
+    this.readers = readers;
+    this.insertionOrder = insertionOrder;
+    this.failure = failure;
+  }
+
+  List<RoomRecord> rooms() {
+    return query(
+        "SELECT name, floor, stick_holder, stick_claimed_at FROM rooms ORDER BY id",
+        rs -> {
+          long claimed = rs.getLong(4);
+          return new RoomRecord(
+              rs.getString(1),
+              floor(rs.getString(2)),
+              rs.getString(3),
+              rs.wasNull() ? null : Instant.ofEpochMilli(claimed));
+        });
+  }
+
+  long lastSeq(String room) {
+    return query(
+            "SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room = ?", rs -> rs.getLong(1), room)
+        .get(0);
+  }
+
+  List<StoredMessage> after(String room, long afterSeq, int limit) {
+    return query(
+        "SELECT "
+            + MESSAGE_COLUMNS
+            + " FROM messages WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?",
+        rs -> StoredRows.message(room, rs),
+        room,
+        afterSeq,
+        limit);
+  }
+
+  List<StoredMessage> before(String room, long beforeSeq, int limit) {
+    return query(
+            "SELECT "
+                + MESSAGE_COLUMNS
+                + " FROM messages WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
+            rs -> StoredRows.message(room, rs),
+            room,
+            beforeSeq,
+            limit)
+        .reversed();
+  }
+
+  List<SessionRecord> sessions() {
+    return query(
+        "SELECT token_hash, username, room, cursor, draft, last_active FROM sessions ORDER BY "
+            + insertionOrder,
+        rs ->
+            new SessionRecord(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getLong(4),
+                strings(rs.getString(5)),
+                Instant.ofEpochMilli(rs.getLong(6))));
+  }
+
+  List<PushReplay> replays(String tokenHash) {
+    return query(
+        "SELECT txn_id, seq, timestamp FROM push_replays WHERE token_hash = ? ORDER BY "
+            + insertionOrder,
+        rs -> new PushReplay(tokenHash, rs.getString(1), rs.getLong(2), rs.getString(3)),
+        tokenHash);
+  }
+
+  List<DraftReplay> draftReplays(String tokenHash) {
+    return query(
+        "SELECT method, txn_id, status, suffix, draft_length, truncated FROM draft_replays "
+            + "WHERE token_hash = ? ORDER BY "
+            + insertionOrder,
+        rs ->
+            new DraftReplay(
+                tokenHash,
+                rs.getString(1),
+                rs.getString(2),
+                rs.getInt(3),
+                rs.getString(4),
+                nullableInt(rs, 5),
+                nullableInt(rs, 6)),
+        tokenHash);
+  }
+
+  /** The schema version the database is at, as Flyway recorded it; null before any migration. */
+  String schemaVersion() {
+    return query(
+            "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank DESC"
+                + " LIMIT 1",
+            rs -> rs.getString(1))
+        .stream()
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** Runs {@code sql} with {@code args} and reads every row of its result. */
+  <T> List<T> query(String sql, Row<T> row, Object... args) {
+    try (Connection c = readers.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<T> out = new ArrayList<>();
+        while (rs.next()) {
+          out.add(row.read(rs));
+        }
+        return out;
+      }
+    } catch (SQLException e) {
+      throw new StoreException(failure.apply(e), e);
+    }
+  }
+
+  /** Sets {@code args} as the statement's parameters, in order. */
+  static void bind(PreparedStatement ps, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      ps.setObject(i + 1, args[i]);
+    }
+  }
+}
