@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * refused at start, as {@link DataDirectoryLock} refuses one on a data directory. PostgreSQL drops
  * the lock when that connection ends, however the daemon ends.
  */
-public final class PostgresStore implements Store {
+public final class PostgresStore extends SqlStore {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
 
   /**
@@ -57,28 +57,21 @@ public final class PostgresStore implements Store {
   /** The data directory's lock (for the conversation logs beside the database), or null. */
   private final DataDirectoryLock dirLock;
 
-  private final SqlReads reads;
-
   private PostgresStore(
       PostgresDatabase db,
       HikariDataSource pool,
       Connection lockHolder,
       DataDirectoryLock dirLock,
       boolean readOnly) {
+    super(
+        pool,
+        "id",
+        e -> "PostgreSQL: reading " + db + " failed: " + PostgresErrors.firstLine(e.getMessage()));
     this.db = db;
     this.pool = pool;
     this.lockHolder = lockHolder;
     this.dirLock = dirLock;
     this.readOnly = readOnly;
-    this.reads =
-        new SqlReads(
-            pool,
-            "id",
-            e ->
-                "PostgreSQL: reading "
-                    + db
-                    + " failed: "
-                    + PostgresErrors.firstLine(e.getMessage()));
   }
 
   /**
@@ -127,11 +120,6 @@ public final class PostgresStore implements Store {
     } catch (RuntimeException e) {
       throw PostgresErrors.explain(db, e);
     }
-  }
-
-  /** The schema version the database is at, as Flyway recorded it; null before any migration. */
-  public String schemaVersion() {
-    return reads.schemaVersion();
   }
 
   private static Connection lock(PostgresDatabase db) {
@@ -226,41 +214,6 @@ public final class PostgresStore implements Store {
     } catch (RuntimeException e) {
       throw PostgresErrors.explain(db, e);
     }
-  }
-
-  @Override
-  public List<RoomRecord> rooms() {
-    return reads.rooms();
-  }
-
-  @Override
-  public long lastSeq(String room) {
-    return reads.lastSeq(room);
-  }
-
-  @Override
-  public List<StoredMessage> after(String room, long afterSeq, int limit) {
-    return reads.after(room, afterSeq, limit);
-  }
-
-  @Override
-  public List<StoredMessage> before(String room, long beforeSeq, int limit) {
-    return reads.before(room, beforeSeq, limit);
-  }
-
-  @Override
-  public List<SessionRecord> sessions() {
-    return reads.sessions();
-  }
-
-  @Override
-  public List<PushReplay> replays(String tokenHash) {
-    return reads.replays(tokenHash);
-  }
-
-  @Override
-  public List<DraftReplay> draftReplays(String tokenHash) {
-    return reads.draftReplays(tokenHash);
   }
 
   @Override
@@ -401,7 +354,7 @@ public final class PostgresStore implements Store {
       ps = c.prepareStatement(sql);
       statements.put(sql, ps);
     }
-    SqlReads.bind(ps, args);
+    bind(ps, args);
     ps.executeUpdate();
   }
 

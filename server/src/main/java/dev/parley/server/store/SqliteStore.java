@@ -31,7 +31,7 @@ import org.sqlite.SQLiteException;
  * Commits are synchronous ({@code synchronous=FULL}): a push that was answered survives a crash or
  * a power cut.
  */
-public final class SqliteStore implements Store {
+public final class SqliteStore extends SqlStore {
   /** The database file inside the data directory. */
   public static final String DATABASE = "parley.db";
 
@@ -45,17 +45,15 @@ public final class SqliteStore implements Store {
   private final Map<String, PreparedStatement> statements = new HashMap<>();
 
   private final String file;
-  private final SqlReads reads;
 
   /** The data directory's lock, held until close; null for a read-only store. */
   private DataDirectoryLock lock;
 
   private SqliteStore(Connection writer, HikariDataSource readers, String file) {
+    super(readers, "rowid", e -> "SQLite: reading " + file + " failed: " + plain(e));
     this.writer = writer;
     this.readers = readers;
     this.file = file;
-    this.reads =
-        new SqlReads(readers, "rowid", e -> "SQLite: reading " + file + " failed: " + plain(e));
   }
 
   /**
@@ -138,46 +136,6 @@ public final class SqliteStore implements Store {
     if (result.migrationsExecuted > 0) {
       LOG.info("Database {} migrated to schema version {}", url, result.targetSchemaVersion);
     }
-  }
-
-  /** The schema version the database is at, as Flyway recorded it; null before any migration. */
-  public String schemaVersion() {
-    return reads.schemaVersion();
-  }
-
-  @Override
-  public List<RoomRecord> rooms() {
-    return reads.rooms();
-  }
-
-  @Override
-  public long lastSeq(String room) {
-    return reads.lastSeq(room);
-  }
-
-  @Override
-  public List<StoredMessage> after(String room, long afterSeq, int limit) {
-    return reads.after(room, afterSeq, limit);
-  }
-
-  @Override
-  public List<StoredMessage> before(String room, long beforeSeq, int limit) {
-    return reads.before(room, beforeSeq, limit);
-  }
-
-  @Override
-  public List<SessionRecord> sessions() {
-    return reads.sessions();
-  }
-
-  @Override
-  public List<PushReplay> replays(String tokenHash) {
-    return reads.replays(tokenHash);
-  }
-
-  @Override
-  public List<DraftReplay> draftReplays(String tokenHash) {
-    return reads.draftReplays(tokenHash);
   }
 
   @Override
@@ -336,7 +294,7 @@ public final class SqliteStore implements Store {
       ps = writer.prepareStatement(sql);
       statements.put(sql, ps);
     }
-    SqlReads.bind(ps, args);
+    bind(ps, args);
     ps.executeUpdate();
   }
 

@@ -16,11 +16,12 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
- * The reads both SQL stores make: the same queries on the same columns, each on a pooled connection
- * of its own. Rows come back in the order they were inserted, which each database names its own way
- * ({@code rowid} in SQLite, an identity {@code id} in PostgreSQL).
+ * What both SQL stores share: the same reads of the same columns, each on a pooled connection of
+ * its own. Rows come back in the order they were inserted, which each database names its own way
+ * ({@code rowid} in SQLite, an identity {@code id} in PostgreSQL). Writing, opening and closing are
+ * each store's own.
  */
-final class SqlReads {
+abstract sealed class SqlStore implements Store permits SqliteStore, PostgresStore {
   /** Reads one row of a result. */
   @FunctionalInterface
   interface Row<T> {
@@ -36,13 +37,14 @@ final class SqlReads {
    * @param insertionOrder the column that orders a table's rows as they were inserted
    * @param failure what a failed read says: the store and the cause, in one line
    */
-  SqlReads(DataSource readers, String insertionOrder, Function<SQLException, String> failure) {
+  SqlStore(DataSource readers, String insertionOrder, Function<SQLException, String> failure) {
     this.readers = readers;
     this.insertionOrder = insertionOrder;
     this.failure = failure;
   }
 
-  List<RoomRecord> rooms() {
+  @Override
+  public final List<RoomRecord> rooms() {
     return query(
         "SELECT name, floor, stick_holder, stick_claimed_at FROM rooms ORDER BY id",
         rs -> {
@@ -55,13 +57,15 @@ final class SqlReads {
         });
   }
 
-  long lastSeq(String room) {
+  @Override
+  public final long lastSeq(String room) {
     return query(
             "SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room = ?", rs -> rs.getLong(1), room)
         .get(0);
   }
 
-  List<StoredMessage> after(String room, long afterSeq, int limit) {
+  @Override
+  public final List<StoredMessage> after(String room, long afterSeq, int limit) {
     return query(
         "SELECT "
             + MESSAGE_COLUMNS
@@ -72,7 +76,8 @@ final class SqlReads {
         limit);
   }
 
-  List<StoredMessage> before(String room, long beforeSeq, int limit) {
+  @Override
+  public final List<StoredMessage> before(String room, long beforeSeq, int limit) {
     return query(
             "SELECT "
                 + MESSAGE_COLUMNS
@@ -84,7 +89,8 @@ final class SqlReads {
         .reversed();
   }
 
-  List<SessionRecord> sessions() {
+  @Override
+  public final List<SessionRecord> sessions() {
     return query(
         "SELECT token_hash, username, room, cursor, draft, last_active FROM sessions ORDER BY "
             + insertionOrder,
@@ -98,7 +104,8 @@ final class SqlReads {
                 Instant.ofEpochMilli(rs.getLong(6))));
   }
 
-  List<PushReplay> replays(String tokenHash) {
+  @Override
+  public final List<PushReplay> replays(String tokenHash) {
     return query(
         "SELECT txn_id, seq, timestamp FROM push_replays WHERE token_hash = ? ORDER BY "
             + insertionOrder,
@@ -106,7 +113,8 @@ final class SqlReads {
         tokenHash);
   }
 
-  List<DraftReplay> draftReplays(String tokenHash) {
+  @Override
+  public final List<DraftReplay> draftReplays(String tokenHash) {
     return query(
         "SELECT method, txn_id, status, suffix, draft_length, truncated FROM draft_replays "
             + "WHERE token_hash = ? ORDER BY "
@@ -124,7 +132,7 @@ final class SqlReads {
   }
 
   /** The schema version the database is at, as Flyway recorded it; null before any migration. */
-  String schemaVersion() {
+  public final String schemaVersion() {
     return query(
             "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank DESC"
                 + " LIMIT 1",
@@ -135,7 +143,7 @@ final class SqlReads {
   }
 
   /** Runs {@code sql} with {@code args} and reads every row of its result. */
-  <T> List<T> query(String sql, Row<T> row, Object... args) {
+  final <T> List<T> query(String sql, Row<T> row, Object... args) {
     try (Connection c = readers.getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, args);
