@@ -110,6 +110,9 @@ public final class ChatSession implements AutoCloseable {
   private long lastSeen;
   private int draftLength;
 
+  /** How many messages one answer may deliver at most ({@code limits.response_messages}). */
+  private final int answerMessages;
+
   /**
    * Joins {@code room} on {@code server} as {@code username}, retrying an unreachable server for up
    * to {@code retryFor} per call.
@@ -133,6 +136,7 @@ public final class ChatSession implements AutoCloseable {
     // messages and mentions carry.
     this.username = joined.username();
     this.context = List.copyOf(joined.messages());
+    this.answerMessages = joined.limits().responseMessages();
     synchronized (state) {
       context.forEach(this::see);
     }
@@ -292,10 +296,17 @@ public final class ChatSession implements AutoCloseable {
    * and runs {@code afterResume}.
    */
   private <T> T call(Action<T> first, Action<T> afterResume) {
+    // What a lost answer of this call carried lies after what had been handed over when it began,
+    // even if another call hands over newer messages before this one takes its session back.
+    long from;
+    synchronized (state) {
+      from = lastSeen;
+    }
+    int[] attempts = {1};
     return retrying(
         () -> first.on(client.api()),
         api -> {
-          resume(api);
+          resume(api, from, attempts[0]++);
           return afterResume.on(api);
         });
   }
@@ -332,11 +343,10 @@ public final class ChatSession implements AutoCloseable {
    * Takes the session back after a broken connection or a restarted server, and reads back from the
    * history what a lost answer carried: what the server would have delivered, by its rule.
    */
-  private void resume(ParleyApi api) {
+  private void resume(ParleyApi api, long from, int lostAnswers) {
     LoginResult r = api.login(username, room, null, client.session(), key);
-    long after;
+    long after = from;
     synchronized (state) {
-      after = lastSeen;
       if (!r.resumed()) {
         draftLength = 0;
       }
@@ -346,17 +356,27 @@ public final class ChatSession implements AutoCloseable {
           "{}: the daemon had lost this session; rejoined {} with an empty draft", username, room);
       listener.rejoined();
     }
+    // Each attempt that may have reached the daemon delivered at most one answer's worth of
+    // messages not handed over yet; those past that bound were never delivered, so the session's
+    // cursor brings them as usual, and reading on would hold an unbounded backlog in memory.
+    long bound = (long) lostAnswers * answerMessages;
     List<Message> missed = new ArrayList<>();
     HistoryResult page;
     do {
       page = api.history(null, after, null, true);
       for (Message m : page.messages()) {
         after = m.seq();
-        missed.add(m);
+        if (missed.size() < bound && !handedOver(m)) {
+          missed.add(m);
+        }
       }
-    } while (page.hasMore() && !page.messages().isEmpty());
+    } while (page.hasMore() && !page.messages().isEmpty() && missed.size() < bound);
     synchronized (state) {
-      recovered.addAll(missed);
+      for (Message m : missed) {
+        if (recovered.stream().noneMatch(held -> held.seq() == m.seq())) {
+          recovered.add(m);
+        }
+      }
     }
   }
 
@@ -379,6 +399,13 @@ public final class ChatSession implements AutoCloseable {
         listener.delivered(List.copyOf(out));
       }
       return List.copyOf(out);
+    }
+  }
+
+  /** Whether {@code m} was handed over already. */
+  private boolean handedOver(Message m) {
+    synchronized (state) {
+      return seen.containsKey(m.seq());
     }
   }
 

@@ -12,6 +12,8 @@ import dev.parley.server.testing.RunningServer;
 import dev.parley.spec.PushOutcome;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,6 +70,27 @@ class ChatSessionTest {
     assertThat(contents(r.messages())).containsExactly("are you there?");
     assertThat(alice.draftLength()).isEqualTo(5);
     assertThat(alice.preview().draft()).isEqualTo("hello");
+    assertThat(alice.check(Duration.ZERO, WakeOn.ANY).messages()).isEmpty();
+  }
+
+  @Test
+  void whatALostAnswerCarriedComesBackEvenWhenAnotherCallDeliveredNewerMessagesMeanwhile()
+      throws Exception {
+    bobSays("before the cut");
+    proxy.cutNext("append");
+    CuttingProxy.Hold resume = proxy.holdNext("login");
+    CompletableFuture<AppendResult> appended =
+        CompletableFuture.supplyAsync(() -> alice.append("hello"), Thread::startVirtualThread);
+    // The append's answer (carrying "before the cut") is lost; its retry's resume is held while
+    // another call of alice's hands over a newer message.
+    assertThat(resume.arrived().await(30, TimeUnit.SECONDS)).isTrue();
+    bobSays("while resuming");
+    List<Message> meanwhile = alice.participants().messages();
+    assertThat(contents(meanwhile)).containsExactly("while resuming");
+    resume.release().countDown();
+
+    AppendResult r = appended.get(30, TimeUnit.SECONDS);
+    assertThat(contents(r.messages())).containsExactly("before the cut");
     assertThat(alice.check(Duration.ZERO, WakeOn.ANY).messages()).isEmpty();
   }
 

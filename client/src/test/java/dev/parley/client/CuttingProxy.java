@@ -12,6 +12,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -27,11 +30,17 @@ final class CuttingProxy implements AutoCloseable {
   private final AtomicReference<String> cutNext = new AtomicReference<>();
   private final AtomicInteger cuts = new AtomicInteger();
   private final List<String> methods = new CopyOnWriteArrayList<>();
+  private final AtomicReference<Hold> holdNext = new AtomicReference<>();
+
+  /** A call held at the proxy: {@link #arrived} once it is, sent on when {@link #release} is. */
+  record Hold(String method, CountDownLatch arrived, CountDownLatch release) {}
 
   CuttingProxy(URI target) throws IOException {
     this.target = target;
     this.http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     http.createContext("/rpc", this::forward);
+    // A call held at the proxy must not hold up the others.
+    http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     http.start();
   }
 
@@ -42,6 +51,16 @@ final class CuttingProxy implements AutoCloseable {
   /** The daemon answers the next call of {@code method}, but the client never hears it. */
   void cutNext(String method) {
     cutNext.set(method);
+  }
+
+  /**
+   * Holds the next call of {@code method} before it reaches the daemon until the hold is released:
+   * another thread's calls run meanwhile, in an order the test chooses.
+   */
+  Hold holdNext(String method) {
+    Hold hold = new Hold(method, new CountDownLatch(1), new CountDownLatch(1));
+    holdNext.set(hold);
+    return hold;
   }
 
   /** How many answers were lost so far. */
@@ -63,6 +82,18 @@ final class CuttingProxy implements AutoCloseable {
     byte[] body = exchange.getRequestBody().readAllBytes();
     String method = JSON.readTree(body).path("method").asText();
     methods.add(method);
+    Hold hold = holdNext.get();
+    if (hold != null && hold.method().equals(method) && holdNext.compareAndSet(hold, null)) {
+      hold.arrived().countDown();
+      try {
+        if (!hold.release().await(30, TimeUnit.SECONDS)) {
+          throw new IOException("a held call was never released");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+    }
     HttpRequest.Builder request =
         HttpRequest.newBuilder(target.resolve("/rpc"))
             .header("Content-Type", "application/json")
