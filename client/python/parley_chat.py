@@ -123,6 +123,8 @@ class AsyncChatRoom:
         # messages and mentions carry.
         self._username = joined["username"]
         self._context = list(joined["messages"])
+        # The most messages one answer delivers: what one lost answer can have carried.
+        self._answer_messages = joined["limits"]["response_messages"]
         with self._lock:
             for m in joined["messages"]:
                 self._see(m)
@@ -294,9 +296,15 @@ class AsyncChatRoom:
         """Runs ``first``; when the connection breaks or the session is gone, takes the
         session back and runs ``after_resume``."""
         after_resume = after_resume or first
+        # What a lost answer of this call carried lies after what had been handed over when it
+        # began, even if another thread's call hands over newer messages before this one resumes.
+        with self._lock:
+            start = self._last_seen
+        attempts = [1]
 
         def again():
-            self._resume()
+            self._resume(start, attempts[0])
+            attempts[0] += 1
             return after_resume()
 
         return self._retrying(first, again)
@@ -326,28 +334,36 @@ class AsyncChatRoom:
                 backoff = min(backoff * 2, _MAX_BACKOFF)
                 failed = True
 
-    def _resume(self):
+    def _resume(self, start, lost_answers):
         """Takes the session back after a broken connection or a restarted server, and
         recovers the messages that a lost response carried from the room's history: with
         exclude_own, the server leaves out what this session caused, by the rule it delivers by."""
         r = self._rpc("login", {"username": self._username, "room": self._room, "resume": self._session,
                                 "key": self._key})
+        after = start
         with self._lock:
-            after = self._last_seen
             if not r["resumed"]:
                 self._draft_length = 0
                 self._notices.append("[the server had lost this session: rejoined %s with an empty draft]"
                                      % self._room)
+        # Each attempt that may have reached the server delivered at most one answer's worth of
+        # messages not handed out yet; later ones were never delivered and come by the cursor, so
+        # reading on would only hold a backlog in memory.
+        bound = lost_answers * self._answer_messages
         missed = []
         while True:
             page = self._rpc("history", {"after": after, "exclude_own": True})
             for m in page["messages"]:
                 after = m["seq"]
-                missed.append(m)
-            if not page["has_more"] or not page["messages"]:
+                with self._lock:
+                    handed_out = m["seq"] in self._seen
+                if len(missed) < bound and not handed_out:
+                    missed.append(m)
+            if not page["has_more"] or not page["messages"] or len(missed) >= bound:
                 break
         with self._lock:
-            self._recovered.extend(missed)
+            held = {m["seq"] for m in self._recovered}
+            self._recovered.extend(m for m in missed if m["seq"] not in held)
 
     # -- what the caller reads -----------------------------------------------------------
 
