@@ -11,6 +11,7 @@ import dev.parley.server.testing.RunningServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -223,6 +224,29 @@ class PythonClientTest {
       assertThat(proxy.calls("undo")).isEqualTo(2);
       assertThat(proxy.calls("reset")).isEqualTo(2);
       assertThat(proxy.calls("preview")).as("only the script's own").isEqualTo(2);
+      claude.finished();
+    }
+  }
+
+  @Test
+  void whatALostAnswerCarriedComesBackEvenWhenAnotherCallDeliveredNewerMessagesFirst()
+      throws Exception {
+    try (RunningServer server = RunningServer.start();
+        CuttingProxy proxy = new CuttingProxy(server.uri());
+        AsyncChatRoom chatgpt = new AsyncChatRoom(server.uri(), "ChatGPT", "recovery");
+        PythonScript claude =
+            PythonScript.run("overlap_recovery.py", proxy.uri(), "claude", Map.of())) {
+      assertThat(claude.until("joined")).isEmpty();
+      say(chatgpt, "before the cut");
+      proxy.cutNext("append");
+      CuttingProxy.Hold resume = proxy.holdNext("login");
+      claude.send("cut");
+      assertThat(resume.arrived().await(30, TimeUnit.SECONDS)).as("the resume is held").isTrue();
+      say(chatgpt, "while resuming");
+      claude.send("meanwhile");
+      assertThat(claude.until("delivered")).containsExactly("ChatGPT: while resuming");
+      resume.release().countDown();
+      assertThat(claude.until("done")).containsExactly("ChatGPT: before the cut", "");
       claude.finished();
     }
   }
