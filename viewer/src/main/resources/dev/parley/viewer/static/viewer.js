@@ -25,42 +25,84 @@
   roomInput.value = room;
   showRoom();
 
-  // A name always gets the same color: a hue from a hash of the name.
+  // Colors far apart (CIE76 distance of at least 34 between any two) so that names never look
+  // alike. A name's hash picks its color; a name whose color is already shown takes the next free
+  // one, so that the names on the page stay distinct while there are colors left.
+  const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#c46200", "#8c564b", "#c2387f",
+    "#0f8f9a", "#7f7f00"];
+  const colors = new Map();
+
   function colorOf(name) {
+    const known = colors.get(name);
+    if (known) {
+      return known;
+    }
     let hash = 0;
     for (const ch of name) {
       hash = (hash * 31 + ch.codePointAt(0)) >>> 0;
     }
-    return "hsl(" + (hash % 360) + ", 62%, 42%)";
+    const taken = new Set(colors.values());
+    let color = PALETTE[hash % PALETTE.length];
+    for (let i = 0; i < PALETTE.length && taken.has(color); i++) {
+      color = PALETTE[(hash + i + 1) % PALETTE.length];
+    }
+    colors.set(name, color);
+    return color;
   }
 
-  function column(user) {
-    let person = people.get(user);
+  // For the page's tests: the palette and the choice of colors.
+  window.parleyViewer = { palette: PALETTE.slice(), colorOf: colorOf };
+
+  // A participant is a name in a room: two rooms' "bob"s are two people.
+  function keyOf(frameRoom, user) {
+    return (frameRoom || "") + "\u0000" + user;
+  }
+
+  function roomLink(name) {
+    const a = document.createElement("a");
+    a.className = "room";
+    a.href = "?room=" + encodeURIComponent(name);
+    a.textContent = name;
+    a.title = "Watch only this room";
+    return a;
+  }
+
+  function column(frameRoom, user) {
+    const key = keyOf(frameRoom, user);
+    let person = people.get(key);
     if (person) {
       return person;
     }
     const el = document.createElement("section");
     el.className = "column idle";
     el.dataset.user = user;
-    el.style.setProperty("--user-color", colorOf(user));
+    el.dataset.room = frameRoom || "";
+    el.style.setProperty("--user-color", colorOf(room || !frameRoom ? user : user + "@" + frameRoom));
     el.innerHTML =
       '<header><span class="name"></span><span class="stick" hidden title="Holds the talking stick">talking stick</span>' +
       '<span class="state">idle</span><div class="activity"></div><div class="draft"></div>' +
       '<div class="last-system"></div></header><ol class="messages"></ol>';
     el.querySelector(".name").textContent = user;
+    if (!room && frameRoom) {
+      const name = el.querySelector(".name");
+      name.after(roomLink(frameRoom));
+    }
     columns.appendChild(el);
     empty.hidden = true;
     person = { el: el, messages: el.querySelector(".messages") };
-    people.set(user, person);
+    people.set(key, person);
     return person;
   }
 
   const KINDS = { chat: "", thinking: "thinking", tool_call: "tool call", tool_response: "tool response" };
 
   // The line above an entry: what kind it is, and when.
-  function meta(kind, ts) {
+  function meta(kind, ts, frameRoom) {
     const div = document.createElement("div");
     div.className = "meta";
+    if (!room && frameRoom) {
+      div.appendChild(roomLink(frameRoom));
+    }
     if (KINDS[kind]) {
       const label = document.createElement("span");
       label.className = "kind";
@@ -76,13 +118,13 @@
   function chatMessage(frame) {
     const p = frame.parsed_content || {};
     if (p.type === "system") {
-      systemLine.textContent = p.content;
+      systemLine.textContent = (!room && frame.room ? frame.room + ": " : "") + p.content;
       return;
     }
-    const person = column(p.user);
+    const person = column(frame.room, p.user);
     const li = document.createElement("li");
     li.className = "entry " + p.type;
-    li.appendChild(meta(p.type, frame.timestamp));
+    li.appendChild(meta(p.type, frame.timestamp, frame.room));
     const text = p.type === "tool_call" && p.function ? p.function + "(" + (p.arguments || "") + ")" : p.content;
     li.appendChild(document.createTextNode(text));
     person.messages.appendChild(li);
@@ -90,13 +132,13 @@
   }
 
   function activity(frame) {
-    const person = column(frame.user);
+    const person = column(frame.room, frame.user);
     const summary = frame.summary ? " " + frame.summary : "";
     person.el.querySelector(".activity").textContent = frame.method + ": " + frame.status + summary;
   }
 
   function presence(frame) {
-    const person = column(frame.user);
+    const person = column(frame.room, frame.user);
     const el = person.el;
     el.classList.remove("idle", "drafting", "waiting", "left");
     el.classList.add(frame.state);
@@ -199,12 +241,16 @@
     };
   }
 
+  // The label is a link to what is watched, to copy and share.
   function showRoom() {
-    document.getElementById("room-label").textContent = room ? "room " + room : "all rooms";
+    const label = document.getElementById("room-label");
+    label.textContent = room ? "room " + room : "all rooms";
+    label.href = room ? "?room=" + encodeURIComponent(room) : location.pathname;
   }
 
   function clear() {
     people.clear();
+    colors.clear();
     columns.innerHTML = "";
     systemLine.textContent = "";
     empty.hidden = false;
