@@ -34,6 +34,10 @@ public final class ObserverHub {
   private static final ObjectMapper JSON = Json.mapper();
 
   private final Set<Observer> observers = ConcurrentHashMap.newKeySet();
+
+  /** Notified when an observer has been welcomed, for {@link #awaitObserver}. */
+  private final Object arrivals = new Object();
+
   private final long queueBytes;
   private final BiFunction<String, String, ObjectNode> welcome;
   private final String mode;
@@ -106,6 +110,17 @@ public final class ObserverHub {
     return observers.size();
   }
 
+  /**
+   * Waits until an observer is connected and welcomed, so that what is published next reaches it.
+   */
+  public void awaitObserver() throws InterruptedException {
+    synchronized (arrivals) {
+      while (observers.isEmpty()) {
+        arrivals.wait();
+      }
+    }
+  }
+
   /** Bytes waiting to be sent, all observers together (for metrics). */
   public long queuedBytes() {
     long total = 0;
@@ -131,6 +146,9 @@ public final class ObserverHub {
     hello.put("stream_time", Instant.now().toEpochMilli() / 1000.0);
     String text = write(hello);
     observer.send(text, utf8Length(text));
+    synchronized (arrivals) {
+      arrivals.notifyAll();
+    }
   }
 
   void closed(Session session) {

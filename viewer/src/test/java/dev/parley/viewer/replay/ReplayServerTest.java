@@ -85,4 +85,36 @@ class ReplayServerTest {
       }
     }
   }
+
+  @Test
+  void aReplayThatWaitsForAViewerShowsItTheLogFromItsFirstLine() throws Exception {
+    Path log = dir.resolve("once.jsonl");
+    Files.write(
+        log,
+        List.of(
+            "{\"timestamp\": \"2024-01-15T10:30:45.000\", \"user\": \"ann\", \"content\": \"first\"}",
+            "{\"timestamp\": \"2024-01-15T10:30:46.000\", \"user\": \"ann\", \"content\": \"last\"}"));
+    // No pauses: without the wait the whole log is played before anyone can connect.
+    try (ReplayServer server = new ReplayServer("127.0.0.1", 0, log, 1.0, d -> {}).start()) {
+      CompletableFuture<Integer> playing =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return server.play(false, Duration.ZERO, true);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      try (FrameClient viewer = FrameClient.connect(URI.create(server.uri().toString()), null)) {
+        List<JsonNode> frames =
+            viewer.until(
+                f -> f.path("parsed_content").path("content").asText().equals("last"), BOUND);
+        assertThat(frames)
+            .filteredOn(f -> f.get("type").asText().equals("chat_message"))
+            .extracting(f -> f.get("parsed_content").get("content").asText())
+            .containsExactly("first", "last");
+        assertThat(playing.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+      }
+    }
+  }
 }
