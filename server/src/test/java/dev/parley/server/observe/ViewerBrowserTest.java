@@ -245,6 +245,39 @@ class ViewerBrowserTest {
     }
   }
 
+  @Test
+  void aPageOpenedAfterTheConversationShowsIt() throws Exception {
+    try (RunningServer server = RunningServer.start()) {
+      RpcClient alice = server.login("alice", "before");
+      RpcClient bob = server.login("bob", "before");
+      alice.call("append", Map.of("text", "did anyone watch?"));
+      alice.call("push");
+      bob.call("append", Map.of("text", "nobody yet"));
+      bob.call("push");
+
+      WebDriver browser = browser();
+      try {
+        WebDriverWait wait = new WebDriverWait(browser, BOUND);
+        for (String page : List.of("/?room=before", "/")) {
+          browser.get(server.uri() + page);
+          wait.until(
+              b ->
+                  b.findElements(By.cssSelector(".column[data-user='alice'] .entry.chat")).stream()
+                          .anyMatch(e -> e.getText().contains("did anyone watch?"))
+                      && b
+                          .findElements(By.cssSelector(".column[data-user='bob'] .entry.chat"))
+                          .stream()
+                          .anyMatch(e -> e.getText().contains("nobody yet")));
+          assertThat(browser.findElements(By.cssSelector(".entry.chat")))
+              .as("each message once, on %s", page)
+              .hasSize(2);
+        }
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
   /** The CIE76 distance of two sRGB colors ({@code #rrggbb}). */
   private static double deltaE(String a, String b) {
     double[] x = lab(a);

@@ -99,6 +99,7 @@ public final class ReplayServer implements AutoCloseable {
     int played;
     do {
       frames.reset();
+      hub.forget(null);
       played = replay.playOnce();
       LOG.info(
           "Played {} lines to {} viewers{}", played, hub.size(), loop ? "; starting over" : "");

@@ -149,7 +149,9 @@
     el.querySelector(".last-system").textContent = frame.last_system || "";
   }
 
+  // A welcome starts the page afresh: the conversation so far follows it.
   function welcome(frame) {
+    clear();
     document.getElementById("mode").textContent = frame.mode === "replay" ? "replay" : "live";
     speed.disabled = frame.mode !== "replay";
     (frame.participants || []).forEach(presence);
