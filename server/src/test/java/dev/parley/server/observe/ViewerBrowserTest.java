@@ -80,7 +80,7 @@ class ViewerBrowserTest {
       WebDriver browser = browser();
       try {
         WebDriverWait wait = new WebDriverWait(browser, BOUND);
-        browser.get(server.uri() + "/?room=e2e");
+        browser.get(server.uri() + "/?room=e2e&view=columns");
         wait.until(b -> b.findElement(By.id("connection")).getAttribute("class").contains("open"));
 
         RpcClient alice = server.login("alice", "e2e");
@@ -178,7 +178,7 @@ class ViewerBrowserTest {
       WebDriver browser = browser();
       try {
         WebDriverWait wait = new WebDriverWait(browser, BOUND);
-        browser.get(server.uri() + "/");
+        browser.get(server.uri() + "/?view=columns");
         wait.until(b -> b.findElement(By.id("connection")).getAttribute("class").contains("open"));
         for (String name : List.of("ann", "ben", "cy", "dee", "eve", "fay")) {
           server.login(name, "wide").call("append", Map.of("text", "hello from " + name));
@@ -216,7 +216,7 @@ class ViewerBrowserTest {
       WebDriver browser = browser();
       try {
         WebDriverWait wait = new WebDriverWait(browser, BOUND);
-        browser.get(server.uri() + "/");
+        browser.get(server.uri() + "/?view=columns");
         wait.until(b -> b.findElement(By.id("connection")).getAttribute("class").contains("open"));
         RpcClient bobInAtrium = server.login("bob", "atrium");
         RpcClient bobInCellar = server.login("bob", "cellar");
@@ -260,22 +260,88 @@ class ViewerBrowserTest {
         WebDriverWait wait = new WebDriverWait(browser, BOUND);
         for (String page : List.of("/?room=before", "/")) {
           browser.get(server.uri() + page);
-          wait.until(
-              b ->
-                  b.findElements(By.cssSelector(".column[data-user='alice'] .entry.chat")).stream()
-                          .anyMatch(e -> e.getText().contains("did anyone watch?"))
-                      && b
-                          .findElements(By.cssSelector(".column[data-user='bob'] .entry.chat"))
-                          .stream()
-                          .anyMatch(e -> e.getText().contains("nobody yet")));
-          assertThat(browser.findElements(By.cssSelector(".entry.chat")))
-              .as("each message once, on %s", page)
-              .hasSize(2);
+          wait.until(b -> b.findElements(By.cssSelector("#transcript .turn.msg")).size() == 2);
+          assertThat(browser.findElements(By.cssSelector("#transcript .turn.msg .text")))
+              .as("each message once, in order, on %s", page)
+              .extracting(WebElement::getText)
+              .containsExactly("did anyone watch?", "nobody yet");
         }
       } finally {
         browser.quit();
       }
     }
+  }
+
+  @Test
+  void theConversationViewIsOneTranscriptWithLiveStateAndFoldedActions() throws Exception {
+    try (RunningServer server = RunningServer.start()) {
+      WebDriver browser = browser();
+      try {
+        WebDriverWait wait = new WebDriverWait(browser, BOUND);
+        browser.get(server.uri() + "/?room=talk");
+        wait.until(b -> b.findElement(By.id("connection")).getAttribute("class").contains("open"));
+        RpcClient alice = server.login("alice", "talk");
+        RpcClient bob = server.login("bob", "talk");
+
+        alice.call("append", Map.of("text", "hello bob, are we shipping on Friday?"));
+        By aliceChip = By.cssSelector("#people .person[data-user='alice']");
+        wait.until(b -> b.findElement(aliceChip).getAttribute("class").contains("drafting"));
+        assertThat(browser.findElement(aliceChip).findElement(By.cssSelector(".state")).getText())
+            .isEqualTo("drafting…");
+        assertThat(browser.findElement(aliceChip).findElement(By.cssSelector(".draft")).getText())
+            .contains("shipping on Friday?");
+        assertThat(browser.findElements(By.cssSelector("#transcript .turn.msg"))).isEmpty();
+
+        alice.call("push");
+        wait.until(b -> !b.findElement(aliceChip).getAttribute("class").contains("drafting"));
+        bob.call("append", Map.of("text", "yes, Friday"));
+        bob.call("push");
+        alice.call("append", Map.of("text", "great"));
+        alice.call("push");
+
+        By turns = By.cssSelector("#transcript .turn.msg");
+        wait.until(b -> b.findElements(turns).size() == 3);
+        assertThat(browser.findElements(turns))
+            .extracting(
+                t ->
+                    t.getAttribute("data-user")
+                        + ": "
+                        + t.findElement(By.cssSelector(".text")).getText())
+            .containsExactly(
+                "alice: hello bob, are we shipping on Friday?", "bob: yes, Friday", "alice: great");
+
+        // The actions that led to the first message are folded under it, collapsed.
+        WebElement first = browser.findElements(turns).get(0);
+        WebElement actions = first.findElement(By.cssSelector("details.actions"));
+        assertThat(actions.getAttribute("open")).isNull();
+        List<WebElement> lines = actions.findElements(By.cssSelector("details.action"));
+        assertThat(lines).extracting(e -> e.getAttribute("class")).contains("action tool_call");
+        WebElement json = lines.get(0).findElement(By.cssSelector("pre"));
+        assertThat(json.isDisplayed()).isFalse();
+        actions.findElement(By.cssSelector("summary")).click();
+        lines.get(0).findElement(By.cssSelector("summary")).click();
+        wait.until(b -> json.isDisplayed());
+        assertThat(json.getText()).contains("\"name\": \"append\"").contains("\n  ");
+
+        screenshot(browser, "viewer-conversation.png");
+        browser.findElement(By.id("view")).click();
+        WebElement column = browser.findElement(By.cssSelector(".column[data-user='alice']"));
+        wait.until(b -> column.isDisplayed());
+        assertThat(browser.findElement(By.id("transcript")).isDisplayed()).isFalse();
+        assertThat(browser.getCurrentUrl()).endsWith("view=columns");
+        screenshot(browser, "viewer-columns.png");
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
+  /** A screenshot of the page into the build output, to look at. */
+  private static void screenshot(WebDriver browser, String name) throws Exception {
+    File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+    Path saved = Path.of("target", name);
+    Files.copy(shot.toPath(), saved, StandardCopyOption.REPLACE_EXISTING);
+    assertThat(Files.size(saved)).isPositive();
   }
 
   /** The CIE76 distance of two sRGB colors ({@code #rrggbb}). */
