@@ -33,8 +33,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The viewer in a real headless browser (Debian's chromium through chromedriver; .ci/run installs
- * both): two participants converse over HTTP and the page shows their columns, their messages, and
- * the drafting indicator while one drafts, gone once it pushes.
+ * both), with participants conversing over HTTP: the conversation view (the transcript in order,
+ * the drafting indicator, folded actions), the columns view, history on a page opened afterwards,
+ * the all-rooms view's labels, room links, the layout's width, the favicon and the colors. The
+ * screenshots go to target/.
  */
 @Tag("browser")
 class ViewerBrowserTest {
