@@ -13,8 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,8 +96,13 @@ class ReplayServerTest {
         List.of(
             "{\"timestamp\": \"2024-01-15T10:30:45.000\", \"user\": \"ann\", \"content\": \"first\"}",
             "{\"timestamp\": \"2024-01-15T10:30:46.000\", \"user\": \"ann\", \"content\": \"last\"}"));
-    // No pauses: without the wait the whole log is played before anyone can connect.
-    try (ReplayServer server = new ReplayServer("127.0.0.1", 0, log, 1.0, d -> {}).start()) {
+    // No pauses, only a note of how many viewers were connected at the pause between the lines:
+    // without the wait the whole log is played before anyone can connect.
+    AtomicReference<ReplayServer> replaying = new AtomicReference<>();
+    List<Integer> viewersAtPause = new CopyOnWriteArrayList<>();
+    Sleeper noting = d -> viewersAtPause.add(replaying.get().hub().size());
+    try (ReplayServer server = new ReplayServer("127.0.0.1", 0, log, 1.0, noting).start()) {
+      replaying.set(server);
       CompletableFuture<Integer> playing =
           CompletableFuture.supplyAsync(
               () -> {
@@ -114,6 +121,7 @@ class ReplayServerTest {
             .extracting(f -> f.get("parsed_content").get("content").asText())
             .containsExactly("first", "last");
         assertThat(playing.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+        assertThat(viewersAtPause).containsExactly(1);
       }
     }
   }
