@@ -84,7 +84,9 @@ class ViewerKeyBrowserTest {
         speaking.call("push");
         wait.until(
             b ->
-                b.findElements(By.cssSelector(".column[data-user='speaker'] .entry.chat")).stream()
+                b
+                    .findElements(By.cssSelector("#transcript .turn.msg[data-user='speaker']"))
+                    .stream()
                     .anyMatch(e -> e.getText().contains("seen with a key")));
 
         // Kept for the tab: a reload connects without asking again.

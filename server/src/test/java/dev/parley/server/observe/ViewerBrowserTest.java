@@ -5,15 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.server.testing.RpcClient;
 import dev.parley.server.testing.RunningServer;
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -25,8 +33,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The viewer in a real headless browser (Debian's chromium through chromedriver; .ci/run installs
- * both): two participants converse over HTTP and the page shows their columns, their messages, and
- * the drafting indicator while one drafts, gone once it pushes.
+ * both), with participants conversing over HTTP: the conversation view (the transcript in order,
+ * the drafting indicator, folded actions), the columns view, history on a page opened afterwards,
+ * the all-rooms view's labels, room links, the layout's width, the favicon and the colors. The
+ * screenshots go to target/.
  */
 @Tag("browser")
 class ViewerBrowserTest {
@@ -36,8 +46,8 @@ class ViewerBrowserTest {
 
   @TempDir Path profile;
 
-  @Test
-  void theConversationAndTheDraftingIndicatorShowInTheBrowser() throws Exception {
+  /** A headless chromium, for one test: the caller quits it. */
+  private WebDriver browser() {
     assertThat(CHROMIUM)
         .as("Debian's chromium (apt-get install chromium chromium-driver)")
         .isExecutable();
@@ -63,11 +73,16 @@ class ViewerBrowserTest {
             .usingAnyFreePort()
             .build();
 
+    return new ChromeDriver(service, options);
+  }
+
+  @Test
+  void theConversationAndTheDraftingIndicatorShowInTheBrowser() throws Exception {
     try (RunningServer server = RunningServer.start()) {
-      WebDriver browser = new ChromeDriver(service, options);
+      WebDriver browser = browser();
       try {
         WebDriverWait wait = new WebDriverWait(browser, BOUND);
-        browser.get(server.uri() + "/?room=e2e");
+        browser.get(server.uri() + "/?room=e2e&view=columns");
         wait.until(b -> b.findElement(By.id("connection")).getAttribute("class").contains("open"));
 
         RpcClient alice = server.login("alice", "e2e");
@@ -111,5 +126,247 @@ class ViewerBrowserTest {
         browser.quit();
       }
     }
+  }
+
+  @Test
+  void theFaviconIsServedAndNamesGetColorsFarApart() throws Exception {
+    try (RunningServer server = RunningServer.start()) {
+      HttpResponse<byte[]> icon =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(server.uri() + "/favicon.ico")).build(),
+                  HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(icon.statusCode()).isEqualTo(200);
+      assertThat(icon.headers().firstValue("Content-Type")).hasValue("image/svg+xml");
+      assertThat(new String(icon.body(), StandardCharsets.UTF_8)).contains("<svg");
+
+      WebDriver browser = browser();
+      try {
+        browser.get(server.uri() + "/?room=e2e");
+        WebDriverWait wait = new WebDriverWait(browser, BOUND);
+        wait.until(b -> b.findElement(By.id("connection")).getAttribute("class").contains("open"));
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        @SuppressWarnings("unchecked")
+        List<String> palette =
+            (List<String>) js.executeScript("return window.parleyViewer.palette");
+        for (int i = 0; i < palette.size(); i++) {
+          for (int j = i + 1; j < palette.size(); j++) {
+            assertThat(deltaE(palette.get(i), palette.get(j)))
+                .as("%s against %s", palette.get(i), palette.get(j))
+                .isGreaterThan(30);
+          }
+        }
+        // The names whose hues were 157°, 169° and 155° before: now as far apart as the palette.
+        @SuppressWarnings("unchecked")
+        List<String> chosen =
+            (List<String>)
+                js.executeScript(
+                    "return ['bob', 'carol', 'ChatGPT', 'alice', 'dave']"
+                        + ".map(n => window.parleyViewer.colorOf(n))");
+        assertThat(chosen).doesNotHaveDuplicates();
+        assertThat(
+                js.executeScript("return window.parleyViewer.colorOf('bob')").equals(chosen.get(0)))
+            .as("a name keeps its color")
+            .isTrue();
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
+  @Test
+  void columnsFitTheWindowAndARoomLinkOpensOnThatRoom() throws Exception {
+    try (RunningServer server = RunningServer.start()) {
+      WebDriver browser = browser();
+      try {
+        WebDriverWait wait = new WebDriverWait(browser, BOUND);
+        browser.get(server.uri() + "/?view=columns");
+        wait.until(b -> b.findElement(By.id("connection")).getAttribute("class").contains("open"));
+        for (String name : List.of("ann", "ben", "cy", "dee", "eve", "fay")) {
+          server.login(name, "wide").call("append", Map.of("text", "hello from " + name));
+        }
+        server.login("zed", "other").call("append", Map.of("text", "elsewhere"));
+        wait.until(b -> b.findElements(By.cssSelector(".column")).size() == 7);
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        String overflow =
+            "return document.documentElement.scrollWidth > document.documentElement.clientWidth";
+        assertThat(js.executeScript(overflow)).as("spills off-screen at 1280 px").isEqualTo(false);
+        browser.manage().window().setSize(new Dimension(480, 800));
+        wait.until(b -> js.executeScript(overflow).equals(false));
+
+        WebElement link =
+            browser.findElement(By.cssSelector(".column[data-user='zed'] header a.room"));
+        assertThat(link.getText()).isEqualTo("other");
+        link.click();
+        wait.until(b -> b.getCurrentUrl().endsWith("/?room=other"));
+        wait.until(b -> b.findElement(By.id("connection")).getAttribute("class").contains("open"));
+        assertThat(browser.findElement(By.id("room-label")).getText()).isEqualTo("room other");
+        assertThat(browser.findElement(By.id("room-label")).getAttribute("href"))
+            .endsWith("/?room=other");
+        server.login("ann", "other").call("append", Map.of("text", "me too"));
+        wait.until(b -> !b.findElements(By.cssSelector(".column[data-user='ann']")).isEmpty());
+        assertThat(browser.findElements(By.cssSelector(".column[data-user='ben']"))).isEmpty();
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
+  @Test
+  void theAllRoomsViewLabelsRoomsAndKeepsSameNamesApart() throws Exception {
+    try (RunningServer server = RunningServer.start()) {
+      WebDriver browser = browser();
+      try {
+        WebDriverWait wait = new WebDriverWait(browser, BOUND);
+        browser.get(server.uri() + "/?view=columns");
+        wait.until(b -> b.findElement(By.id("connection")).getAttribute("class").contains("open"));
+        RpcClient bobInAtrium = server.login("bob", "atrium");
+        RpcClient bobInCellar = server.login("bob", "cellar");
+        bobInAtrium.call("append", Map.of("text", "up here"));
+        bobInAtrium.call("push");
+        bobInCellar.call("append", Map.of("text", "down here"));
+        bobInCellar.call("push");
+        By atrium = By.cssSelector(".column[data-user='bob'][data-room='atrium']");
+        By cellar = By.cssSelector(".column[data-user='bob'][data-room='cellar']");
+        wait.until(
+            b ->
+                b.findElement(atrium).getText().contains("up here")
+                    && b.findElement(cellar).getText().contains("down here"));
+        assertThat(browser.findElement(atrium).getText()).doesNotContain("down here");
+        assertThat(browser.findElement(cellar).getText()).doesNotContain("up here");
+        for (WebElement entry : browser.findElements(By.cssSelector(".entry"))) {
+          WebElement column = entry.findElement(By.xpath("ancestor::section[1]"));
+          assertThat(entry.findElement(By.cssSelector(".meta a.room")).getText())
+              .isEqualTo(column.getAttribute("data-room"));
+        }
+        assertThat(browser.findElement(atrium).getCssValue("border-top-color"))
+            .isNotEqualTo(browser.findElement(cellar).getCssValue("border-top-color"));
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
+  @Test
+  void aPageOpenedAfterTheConversationShowsIt() throws Exception {
+    try (RunningServer server = RunningServer.start()) {
+      RpcClient alice = server.login("alice", "before");
+      RpcClient bob = server.login("bob", "before");
+      alice.call("append", Map.of("text", "did anyone watch?"));
+      alice.call("push");
+      bob.call("append", Map.of("text", "nobody yet"));
+      bob.call("push");
+
+      WebDriver browser = browser();
+      try {
+        WebDriverWait wait = new WebDriverWait(browser, BOUND);
+        for (String page : List.of("/?room=before", "/")) {
+          browser.get(server.uri() + page);
+          wait.until(b -> b.findElements(By.cssSelector("#transcript .turn.msg")).size() == 2);
+          assertThat(browser.findElements(By.cssSelector("#transcript .turn.msg .text")))
+              .as("each message once, in order, on %s", page)
+              .extracting(WebElement::getText)
+              .containsExactly("did anyone watch?", "nobody yet");
+        }
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
+  @Test
+  void theConversationViewIsOneTranscriptWithLiveStateAndFoldedActions() throws Exception {
+    try (RunningServer server = RunningServer.start()) {
+      WebDriver browser = browser();
+      try {
+        WebDriverWait wait = new WebDriverWait(browser, BOUND);
+        browser.get(server.uri() + "/?room=talk");
+        wait.until(b -> b.findElement(By.id("connection")).getAttribute("class").contains("open"));
+        RpcClient alice = server.login("alice", "talk");
+        RpcClient bob = server.login("bob", "talk");
+
+        alice.call("append", Map.of("text", "hello bob, are we shipping on Friday?"));
+        By aliceChip = By.cssSelector("#people .person[data-user='alice']");
+        wait.until(b -> b.findElement(aliceChip).getAttribute("class").contains("drafting"));
+        assertThat(browser.findElement(aliceChip).findElement(By.cssSelector(".state")).getText())
+            .isEqualTo("drafting…");
+        assertThat(browser.findElement(aliceChip).findElement(By.cssSelector(".draft")).getText())
+            .contains("shipping on Friday?");
+        assertThat(browser.findElements(By.cssSelector("#transcript .turn.msg"))).isEmpty();
+
+        alice.call("push");
+        wait.until(b -> !b.findElement(aliceChip).getAttribute("class").contains("drafting"));
+        bob.call("append", Map.of("text", "yes, Friday"));
+        bob.call("push");
+        alice.call("append", Map.of("text", "great"));
+        alice.call("push");
+
+        By turns = By.cssSelector("#transcript .turn.msg");
+        wait.until(b -> b.findElements(turns).size() == 3);
+        assertThat(browser.findElements(turns))
+            .extracting(
+                t ->
+                    t.getAttribute("data-user")
+                        + ": "
+                        + t.findElement(By.cssSelector(".text")).getText())
+            .containsExactly(
+                "alice: hello bob, are we shipping on Friday?", "bob: yes, Friday", "alice: great");
+
+        // The actions that led to the first message are folded under it, collapsed.
+        WebElement first = browser.findElements(turns).get(0);
+        WebElement actions = first.findElement(By.cssSelector("details.actions"));
+        assertThat(actions.getAttribute("open")).isNull();
+        List<WebElement> lines = actions.findElements(By.cssSelector("details.action"));
+        assertThat(lines).extracting(e -> e.getAttribute("class")).contains("action tool_call");
+        WebElement json = lines.get(0).findElement(By.cssSelector("pre"));
+        assertThat(json.isDisplayed()).isFalse();
+        actions.findElement(By.cssSelector("summary")).click();
+        lines.get(0).findElement(By.cssSelector("summary")).click();
+        wait.until(b -> json.isDisplayed());
+        assertThat(json.getText()).contains("\"name\": \"append\"").contains("\n  ");
+
+        screenshot(browser, "viewer-conversation.png");
+        browser.findElement(By.id("view")).click();
+        WebElement column = browser.findElement(By.cssSelector(".column[data-user='alice']"));
+        wait.until(b -> column.isDisplayed());
+        assertThat(browser.findElement(By.id("transcript")).isDisplayed()).isFalse();
+        assertThat(browser.getCurrentUrl()).endsWith("view=columns");
+        screenshot(browser, "viewer-columns.png");
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
+  /** A screenshot of the page into the build output, to look at. */
+  private static void screenshot(WebDriver browser, String name) throws Exception {
+    File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+    Path saved = Path.of("target", name);
+    Files.copy(shot.toPath(), saved, StandardCopyOption.REPLACE_EXISTING);
+    assertThat(Files.size(saved)).isPositive();
+  }
+
+  /** The CIE76 distance of two sRGB colors ({@code #rrggbb}). */
+  private static double deltaE(String a, String b) {
+    double[] x = lab(a);
+    double[] y = lab(b);
+    return Math.sqrt(
+        Math.pow(x[0] - y[0], 2) + Math.pow(x[1] - y[1], 2) + Math.pow(x[2] - y[2], 2));
+  }
+
+  private static double[] lab(String hex) {
+    double[] c = new double[3];
+    for (int i = 0; i < 3; i++) {
+      double u = Integer.parseInt(hex.substring(1 + 2 * i, 3 + 2 * i), 16) / 255.0;
+      c[i] = u <= 0.04045 ? u / 12.92 : Math.pow((u + 0.055) / 1.055, 2.4);
+    }
+    double x = (0.4124 * c[0] + 0.3576 * c[1] + 0.1805 * c[2]) / 0.95047;
+    double y = 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    double z = (0.0193 * c[0] + 0.1192 * c[1] + 0.9505 * c[2]) / 1.08883;
+    return new double[] {116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))};
+  }
+
+  private static double f(double t) {
+    return t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16.0 / 116;
   }
 }

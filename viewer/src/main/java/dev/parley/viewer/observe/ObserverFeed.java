@@ -14,9 +14,9 @@ import java.util.List;
 /**
  * Streams the rooms' events to observers as frames. The frames are what a replay of the
  * conversation log sends for the same events (the call and outcome texts are the log's own, {@link
- * LogFormat}), so live and replayed rooms look the same to the viewer. A room nobody watches costs
- * only the bookkeeping of who is doing what (so that an observer who arrives later is welcomed with
- * the right presence): no frame is built.
+ * LogFormat}), so live and replayed rooms look the same to the viewer. In a room nobody watches,
+ * only messages and notes become frames (kept, bounded, for an observer who arrives later), besides
+ * the bookkeeping of who is doing what (so that it is welcomed with the right presence).
  */
 public final class ObserverFeed implements RoomEventListener {
   private final FrameStream frames = new FrameStream();
@@ -36,7 +36,10 @@ public final class ObserverFeed implements RoomEventListener {
 
   @Override
   public void on(RoomEvent event) {
-    List<ObjectNode> out = hub.watching(event.room()) ? new ArrayList<>() : null;
+    // Messages and notes always make frames: they are kept for observers who come later.
+    boolean kept =
+        event instanceof RoomEvent.MessageAppended || event instanceof RoomEvent.NoteAdded;
+    List<ObjectNode> out = kept || hub.watching(event.room()) ? new ArrayList<>() : null;
     // Timestamps are only for frames: a room nobody watches does not format them.
     String at = out == null ? null : Timestamps.format(event.at());
     switch (event) {
@@ -65,7 +68,7 @@ public final class ObserverFeed implements RoomEventListener {
               n.room(), ContentParser.note(n.kind().wireName(), n.user(), n.content()), at, out);
       case RoomEvent.PresenceChanged p -> {}
       case RoomEvent.SessionEnded e -> {}
-      case RoomEvent.RoomDeleted d -> {}
+      case RoomEvent.RoomDeleted d -> hub.forget(d.room());
     }
     if (out != null) {
       out.forEach(hub::publish);

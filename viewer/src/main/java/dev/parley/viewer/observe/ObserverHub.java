@@ -33,7 +33,27 @@ public final class ObserverHub {
   private static final Logger LOG = LoggerFactory.getLogger(ObserverHub.class);
   private static final ObjectMapper JSON = Json.mapper();
 
+  /** Bytes of recent {@code chat_message} frames kept for one room, for late observers. */
+  static final long HISTORY_ROOM_BYTES = 256L << 10;
+
+  /** Bytes of recent frames kept for all rooms together. */
+  static final long HISTORY_BYTES = 4L << 20;
+
+  /** Most recent frames a newly welcomed observer is sent. */
+  static final int HISTORY_FRAMES = 500;
+
   private final Set<Observer> observers = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Held while a frame is kept and sent, and while an observer is welcomed with the conversation so
+   * far: a newcomer gets each frame once, in order. Notified when an observer has been welcomed,
+   * for {@link #awaitObserver}. Sending does not wait for the socket, so it is held only briefly.
+   */
+  private final Object arrivals = new Object();
+
+  /** The recent conversation of each room, for observers who arrive later. */
+  private final FrameHistory history = new FrameHistory(HISTORY_ROOM_BYTES, HISTORY_BYTES);
+
   private final long queueBytes;
   private final BiFunction<String, String, ObjectNode> welcome;
   private final String mode;
@@ -78,9 +98,15 @@ public final class ObserverHub {
     frame.put("stream_time", Instant.now().toEpochMilli() / 1000.0);
     String text = write(frame);
     long bytes = utf8Length(text);
-    for (Observer o : observers) {
-      if (o.sees(room)) {
-        o.send(text, bytes);
+    boolean kept = "chat_message".equals(frame.path("type").asText());
+    synchronized (arrivals) {
+      if (kept) {
+        history.add(room, text, bytes);
+      }
+      for (Observer o : observers) {
+        if (o.sees(room)) {
+          o.send(text, bytes);
+        }
       }
     }
   }
@@ -101,9 +127,29 @@ public final class ObserverHub {
     return false;
   }
 
+  /** Forgets the kept conversation of {@code room} (null: of every room), as when it is deleted. */
+  public void forget(String room) {
+    if (room == null) {
+      history.clear();
+    } else {
+      history.forget(room);
+    }
+  }
+
   /** How many observers are connected. */
   public int size() {
     return observers.size();
+  }
+
+  /**
+   * Waits until an observer is connected and welcomed, so that what is published next reaches it.
+   */
+  public void awaitObserver() throws InterruptedException {
+    synchronized (arrivals) {
+      while (observers.isEmpty()) {
+        arrivals.wait();
+      }
+    }
   }
 
   /** Bytes waiting to be sent, all observers together (for metrics). */
@@ -117,20 +163,27 @@ public final class ObserverHub {
 
   void opened(Session session, String room, Predicate<String> permitted) {
     Observer observer = new Observer(session, room, permitted);
-    observers.add(observer);
-    ObjectNode hello = welcome.apply(room, mode);
-    if (hello.path("participants").isArray()) {
-      Iterator<JsonNode> presence = hello.get("participants").iterator();
-      while (presence.hasNext()) {
-        JsonNode p = presence.next();
-        if (p.path("room").isTextual() && !permitted.test(p.get("room").asText())) {
-          presence.remove();
+    synchronized (arrivals) {
+      observers.add(observer);
+      ObjectNode hello = welcome.apply(room, mode);
+      if (hello.path("participants").isArray()) {
+        Iterator<JsonNode> presence = hello.get("participants").iterator();
+        while (presence.hasNext()) {
+          JsonNode p = presence.next();
+          if (p.path("room").isTextual() && !permitted.test(p.get("room").asText())) {
+            presence.remove();
+          }
         }
       }
+      hello.put("stream_time", Instant.now().toEpochMilli() / 1000.0);
+      String text = write(hello);
+      observer.send(text, utf8Length(text));
+      // The conversation so far, after the welcome, as its frames were sent at the time.
+      for (FrameHistory.Entry kept : history.frames(observer::sees, HISTORY_FRAMES)) {
+        observer.send(kept.text(), kept.size());
+      }
+      arrivals.notifyAll();
     }
-    hello.put("stream_time", Instant.now().toEpochMilli() / 1000.0);
-    String text = write(hello);
-    observer.send(text, utf8Length(text));
   }
 
   void closed(Session session) {

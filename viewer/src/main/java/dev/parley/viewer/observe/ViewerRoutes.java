@@ -56,7 +56,10 @@ public final class ViewerRoutes {
           "/", new Asset("index.html", "text/html; charset=utf-8"),
           "/index.html", new Asset("index.html", "text/html; charset=utf-8"),
           "/viewer.css", new Asset("viewer.css", "text/css; charset=utf-8"),
-          "/viewer.js", new Asset("viewer.js", "text/javascript; charset=utf-8"));
+          "/viewer.js", new Asset("viewer.js", "text/javascript; charset=utf-8"),
+          "/favicon.svg", new Asset("favicon.svg", "image/svg+xml"),
+          // Browsers ask for /favicon.ico whatever the page says; every current one draws SVG.
+          "/favicon.ico", new Asset("favicon.svg", "image/svg+xml"));
 
   private ViewerRoutes() {}
 

@@ -55,6 +55,14 @@ public final class ReplayCommand implements Callable<Integer> {
   boolean noLoop;
 
   @Option(
+      names = "--wait-for-viewer",
+      negatable = true,
+      description =
+          "Start playing only once a viewer is connected (default: with --no-loop, so that the"
+              + " single play is not missed).")
+  Boolean waitForViewer;
+
+  @Option(
       names = "--loop-pause-ms",
       defaultValue = "3000",
       description = "Pause between loops (default ${DEFAULT-VALUE}).")
@@ -76,9 +84,16 @@ public final class ReplayCommand implements Callable<Integer> {
           server.uri(),
           slowdown,
           noLoop ? ", once" : ", looping");
-      spec.commandLine().getOut().println("Open " + server.uri() + " to watch the replay.");
+      boolean waiting = waitForViewer != null ? waitForViewer : noLoop;
+      spec.commandLine()
+          .getOut()
+          .println(
+              "Open "
+                  + server.uri()
+                  + " to watch the replay"
+                  + (waiting ? "; it starts when a viewer connects." : "."));
       spec.commandLine().getOut().flush();
-      server.play(!noLoop, Duration.ofMillis(loopPauseMs));
+      server.play(!noLoop, Duration.ofMillis(loopPauseMs), waiting);
     }
     return 0;
   }

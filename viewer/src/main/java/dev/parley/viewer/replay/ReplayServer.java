@@ -83,9 +83,23 @@ public final class ReplayServer implements AutoCloseable {
    * @return the lines played in the last loop
    */
   public int play(boolean loop, Duration pause) throws IOException, InterruptedException {
+    return play(loop, pause, false);
+  }
+
+  /**
+   * As {@link #play(boolean, Duration)}, first waiting, when {@code waitForViewer}, until a viewer
+   * is connected, so that it sees the log from its first line.
+   */
+  public int play(boolean loop, Duration pause, boolean waitForViewer)
+      throws IOException, InterruptedException {
+    if (waitForViewer && hub.size() == 0) {
+      LOG.info("Waiting for a viewer before playing");
+      hub.awaitObserver();
+    }
     int played;
     do {
       frames.reset();
+      hub.forget(null);
       played = replay.playOnce();
       LOG.info(
           "Played {} lines to {} viewers{}", played, hub.size(), loop ? "; starting over" : "");

@@ -25,42 +25,298 @@
   roomInput.value = room;
   showRoom();
 
-  // A name always gets the same color: a hue from a hash of the name.
+  // Colors far apart (CIE76 distance of at least 34 between any two) so that names never look
+  // alike. A name's hash picks its color; a name whose color is already shown takes the next free
+  // one, so that the names on the page stay distinct while there are colors left.
+  const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#c46200", "#8c564b", "#c2387f",
+    "#0f8f9a", "#7f7f00"];
+  const colors = new Map();
+
   function colorOf(name) {
+    const known = colors.get(name);
+    if (known) {
+      return known;
+    }
     let hash = 0;
     for (const ch of name) {
       hash = (hash * 31 + ch.codePointAt(0)) >>> 0;
     }
-    return "hsl(" + (hash % 360) + ", 62%, 42%)";
+    const taken = new Set(colors.values());
+    let color = PALETTE[hash % PALETTE.length];
+    for (let i = 0; i < PALETTE.length && taken.has(color); i++) {
+      color = PALETTE[(hash + i + 1) % PALETTE.length];
+    }
+    colors.set(name, color);
+    return color;
   }
 
-  function column(user) {
-    let person = people.get(user);
+  // For the page's tests: the palette and the choice of colors.
+  window.parleyViewer = { palette: PALETTE.slice(), colorOf: colorOf };
+
+  // A participant is a name in a room: two rooms' "bob"s are two people.
+  function keyOf(frameRoom, user) {
+    return (frameRoom || "") + "\u0000" + user;
+  }
+
+  function roomLink(name) {
+    const a = document.createElement("a");
+    a.className = "room";
+    a.href = "?room=" + encodeURIComponent(name);
+    a.textContent = name;
+    a.title = "Watch only this room";
+    return a;
+  }
+
+  function column(frameRoom, user) {
+    const key = keyOf(frameRoom, user);
+    let person = people.get(key);
     if (person) {
       return person;
     }
     const el = document.createElement("section");
     el.className = "column idle";
     el.dataset.user = user;
-    el.style.setProperty("--user-color", colorOf(user));
+    el.dataset.room = frameRoom || "";
+    el.style.setProperty("--user-color", colorOf(room || !frameRoom ? user : user + "@" + frameRoom));
     el.innerHTML =
       '<header><span class="name"></span><span class="stick" hidden title="Holds the talking stick">talking stick</span>' +
       '<span class="state">idle</span><div class="activity"></div><div class="draft"></div>' +
       '<div class="last-system"></div></header><ol class="messages"></ol>';
     el.querySelector(".name").textContent = user;
+    if (!room && frameRoom) {
+      const name = el.querySelector(".name");
+      name.after(roomLink(frameRoom));
+    }
     columns.appendChild(el);
     empty.hidden = true;
     person = { el: el, messages: el.querySelector(".messages") };
-    people.set(user, person);
+    people.set(key, person);
     return person;
   }
 
   const KINDS = { chat: "", thinking: "thinking", tool_call: "tool call", tool_response: "tool response" };
 
+  // The conversation view: one time-ordered transcript of chat messages, each with the protocol
+  // actions that led to it folded underneath, and a strip with every participant's live state.
+  const transcript = document.getElementById("transcript");
+  const strip = document.getElementById("people");
+  const chips = new Map();
+  // By participant: the actions not yet followed by a message, shown as a pending turn.
+  const pending = new Map();
+  // By participant: the group holding its latest unanswered call, where the answer goes.
+  const openCalls = new Map();
+
+  const STATES = { idle: "idle", drafting: "drafting…", waiting: "waiting", left: "left" };
+
+  function chip(frameRoom, user) {
+    const key = keyOf(frameRoom, user);
+    let found = chips.get(key);
+    if (found) {
+      return found;
+    }
+    const el = document.createElement("li");
+    el.className = "person idle";
+    el.dataset.user = user;
+    el.dataset.room = frameRoom || "";
+    el.style.setProperty("--user-color", colorOf(room || !frameRoom ? user : user + "@" + frameRoom));
+    el.innerHTML = '<span class="name"></span><span class="stick" hidden title="Holds the talking stick">stick</span>' +
+      '<span class="state">idle</span><span class="draft"></span>';
+    el.querySelector(".name").textContent = user;
+    if (!room && frameRoom) {
+      el.querySelector(".name").after(roomLink(frameRoom));
+    }
+    strip.appendChild(el);
+    empty.hidden = true;
+    found = {
+      el: el,
+      presence: function (frame) {
+        el.classList.remove("idle", "drafting", "waiting", "left", "interrupted");
+        el.classList.add(frame.state);
+        el.querySelector(".state").textContent = STATES[frame.state] || frame.state;
+        el.querySelector(".draft").textContent =
+          frame.state === "drafting" && frame.draft_suffix ? "…" + frame.draft_suffix : "";
+        el.querySelector(".stick").hidden = !frame.holds_stick;
+        el.title = frame.last_system || "";
+      },
+      activity: function (frame) {
+        // An interrupted push is worth seeing until the participant does something else.
+        if (frame.status === "interrupted") {
+          el.classList.add("interrupted");
+          el.querySelector(".state").textContent = "interrupted";
+        }
+      }
+    };
+    chips.set(key, found);
+    return found;
+  }
+
+  // JSON shown indented; anything else as it is.
+  function pretty(text) {
+    try {
+      return JSON.stringify(JSON.parse(text), null, 2);
+    } catch (e) {
+      return text;
+    }
+  }
+
+  function oneLine(text, max) {
+    const flat = String(text || "").replace(/\s+/g, " ").trim();
+    return flat.length > max ? flat.slice(0, max - 1) + "…" : flat;
+  }
+
+  // One folded action: a line saying what it was, the whole of it inside.
+  function actionLine(frame, p) {
+    const d = document.createElement("details");
+    d.className = "action " + p.type;
+    if (p.type === "tool_call" && p.function) { d.dataset.method = p.function; }
+    const summary = document.createElement("summary");
+    const kind = document.createElement("span");
+    kind.className = "kind";
+    kind.textContent = KINDS[p.type] || p.type;
+    summary.appendChild(kind);
+    const what = p.type === "tool_call" && p.function
+      ? p.function + " " + oneLine(p.arguments, 60) : oneLine(p.content, 80);
+    summary.appendChild(document.createTextNode(" " + what));
+    const t = document.createElement("time");
+    t.textContent = frame.timestamp ? new Date(frame.timestamp).toLocaleTimeString() : "";
+    summary.appendChild(t);
+    d.appendChild(summary);
+    const body = document.createElement("pre");
+    body.textContent = p.type === "tool_call" || p.type === "tool_response" ? pretty(p.content) : p.content;
+    d.appendChild(body);
+    return d;
+  }
+
+  // The folded list of a turn's actions, made on first use.
+  function actionsOf(turn) {
+    let box = turn.querySelector(":scope > details.actions");
+    if (!box) {
+      box = document.createElement("details");
+      box.className = "actions";
+      box.innerHTML = "<summary></summary><div class=\"list\"></div>";
+      turn.appendChild(box);
+    }
+    return box;
+  }
+
+  function addAction(turn, line) {
+    const box = actionsOf(turn);
+    box.querySelector(".list").appendChild(line);
+    const n = box.querySelectorAll(".action").length;
+    const methods = new Set();
+    box.querySelectorAll(".action").forEach(function (a) {
+      if (a.dataset.method) { methods.add(a.dataset.method); }
+    });
+    box.querySelector("summary").textContent = n + (n === 1 ? " action" : " actions")
+      + (methods.size ? ": " + Array.from(methods).join(", ") : "");
+  }
+
+  function turnHead(frame, user) {
+    const head = document.createElement("div");
+    head.className = "head";
+    const name = document.createElement("span");
+    name.className = "name";
+    name.textContent = user;
+    head.appendChild(name);
+    if (!room && frame.room) {
+      head.appendChild(roomLink(frame.room));
+    }
+    const t = document.createElement("time");
+    t.textContent = frame.timestamp ? new Date(frame.timestamp).toLocaleTimeString() : "";
+    head.appendChild(t);
+    return head;
+  }
+
+  function newTurn(frame, user, kind) {
+    const turn = document.createElement("li");
+    turn.className = "turn " + kind;
+    turn.dataset.user = user;
+    turn.dataset.room = frame.room || "";
+    turn.style.setProperty("--user-color", colorOf(room || !frame.room ? user : user + "@" + frame.room));
+    turn.appendChild(turnHead(frame, user));
+    return turn;
+  }
+
+  function follow() {
+    const atEnd = window.innerHeight + window.scrollY >= document.body.scrollHeight - 80;
+    return function () {
+      if (atEnd) { window.scrollTo(0, document.body.scrollHeight); }
+    };
+  }
+
+  function transcriptEntry(frame, p) {
+    const scroll = follow();
+    const key = keyOf(frame.room, p.user);
+    if (p.type === "system") {
+      const line = document.createElement("li");
+      line.className = "turn system";
+      line.dataset.room = frame.room || "";
+      line.textContent = (!room && frame.room ? frame.room + ": " : "") + p.content;
+      transcript.appendChild(line);
+    } else if (p.type === "chat") {
+      chip(frame.room, p.user);
+      const turn = newTurn(frame, p.user, "msg");
+      const text = document.createElement("div");
+      text.className = "text";
+      text.textContent = p.content;
+      turn.appendChild(text);
+      // The actions that led to this message go under it.
+      const waiting = pending.get(key);
+      if (waiting) {
+        turn.appendChild(actionsOf(waiting));
+        waiting.remove();
+        pending.delete(key);
+        if (openCalls.get(key) === waiting) { openCalls.set(key, turn); }
+      }
+      transcript.appendChild(turn);
+    } else {
+      chip(frame.room, p.user);
+      const line = actionLine(frame, p);
+      // An answer goes with its call (a push is answered after the message it sent).
+      let turn = p.type === "tool_response" ? openCalls.get(key) : null;
+      if (p.type === "tool_response") { openCalls.delete(key); }
+      if (!turn || !turn.isConnected) {
+        turn = pending.get(key);
+        if (!turn) {
+          turn = newTurn(frame, p.user, "pending");
+          pending.set(key, turn);
+          transcript.appendChild(turn);
+        }
+      }
+      addAction(turn, line);
+      if (p.type === "tool_call") { openCalls.set(key, turn); }
+    }
+    empty.hidden = true;
+    scroll();
+  }
+
+  // Which view shows: the conversation (the default) or the columns; ?view=columns is a link.
+  const viewButton = document.getElementById("view");
+  let view = params.get("view") === "columns" ? "columns" : "conversation";
+
+  function showView() {
+    document.body.dataset.view = view;
+    viewButton.textContent = view === "columns" ? "Conversation" : "Columns";
+    viewButton.title = view === "columns" ? "One transcript of the conversation" : "One column per participant";
+  }
+
+  viewButton.addEventListener("click", function () {
+    view = view === "columns" ? "conversation" : "columns";
+    const url = new URL(location.href);
+    if (view === "columns") { url.searchParams.set("view", "columns"); } else { url.searchParams.delete("view"); }
+    history.replaceState(null, "", url);
+    showView();
+  });
+  showView();
+
+
   // The line above an entry: what kind it is, and when.
-  function meta(kind, ts) {
+  function meta(kind, ts, frameRoom) {
     const div = document.createElement("div");
     div.className = "meta";
+    if (!room && frameRoom) {
+      div.appendChild(roomLink(frameRoom));
+    }
     if (KINDS[kind]) {
       const label = document.createElement("span");
       label.className = "kind";
@@ -75,14 +331,15 @@
 
   function chatMessage(frame) {
     const p = frame.parsed_content || {};
+    transcriptEntry(frame, p);
     if (p.type === "system") {
-      systemLine.textContent = p.content;
+      systemLine.textContent = (!room && frame.room ? frame.room + ": " : "") + p.content;
       return;
     }
-    const person = column(p.user);
+    const person = column(frame.room, p.user);
     const li = document.createElement("li");
     li.className = "entry " + p.type;
-    li.appendChild(meta(p.type, frame.timestamp));
+    li.appendChild(meta(p.type, frame.timestamp, frame.room));
     const text = p.type === "tool_call" && p.function ? p.function + "(" + (p.arguments || "") + ")" : p.content;
     li.appendChild(document.createTextNode(text));
     person.messages.appendChild(li);
@@ -90,13 +347,15 @@
   }
 
   function activity(frame) {
-    const person = column(frame.user);
+    chip(frame.room, frame.user).activity(frame);
+    const person = column(frame.room, frame.user);
     const summary = frame.summary ? " " + frame.summary : "";
     person.el.querySelector(".activity").textContent = frame.method + ": " + frame.status + summary;
   }
 
   function presence(frame) {
-    const person = column(frame.user);
+    chip(frame.room, frame.user).presence(frame);
+    const person = column(frame.room, frame.user);
     const el = person.el;
     el.classList.remove("idle", "drafting", "waiting", "left");
     el.classList.add(frame.state);
@@ -107,7 +366,9 @@
     el.querySelector(".last-system").textContent = frame.last_system || "";
   }
 
+  // A welcome starts the page afresh: the conversation so far follows it.
   function welcome(frame) {
+    clear();
     document.getElementById("mode").textContent = frame.mode === "replay" ? "replay" : "live";
     speed.disabled = frame.mode !== "replay";
     (frame.participants || []).forEach(presence);
@@ -199,12 +460,21 @@
     };
   }
 
+  // The label is a link to what is watched, to copy and share.
   function showRoom() {
-    document.getElementById("room-label").textContent = room ? "room " + room : "all rooms";
+    const label = document.getElementById("room-label");
+    label.textContent = room ? "room " + room : "all rooms";
+    label.href = room ? "?room=" + encodeURIComponent(room) : location.pathname;
   }
 
   function clear() {
     people.clear();
+    colors.clear();
+    chips.clear();
+    pending.clear();
+    openCalls.clear();
+    transcript.innerHTML = "";
+    strip.innerHTML = "";
     columns.innerHTML = "";
     systemLine.textContent = "";
     empty.hidden = false;

@@ -13,8 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,6 +84,44 @@ class ReplayServerTest {
 
         viewer.send("{\"type\": \"ping\"}");
         assertThat(viewer.next(BOUND).get("type").asText()).isEqualTo("pong");
+      }
+    }
+  }
+
+  @Test
+  void aReplayThatWaitsForAViewerShowsItTheLogFromItsFirstLine() throws Exception {
+    Path log = dir.resolve("once.jsonl");
+    Files.write(
+        log,
+        List.of(
+            "{\"timestamp\": \"2024-01-15T10:30:45.000\", \"user\": \"ann\", \"content\": \"first\"}",
+            "{\"timestamp\": \"2024-01-15T10:30:46.000\", \"user\": \"ann\", \"content\": \"last\"}"));
+    // No pauses, only a note of how many viewers were connected at the pause between the lines:
+    // without the wait the whole log is played before anyone can connect.
+    AtomicReference<ReplayServer> replaying = new AtomicReference<>();
+    List<Integer> viewersAtPause = new CopyOnWriteArrayList<>();
+    Sleeper noting = d -> viewersAtPause.add(replaying.get().hub().size());
+    try (ReplayServer server = new ReplayServer("127.0.0.1", 0, log, 1.0, noting).start()) {
+      replaying.set(server);
+      CompletableFuture<Integer> playing =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return server.play(false, Duration.ZERO, true);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      try (FrameClient viewer = FrameClient.connect(URI.create(server.uri().toString()), null)) {
+        List<JsonNode> frames =
+            viewer.until(
+                f -> f.path("parsed_content").path("content").asText().equals("last"), BOUND);
+        assertThat(frames)
+            .filteredOn(f -> f.get("type").asText().equals("chat_message"))
+            .extracting(f -> f.get("parsed_content").get("content").asText())
+            .containsExactly("first", "last");
+        assertThat(playing.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+        assertThat(viewersAtPause).containsExactly(1);
       }
     }
   }
