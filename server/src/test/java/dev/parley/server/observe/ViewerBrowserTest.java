@@ -338,6 +338,50 @@ class ViewerBrowserTest {
     }
   }
 
+  @Test
+  void theRoomListShowsEachRoomsParticipantsAndActivityAndOpensARoom() throws Exception {
+    try (RunningServer server = RunningServer.start()) {
+      WebDriver browser = browser();
+      try {
+        WebDriverWait wait = new WebDriverWait(browser, BOUND);
+        browser.get(server.uri() + "/");
+        wait.until(b -> b.findElement(By.id("connection")).getAttribute("class").contains("open"));
+        RpcClient alice = server.login("alice", "lobby");
+        server.login("bob", "lobby");
+        RpcClient carol = server.login("carol", "den");
+        By lobby = By.cssSelector("#rooms .room-entry[data-room='lobby']");
+        By den = By.cssSelector("#rooms .room-entry[data-room='den']");
+        wait.until(
+            b ->
+                !b.findElements(lobby).isEmpty()
+                    && "2".equals(b.findElement(lobby).getAttribute("data-participants"))
+                    && !b.findElements(den).isEmpty()
+                    && "1".equals(b.findElement(den).getAttribute("data-participants")));
+        assertThat(browser.findElement(lobby).getText()).contains("2 participants");
+        assertThat(browser.findElement(lobby).getAttribute("data-recent")).isEqualTo("0");
+
+        alice.call("append", Map.of("text", "anyone in the lobby?"));
+        alice.call("push");
+        wait.until(b -> "1".equals(b.findElement(lobby).getAttribute("data-recent")));
+        assertThat(browser.findElement(lobby).findElement(By.cssSelector(".last")).getText())
+            .startsWith("last ");
+        assertThat(browser.findElement(den).getAttribute("data-recent")).isEqualTo("0");
+
+        carol.call("logout");
+        wait.until(b -> "0".equals(b.findElement(den).getAttribute("data-participants")));
+
+        browser.findElement(lobby).findElement(By.cssSelector("a")).click();
+        wait.until(b -> b.getCurrentUrl().endsWith("/?room=lobby"));
+        wait.until(b -> b.findElement(By.id("connection")).getAttribute("class").contains("open"));
+        wait.until(b -> !b.findElements(lobby).isEmpty());
+        assertThat(browser.findElement(lobby).getAttribute("class")).contains("current");
+        assertThat(browser.findElements(den)).isEmpty();
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
   /** A screenshot of the page into the build output, to look at. */
   private static void screenshot(WebDriver browser, String name) throws Exception {
     File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);

@@ -290,6 +290,65 @@
     scroll();
   }
 
+  // The room list: each room the page has frames of, with how many take part in it (those not
+  // gone) and its activity (the last message's time, and the messages of the last five minutes).
+  const roomList = document.querySelector("#rooms ul");
+  const rooms = new Map();
+  const RECENT_MS = 5 * 60 * 1000;
+
+  function roomEntry(name) {
+    let r = rooms.get(name);
+    if (r) {
+      return r;
+    }
+    const el = document.createElement("li");
+    el.className = "room-entry" + (name === room ? " current" : "");
+    el.dataset.room = name;
+    const link = document.createElement("a");
+    link.href = "?room=" + encodeURIComponent(name);
+    link.textContent = name;
+    link.title = "Watch only this room";
+    el.appendChild(link);
+    el.insertAdjacentHTML("beforeend",
+      '<span class="count"></span><span class="recent"></span><time class="last"></time>');
+    roomList.appendChild(el);
+    r = { el: el, people: new Map(), times: [], last: null };
+    rooms.set(name, r);
+    return r;
+  }
+
+  function showRoomEntry(r) {
+    const here = Array.from(r.people.values()).filter(function (s) { return s !== "left"; }).length;
+    r.el.dataset.participants = String(here);
+    r.el.querySelector(".count").textContent = here + (here === 1 ? " participant" : " participants");
+    const since = Date.now() - RECENT_MS;
+    r.times = r.times.filter(function (t) { return t >= since; });
+    r.el.dataset.recent = String(r.times.length);
+    r.el.querySelector(".recent").textContent = r.times.length + " in 5 min";
+    const last = r.el.querySelector(".last");
+    last.textContent = r.last ? "last " + new Date(r.last).toLocaleTimeString() : "no messages yet";
+    if (r.last) { last.dateTime = new Date(r.last).toISOString(); }
+  }
+
+  function roomSaw(frameRoom, user, state, messageAt) {
+    if (!frameRoom) {
+      return;
+    }
+    const r = roomEntry(frameRoom);
+    if (user && (state || !r.people.has(user))) {
+      r.people.set(user, state || "idle");
+    }
+    if (messageAt !== undefined) {
+      const t = messageAt ? Date.parse(messageAt) : Date.now();
+      r.last = Math.max(r.last || 0, t);
+      r.times.push(t);
+    }
+    showRoomEntry(r);
+  }
+
+  // The recent counts age even when nothing arrives.
+  setInterval(function () { rooms.forEach(showRoomEntry); }, 30000);
+
   // Which view shows: the conversation (the default) or the columns; ?view=columns is a link.
   const viewButton = document.getElementById("view");
   let view = params.get("view") === "columns" ? "columns" : "conversation";
@@ -331,6 +390,11 @@
 
   function chatMessage(frame) {
     const p = frame.parsed_content || {};
+    if (p.type === "chat") {
+      roomSaw(frame.room, p.user, null, frame.timestamp || null);
+    } else {
+      roomSaw(frame.room, p.type === "system" ? null : p.user);
+    }
     transcriptEntry(frame, p);
     if (p.type === "system") {
       systemLine.textContent = (!room && frame.room ? frame.room + ": " : "") + p.content;
@@ -354,6 +418,7 @@
   }
 
   function presence(frame) {
+    roomSaw(frame.room, frame.user, frame.state);
     chip(frame.room, frame.user).presence(frame);
     const person = column(frame.room, frame.user);
     const el = person.el;
@@ -473,6 +538,8 @@
     chips.clear();
     pending.clear();
     openCalls.clear();
+    rooms.clear();
+    roomList.innerHTML = "";
     transcript.innerHTML = "";
     strip.innerHTML = "";
     columns.innerHTML = "";
