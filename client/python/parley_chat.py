@@ -125,6 +125,7 @@ class AsyncChatRoom:
         self._context = list(joined["messages"])
         # The most messages one answer delivers: what one lost answer can have carried.
         self._answer_messages = joined["limits"]["response_messages"]
+        self._answer_bytes = joined["limits"]["response_bytes"]
         with self._lock:
             for m in joined["messages"]:
                 self._see(m)
@@ -349,17 +350,23 @@ class AsyncChatRoom:
         # Each attempt that may have reached the server delivered at most one answer's worth of
         # messages not handed out yet; later ones were never delivered and come by the cursor, so
         # reading on would only hold a backlog in memory.
+        # An answer is bounded in messages and in bytes; so is what is held here (a message's
+        # content stands for its size).
         bound = lost_answers * self._answer_messages
+        byte_bound = lost_answers * self._answer_bytes
         missed = []
+        missed_bytes = 0
         while True:
             page = self._rpc("history", {"after": after, "exclude_own": True})
             for m in page["messages"]:
                 after = m["seq"]
                 with self._lock:
                     handed_out = m["seq"] in self._seen
-                if len(missed) < bound and not handed_out:
+                if len(missed) < bound and missed_bytes < byte_bound and not handed_out:
                     missed.append(m)
-            if not page["has_more"] or not page["messages"] or len(missed) >= bound:
+                    missed_bytes += len(m["content"].encode("utf-8"))
+            if (not page["has_more"] or not page["messages"] or len(missed) >= bound
+                    or missed_bytes >= byte_bound):
                 break
         with self._lock:
             held = {m["seq"] for m in self._recovered}

@@ -19,6 +19,7 @@ import dev.parley.api.UndoResult;
 import dev.parley.api.WakeOn;
 import dev.parley.spec.PushOutcome;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -113,6 +114,9 @@ public final class ChatSession implements AutoCloseable {
   /** How many messages one answer may deliver at most ({@code limits.response_messages}). */
   private final int answerMessages;
 
+  /** How many bytes of messages one answer may deliver at most ({@code limits.response_bytes}). */
+  private final long answerBytes;
+
   /**
    * Joins {@code room} on {@code server} as {@code username}, retrying an unreachable server for up
    * to {@code retryFor} per call.
@@ -137,6 +141,7 @@ public final class ChatSession implements AutoCloseable {
     this.username = joined.username();
     this.context = List.copyOf(joined.messages());
     this.answerMessages = joined.limits().responseMessages();
+    this.answerBytes = joined.limits().responseBytes();
     synchronized (state) {
       context.forEach(this::see);
     }
@@ -359,18 +364,26 @@ public final class ChatSession implements AutoCloseable {
     // Each attempt that may have reached the daemon delivered at most one answer's worth of
     // messages not handed over yet; those past that bound were never delivered, so the session's
     // cursor brings them as usual, and reading on would hold an unbounded backlog in memory.
-    long bound = (long) lostAnswers * answerMessages;
+    // An answer is bounded in messages and in bytes; so is what is held here (a message's
+    // content stands for its size: the rest of its JSON is small and bounded by the count).
+    long countBound = (long) lostAnswers * answerMessages;
+    long byteBound = lostAnswers * answerBytes;
     List<Message> missed = new ArrayList<>();
+    long missedBytes = 0;
     HistoryResult page;
     do {
       page = api.history(null, after, null, true);
       for (Message m : page.messages()) {
         after = m.seq();
-        if (missed.size() < bound && !handedOver(m)) {
+        if (missed.size() < countBound && missedBytes < byteBound && !handedOver(m)) {
           missed.add(m);
+          missedBytes += m.content().getBytes(StandardCharsets.UTF_8).length;
         }
       }
-    } while (page.hasMore() && !page.messages().isEmpty() && missed.size() < bound);
+    } while (page.hasMore()
+        && !page.messages().isEmpty()
+        && missed.size() < countBound
+        && missedBytes < byteBound);
     synchronized (state) {
       for (Message m : missed) {
         if (recovered.stream().noneMatch(held -> held.seq() == m.seq())) {
