@@ -2,6 +2,7 @@ package dev.parley.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.api.HistoryResult;
 import dev.parley.extension.AccessCheck;
 import dev.parley.extension.Extension;
 import dev.parley.extension.ExtensionContext;
@@ -348,6 +349,11 @@ public final class ParleyServer implements AutoCloseable {
     @Override
     public MeterRegistry meters() {
       return meters;
+    }
+
+    @Override
+    public HistoryResult history(String room, String beforeMessageId, int limit) {
+      return engine.watchedHistory(room, beforeMessageId, limit);
     }
 
     @Override

@@ -28,12 +28,14 @@ import dev.parley.api.TalkingStickResult;
 import dev.parley.api.UndoResult;
 import dev.parley.api.UsernameTakenException;
 import dev.parley.api.WakeOn;
+import dev.parley.extension.HistoryException;
 import dev.parley.extension.Timestamps;
 import dev.parley.extension.events.RoomEvent;
 import dev.parley.extension.events.RoomEventListener;
 import dev.parley.server.MemoryLimits;
 import dev.parley.server.ServerLimits;
 import dev.parley.server.store.DraftReplay;
+import dev.parley.server.store.MessageIds;
 import dev.parley.server.store.PushReplay;
 import dev.parley.server.store.Store;
 import dev.parley.server.store.StoreException;
@@ -831,6 +833,51 @@ public final class RoomEngine implements AutoCloseable {
       to = chunk.get(0).seq();
     }
     return newestFirst.reversed();
+  }
+
+  /**
+   * A page of a room's stored log for a watcher (the viewer), who has no session: the newest
+   * messages below {@code beforeMessageId} (null: the newest of all), as many as {@code limit}
+   * allows and the protocol's {@code history} would answer ({@link ServerLimits#historyPage()}, an
+   * answer's bytes). Only what is durable: room events, which watchers see, tell of nothing else.
+   * Reads the store without the room's lock, which guards only what is not yet durable.
+   *
+   * @throws HistoryException for an unknown room, or an id that is not one of its messages
+   */
+  public HistoryResult watchedHistory(String roomName, String beforeMessageId, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("a page holds at least one message, not " + limit);
+    }
+    Room room = roomName == null ? null : rooms.get(roomName);
+    if (room == null) {
+      throw new HistoryException(
+          HistoryException.Problem.UNKNOWN_ROOM, "there is no room " + roomName);
+    }
+    long durable = room.durableSeq;
+    long below = durable + 1;
+    if (beforeMessageId != null) {
+      long seq =
+          MessageIds.seq(beforeMessageId)
+              .orElseThrow(
+                  () ->
+                      new HistoryException(
+                          HistoryException.Problem.UNKNOWN_MESSAGE,
+                          "not a message id (" + MessageIds.of(1) + ", ...): " + beforeMessageId));
+      // An id just stored may be ahead of what this read of durableSeq saw: the store decides.
+      if (seq > durable && seq > store.lastSeq(roomName)) {
+        throw new HistoryException(
+            HistoryException.Problem.UNKNOWN_MESSAGE,
+            "room " + roomName + " has no message " + beforeMessageId);
+      }
+      below = seq;
+    }
+    int n = Math.min(limit, limits.historyPage());
+    List<StoredMessage> page = below > 1 ? store.before(roomName, below, n + 1) : List.of();
+    List<StoredMessage> shown = page.subList(Math.max(0, page.size() - n), page.size());
+    List<StoredMessage> fit = room.newestThatFit(shown);
+    return new HistoryResult(
+        fit.stream().map(StoredMessage::message).toList(),
+        page.size() > n || fit.size() < shown.size());
   }
 
   /** The protocol's {@code rooms}: from memory, counting stored messages. */
