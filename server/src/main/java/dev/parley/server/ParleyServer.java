@@ -8,6 +8,8 @@ import dev.parley.extension.ExtensionContext;
 import dev.parley.extension.Origins;
 import dev.parley.extension.events.RoomEventListener;
 import dev.parley.server.auth.AccessKeys;
+import dev.parley.server.cluster.ClusterRouting;
+import dev.parley.server.cluster.RoomOwners;
 import dev.parley.server.http.JsonErrorHandler;
 import dev.parley.server.http.ReadDeadline;
 import dev.parley.server.http.RpcHandler;
@@ -15,6 +17,7 @@ import dev.parley.server.http.StaticHandler;
 import dev.parley.server.log.ConversationLog;
 import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.room.RoomEngine;
+import dev.parley.server.room.RoomHome;
 import dev.parley.server.room.Ticker;
 import dev.parley.server.rpc.JsonRpcEndpoint;
 import dev.parley.server.store.MemoryStore;
@@ -29,6 +32,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,6 +86,10 @@ public final class ParleyServer implements AutoCloseable {
   private static final String ROOT = "/";
 
   private static final String RPC = "/rpc";
+
+  /** A forwarded call may take this much longer than the longest call at its room's daemon. */
+  private static final Duration FORWARD_MARGIN = Duration.ofSeconds(30);
+
   private static final String OPENRPC = "/openrpc.json";
   private static final String HEALTH = "/health";
   private static final String METRICS = "/metrics";
@@ -94,6 +102,12 @@ public final class ParleyServer implements AutoCloseable {
   private final ServerConnector connector;
   private final RoomEngine engine;
   private final Store store;
+
+  /**
+   * Who serves each room among the daemons sharing a PostgreSQL store; null for SQLite or memory.
+   */
+  private final RoomOwners owners;
+
   private final ConversationLog log;
   private final long startedAt = System.currentTimeMillis();
 
@@ -206,15 +220,38 @@ public final class ParleyServer implements AutoCloseable {
         RoomEngine.Options.of(limits)
             .withDefaultFloor(config.defaultFloor())
             .withTail(config.memory().tailMessages(), config.memory().tailBytes());
+    URI nodeUrl = config.nodeUrl();
+    this.owners =
+        store instanceof PostgresStore shared
+            ? new RoomOwners(shared, () -> nodeUrl != null ? nodeUrl : uri())
+            : null;
     this.engine =
         new RoomEngine(
-            store, options, Clock.systemUTC(), Ticker.SYSTEM, RoomEventListener.all(listeners));
+            store,
+            options,
+            Clock.systemUTC(),
+            Ticker.SYSTEM,
+            RoomEventListener.all(listeners),
+            owners != null ? owners : RoomHome.ALONE);
+    if (owners != null) {
+      owners.onLost(engine::disown);
+    }
     config.rooms().forEach(engine::createRoom);
 
     ServerMetrics metrics = new ServerMetrics(registry, engine, log);
     PathMappingsHandler routes = new PathMappingsHandler();
     JsonRpcEndpoint endpoint = new JsonRpcEndpoint(engine, limits.batchCalls(), metrics, access);
-    routes.addMapping(PathSpec.from(RPC), new RpcHandler(endpoint, limits.bodyBytes()));
+    if (owners != null) {
+      endpoint.route(
+          new ClusterRouting(
+              engine,
+              owners,
+              endpoint.mapper(),
+              Duration.ofMillis(limits.checkTimeoutCapMs()).plus(FORWARD_MARGIN)));
+    }
+    routes.addMapping(
+        PathSpec.from(RPC),
+        new RpcHandler(endpoint, limits.bodyBytes(), owners == null ? null : owners.secret()));
     routes.addMapping(PathSpec.from(OPENRPC), StaticHandler.json(SpecDocument.get()::bytes));
     routes.addMapping(PathSpec.from(HEALTH), StaticHandler.json(this::health));
     routes.addMapping(PathSpec.from(METRICS), StaticHandler.prometheus(metrics::scrape));
@@ -286,6 +323,9 @@ public final class ParleyServer implements AutoCloseable {
       throw new IllegalStateException("Stopping the HTTP server failed", e);
     } finally {
       engine.close();
+      if (owners != null) {
+        owners.close();
+      }
       store.close();
       if (log != null) {
         log.close();
