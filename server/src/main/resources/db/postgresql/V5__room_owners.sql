@@ -17,3 +17,11 @@ CREATE TABLE cluster (
   secret TEXT    NOT NULL
 );
 INSERT INTO cluster (id, secret) VALUES (1, gen_random_uuid()::text || gen_random_uuid()::text);
+
+-- Room events the owner of a room tells the other daemons of (their observers see every room):
+-- a NOTIFY carries them, but one too large for a NOTIFY's payload waits here, read by id.
+CREATE TABLE cluster_events (
+  id      BIGINT      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  payload TEXT        NOT NULL,
+  created TIMESTAMPTZ NOT NULL DEFAULT now()
+);

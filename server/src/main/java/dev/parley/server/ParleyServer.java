@@ -9,11 +9,13 @@ import dev.parley.extension.Origins;
 import dev.parley.extension.events.RoomEventListener;
 import dev.parley.server.auth.AccessKeys;
 import dev.parley.server.cluster.ClusterRouting;
+import dev.parley.server.cluster.EventRelay;
 import dev.parley.server.cluster.RoomOwners;
 import dev.parley.server.http.JsonErrorHandler;
 import dev.parley.server.http.ReadDeadline;
 import dev.parley.server.http.RpcHandler;
 import dev.parley.server.http.StaticHandler;
+import dev.parley.server.json.MessageJson;
 import dev.parley.server.log.ConversationLog;
 import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.room.RoomEngine;
@@ -107,6 +109,9 @@ public final class ParleyServer implements AutoCloseable {
    * Who serves each room among the daemons sharing a PostgreSQL store; null for SQLite or memory.
    */
   private final RoomOwners owners;
+
+  /** Tells the other daemons' observers of this one's rooms, and the reverse; null when alone. */
+  private final EventRelay relay;
 
   private final ConversationLog log;
   private final long startedAt = System.currentTimeMillis();
@@ -215,16 +220,26 @@ public final class ParleyServer implements AutoCloseable {
     if (log != null) {
       listeners.add(log);
     }
-    listeners.addAll(mounting.done());
+    List<RoomEventListener> observers = mounting.done();
+    listeners.addAll(observers);
     RoomEngine.Options options =
         RoomEngine.Options.of(limits)
             .withDefaultFloor(config.defaultFloor())
             .withTail(config.memory().tailMessages(), config.memory().tailBytes());
     URI nodeUrl = config.nodeUrl();
-    this.owners =
-        store instanceof PostgresStore shared
-            ? new RoomOwners(shared, () -> nodeUrl != null ? nodeUrl : uri())
-            : null;
+    if (store instanceof PostgresStore shared) {
+      this.owners = new RoomOwners(shared, () -> nodeUrl != null ? nodeUrl : uri());
+      this.relay =
+          new EventRelay(
+              shared,
+              Json.mapper().registerModule(MessageJson.module()),
+              RoomEventListener.all(observers),
+              config.memory().observerQueueBytes());
+      listeners.add(relay);
+    } else {
+      this.owners = null;
+      this.relay = null;
+    }
     this.engine =
         new RoomEngine(
             store,
@@ -323,6 +338,9 @@ public final class ParleyServer implements AutoCloseable {
       throw new IllegalStateException("Stopping the HTTP server failed", e);
     } finally {
       engine.close();
+      if (relay != null) {
+        relay.close();
+      }
       if (owners != null) {
         owners.close();
       }
