@@ -970,6 +970,15 @@ public final class RoomEngine implements AutoCloseable {
       throw new IllegalArgumentException("a page holds at least one message, not " + limit);
     }
     Room room = roomName == null ? null : rooms.get(roomName);
+    if (room == null && roomName != null && !home.alone()) {
+      // Served by another daemon: its stored log is the same, read through a room of its own.
+      var stored = store.room(roomName);
+      if (stored.isPresent()) {
+        long last = store.lastSeq(roomName);
+        room = recovery.room(roomName, stored.get().floor(), last);
+        room.durableSeq = last;
+      }
+    }
     if (room == null) {
       throw new HistoryException(
           HistoryException.Problem.UNKNOWN_ROOM, "there is no room " + roomName);

@@ -33,6 +33,7 @@ class ClusterObserversTest {
   /** Records every room event its daemon hands to extensions. */
   static final class Recorder implements Extension {
     final List<RoomEvent> events = new CopyOnWriteArrayList<>();
+    volatile ExtensionContext context;
 
     @Override
     public String name() {
@@ -46,6 +47,7 @@ class ClusterObserversTest {
 
     @Override
     public Handler handler(ExtensionContext context) {
+      this.context = context;
       context.subscribe(events::add);
       return new Handler.Abstract() {
         @Override
@@ -97,6 +99,10 @@ class ClusterObserversTest {
                       .isInstanceOfSatisfying(
                           PushResult.class, p -> assertThat(p.status()).isEqualTo(1)));
       assertThat(onB.events).allSatisfy(e -> assertThat(e.room()).isEqualTo("seen"));
+      // The stored log of a room the other daemon serves, as the viewer pages back through it.
+      assertThat(onB.context.history("seen", null, 10).messages())
+          .extracting(dev.parley.api.Message::content)
+          .containsExactly("alice has joined", sent);
     }
   }
 }
