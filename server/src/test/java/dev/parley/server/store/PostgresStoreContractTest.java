@@ -1,6 +1,7 @@
 package dev.parley.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.api.FloorPolicy;
 import dev.parley.server.testing.TestDatabase;
@@ -48,5 +49,21 @@ class PostgresStoreContractTest extends StoreContract {
             new Write.SaveReplay("a", new PushReplay("h1", "t1", 3, "x"), 2),
             new Write.SaveReplay("a", new PushReplay("h1", "t3", 4, "x"), 2)));
     assertThat(store.replays("h1")).extracting(PushReplay::txnId).containsExactly("t1", "t3");
+  }
+
+  @Test
+  void aCommitUnderAnotherOwnersEpochStoresNothing() throws Exception {
+    store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.OPEN)));
+    try (java.sql.Connection c = ((PostgresStore) store).dedicatedConnection();
+        java.sql.Statement s = c.createStatement()) {
+      s.executeUpdate("INSERT INTO room_owners (room, node_url, epoch) VALUES ('a', 'x', 2)");
+    }
+    List<Write> writes = List.of(new Write.AppendMessage(joined("a", 1, "ada")));
+    assertThatThrownBy(() -> store.commit(writes, java.util.Map.of("a", 1L)))
+        .isInstanceOfSatisfying(
+            FencedException.class, e -> assertThat(e.rooms()).containsExactly("a"));
+    assertThat(store.after("a", 0, 10)).isEmpty();
+    store.commit(writes, java.util.Map.of("a", 2L));
+    assertThat(store.after("a", 0, 10)).containsExactly(joined("a", 1, "ada"));
   }
 }

@@ -137,6 +137,30 @@ abstract class StoreContract {
   }
 
   @Test
+  void oneRoomItsSessionsAndASessionsRoomAreReadAlone() {
+    store.commit(
+        List.of(
+            new Write.CreateRoom("a", FloorPolicy.STICK),
+            new Write.CreateRoom("b", FloorPolicy.OPEN),
+            new Write.AppendMessage(joined("a", 1, "ada")),
+            new Write.AppendMessage(joined("a", 2, "bob")),
+            new Write.SaveSession(session("h1", "a", 0, List.of())),
+            new Write.SaveSession(session("h2", "b", 0, List.of("x"))),
+            new Write.SaveSession(session("h3", "a", 2, List.of()))));
+    assertThat(store.room("a")).map(RoomRecord::floor).contains(FloorPolicy.STICK);
+    assertThat(store.room("c")).isEmpty();
+    assertThat(store.sessions("a"))
+        .extracting(SessionRecord::tokenHash)
+        .containsExactly("h1", "h3");
+    assertThat(store.sessions("c")).isEmpty();
+    assertThat(store.sessionRoom("h2")).contains("b");
+    assertThat(store.sessionRoom("h9")).isEmpty();
+    assertThat(store.roomCounts())
+        .containsExactly(
+            new RoomCount("a", FloorPolicy.STICK, 2, 2), new RoomCount("b", FloorPolicy.OPEN, 1, 0));
+  }
+
+  @Test
   void draftReplaysAreKeptPerMethodNewestFirstOutAndGoWithTheirSession() {
     store.commit(
         List.of(
