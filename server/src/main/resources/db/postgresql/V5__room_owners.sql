@@ -1,11 +1,12 @@
 -- Several daemons share one database: each room is served by one of them at a time, its owner.
--- The owner holds a session-level advisory lock on (class, lock_id) for as long as it lives, so a
--- node that dies (or whose connection drops) frees its rooms at once. epoch grows with every new
--- owner: each commit of the owner checks it in the same transaction, so a node that lost a room
--- cannot write after another node took it over.
+-- Each daemon holds a session-level advisory lock on (class, node_key) for as long as it lives;
+-- a room's owner is alive while that lock is held (pg_locks shows it), so a daemon that dies (or
+-- loses its connection) frees its rooms at once, with one lock per daemon whatever the number of
+-- rooms. epoch grows with every new owner: each commit of the owner checks it in the same
+-- transaction, so a daemon that lost a room cannot write for it after another took it over.
 CREATE TABLE room_owners (
   room     TEXT    PRIMARY KEY,
-  lock_id  INTEGER GENERATED ALWAYS AS IDENTITY UNIQUE,
+  node_key INTEGER,
   node_url TEXT,
   epoch    BIGINT  NOT NULL DEFAULT 0
 );

@@ -111,6 +111,9 @@ public final class ParleyServer implements AutoCloseable {
    */
   private final RoomOwners owners;
 
+  /** Sends calls to the daemons that serve their rooms; null when alone. */
+  private final ClusterRouting routing;
+
   /** Tells the other daemons' observers of this one's rooms, and the reverse; null when alone. */
   private final EventRelay relay;
 
@@ -258,12 +261,15 @@ public final class ParleyServer implements AutoCloseable {
     PathMappingsHandler routes = new PathMappingsHandler();
     JsonRpcEndpoint endpoint = new JsonRpcEndpoint(engine, limits.batchCalls(), metrics, access);
     if (owners != null) {
-      endpoint.route(
+      this.routing =
           new ClusterRouting(
               engine,
               owners,
               endpoint.mapper(),
-              Duration.ofMillis(limits.checkTimeoutCapMs()).plus(FORWARD_MARGIN)));
+              Duration.ofMillis(limits.checkTimeoutCapMs()).plus(FORWARD_MARGIN));
+      endpoint.route(routing);
+    } else {
+      this.routing = null;
     }
     routes.addMapping(
         PathSpec.from(RPC),
@@ -275,7 +281,12 @@ public final class ParleyServer implements AutoCloseable {
     doors.forEach((path, handler) -> routes.addMapping(PathSpec.from(path), handler));
     fallbacks.addFirst(routes);
     // One origin policy in front of every door, the extensions' too.
-    Origins origins = Origins.of(config.host(), config.allowedHosts());
+    List<String> hosts = new ArrayList<>(config.allowedHosts());
+    if (nodeUrl != null && nodeUrl.getHost() != null) {
+      // The other daemons reach this one by its node address: that name must pass the Host check.
+      hosts.add(nodeUrl.getHost());
+    }
+    Origins origins = Origins.of(config.host(), hosts);
     jetty.setHandler(origins.guard(new Handler.Sequence(fallbacks)));
     jetty.setErrorHandler(new JsonErrorHandler());
     jetty.setStopTimeout(config.shutdownGrace().toMillis());
@@ -339,6 +350,9 @@ public final class ParleyServer implements AutoCloseable {
       throw new IllegalStateException("Stopping the HTTP server failed", e);
     } finally {
       engine.close();
+      if (routing != null) {
+        routing.close();
+      }
       if (relay != null) {
         relay.close();
       }

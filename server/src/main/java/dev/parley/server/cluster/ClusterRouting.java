@@ -10,6 +10,7 @@ import dev.parley.server.rpc.CallRouting;
 import dev.parley.server.store.StoreException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * #SETTLE}: a daemon killed outright frees its rooms as soon as PostgreSQL sees its connection
  * close.
  */
-public final class ClusterRouting implements CallRouting {
+public final class ClusterRouting implements CallRouting, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterRouting.class);
 
   /** The longest a call waits for its room to be served again after its daemon went away. */
@@ -51,21 +52,45 @@ public final class ClusterRouting implements CallRouting {
   }
 
   @Override
-  public ObjectNode answer(Call call, Supplier<ObjectNode> here) {
-    String room = roomOf(call);
-    if (room == null) {
-      return here.get();
+  public ObjectNode answer(Call call, Function<String, ObjectNode> here) {
+    // A call another daemon forwarded was counted at its door there.
+    String door = call.forwarded() ? null : call.address();
+    String room;
+    if (call.method() == ParleyMethod.LOGIN) {
+      room = ((LoginParams) call.params()).room();
+      // Counted before it may take a room for this daemon, and only once, wherever it is answered.
+      engine.admit(door);
+      door = null;
+    } else if (call.bearer() == null
+        || call.method() == ParleyMethod.ROOMS
+        || call.method() == ParleyMethod.RPC_DISCOVER) {
+      return here.apply(door);
+    } else {
+      room = engine.roomElsewhere(call.bearer(), door);
+      if (room == null) {
+        try {
+          return here.apply(door);
+        } catch (RoomMovedException e) {
+          // The session's room moved away while the call was under way: send it there.
+          room = e.room();
+        }
+      }
     }
     long deadline = System.nanoTime() + SETTLE.toNanos();
     long backoff = FIRST_BACKOFF_MS;
     String why;
     while (true) {
-      RoomOwners.Owner owner = owners.locate(room);
-      switch (owner) {
+      switch (owners.locate(room)) {
         case RoomOwners.Owner.Here h -> {
           engine.adopt(room, h.epoch());
+          if (!owners.holds(room, h.epoch())) {
+            // Lost between being located and taken up: give it up again, and ask anew.
+            engine.disown(room);
+            why = "room " + room + " was lost while it was taken up";
+            break;
+          }
           try {
-            return here.get();
+            return here.apply(door);
           } catch (RoomMovedException e) {
             why = "room " + room + " moved while the call was answered";
           }
@@ -81,7 +106,6 @@ public final class ClusterRouting implements CallRouting {
             why = e.getMessage();
           }
         }
-        case RoomOwners.Owner.Unsettled u -> why = "room " + room + " is changing hands";
       }
       if (System.nanoTime() + backoff * 1_000_000 > deadline) {
         throw new StoreException(
@@ -93,15 +117,10 @@ public final class ClusterRouting implements CallRouting {
     }
   }
 
-  /** The room whose daemon answers {@code call}; null for a call any daemon answers alike. */
-  private String roomOf(Call call) {
-    if (call.method() == ParleyMethod.LOGIN) {
-      return ((LoginParams) call.params()).room();
-    }
-    if (call.bearer() == null || call.method() == ParleyMethod.ROOMS) {
-      return null;
-    }
-    return engine.roomElsewhere(call.bearer());
+  /** Stops forwarding: the connections to other daemons are closed. */
+  @Override
+  public void close() {
+    forwarder.close();
   }
 
   private static void sleep(long millis) {

@@ -20,10 +20,11 @@ import java.util.concurrent.Executors;
  * Sends one call to the daemon that serves its room, over that daemon's own {@code POST /rpc}, and
  * brings back its answer as it is: the owner's engine decided it, this daemon only carries it.
  */
-final class Forwarder {
+final class Forwarder implements AutoCloseable {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   private static final int MISDIRECTED = 421;
   private static final int UNAVAILABLE = 503;
+  private static final int OK = 200;
 
   /** The owner did not take the call: it is sent again, to whichever daemon serves the room now. */
   static final class NotTaken extends Exception {
@@ -52,6 +53,11 @@ final class Forwarder {
     this.mapper = mapper;
     this.secret = secret;
     this.callTimeout = longestCall;
+  }
+
+  @Override
+  public void close() {
+    http.close();
   }
 
   /**
@@ -101,6 +107,15 @@ final class Forwarder {
     if (response.statusCode() == UNAVAILABLE) {
       // A daemon that is stopping refuses new calls before it reads them.
       throw new NotTaken("the daemon at " + node + " is stopping");
+    }
+    if (response.statusCode() != OK) {
+      // Refused before the call was read (the Host or Origin check, say): not the call's answer.
+      throw new CallRouting.OwnerLost(
+          "the daemon serving this room ("
+              + node
+              + ") refused the forwarded call with HTTP "
+              + response.statusCode()
+              + ": check that the daemons reach each other by their --node-url");
     }
     JsonNode answer;
     try {

@@ -4,10 +4,12 @@ import dev.parley.server.room.RoomHome;
 import dev.parley.server.store.PostgresStore;
 import dev.parley.server.store.StoreException;
 import java.net.URI;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,18 +22,27 @@ import org.slf4j.LoggerFactory;
 /**
  * Which daemon serves each room, among several sharing one PostgreSQL database.
  *
- * <p>A room's owner holds a session-level advisory lock on the room's {@code lock_id} (table {@code
- * room_owners}), on one connection of its own, for as long as it lives: PostgreSQL is the arbiter,
- * and a daemon that dies (or loses its connection) frees its rooms at once. Taking a room bumps its
- * {@code epoch} and records this daemon's address; every commit of the owner checks the epoch in
- * the same transaction (see {@code PostgresStore#commit(List, Map)}), so a daemon that lost a room
- * cannot write for it after another took it over.
+ * <p>Each daemon holds a session-level advisory lock on a key of its own (its {@code node_key}), on
+ * one connection, for as long as it lives. A room's owner is the daemon its {@code room_owners} row
+ * names, while that daemon's lock is held: PostgreSQL is the arbiter, and a daemon that dies (or
+ * loses its connection) frees its rooms at once, with one lock per daemon however many rooms it
+ * serves. Taking a free room (under the row's lock) bumps its {@code epoch} and records this
+ * daemon's key and address; every commit of the owner checks the epoch in the same transaction (see
+ * {@code PostgresStore#commit(List, Map)}), so a daemon that lost a room cannot write for it after
+ * another took it over.
  */
 public final class RoomOwners implements RoomHome, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RoomOwners.class);
 
-  /** The advisory locks' class key: "prom" in ASCII, one lock per room under it. */
-  private static final int LOCK_CLASS = 0x70726f6d;
+  /** The advisory locks' class key: "prnd" in ASCII, one lock per daemon under it. */
+  private static final int LOCK_CLASS = 0x70726e64;
+
+  /** Server-side keepalive on the lock connection: a vanished host frees its rooms in ~30 s. */
+  private static final String KEEPALIVE =
+      "SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5;"
+          + " SET tcp_keepalives_count = 3; SET tcp_user_timeout = 30000";
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** Most owners of other daemons' rooms remembered; beyond, they are asked again. */
   private static final int REMEMBERED = 10_000;
@@ -46,9 +57,6 @@ public final class RoomOwners implements RoomHome, AutoCloseable {
 
     /** By the daemon at {@code node}. */
     record There(URI node) implements Owner {}
-
-    /** By a daemon that has not said where yet, or that has just gone: ask again shortly. */
-    record Unsettled() implements Owner {}
   }
 
   private final PostgresStore store;
@@ -59,6 +67,7 @@ public final class RoomOwners implements RoomHome, AutoCloseable {
   private final Thread checker;
   private volatile Consumer<String> lost = room -> {};
   private Connection locks;
+  private int nodeKey;
   private volatile boolean closed;
 
   /**
@@ -69,6 +78,12 @@ public final class RoomOwners implements RoomHome, AutoCloseable {
     this.store = store;
     this.self = self;
     this.locks = store.dedicatedConnection();
+    try {
+      register();
+    } catch (SQLException e) {
+      close(locks);
+      throw new StoreException("PostgreSQL: cannot register this daemon among the others", e);
+    }
     this.checker =
         Thread.ofVirtual().name("parley-room-owners").start(this::checkConnectionPeriodically);
   }
@@ -146,62 +161,102 @@ public final class RoomOwners implements RoomHome, AutoCloseable {
     return Map.copyOf(here);
   }
 
-  private Owner claim(String room) throws SQLException {
-    try (PreparedStatement ps =
-        locks.prepareStatement(
-            "INSERT INTO room_owners (room) VALUES (?) ON CONFLICT (room) DO NOTHING")) {
-      ps.setString(1, room);
-      ps.executeUpdate();
+  /** Takes a key of this daemon's own, held for as long as the lock connection lives. */
+  private void register() throws SQLException {
+    try (Statement st = locks.createStatement()) {
+      st.execute(KEEPALIVE);
     }
-    int lockId;
-    String node;
-    try (PreparedStatement ps =
-        locks.prepareStatement("SELECT lock_id, node_url FROM room_owners WHERE room = ?")) {
-      ps.setString(1, room);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        lockId = rs.getInt(1);
-        node = rs.getString(2);
-      }
-    }
-    boolean taken;
     try (PreparedStatement ps = locks.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
-      ps.setInt(1, LOCK_CLASS);
-      ps.setInt(2, lockId);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        taken = rs.getBoolean(1);
+      while (true) {
+        int key = 1 + RANDOM.nextInt(Integer.MAX_VALUE - 1);
+        ps.setInt(1, LOCK_CLASS);
+        ps.setInt(2, key);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getBoolean(1)) {
+            nodeKey = key;
+            return;
+          }
+        }
       }
     }
+  }
+
+  private Owner claim(String room) throws SQLException {
     URI me = self.get();
-    if (!taken) {
-      if (node == null || node.equals(me.toString())) {
-        // Taken by a daemon that has not recorded itself yet, or by this address's previous life
-        // whose connection PostgreSQL has not seen close yet.
-        return new Owner.Unsettled();
+    locks.setAutoCommit(false);
+    try {
+      try (PreparedStatement ps =
+          locks.prepareStatement(
+              "INSERT INTO room_owners (room) VALUES (?) ON CONFLICT (room) DO NOTHING")) {
+        ps.setString(1, room);
+        ps.executeUpdate();
       }
-      URI owner = URI.create(node);
-      if (there.size() >= REMEMBERED) {
-        there.clear();
+      // The row's lock makes each claim of the room wait for the one before it.
+      String node;
+      boolean alive;
+      try (PreparedStatement ps =
+          locks.prepareStatement(
+              "SELECT o.node_url, EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory'"
+                  + " AND l.granted AND l.classid = ? AND l.objid = o.node_key AND l.objsubid = 2"
+                  + " AND l.database = (SELECT oid FROM pg_database WHERE datname ="
+                  + " current_database()))"
+                  + " FROM room_owners o WHERE o.room = ? FOR UPDATE OF o")) {
+        ps.setInt(1, LOCK_CLASS);
+        ps.setString(2, room);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          node = rs.getString(1);
+          alive = rs.getBoolean(2);
+        }
       }
-      there.put(room, owner);
-      return new Owner.There(owner);
+      if (alive && node != null) {
+        locks.commit();
+        URI owner = URI.create(node);
+        if (there.size() >= REMEMBERED) {
+          there.clear();
+        }
+        there.put(room, owner);
+        return new Owner.There(owner);
+      }
+      long epoch;
+      try (PreparedStatement ps =
+          locks.prepareStatement(
+              "UPDATE room_owners SET node_key = ?, node_url = ?, epoch = epoch + 1"
+                  + " WHERE room = ? RETURNING epoch")) {
+        ps.setInt(1, nodeKey);
+        ps.setString(2, me.toString());
+        ps.setString(3, room);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          epoch = rs.getLong(1);
+        }
+      }
+      locks.commit();
+      here.put(room, epoch);
+      there.remove(room);
+      LOG.info("This daemon ({}) now serves room {}, owner epoch {}", me, room, epoch);
+      return new Owner.Here(epoch);
+    } catch (SQLException | RuntimeException e) {
+      try {
+        locks.rollback();
+      } catch (SQLException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
+    } finally {
+      try {
+        locks.setAutoCommit(true);
+      } catch (SQLException ignored) {
+        // The connection failed: the caller's handling of the first failure replaces it.
+      }
     }
-    long epoch;
-    try (PreparedStatement ps =
-        locks.prepareStatement(
-            "UPDATE room_owners SET node_url = ?, epoch = epoch + 1 WHERE room = ? RETURNING epoch")) {
-      ps.setString(1, me.toString());
-      ps.setString(2, room);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        epoch = rs.getLong(1);
-      }
-    }
-    here.put(room, epoch);
-    there.remove(room);
-    LOG.info("This daemon ({}) now serves room {}, owner epoch {}", me, room, epoch);
-    return new Owner.Here(epoch);
+  }
+
+  /** Whether this daemon still holds {@code room} under {@code epoch}, as far as it knows. */
+  public boolean holds(String room, long epoch) {
+    Long mine = here.get(room);
+    return mine != null && mine == epoch;
   }
 
   /**
@@ -227,10 +282,25 @@ public final class RoomOwners implements RoomHome, AutoCloseable {
           gone);
     }
     gone.forEach(lost);
+    reconnect();
+  }
+
+  /** A new lock connection, with a new key: the old one's rooms are given up already. */
+  private void reconnect() {
     try {
       locks = store.dedicatedConnection();
-    } catch (RuntimeException again) {
-      LOG.warn("Cannot reconnect to PostgreSQL yet: {}", again.getMessage());
+      register();
+    } catch (SQLException | RuntimeException e) {
+      LOG.warn("Cannot reconnect to PostgreSQL yet: {}", e.getMessage());
+      close(locks);
+    }
+  }
+
+  private static void close(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // Given up already.
     }
   }
 
@@ -244,7 +314,7 @@ public final class RoomOwners implements RoomHome, AutoCloseable {
       lock.lock();
       try {
         if (locks.isClosed()) {
-          locks = store.dedicatedConnection();
+          reconnect();
         } else if (!locks.isValid(5)) {
           throw new SQLException("the connection no longer answers");
         }

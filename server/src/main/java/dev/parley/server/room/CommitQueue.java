@@ -2,6 +2,7 @@ package dev.parley.server.room;
 
 import dev.parley.extension.events.RoomEvent;
 import dev.parley.extension.events.RoomEventListener;
+import dev.parley.server.store.FencedException;
 import dev.parley.server.store.Store;
 import dev.parley.server.store.StoreException;
 import dev.parley.server.store.Write;
@@ -200,6 +201,31 @@ final class CommitQueue implements AutoCloseable {
     long started = System.nanoTime();
     try {
       store.commit(writes, owners);
+    } catch (FencedException e) {
+      // Only the rooms another daemon took over fail: their calls go to that daemon (their
+      // rooms are given up here), and the rest of the batch is committed without them.
+      List<Tx> rest = new ArrayList<>();
+      Set<Room> lost = new LinkedHashSet<>();
+      for (Tx tx : live) {
+        if (e.rooms().contains(tx.room.name)) {
+          tx.done.completeExceptionally(new RoomMovedException(tx.room.name));
+          lost.add(tx.room);
+        } else {
+          rest.add(tx);
+        }
+      }
+      if (lost.isEmpty()) {
+        failed(live, e);
+        return;
+      }
+      for (Room room : lost) {
+        room.poisoned = true;
+        Thread.ofVirtual().name("parley-recover-" + room.name).start(() -> recover.accept(room));
+      }
+      if (!rest.isEmpty()) {
+        commit(rest);
+      }
+      return;
     } catch (RuntimeException | Error e) {
       failed(live, e);
       return;

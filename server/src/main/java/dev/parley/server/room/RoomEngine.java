@@ -79,6 +79,10 @@ import org.slf4j.LoggerFactory;
 public final class RoomEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RoomEngine.class);
   private static final int SUFFIX_CHARS = 80;
+
+  /** Most sessions served elsewhere whose room is remembered. */
+  private static final int ELSEWHERE_REMEMBERED = 100_000;
+
   private static final Pattern ROOM_NAME = SpecDocument.get().pattern("RoomName");
 
   /**
@@ -169,6 +173,19 @@ public final class RoomEngine implements AutoCloseable {
    * is served by another daemon.
    */
   private final Map<String, Long> owned = new ConcurrentHashMap<>();
+
+  /** When each room of {@link #owned} was given ({@link Ticker} reading). */
+  private final Map<String, Long> ownedSince = new ConcurrentHashMap<>();
+
+  /** The rooms of sessions that other daemons serve, by token hash: a session keeps its room. */
+  private final Map<String, String> elsewhere =
+      java.util.Collections.synchronizedMap(
+          new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+              return size() > ELSEWHERE_REMEMBERED;
+            }
+          });
 
   /** Taking up rooms from the store one at a time, so that each is loaded once. */
   private final java.util.concurrent.locks.ReentrantLock adopting =
@@ -277,7 +294,14 @@ public final class RoomEngine implements AutoCloseable {
       if (stored.isPresent()) {
         Room room = recovery.room(name, stored.get().floor(), store.lastSeq(name));
         room.ownerEpoch = epoch;
-        recovery.load(room, sessions);
+        // Its sessions are found by their tokens as soon as they are loaded: a call on one waits
+        // for this lock, so that it sees the room whole (its floor holder too).
+        room.lock.lock();
+        try {
+          recovery.load(room, sessions);
+        } finally {
+          room.lock.unlock();
+        }
         rooms.put(name, room);
         roomOrder.add(room);
         LOG.info(
@@ -288,6 +312,7 @@ public final class RoomEngine implements AutoCloseable {
             room.size() == 1 ? "" : "s");
       }
       owned.put(name, epoch);
+      ownedSince.put(name, ticker.nanos());
     } finally {
       adopting.unlock();
     }
@@ -300,6 +325,7 @@ public final class RoomEngine implements AutoCloseable {
    */
   public void disown(String name) {
     owned.remove(name);
+    ownedSince.remove(name);
     Room room = rooms.get(name);
     if (room != null) {
       disown(room);
@@ -309,6 +335,8 @@ public final class RoomEngine implements AutoCloseable {
   private void disown(Room room) {
     room.lock.lock();
     try {
+      // What the room queued for the writer was decided here, where it is no longer served.
+      room.epoch++;
       room.deleted = true;
       rooms.remove(room.name, room);
       roomOrder.remove(room);
@@ -369,13 +397,24 @@ public final class RoomEngine implements AutoCloseable {
    * Among several daemons: the room of the session {@code token} names when another daemon serves
    * it, as the store has it; null when the session is live here, or unknown.
    */
-  public String roomElsewhere(String token) {
+  public String roomElsewhere(String token, String address) {
     String hash = SessionTokens.hash(token);
     Session live = sessions.byHash(hash);
     if (live != null && !live.moved) {
       return null;
     }
-    return store.sessionRoom(hash).orElse(null);
+    String known = elsewhere.get(hash);
+    if (known != null) {
+      return known;
+    }
+    // A token this daemon has not seen costs a read of the store: it counts at the door, as a
+    // call that reaches no session here does.
+    door.admit(address);
+    String room = store.sessionRoom(hash).orElse(null);
+    if (room != null) {
+      elsewhere.put(hash, room);
+    }
+    return room;
   }
 
   /** The protocol's {@code login}, open to everyone. */
@@ -727,7 +766,7 @@ public final class RoomEngine implements AutoCloseable {
         room.unpark(waiter);
         boolean over =
             closed || System.nanoTime() >= deadline || Thread.currentThread().isInterrupted();
-        if (s.ended || over || wakes(room.pending(s), s, wakeOn)) {
+        if (s.ended || s.moved || over || wakes(room.pending(s), s, wakeOn)) {
           RoomTransaction tx = new RoomTransaction(room, clock.instant());
           tx.watch(s);
           s.pendingChecks--;

@@ -26,6 +26,16 @@ final class Sessions {
           });
 
   /** The live session of {@code token}, or the error its caller gets. */
+  /** Sessions whose room moved to another daemon, by token hash: their room. */
+  private final Map<String, String> moved =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+              return size() > ENDED_MEMORY;
+            }
+          });
+
   Session find(String token) {
     if (token == null) {
       throw notLoggedIn(
@@ -35,6 +45,10 @@ final class Sessions {
     String hash = SessionTokens.hash(token);
     Session s = live.get(hash);
     if (s == null) {
+      String movedTo = moved.get(hash);
+      if (movedTo != null) {
+        throw new RoomMovedException(movedTo);
+      }
       throw ended.containsKey(hash)
           ? notLoggedIn(NotLoggedInException.Reason.EXPIRED, "the session has ended: log in again")
           : notLoggedIn(NotLoggedInException.Reason.UNKNOWN, "no such session: log in first");
@@ -49,6 +63,7 @@ final class Sessions {
 
   void add(Session s) {
     ended.remove(s.tokenHash);
+    moved.remove(s.tokenHash);
     live.put(s.tokenHash, s);
   }
 
@@ -58,6 +73,7 @@ final class Sessions {
   /** Forgets {@code s}, whose room moved to another daemon: it is not ended, only not here. */
   void moved(Session s) {
     s.moved = true;
+    moved.put(s.tokenHash, s.room.name);
     live.remove(s.tokenHash, s);
   }
 

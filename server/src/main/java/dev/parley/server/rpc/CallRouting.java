@@ -2,7 +2,7 @@ package dev.parley.server.rpc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.api.ParleyMethod;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Where each valid call is answered: here, or (among several daemons sharing one store) by the
@@ -11,20 +11,21 @@ import java.util.function.Supplier;
  */
 public interface CallRouting {
   /** A daemon alone: every call is answered here. */
-  CallRouting HERE = (call, here) -> here.get();
+  CallRouting HERE = (call, here) -> here.apply(call.address());
 
   /**
    * Answers {@code call}.
    *
    * @param call the call, its params valid
-   * @param here answers it on this daemon: a response's {@code result} or {@code error} member, in
-   *     an object without {@code jsonrpc} and {@code id}
+   * @param here answers it on this daemon, given the client address to count at the door (null when
+   *     it was counted already): a response's {@code result} or {@code error} member, in an object
+   *     without {@code jsonrpc} and {@code id}
    * @return the answer in the same form, from here or from the room's daemon
    * @throws Misdirected when a call forwarded by another daemon reached one that does not serve its
    *     room
    * @throws OwnerLost when the daemon serving the room stopped answering in the middle of the call
    */
-  ObjectNode answer(Call call, Supplier<ObjectNode> here);
+  ObjectNode answer(Call call, Function<String, ObjectNode> here);
 
   /**
    * One call as it came.

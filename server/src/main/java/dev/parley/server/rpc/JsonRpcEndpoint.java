@@ -140,7 +140,7 @@ public final class JsonRpcEndpoint {
       return refused(started, NullNode.instance, new ParseErrorException("empty body"));
     }
     if (!request.isArray()) {
-      return handleCall(request, bearer, address, forwarded);
+      return handleCall(request, bearer, address, forwarded, false);
     }
     if (request.isEmpty()) {
       return refused(
@@ -156,7 +156,7 @@ public final class JsonRpcEndpoint {
     }
     ArrayNode responses = JSON.arrayNode();
     for (JsonNode call : request) {
-      JsonNode response = handleCall(call, bearer, address, forwarded);
+      JsonNode response = handleCall(call, bearer, address, forwarded, true);
       if (response != null) {
         responses.add(response);
       }
@@ -165,7 +165,8 @@ public final class JsonRpcEndpoint {
   }
 
   /** One call of a body or batch; null for a notification. */
-  private JsonNode handleCall(JsonNode call, String bearer, String address, boolean forwarded) {
+  private JsonNode handleCall(
+      JsonNode call, String bearer, String address, boolean forwarded, boolean inBatch) {
     long started = System.nanoTime();
     if (!call.isObject()) {
       return refused(
@@ -199,7 +200,7 @@ public final class JsonRpcEndpoint {
           new InvalidRequestException("params must be an object or an array", null));
     }
     String method = call.path("method").asText();
-    JsonNode response = respond(method, params, replyId, bearer, address, forwarded);
+    JsonNode response = respond(method, params, replyId, bearer, address, forwarded, inBatch);
     calls.called(
         ParleyMethod.byWireName(method).isPresent() ? method : UNKNOWN,
         errorCode(response),
@@ -209,7 +210,13 @@ public final class JsonRpcEndpoint {
   }
 
   private JsonNode respond(
-      String name, JsonNode params, JsonNode id, String bearer, String address, boolean forwarded) {
+      String name,
+      JsonNode params,
+      JsonNode id,
+      String bearer,
+      String address,
+      boolean forwarded,
+      boolean inBatch) {
     Optional<ParleyMethod> found = ParleyMethod.byWireName(name);
     if (found.isEmpty()) {
       return error(id, new MethodNotFoundException(name));
@@ -248,9 +255,18 @@ public final class JsonRpcEndpoint {
       answer =
           routing.answer(
               new CallRouting.Call(method, typed, named, bearer, address, forwarded),
-              () -> answerHere(method, typed, bearer, address));
-    } catch (CallRouting.Misdirected | CallRouting.OwnerLost e) {
+              door -> answerHere(method, typed, bearer, door));
+    } catch (ParleyRpcException e) {
+      return error(id, e);
+    } catch (CallRouting.Misdirected e) {
       throw e;
+    } catch (CallRouting.OwnerLost e) {
+      if (!inBatch) {
+        throw e;
+      }
+      // One call of a batch: the others' answers stand, this one says what a lost connection
+      // would have meant.
+      return error(id, internal(new IllegalStateException(e.getMessage())));
     } catch (RuntimeException e) {
       return error(id, internal(e));
     }

@@ -222,7 +222,14 @@ public final class PostgresStore extends SqlStore {
    * one connection: session-level advisory locks and LISTEN. The caller closes it.
    */
   public Connection dedicatedConnection() {
-    return connect(db);
+    try {
+      Properties p = properties(db);
+      // A connection whose peer vanished fails its next call instead of blocking forever.
+      p.setProperty(PGProperty.SOCKET_TIMEOUT.getName(), "30");
+      return DriverManager.getConnection(db.jdbcUrl(), p);
+    } catch (SQLException e) {
+      throw PostgresErrors.explain(db, e);
+    }
   }
 
   /** The secret the daemons of this database share, made by its migrations. */

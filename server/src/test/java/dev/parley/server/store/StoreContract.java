@@ -157,7 +157,8 @@ abstract class StoreContract {
     assertThat(store.sessionRoom("h9")).isEmpty();
     assertThat(store.roomCounts())
         .containsExactly(
-            new RoomCount("a", FloorPolicy.STICK, 2, 2), new RoomCount("b", FloorPolicy.OPEN, 1, 0));
+            new RoomCount("a", FloorPolicy.STICK, 2, 2),
+            new RoomCount("b", FloorPolicy.OPEN, 1, 0));
   }
 
   @Test
