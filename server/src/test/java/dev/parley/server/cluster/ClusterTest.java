@@ -117,6 +117,44 @@ class ClusterTest {
     assertThat(bob.call("push").get("status").asInt()).isEqualTo(1);
   }
 
+  /**
+   * The daemon serving a room loses its PostgreSQL connection (its lock with it) while a check is
+   * parked there: the check follows the room to whichever daemon serves it next, and returns with
+   * the next message instead of waiting out its timeout.
+   */
+  @Test
+  void aCheckParkedOnADaemonThatLosesItsRoomFollowsTheRoom() throws Exception {
+    RpcClient alice = a.login("alice", "moving");
+    RpcClient bob = b.login("bob", "moving");
+    drain(alice);
+    drain(bob);
+    CompletableFuture<JsonNode> waiting = alice.callAsync("check", Map.of("timeout_ms", 50_000));
+    // The check is parked at a, which serves the room: cut a's lock connection.
+    java.util.Properties login = new java.util.Properties();
+    login.setProperty("password", postgres.database().password());
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection(postgres.database().jdbcUrl(), login);
+        java.sql.PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN room_owners o"
+                    + " ON l.objid = o.node_key WHERE o.room = 'moving' AND l.locktype = 'advisory'"
+                    + " AND l.granted")) {
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).as("a's lock connection").isTrue();
+      }
+    }
+    // a notices and gives the room up (its /health counts the rooms it serves), or the room was
+    // taken anew already (a new owner epoch).
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(20))
+        .until(() -> health(a).get("rooms").asInt() == 0 || ownerEpoch("moving") > 1);
+    say(bob, "still there?");
+    JsonNode answer = waiting.get(30, TimeUnit.SECONDS);
+    assertThat(RpcClient.chatLines(answer)).containsExactly("bob: still there?");
+    assertThat(RpcClient.chatLines(alice.call("history", Map.of("limit", 10))))
+        .containsExactly("bob: still there?");
+  }
+
   @Test
   void aTxnIdRetrySentToTheOtherDaemonSendsNothingTwice() {
     RpcClient onA = a.login("ada", "txn");
@@ -256,6 +294,29 @@ class ClusterTest {
   private static void say(RpcClient who, String text) {
     who.call("append", Map.of("text", text));
     assertThat(who.call("push").get("status").asInt()).isEqualTo(1);
+  }
+
+  private long ownerEpoch(String room) throws Exception {
+    java.util.Properties login = new java.util.Properties();
+    login.setProperty("password", postgres.database().password());
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection(postgres.database().jdbcUrl(), login);
+        java.sql.PreparedStatement ps =
+            c.prepareStatement("SELECT epoch FROM room_owners WHERE room = ?")) {
+      ps.setString(1, room);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
+  private static JsonNode health(RunningServer node) throws Exception {
+    java.net.http.HttpResponse<String> r =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(node.uri().resolve("/health")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    return RpcClient.parse(r.body());
   }
 
   private static void drain(RpcClient who) {
