@@ -232,13 +232,27 @@ public final class ParleyServer implements AutoCloseable {
             .withTail(config.memory().tailMessages(), config.memory().tailBytes());
     URI nodeUrl = config.nodeUrl();
     if (store instanceof PostgresStore shared) {
-      this.owners = new RoomOwners(shared, () -> nodeUrl != null ? nodeUrl : uri());
-      this.relay =
-          new EventRelay(
-              shared,
-              Json.mapper().registerModule(MessageJson.module()),
-              RoomEventListener.all(observers),
-              config.memory().observerQueueBytes());
+      RoomOwners made = null;
+      try {
+        made = new RoomOwners(shared, () -> nodeUrl != null ? nodeUrl : uri());
+        this.relay =
+            new EventRelay(
+                shared,
+                Json.mapper().registerModule(MessageJson.module()),
+                RoomEventListener.all(observers),
+                config.memory().observerQueueBytes());
+      } catch (RuntimeException e) {
+        // Nothing else will close what was opened for this daemon (its data directory is locked).
+        if (made != null) {
+          made.close();
+        }
+        store.close();
+        if (log != null) {
+          log.close();
+        }
+        throw e;
+      }
+      this.owners = made;
       listeners.add(relay);
     } else {
       this.owners = null;

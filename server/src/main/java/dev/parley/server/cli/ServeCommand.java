@@ -390,6 +390,16 @@ public final class ServeCommand implements Callable<Integer> {
               + " add`), or give --insecure-public to serve it anyway.");
     }
     PostgresDatabase db = database.database(spec.commandLine());
+    if (nodeUrl != null
+        && (db == null
+            || nodeUrl.getHost() == null
+            || !("http".equals(nodeUrl.getScheme()) || "https".equals(nodeUrl.getScheme())))) {
+      throw new ParameterException(
+          spec.commandLine(),
+          db == null
+              ? "--node-url is for daemons that share a --database: give one, or leave it out"
+              : "--node-url: not an http:// address with a host: " + nodeUrl);
+    }
     if (db != null && inMemory) {
       throw new ParameterException(
           spec.commandLine(),

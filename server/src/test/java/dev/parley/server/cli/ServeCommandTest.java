@@ -31,6 +31,22 @@ class ServeCommandTest {
   }
 
   @Test
+  void aNodeUrlIsAnHttpAddressAndOnlyBesideADatabase() {
+    assertThat(refused("--node-url", "http://10.0.0.5:8891"))
+        .isEqualTo("--node-url is for daemons that share a --database: give one, or leave it out");
+    assertThat(refused("--database", "postgresql://h/db?user=ada", "--node-url", "ftp://h:21"))
+        .isEqualTo("--node-url: not an http:// address with a host: ftp://h:21");
+    assertThat(refused("--database", "postgresql://h/db?user=ada", "--node-url", "10.0.0.5:8891"))
+        .startsWith("Invalid value for option '--node-url'");
+    ServeCommand command = new ServeCommand();
+    new CommandLine(command)
+        .parseArgs(
+            "--database", "postgresql://h/db?user=ada", "--node-url", "http://10.0.0.5:8891");
+    command.database.environment = Map.of(DatabaseOption.PASSWORD, "s3cret");
+    assertThat(command.config().nodeUrl()).hasToString("http://10.0.0.5:8891");
+  }
+
+  @Test
   void aDatabaseUrlIsCheckedAndHoldsNoPasswordWhichComesFromTheEnvironment() {
     assertThat(refused("--database", "mysql://localhost/parley"))
         .isEqualTo(
