@@ -9,6 +9,7 @@ import dev.parley.extension.Origins;
 import dev.parley.extension.events.RoomEventListener;
 import dev.parley.server.auth.AccessKeys;
 import dev.parley.server.http.JsonErrorHandler;
+import dev.parley.server.http.ReachedUrl;
 import dev.parley.server.http.ReadDeadline;
 import dev.parley.server.http.RpcHandler;
 import dev.parley.server.http.StaticHandler;
@@ -81,7 +82,7 @@ public final class ParleyServer implements AutoCloseable {
   /** The path of an extension that serves whatever no other door does. */
   private static final String ROOT = "/";
 
-  private static final String RPC = "/rpc";
+  private static final String RPC = ReachedUrl.RPC;
   private static final String OPENRPC = "/openrpc.json";
   private static final String HEALTH = "/health";
   private static final String METRICS = "/metrics";
@@ -215,7 +216,10 @@ public final class ParleyServer implements AutoCloseable {
     PathMappingsHandler routes = new PathMappingsHandler();
     JsonRpcEndpoint endpoint = new JsonRpcEndpoint(engine, limits.batchCalls(), metrics, access);
     routes.addMapping(PathSpec.from(RPC), new RpcHandler(endpoint, limits.bodyBytes()));
-    routes.addMapping(PathSpec.from(OPENRPC), StaticHandler.json(SpecDocument.get()::bytes));
+    routes.addMapping(
+        PathSpec.from(OPENRPC),
+        StaticHandler.jsonFor(
+            request -> SpecDocument.get().bytesServedAt(ReachedUrl.rpc(request))));
     routes.addMapping(PathSpec.from(HEALTH), StaticHandler.json(this::health));
     routes.addMapping(PathSpec.from(METRICS), StaticHandler.prometheus(metrics::scrape));
     routes.addMapping(PathSpec.from(STATS), StaticHandler.json(metrics::stats));

@@ -65,7 +65,8 @@ public final class RpcHandler extends Handler.Abstract {
         endpoint.handle(
             body,
             bearer(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
-            Request.getRemoteAddr(request));
+            Request.getRemoteAddr(request),
+            ReachedUrl.rpc(request));
     if (reply == null) {
       response.setStatus(HttpStatus.NO_CONTENT_204);
       callback.succeeded();

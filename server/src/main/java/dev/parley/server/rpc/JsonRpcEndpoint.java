@@ -106,6 +106,22 @@ public final class JsonRpcEndpoint {
    * @return the response, or null when there is none to send (notifications only)
    */
   public JsonNode handle(byte[] body, String bearer, String address) {
+    return handle(body, bearer, address, null);
+  }
+
+  /**
+   * Handles one request body that came over HTTP.
+   *
+   * @param body the raw body
+   * @param bearer the session token from the transport, or null
+   * @param address the client's address, by which calls that reach no live session are limited;
+   *     null for a caller inside the process
+   * @param rpcUrl the URL of this endpoint as the client reached it, which {@code rpc.discover}
+   *     names in {@code servers}; null for a caller inside the process
+   * @return the response, or null when there is none to send (notifications only)
+   */
+  public JsonNode handle(byte[] body, String bearer, String address, String rpcUrl) {
+    Caller caller = new Caller(bearer, address, rpcUrl);
     long started = System.nanoTime();
     JsonNode request;
     try {
@@ -122,7 +138,7 @@ public final class JsonRpcEndpoint {
       return refused(started, NullNode.instance, new ParseErrorException("empty body"));
     }
     if (!request.isArray()) {
-      return handleCall(request, bearer, address);
+      return handleCall(request, caller);
     }
     if (request.isEmpty()) {
       return refused(
@@ -138,7 +154,7 @@ public final class JsonRpcEndpoint {
     }
     ArrayNode responses = JSON.arrayNode();
     for (JsonNode call : request) {
-      JsonNode response = handleCall(call, bearer, address);
+      JsonNode response = handleCall(call, caller);
       if (response != null) {
         responses.add(response);
       }
@@ -147,7 +163,7 @@ public final class JsonRpcEndpoint {
   }
 
   /** One call of a body or batch; null for a notification. */
-  private JsonNode handleCall(JsonNode call, String bearer, String address) {
+  private JsonNode handleCall(JsonNode call, Caller caller) {
     long started = System.nanoTime();
     if (!call.isObject()) {
       return refused(
@@ -181,7 +197,7 @@ public final class JsonRpcEndpoint {
           new InvalidRequestException("params must be an object or an array", null));
     }
     String method = call.path("method").asText();
-    JsonNode response = respond(method, params, replyId, bearer, address);
+    JsonNode response = respond(method, params, replyId, caller);
     calls.called(
         ParleyMethod.byWireName(method).isPresent() ? method : UNKNOWN,
         errorCode(response),
@@ -190,8 +206,7 @@ public final class JsonRpcEndpoint {
     return notification ? null : response;
   }
 
-  private JsonNode respond(
-      String name, JsonNode params, JsonNode id, String bearer, String address) {
+  private JsonNode respond(String name, JsonNode params, JsonNode id, Caller caller) {
     Optional<ParleyMethod> found = ParleyMethod.byWireName(name);
     if (found.isEmpty()) {
       return error(id, new MethodNotFoundException(name));
@@ -222,9 +237,7 @@ public final class JsonRpcEndpoint {
     try {
       // Valid params make the record: a failure to read them is the server's, not the caller's.
       Object typed = method.readParams(mapper, named);
-      result =
-          mapper.valueToTree(
-              ParleyDispatcher.dispatch(service, new Caller(bearer, address), method, typed));
+      result = mapper.valueToTree(ParleyDispatcher.dispatch(service, caller, method, typed));
     } catch (ParleyRpcException e) {
       return error(id, e);
     } catch (RuntimeException e) {
