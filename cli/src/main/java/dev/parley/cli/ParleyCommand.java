@@ -4,6 +4,7 @@ import dev.parley.agent.AgentCommand;
 import dev.parley.agent.party.PartyCommand;
 import dev.parley.client.chat.ChatCommand;
 import dev.parley.mcp.cli.McpCommand;
+import dev.parley.server.cli.ConformCommand;
 import dev.parley.server.cli.CopyCommand;
 import dev.parley.server.cli.ExportCommand;
 import dev.parley.server.cli.KeysCommand;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Command;
       AgentCommand.class,
       PartyCommand.class,
       McpCommand.class,
+      ConformCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class ParleyCommand implements Runnable {
