@@ -9,6 +9,7 @@ import dev.parley.server.cli.CopyCommand;
 import dev.parley.server.cli.ExportCommand;
 import dev.parley.server.cli.KeysCommand;
 import dev.parley.server.cli.MigrateCommand;
+import dev.parley.server.cli.ProxyCommand;
 import dev.parley.server.cli.RoomsCommand;
 import dev.parley.server.cli.ServeCommand;
 import dev.parley.viewer.replay.ReplayCommand;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Command;
       PartyCommand.class,
       McpCommand.class,
       ConformCommand.class,
+      ProxyCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class ParleyCommand implements Runnable {
