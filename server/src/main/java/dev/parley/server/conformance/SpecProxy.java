@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.server.http.ReachedUrl;
 import dev.parley.server.rpc.SpecSchemas;
 import dev.parley.spec.SpecDocument;
 import java.io.IOException;
@@ -127,7 +128,11 @@ public final class SpecProxy implements AutoCloseable {
             http.send(
                 HttpRequest.newBuilder(upstream.resolve(path)).timeout(CALL_TIMEOUT).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
-        send(response, answer.statusCode(), answer.body(), callback);
+        byte[] body = answer.body();
+        if ("/openrpc.json".equals(path) && answer.statusCode() == 200) {
+          body = serversHere(body, request, false);
+        }
+        send(response, answer.statusCode(), body, callback);
       } else if (HttpMethod.POST.is(request.getMethod()) && "/rpc".equals(path)) {
         rpc(request, response, callback);
       } else {
@@ -163,7 +168,42 @@ public final class SpecProxy implements AutoCloseable {
       HttpResponse<byte[]> answer =
           http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
       checkResponse(answer.body(), byId);
-      send(response, answer.statusCode(), answer.body(), callback);
+      byte[] reply = answer.body();
+      if (byId.values().stream().anyMatch(c -> "rpc.discover".equals(c.method()))) {
+        reply = serversHere(reply, request, true);
+      }
+      send(response, answer.statusCode(), reply, callback);
+    }
+  }
+
+  /**
+   * The one change the proxy makes: the document's {@code servers} names the proxy, so that a
+   * client that reads it ({@code GET /openrpc.json} or {@code rpc.discover}) keeps calling through
+   * it.
+   */
+  private static byte[] serversHere(byte[] body, Request request, boolean inResults) {
+    try {
+      JsonNode tree = JSON.readTree(body);
+      List<JsonNode> documents = new ArrayList<>();
+      if (!inResults) {
+        documents.add(tree);
+      } else if (tree.isArray()) {
+        tree.forEach(r -> documents.add(r.path("result")));
+      } else {
+        documents.add(tree.path("result"));
+      }
+      for (JsonNode doc : documents) {
+        if (doc.isObject() && doc.has("openrpc")) {
+          ((ObjectNode) doc)
+              .putArray("servers")
+              .addObject()
+              .put("name", "parley proxy")
+              .put("url", ReachedUrl.rpc(request));
+        }
+      }
+      return JSON.writeValueAsBytes(tree);
+    } catch (IOException e) {
+      return body; // not JSON: checkResponse has reported it
     }
   }
 

@@ -83,6 +83,21 @@ class SpecProxyTest {
   }
 
   @Test
+  void theDocumentReadThroughTheProxyNamesTheProxy() throws Exception {
+    String proxied = proxy.uri().resolve("/rpc").toString();
+    HttpResponse<String> doc =
+        http.send(
+            HttpRequest.newBuilder(proxy.uri().resolve("/openrpc.json")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(JSON.readTree(doc.body()).path("servers").path(0).path("url").asText())
+        .isEqualTo(proxied);
+    JsonNode discovered = post(null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"rpc.discover\"}");
+    assertThat(discovered.path("result").path("servers").path(0).path("url").asText())
+        .isEqualTo(proxied);
+    assertThat(proxy.violations()).isEmpty();
+  }
+
+  @Test
   void paramsByPositionAndAMissingSessionAreRulesOfTheSpecToo() throws Exception {
     post(
         null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"login\",\"params\":[\"dev\",\"lobby\"]}");
