@@ -1,5 +1,6 @@
 package dev.parley.extension;
 
+import dev.parley.api.HistoryResult;
 import dev.parley.extension.events.RoomEventListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
@@ -40,4 +41,21 @@ public interface ExtensionContext {
    * @throws IllegalStateException when called later
    */
   void subscribe(RoomEventListener listener);
+
+  /**
+   * A page of {@code room}'s stored log, for a watcher such as the viewer: the messages before
+   * {@code beforeMessageId} (null: the most recent ones), the newest of them, oldest first. The
+   * page holds at most {@code limit} messages, and no more than the daemon's protocol {@code
+   * history} answers (its page size and its answer's bytes, a single larger message still whole);
+   * {@link HistoryResult#hasMore} says whether older ones remain. Only stored messages are in it,
+   * which are all that room events have told of. Reads the store, not a room's state: call it from
+   * a request's thread, never from a {@link RoomEventListener}.
+   *
+   * @param room a room name
+   * @param beforeMessageId a message id of the room as the protocol gives it out, or null
+   * @param limit most messages, at least 1
+   * @throws HistoryException for an unknown room or message id
+   * @throws IllegalArgumentException when {@code limit} is below 1
+   */
+  HistoryResult history(String room, String beforeMessageId, int limit);
 }

@@ -2,20 +2,26 @@ package dev.parley.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.api.HistoryResult;
 import dev.parley.extension.AccessCheck;
 import dev.parley.extension.Extension;
 import dev.parley.extension.ExtensionContext;
 import dev.parley.extension.Origins;
 import dev.parley.extension.events.RoomEventListener;
 import dev.parley.server.auth.AccessKeys;
+import dev.parley.server.cluster.ClusterRouting;
+import dev.parley.server.cluster.EventRelay;
+import dev.parley.server.cluster.RoomOwners;
 import dev.parley.server.http.JsonErrorHandler;
 import dev.parley.server.http.ReachedUrl;
 import dev.parley.server.http.ReadDeadline;
 import dev.parley.server.http.RpcHandler;
 import dev.parley.server.http.StaticHandler;
+import dev.parley.server.json.MessageJson;
 import dev.parley.server.log.ConversationLog;
 import dev.parley.server.metrics.ServerMetrics;
 import dev.parley.server.room.RoomEngine;
+import dev.parley.server.room.RoomHome;
 import dev.parley.server.room.Ticker;
 import dev.parley.server.rpc.JsonRpcEndpoint;
 import dev.parley.server.store.MemoryStore;
@@ -30,6 +36,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,6 +90,10 @@ public final class ParleyServer implements AutoCloseable {
   private static final String ROOT = "/";
 
   private static final String RPC = ReachedUrl.RPC;
+
+  /** A forwarded call may take this much longer than the longest call at its room's daemon. */
+  private static final Duration FORWARD_MARGIN = Duration.ofSeconds(30);
+
   private static final String OPENRPC = "/openrpc.json";
   private static final String HEALTH = "/health";
   private static final String METRICS = "/metrics";
@@ -95,6 +106,15 @@ public final class ParleyServer implements AutoCloseable {
   private final ServerConnector connector;
   private final RoomEngine engine;
   private final Store store;
+
+  /**
+   * Who serves each room among the daemons sharing a PostgreSQL store; null for SQLite or memory.
+   */
+  private final RoomOwners owners;
+
+  /** Tells the other daemons' observers of this one's rooms, and the reverse; null when alone. */
+  private final EventRelay relay;
+
   private final ConversationLog log;
   private final long startedAt = System.currentTimeMillis();
 
@@ -202,20 +222,53 @@ public final class ParleyServer implements AutoCloseable {
     if (log != null) {
       listeners.add(log);
     }
-    listeners.addAll(mounting.done());
+    List<RoomEventListener> observers = mounting.done();
+    listeners.addAll(observers);
     RoomEngine.Options options =
         RoomEngine.Options.of(limits)
             .withDefaultFloor(config.defaultFloor())
             .withTail(config.memory().tailMessages(), config.memory().tailBytes());
+    URI nodeUrl = config.nodeUrl();
+    if (store instanceof PostgresStore shared) {
+      this.owners = new RoomOwners(shared, () -> nodeUrl != null ? nodeUrl : uri());
+      this.relay =
+          new EventRelay(
+              shared,
+              Json.mapper().registerModule(MessageJson.module()),
+              RoomEventListener.all(observers),
+              config.memory().observerQueueBytes());
+      listeners.add(relay);
+    } else {
+      this.owners = null;
+      this.relay = null;
+    }
     this.engine =
         new RoomEngine(
-            store, options, Clock.systemUTC(), Ticker.SYSTEM, RoomEventListener.all(listeners));
+            store,
+            options,
+            Clock.systemUTC(),
+            Ticker.SYSTEM,
+            RoomEventListener.all(listeners),
+            owners != null ? owners : RoomHome.ALONE);
+    if (owners != null) {
+      owners.onLost(engine::disown);
+    }
     config.rooms().forEach(engine::createRoom);
 
     ServerMetrics metrics = new ServerMetrics(registry, engine, log);
     PathMappingsHandler routes = new PathMappingsHandler();
     JsonRpcEndpoint endpoint = new JsonRpcEndpoint(engine, limits.batchCalls(), metrics, access);
-    routes.addMapping(PathSpec.from(RPC), new RpcHandler(endpoint, limits.bodyBytes()));
+    if (owners != null) {
+      endpoint.route(
+          new ClusterRouting(
+              engine,
+              owners,
+              endpoint.mapper(),
+              Duration.ofMillis(limits.checkTimeoutCapMs()).plus(FORWARD_MARGIN)));
+    }
+    routes.addMapping(
+        PathSpec.from(RPC),
+        new RpcHandler(endpoint, limits.bodyBytes(), owners == null ? null : owners.secret()));
     routes.addMapping(
         PathSpec.from(OPENRPC),
         StaticHandler.jsonFor(
@@ -290,6 +343,12 @@ public final class ParleyServer implements AutoCloseable {
       throw new IllegalStateException("Stopping the HTTP server failed", e);
     } finally {
       engine.close();
+      if (relay != null) {
+        relay.close();
+      }
+      if (owners != null) {
+        owners.close();
+      }
       store.close();
       if (log != null) {
         log.close();
@@ -352,6 +411,11 @@ public final class ParleyServer implements AutoCloseable {
     @Override
     public MeterRegistry meters() {
       return meters;
+    }
+
+    @Override
+    public HistoryResult history(String room, String beforeMessageId, int limit) {
+      return engine.watchedHistory(room, beforeMessageId, limit);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.parley.server;
 
 import dev.parley.api.FloorPolicy;
 import dev.parley.server.store.PostgresDatabase;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,8 @@ import java.util.Map;
  * @param memory what the daemon keeps in memory for speed
  * @param database the PostgreSQL database that holds the data in place of the data directory's
  *     SQLite database, or null
+ * @param nodeUrl with a {@code database}: the address other daemons on it reach this one at, to
+ *     send it the calls of the rooms it serves; null: {@code http://HOST:PORT} as listened on
  */
 public record ServerConfig(
     String host,
@@ -36,7 +39,8 @@ public record ServerConfig(
     List<String> allowedHosts,
     ConnectionLimits connections,
     MemoryLimits memory,
-    PostgresDatabase database) {
+    PostgresDatabase database,
+    URI nodeUrl) {
 
   /** The grace a daemon gives calls in flight when it stops. */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
@@ -68,6 +72,7 @@ public record ServerConfig(
         allowedHosts,
         connections,
         memory,
+        null,
         null);
   }
 
@@ -115,7 +120,8 @@ public record ServerConfig(
         allowedHosts,
         connections,
         memory,
-        database);
+        database,
+        nodeUrl);
   }
 
   /** The same configuration keeping its data in {@code dir} (null: in memory). */
@@ -131,7 +137,8 @@ public record ServerConfig(
         allowedHosts,
         connections,
         memory,
-        database);
+        database,
+        nodeUrl);
   }
 
   /** The same configuration on another port. */
@@ -147,7 +154,8 @@ public record ServerConfig(
         allowedHosts,
         connections,
         memory,
-        database);
+        database,
+        nodeUrl);
   }
 
   /** The same configuration letting browsers reach it by {@code names} too. */
@@ -163,7 +171,8 @@ public record ServerConfig(
         names,
         connections,
         memory,
-        database);
+        database,
+        nodeUrl);
   }
 
   /** The same configuration with other connection limits. */
@@ -179,7 +188,8 @@ public record ServerConfig(
         allowedHosts,
         newConnections,
         memory,
-        database);
+        database,
+        nodeUrl);
   }
 
   /** The same configuration with other memory limits. */
@@ -195,7 +205,8 @@ public record ServerConfig(
         allowedHosts,
         connections,
         newMemory,
-        database);
+        database,
+        nodeUrl);
   }
 
   /**
@@ -214,6 +225,24 @@ public record ServerConfig(
         allowedHosts,
         connections,
         memory,
-        db);
+        db,
+        nodeUrl);
+  }
+
+  /** The same configuration with another address for other daemons to reach this one at. */
+  public ServerConfig withNodeUrl(URI url) {
+    return new ServerConfig(
+        host,
+        port,
+        limits,
+        defaultFloor,
+        rooms,
+        shutdownGrace,
+        dataDir,
+        allowedHosts,
+        connections,
+        memory,
+        database,
+        url);
   }
 }

@@ -11,9 +11,10 @@ import io.micrometer.core.instrument.Gauge;
 import org.eclipse.jetty.server.Handler;
 
 /**
- * The viewer in the daemon (found through {@link java.util.ServiceLoader}): the page at {@code /}
- * and the observer socket at {@code /observe}, fed with frames built from the daemon's room events.
- * It takes every path no other door serves, and declines (404) what is neither.
+ * The viewer in the daemon (found through {@link java.util.ServiceLoader}): the page at {@code /},
+ * the observer socket at {@code /observe}, fed with frames built from the daemon's room events, and
+ * older messages from the daemon's store at {@code /observe/history}. It takes every path no other
+ * door serves, and declines (404) what is neither.
  */
 public final class ViewerExtension implements Extension {
 
@@ -49,6 +50,7 @@ public final class ViewerExtension implements Extension {
         context.server(),
         hub,
         ViewerRoutes.page(),
-        access == null ? ObserverAccess.OPEN : access::observer);
+        access == null ? ObserverAccess.OPEN : access::observer,
+        context::history);
   }
 }

@@ -58,7 +58,7 @@ public final class CopyCommand implements Callable<Integer> {
           spec.commandLine(), "no Parley database in " + from.toAbsolutePath());
     }
     try (SqliteStore source = SqliteStore.open(from);
-        PostgresStore target = PostgresStore.open(db, null)) {
+        PostgresStore target = PostgresStore.openAlone(db)) {
       StoreCopy.Copied copied = StoreCopy.copy(source, target, "the PostgreSQL database " + db);
       spec.commandLine()
           .getOut()

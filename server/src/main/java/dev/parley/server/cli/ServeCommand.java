@@ -120,6 +120,15 @@ public final class ServeCommand implements Callable<Integer> {
   @Mixin DatabaseOption database = new DatabaseOption();
 
   @Option(
+      names = "--node-url",
+      paramLabel = "URL",
+      defaultValue = "${env:PARLEY_NODE_URL}",
+      description =
+          "With --database: the address the other daemons on the database reach this one at, such as"
+              + " http://10.0.0.5:8890 (PARLEY_NODE_URL; default http://HOST:PORT as listened on).")
+  java.net.URI nodeUrl;
+
+  @Option(
       names = "--in-memory",
       defaultValue = "${env:PARLEY_IN_MEMORY:-false}",
       description = "Keep everything in memory: nothing survives a restart (PARLEY_IN_MEMORY).")
@@ -437,7 +446,8 @@ public final class ServeCommand implements Callable<Integer> {
         allowedHosts == null ? List.of() : allowedHosts,
         connections,
         new MemoryLimits(tailMessages, tailBytes, logQueueBytes, observerQueueBytes),
-        db);
+        db,
+        nodeUrl);
   }
 
   /** The keys file of {@code --auth keys}, or null without access control. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.api.InvalidRequestException;
+import dev.parley.server.rpc.CallRouting;
 import dev.parley.server.rpc.JsonRpcEndpoint;
 import dev.parley.spec.JsonRpcErrors;
 import java.io.IOException;
@@ -32,16 +33,38 @@ public final class RpcHandler extends Handler.Abstract {
   /** The first buffer for a body of unknown length: most calls are a few hundred bytes. */
   private static final int FIRST_CHUNK = 1024;
 
+  /**
+   * The header a daemon puts on a call it forwards to another daemon of the same store: their
+   * shared secret, which makes the next header trusted.
+   */
+  public static final String NODE_SECRET = "Parley-Node-Secret";
+
+  /** The address of the client a forwarded call came from, trusted with {@link #NODE_SECRET}. */
+  public static final String FORWARDED_FOR = "Parley-Forwarded-For";
+
   private final JsonRpcEndpoint endpoint;
   private final int bodyLimit;
+  private final byte[] nodeSecret;
 
   /**
    * @param endpoint the JSON-RPC endpoint
    * @param bodyLimit the largest body accepted, in bytes
    */
   public RpcHandler(JsonRpcEndpoint endpoint, int bodyLimit) {
+    this(endpoint, bodyLimit, null);
+  }
+
+  /**
+   * As {@link #RpcHandler(JsonRpcEndpoint, int)}, among several daemons sharing one store.
+   *
+   * @param nodeSecret the secret they share, which a call forwarded by one of them carries; null
+   *     for a daemon alone
+   */
+  public RpcHandler(JsonRpcEndpoint endpoint, int bodyLimit, String nodeSecret) {
     this.endpoint = endpoint;
     this.bodyLimit = bodyLimit;
+    this.nodeSecret =
+        nodeSecret == null ? null : nodeSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Override
@@ -61,12 +84,32 @@ public final class RpcHandler extends Handler.Abstract {
       JsonResponses.send(response, HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(), callback);
       return true;
     }
-    JsonNode reply =
-        endpoint.handle(
-            body,
-            bearer(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
-            Request.getRemoteAddr(request),
-            ReachedUrl.rpc(request));
+    String secret = request.getHeaders().get(NODE_SECRET);
+    boolean forwarded =
+        nodeSecret != null
+            && secret != null
+            && java.security.MessageDigest.isEqual(
+                nodeSecret, secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String client = forwarded ? request.getHeaders().get(FORWARDED_FOR) : null;
+    JsonNode reply;
+    try {
+      reply =
+          endpoint.handle(
+              body,
+              bearer(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
+              client != null ? client : Request.getRemoteAddr(request),
+              forwarded,
+              // What another daemon reached is not what its client did: the file's default then.
+              forwarded ? null : ReachedUrl.rpc(request));
+    } catch (CallRouting.Misdirected e) {
+      // Only another daemon sees this: it asks again who serves the room.
+      JsonResponses.send(response, HttpStatus.MISDIRECTED_REQUEST_421, plain(e), callback);
+      return true;
+    } catch (CallRouting.OwnerLost e) {
+      // As if the client's own connection had dropped: it retries, with its txn_id.
+      JsonResponses.send(response, HttpStatus.BAD_GATEWAY_502, plain(e), callback);
+      return true;
+    }
     if (reply == null) {
       response.setStatus(HttpStatus.NO_CONTENT_204);
       callback.succeeded();
@@ -109,6 +152,12 @@ public final class RpcHandler extends Handler.Abstract {
       }
       return Arrays.copyOf(buffer, length);
     }
+  }
+
+  private byte[] plain(RuntimeException e) throws Exception {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("error", e.getMessage());
+    return endpoint.mapper().writeValueAsBytes(body);
   }
 
   private byte[] tooLarge() throws Exception {

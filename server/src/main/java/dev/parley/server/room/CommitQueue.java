@@ -191,9 +191,15 @@ final class CommitQueue implements AutoCloseable {
       }
     }
     List<Write> writes = coalesce(live);
+    Map<String, Long> owners = new HashMap<>();
+    for (Tx tx : live) {
+      if (tx.room.ownerEpoch > 0) {
+        owners.put(tx.room.name, tx.room.ownerEpoch);
+      }
+    }
     long started = System.nanoTime();
     try {
-      store.commit(writes);
+      store.commit(writes, owners);
     } catch (RuntimeException | Error e) {
       failed(live, e);
       return;

@@ -67,6 +67,21 @@ final class Recovery {
   }
 
   /**
+   * Takes up one stored room that another daemon served until now: its sessions (with their drafts,
+   * cursors and remembered {@code txn_id}s) and its floor holder, as {@link #start} does for all.
+   */
+  void load(Room room, Sessions sessions) {
+    for (SessionRecord record : store.sessions(room.name)) {
+      Session old = sessions.byHash(record.tokenHash());
+      if (old != null) {
+        sessions.moved(old);
+      }
+      revive(room, record, sessions);
+    }
+    store.room(room.name).ifPresent(r -> restoreStick(room, r));
+  }
+
+  /**
    * Replaces {@code room}'s state by the stored one, under its lock: the log's end, the floor, and
    * its sessions (those the store does not have end; those it has come back as stored).
    */
@@ -75,10 +90,8 @@ final class Recovery {
     room.tail.reload(store.lastSeq(room.name));
     room.durableSeq = room.tail.lastSeq();
     Map<String, SessionRecord> stored = new java.util.HashMap<>();
-    for (SessionRecord r : store.sessions()) {
-      if (r.room().equals(room.name)) {
-        stored.put(r.tokenHash(), r);
-      }
+    for (SessionRecord r : store.sessions(room.name)) {
+      stored.put(r.tokenHash(), r);
     }
     for (Session s : List.copyOf(room.members())) {
       SessionRecord r = stored.remove(s.tokenHash);
@@ -98,10 +111,7 @@ final class Recovery {
       }
     }
     room.stick.restore(null, 0);
-    store.rooms().stream()
-        .filter(r -> r.name().equals(room.name))
-        .findFirst()
-        .ifPresent(r -> restoreStick(room, r));
+    store.room(room.name).ifPresent(r -> restoreStick(room, r));
   }
 
   private void revive(Room room, SessionRecord record, Sessions sessions) {

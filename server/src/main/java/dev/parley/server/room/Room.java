@@ -51,6 +51,12 @@ final class Room {
    */
   volatile long epoch;
 
+  /**
+   * The epoch under which this daemon owns the room among several sharing one store (each commit
+   * checks it there), or 0 for a daemon alone with its store.
+   */
+  volatile long ownerEpoch;
+
   /** Set by the writer when a commit of this room failed, until the room is reloaded. */
   volatile boolean poisoned;
 

@@ -28,12 +28,14 @@ import dev.parley.api.TalkingStickResult;
 import dev.parley.api.UndoResult;
 import dev.parley.api.UsernameTakenException;
 import dev.parley.api.WakeOn;
+import dev.parley.extension.HistoryException;
 import dev.parley.extension.Timestamps;
 import dev.parley.extension.events.RoomEvent;
 import dev.parley.extension.events.RoomEventListener;
 import dev.parley.server.MemoryLimits;
 import dev.parley.server.ServerLimits;
 import dev.parley.server.store.DraftReplay;
+import dev.parley.server.store.MessageIds;
 import dev.parley.server.store.PushReplay;
 import dev.parley.server.store.Store;
 import dev.parley.server.store.StoreException;
@@ -159,6 +161,19 @@ public final class RoomEngine implements AutoCloseable {
   private final ScheduledExecutorService sweeper;
   private volatile boolean closed;
 
+  /** Where rooms are served: here alone, or each by its owner among several daemons. */
+  private final RoomHome home;
+
+  /**
+   * Among several daemons: the rooms this one was given, with their owner epochs. A room not here
+   * is served by another daemon.
+   */
+  private final Map<String, Long> owned = new ConcurrentHashMap<>();
+
+  /** Taking up rooms from the store one at a time, so that each is loaded once. */
+  private final java.util.concurrent.locks.ReentrantLock adopting =
+      new java.util.concurrent.locks.ReentrantLock();
+
   /**
    * Takes back the rooms and sessions {@code store} holds and, with {@link Options#sweep}, starts
    * expiring idle sessions and overdue talking sticks (those already idle past the TTL go first).
@@ -171,6 +186,24 @@ public final class RoomEngine implements AutoCloseable {
    */
   public RoomEngine(
       Store store, Options options, Clock clock, Ticker ticker, RoomEventListener listener) {
+    this(store, options, clock, ticker, listener, RoomHome.ALONE);
+  }
+
+  /**
+   * As {@link #RoomEngine(Store, Options, Clock, Ticker, RoomEventListener)}, serving the rooms
+   * {@code home} gives it. A daemon alone takes back every stored room at start; among several
+   * daemons, the engine starts empty and takes up each room when it is given it ({@link #adopt}).
+   *
+   * @param home where rooms are served
+   */
+  public RoomEngine(
+      Store store,
+      Options options,
+      Clock clock,
+      Ticker ticker,
+      RoomEventListener listener,
+      RoomHome home) {
+    this.home = home;
     this.store = store;
     this.limits = options.limits();
     this.defaultFloor = options.defaultFloor();
@@ -183,7 +216,9 @@ public final class RoomEngine implements AutoCloseable {
     this.recovery =
         new Recovery(store, limits, clock, ticker, options.tailMessages(), options.tailBytes());
     Map<String, Room> loaded = new LinkedHashMap<>();
-    recovery.start(loaded, sessions);
+    if (home.alone()) {
+      recovery.start(loaded, sessions);
+    }
     rooms.putAll(loaded);
     roomOrder.addAll(loaded.values());
     if (sessions.size() > 0) {
@@ -209,7 +244,82 @@ public final class RoomEngine implements AutoCloseable {
 
   /** Creates a room ahead of any login, with its floor policy; an existing room keeps its own. */
   public void createRoom(String name, FloorPolicy floor) {
+    if (!home.alone() && !owned.containsKey(name)) {
+      // Stored for whichever daemon serves it; an existing room keeps its policy.
+      store.commit(List.of(new Write.CreateRoom(name, floor != null ? floor : defaultFloor)));
+      return;
+    }
     await(queue.barrier(room(name, floor)));
+  }
+
+  /**
+   * Among several daemons: this one now owns {@code name} under {@code epoch}. A stored room is
+   * taken up from the store (its log's end, sessions with their drafts and cursors, remembered
+   * {@code txn_id}s, the floor holder), as at a restart; a new one is made by its first login.
+   * Asking again under the same epoch does nothing.
+   */
+  public void adopt(String name, long epoch) {
+    Long had = owned.get(name);
+    if (had != null && had == epoch) {
+      return;
+    }
+    adopting.lock();
+    try {
+      had = owned.get(name);
+      if (had != null && had == epoch) {
+        return;
+      }
+      Room stale = rooms.get(name);
+      if (stale != null) {
+        disown(stale);
+      }
+      var stored = store.room(name);
+      if (stored.isPresent()) {
+        Room room = recovery.room(name, stored.get().floor(), store.lastSeq(name));
+        room.ownerEpoch = epoch;
+        recovery.load(room, sessions);
+        rooms.put(name, room);
+        roomOrder.add(room);
+        LOG.info(
+            "Serving room {} (owner epoch {}), with {} session{}",
+            name,
+            epoch,
+            room.size(),
+            room.size() == 1 ? "" : "s");
+      }
+      owned.put(name, epoch);
+    } finally {
+      adopting.unlock();
+    }
+  }
+
+  /**
+   * Among several daemons: this one no longer owns {@code name} (another took it over, or the lock
+   * that made it the owner is gone). Its sessions live on with the new owner; calls that find them
+   * here are sent there.
+   */
+  public void disown(String name) {
+    owned.remove(name);
+    Room room = rooms.get(name);
+    if (room != null) {
+      disown(room);
+    }
+  }
+
+  private void disown(Room room) {
+    room.lock.lock();
+    try {
+      room.deleted = true;
+      rooms.remove(room.name, room);
+      roomOrder.remove(room);
+      for (Session s : List.copyOf(room.members())) {
+        sessions.moved(s);
+      }
+    } finally {
+      room.lock.unlock();
+    }
+    room.wakeAll();
+    LOG.warn("Room {} is no longer served here: another daemon owns it", room.name);
   }
 
   /**
@@ -253,6 +363,19 @@ public final class RoomEngine implements AutoCloseable {
         Timestamps.format(clock.instant().minusNanos(idle)),
         left,
         detail);
+  }
+
+  /**
+   * Among several daemons: the room of the session {@code token} names when another daemon serves
+   * it, as the store has it; null when the session is live here, or unknown.
+   */
+  public String roomElsewhere(String token) {
+    String hash = SessionTokens.hash(token);
+    Session live = sessions.byHash(hash);
+    if (live != null && !live.moved) {
+      return null;
+    }
+    return store.sessionRoom(hash).orElse(null);
   }
 
   /** The protocol's {@code login}, open to everyone. */
@@ -833,8 +956,60 @@ public final class RoomEngine implements AutoCloseable {
     return newestFirst.reversed();
   }
 
+  /**
+   * A page of a room's stored log for a watcher (the viewer), who has no session: the newest
+   * messages below {@code beforeMessageId} (null: the newest of all), as many as {@code limit}
+   * allows and the protocol's {@code history} would answer ({@link ServerLimits#historyPage()}, an
+   * answer's bytes). Only what is durable: room events, which watchers see, tell of nothing else.
+   * Reads the store without the room's lock, which guards only what is not yet durable.
+   *
+   * @throws HistoryException for an unknown room, or an id that is not one of its messages
+   */
+  public HistoryResult watchedHistory(String roomName, String beforeMessageId, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("a page holds at least one message, not " + limit);
+    }
+    Room room = roomName == null ? null : rooms.get(roomName);
+    if (room == null) {
+      throw new HistoryException(
+          HistoryException.Problem.UNKNOWN_ROOM, "there is no room " + roomName);
+    }
+    long durable = room.durableSeq;
+    long below = durable + 1;
+    if (beforeMessageId != null) {
+      long seq =
+          MessageIds.seq(beforeMessageId)
+              .orElseThrow(
+                  () ->
+                      new HistoryException(
+                          HistoryException.Problem.UNKNOWN_MESSAGE,
+                          "not a message id (" + MessageIds.of(1) + ", ...): " + beforeMessageId));
+      // An id just stored may be ahead of what this read of durableSeq saw: the store decides.
+      if (seq > durable && seq > store.lastSeq(roomName)) {
+        throw new HistoryException(
+            HistoryException.Problem.UNKNOWN_MESSAGE,
+            "room " + roomName + " has no message " + beforeMessageId);
+      }
+      below = seq;
+    }
+    int n = Math.min(limit, limits.historyPage());
+    List<StoredMessage> page = below > 1 ? store.before(roomName, below, n + 1) : List.of();
+    List<StoredMessage> shown = page.subList(Math.max(0, page.size() - n), page.size());
+    List<StoredMessage> fit = room.newestThatFit(shown);
+    return new HistoryResult(
+        fit.stream().map(StoredMessage::message).toList(),
+        page.size() > n || fit.size() < shown.size());
+  }
+
   /** The protocol's {@code rooms}: from memory, counting stored messages. */
   public RoomsResult rooms() {
+    if (!home.alone()) {
+      // Every daemon's rooms, as the store has them.
+      return new RoomsResult(
+          store.roomCounts().stream()
+              .map(r -> new RoomSummary(r.name(), r.floor(), r.sessions(), (int) r.lastSeq()))
+              .toList());
+    }
     List<RoomSummary> out = new ArrayList<>(roomOrder.size());
     for (Room room : roomOrder) {
       out.add(new RoomSummary(room.name, room.floor, room.size(), (int) room.durableSeq));
@@ -981,11 +1156,16 @@ public final class RoomEngine implements AutoCloseable {
     if (known != null) {
       return known;
     }
+    Long epoch = owned.get(name);
+    if (epoch == null && !home.alone()) {
+      throw new RoomMovedException(name);
+    }
     return rooms.computeIfAbsent(
         name,
         n -> {
           FloorPolicy policy = floor != null ? floor : defaultFloor;
           Room created = recovery.room(n, policy, 0);
+          created.ownerEpoch = epoch == null ? 0 : epoch;
           queue.submit(created, List.of(new Write.CreateRoom(n, policy)), List.of(), 0);
           roomOrder.add(created);
           return created;
@@ -1116,6 +1296,13 @@ public final class RoomEngine implements AutoCloseable {
 
   /** Takes {@code room} back from the store after one of its commits failed. */
   private void recover(Room room) {
+    if (!home.alone() && !home.owns(room.name, room.ownerEpoch)) {
+      owned.remove(room.name, room.ownerEpoch);
+      if (rooms.get(room.name) == room) {
+        disown(room);
+      }
+      return;
+    }
     room.lock.lock();
     try {
       recovery.reload(room, sessions);

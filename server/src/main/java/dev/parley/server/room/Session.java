@@ -34,6 +34,12 @@ final class Session {
 
   volatile boolean ended;
 
+  /**
+   * Set when its room moved to another daemon: the session lives on there, and a call that found it
+   * here must be sent there instead.
+   */
+  volatile boolean moved;
+
   /** What the store holds: when it differs from the live state, the session is saved again. */
   long storedCursor = -1;
 

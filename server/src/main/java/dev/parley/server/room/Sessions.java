@@ -55,6 +55,12 @@ final class Sessions {
   /**
    * {@code s} ended: known as ended before it is gone, so that no caller hears "unknown" meanwhile.
    */
+  /** Forgets {@code s}, whose room moved to another daemon: it is not ended, only not here. */
+  void moved(Session s) {
+    s.moved = true;
+    live.remove(s.tokenHash, s);
+  }
+
   void ended(Session s) {
     ended.put(s.tokenHash, Boolean.TRUE);
     live.remove(s.tokenHash, s);
@@ -70,6 +76,9 @@ final class Sessions {
 
   /** Throws 40010 unless {@code s} is still live. */
   static void alive(Session s) {
+    if (s.moved) {
+      throw new RoomMovedException(s.room.name);
+    }
     if (s.ended) {
       throw notLoggedIn(NotLoggedInException.Reason.EXPIRED, "the session has ended: log in again");
     }

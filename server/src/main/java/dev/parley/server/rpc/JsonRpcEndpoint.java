@@ -22,6 +22,7 @@ import dev.parley.api.ParseErrorException;
 import dev.parley.server.auth.AccessKeys;
 import dev.parley.server.json.MessageJson;
 import dev.parley.server.room.RoomEngine;
+import dev.parley.server.room.RoomMovedException;
 import dev.parley.spec.Json;
 import dev.parley.spec.JsonRpcErrors;
 import dev.parley.spec.SpecDocument;
@@ -57,6 +58,7 @@ public final class JsonRpcEndpoint {
   private final ParleyRpcService service;
   private final int batchLimit;
   private final CallObserver calls;
+  private volatile CallRouting routing = CallRouting.HERE;
 
   /**
    * @param engine the room engine behind the methods
@@ -96,6 +98,11 @@ public final class JsonRpcEndpoint {
     return mapper;
   }
 
+  /** Answers each valid call where {@code routing} says (by default: here). */
+  public void route(CallRouting routing) {
+    this.routing = routing;
+  }
+
   /**
    * Handles one request body.
    *
@@ -106,22 +113,28 @@ public final class JsonRpcEndpoint {
    * @return the response, or null when there is none to send (notifications only)
    */
   public JsonNode handle(byte[] body, String bearer, String address) {
-    return handle(body, bearer, address, null);
+    return handle(body, bearer, address, false);
   }
 
   /**
-   * Handles one request body that came over HTTP.
+   * As {@link #handle(byte[], String, String)}, for a body another daemon may have forwarded.
    *
-   * @param body the raw body
-   * @param bearer the session token from the transport, or null
-   * @param address the client's address, by which calls that reach no live session are limited;
-   *     null for a caller inside the process
-   * @param rpcUrl the URL of this endpoint as the client reached it, which {@code rpc.discover}
-   *     names in {@code servers}; null for a caller inside the process
-   * @return the response, or null when there is none to send (notifications only)
+   * @param forwarded whether another daemon of the same store forwarded it
+   * @throws CallRouting.Misdirected when it was forwarded to a daemon that does not serve its room
+   * @throws CallRouting.OwnerLost when the room's daemon stopped answering during a call
    */
-  public JsonNode handle(byte[] body, String bearer, String address, String rpcUrl) {
-    Caller caller = new Caller(bearer, address, rpcUrl);
+  public JsonNode handle(byte[] body, String bearer, String address, boolean forwarded) {
+    return handle(body, bearer, address, forwarded, null);
+  }
+
+  /**
+   * As {@link #handle(byte[], String, String, boolean)}, for a body that came over HTTP.
+   *
+   * @param rpcUrl the URL of this endpoint as the client reached it, which {@code rpc.discover}
+   *     names in {@code servers}; null for a caller inside the process or another daemon
+   */
+  public JsonNode handle(
+      byte[] body, String bearer, String address, boolean forwarded, String rpcUrl) {
     long started = System.nanoTime();
     JsonNode request;
     try {
@@ -138,7 +151,7 @@ public final class JsonRpcEndpoint {
       return refused(started, NullNode.instance, new ParseErrorException("empty body"));
     }
     if (!request.isArray()) {
-      return handleCall(request, caller);
+      return handleCall(request, bearer, address, forwarded, rpcUrl);
     }
     if (request.isEmpty()) {
       return refused(
@@ -154,7 +167,7 @@ public final class JsonRpcEndpoint {
     }
     ArrayNode responses = JSON.arrayNode();
     for (JsonNode call : request) {
-      JsonNode response = handleCall(call, caller);
+      JsonNode response = handleCall(call, bearer, address, forwarded, rpcUrl);
       if (response != null) {
         responses.add(response);
       }
@@ -163,7 +176,8 @@ public final class JsonRpcEndpoint {
   }
 
   /** One call of a body or batch; null for a notification. */
-  private JsonNode handleCall(JsonNode call, Caller caller) {
+  private JsonNode handleCall(
+      JsonNode call, String bearer, String address, boolean forwarded, String rpcUrl) {
     long started = System.nanoTime();
     if (!call.isObject()) {
       return refused(
@@ -197,7 +211,7 @@ public final class JsonRpcEndpoint {
           new InvalidRequestException("params must be an object or an array", null));
     }
     String method = call.path("method").asText();
-    JsonNode response = respond(method, params, replyId, caller);
+    JsonNode response = respond(method, params, replyId, bearer, address, forwarded, rpcUrl);
     calls.called(
         ParleyMethod.byWireName(method).isPresent() ? method : UNKNOWN,
         errorCode(response),
@@ -206,7 +220,14 @@ public final class JsonRpcEndpoint {
     return notification ? null : response;
   }
 
-  private JsonNode respond(String name, JsonNode params, JsonNode id, Caller caller) {
+  private JsonNode respond(
+      String name,
+      JsonNode params,
+      JsonNode id,
+      String bearer,
+      String address,
+      boolean forwarded,
+      String rpcUrl) {
     Optional<ParleyMethod> found = ParleyMethod.byWireName(name);
     if (found.isEmpty()) {
       return error(id, new MethodNotFoundException(name));
@@ -233,21 +254,47 @@ public final class JsonRpcEndpoint {
                   .map(v -> new InvalidParamsException.ErrorsItem(v.pointer(), v.detail()))
                   .toList()));
     }
-    JsonNode result;
+    Object typed;
     try {
       // Valid params make the record: a failure to read them is the server's, not the caller's.
-      Object typed = method.readParams(mapper, named);
-      result = mapper.valueToTree(ParleyDispatcher.dispatch(service, caller, method, typed));
-    } catch (ParleyRpcException e) {
-      return error(id, e);
+      typed = method.readParams(mapper, named);
+    } catch (RuntimeException e) {
+      return error(id, internal(e));
+    }
+    ObjectNode answer;
+    try {
+      answer =
+          routing.answer(
+              new CallRouting.Call(method, typed, named, bearer, address, forwarded),
+              () -> answerHere(method, typed, new Caller(bearer, address, rpcUrl)));
+    } catch (CallRouting.Misdirected | CallRouting.OwnerLost e) {
+      throw e;
     } catch (RuntimeException e) {
       return error(id, internal(e));
     }
     ObjectNode response = JSON.objectNode();
     response.put("jsonrpc", "2.0");
     response.set("id", id);
-    response.set("result", result == null ? NullNode.instance : result);
+    response.setAll(answer);
     return response;
+  }
+
+  /** The {@code result} or {@code error} member of the answer of this daemon's engine. */
+  private ObjectNode answerHere(ParleyMethod method, Object typed, Caller caller) {
+    ObjectNode answer = JSON.objectNode();
+    try {
+      JsonNode result =
+          mapper.valueToTree(ParleyDispatcher.dispatch(service, caller, method, typed));
+      answer.set("result", result == null ? NullNode.instance : result);
+    } catch (ParleyRpcException e) {
+      answer.set("error", error(NullNode.instance, e).get("error"));
+    } catch (RoomMovedException e) {
+      // Not an answer: the routing sends the call to the room's new daemon.
+      throw e;
+    } catch (RuntimeException e) {
+      answer.set("error", error(NullNode.instance, internal(e)).get("error"));
+    }
+    return answer;
   }
 
   /** An error answered before the request named a method, heard as {@link #INVALID}. */

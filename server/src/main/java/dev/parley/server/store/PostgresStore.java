@@ -17,6 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -30,16 +32,17 @@ import org.slf4j.LoggerFactory;
  * transaction on a connection of a HikariCP pool; reads take another connection of the pool.
  * PostgreSQL's default {@code synchronous_commit} makes a commit durable before it returns.
  *
- * <p>One daemon serves a database at a time: the store holds a PostgreSQL advisory lock on a
- * connection of its own for as long as it is open, and a second daemon on the same database is
- * refused at start, as {@link DataDirectoryLock} refuses one on a data directory. PostgreSQL drops
- * the lock when that connection ends, however the daemon ends.
+ * <p>Several daemons may serve one database together, each room served by one of them at a time
+ * (see {@code dev.parley.server.cluster.RoomOwners}). Each open store holds a shared PostgreSQL
+ * advisory lock on a connection of its own for as long as it is open; {@code parley copy}, which
+ * must be alone with the database, takes the same lock exclusively and is refused while a daemon
+ * serves it. PostgreSQL drops a lock when its connection ends, however the daemon ends.
  */
 public final class PostgresStore extends SqlStore {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
 
   /**
-   * The advisory lock's two keys: "parl" in ASCII, then 1 for "the daemon serving this database".
+   * The advisory lock's two keys: "parl" in ASCII, then 1 for "the daemons serving this database".
    */
   private static final int LOCK_CLASS = 0x7061726c;
 
@@ -83,11 +86,23 @@ public final class PostgresStore extends SqlStore {
    *     served by another daemon or holds a schema this build does not know, in one sentence
    */
   public static PostgresStore open(PostgresDatabase db, Path dataDir) {
+    return open(db, dataDir, true);
+  }
+
+  /**
+   * As {@link #open(PostgresDatabase, Path)}, alone: refused while any daemon serves {@code db},
+   * and no daemon starts on it while this store is open (as {@code parley copy} needs).
+   */
+  public static PostgresStore openAlone(PostgresDatabase db) {
+    return open(db, null, false);
+  }
+
+  private static PostgresStore open(PostgresDatabase db, Path dataDir, boolean shared) {
     DataDirectoryLock dirLock = dataDir == null ? null : DataDirectoryLock.acquire(dataDir);
     Connection holder = null;
     HikariDataSource pool = null;
     try {
-      holder = lock(db);
+      holder = lock(db, shared);
       pool = pool(db, false);
       migrate(db, pool);
       return new PostgresStore(db, pool, holder, dirLock, false);
@@ -122,11 +137,15 @@ public final class PostgresStore extends SqlStore {
     }
   }
 
-  private static Connection lock(PostgresDatabase db) {
+  private static Connection lock(PostgresDatabase db, boolean shared) {
     Connection c = connect(db);
     try {
       boolean taken;
-      try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              shared
+                  ? "SELECT pg_try_advisory_lock_shared(?, ?)"
+                  : "SELECT pg_try_advisory_lock(?, ?)")) {
         ps.setInt(1, LOCK_CLASS);
         ps.setInt(2, LOCK_DAEMON);
         try (ResultSet rs = ps.executeQuery()) {
@@ -139,9 +158,13 @@ public final class PostgresStore extends SqlStore {
         throw new IllegalStateException(
             "PostgreSQL database "
                 + db
-                + " is in use by another Parley daemon"
-                + (holder == null ? "" : " (" + holder + ")")
-                + ": stop it first; several daemons on one database are not supported yet");
+                + (shared
+                    ? " is being copied into"
+                        + (holder == null ? "" : " (" + holder + ")")
+                        + ": start the daemon once the copy is done"
+                    : " is in use by a Parley daemon"
+                        + (holder == null ? "" : " (" + holder + ")")
+                        + ": stop every daemon on it first"));
       }
       return c;
     } catch (SQLException e) {
@@ -194,6 +217,24 @@ public final class PostgresStore extends SqlStore {
     return "Parley pid " + ProcessHandle.current().pid() + " on " + host;
   }
 
+  /**
+   * A new connection of its own to this store's database, outside the pool, for what must live on
+   * one connection: session-level advisory locks and LISTEN. The caller closes it.
+   */
+  public Connection dedicatedConnection() {
+    return connect(db);
+  }
+
+  /** The secret the daemons of this database share, made by its migrations. */
+  public String clusterSecret() {
+    return query("SELECT secret FROM cluster WHERE id = 1", rs -> rs.getString(1)).get(0);
+  }
+
+  /** The database this store is in, as the user named it (never with a password). */
+  public PostgresDatabase database() {
+    return db;
+  }
+
   private static Connection connect(PostgresDatabase db) {
     try {
       return DriverManager.getConnection(db.jdbcUrl(), properties(db));
@@ -223,6 +264,11 @@ public final class PostgresStore extends SqlStore {
 
   @Override
   public void commit(List<Write> writes) {
+    commit(writes, Map.of());
+  }
+
+  @Override
+  public void commit(List<Write> writes, Map<String, Long> owners) {
     if (readOnly) {
       throw new IllegalStateException("this store was opened read-only");
     }
@@ -234,6 +280,7 @@ public final class PostgresStore extends SqlStore {
       Map<String, PreparedStatement> statements = new HashMap<>();
       c.setAutoCommit(false);
       try {
+        fence(c, owners);
         for (Write w : writes) {
           apply(c, statements, w);
         }
@@ -248,6 +295,37 @@ public final class PostgresStore extends SqlStore {
       throw failure(e);
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  /**
+   * Refuses the transaction unless every room of {@code owners} still has the epoch given. FOR
+   * SHARE holds the rows until the commit: a new owner's takeover (an UPDATE of the row) waits for
+   * this commit, and this commit sees a takeover that came first.
+   */
+  private static void fence(Connection c, Map<String, Long> owners) throws SQLException {
+    if (owners.isEmpty()) {
+      return;
+    }
+    Map<String, Long> found = new HashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT room, epoch FROM room_owners WHERE room = ANY (?) FOR SHARE")) {
+      ps.setArray(1, c.createArrayOf("text", owners.keySet().toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          found.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    }
+    Set<String> lost = new TreeSet<>();
+    owners.forEach(
+        (room, epoch) -> {
+          if (!epoch.equals(found.get(room))) {
+            lost.add(room);
+          }
+        });
+    if (!lost.isEmpty()) {
+      throw new FencedException(lost);
     }
   }
 

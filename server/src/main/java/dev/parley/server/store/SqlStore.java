@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import javax.sql.DataSource;
 
@@ -47,14 +48,16 @@ abstract sealed class SqlStore implements Store permits SqliteStore, PostgresSto
   public final List<RoomRecord> rooms() {
     return query(
         "SELECT name, floor, stick_holder, stick_claimed_at FROM rooms ORDER BY id",
-        rs -> {
-          long claimed = rs.getLong(4);
-          return new RoomRecord(
-              rs.getString(1),
-              floor(rs.getString(2)),
-              rs.getString(3),
-              rs.wasNull() ? null : Instant.ofEpochMilli(claimed));
-        });
+        SqlStore::roomRecord);
+  }
+
+  private static RoomRecord roomRecord(ResultSet rs) throws SQLException {
+    long claimed = rs.getLong(4);
+    return new RoomRecord(
+        rs.getString(1),
+        floor(rs.getString(2)),
+        rs.getString(3),
+        rs.wasNull() ? null : Instant.ofEpochMilli(claimed));
   }
 
   @Override
@@ -94,14 +97,53 @@ abstract sealed class SqlStore implements Store permits SqliteStore, PostgresSto
     return query(
         "SELECT token_hash, username, room, cursor, draft, last_active FROM sessions ORDER BY "
             + insertionOrder,
-        rs ->
-            new SessionRecord(
-                rs.getString(1),
-                rs.getString(2),
-                rs.getString(3),
-                rs.getLong(4),
-                strings(rs.getString(5)),
-                Instant.ofEpochMilli(rs.getLong(6))));
+        SqlStore::sessionRecord);
+  }
+
+  private static SessionRecord sessionRecord(ResultSet rs) throws SQLException {
+    return new SessionRecord(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getLong(4),
+        strings(rs.getString(5)),
+        Instant.ofEpochMilli(rs.getLong(6)));
+  }
+
+  @Override
+  public final Optional<RoomRecord> room(String name) {
+    return query(
+            "SELECT name, floor, stick_holder, stick_claimed_at FROM rooms WHERE name = ?",
+            SqlStore::roomRecord,
+            name)
+        .stream()
+        .findFirst();
+  }
+
+  @Override
+  public final List<SessionRecord> sessions(String room) {
+    return query(
+        "SELECT token_hash, username, room, cursor, draft, last_active FROM sessions WHERE room = ?"
+            + " ORDER BY "
+            + insertionOrder,
+        SqlStore::sessionRecord,
+        room);
+  }
+
+  @Override
+  public final Optional<String> sessionRoom(String tokenHash) {
+    return query("SELECT room FROM sessions WHERE token_hash = ?", rs -> rs.getString(1), tokenHash)
+        .stream()
+        .findFirst();
+  }
+
+  @Override
+  public final List<RoomCount> roomCounts() {
+    return query(
+        "SELECT r.name, r.floor, (SELECT COUNT(*) FROM sessions s WHERE s.room = r.name),"
+            + " (SELECT COALESCE(MAX(seq), 0) FROM messages m WHERE m.room = r.name)"
+            + " FROM rooms r ORDER BY r.id",
+        rs -> new RoomCount(rs.getString(1), floor(rs.getString(2)), rs.getInt(3), rs.getLong(4)));
   }
 
   @Override

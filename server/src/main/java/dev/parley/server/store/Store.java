@@ -1,6 +1,8 @@
 package dev.parley.server.store;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where rooms, their message logs and sessions live: the truth the engine starts from and returns
@@ -33,6 +35,38 @@ public interface Store extends AutoCloseable {
   /** Every stored session, in creation order. */
   List<SessionRecord> sessions();
 
+  /** The stored room of that name, if any. */
+  default Optional<RoomRecord> room(String name) {
+    return rooms().stream().filter(r -> r.name().equals(name)).findFirst();
+  }
+
+  /** The stored sessions of one room, in creation order. */
+  default List<SessionRecord> sessions(String room) {
+    return sessions().stream().filter(s -> s.room().equals(room)).toList();
+  }
+
+  /** The room of the stored session with that token hash, if there is one. */
+  default Optional<String> sessionRoom(String tokenHash) {
+    return sessions().stream()
+        .filter(s -> s.tokenHash().equals(tokenHash))
+        .map(SessionRecord::room)
+        .findFirst();
+  }
+
+  /** Each stored room with how many sessions it has and its last sequence number. */
+  default List<RoomCount> roomCounts() {
+    List<SessionRecord> all = sessions();
+    return rooms().stream()
+        .map(
+            r ->
+                new RoomCount(
+                    r.name(),
+                    r.floor(),
+                    (int) all.stream().filter(s -> s.room().equals(r.name())).count(),
+                    lastSeq(r.name())))
+        .toList();
+  }
+
   /** The remembered pushes of a session, oldest first. */
   List<PushReplay> replays(String tokenHash);
 
@@ -46,6 +80,20 @@ public interface Store extends AutoCloseable {
    * @throws StoreException when the store could not commit them
    */
   void commit(List<Write> writes);
+
+  /**
+   * As {@link #commit(List)}, in the same transaction as a check that each room of {@code owners}
+   * still has the owner epoch given: when one has another, nothing is made and this throws {@link
+   * FencedException}. Only a store several daemons share has owners.
+   *
+   * @param owners room name to the epoch under which this daemon owns it
+   */
+  default void commit(List<Write> writes, Map<String, Long> owners) {
+    if (!owners.isEmpty()) {
+      throw new UnsupportedOperationException("this store has no room owners");
+    }
+    commit(writes);
+  }
 
   /** Whether a commit survives the process: false for a store that lives in memory. */
   boolean durable();

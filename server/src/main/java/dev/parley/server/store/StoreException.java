@@ -1,7 +1,7 @@
 package dev.parley.server.store;
 
 /** A failed store operation: a server fault, reported to clients as an internal error. */
-public final class StoreException extends RuntimeException {
+public class StoreException extends RuntimeException {
   /**
    * @param message what failed, in plain words
    * @param cause the driver's error

@@ -145,12 +145,13 @@ public final class PushLoad {
     }
   }
 
-  private static double ms(long[] sorted, double q) {
+  /** The {@code q} quantile of {@code sorted} nanoseconds, in milliseconds. */
+  static double ms(long[] sorted, double q) {
     return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))] / 1e6;
   }
 
-  private static JsonNode call(URI rpc, String token, String method, String params)
-      throws Exception {
+  /** One call over loopback HTTP; its result, or an exception for an error. */
+  static JsonNode call(URI rpc, String token, String method, String params) throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(rpc)
             .header("Content-Type", "application/json")

@@ -77,7 +77,7 @@ class PostgresCommandsTest {
     Run first = migrate();
     assertThat(first.code()).as(first.err()).isZero();
     assertThat(first.out().trim())
-        .isEqualTo("PostgreSQL database " + postgres.database().url() + " is at schema version 4");
+        .isEqualTo("PostgreSQL database " + postgres.database().url() + " is at schema version 5");
     assertThat(migrate().out()).isEqualTo(first.out());
   }
 
@@ -109,7 +109,7 @@ class PostgresCommandsTest {
       migrate.database.environment = Map.of();
       Run run = run(migrate, "--database", db.url());
       assertThat(run.code()).as(run.err()).isZero();
-      assertThat(run.out()).contains("is at schema version 4");
+      assertThat(run.out()).contains("is at schema version 5");
     } finally {
       System.clearProperty("org.postgresql.pgpassfile");
     }

@@ -2,6 +2,7 @@ package dev.parley.server.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.server.ServerConfig;
 import dev.parley.server.testing.RpcClient;
 import dev.parley.server.testing.RunningServer;
 import java.io.File;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -35,8 +37,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The viewer in a real headless browser (Debian's chromium through chromedriver; .ci/run installs
  * both), with participants conversing over HTTP: the conversation view (the transcript in order,
  * the drafting indicator, folded actions), the columns view, history on a page opened afterwards,
- * the all-rooms view's labels, room links, the layout's width, the favicon and the colors. The
- * screenshots go to target/.
+ * older messages loaded when the conversation is scrolled to the top, the all-rooms view's labels,
+ * room links, the layout's width, the favicon and the colors. The screenshots go to target/.
  */
 @Tag("browser")
 class ViewerBrowserTest {
@@ -45,6 +47,8 @@ class ViewerBrowserTest {
   private static final Duration BOUND = Duration.ofSeconds(30);
 
   @TempDir Path profile;
+
+  @TempDir Path data;
 
   /** A headless chromium, for one test: the caller quits it. */
   private WebDriver browser() {
@@ -268,6 +272,87 @@ class ViewerBrowserTest {
               .extracting(WebElement::getText)
               .containsExactly("did anyone watch?", "nobody yet");
         }
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
+  @Test
+  void scrollingToTheTopLoadsOlderMessagesOnceEachUntilTheStart() throws Exception {
+    // A daemon restarted over its data keeps the log but none of the frames kept for viewers:
+    // what was said before is only in the store, behind what is said since.
+    ServerConfig config = ServerConfig.ephemeral().withDataDir(data);
+    try (RunningServer before = RunningServer.start(config)) {
+      RpcClient alice = before.login("alice", "long");
+      RpcClient bob = before.login("bob", "long");
+      for (int i = 1; i <= 60; i++) {
+        (i % 2 == 0 ? bob : alice).call("append", Map.of("text", "old " + i));
+        (i % 2 == 0 ? bob : alice).call("push");
+      }
+    }
+    try (RunningServer server = RunningServer.start(config)) {
+      RpcClient carol = server.login("carol", "long");
+      for (int i = 1; i <= 3; i++) {
+        carol.call("append", Map.of("text", "new " + i));
+        carol.call("push");
+      }
+      WebDriver browser = browser();
+      try {
+        WebDriverWait wait = new WebDriverWait(browser, BOUND);
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        By turns = By.cssSelector("#transcript .turn.msg");
+        browser.get(server.uri() + "/?room=long");
+        // The kept frames, then at the top of a short page the newest older page at once.
+        wait.until(b -> b.findElements(turns).size() > 3);
+        wait.until(
+            b -> !"loading".equals(b.findElement(By.id("older")).getAttribute("data-state")));
+        int shown = browser.findElements(turns).size();
+        assertThat(shown).as("one page, not the whole log").isLessThan(63);
+        assertThat(
+                (Boolean)
+                    js.executeScript(
+                        "return document.documentElement.scrollHeight > window.innerHeight"))
+            .as("the page fills the window before it stops loading")
+            .isTrue();
+
+        // Scrolled to the top: the rest comes above, and what was on screen stays in place.
+        WebElement oldest = browser.findElements(turns).get(0);
+        Number top =
+            (Number)
+                js.executeScript(
+                    "window.scrollTo(0, 0); return arguments[0].getBoundingClientRect().top;",
+                    oldest);
+        wait.until(b -> "done".equals(b.findElement(By.id("older")).getAttribute("data-state")));
+        assertThat(browser.findElements(turns).size()).isGreaterThan(shown);
+        Number after =
+            (Number) js.executeScript("return arguments[0].getBoundingClientRect().top;", oldest);
+        assertThat(Math.abs(after.doubleValue() - top.doubleValue()))
+            .as("the message that was at the top has not moved on screen")
+            .isLessThan(2.0);
+        assertThat(browser.findElement(By.id("older")).getText())
+            .isEqualTo("the start of the conversation");
+
+        carol.call("append", Map.of("text", "new 4"));
+        carol.call("push");
+        wait.until(
+            b ->
+                b.findElements(turns).stream()
+                    .anyMatch(t -> t.getAttribute("textContent").contains("new 4")));
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= 60; i++) {
+          expected.add("old " + i);
+        }
+        expected.addAll(List.of("new 1", "new 2", "new 3", "new 4"));
+        assertThat(browser.findElements(By.cssSelector("#transcript .turn.msg .text")))
+            .as("every message once, in order: the loaded ones, the kept ones, the live one")
+            .extracting(e -> e.getAttribute("textContent"))
+            .containsExactlyElementsOf(expected);
+        assertThat(browser.findElements(By.cssSelector("#transcript .turn.system")))
+            .extracting(e -> e.getAttribute("textContent"))
+            .as("the joins before the first message, loaded too")
+            .anySatisfy(t -> assertThat(t).contains("alice"));
+        screenshot(browser, "viewer-older.png");
       } finally {
         browser.quit();
       }

@@ -21,14 +21,14 @@ import org.junit.jupiter.api.Test;
  * The README's curl walkthrough, its commands read from README.md itself, run by bash against a
  * real daemon, twice in a row: it must run again as it stands (it logs out at its end).
  */
-class ReadmeCurlWalkthroughTest {
+public class ReadmeCurlWalkthroughTest {
   private static final Path README = Path.of("..", "README.md");
   private static final Pattern SH_BLOCK = Pattern.compile("```sh\n(.*?)```", Pattern.DOTALL);
 
   private record Run(int code, List<String> out, String err) {}
 
   /** The shell blocks of the section "A conversation with curl", in order. */
-  static String walkthrough() throws IOException {
+  public static String walkthrough() throws IOException {
     String readme = Files.readString(README, StandardCharsets.UTF_8);
     int start = readme.indexOf("\n## A conversation with curl");
     assertThat(start).as("the README's curl section").isPositive();

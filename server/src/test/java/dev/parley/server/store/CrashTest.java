@@ -4,20 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.ServerConfig;
-import dev.parley.server.testing.DaemonMain;
+import dev.parley.server.testing.ChildDaemon;
 import dev.parley.server.testing.RpcClient;
 import dev.parley.server.testing.RunningServer;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -26,8 +22,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +37,6 @@ class CrashTest {
   private static final int CLIENTS = 4;
   private static final int PER_CLIENT = 250;
   private static final int KILL_AFTER = 300;
-  private static final Pattern LISTENING = Pattern.compile("Parley listening on (http://\\S+)");
 
   @TempDir protected Path dataDir;
 
@@ -201,44 +194,8 @@ class CrashTest {
 
   /** Starts {@code parley serve} in a child JVM on a free port and waits until it listens. */
   private Process startChild() throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    // The daemon's own logging configuration, not the tests': its "listening" line is needed.
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "-Dlogback.configurationFile=logback.xml",
-                "-cp",
-                System.getProperty("java.class.path"),
-                DaemonMain.class.getName(),
-                "--port",
-                "0"));
-    command.addAll(storeArgs());
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().putAll(childEnvironment());
-    Process child = builder.start();
-    CompletableFuture<URI> listening = new CompletableFuture<>();
-    Thread.ofVirtual()
-        .start(
-            () -> {
-              try (BufferedReader out =
-                  new BufferedReader(
-                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                // Read to the end, so that the child never blocks on a full pipe.
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                  Matcher m = LISTENING.matcher(line);
-                  if (m.find()) {
-                    listening.complete(URI.create(m.group(1)));
-                  }
-                }
-                listening.completeExceptionally(
-                    new IllegalStateException("the child exited before listening"));
-              } catch (java.io.IOException e) {
-                listening.completeExceptionally(e);
-              }
-            });
-    server.set(listening.get(2, TimeUnit.MINUTES));
-    return child;
+    ChildDaemon child = ChildDaemon.start(storeArgs(), childEnvironment());
+    server.set(child.uri());
+    return child.process();
   }
 }

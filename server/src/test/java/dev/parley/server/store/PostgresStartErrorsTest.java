@@ -71,17 +71,24 @@ class PostgresStartErrorsTest {
   }
 
   @Test
-  void aSecondDaemonOnTheSameDatabaseIsRefusedAndStartsOnceTheFirstStops() throws Exception {
+  void aCopyIsRefusedWhileADaemonServesTheDatabaseAndADaemonWhileACopyRuns() throws Exception {
     PostgresDatabase db = postgres.database();
-    try (RunningServer first = RunningServer.start(ServerConfig.ephemeral().withDatabase(db))) {
+    try (RunningServer first = RunningServer.start(ServerConfig.ephemeral().withDatabase(db));
+        RunningServer second = RunningServer.start(ServerConfig.ephemeral().withDatabase(db))) {
       first.login("ada", "lobby");
-      assertRefused(db)
-          .hasMessageContaining("is in use by another Parley daemon (Parley pid ")
+      assertThat(second.login("bob", "lobby").call("participants").toString()).contains("ada");
+      assertThatThrownBy(() -> PostgresStore.openAlone(db))
+          .hasMessageContaining("is in use by a Parley daemon (Parley pid ")
           .hasMessageContaining("pid " + ProcessHandle.current().pid() + " on ")
-          .hasMessageContaining("several daemons on one database are not supported yet");
+          .hasMessageContaining("stop every daemon on it first");
+    }
+    try (PostgresStore alone = PostgresStore.openAlone(db)) {
+      assertRefused(db)
+          .hasMessageContaining("is being copied into")
+          .hasMessageContaining("start the daemon once the copy is done");
     }
     try (RunningServer again = RunningServer.start(ServerConfig.ephemeral().withDatabase(db))) {
-      assertThat(again.login("bob", "lobby").call("participants").toString()).contains("ada");
+      assertThat(again.login("carol", "lobby").call("participants").toString()).contains("ada");
     }
   }
 

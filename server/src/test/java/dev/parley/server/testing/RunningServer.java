@@ -67,8 +67,15 @@ public final class RunningServer implements AutoCloseable {
     return login(username, "lobby");
   }
 
+  private boolean closed;
+
+  /** Stops the daemon and removes its own data directory; a second call does nothing. */
   @Override
   public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
     server.close();
     if (ownDataDir != null) {
       try (Stream<Path> paths = Files.walk(ownDataDir)) {

@@ -103,14 +103,20 @@ public final class FrameStream {
 
   /** A live message appended to its room's log. */
   public synchronized void message(Message m, List<ObjectNode> out) {
+    entry(out, m.timestamp(), m.room(), m.messageId(), parsed(m), m.event());
+  }
+
+  /**
+   * A stored message as the {@code chat_message} frame its append sent at the time, for a page of
+   * older messages: follows no presence, so that the live stream is not disturbed.
+   */
+  public static ObjectNode messageFrame(Message m) {
+    return chatFrame(m.timestamp(), m.room(), m.messageId(), parsed(m), m.event());
+  }
+
+  private static ParsedContent parsed(Message m) {
     String type = m.kind() == MessageKind.SYSTEM ? "system" : "chat";
-    entry(
-        out,
-        m.timestamp(),
-        m.room(),
-        m.messageId(),
-        new ParsedContent(type, m.senderId(), m.content(), null, null),
-        m.event());
+    return new ParsedContent(type, m.senderId(), m.content(), null, null);
   }
 
   /**
@@ -213,15 +219,7 @@ public final class FrameStream {
       ParsedContent parsed,
       SystemEvent event) {
     if (out != null) {
-      ObjectNode message = frame("chat_message", timestamp, room);
-      if (messageId != null) {
-        message.put("message_id", messageId);
-      }
-      message.set("parsed_content", parsed.toJson());
-      if (event != null) {
-        message.set("event", JSON.valueToTree(event));
-      }
-      out.add(message);
+      out.add(chatFrame(timestamp, room, messageId, parsed, event));
     }
     if ("system".equals(parsed.type())) {
       if (event != null) {
@@ -230,6 +228,19 @@ public final class FrameStream {
     } else {
       seen(out, timestamp, room, parsed.user());
     }
+  }
+
+  private static ObjectNode chatFrame(
+      String timestamp, String room, String messageId, ParsedContent parsed, SystemEvent event) {
+    ObjectNode message = frame("chat_message", timestamp, room);
+    if (messageId != null) {
+      message.put("message_id", messageId);
+    }
+    message.set("parsed_content", parsed.toJson());
+    if (event != null) {
+      message.set("event", JSON.valueToTree(event));
+    }
+    return message;
   }
 
   /** First sight of someone whose join the stream did not show (plain tagged logs have none). */

@@ -1,15 +1,21 @@
 package dev.parley.viewer.observe;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.api.AccessDeniedException;
+import dev.parley.api.HistoryResult;
+import dev.parley.api.Message;
+import dev.parley.extension.HistoryException;
 import dev.parley.spec.Json;
 import dev.parley.spec.SpecDocument;
+import dev.parley.viewer.frames.FrameStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -26,11 +32,25 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
  * The viewer's HTTP side, for the daemon and the replay server alike: the page at {@code /} (with
- * its stylesheet and script) and the observer socket at {@code /observe?room=R}.
+ * its stylesheet and script), the observer socket at {@code /observe?room=R}, and a room's older
+ * messages at {@code /observe/history?room=R&before=ID&limit=N} (the daemon's only: a replay has no
+ * stored log).
  */
 public final class ViewerRoutes {
   /** The observer socket's path. */
   public static final String OBSERVE = "/observe";
+
+  /** Where a page of a room's older messages is read. */
+  public static final String HISTORY = "/observe/history";
+
+  /** Messages of a history page when the request names no limit. */
+  static final int HISTORY_DEFAULT = 50;
+
+  /** Most messages a history request may ask for (the daemon may answer fewer). */
+  static final int HISTORY_MAX = 200;
+
+  private static final String HISTORY_USAGE =
+      HISTORY + "?room=NAME&before=MESSAGE_ID&limit=1.." + HISTORY_MAX;
 
   /** Frames waiting for one slow observer, beyond which new ones are dropped for it. */
   private static final int MAX_QUEUED_FRAMES = 1024;
@@ -69,7 +89,7 @@ public final class ViewerRoutes {
    * the result in {@link Origins#guard}.
    */
   public static Handler observe(Server server, ObserverHub hub, Handler next) {
-    return observe(server, hub, next, ObserverAccess.OPEN);
+    return observe(server, hub, next, ObserverAccess.OPEN, null);
   }
 
   /**
@@ -77,10 +97,11 @@ public final class ViewerRoutes {
    * {@code access} grants its credential: {@code Authorization: Bearer}, or the {@code
    * access_token} query parameter (RFC 6750) for browsers, which cannot set headers on a WebSocket.
    * A refusal is answered before the upgrade: 401 (no or an unknown credential) or 403, with a JSON
-   * body.
+   * body. {@code /observe/history} answers pages of {@code history}, to the same credentials for
+   * the same rooms; without one (null), it answers 404.
    */
   public static Handler observe(
-      Server server, ObserverHub hub, Handler next, ObserverAccess access) {
+      Server server, ObserverHub hub, Handler next, ObserverAccess access, RoomHistory history) {
     WebSocketUpgradeHandler upgrade =
         WebSocketUpgradeHandler.from(
             server,
@@ -108,7 +129,12 @@ public final class ViewerRoutes {
       @Override
       public boolean handle(Request request, Response response, Callback callback)
           throws Exception {
-        if (!OBSERVE.equals(Request.getPathInContext(request))) {
+        String path = Request.getPathInContext(request);
+        if (HISTORY.equals(path)) {
+          answerHistory(request, response, callback, access, history);
+          return true;
+        }
+        if (!OBSERVE.equals(path)) {
           return super.handle(request, response, callback);
         }
         String problem = badObserveRequest(request);
@@ -125,25 +151,143 @@ public final class ViewerRoutes {
           }
           request.setAttribute(PERMITTED, permitted);
         } catch (AccessDeniedException e) {
-          AccessDeniedException.Reason why = e.reason();
-          String reason = why == null ? "" : why.wireName();
-          boolean unknown =
-              why == AccessDeniedException.Reason.KEY_REQUIRED
-                  || why == AccessDeniedException.Reason.UNKNOWN_KEY;
-          if (unknown) {
-            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"parley\"");
-          }
-          refuse(
-              response,
-              callback,
-              unknown ? HttpStatus.UNAUTHORIZED_401 : HttpStatus.FORBIDDEN_403,
-              JSON.createObjectNode().put("reason", reason),
-              String.valueOf(e.detail()));
+          refuse(response, callback, e);
           return true;
         }
         return super.handle(request, response, callback);
       }
     };
+  }
+
+  /**
+   * Answers a page of a room's older messages as the {@code chat_message} frames the socket sent
+   * for them: {@code {"room", "frames": [...], "has_more"}}, oldest first. Bad input is a 400, a
+   * refused credential a 401 or 403 (as for the socket), an unknown room a 404: each a JSON body.
+   */
+  private static void answerHistory(
+      Request request,
+      Response response,
+      Callback callback,
+      ObserverAccess access,
+      RoomHistory history)
+      throws IOException {
+    if (!HttpMethod.GET.is(request.getMethod())) {
+      response.getHeaders().put(HttpHeader.ALLOW, "GET");
+      refuse(
+          response,
+          callback,
+          HttpStatus.METHOD_NOT_ALLOWED_405,
+          JSON.createObjectNode(),
+          "only GET: " + HISTORY_USAGE);
+      return;
+    }
+    Fields query;
+    try {
+      request.getHttpURI().toURI();
+      query = Request.extractQueryParameters(request);
+    } catch (RuntimeException e) {
+      badRequest(response, callback, "the query is not properly percent-encoded: " + HISTORY_USAGE);
+      return;
+    }
+    String room = query.getValue("room");
+    if (room == null || room.isBlank()) {
+      badRequest(response, callback, "room is required: " + HISTORY_USAGE);
+      return;
+    }
+    if (!ROOM_NAME.matcher(room).matches()) {
+      badRequest(
+          response,
+          callback,
+          "room is not a room name (" + ROOM_NAME.pattern() + "): " + HISTORY_USAGE);
+      return;
+    }
+    String before = query.getValue("before");
+    if (before != null && before.isEmpty()) {
+      before = null;
+    }
+    String limitText = query.getValue("limit");
+    int limit = HISTORY_DEFAULT;
+    if (limitText != null) {
+      try {
+        limit = Integer.parseInt(limitText);
+      } catch (NumberFormatException e) {
+        limit = 0;
+      }
+      if (limit < 1 || limit > HISTORY_MAX) {
+        badRequest(
+            response,
+            callback,
+            "limit is a whole number from 1 to " + HISTORY_MAX + ", not " + limitText);
+        return;
+      }
+    }
+    try {
+      if (!access.rooms(credential(request)).test(room)) {
+        throw new AccessDeniedException(
+            AccessDeniedException.Reason.ROOM, "this key may not watch the room " + room);
+      }
+    } catch (AccessDeniedException e) {
+      refuse(response, callback, e);
+      return;
+    }
+    if (history == null) {
+      refuse(
+          response,
+          callback,
+          HttpStatus.NOT_FOUND_404,
+          JSON.createObjectNode(),
+          "a replay keeps no stored log: there are no older messages to load");
+      return;
+    }
+    HistoryResult page;
+    try {
+      page = history.page(room, before, limit);
+    } catch (HistoryException e) {
+      refuse(
+          response,
+          callback,
+          e.problem() == HistoryException.Problem.UNKNOWN_ROOM
+              ? HttpStatus.NOT_FOUND_404
+              : HttpStatus.BAD_REQUEST_400,
+          JSON.createObjectNode(),
+          e.getMessage());
+      return;
+    }
+    ObjectNode answer = JSON.createObjectNode().put("room", room);
+    ArrayNode frames = answer.putArray("frames");
+    for (Message m : page.messages()) {
+      frames.add(FrameStream.messageFrame(m));
+    }
+    answer.put("has_more", page.hasMore());
+    answer.put("stream_time", Instant.now().toEpochMilli() / 1000.0);
+    response.setStatus(HttpStatus.OK_200);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    response.write(true, ByteBuffer.wrap(JSON.writeValueAsBytes(answer)), callback);
+  }
+
+  private static void badRequest(Response response, Callback callback, String error)
+      throws IOException {
+    refuse(response, callback, HttpStatus.BAD_REQUEST_400, JSON.createObjectNode(), error);
+  }
+
+  /** A refused credential: 401 (none, or an unknown one; with a Bearer challenge) or 403. */
+  private static void refuse(Response response, Callback callback, AccessDeniedException e)
+      throws IOException {
+    AccessDeniedException.Reason why = e.reason();
+    String reason = why == null ? "" : why.wireName();
+    boolean unknown =
+        why == AccessDeniedException.Reason.KEY_REQUIRED
+            || why == AccessDeniedException.Reason.UNKNOWN_KEY;
+    if (unknown) {
+      response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"parley\"");
+    }
+    refuse(
+        response,
+        callback,
+        unknown ? HttpStatus.UNAUTHORIZED_401 : HttpStatus.FORBIDDEN_403,
+        JSON.createObjectNode().put("reason", reason),
+        String.valueOf(e.detail()));
   }
 
   private static void refuse(

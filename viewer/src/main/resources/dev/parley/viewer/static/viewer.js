@@ -105,6 +105,8 @@
   const pending = new Map();
   // By participant: the group holding its latest unanswered call, where the answer goes.
   const openCalls = new Map();
+  // The ids of the messages the transcript shows, live or loaded: each is shown once.
+  const shownIds = new Set();
 
   const STATES = { idle: "idle", drafting: "drafting…", waiting: "waiting", left: "left" };
 
@@ -244,22 +246,36 @@
     };
   }
 
-  function transcriptEntry(frame, p) {
-    const scroll = follow();
-    const key = keyOf(frame.room, p.user);
+  // The transcript's line for a message (chat or system), marked with its id.
+  function messageTurn(frame, p) {
+    let turn;
     if (p.type === "system") {
-      const line = document.createElement("li");
-      line.className = "turn system";
-      line.dataset.room = frame.room || "";
-      line.textContent = (!room && frame.room ? frame.room + ": " : "") + p.content;
-      transcript.appendChild(line);
-    } else if (p.type === "chat") {
-      chip(frame.room, p.user);
-      const turn = newTurn(frame, p.user, "msg");
+      turn = document.createElement("li");
+      turn.className = "turn system";
+      turn.dataset.room = frame.room || "";
+      turn.textContent = (!room && frame.room ? frame.room + ": " : "") + p.content;
+    } else {
+      turn = newTurn(frame, p.user, "msg");
       const text = document.createElement("div");
       text.className = "text";
       text.textContent = p.content;
       turn.appendChild(text);
+    }
+    if (frame.message_id) {
+      turn.dataset.messageId = frame.message_id;
+      shownIds.add(frame.message_id);
+    }
+    return turn;
+  }
+
+  function transcriptEntry(frame, p) {
+    const scroll = follow();
+    const key = keyOf(frame.room, p.user);
+    if (p.type === "system") {
+      transcript.appendChild(messageTurn(frame, p));
+    } else if (p.type === "chat") {
+      chip(frame.room, p.user);
+      const turn = messageTurn(frame, p);
       // The actions that led to this message go under it.
       const waiting = pending.get(key);
       if (waiting) {
@@ -365,6 +381,7 @@
     if (view === "columns") { url.searchParams.set("view", "columns"); } else { url.searchParams.delete("view"); }
     history.replaceState(null, "", url);
     showView();
+    maybeLoadOlder();
   });
   showView();
 
@@ -389,6 +406,9 @@
   }
 
   function chatMessage(frame) {
+    if (frame.message_id && shownIds.has(frame.message_id)) {
+      return; // already loaded as an older message
+    }
     const p = frame.parsed_content || {};
     if (p.type === "chat") {
       roomSaw(frame.room, p.user, null, frame.timestamp || null);
@@ -437,6 +457,8 @@
     document.getElementById("mode").textContent = frame.mode === "replay" ? "replay" : "live";
     speed.disabled = frame.mode !== "replay";
     (frame.participants || []).forEach(presence);
+    // After the kept frames that follow the welcome have been taken in.
+    setTimeout(maybeLoadOlder, 0);
   }
 
   function handle(frame) {
@@ -486,6 +508,90 @@
       if (!handled) { retry(); }
     });
   }
+
+  // Older messages, loaded when the conversation view is scrolled to the top: the page before the
+  // oldest message shown (by its id, which the page does not read), from /observe/history.
+  const olderStatus = document.getElementById("older");
+  const older = { loading: false, done: false, generation: 0 };
+
+  function showOlder(state, text) {
+    olderStatus.dataset.state = state;
+    olderStatus.textContent = text;
+  }
+
+  // A new welcome starts afresh; a load still under way for the old one is ignored.
+  function resetOlder() {
+    older.generation++;
+    older.loading = false;
+    older.done = false;
+    showOlder("", "");
+  }
+
+  function historyPath() {
+    const query = new URLSearchParams();
+    query.set("room", room);
+    const oldest = transcript.querySelector(":scope > [data-message-id]");
+    if (oldest) { query.set("before", oldest.dataset.messageId); }
+    query.set("limit", "50");
+    const key = sessionStorage.getItem(KEY);
+    if (key) { query.set("access_token", key); }
+    return "/observe/history?" + query.toString();
+  }
+
+  function maybeLoadOlder() {
+    if (!room || view !== "conversation" || older.loading || older.done || window.scrollY > 40) {
+      return;
+    }
+    const generation = older.generation;
+    older.loading = true;
+    showOlder("loading", "loading older messages…");
+    fetch(historyPath(), { cache: "no-store" }).then(function (r) {
+      return r.json().then(function (body) { return { ok: r.ok, body: body }; });
+    }).then(function (answer) {
+      if (generation !== older.generation) {
+        return;
+      }
+      older.loading = false;
+      if (!answer.ok) {
+        // Nothing to load here (a replay, a room not made yet, no access): stop asking.
+        older.done = true;
+        showOlder("done", "");
+        return;
+      }
+      prependOlder(answer.body.frames || []);
+      older.done = !answer.body.has_more;
+      showOlder(older.done ? "done" : "",
+        older.done && transcript.firstChild ? "the start of the conversation" : "");
+      maybeLoadOlder(); // still at the top when the page does not fill the window
+    }).catch(function () {
+      if (generation === older.generation) {
+        older.loading = false;
+        showOlder("failed", "older messages could not be loaded: scroll up to try again");
+      }
+    });
+  }
+
+  // Puts older messages above everything shown, keeping what is on screen where it is. Those
+  // from the first one already shown on (it came live meanwhile) are left out.
+  function prependOlder(frames) {
+    const fresh = document.createDocumentFragment();
+    for (const frame of frames) {
+      if (!frame.message_id || shownIds.has(frame.message_id)) {
+        break;
+      }
+      fresh.appendChild(messageTurn(frame, frame.parsed_content || {}));
+    }
+    if (!fresh.firstChild) {
+      return;
+    }
+    const height = document.documentElement.scrollHeight;
+    const y = window.scrollY;
+    transcript.insertBefore(fresh, transcript.firstChild);
+    empty.hidden = true;
+    window.scrollTo(0, y + document.documentElement.scrollHeight - height);
+  }
+
+  window.addEventListener("scroll", maybeLoadOlder, { passive: true });
 
   function connect() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
@@ -538,6 +644,8 @@
     chips.clear();
     pending.clear();
     openCalls.clear();
+    shownIds.clear();
+    resetOlder();
     rooms.clear();
     roomList.innerHTML = "";
     transcript.innerHTML = "";

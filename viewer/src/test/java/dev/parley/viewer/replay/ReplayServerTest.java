@@ -47,6 +47,15 @@ class ReplayServerTest {
                   HttpResponse.BodyHandlers.ofString());
       assertThat(page.statusCode()).isEqualTo(200);
       assertThat(page.body()).contains("<title>Parley viewer</title>");
+      // A replay has no stored log: older messages are refused plainly, and the page stops asking.
+      HttpResponse<String> older =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(server.uri().resolve("/observe/history?room=r")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(older.statusCode()).isEqualTo(404);
+      assertThat(older.headers().firstValue("Content-Type")).hasValue("application/json");
+      assertThat(older.body()).contains("\"error\":\"a replay keeps no stored log");
 
       try (FrameClient viewer = FrameClient.connect(URI.create(server.uri().toString()), null)) {
         JsonNode welcome = viewer.next(BOUND);
