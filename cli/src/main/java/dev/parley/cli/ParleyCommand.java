@@ -4,10 +4,12 @@ import dev.parley.agent.AgentCommand;
 import dev.parley.agent.party.PartyCommand;
 import dev.parley.client.chat.ChatCommand;
 import dev.parley.mcp.cli.McpCommand;
+import dev.parley.server.cli.ConformCommand;
 import dev.parley.server.cli.CopyCommand;
 import dev.parley.server.cli.ExportCommand;
 import dev.parley.server.cli.KeysCommand;
 import dev.parley.server.cli.MigrateCommand;
+import dev.parley.server.cli.ProxyCommand;
 import dev.parley.server.cli.RoomsCommand;
 import dev.parley.server.cli.ServeCommand;
 import dev.parley.viewer.replay.ReplayCommand;
@@ -33,6 +35,8 @@ import picocli.CommandLine.Command;
       AgentCommand.class,
       PartyCommand.class,
       McpCommand.class,
+      ConformCommand.class,
+      ProxyCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class ParleyCommand implements Runnable {

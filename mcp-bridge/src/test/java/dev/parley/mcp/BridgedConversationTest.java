@@ -38,18 +38,18 @@ class BridgedConversationTest {
           .extracting(McpSchema.Tool::name)
           .containsExactly(
               "login",
-              "logout",
-              "append",
-              "undo",
-              "reset",
-              "push",
-              "check",
-              "preview",
-              "talking_stick",
               "participants",
+              "talking_stick",
+              "append",
+              "preview",
+              "undo",
+              "push",
+              "reset",
+              "check",
               "history",
               "note",
-              "rooms");
+              "rooms",
+              "logout");
       for (SpecTool tool : expected) {
         McpSchema.Tool got =
             listed.stream().filter(t -> t.name().equals(tool.name())).findFirst().orElseThrow();

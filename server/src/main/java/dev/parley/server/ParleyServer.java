@@ -13,6 +13,7 @@ import dev.parley.server.cluster.ClusterRouting;
 import dev.parley.server.cluster.EventRelay;
 import dev.parley.server.cluster.RoomOwners;
 import dev.parley.server.http.JsonErrorHandler;
+import dev.parley.server.http.ReachedUrl;
 import dev.parley.server.http.ReadDeadline;
 import dev.parley.server.http.RpcHandler;
 import dev.parley.server.http.StaticHandler;
@@ -88,7 +89,7 @@ public final class ParleyServer implements AutoCloseable {
   /** The path of an extension that serves whatever no other door does. */
   private static final String ROOT = "/";
 
-  private static final String RPC = "/rpc";
+  private static final String RPC = ReachedUrl.RPC;
 
   /** A forwarded call may take this much longer than the longest call at its room's daemon. */
   private static final Duration FORWARD_MARGIN = Duration.ofSeconds(30);
@@ -288,7 +289,10 @@ public final class ParleyServer implements AutoCloseable {
     routes.addMapping(
         PathSpec.from(RPC),
         new RpcHandler(endpoint, limits.bodyBytes(), owners == null ? null : owners.secret()));
-    routes.addMapping(PathSpec.from(OPENRPC), StaticHandler.json(SpecDocument.get()::bytes));
+    routes.addMapping(
+        PathSpec.from(OPENRPC),
+        StaticHandler.jsonFor(
+            request -> SpecDocument.get().bytesServedAt(ReachedUrl.rpc(request))));
     routes.addMapping(PathSpec.from(HEALTH), StaticHandler.json(this::health));
     routes.addMapping(PathSpec.from(METRICS), StaticHandler.prometheus(metrics::scrape));
     routes.addMapping(PathSpec.from(STATS), StaticHandler.json(metrics::stats));

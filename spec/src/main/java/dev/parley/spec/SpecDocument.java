@@ -1,6 +1,8 @@
 package dev.parley.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,6 +33,30 @@ public final class SpecDocument {
   /** The parsed document (shared: do not modify). */
   public JsonNode tree() {
     return tree;
+  }
+
+  /**
+   * The document as a server reached at {@code rpcUrl} serves it: its {@code servers} is that one
+   * URL, so that a tool that reads the document calls the server it read it from (the file's own
+   * entry names only the default address).
+   *
+   * @param rpcUrl the URL of the JSON-RPC endpoint the client reached
+   * @return a copy of the document, free to modify
+   */
+  public ObjectNode servedAt(String rpcUrl) {
+    ObjectNode served = (ObjectNode) tree.deepCopy();
+    ArrayNode servers = served.putArray("servers");
+    servers.addObject().put("name", "this server").put("url", rpcUrl);
+    return served;
+  }
+
+  /** {@link #servedAt} as JSON text. */
+  public byte[] bytesServedAt(String rpcUrl) {
+    try {
+      return Json.mapper().writeValueAsBytes(servedAt(rpcUrl));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The method named {@code name}, or a missing node. */

@@ -98,7 +98,9 @@ public final class RpcHandler extends Handler.Abstract {
               body,
               bearer(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
               client != null ? client : Request.getRemoteAddr(request),
-              forwarded);
+              forwarded,
+              // What another daemon reached is not what its client did: the file's default then.
+              forwarded ? null : ReachedUrl.rpc(request));
     } catch (CallRouting.Misdirected e) {
       // Only another daemon sees this: it asks again who serves the room.
       JsonResponses.send(response, HttpStatus.MISDIRECTED_REQUEST_421, plain(e), callback);

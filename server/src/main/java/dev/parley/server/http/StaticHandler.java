@@ -2,6 +2,7 @@ package dev.parley.server.http;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -20,21 +21,26 @@ public final class StaticHandler extends Handler.Abstract.NonBlocking {
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
   private final String contentType;
-  private final Supplier<byte[]> body;
+  private final Function<Request, byte[]> body;
 
-  private StaticHandler(String contentType, Supplier<byte[]> body) {
+  private StaticHandler(String contentType, Function<Request, byte[]> body) {
     this.contentType = contentType;
     this.body = body;
   }
 
   /** A JSON document. */
   public static StaticHandler json(Supplier<byte[]> body) {
+    return new StaticHandler(JsonResponses.JSON, request -> body.get());
+  }
+
+  /** A JSON document that depends on the request (such as the URL it reached). */
+  public static StaticHandler jsonFor(Function<Request, byte[]> body) {
     return new StaticHandler(JsonResponses.JSON, body);
   }
 
   /** Metrics in the Prometheus text format. */
   public static StaticHandler prometheus(Supplier<byte[]> body) {
-    return new StaticHandler(PROMETHEUS_TEXT, body);
+    return new StaticHandler(PROMETHEUS_TEXT, request -> body.get());
   }
 
   @Override
@@ -51,7 +57,7 @@ public final class StaticHandler extends Handler.Abstract.NonBlocking {
     response.setStatus(HttpStatus.OK_200);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    response.write(true, ByteBuffer.wrap(body.get()), callback);
+    response.write(true, ByteBuffer.wrap(body.apply(request)), callback);
     return true;
   }
 }

@@ -7,5 +7,7 @@ package dev.parley.server.rpc;
  * @param bearer the session token the call carries, or null
  * @param address the client's address, by which calls that reach no live session are limited; null
  *     for a caller inside the process
+ * @param rpcUrl the URL of the endpoint as the client reached it; null for a caller inside the
+ *     process
  */
-record Caller(String bearer, String address) {}
+record Caller(String bearer, String address, String rpcUrl) {}

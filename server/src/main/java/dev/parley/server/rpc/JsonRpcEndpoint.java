@@ -124,6 +124,17 @@ public final class JsonRpcEndpoint {
    * @throws CallRouting.OwnerLost when the room's daemon stopped answering during a call
    */
   public JsonNode handle(byte[] body, String bearer, String address, boolean forwarded) {
+    return handle(body, bearer, address, forwarded, null);
+  }
+
+  /**
+   * As {@link #handle(byte[], String, String, boolean)}, for a body that came over HTTP.
+   *
+   * @param rpcUrl the URL of this endpoint as the client reached it, which {@code rpc.discover}
+   *     names in {@code servers}; null for a caller inside the process or another daemon
+   */
+  public JsonNode handle(
+      byte[] body, String bearer, String address, boolean forwarded, String rpcUrl) {
     long started = System.nanoTime();
     JsonNode request;
     try {
@@ -140,7 +151,7 @@ public final class JsonRpcEndpoint {
       return refused(started, NullNode.instance, new ParseErrorException("empty body"));
     }
     if (!request.isArray()) {
-      return handleCall(request, bearer, address, forwarded, false);
+      return handleCall(request, bearer, address, forwarded, rpcUrl, false);
     }
     if (request.isEmpty()) {
       return refused(
@@ -156,7 +167,7 @@ public final class JsonRpcEndpoint {
     }
     ArrayNode responses = JSON.arrayNode();
     for (JsonNode call : request) {
-      JsonNode response = handleCall(call, bearer, address, forwarded, true);
+      JsonNode response = handleCall(call, bearer, address, forwarded, rpcUrl, true);
       if (response != null) {
         responses.add(response);
       }
@@ -166,7 +177,12 @@ public final class JsonRpcEndpoint {
 
   /** One call of a body or batch; null for a notification. */
   private JsonNode handleCall(
-      JsonNode call, String bearer, String address, boolean forwarded, boolean inBatch) {
+      JsonNode call,
+      String bearer,
+      String address,
+      boolean forwarded,
+      String rpcUrl,
+      boolean inBatch) {
     long started = System.nanoTime();
     if (!call.isObject()) {
       return refused(
@@ -200,7 +216,8 @@ public final class JsonRpcEndpoint {
           new InvalidRequestException("params must be an object or an array", null));
     }
     String method = call.path("method").asText();
-    JsonNode response = respond(method, params, replyId, bearer, address, forwarded, inBatch);
+    JsonNode response =
+        respond(method, params, replyId, bearer, address, forwarded, rpcUrl, inBatch);
     calls.called(
         ParleyMethod.byWireName(method).isPresent() ? method : UNKNOWN,
         errorCode(response),
@@ -216,6 +233,7 @@ public final class JsonRpcEndpoint {
       String bearer,
       String address,
       boolean forwarded,
+      String rpcUrl,
       boolean inBatch) {
     Optional<ParleyMethod> found = ParleyMethod.byWireName(name);
     if (found.isEmpty()) {
@@ -255,7 +273,7 @@ public final class JsonRpcEndpoint {
       answer =
           routing.answer(
               new CallRouting.Call(method, typed, named, bearer, address, forwarded),
-              door -> answerHere(method, typed, bearer, door));
+              door -> answerHere(method, typed, new Caller(bearer, door, rpcUrl)));
     } catch (ParleyRpcException e) {
       return error(id, e);
     } catch (CallRouting.Misdirected e) {
@@ -278,12 +296,11 @@ public final class JsonRpcEndpoint {
   }
 
   /** The {@code result} or {@code error} member of the answer of this daemon's engine. */
-  private ObjectNode answerHere(ParleyMethod method, Object typed, String bearer, String address) {
+  private ObjectNode answerHere(ParleyMethod method, Object typed, Caller caller) {
     ObjectNode answer = JSON.objectNode();
     try {
       JsonNode result =
-          mapper.valueToTree(
-              ParleyDispatcher.dispatch(service, new Caller(bearer, address), method, typed));
+          mapper.valueToTree(ParleyDispatcher.dispatch(service, caller, method, typed));
       answer.set("result", result == null ? NullNode.instance : result);
     } catch (ParleyRpcException e) {
       answer.set("error", error(NullNode.instance, e).get("error"));

@@ -149,7 +149,9 @@ final class ParleyRpcService implements ParleyHandler<Caller> {
 
   @Override
   public JsonNode rpcDiscover(Caller caller, RpcDiscoverParams p) {
-    return SpecDocument.get().tree();
+    return caller.rpcUrl() == null
+        ? SpecDocument.get().tree()
+        : SpecDocument.get().servedAt(caller.rpcUrl());
   }
 
   /**

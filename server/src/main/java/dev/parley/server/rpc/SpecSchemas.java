@@ -75,11 +75,20 @@ public final class SpecSchemas {
       r.set("allOf", JSON.arrayNode().add(method.path("result").path("schema")));
       results.put(name, factory.getSchema(r, CONFIG));
     }
-    for (JsonNode error : components.path("errors")) {
-      ObjectNode d = withComponents(components);
-      d.set("allOf", JSON.arrayNode().add(error.path("data")));
-      errorData.put(error.path("code").asInt(), factory.getSchema(d, CONFIG));
-    }
+    // An error's "data" is an example; its schema is under the error's name in x-error-data.
+    JsonNode dataSchemas = document.path("x-error-data");
+    components
+        .path("errors")
+        .properties()
+        .forEach(
+            error -> {
+              ObjectNode d = withComponents(components);
+              JsonNode schema = dataSchemas.path(error.getKey());
+              d.set(
+                  "allOf",
+                  JSON.arrayNode().add(schema.isMissingNode() ? JSON.objectNode() : schema));
+              errorData.put(error.getValue().path("code").asInt(), factory.getSchema(d, CONFIG));
+            });
   }
 
   private static ObjectNode withComponents(JsonNode components) {

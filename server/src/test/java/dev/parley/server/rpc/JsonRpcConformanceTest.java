@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.server.ServerLimits;
 import dev.parley.server.testing.Daemon;
 import dev.parley.server.testing.RpcClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -792,18 +794,31 @@ class JsonRpcConformanceTest {
   }
 
   @Test
-  void openrpcJsonServesTheRepositorySpecByteForByteAndRpcDiscoverAgrees() throws IOException {
+  void openrpcJsonServesTheRepositorySpecWithTheUrlReachedAndRpcDiscoverAgrees()
+      throws IOException {
     // Surefire runs in the server module: the spec sits beside it.
-    byte[] file = Files.readAllBytes(Path.of("../spec/openrpc.json"));
-    HttpResponse<byte[]> http =
-        sendBytes(HttpRequest.newBuilder(server.uri().resolve("/openrpc.json")).GET());
-    assertThat(http.statusCode()).isEqualTo(200);
-    assertThat(http.headers().firstValue("Content-Type"))
-        .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
-    assertThat(http.body()).isEqualTo(file);
+    JsonNode file = RpcClient.JSON.readTree(Files.readAllBytes(Path.of("../spec/openrpc.json")));
+    for (String host : List.of("127.0.0.1", "localhost")) {
+      URI reached = URI.create("http://" + host + ":" + server.uri().getPort());
+      HttpResponse<byte[]> http =
+          sendBytes(HttpRequest.newBuilder(reached.resolve("/openrpc.json")).GET());
+      assertThat(http.statusCode()).isEqualTo(200);
+      assertThat(http.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+      // Everything as written, but servers: the one URL this client reached, not the default.
+      ObjectNode expected = file.deepCopy();
+      expected
+          .putArray("servers")
+          .addObject()
+          .put("name", "this server")
+          .put("url", reached.resolve("/rpc").toString());
+      assertThat(RpcClient.JSON.readTree(http.body())).isEqualTo(expected);
 
-    JsonNode discovered = rpc.call("rpc.discover");
-    assertThat(discovered).isEqualTo(RpcClient.JSON.readTree(file));
+      JsonNode discovered = RpcClient.at(reached).call("rpc.discover");
+      assertThat(discovered).isEqualTo(expected);
+    }
+    assertThat(file.path("servers").path(0).path("url").asText())
+        .isEqualTo("http://127.0.0.1:8890/rpc");
   }
 
   @Test

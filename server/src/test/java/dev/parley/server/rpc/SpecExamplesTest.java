@@ -22,7 +22,10 @@ class SpecExamplesTest {
     for (JsonNode method : DOC.get("methods")) {
       String name = method.get("name").asText();
       assertThat(method.get("examples")).as("examples of %s", name).isNotEmpty();
-      for (JsonNode example : method.get("examples")) {
+      List<JsonNode> examples = new ArrayList<>();
+      method.get("examples").forEach(examples::add);
+      method.path("x-stateful-examples").forEach(examples::add);
+      for (JsonNode example : examples) {
         ObjectNode params = RpcClientlessJson.object();
         example.get("params").forEach(p -> params.set(p.get("name").asText(), p.get("value")));
         assertThat(schemas.validateParams(name, params))
@@ -33,6 +36,62 @@ class SpecExamplesTest {
             .isEmpty();
       }
     }
+  }
+
+  /**
+   * OpenRPC tools pair an example's params with the method's by position: each example must list
+   * them in declaration order, without a gap, so that either pairing gives the same call.
+   */
+  @Test
+  void everyExampleListsItsParamsInDeclarationOrderWithoutGaps() {
+    for (JsonNode method : DOC.get("methods")) {
+      List<String> declared = method.get("params").findValuesAsText("name");
+      List<JsonNode> examples = new ArrayList<>();
+      method.get("examples").forEach(examples::add);
+      method.path("x-stateful-examples").forEach(examples::add);
+      for (JsonNode example : examples) {
+        List<String> listed = new ArrayList<>();
+        example.get("params").forEach(p -> listed.add(p.get("name").asText()));
+        assertThat(listed)
+            .as("params of %s example %s", method.get("name"), example.get("name"))
+            .isEqualTo(declared.subList(0, Math.min(listed.size(), declared.size())))
+            .hasSizeLessThanOrEqualTo(declared.size());
+      }
+    }
+  }
+
+  /** A stateful example says what state it needs; the plain ones run in order without it. */
+  @Test
+  void everyStatefulExampleSaysWhatItNeeds() {
+    for (JsonNode method : DOC.get("methods")) {
+      for (JsonNode example : method.path("x-stateful-examples")) {
+        assertThat(example.path("x-given").asText())
+            .as("x-given of %s example %s", method.get("name"), example.get("name"))
+            .isNotBlank();
+      }
+    }
+  }
+
+  /**
+   * OpenRPC makes an error's {@code data} a value: each is an example, valid against the schema
+   * that {@code x-error-data} declares under the error's name.
+   */
+  @Test
+  void everyErrorsDataIsAnExampleOfItsSchemaInXErrorData() {
+    JsonNode errors = DOC.get("components").get("errors");
+    assertThat(DOC.get("x-error-data").properties())
+        .extracting(java.util.Map.Entry::getKey)
+        .containsExactlyElementsOf(errors.properties().stream().map(e -> e.getKey()).toList());
+    errors
+        .properties()
+        .forEach(
+            e -> {
+              int code = e.getValue().get("code").asInt();
+              assertThat(e.getValue().has("data")).as("data example of %s", e.getKey()).isTrue();
+              assertThat(schemas.validateErrorData(code, e.getValue().get("data")))
+                  .as("data example of %s", e.getKey())
+                  .isEmpty();
+            });
   }
 
   @Test

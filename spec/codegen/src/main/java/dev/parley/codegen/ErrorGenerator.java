@@ -1,6 +1,7 @@
 package dev.parley.codegen;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
@@ -21,10 +22,10 @@ import javax.lang.model.element.Modifier;
 /**
  * Generates one exception class per declared error code, under a common base class that carries the
  * code, the message and the {@code data} member, and maps a code back to its class. An error whose
- * {@code data} is an object with properties gets them typed: a nested {@code Data} record (with a
- * nested enum for each string enum, a nested record for the items of an array of objects), a
- * constructor taking the properties, and an accessor for each, which also reads the data of a
- * received error.
+ * {@code data} schema (in the document's {@code x-error-data}) is an object with properties gets
+ * them typed: a nested {@code Data} record (with a nested enum for each string enum, a nested
+ * record for the items of an array of objects), a constructor taking the properties, and an
+ * accessor for each, which also reads the data of a received error.
  */
 final class ErrorGenerator {
   static final String BASE = "ParleyRpcException";
@@ -41,7 +42,11 @@ final class ErrorGenerator {
     this.models = models;
   }
 
-  List<JavaFile> generate(Map<String, JsonNode> errors) {
+  /**
+   * @param errors the declared errors, by name
+   * @param dataSchemas the JSON Schema of each error's {@code data}, by the error's name
+   */
+  List<JavaFile> generate(Map<String, JsonNode> errors, Map<String, JsonNode> dataSchemas) {
     ClassName base = ClassName.get(pkg, BASE);
     List<JavaFile> files = new ArrayList<>();
     CodeBlock.Builder lookup = CodeBlock.builder().beginControlFlow("return switch (code)");
@@ -71,7 +76,7 @@ final class ErrorGenerator {
                           .addJavadoc("The error message.\n")
                           .initializer("$S", message)
                           .build());
-          JsonNode data = error.path("data");
+          JsonNode data = dataSchemas.getOrDefault(name, MissingNode.getInstance());
           boolean typed =
               "object".equals(data.path("type").asText()) && data.path("properties").size() > 0;
           // Received errors come through forCode with whatever data arrived; a typed error is made

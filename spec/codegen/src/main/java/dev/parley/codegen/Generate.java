@@ -66,7 +66,8 @@ public final class Generate implements Callable<Integer> {
     TypeMapper types = new TypeMapper(pkg, doc.schemas());
     List<JavaFile> files = new ArrayList<>(new ModelGenerator(pkg, types).generate(doc.schemas()));
     files.addAll(
-        new ErrorGenerator(pkg, types, new ModelGenerator(pkg, types)).generate(doc.errors()));
+        new ErrorGenerator(pkg, types, new ModelGenerator(pkg, types))
+            .generate(doc.errors(), doc.errorData()));
     files.add(new ServiceGenerator(pkg, types).generate(doc, service));
     files.addAll(
         new DispatchGenerator(pkg, types, new ModelGenerator(pkg, types), service).generate(doc));

@@ -45,6 +45,25 @@ public final class OpenRpcDocument {
     return fields(root.path("components").path("errors"));
   }
 
+  /**
+   * The JSON Schema of each error's {@code data}, by the error's name in {@code components.errors}:
+   * the document's {@code x-error-data}. OpenRPC's error object admits no extension, and its own
+   * {@code data} is a value (an example), so the schemas live beside it.
+   *
+   * @throws IllegalArgumentException if a schema names no declared error
+   */
+  public Map<String, JsonNode> errorData() {
+    Map<String, JsonNode> data = fields(root.path("x-error-data"));
+    Map<String, JsonNode> errors = errors();
+    for (String name : data.keySet()) {
+      if (!errors.containsKey(name)) {
+        throw new IllegalArgumentException(
+            "x-error-data names " + name + ", which components.errors does not declare");
+      }
+    }
+    return data;
+  }
+
   /** Every method, in document order. */
   public List<Method> methods() {
     List<Method> methods = new ArrayList<>();

@@ -53,8 +53,7 @@ final class TypeMapper {
     TypeName plain =
         switch (t) {
           case "string" -> STRING;
-          case "integer" ->
-              "int64".equals(s.path("format").asText()) ? TypeName.LONG : TypeName.INT;
+          case "integer" -> wide(s) ? TypeName.LONG : TypeName.INT;
           case "number" -> TypeName.DOUBLE;
           case "boolean" -> TypeName.BOOLEAN;
           case "array" -> ParameterizedTypeName.get(LIST, typeOf(s.path("items"), false));
@@ -63,6 +62,17 @@ final class TypeMapper {
         };
     boolean nullable = type.isArray();
     return required && !nullable ? plain : plain.box();
+  }
+
+  /**
+   * Whether an integer needs 64 bits: it says {@code format: int64}, or its range (a {@code
+   * maximum} such as JavaScript's largest safe integer, which a schema without formats uses) passes
+   * an int's.
+   */
+  private static boolean wide(JsonNode integer) {
+    JsonNode max = integer.path("maximum");
+    return "int64".equals(integer.path("format").asText())
+        || (max.isNumber() && max.longValue() > Integer.MAX_VALUE);
   }
 
   private static String firstNonNull(JsonNode types) {

@@ -27,8 +27,11 @@ class GenerateTest {
            "WakeOn": {"type": "string", "enum": ["any", "tool_call"]},
            "Claim": {"type": "object", "required": ["granted", "holder"], "properties": {
               "granted": {"type": "boolean"}, "holder": {"$ref": "#/components/schemas/Name"},
-              "retry_after_ms": {"type": "integer"}, "tags": {"type": "array", "items": {"type": "string"}}}}},
-         "errors": {"FloorHeld": {"code": 40012, "message": "Held", "data": {"type": "object"}}}}}
+              "retry_after_ms": {"type": "integer"}, "tags": {"type": "array", "items": {"type": "string"}},
+              "seq": {"type": "integer", "minimum": 1, "maximum": 9007199254740991}}}},
+         "errors": {"FloorHeld": {"code": 40012, "message": "Held", "data": {"holder": "A"}}}},
+       "x-error-data": {"FloorHeld": {"type": "object", "required": ["holder"],
+         "properties": {"holder": {"type": ["string", "null"]}}}}}
       """;
 
   private final Map<String, String> sources = generate(DOC);
@@ -70,6 +73,8 @@ class GenerateTest {
     assertThat(claim).contains("@JsonProperty(\"granted\") boolean granted");
     assertThat(claim).contains("@JsonProperty(\"holder\") String holder");
     assertThat(claim).contains("@JsonProperty(\"retry_after_ms\") Integer retryAfterMs");
+    // A range past an int's, as a schema without formats gives one, needs a long.
+    assertThat(claim).contains("@JsonProperty(\"seq\") Long seq");
     assertThat(claim).contains("List<String> tags");
   }
 
@@ -93,6 +98,21 @@ class GenerateTest {
     assertThat(sources.get("FloorHeldException")).contains("public static final int CODE = 40012;");
     assertThat(sources.get("ParleyRpcException"))
         .contains("case 40012 -> new FloorHeldException(data);");
+  }
+
+  @Test
+  void anErrorsDataIsTypedFromItsSchemaInXErrorDataNotFromItsExampleValue() {
+    String floorHeld = sources.get("FloorHeldException");
+    assertThat(floorHeld).contains("record Data(").contains("String holder");
+    assertThat(floorHeld).contains("public FloorHeldException(String holder)");
+  }
+
+  @Test
+  void aDataSchemaForAnUndeclaredErrorIsRefused() {
+    String typo =
+        DOC.replace("\"x-error-data\": {\"FloorHeld\"", "\"x-error-data\": {\"FloorHold\"");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> generate(typo))
+        .hasMessageContaining("FloorHold");
   }
 
   @Test
