@@ -21,6 +21,7 @@ import dev.parley.server.store.MemoryStore;
 import dev.parley.server.store.PostgresStore;
 import dev.parley.server.store.SqliteStore;
 import dev.parley.server.store.Store;
+import dev.parley.server.ws.RpcSocketDoor;
 import dev.parley.spec.Json;
 import dev.parley.spec.SpecDocument;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,6 +30,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +51,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon: Jetty on virtual threads in front of the room engine. {@code POST /rpc}, {@code GET
+ * The daemon: Jetty on virtual threads in front of the room engine. {@code POST /rpc}, the same
+ * JSON-RPC over WebSocket at {@code /rpc/ws} with notifications to subscribed sockets, {@code GET
  * /openrpc.json}, {@code GET /health}, {@code GET /metrics} (Prometheus text), {@code GET /stats}
  * (the same as JSON), and the {@link Extension}s found on the classpath: the viewer at {@code /}
  * with its observer socket at {@code /observe}, the MCP bridge's {@code /mcp}. Without any, it
@@ -82,19 +85,25 @@ public final class ParleyServer implements AutoCloseable {
   private static final String ROOT = "/";
 
   private static final String RPC = "/rpc";
+
+  /** How often each socket of /rpc/ws is pinged. */
+  private static final Duration PING_INTERVAL = Duration.ofSeconds(20);
+
   private static final String OPENRPC = "/openrpc.json";
   private static final String HEALTH = "/health";
   private static final String METRICS = "/metrics";
   private static final String STATS = "/stats";
 
   /** The daemon's own doors, which no extension may take. */
-  private static final Set<String> OWN_DOORS = Set.of(RPC, OPENRPC, HEALTH, METRICS, STATS);
+  private static final Set<String> OWN_DOORS =
+      Set.of(RPC, RpcSocketDoor.PATH, OPENRPC, HEALTH, METRICS, STATS);
 
   private final Server jetty;
   private final ServerConnector connector;
   private final RoomEngine engine;
   private final Store store;
   private final ConversationLog log;
+  private final RpcSocketDoor sockets;
   private final long startedAt = System.currentTimeMillis();
 
   /** The mounted extensions: name to path. */
@@ -202,6 +211,8 @@ public final class ParleyServer implements AutoCloseable {
       listeners.add(log);
     }
     listeners.addAll(mounting.done());
+    sockets = new RpcSocketDoor(config.memory().socketQueueBytes(), PING_INTERVAL, registry);
+    listeners.add(sockets);
     RoomEngine.Options options =
         RoomEngine.Options.of(limits)
             .withDefaultFloor(config.defaultFloor())
@@ -220,7 +231,8 @@ public final class ParleyServer implements AutoCloseable {
     routes.addMapping(PathSpec.from(METRICS), StaticHandler.prometheus(metrics::scrape));
     routes.addMapping(PathSpec.from(STATS), StaticHandler.json(metrics::stats));
     doors.forEach((path, handler) -> routes.addMapping(PathSpec.from(path), handler));
-    fallbacks.addFirst(routes);
+    // The socket door wraps the routes: an upgrade is told by its path before any mapping.
+    fallbacks.addFirst(sockets.handler(jetty, engine, endpoint, limits.bodyBytes(), routes));
     // One origin policy in front of every door, the extensions' too.
     Origins origins = Origins.of(config.host(), config.allowedHosts());
     jetty.setHandler(origins.guard(new Handler.Sequence(fallbacks)));
@@ -285,6 +297,7 @@ public final class ParleyServer implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("Stopping the HTTP server failed", e);
     } finally {
+      sockets.close();
       engine.close();
       store.close();
       if (log != null) {

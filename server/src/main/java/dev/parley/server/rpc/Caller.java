@@ -7,5 +7,10 @@ package dev.parley.server.rpc;
  * @param bearer the session token the call carries, or null
  * @param address the client's address, by which calls that reach no live session are limited; null
  *     for a caller inside the process
+ * @param socket the WebSocket the call came on, or null for HTTP (and callers inside the process)
  */
-record Caller(String bearer, String address) {}
+record Caller(String bearer, String address, SocketBinding socket) {
+  Caller(String bearer, String address) {
+    this(bearer, address, null);
+  }
+}

@@ -106,6 +106,24 @@ public final class JsonRpcEndpoint {
    * @return the response, or null when there is none to send (notifications only)
    */
   public JsonNode handle(byte[] body, String bearer, String address) {
+    return handle(body, bearer, address, null);
+  }
+
+  /**
+   * Handles one text frame of a WebSocket: as {@link #handle(byte[], String, String)}, each call
+   * made as the session the socket is bound to at that moment (a {@code login} earlier in a batch
+   * binds the calls after it).
+   *
+   * @param frame the frame's text as UTF-8
+   * @param socket the socket it came on
+   * @param address the client's address
+   * @return the response, or null when there is none to send (notifications only)
+   */
+  public JsonNode handle(byte[] frame, SocketBinding socket, String address) {
+    return handle(frame, null, address, socket);
+  }
+
+  private JsonNode handle(byte[] body, String bearer, String address, SocketBinding socket) {
     long started = System.nanoTime();
     JsonNode request;
     try {
@@ -122,7 +140,7 @@ public final class JsonRpcEndpoint {
       return refused(started, NullNode.instance, new ParseErrorException("empty body"));
     }
     if (!request.isArray()) {
-      return handleCall(request, bearer, address);
+      return handleCall(request, bearer, address, socket);
     }
     if (request.isEmpty()) {
       return refused(
@@ -138,7 +156,7 @@ public final class JsonRpcEndpoint {
     }
     ArrayNode responses = JSON.arrayNode();
     for (JsonNode call : request) {
-      JsonNode response = handleCall(call, bearer, address);
+      JsonNode response = handleCall(call, bearer, address, socket);
       if (response != null) {
         responses.add(response);
       }
@@ -147,7 +165,7 @@ public final class JsonRpcEndpoint {
   }
 
   /** One call of a body or batch; null for a notification. */
-  private JsonNode handleCall(JsonNode call, String bearer, String address) {
+  private JsonNode handleCall(JsonNode call, String bearer, String address, SocketBinding socket) {
     long started = System.nanoTime();
     if (!call.isObject()) {
       return refused(
@@ -181,7 +199,12 @@ public final class JsonRpcEndpoint {
           new InvalidRequestException("params must be an object or an array", null));
     }
     String method = call.path("method").asText();
-    JsonNode response = respond(method, params, replyId, bearer, address);
+    JsonNode response =
+        respond(
+            method,
+            params,
+            replyId,
+            new Caller(socket == null ? bearer : socket.bearer(), address, socket));
     calls.called(
         ParleyMethod.byWireName(method).isPresent() ? method : UNKNOWN,
         errorCode(response),
@@ -190,8 +213,7 @@ public final class JsonRpcEndpoint {
     return notification ? null : response;
   }
 
-  private JsonNode respond(
-      String name, JsonNode params, JsonNode id, String bearer, String address) {
+  private JsonNode respond(String name, JsonNode params, JsonNode id, Caller caller) {
     Optional<ParleyMethod> found = ParleyMethod.byWireName(name);
     if (found.isEmpty()) {
       return error(id, new MethodNotFoundException(name));
@@ -222,9 +244,7 @@ public final class JsonRpcEndpoint {
     try {
       // Valid params make the record: a failure to read them is the server's, not the caller's.
       Object typed = method.readParams(mapper, named);
-      result =
-          mapper.valueToTree(
-              ParleyDispatcher.dispatch(service, new Caller(bearer, address), method, typed));
+      result = mapper.valueToTree(ParleyDispatcher.dispatch(service, caller, method, typed));
     } catch (ParleyRpcException e) {
       return error(id, e);
     } catch (RuntimeException e) {
