@@ -205,7 +205,30 @@ public final class SocketClient implements AutoCloseable {
     return frame.isObject() && frame.has("method");
   }
 
-  private JsonNode nextFrame() {
+  /**
+   * Sends {@code body} as one frame and returns the frame that answers it, as it came, or empty
+   * when it gets none (notifications only): a request sent after it is answered first, as a socket
+   * answers its frames in order.
+   */
+  public java.util.Optional<String> exchange(String body) {
+    String sentinel = "sentinel-" + IDS.incrementAndGet();
+    send(body);
+    send("{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": \"" + sentinel + "\"}");
+    String first = nextRaw();
+    if (isSentinel(first, sentinel)) {
+      return java.util.Optional.empty();
+    }
+    String after = nextRaw();
+    assertThat(isSentinel(after, sentinel)).as("one answer to one frame, then %s", after).isTrue();
+    return java.util.Optional.of(first);
+  }
+
+  private static boolean isSentinel(String frame, String sentinel) {
+    JsonNode parsed = RpcClient.parse(frame);
+    return parsed.isObject() && sentinel.equals(parsed.path("id").asText(null));
+  }
+
+  private String nextRaw() {
     Object frame;
     try {
       frame = frames.poll(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -216,11 +239,17 @@ public final class SocketClient implements AutoCloseable {
     if (frame == null) {
       throw new AssertionError("no frame within " + WAIT_SECONDS + " s");
     }
-    if (frame instanceof String close) {
+    if (frame instanceof Closed close) {
       frames.add(close);
-      throw new AssertionError("the socket closed: " + close);
+      throw new AssertionError("the socket closed: " + close.how());
     }
-    return (JsonNode) frame;
+    return (String) frame;
+  }
+
+  private record Closed(String how) {}
+
+  private JsonNode nextFrame() {
+    return RpcClient.parse(nextRaw());
   }
 
   @Override
@@ -238,7 +267,7 @@ public final class SocketClient implements AutoCloseable {
     public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
       text.append(data);
       if (last) {
-        frames.add(RpcClient.parse(text.toString()));
+        frames.add(text.toString());
         text.setLength(0);
       }
       ws.request(1);
@@ -255,7 +284,7 @@ public final class SocketClient implements AutoCloseable {
     public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
       String close = status + " " + reason;
       closed.complete(close);
-      frames.add(close);
+      frames.add(new Closed(close));
       return null;
     }
 
@@ -263,7 +292,7 @@ public final class SocketClient implements AutoCloseable {
     public void onError(WebSocket ws, Throwable error) {
       String close = "error " + error;
       closed.complete(close);
-      frames.add(close);
+      frames.add(new Closed(close));
     }
   }
 
