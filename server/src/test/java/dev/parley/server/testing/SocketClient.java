@@ -38,6 +38,7 @@ public final class SocketClient implements AutoCloseable {
   private final WebSocket socket;
   private final BlockingQueue<Object> frames = new LinkedBlockingQueue<>();
   private final List<JsonNode> notifications = new ArrayList<>();
+  private final List<JsonNode> taken = new ArrayList<>();
   private final CompletableFuture<String> closed = new CompletableFuture<>();
   private volatile String session;
   private volatile String username;
@@ -249,7 +250,18 @@ public final class SocketClient implements AutoCloseable {
   private record Closed(String how) {}
 
   private JsonNode nextFrame() {
-    return RpcClient.parse(nextRaw());
+    JsonNode frame = RpcClient.parse(nextRaw());
+    synchronized (taken) {
+      taken.add(frame);
+    }
+    return frame;
+  }
+
+  /** Every frame taken so far (answers and notifications), in the order they came. */
+  public List<JsonNode> framesTaken() {
+    synchronized (taken) {
+      return List.copyOf(taken);
+    }
   }
 
   @Override
