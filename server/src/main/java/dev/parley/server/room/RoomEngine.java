@@ -972,21 +972,19 @@ public final class RoomEngine implements AutoCloseable {
   }
 
   /**
-   * The participants of the room of {@code token}'s session, for a {@code presence} notification to
-   * its {@code subscriber}; null unless the session is live and subscribed by it. Moves no cursor.
+   * The participants of {@code room} as they are now, for a {@code presence} notification; null
+   * when there is no such room. Moves no cursor.
    */
-  public PresenceNotification presence(String token, Subscriber subscriber) {
-    Session s = sessions.live(token);
-    if (s == null) {
+  public PresenceNotification presenceOf(String room) {
+    Room r = rooms.get(room);
+    if (r == null) {
       return null;
     }
-    s.room.lock.lock();
+    r.lock.lock();
     try {
-      return s.ended || s.subscriber != subscriber
-          ? null
-          : new PresenceNotification(s.room.name, s.room.participants());
+      return r.deleted ? null : new PresenceNotification(r.name, r.participants());
     } finally {
-      s.room.lock.unlock();
+      r.lock.unlock();
     }
   }
 

@@ -79,6 +79,7 @@ final class ParleyRpcService implements ParleyHandler<Caller> {
     }
     // What arrived between the login and the subscription comes with this answer, after the rest.
     SubscribeResult subscribed = engine.subscribe(result.session(), caller.socket().subscriber());
+    caller.socket().subscribed(true);
     if (subscribed.messages().isEmpty()) {
       return result;
     }
@@ -98,11 +99,11 @@ final class ParleyRpcService implements ParleyHandler<Caller> {
   @Override
   public SubscribeResult subscribe(Caller caller, SubscribeParams p) {
     SocketBinding socket = socket(caller);
-    return session(
-        caller,
-        () ->
-            engine.subscribe(
-                caller.bearer(), Boolean.FALSE.equals(p.enabled()) ? null : socket.subscriber()));
+    boolean on = !Boolean.FALSE.equals(p.enabled());
+    SubscribeResult result =
+        session(caller, () -> engine.subscribe(caller.bearer(), on ? socket.subscriber() : null));
+    socket.subscribed(on);
+    return result;
   }
 
   /** The socket of a call that needs one: notifications have no way to an HTTP client. */

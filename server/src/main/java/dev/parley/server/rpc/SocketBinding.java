@@ -19,4 +19,7 @@ public interface SocketBinding {
 
   /** What takes the bound session's messages when it subscribes. */
   Subscriber subscriber();
+
+  /** The bound session subscribed ({@code true}) or stopped: presence goes to it or no more. */
+  void subscribed(boolean on);
 }

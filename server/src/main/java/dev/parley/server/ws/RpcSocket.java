@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.api.MessagesNotification;
 import dev.parley.api.ParleyNotification;
-import dev.parley.api.PresenceNotification;
 import dev.parley.server.room.RoomEngine;
 import dev.parley.server.room.Subscriber;
 import dev.parley.server.rpc.SocketBinding;
@@ -47,7 +46,7 @@ public final class RpcSocket implements Session.Listener, SocketBinding, Subscri
 
   private volatile String token;
   private volatile String room;
-  private volatile boolean presenceChanged;
+  private volatile boolean subscribed;
   private volatile long heardAt = System.nanoTime();
   private volatile Session session;
   private volatile SendQueue out;
@@ -155,6 +154,7 @@ public final class RpcSocket implements Session.Listener, SocketBinding, Subscri
     RoomEngine.Caller caller = door.engine().caller(bound);
     room = caller == null ? null : caller.room();
     token = bound;
+    subscribed = false;
   }
 
   @Override
@@ -163,7 +163,13 @@ public final class RpcSocket implements Session.Listener, SocketBinding, Subscri
       door.engine().unsubscribe(bound, this);
       token = null;
       room = null;
+      subscribed = false;
     }
+  }
+
+  @Override
+  public void subscribed(boolean on) {
+    subscribed = on;
   }
 
   @Override
@@ -179,16 +185,19 @@ public final class RpcSocket implements Session.Listener, SocketBinding, Subscri
   @Override
   public boolean offer(Delivery delivery, CompletableFuture<Void> stored) {
     return out.offer(
-        notification(ParleyNotification.MESSAGES, new MessagesNotification(delivery.messages())),
+        notification(
+            door, ParleyNotification.MESSAGES, new MessagesNotification(delivery.messages())),
         stored,
         delivery);
   }
 
-  /** Someone's presence changed in {@code changed}: a subscriber of it is told. */
-  void presenceChanged(String changed) {
-    if (changed.equals(room)) {
-      presenceChanged = true;
-      signal();
+  /**
+   * Queues a {@code presence} frame of {@code changed} (written once for all its sockets) if this
+   * socket's session is subscribed in that room; a socket that cannot take it is closed.
+   */
+  void presence(String changed, String frame) {
+    if (subscribed && changed.equals(room) && !ended.get() && !out.offer(frame, null, null)) {
+      overflow();
     }
   }
 
@@ -234,15 +243,6 @@ public final class RpcSocket implements Session.Listener, SocketBinding, Subscri
           overflow();
           return;
         }
-        if (presenceChanged) {
-          presenceChanged = false;
-          PresenceNotification now = door.engine().presence(bound, this);
-          if (now != null
-              && !out.offer(notification(ParleyNotification.PRESENCE, now), null, null)) {
-            overflow();
-            return;
-          }
-        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -252,7 +252,8 @@ public final class RpcSocket implements Session.Listener, SocketBinding, Subscri
     }
   }
 
-  private String notification(ParleyNotification which, Object params) {
+  /** A notification frame of {@code which} with {@code params}, as the door's mapper writes it. */
+  static String notification(RpcSocketDoor door, ParleyNotification which, Object params) {
     ObjectNode frame = door.mapper().createObjectNode();
     frame.put("jsonrpc", "2.0");
     frame.put("method", which.wireName());

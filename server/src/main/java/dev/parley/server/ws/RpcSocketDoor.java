@@ -2,6 +2,8 @@ package dev.parley.server.ws;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.api.ParleyNotification;
+import dev.parley.api.PresenceNotification;
 import dev.parley.extension.events.RoomEvent;
 import dev.parley.extension.events.RoomEventListener;
 import dev.parley.server.room.RoomEngine;
@@ -11,6 +13,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -45,6 +48,10 @@ public final class RpcSocketDoor implements RoomEventListener, AutoCloseable {
   private static final String BEARER = "Bearer ";
 
   private final Set<RpcSocket> sockets = ConcurrentHashMap.newKeySet();
+
+  /** Rooms whose presence changed and is not yet sent. */
+  private final Map<String, Boolean> presenceDue = new ConcurrentHashMap<>();
+
   private final Executor executor = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
@@ -162,10 +169,26 @@ public final class RpcSocketDoor implements RoomEventListener, AutoCloseable {
 
   @Override
   public void on(RoomEvent event) {
-    if (event instanceof RoomEvent.PresenceChanged changed) {
-      for (RpcSocket s : sockets) {
-        s.presenceChanged(changed.room());
-      }
+    // On the engine's publishing thread: the room's lock is taken on a thread of the door's.
+    if (event instanceof RoomEvent.PresenceChanged changed
+        && presenceDue.putIfAbsent(changed.room(), Boolean.TRUE) == null) {
+      executor.execute(() -> publishPresence(changed.room()));
+    }
+  }
+
+  /**
+   * Sends the room's participants as they are now to its subscribed sockets: read and written once
+   * for all of them, and changes close together told once.
+   */
+  private void publishPresence(String room) {
+    presenceDue.remove(room);
+    PresenceNotification now = engine.presenceOf(room);
+    if (now == null) {
+      return;
+    }
+    String frame = RpcSocket.notification(this, ParleyNotification.PRESENCE, now);
+    for (RpcSocket s : sockets) {
+      s.presence(room, frame);
     }
   }
 
