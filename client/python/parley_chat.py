@@ -519,8 +519,6 @@ class _Socket:
                 headers[name.strip().lower()] = value.strip()
             expected = base64.b64encode(hashlib.sha1((key + self._GUID).encode("ascii")).digest()).decode()
             if " 101 " not in status + " " or headers.get("sec-websocket-accept") != expected:
-                if " 401 " in status:
-                    raise ParleyError(NOT_LOGGED_IN, "Not logged in", {"reason": "unknown"})
                 raise ConnectionLost("No WebSocket at %s: %s" % (server, status.strip()))
             # The reader waits as long as the socket lives; the daemon's pings keep it busy.
             sock.settimeout(None)

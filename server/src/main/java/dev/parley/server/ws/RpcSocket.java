@@ -53,7 +53,8 @@ public final class RpcSocket implements Session.Listener, SocketBinding, Subscri
   private Thread deliverer;
 
   /**
-   * @param bearer the session of the upgrade request's {@code Authorization: Bearer}, or null
+   * @param bearer the upgrade request's {@code Authorization: Bearer} (a session token, or an
+   *     access key), or null
    * @param address the client's address
    */
   RpcSocket(RpcSocketDoor door, String bearer, String address) {

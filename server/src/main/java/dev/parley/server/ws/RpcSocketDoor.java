@@ -34,9 +34,19 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * {@code /rpc/ws}: JSON-RPC 2.0 over WebSocket, a second door to the JSON-RPC endpoint of {@code
  * POST /rpc} (the same parsing, params validation, results and errors), and the server's
  * notifications to subscribed sockets. The origin policy is the daemon's, in front of every door;
- * access control is {@code login}'s, as on {@code /rpc}. Each socket is pinged every {@link
- * #pingInterval}; one that has sent nothing, not even a pong, for three intervals is cut off (its
- * session lives on, for its TTL). Hears presence changes as a {@link RoomEventListener}.
+ * access control is {@code login}'s, as on {@code /rpc}. The upgrade's {@code Authorization:
+ * Bearer} is taken as {@code /rpc} takes it on each call: a session token binds the socket, an
+ * access key serves {@code rooms}, anything else is answered 40010 by the calls that need a
+ * session. Each socket is pinged every {@link #pingInterval}; one that has sent nothing, not even a
+ * pong, for three intervals is cut off (its session lives on, for its TTL). Hears presence changes
+ * as a {@link RoomEventListener}.
+ *
+ * <p>Cluster mode ({@code --database}, rooms owned by nodes): this door serves the rooms of the
+ * node that took the upgrade. A socket whose room another node owns would need its calls forwarded
+ * as {@code /rpc}'s are, and its subscription held by the owner: the owner's {@link
+ * dev.parley.server.room.Subscriber} relaying each offered notification (with its moved cursor, so
+ * that overflow and {@link RoomEngine#undeliver} still act on the owner's session) to this node
+ * over a bounded stream, and presence likewise. Not built.
  */
 public final class RpcSocketDoor implements RoomEventListener, AutoCloseable {
   /** The door's path. */
@@ -120,15 +130,6 @@ public final class RpcSocketDoor implements RoomEventListener, AutoCloseable {
         if (!PATH.equals(Request.getPathInContext(request))) {
           return super.handle(request, response, callback);
         }
-        String bearer = bearer(request.getHeaders().get(HttpHeader.AUTHORIZATION));
-        if (bearer != null && engine.caller(bearer) == null) {
-          refuse(
-              response,
-              callback,
-              HttpStatus.UNAUTHORIZED_401,
-              "Authorization names no live session: log in on the socket, or over POST /rpc first");
-          return true;
-        }
         if (isUpgrade(request)) {
           return super.handle(request, response, callback);
         }
@@ -151,9 +152,6 @@ public final class RpcSocketDoor implements RoomEventListener, AutoCloseable {
       throws Exception {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-    if (status == HttpStatus.UNAUTHORIZED_401) {
-      response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"parley\"");
-    }
     ObjectNode body = mapper().createObjectNode().put("status", status).put("error", error);
     response.write(true, ByteBuffer.wrap(mapper().writeValueAsBytes(body)), callback);
   }
