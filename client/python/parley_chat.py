@@ -12,14 +12,26 @@ did not go as asked::
     print(chatroom.check())               # ChatGPT: anyone here?
     print(chatroom.append("yeah, i'm here"))
     print(chatroom.push())
+
+With ``on_messages``, the room uses the daemon's WebSocket door (/rpc/ws, RFC 6455 written
+here on the standard library's sockets) and subscribes: the others' messages are handed to
+``on_messages`` the moment they arrive, without a check, and each call returns only its
+notices::
+
+    chatroom = AsyncChatRoom(on_messages=lambda lines: print(lines))
 """
 
+import base64
+import hashlib
 import http.client
 import itertools
 import json
 import logging
 import os
 import random
+import socket
+import ssl
+import struct
 import threading
 import time
 import urllib.error
@@ -86,7 +98,8 @@ class AsyncChatRoom:
     calls may overlap, such as a check in one thread while another appends.
     """
 
-    def __init__(self, server=None, username=None, room=None, retry_for=DEFAULT_RETRY_SECONDS, key=None):
+    def __init__(self, server=None, username=None, room=None, retry_for=DEFAULT_RETRY_SECONDS, key=None,
+                 on_messages=None):
         """Joins ``room`` on ``server`` as ``username``.
 
         Each argument left out comes from the environment, as an agent runner sets it:
@@ -94,6 +107,11 @@ class AsyncChatRoom:
         sensible default name), PARLEY_ROOM (default lobby) and PARLEY_KEY (the access key of
         a daemon run with ``--auth keys``; none by default). ``retry_for`` is how many seconds
         one call keeps retrying an unreachable server.
+
+        ``on_messages``, when given, makes the room talk over a WebSocket (/rpc/ws) and
+        subscribe: it is called with the ``Sender: content`` lines of the messages as they
+        arrive (each message once, from the socket's reader thread), and the calls' own
+        text holds only their notices.
         """
         server = server or _env("PARLEY_URL", DEFAULT_SERVER)
         self._username = username or _required_env("PARLEY_USER")
@@ -114,9 +132,14 @@ class AsyncChatRoom:
         self._notices = []
         self._last_seen = 0
         self._draft_length = 0
+        self._on_messages = on_messages
+        self._socket = None
+        self._socket_lock = threading.Lock()
+        self._closed = False
 
         def login():
-            return self._rpc("login", {"username": self._username, "room": self._room, "key": self._key})
+            return self._rpc("login", {"username": self._username, "room": self._room, "key": self._key,
+                                       "subscribe": True if on_messages else None})
 
         joined = self._retrying(login, login)
         # The server's form of the name (NFKC: a fullwidth name logs in as ASCII) is the one its
@@ -225,11 +248,16 @@ class AsyncChatRoom:
 
     def close(self):
         """Logs out, so the room sees this participant leave at once rather than at expiry."""
+        self._closed = True
         try:
             self._rpc("logout")
         except (ParleyError, ConnectionLost) as e:
             # Leaving cannot usefully fail: the session expires on its own.
             LOG.debug("Logout of %s failed: %s", self._username, e)
+        finally:
+            ws = self._socket
+            if ws is not None:
+                ws.close()
 
     def __enter__(self):
         return self
@@ -241,13 +269,68 @@ class AsyncChatRoom:
     # -- calls ---------------------------------------------------------------------------
 
     def _rpc(self, method, params=None):
-        """One JSON-RPC call over HTTP, with the session; keeps the token of a login."""
+        """One JSON-RPC call, with the session; keeps the token of a login."""
         request = {"jsonrpc": "2.0", "id": next(self._ids), "method": method}
         if params:
             # Optional params left None are absent: the spec allows no null param.
             present = {k: v for k, v in params.items() if v is not None}
             if present:
                 request["params"] = present
+        if self._on_messages is not None:
+            answer = self._over_socket(request)
+        else:
+            answer = self._over_http(request)
+        if not isinstance(answer, dict) or ("result" not in answer and "error" not in answer):
+            raise ConnectionLost("No JSON-RPC answer from %s: %.200r" % (self._server, answer))
+        error = answer.get("error")
+        if error is not None:
+            if not isinstance(error, dict):
+                raise ParleyError(None, str(error))
+            raise ParleyError(error.get("code"), error.get("message"), error.get("data"))
+        result = answer["result"]
+        if method == "login":
+            self._session = result["session"]
+        elif method == "logout":
+            self._session = None
+        return result
+
+    def _over_socket(self, request):
+        """One call on the room's socket, opened (bound by the session) when there is none;
+        a socket opened for a subscribed session subscribes again first, so that nothing that
+        arrived meanwhile is missed."""
+        with self._socket_lock:
+            ws = self._socket
+            if ws is None or ws.ended:
+                ws = _Socket(self._server, self._session, self._notified, self._socket_ended)
+                self._socket = ws
+                if self._session is not None and request["method"] != "login":
+                    answer = ws.call({"jsonrpc": "2.0", "id": next(self._ids), "method": "subscribe"})
+                    if "result" in answer:
+                        self._notified({"messages": answer["result"]["messages"]})
+        return ws.call(request)
+
+    def _notified(self, params):
+        """A ``messages`` notification (or what a resubscription handed over)."""
+        with self._lock:
+            out = [m for m in params.get("messages", []) if self._see(m)]
+        if out and self._on_messages is not None:
+            self._on_messages(_lines(out, None))
+
+    def _socket_ended(self, ws):
+        """A subscribed socket closed: take it back (with the usual retrying) unless leaving."""
+        if self._closed:
+            return
+
+        def rejoin():
+            try:
+                self._call(lambda: self._rpc("participants"))
+            except (ConnectionLost, ParleyError) as e:
+                LOG.warning("%s: the socket could not be opened again: %s", self._username, e)
+
+        threading.Thread(target=rejoin, name="parley-rejoin", daemon=True).start()
+
+    def _over_http(self, request):
+        """One call over HTTP."""
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         token = self._session
         if token is not None:
@@ -268,23 +351,10 @@ class AsyncChatRoom:
             # Refused, reset, timed out, or cut mid-answer: all mean "try again later".
             raise ConnectionLost("No answer from %s: %s" % (self._server, e)) from e
         try:
-            answer = json.loads(raw.decode("utf-8"))
+            return json.loads(raw.decode("utf-8"))
         except ValueError as e:
             # Not JSON (a proxy's error page, a truncated body): the answer was lost.
             raise ConnectionLost("No readable answer from %s: %s" % (self._server, e)) from e
-        if not isinstance(answer, dict) or ("result" not in answer and "error" not in answer):
-            raise ConnectionLost("No JSON-RPC answer from %s: %.200r" % (self._server, answer))
-        error = answer.get("error")
-        if error is not None:
-            if not isinstance(error, dict):
-                raise ParleyError(None, str(error))
-            raise ParleyError(error.get("code"), error.get("message"), error.get("data"))
-        result = answer["result"]
-        if method == "login":
-            self._session = result["session"]
-        elif method == "logout":
-            self._session = None
-        return result
 
     def _mutate(self, method, params):
         """A mutating call (append, undo, reset, push) with a txn_id of its own: its retry after a
@@ -340,7 +410,7 @@ class AsyncChatRoom:
         recovers the messages that a lost response carried from the room's history: with
         exclude_own, the server leaves out what this session caused, by the rule it delivers by."""
         r = self._rpc("login", {"username": self._username, "room": self._room, "resume": self._session,
-                                "key": self._key})
+                                "key": self._key, "subscribe": True if self._on_messages else None})
         after = start
         with self._lock:
             if not r["resumed"]:
@@ -385,6 +455,9 @@ class AsyncChatRoom:
                     out.append(m)
             notices = self._notices + ([notice] if notice is not None else [])
             self._notices = []
+        if out and self._on_messages is not None:
+            self._on_messages(_lines(out, None))
+            out = []
         return _lines(out, "\n".join(notices) if notices else None)
 
     def _see(self, m):
@@ -404,6 +477,154 @@ class AsyncChatRoom:
     def _set_draft_length(self, length):
         with self._lock:
             self._draft_length = length
+
+
+class _Socket:
+    """One client socket of /rpc/ws (RFC 6455: the opening handshake, masked text frames out,
+    frames in, ping answered with pong, close), with a reader thread that hands answers to the
+    calls waiting for their id and notifications to ``on_notified``. A call on a socket that
+    breaks raises ConnectionLost; ``on_ended`` hears of the end."""
+
+    _GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+    def __init__(self, server, token, on_notified, on_ended):
+        parsed = urllib.parse.urlsplit(server)
+        secure = parsed.scheme == "https"
+        host = parsed.hostname
+        port = parsed.port or (443 if secure else 80)
+        self.ended = False
+        self._on_notified = on_notified
+        self._on_ended = on_ended
+        self._waiting = {}
+        self._lock = threading.Lock()
+        self._send_lock = threading.Lock()
+        try:
+            sock = socket.create_connection((host, port), timeout=10)
+            if secure:
+                sock = ssl.create_default_context().wrap_socket(sock, server_hostname=host)
+            key = base64.b64encode(os.urandom(16)).decode("ascii")
+            lines = ["GET /rpc/ws HTTP/1.1", "Host: " + parsed.netloc, "Upgrade: websocket",
+                     "Connection: Upgrade", "Sec-WebSocket-Key: " + key, "Sec-WebSocket-Version: 13"]
+            if token is not None:
+                lines.append("Authorization: Bearer " + token)
+            sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("ascii"))
+            self._file = sock.makefile("rb")
+            status = self._file.readline().decode("latin-1")
+            headers = {}
+            while True:
+                line = self._file.readline().decode("latin-1").strip()
+                if not line:
+                    break
+                name, _, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
+            expected = base64.b64encode(hashlib.sha1((key + self._GUID).encode("ascii")).digest()).decode()
+            if " 101 " not in status + " " or headers.get("sec-websocket-accept") != expected:
+                raise ConnectionLost("No WebSocket at %s: %s" % (server, status.strip()))
+            # The reader waits as long as the socket lives; the daemon's pings keep it busy.
+            sock.settimeout(None)
+        except OSError as e:
+            raise ConnectionLost("No answer from %s: %s" % (server, e)) from e
+        self._sock = sock
+        threading.Thread(target=self._read, name="parley-socket", daemon=True).start()
+
+    def call(self, request):
+        """Sends one request and waits for its answer."""
+        slot = {"done": threading.Event()}
+        with self._lock:
+            if self.ended:
+                raise ConnectionLost("the socket closed")
+            self._waiting[request["id"]] = slot
+        try:
+            self._send(0x1, json.dumps(request).encode("utf-8"))
+            if not slot["done"].wait(_READ_TIMEOUT) or "answer" not in slot:
+                raise ConnectionLost("no answer on the socket")
+            return slot["answer"]
+        finally:
+            with self._lock:
+                self._waiting.pop(request["id"], None)
+
+    def close(self):
+        try:
+            self._send(0x8, struct.pack("!H", 1000))
+        except ConnectionLost:
+            pass
+        self._end()
+
+    def _send(self, opcode, payload):
+        mask = os.urandom(4)
+        n = len(payload)
+        head = bytes([0x80 | opcode])
+        if n < 126:
+            head += bytes([0x80 | n])
+        elif n < 65536:
+            head += bytes([0x80 | 126]) + struct.pack("!H", n)
+        else:
+            head += bytes([0x80 | 127]) + struct.pack("!Q", n)
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        try:
+            with self._send_lock:
+                self._sock.sendall(head + mask + masked)
+        except OSError as e:
+            self._end()
+            raise ConnectionLost("the socket broke: %s" % e) from e
+
+    def _read(self):
+        message = b""
+        try:
+            while True:
+                b0, b1 = self._exactly(2)
+                n = b1 & 0x7F
+                if n == 126:
+                    n = struct.unpack("!H", self._exactly(2))[0]
+                elif n == 127:
+                    n = struct.unpack("!Q", self._exactly(8))[0]
+                payload = self._exactly(n)
+                opcode = b0 & 0x0F
+                if opcode == 0x9:
+                    self._send(0xA, payload)
+                elif opcode == 0x8:
+                    return
+                elif opcode in (0x0, 0x1):
+                    message += payload
+                    if b0 & 0x80:
+                        self._received(message.decode("utf-8"))
+                        message = b""
+        except (OSError, ConnectionLost, ValueError):
+            return
+        finally:
+            self._end()
+
+    def _exactly(self, n):
+        data = self._file.read(n)
+        if data is None or len(data) < n:
+            raise ConnectionLost("the socket closed")
+        return data
+
+    def _received(self, text):
+        frame = json.loads(text)
+        if isinstance(frame, dict) and "method" in frame and "id" not in frame:
+            if frame["method"] == "messages":
+                self._on_notified(frame.get("params", {}))
+            return
+        with self._lock:
+            slot = self._waiting.get(frame.get("id") if isinstance(frame, dict) else None)
+        if slot is not None:
+            slot["answer"] = frame
+            slot["done"].set()
+
+    def _end(self):
+        with self._lock:
+            if self.ended:
+                return
+            self.ended = True
+            waiting = list(self._waiting.values())
+        for slot in waiting:
+            slot["done"].set()
+        try:
+            self._sock.close()
+        except OSError:
+            pass
+        self._on_ended(self)
 
 
 # -- results as an LLM (or a person) reads them: the same text as the Java ChatText ---------

@@ -5,6 +5,7 @@ import dev.parley.api.CheckResult;
 import dev.parley.api.HistoryResult;
 import dev.parley.api.LoginResult;
 import dev.parley.api.Message;
+import dev.parley.api.MessagesNotification;
 import dev.parley.api.NotLoggedInException;
 import dev.parley.api.NoteKind;
 import dev.parley.api.NoteResult;
@@ -14,6 +15,7 @@ import dev.parley.api.PreviewResult;
 import dev.parley.api.PushResult;
 import dev.parley.api.RateLimitedException;
 import dev.parley.api.ResetResult;
+import dev.parley.api.SubscribeResult;
 import dev.parley.api.TalkingStickResult;
 import dev.parley.api.UndoResult;
 import dev.parley.api.WakeOn;
@@ -89,6 +91,10 @@ public final class ChatSession implements AutoCloseable {
   private final String key;
 
   private final Listener listener;
+
+  /** {@code login}'s {@code subscribe}: true over a socket, else absent. */
+  private final Boolean subscribe;
+
   private final List<Message> context;
   private final Object state = new Object();
 
@@ -126,16 +132,43 @@ public final class ChatSession implements AutoCloseable {
    */
   public ChatSession(
       URI server, String username, String room, Duration retryFor, String key, Listener listener) {
-    this.client = ParleyClient.connect(server);
+    this(server, username, room, retryFor, key, listener, false);
+  }
+
+  /**
+   * As {@link #ChatSession(URI, String, String, Duration, String, Listener)}; with {@code socket},
+   * over the daemon's WebSocket door, subscribed: the others' messages reach the listener the
+   * moment they arrive, without a {@code check} (see {@link #awaitSocketLoss}).
+   */
+  public ChatSession(
+      URI server,
+      String username,
+      String room,
+      Duration retryFor,
+      String key,
+      Listener listener,
+      boolean socket) {
+    this.listener = listener != null ? listener : new Listener() {};
+    this.subscribe = socket ? Boolean.TRUE : null;
+    this.client =
+        socket
+            ? ParleyClient.connectSocket(
+                server,
+                new ParleyClient.Notifications() {
+                  @Override
+                  public void messages(MessagesNotification notification) {
+                    deliver(notification.messages());
+                  }
+                })
+            : ParleyClient.connect(server);
     this.room = room;
     this.retryFor = retryFor;
     this.key = key;
-    this.listener = listener != null ? listener : new Listener() {};
     client.key(key);
     LoginResult joined =
         retrying(
-            () -> client.api().login(username, room, null, null, key),
-            api -> api.login(username, room, null, null, key));
+            () -> client.api().login(username, room, null, null, key, subscribe),
+            api -> api.login(username, room, null, null, key, subscribe));
     // The server's form of the name (NFKC: a fullwidth name logs in as ASCII) is the one its
     // messages and mentions carry.
     this.username = joined.username();
@@ -285,7 +318,28 @@ public final class ChatSession implements AutoCloseable {
       client.api().logout();
     } catch (RuntimeException e) {
       LOG.debug("Logout of {} failed: {}", username, e.getMessage());
+    } finally {
+      client.closeSocket();
     }
+  }
+
+  /**
+   * Over a socket: waits until it closes (the daemon stopped, the network broke), then opens a new
+   * one and subscribes again, handing over what arrived meanwhile; with the usual retrying. Over
+   * HTTP it returns at once. A listener thread calls it in a loop in place of {@code check}.
+   */
+  public void awaitSocketLoss() throws InterruptedException {
+    client.awaitSocketClosed();
+    if (closed || subscribe == null) {
+      return;
+    }
+    SubscribeResult r = call(api -> api.subscribe(true));
+    deliver(r.messages());
+  }
+
+  /** Whether messages come as notifications over a socket, without {@code check}. */
+  public boolean pushed() {
+    return subscribe != null;
   }
 
   private static String txnId() {
@@ -349,7 +403,7 @@ public final class ChatSession implements AutoCloseable {
    * history what a lost answer carried: what the server would have delivered, by its rule.
    */
   private void resume(ParleyApi api, long from, int lostAnswers) {
-    LoginResult r = api.login(username, room, null, client.session(), key);
+    LoginResult r = api.login(username, room, null, client.session(), key, subscribe);
     long after = from;
     synchronized (state) {
       if (!r.resumed()) {

@@ -8,8 +8,11 @@ import com.googlecode.jsonrpc4j.JsonRpcClient;
 import com.googlecode.jsonrpc4j.ProxyUtil;
 import dev.parley.api.LoginResult;
 import dev.parley.api.LogoutResult;
+import dev.parley.api.MessagesNotification;
 import dev.parley.api.ParleyApi;
+import dev.parley.api.ParleyNotification;
 import dev.parley.api.ParleyRpcException;
+import dev.parley.api.PresenceNotification;
 import dev.parley.spec.Json;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -19,9 +22,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The JSON-RPC client generated from the spec: {@link #api()} is the generated {@link ParleyApi}
@@ -34,7 +45,11 @@ import java.util.Map;
  * ConnectionLostException}. The session is handled for the caller: {@code login} keeps the returned
  * token and every later call sends it as {@code Authorization: Bearer}.
  *
- * <p>Thread-safe: calls may run concurrently (a {@code check} waiting while another call is made).
+ * <p>{@link #connectSocket} makes the same client over the daemon's WebSocket door, with a listener
+ * for the notifications a subscribed session is sent.
+ *
+ * <p>Thread-safe: calls may run concurrently (a {@code check} waiting while another call is made;
+ * on a socket, the daemon answers them in turn).
  */
 public final class ParleyClient {
   /** How long a call may take: above the server's longest {@code check} (60 s by default). */
@@ -47,7 +62,19 @@ public final class ParleyClient {
   private volatile String session;
   private volatile String key;
 
-  private ParleyClient(URI server) {
+  /** Hears the server's notifications on a subscribed socket. */
+  public interface Notifications {
+    /** Messages arrived for the session ({@code messages}), oldest first. */
+    default void messages(MessagesNotification notification) {}
+
+    /** Someone's presence changed in the session's room ({@code presence}). */
+    default void presence(PresenceNotification notification) {}
+  }
+
+  /** The socket of a client over {@code /rpc/ws}, or null for HTTP. */
+  private final SocketExchange socket;
+
+  private ParleyClient(URI server, Notifications notifications) {
     this.server = server;
     ObjectMapper mapper = Json.mapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     URI endpoint;
@@ -72,11 +99,26 @@ public final class ParleyClient {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(CONNECT_TIMEOUT)
             .build();
+    this.socket = notifications == null ? null : new SocketExchange(http, mapper, notifications);
+    Exchange exchange =
+        socket != null
+            ? socket
+            : (request, token) -> {
+              HttpRequest.Builder post =
+                  HttpRequest.newBuilder(endpoint)
+                      .timeout(READ_TIMEOUT)
+                      .header("Content-Type", "application/json");
+              if (token != null) {
+                post.header("Authorization", "Bearer " + token);
+              }
+              return http.send(
+                      post.POST(HttpRequest.BodyPublishers.ofByteArray(request)).build(),
+                      HttpResponse.BodyHandlers.ofByteArray())
+                  .body();
+            };
     this.api =
         ProxyUtil.createClientProxy(
-            ParleyApi.class.getClassLoader(),
-            ParleyApi.class,
-            new SessionCalls(rpc, http, endpoint));
+            ParleyApi.class.getClassLoader(), ParleyApi.class, new SessionCalls(rpc, exchange));
   }
 
   /**
@@ -84,7 +126,36 @@ public final class ParleyClient {
    * when a method is called.
    */
   public static ParleyClient connect(URI server) {
-    return new ParleyClient(server);
+    return new ParleyClient(server, null);
+  }
+
+  /**
+   * A client of the daemon at {@code server} over its WebSocket door, {@code /rpc/ws}: the same
+   * generated interface, each call a text frame on one socket (opened at the first call, and again
+   * at the call after it closed, bound to the session by its upgrade's {@code Authorization}). A
+   * session that subscribes ({@code login} with {@code subscribe}, or {@code subscribe}) has its
+   * messages and presence changes handed to {@code notifications} as they arrive, on the socket's
+   * thread, in the order the daemon sent them.
+   */
+  public static ParleyClient connectSocket(URI server, Notifications notifications) {
+    return new ParleyClient(server, notifications);
+  }
+
+  /**
+   * Waits until the socket closes (at once when none is open): a subscriber then calls again, which
+   * opens a new socket, and subscribes anew. HTTP clients have no socket: it returns at once.
+   */
+  public void awaitSocketClosed() throws InterruptedException {
+    if (socket != null) {
+      socket.awaitClosed();
+    }
+  }
+
+  /** Closes the socket, if one is open. */
+  public void closeSocket() {
+    if (socket != null) {
+      socket.close();
+    }
   }
 
   /** The generated interface: one method per protocol method. */
@@ -115,41 +186,178 @@ public final class ParleyClient {
     this.key = accessKey;
   }
 
+  /** One request's bytes to its answer's, on a transport. */
+  @FunctionalInterface
+  private interface Exchange {
+    byte[] send(byte[] request, String token) throws IOException, InterruptedException;
+  }
+
+  /**
+   * The calls over one socket of {@code /rpc/ws}: answers found by their id, notifications handed
+   * to the listener as typed records of the generated notification table.
+   */
+  private final class SocketExchange implements Exchange, WebSocket.Listener {
+    private final HttpClient http;
+    private final ObjectMapper mapper;
+    private final Notifications notifications;
+    private final Map<String, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
+    private final StringBuilder text = new StringBuilder();
+    private WebSocket open;
+    private CompletableFuture<Void> closed = CompletableFuture.completedFuture(null);
+
+    SocketExchange(HttpClient http, ObjectMapper mapper, Notifications notifications) {
+      this.http = http;
+      this.mapper = mapper;
+      this.notifications = notifications;
+    }
+
+    @Override
+    public byte[] send(byte[] request, String token) throws IOException, InterruptedException {
+      String id = mapper.readTree(request).path("id").toString();
+      CompletableFuture<byte[]> answer = new CompletableFuture<>();
+      pending.put(id, answer);
+      try {
+        synchronized (this) {
+          WebSocket ws = socket(token);
+          // One send at a time on a JDK WebSocket.
+          ws.sendText(new String(request, StandardCharsets.UTF_8), true).get();
+        }
+        return answer.get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        throw new IOException("the socket failed: " + e.getCause().getMessage(), e.getCause());
+      } catch (TimeoutException e) {
+        throw new IOException("no answer on the socket within " + READ_TIMEOUT, e);
+      } finally {
+        pending.remove(id);
+      }
+    }
+
+    private WebSocket socket(String token) throws IOException, InterruptedException {
+      if (open != null && !open.isOutputClosed() && !open.isInputClosed()) {
+        return open;
+      }
+      WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT);
+      if (token != null) {
+        builder.header("Authorization", "Bearer " + token);
+      }
+      closed = new CompletableFuture<>();
+      try {
+        open = builder.buildAsync(socketAddress(server), this).get();
+      } catch (ExecutionException e) {
+        closed.complete(null);
+        throw new IOException("cannot open " + socketAddress(server), e.getCause());
+      }
+      return open;
+    }
+
+    void awaitClosed() throws InterruptedException {
+      CompletableFuture<Void> now;
+      synchronized (this) {
+        now = closed;
+      }
+      try {
+        now.get();
+      } catch (ExecutionException e) {
+        // Closed either way.
+      }
+    }
+
+    synchronized void close() {
+      if (open != null) {
+        open.abort();
+      }
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      text.append(data);
+      if (last) {
+        String frame = text.toString();
+        text.setLength(0);
+        received(frame);
+      }
+      ws.request(1);
+      return null;
+    }
+
+    private void received(String frame) {
+      JsonNode node;
+      try {
+        node = mapper.readTree(frame);
+      } catch (IOException e) {
+        return;
+      }
+      if (node.has("method") && !node.has("id")) {
+        notified(node);
+        return;
+      }
+      CompletableFuture<byte[]> answer = pending.get(node.path("id").toString());
+      if (answer != null) {
+        answer.complete(frame.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+
+    private void notified(JsonNode node) {
+      ParleyNotification.byWireName(node.path("method").asText())
+          .ifPresent(
+              which -> {
+                Object params = mapper.convertValue(node.path("params"), which.paramsType());
+                switch (which) {
+                  case MESSAGES -> notifications.messages((MessagesNotification) params);
+                  case PRESENCE -> notifications.presence((PresenceNotification) params);
+                }
+              });
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+      ended(ws, new IOException("the daemon closed the socket: " + status + " " + reason));
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+      ended(ws, error instanceof IOException io ? io : new IOException(error));
+    }
+
+    private void ended(WebSocket ws, IOException why) {
+      pending.values().forEach(f -> f.completeExceptionally(why));
+      CompletableFuture<Void> done;
+      synchronized (this) {
+        if (ws != open) {
+          return;
+        }
+        done = closed;
+      }
+      done.complete(null);
+    }
+  }
+
+  /** The WebSocket door of the daemon at {@code server}: ws (or wss) at {@code /rpc/ws}. */
+  static URI socketAddress(URI server) {
+    String scheme = "https".equalsIgnoreCase(server.getScheme()) ? "wss" : "ws";
+    return URI.create(scheme + "://" + server.getRawAuthority() + "/rpc/ws");
+  }
+
   /** Sends every call with the session, keeps the token of a login, forgets it on logout. */
   private final class SessionCalls implements IJsonRpcClient {
     private final JsonRpcClient rpc;
-    private final HttpClient http;
-    private final URI endpoint;
+    private final Exchange exchange;
 
-    SessionCalls(JsonRpcClient rpc, HttpClient http, URI endpoint) {
+    SessionCalls(JsonRpcClient rpc, Exchange exchange) {
       this.rpc = rpc;
-      this.http = http;
-      this.endpoint = endpoint;
+      this.exchange = exchange;
     }
 
     @Override
     public Object invoke(
         String method, Object argument, Type returnType, Map<String, String> extraHeaders) {
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(endpoint)
-              .timeout(READ_TIMEOUT)
-              .header("Content-Type", "application/json");
-      extraHeaders.forEach(request::header);
       String token = session != null ? session : key;
-      if (token != null) {
-        request.header("Authorization", "Bearer " + token);
-      }
       byte[] answer;
       try {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         rpc.invoke(method, withoutAbsent(argument), body);
-        answer =
-            http.send(
-                    request
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofByteArray())
-                .body();
+        answer = exchange.send(body.toByteArray(), token);
       } catch (IOException e) {
         throw new ConnectionLostException(server, e);
       } catch (InterruptedException e) {

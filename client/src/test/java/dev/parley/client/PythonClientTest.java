@@ -282,6 +282,27 @@ class PythonClientTest {
   }
 
   @Test
+  void overTheWebSocketTheListenerHearsMessagesAsTheyArriveWithoutACheck() throws Exception {
+    try (RunningServer server = RunningServer.start();
+        AsyncChatRoom chatgpt = new AsyncChatRoom(server.uri(), "ChatGPT", "lobby");
+        PythonScript claude = PythonScript.run("pushed.py", server.uri(), "claude", Map.of())) {
+      assertThat(claude.until("joined")).isEmpty();
+      say(chatgpt, "anyone here?");
+      assertThat(claude.next()).isEqualTo("heard ChatGPT: anyone here?");
+      say(chatgpt, "a second one, with ünïcødé " + "y".repeat(900));
+      assertThat(claude.next())
+          .isEqualTo("heard ChatGPT: a second one, with ünïcødé " + "y".repeat(900));
+      claude.send("said");
+      // A frame of over 125 bytes out, then the notices: none, then the empty draft.
+      assertThat(claude.until("pushed"))
+          .containsExactly("''", "''", "'[nothing to push: the draft is empty]'");
+      assertThat(chatgpt.check()).isEqualTo("claude: " + "x".repeat(1000));
+      claude.send("read");
+      claude.finished();
+    }
+  }
+
+  @Test
   void withoutPARLEY_USERThePythonClientSaysWhoIsMissing() throws Exception {
     try (RunningServer server = RunningServer.start();
         PythonScript nobody = PythonScript.run("transcript.py", server.uri(), "", Map.of())) {

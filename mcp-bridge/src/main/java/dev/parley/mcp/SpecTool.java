@@ -45,7 +45,8 @@ public record SpecTool(
   /**
    * One tool per entry of the method table, in its order (the document's), except the {@code rpc.}
    * methods (JSON-RPC reserves the prefix for the protocol itself: {@code rpc.discover} is for
-   * programs, not for a participant of a room); the schemas and descriptions from {@code document}.
+   * programs, not for a participant of a room) and those marked {@code x-websocket-only}; the
+   * schemas and descriptions from {@code document}, without the params marked so.
    *
    * @throws IllegalArgumentException when the document lacks a method of the table
    */
@@ -57,6 +58,9 @@ public record SpecTool(
         continue;
       }
       JsonNode method = method(document, entry.wireName());
+      if (websocketOnly(method)) {
+        continue;
+      }
       tools.add(
           new SpecTool(
               entry,
@@ -65,6 +69,14 @@ public record SpecTool(
               withoutSession((ObjectNode) resolver.resolve(method.path("result").path("schema")))));
     }
     return List.copyOf(tools);
+  }
+
+  /**
+   * Whether the spec marks {@code node} (a method or a param) {@code x-websocket-only}: it means
+   * something on a socket only (notifications), which a tool call cannot have.
+   */
+  static boolean websocketOnly(JsonNode node) {
+    return node.path("x-websocket-only").asBoolean(false);
   }
 
   private static JsonNode method(JsonNode document, String name) {
@@ -106,6 +118,9 @@ public record SpecTool(
     ObjectNode properties = schema.putObject("properties");
     ArrayNode required = JsonNodeFactory.instance.arrayNode();
     for (JsonNode param : method.path("params")) {
+      if (websocketOnly(param)) {
+        continue;
+      }
       String name = param.path("name").asText();
       ObjectNode property = (ObjectNode) resolver.resolve(param.path("schema"));
       String described = param.path("description").asText(null);

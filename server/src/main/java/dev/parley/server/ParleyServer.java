@@ -28,6 +28,7 @@ import dev.parley.server.store.MemoryStore;
 import dev.parley.server.store.PostgresStore;
 import dev.parley.server.store.SqliteStore;
 import dev.parley.server.store.Store;
+import dev.parley.server.ws.RpcSocketDoor;
 import dev.parley.spec.Json;
 import dev.parley.spec.SpecDocument;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -57,7 +58,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon: Jetty on virtual threads in front of the room engine. {@code POST /rpc}, {@code GET
+ * The daemon: Jetty on virtual threads in front of the room engine. {@code POST /rpc}, the same
+ * JSON-RPC over WebSocket at {@code /rpc/ws} with notifications to subscribed sockets, {@code GET
  * /openrpc.json}, {@code GET /health}, {@code GET /metrics} (Prometheus text), {@code GET /stats}
  * (the same as JSON), and the {@link Extension}s found on the classpath: the viewer at {@code /}
  * with its observer socket at {@code /observe}, the MCP bridge's {@code /mcp}. Without any, it
@@ -94,13 +96,17 @@ public final class ParleyServer implements AutoCloseable {
   /** A forwarded call may take this much longer than the longest call at its room's daemon. */
   private static final Duration FORWARD_MARGIN = Duration.ofSeconds(30);
 
+  /** How often each socket of /rpc/ws is pinged. */
+  private static final Duration PING_INTERVAL = Duration.ofSeconds(20);
+
   private static final String OPENRPC = "/openrpc.json";
   private static final String HEALTH = "/health";
   private static final String METRICS = "/metrics";
   private static final String STATS = "/stats";
 
   /** The daemon's own doors, which no extension may take. */
-  private static final Set<String> OWN_DOORS = Set.of(RPC, OPENRPC, HEALTH, METRICS, STATS);
+  private static final Set<String> OWN_DOORS =
+      Set.of(RPC, RpcSocketDoor.PATH, OPENRPC, HEALTH, METRICS, STATS);
 
   private final Server jetty;
   private final ServerConnector connector;
@@ -119,6 +125,7 @@ public final class ParleyServer implements AutoCloseable {
   private final EventRelay relay;
 
   private final ConversationLog log;
+  private final RpcSocketDoor sockets;
   private final long startedAt = System.currentTimeMillis();
 
   /** The mounted extensions: name to path. */
@@ -227,6 +234,8 @@ public final class ParleyServer implements AutoCloseable {
     }
     List<RoomEventListener> observers = mounting.done();
     listeners.addAll(observers);
+    sockets = new RpcSocketDoor(config.memory().socketQueueBytes(), PING_INTERVAL, registry);
+    listeners.add(sockets);
     RoomEngine.Options options =
         RoomEngine.Options.of(limits)
             .withDefaultFloor(config.defaultFloor())
@@ -297,7 +306,8 @@ public final class ParleyServer implements AutoCloseable {
     routes.addMapping(PathSpec.from(METRICS), StaticHandler.prometheus(metrics::scrape));
     routes.addMapping(PathSpec.from(STATS), StaticHandler.json(metrics::stats));
     doors.forEach((path, handler) -> routes.addMapping(PathSpec.from(path), handler));
-    fallbacks.addFirst(routes);
+    // The socket door wraps the routes: an upgrade is told by its path before any mapping.
+    fallbacks.addFirst(sockets.handler(jetty, engine, endpoint, limits.bodyBytes(), routes));
     // One origin policy in front of every door, the extensions' too.
     List<String> hosts = new ArrayList<>(config.allowedHosts());
     if (nodeUrl != null && nodeUrl.getHost() != null) {
@@ -367,6 +377,7 @@ public final class ParleyServer implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("Stopping the HTTP server failed", e);
     } finally {
+      sockets.close();
       engine.close();
       if (routing != null) {
         routing.close();

@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code parley chat}: a person in a room, from a terminal or through pipes. A typed line is sent
  * (append, then push); slash commands reach the rest of the protocol. Messages from the others
- * appear as they arrive: a virtual thread keeps a {@code check} waiting, and the messages that the
+ * appear as they arrive: pushed on the daemon's WebSocket door ({@code /rpc/ws}, subscribed), or
+ * with {@code --http} by a virtual thread that keeps a {@code check} waiting; the messages that the
  * person's own calls deliver are shown too, each message once.
  *
  * <p>{@code /mute} stops the live stream: the listener stops checking, so messages wait on the
@@ -140,6 +141,13 @@ public final class ChatCommand implements Callable<Integer> {
       description =
           "Start with incoming messages hidden (/toggle shows them); implies --moderator.")
   boolean hideMessages;
+
+  @Option(
+      names = "--http",
+      description =
+          "Wait for messages with check over POST /rpc instead of receiving them on the"
+              + " WebSocket /rpc/ws, for a proxy that does not pass WebSockets.")
+  boolean http;
 
   @Option(
       names = {"-h", "--help"},
@@ -287,7 +295,8 @@ public final class ChatCommand implements Callable<Integer> {
                           + room
                           + " with an empty draft]");
                 }
-              });
+              },
+              !http);
       return true;
     } catch (ConnectionLostException e) {
       err.println(
@@ -311,11 +320,23 @@ public final class ChatCommand implements Callable<Integer> {
     return false;
   }
 
-  /** The listener: keeps a check waiting, unless muted, until the person leaves. */
+  /**
+   * The listener: over the socket, the messages arrive by themselves, and it only takes the socket
+   * back when it breaks; over HTTP it keeps a check waiting, unless muted. Until the person leaves.
+   */
   private void listen() {
     boolean lost = false;
     while (!leaving.get()) {
       try {
+        if (chat.pushed()) {
+          // Muted, the screen holds what arrives; the subscription keeps the session alive.
+          chat.awaitSocketLoss();
+          if (lost) {
+            screen.say("[the daemon answers again]");
+            lost = false;
+          }
+          continue;
+        }
         if (!screen.awaitUnmuted(MUTED_KEEP_ALIVE)) {
           // Reading the log keeps the session alive and, unlike a check, delivers nothing.
           chat.history(null, null, 1);

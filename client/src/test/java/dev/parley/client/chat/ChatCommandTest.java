@@ -44,16 +44,35 @@ class ChatCommandTest {
       say(bob, "welcome, whoever comes next");
       try (Chat alice =
           Chat.start("--user", "alice", "--room", "conv", "--server", server.uri().toString())) {
-        converse(alice, bob);
+        converse(alice, bob, "conv");
+      }
+    }
+  }
+
+  @Test
+  void aPersonChatsTheSameWayOverHttp() throws Exception {
+    try (AsyncChatRoom bob = new AsyncChatRoom(server.uri(), "bob", "conv-http")) {
+      say(bob, "welcome, whoever comes next");
+      try (Chat alice =
+          Chat.start(
+              "--http",
+              "--user",
+              "alice",
+              "--room",
+              "conv-http",
+              "--server",
+              server.uri().toString())) {
+        converse(alice, bob, "conv-http");
       }
     }
   }
 
   /** alice at the terminal, bob an agent: everything a person does in a chat, once. */
-  private static void converse(Chat alice, AsyncChatRoom bob) throws Exception {
+  private static void converse(Chat alice, AsyncChatRoom bob, String room) throws Exception {
     // The room's recent messages come first, for context, then the greeting.
     alice.expect("bob: welcome, whoever comes next");
-    alice.expect("[you are alice in conv; type a line to send it, /help lists the commands]");
+    alice.expect(
+        "[you are alice in " + room + "; type a line to send it, /help lists the commands]");
     awaitSeen(bob, "system: alice has joined");
 
     alice.type("hello bob");
@@ -91,7 +110,7 @@ class ChatCommandTest {
     alice.type("/frobnicate now");
     alice.expect("[unknown command /frobnicate: /help lists the commands]");
     alice.type("/history 2");
-    alice.expect("[the last 2 messages in conv:]");
+    alice.expect("[the last 2 messages in " + room + ":]");
     assertThat(alice.next(3))
         .containsExactly("* bob has the talking stick", "alice: first line", "       second line");
     alice.type("/history many");
@@ -101,7 +120,7 @@ class ChatCommandTest {
 
     Chat.Ended end = alice.endInput();
     assertThat(end.exitCode()).as("exit code; stderr: %s", end.stderr()).isZero();
-    assertThat(end.lastLines()).last().isEqualTo("[left conv]");
+    assertThat(end.lastLines()).last().isEqualTo("[left " + room + "]");
     awaitSeen(bob, "system: alice has left");
   }
 
@@ -109,7 +128,14 @@ class ChatCommandTest {
   void aMessageTheWaitingCheckTakesWhileMutedStillInterruptsAPush() throws Exception {
     try (AsyncChatRoom bob = new AsyncChatRoom(server.uri(), "bob", "mute1");
         Chat carol =
-            Chat.start("--user", "carol", "--room", "mute1", "--server", server.uri().toString())) {
+            Chat.start(
+                "--http",
+                "--user",
+                "carol",
+                "--room",
+                "mute1",
+                "--server",
+                server.uri().toString())) {
       carol.expectMatching(l -> l.startsWith("[you are carol in mute1;"));
       // The listener's check is parked before the mute, so it is the one that takes "ping".
       awaitState(bob, "carol", "waiting");
@@ -143,7 +169,14 @@ class ChatCommandTest {
   void muteHoldsMessagesAndTheNoticeCountsAllThatArrived() throws Exception {
     try (AsyncChatRoom bob = new AsyncChatRoom(server.uri(), "bob", "mute");
         Chat carol =
-            Chat.start("--user", "carol", "--room", "mute", "--server", server.uri().toString())) {
+            Chat.start(
+                "--http",
+                "--user",
+                "carol",
+                "--room",
+                "mute",
+                "--server",
+                server.uri().toString())) {
       carol.expectMatching(l -> l.startsWith("[you are carol in mute;"));
       awaitState(bob, "carol", "waiting");
       carol.type("/mute");
@@ -184,7 +217,13 @@ class ChatCommandTest {
     try (AsyncChatRoom bob = new AsyncChatRoom(server.uri(), "bob", "presence");
         Chat dora =
             Chat.start(
-                "--user", "dora", "--room", "presence", "--server", server.uri().toString())) {
+                "--http",
+                "--user",
+                "dora",
+                "--room",
+                "presence",
+                "--server",
+                server.uri().toString())) {
       dora.expectMatching(l -> l.startsWith("[you are dora in presence;"));
       awaitState(bob, "dora", "waiting");
       dora.type("/draft thinking it over");
@@ -204,6 +243,7 @@ class ChatCommandTest {
     try (AsyncChatRoom bob = new AsyncChatRoom(server.uri(), "bob", "moderated");
         Chat mo =
             Chat.start(
+                "--http",
                 "--user",
                 "mo",
                 "--room",

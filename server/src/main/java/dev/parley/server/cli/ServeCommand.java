@@ -293,6 +293,15 @@ public final class ServeCommand implements Callable<Integer> {
               + " disconnected and its page reconnects (PARLEY_OBSERVER_QUEUE_BYTES, default ${DEFAULT-VALUE}).")
   long observerQueueBytes;
 
+  @Option(
+      names = "--socket-queue-bytes",
+      defaultValue = "${env:PARLEY_SOCKET_QUEUE_BYTES:-1048576}",
+      description =
+          "Bytes of frames that may wait for one socket of /rpc/ws; one that does not read them is"
+              + " closed (1008), and what was not written waits for its session's next call"
+              + " (PARLEY_SOCKET_QUEUE_BYTES, default ${DEFAULT-VALUE}).")
+  long socketQueueBytes;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig config = config();
@@ -361,6 +370,7 @@ public final class ServeCommand implements Callable<Integer> {
     positive("--response-messages", responseMessages);
     positive("--response-bytes", responseBytes);
     positive("--observer-queue-bytes", observerQueueBytes);
+    positive("--socket-queue-bytes", socketQueueBytes);
     positive("--max-connections", maxConnections + 1L);
     positive("--read-timeout-ms", readTimeoutMs);
     positive("--idle-timeout-ms", idleTimeoutMs);
@@ -455,7 +465,8 @@ public final class ServeCommand implements Callable<Integer> {
         inMemory ? null : dataDir,
         allowedHosts == null ? List.of() : allowedHosts,
         connections,
-        new MemoryLimits(tailMessages, tailBytes, logQueueBytes, observerQueueBytes),
+        new MemoryLimits(
+            tailMessages, tailBytes, logQueueBytes, observerQueueBytes, socketQueueBytes),
         db,
         nodeUrl);
   }

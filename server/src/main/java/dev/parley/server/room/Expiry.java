@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The expiry rules: a session with no call and no pending {@code check} for the TTL expires; the
- * talking stick is released once its hold has lasted {@code stickHold} since the last claim.
- * Decides only; the engine ends what this names. Under the room's lock.
+ * The expiry rules: a session with no call, no pending {@code check} and no subscribed socket for
+ * the TTL expires; the talking stick is released once its hold has lasted {@code stickHold} since
+ * the last claim. Decides only; the engine ends what this names. Under the room's lock.
  */
 final class Expiry {
   private final long ttl;
@@ -22,7 +22,7 @@ final class Expiry {
   List<Session> idle(Room room, long now) {
     List<Session> out = new ArrayList<>();
     for (Session s : room.members()) {
-      if (s.pendingChecks == 0 && now - s.lastActive >= ttl) {
+      if (s.pendingChecks == 0 && s.subscriber == null && now - s.lastActive >= ttl) {
         out.add(s);
       }
     }

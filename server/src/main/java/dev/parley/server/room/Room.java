@@ -44,6 +44,7 @@ final class Room {
   private final Map<String, Session> members = new LinkedHashMap<>();
   private volatile int size;
   private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
+  private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
 
   /**
    * Bumped each time the room is reloaded from the store: changes decided before a reload were
@@ -299,12 +300,29 @@ final class Room {
     waiters.remove(w);
   }
 
-  /** The writer stored this room's messages through {@code seq}: pending checks look again. */
+  /** Makes {@code s}'s deliveries go to {@code subscriber} too (null: to no socket). */
+  void subscribe(Session s, Subscriber subscriber) {
+    if (s.subscriber != null) {
+      subscribers.remove(s.subscriber);
+    }
+    s.subscriber = subscriber;
+    if (subscriber != null) {
+      subscribers.add(subscriber);
+    }
+  }
+
+  /**
+   * The writer stored this room's messages through {@code seq}: pending checks look again, and
+   * subscribed sockets ask for what is theirs.
+   */
   void durable(long seq) {
     if (seq > durableSeq) {
       durableSeq = seq;
     }
     wakeAll();
+    for (Subscriber s : subscribers) {
+      s.wake();
+    }
   }
 
   /** Wakes every pending check of the room; each looks at the room again itself. */

@@ -15,6 +15,7 @@ import dev.parley.api.NoteKind;
 import dev.parley.api.NoteResult;
 import dev.parley.api.ParleyRpcException;
 import dev.parley.api.ParticipantsResult;
+import dev.parley.api.PresenceNotification;
 import dev.parley.api.PresenceState;
 import dev.parley.api.PreviewResult;
 import dev.parley.api.PushResult;
@@ -22,6 +23,7 @@ import dev.parley.api.RateLimitedException;
 import dev.parley.api.ResetResult;
 import dev.parley.api.RoomSummary;
 import dev.parley.api.RoomsResult;
+import dev.parley.api.SubscribeResult;
 import dev.parley.api.SystemEvent;
 import dev.parley.api.SystemEventType;
 import dev.parley.api.TalkingStickResult;
@@ -1049,6 +1051,159 @@ public final class RoomEngine implements AutoCloseable {
         page.size() > n || fit.size() < shown.size());
   }
 
+  /**
+   * The protocol's {@code subscribe}: from now on (or, with a null {@code subscriber}, no longer)
+   * the session's messages are also handed to {@code subscriber} as they are stored. A socket
+   * subscribes one session at a time; the previous subscriber of the session is let go.
+   */
+  public SubscribeResult subscribe(String token, Subscriber subscriber) {
+    SubscribeResult result =
+        call(
+            token,
+            null,
+            Map.of(),
+            (s, tx) -> {
+              s.room.subscribe(s, subscriber);
+              return new SubscribeResult(subscriber != null, deliver(s, tx));
+            });
+    if (subscriber != null) {
+      // What arrived between this answer and the subscriber's first wake-up.
+      subscriber.wake();
+    }
+    return result;
+  }
+
+  /**
+   * Ends {@code subscriber}'s subscription to the session of {@code token}, if it still has one
+   * (its socket closed): the session lives on, idle from now.
+   */
+  public void unsubscribe(String token, Subscriber subscriber) {
+    Session s = sessions.live(token);
+    if (s == null) {
+      return;
+    }
+    s.room.lock.lock();
+    try {
+      if (s.subscriber == subscriber) {
+        s.room.subscribe(s, null);
+        s.lastActive = ticker.nanos();
+      }
+    } finally {
+      s.room.lock.unlock();
+    }
+  }
+
+  /** How a {@link #deliverTo} went. */
+  public enum Delivered {
+    /** Nothing was pending (or the subscription is over). */
+    NOTHING,
+    /** A notification was offered and taken; more may be pending. */
+    SOME,
+    /** The subscriber's queue could not take what is pending: the cursor stayed. */
+    REFUSED
+  }
+
+  /**
+   * Hands what is pending for the session of {@code token} to its {@code subscriber} under the
+   * delivery rule, at most one answer's worth: the cursor moves only when the subscriber takes it.
+   * Not a call of the session: no rate limit, no activity.
+   */
+  public Delivered deliverTo(String token, Subscriber subscriber) {
+    Session s = sessions.live(token);
+    if (s == null) {
+      return Delivered.NOTHING;
+    }
+    Room room = s.room;
+    CompletableFuture<Void> handed = new CompletableFuture<>();
+    CompletableFuture<Void> stored;
+    room.lock.lock();
+    try {
+      if (s.ended || s.subscriber != subscriber || room.poisoned) {
+        return Delivered.NOTHING;
+      }
+      long before = s.cursor;
+      RoomTransaction tx = new RoomTransaction(room, clock.instant());
+      List<Message> out = room.deliver(s);
+      if (!out.isEmpty()) {
+        if (!subscriber.offer(new Subscriber.Delivery(out, before, s.cursor), handed)) {
+          s.cursor = before;
+          return Delivered.REFUSED;
+        }
+        tx.delivered();
+      }
+      saveIfChanged(s, tx, ticker.nanos());
+      stored = tx.submit(queue);
+      if (out.isEmpty()) {
+        return Delivered.NOTHING;
+      }
+    } finally {
+      room.lock.unlock();
+    }
+    // Completed outside the lock: the subscriber's sending starts from here.
+    if (stored == null) {
+      handed.complete(null);
+    } else {
+      stored.whenComplete(
+          (done, failed) -> {
+            if (failed == null) {
+              handed.complete(null);
+            } else {
+              handed.completeExceptionally(failed);
+            }
+          });
+    }
+    return Delivered.SOME;
+  }
+
+  /**
+   * Takes back a delivery that {@code subscriber} could not write to its socket (the socket closed
+   * first): the cursor returns to where it was before {@code delivery}, so the session's next call
+   * has those messages. Only while nothing was delivered to the session since; else they stay
+   * delivered (and in the history).
+   *
+   * @return whether the cursor was taken back
+   */
+  public boolean undeliver(String token, Subscriber.Delivery delivery) {
+    Session s = sessions.live(token);
+    if (s == null) {
+      return false;
+    }
+    Room room = s.room;
+    CompletableFuture<Void> stored;
+    room.lock.lock();
+    try {
+      if (s.ended || s.cursor != delivery.cursorAfter()) {
+        return false;
+      }
+      s.cursor = delivery.cursorBefore();
+      RoomTransaction tx = new RoomTransaction(room, clock.instant());
+      tx.write(new Write.SaveSession(s.record(clock, ticker.nanos())));
+      s.stored(ticker.nanos());
+      stored = tx.submit(queue);
+    } finally {
+      room.lock.unlock();
+    }
+    await(stored);
+    return true;
+  }
+
+  /**
+   * The participants of {@code room} as they are now, for a {@code presence} notification; null
+   * when there is no such room. Moves no cursor.
+   */
+  public PresenceNotification presenceOf(String room) {
+    Room r = rooms.get(room);
+    if (r == null) {
+      return null;
+    }
+    r.lock.lock();
+    try {
+      return r.deleted ? null : new PresenceNotification(r.name, r.participants());
+    } finally {
+      r.lock.unlock();
+    }
+  }
+
   /** The protocol's {@code rooms}: from memory, counting stored messages. */
   public RoomsResult rooms() {
     if (!home.alone()) {
@@ -1327,6 +1482,7 @@ public final class RoomEngine implements AutoCloseable {
     tx.event(
         new RoomEvent.SessionEnded(room.name, s.username, how == SystemEventType.EXPIRED, tx.at));
     s.ended = true;
+    room.subscribe(s, null);
     s.draft.clear();
     sessions.ended(s);
     room.remove(s);

@@ -29,6 +29,13 @@ final class Session {
 
   int pendingChecks;
 
+  /**
+   * The socket that takes this session's messages as they arrive, or null. A subscribed session
+   * does not expire, as with a pending check: its socket's heartbeat ends the subscription when the
+   * socket dies.
+   */
+  Subscriber subscriber;
+
   /** {@link Ticker} reading of the end of the last call. */
   long lastActive;
 

@@ -56,6 +56,11 @@ final class Sessions {
     return s;
   }
 
+  /** The live session of {@code token}, or null (no token, or no such live session). */
+  Session live(String token) {
+    return token == null ? null : live.get(SessionTokens.hash(token));
+  }
+
   /** The live session whose token hashes to {@code hash}, or null. */
   Session byHash(String hash) {
     return live.get(hash);

@@ -9,5 +9,10 @@ package dev.parley.server.rpc;
  *     for a caller inside the process
  * @param rpcUrl the URL of the endpoint as the client reached it; null for a caller inside the
  *     process
+ * @param socket the WebSocket the call came on, or null for HTTP (and callers inside the process)
  */
-record Caller(String bearer, String address, String rpcUrl) {}
+record Caller(String bearer, String address, String rpcUrl, SocketBinding socket) {
+  Caller(String bearer, String address) {
+    this(bearer, address, null, null);
+  }
+}

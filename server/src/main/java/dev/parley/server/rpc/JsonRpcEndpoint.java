@@ -135,6 +135,30 @@ public final class JsonRpcEndpoint {
    */
   public JsonNode handle(
       byte[] body, String bearer, String address, boolean forwarded, String rpcUrl) {
+    return handle(body, bearer, address, forwarded, rpcUrl, null);
+  }
+
+  /**
+   * Handles one text frame of a WebSocket: as {@link #handle(byte[], String, String)}, each call
+   * made as the session the socket is bound to at that moment (a {@code login} earlier in a batch
+   * binds the calls after it).
+   *
+   * @param frame the frame's text as UTF-8
+   * @param socket the socket it came on
+   * @param address the client's address
+   * @return the response, or null when there is none to send (notifications only)
+   */
+  public JsonNode handle(byte[] frame, SocketBinding socket, String address) {
+    return handle(frame, null, address, false, null, socket);
+  }
+
+  private JsonNode handle(
+      byte[] body,
+      String bearer,
+      String address,
+      boolean forwarded,
+      String rpcUrl,
+      SocketBinding socket) {
     long started = System.nanoTime();
     JsonNode request;
     try {
@@ -151,7 +175,7 @@ public final class JsonRpcEndpoint {
       return refused(started, NullNode.instance, new ParseErrorException("empty body"));
     }
     if (!request.isArray()) {
-      return handleCall(request, bearer, address, forwarded, rpcUrl, false);
+      return handleCall(request, bearer, address, forwarded, rpcUrl, socket, false);
     }
     if (request.isEmpty()) {
       return refused(
@@ -167,7 +191,7 @@ public final class JsonRpcEndpoint {
     }
     ArrayNode responses = JSON.arrayNode();
     for (JsonNode call : request) {
-      JsonNode response = handleCall(call, bearer, address, forwarded, rpcUrl, true);
+      JsonNode response = handleCall(call, bearer, address, forwarded, rpcUrl, socket, true);
       if (response != null) {
         responses.add(response);
       }
@@ -182,6 +206,7 @@ public final class JsonRpcEndpoint {
       String address,
       boolean forwarded,
       String rpcUrl,
+      SocketBinding socket,
       boolean inBatch) {
     long started = System.nanoTime();
     if (!call.isObject()) {
@@ -217,7 +242,16 @@ public final class JsonRpcEndpoint {
     }
     String method = call.path("method").asText();
     JsonNode response =
-        respond(method, params, replyId, bearer, address, forwarded, rpcUrl, inBatch);
+        respond(
+            method,
+            params,
+            replyId,
+            socket == null ? bearer : socket.bearer(),
+            address,
+            forwarded,
+            rpcUrl,
+            socket,
+            inBatch);
     calls.called(
         ParleyMethod.byWireName(method).isPresent() ? method : UNKNOWN,
         errorCode(response),
@@ -234,6 +268,7 @@ public final class JsonRpcEndpoint {
       String address,
       boolean forwarded,
       String rpcUrl,
+      SocketBinding socket,
       boolean inBatch) {
     Optional<ParleyMethod> found = ParleyMethod.byWireName(name);
     if (found.isEmpty()) {
@@ -273,7 +308,7 @@ public final class JsonRpcEndpoint {
       answer =
           routing.answer(
               new CallRouting.Call(method, typed, named, bearer, address, forwarded),
-              door -> answerHere(method, typed, new Caller(bearer, door, rpcUrl)));
+              door -> answerHere(method, typed, new Caller(bearer, door, rpcUrl, socket)));
     } catch (ParleyRpcException e) {
       return error(id, e);
     } catch (CallRouting.Misdirected e) {

@@ -7,10 +7,12 @@ import dev.parley.api.CheckParams;
 import dev.parley.api.CheckResult;
 import dev.parley.api.HistoryParams;
 import dev.parley.api.HistoryResult;
+import dev.parley.api.InvalidRequestException;
 import dev.parley.api.LoginParams;
 import dev.parley.api.LoginResult;
 import dev.parley.api.LogoutParams;
 import dev.parley.api.LogoutResult;
+import dev.parley.api.Message;
 import dev.parley.api.NotLoggedInException;
 import dev.parley.api.NoteParams;
 import dev.parley.api.NoteResult;
@@ -26,6 +28,8 @@ import dev.parley.api.ResetResult;
 import dev.parley.api.RoomsParams;
 import dev.parley.api.RoomsResult;
 import dev.parley.api.RpcDiscoverParams;
+import dev.parley.api.SubscribeParams;
+import dev.parley.api.SubscribeResult;
 import dev.parley.api.TalkingStickParams;
 import dev.parley.api.TalkingStickResult;
 import dev.parley.api.UndoParams;
@@ -33,6 +37,8 @@ import dev.parley.api.UndoResult;
 import dev.parley.server.auth.AccessKeys;
 import dev.parley.server.room.RoomEngine;
 import dev.parley.spec.SpecDocument;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -55,15 +61,66 @@ final class ParleyRpcService implements ParleyHandler<Caller> {
 
   @Override
   public LoginResult login(Caller caller, LoginParams p) {
+    boolean subscribe = Boolean.TRUE.equals(p.subscribe());
+    if (subscribe) {
+      socket(caller);
+    }
     engine.admit(caller.address());
-    return access == null
-        ? engine.login(p.username(), p.room(), p.floor(), p.resume())
-        : engine.login(p.username(), p.room(), p.floor(), p.resume(), access.gate(p.key()));
+    LoginResult result =
+        access == null
+            ? engine.login(p.username(), p.room(), p.floor(), p.resume())
+            : engine.login(p.username(), p.room(), p.floor(), p.resume(), access.gate(p.key()));
+    if (caller.socket() == null) {
+      return result;
+    }
+    caller.socket().bind(result.session());
+    if (!subscribe) {
+      return result;
+    }
+    // What arrived between the login and the subscription comes with this answer, after the rest.
+    SubscribeResult subscribed = engine.subscribe(result.session(), caller.socket().subscriber());
+    caller.socket().subscribed(true);
+    if (subscribed.messages().isEmpty()) {
+      return result;
+    }
+    List<Message> messages = new ArrayList<>(result.messages());
+    messages.addAll(subscribed.messages());
+    return new LoginResult(
+        result.session(),
+        result.username(),
+        result.room(),
+        result.floor(),
+        result.resumed(),
+        result.participants(),
+        messages,
+        result.limits());
+  }
+
+  @Override
+  public SubscribeResult subscribe(Caller caller, SubscribeParams p) {
+    SocketBinding socket = socket(caller);
+    boolean on = !Boolean.FALSE.equals(p.enabled());
+    SubscribeResult result =
+        session(caller, () -> engine.subscribe(caller.bearer(), on ? socket.subscriber() : null));
+    socket.subscribed(on);
+    return result;
+  }
+
+  /** The socket of a call that needs one: notifications have no way to an HTTP client. */
+  private static SocketBinding socket(Caller caller) {
+    if (caller.socket() == null) {
+      throw new InvalidRequestException(
+          "notifications need a WebSocket: subscribe on /rpc/ws, or call check over HTTP", null);
+    }
+    return caller.socket();
   }
 
   @Override
   public LogoutResult logout(Caller caller, LogoutParams p) {
     LogoutResult result = session(caller, () -> engine.logout(caller.bearer()));
+    if (caller.socket() != null) {
+      caller.socket().unbind(caller.bearer());
+    }
     if (result.status() == 0) {
       // An unknown or ended token: nothing was ended, so answering 40003 instead loses nothing.
       engine.admit(caller.address());

@@ -43,6 +43,7 @@ public final class SpecSchemas {
   private final Map<String, JsonSchema> params = new HashMap<>();
   private final Map<String, JsonSchema> results = new HashMap<>();
   private final Map<Integer, JsonSchema> errorData = new HashMap<>();
+  private final Map<String, JsonSchema> notifications = new HashMap<>();
 
   /** Compiles the schemas of {@code document}. */
   public SpecSchemas(JsonNode document) {
@@ -74,6 +75,11 @@ public final class SpecSchemas {
       ObjectNode r = withComponents(components);
       r.set("allOf", JSON.arrayNode().add(method.path("result").path("schema")));
       results.put(name, factory.getSchema(r, CONFIG));
+    }
+    for (JsonNode notification : document.path("x-notifications")) {
+      ObjectNode n = withComponents(components);
+      n.set("allOf", JSON.arrayNode().add(notification.path("params")));
+      notifications.put(notification.path("name").asText(), factory.getSchema(n, CONFIG));
     }
     // An error's "data" is an example; its schema is under the error's name in x-error-data.
     JsonNode dataSchemas = document.path("x-error-data");
@@ -117,6 +123,18 @@ public final class SpecSchemas {
   /** Validates a method's result; empty when it conforms. */
   public List<Violation> validateResult(String method, JsonNode value) {
     return violations(results.get(method).validate(value));
+  }
+
+  /**
+   * Validates the params of a server notification ({@code x-notifications}); empty when they
+   * conform.
+   */
+  public List<Violation> validateNotification(String name, JsonNode value) {
+    JsonSchema schema = notifications.get(name);
+    if (schema == null) {
+      return List.of(new Violation("", "notification " + name + " is not declared"));
+    }
+    return violations(schema.validate(value));
   }
 
   /** Validates an error's {@code data} against its declared shape; empty when it conforms. */

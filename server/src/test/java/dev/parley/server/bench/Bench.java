@@ -27,7 +27,7 @@ public final class Bench {
    * The options, each {@code --name value}; lists are comma-separated.
    *
    * <ul>
-   *   <li>{@code --scenarios rpc,push,fanout,wake,latency}: which to run, in that order;
+   *   <li>{@code --scenarios rpc,push,fanout,wake,latency,socket}: which to run, in that order;
    *   <li>{@code --seconds 3 --warmup 2 --conns 1,16,64 --rpc-stores memory,sqlite --rpc-rooms 1}:
    *       the rpc scenario (wrk runs; the warm-up also serves the push scenario);
    *   <li>{@code --push-seconds 3 --push-clients 1,16,64 --push-rooms 1,16}: the push scenario (a
@@ -38,11 +38,14 @@ public final class Bench {
    *       does not take many minutes;
    *   <li>{@code --wake-checks 10000 --wake-rooms 100 --wake-store sqlite}: the wake scenario;
    *   <li>{@code --latency-samples 300 --latency-stores memory,sqlite}: the latency scenario (a
-   *       fifth as many warm-up samples first).
+   *       fifth as many warm-up samples first);
+   *   <li>{@code --socket-fanout 1000 --socket-rounds 10 --socket-store sqlite}: the socket
+   *       scenario, {@code /rpc/ws} against the HTTP long poll on one daemon (its latency part
+   *       takes {@code --latency-samples}).
    * </ul>
    */
   static final class Options {
-    List<String> scenarios = List.of("rpc", "push", "fanout", "wake", "latency");
+    List<String> scenarios = List.of("rpc", "push", "fanout", "wake", "latency", "socket");
     int seconds = 3;
     int warmup = 2;
     List<Integer> conns = List.of(1, 16, 64);
@@ -62,6 +65,9 @@ public final class Bench {
     String wakeStore = "sqlite";
     int latencySamples = 300;
     List<String> latencyStores = List.of("memory", "sqlite");
+    int socketFanout = 1000;
+    int socketRounds = 10;
+    String socketStore = "sqlite";
 
     static Options parse(String[] args) {
       Options o = new Options();
@@ -91,6 +97,9 @@ public final class Bench {
           case "--wake-store" -> o.wakeStore = v;
           case "--latency-samples" -> o.latencySamples = Integer.parseInt(v);
           case "--latency-stores" -> o.latencyStores = strings(v);
+          case "--socket-fanout" -> o.socketFanout = Integer.parseInt(v);
+          case "--socket-rounds" -> o.socketRounds = Integer.parseInt(v);
+          case "--socket-store" -> o.socketStore = v;
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
       }
@@ -108,6 +117,9 @@ public final class Bench {
       }
       if (scenarios.contains("wake")) {
         need = Math.max(need, wakeChecks + wakeRooms + 512L);
+      }
+      if (scenarios.contains("socket")) {
+        need = Math.max(need, 4L * socketFanout + 512);
       }
       return need;
     }
@@ -162,9 +174,10 @@ public final class Bench {
         case "fanout" -> FanOut.run(o);
         case "wake" -> WakeAll.run(o);
         case "latency" -> DeliveryLatency.run(o);
+        case "socket" -> SocketDelivery.run(o);
         default ->
             throw new IllegalArgumentException(
-                "unknown scenario " + s + " (rpc, push, fanout, wake, latency)");
+                "unknown scenario " + s + " (rpc, push, fanout, wake, latency, socket)");
       }
     }
     System.out.printf(

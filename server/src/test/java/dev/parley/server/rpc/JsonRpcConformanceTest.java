@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.server.ServerLimits;
 import dev.parley.server.testing.Daemon;
 import dev.parley.server.testing.RpcClient;
+import dev.parley.server.testing.SocketClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,20 +27,26 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * JSON-RPC 2.0 as its specification says, over real HTTP: the specification's own examples (section
- * 7, translated to Parley's methods), the envelope rules around them, the batch and body limits,
- * and a list of hostile bodies that must never get a 500 or a non-JSON answer.
+ * JSON-RPC 2.0 as its specification says, over real HTTP and (for the cases that are JSON-RPC's,
+ * not HTTP's) over the WebSocket door: the specification's own examples (section 7, translated to
+ * Parley's methods), the envelope rules around them, the batch and body limits, and a list of
+ * hostile bodies that must never get a 500 or a non-JSON answer.
  */
 class JsonRpcConformanceTest {
   /** Small limits, so that the limit tests need neither big batches nor big bodies. */
@@ -78,391 +85,434 @@ class JsonRpcConformanceTest {
     rpc = server.client();
   }
 
-  // ---- The examples of the JSON-RPC 2.0 specification, section 7 -------------------------
+  /**
+   * The cases that are JSON-RPC's, not HTTP's, from one list, over each door: {@code POST /rpc} and
+   * {@code /rpc/ws} (where a body is one text frame, and "no answer" is a frame that gets none
+   * before the next one is answered).
+   */
+  @Nested
+  @ParameterizedClass(name = "over {0}")
+  @EnumSource(Door.class)
+  class OverEachDoor {
+    @Parameter Door door;
 
-  @Test
-  void positionalParamsAreRefusedByOurByNameMethodsButAnEmptyArrayMeansNoParams() {
-    // Spec: {"method": "subtract", "params": [42, 23], "id": 1}. Ours take params by name only.
-    JsonNode refused =
-        answer(
-            """
-        {"jsonrpc": "2.0", "method": "login", "params": ["claude", "lobby"], "id": 1}""",
-            "login");
-    assertThat(refused.at("/error/code").asInt()).isEqualTo(-32602);
-    assertThat(refused.at("/error/data/pointer").isTextual()).isTrue();
-    assertThat(refused.get("id").asInt()).isEqualTo(1);
-
-    JsonNode accepted =
-        answer(
-            """
-        {"jsonrpc": "2.0", "method": "rooms", "params": [], "id": 2}""",
-            "rooms");
-    assertThat(accepted.has("error")).as("%s", accepted).isFalse();
-    assertThat(accepted.at("/result/rooms").isArray()).isTrue();
-    assertThat(accepted.get("id").asInt()).isEqualTo(2);
-  }
-
-  @Test
-  void namedParamsMayComeInAnyOrder() {
-    // Spec: {"subtrahend": 23, "minuend": 42} and {"minuend": 42, "subtrahend": 23} agree.
-    JsonNode first =
-        answer(
-            """
-        {"jsonrpc": "2.0", "method": "login", "params": {"username": "ann", "room": "named"}, "id": 3}""",
-            "login");
-    JsonNode second =
-        answer(
-            """
-        {"jsonrpc": "2.0", "method": "login", "params": {"room": "named", "username": "bob"}, "id": 4}""",
-            "login");
-    assertThat(first.at("/result/room").asText()).isEqualTo("named");
-    assertThat(second.at("/result/room").asText()).isEqualTo("named");
-    assertThat(second.at("/result/participants").findValuesAsText("username"))
-        .contains("ann", "bob");
-    assertThat(first.get("id").asInt()).isEqualTo(3);
-    assertThat(second.get("id").asInt()).isEqualTo(4);
-  }
-
-  @Test
-  void aNotificationIsCarriedOutButNotAnswered() {
-    // Spec: {"jsonrpc": "2.0", "method": "update", "params": [1,2,3,4,5]} gets nothing back.
-    assertNoContent(
-        rpc.post(
-            """
-        {"jsonrpc": "2.0", "method": "login", "params": {"username": "quiet", "room": "notified"}}"""));
-    // It still ran: the room it created exists, with its one participant.
-    JsonNode rooms = rpc.call("rooms");
-    assertThat(rooms.get("rooms").findValues("room").stream().map(JsonNode::asText))
-        .contains("notified");
-  }
-
-  @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "{\"jsonrpc\": \"2.0\", \"method\": \"foobar\"}",
-        "{\"jsonrpc\": \"2.0\", \"method\": \"login\", \"params\": [1, 2, 3, 4, 5]}",
-        "{\"jsonrpc\": \"2.0\", \"method\": \"login\", \"params\": {}}",
-        "{\"jsonrpc\": \"2.0\", \"method\": \"append\", \"params\": {\"text\": \"no session\"}}",
-        "{\"jsonrpc\": \"2.0\", \"method\": \"history\", \"params\": {\"limit\": 0}}",
-      })
-  void aFailingNotificationIsNotAnsweredEither(String body) {
-    // The specification forbids answering a notification, errors included.
-    assertNoContent(rpc.post(body));
-  }
-
-  @Test
-  void aMethodThatDoesNotExistIsMinus32601() {
-    JsonNode response =
-        answer(
-            """
-        {"jsonrpc": "2.0", "method": "foobar", "id": "1"}""",
-            "foobar");
-    assertThat(response.at("/error/code").asInt()).isEqualTo(-32601);
-    assertThat(response.at("/error/message").asText()).isEqualTo("Method not found");
-    assertThat(response.at("/error/data/method").asText()).isEqualTo("foobar");
-    assertThat(response.get("id").asText()).isEqualTo("1");
-  }
-
-  @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "toString",
-        "hashCode",
-        "getClass",
-        "wait",
-        "notify",
-        "rpcDiscover",
-        "talkingStick",
-        "LOGIN",
-        "rpc.discover ",
-        " rooms",
-        ""
-      })
-  void javaMethodsAndNearMissesOfOurNamesAreNotMethods(String method) {
-    // The dispatcher reflects over a Java object: none of its other methods may be reachable.
-    JsonNode response = answer(call(method, null, "7"), method);
-    assertThat(response.at("/error/code").asInt()).isEqualTo(-32601);
-    assertThat(response.at("/error/data/method").asText()).isEqualTo(method);
-  }
-
-  @Test
-  void invalidJsonIsAParseErrorWithIdNull() {
-    JsonNode response =
-        answer(
-            """
-        {"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]""",
-            "");
-    assertThat(response.at("/error/code").asInt()).isEqualTo(-32700);
-    assertThat(response.at("/error/message").asText()).isEqualTo("Parse error");
-    assertThat(response.get("id").isNull()).isTrue();
-  }
-
-  static Stream<Arguments> unparseableBodies() {
-    return Stream.of(
-        Arguments.of(
-            "{\"jsonrpc\": \"2.0\", \"method\":",
-            "ends before it is complete",
-            "line 1, column 29"),
-        Arguments.of("{\"id\": 1}{", "more follows after the JSON value", "line 1, column 10"),
-        Arguments.of(
-            "{\"id\": 1, \"id\": 2}", "the key \"id\" appears twice in one object", "line 1"),
-        Arguments.of("nope", "nope is not a JSON value", "line 1, column 1"),
-        Arguments.of(
-            "{\n  'id': 1}",
-            "unexpected character ' (expected double-quote to start field name)",
-            "line 2, column 3"),
-        Arguments.of(
-            "{\"a\": \"x\ny\"}",
-            "a control character (code 10) in a string must be escaped",
-            "line 1"),
-        Arguments.of("{\"a\": NaN}", "NaN is not a JSON value", "line 1, column"),
-        Arguments.of("[".repeat(1200) + "]".repeat(1200), "nested deeper than 1000 levels", ""),
-        Arguments.of("{\"a\": " + "9".repeat(2000) + "}", "a number longer than 1000 digits", ""));
-  }
-
-  @ParameterizedTest
-  @MethodSource("unparseableBodies")
-  void aParseErrorSaysWhatIsWrongAndWhereInPlainWords(String body, String what, String where) {
-    JsonNode response = answer(body, "");
-    assertThat(response.at("/error/code").asInt()).isEqualTo(-32700);
-    String detail = response.at("/error/data/detail").asText();
-    assertThat(detail).startsWith("not valid JSON: ").contains(what).contains(where);
-    // No names of the parser's classes, features or settings.
-    assertThat(detail)
-        .doesNotContain(
-            "`", "Jackson", "jackson", "Feature", "Constraints", "JsonNode", "CTRL-CHAR");
-  }
-
-  @Test
-  void anInvalidRequestObjectIsMinus32600WithIdNull() {
-    JsonNode response =
-        answer(
-            """
-        {"jsonrpc": "2.0", "method": 1, "params": "bar"}""",
-            "");
-    assertThat(response.at("/error/code").asInt()).isEqualTo(-32600);
-    assertThat(response.at("/error/message").asText()).isEqualTo("Invalid Request");
-    assertThat(response.get("id").isNull()).isTrue();
-  }
-
-  @Test
-  void aBatchThatIsNotValidJsonGetsOneParseErrorNotAnArray() {
-    JsonNode response =
-        answer(
-            """
-        [
-          {"jsonrpc": "2.0", "method": "rooms", "id": "1"},
-          {"jsonrpc": "2.0", "method"
-        ]""",
-            "");
-    assertThat(response.isObject()).as("%s", response).isTrue();
-    assertThat(response.at("/error/code").asInt()).isEqualTo(-32700);
-    assertThat(response.get("id").isNull()).isTrue();
-  }
-
-  @Test
-  void anEmptyBatchGetsOneInvalidRequestNotAnArray() {
-    JsonNode response = answer("[]", "");
-    assertThat(response.isObject()).as("%s", response).isTrue();
-    assertThat(response.at("/error/code").asInt()).isEqualTo(-32600);
-    assertThat(response.get("id").isNull()).isTrue();
-  }
-
-  @Test
-  void aBatchOfOneNonObjectGetsAnArrayOfOneError() {
-    JsonNode response = parseOk(rpc.post("[1]"));
-    assertThat(response.isArray()).as("%s", response).isTrue();
-    assertThat(response).hasSize(1);
-    assertInvalidRequestWithNullId(response.get(0));
-  }
-
-  @Test
-  void aBatchOfThreeNonObjectsGetsThreeErrors() {
-    JsonNode response = parseOk(rpc.post("[1, 2, 3]"));
-    assertThat(response.isArray()).as("%s", response).isTrue();
-    assertThat(response).hasSize(3);
-    response.forEach(JsonRpcConformanceTest::assertInvalidRequestWithNullId);
-  }
-
-  @Test
-  void aMixedBatchAnswersEveryCallButNoNotification() {
-    RpcClient mixer = server.login("mixer", "mixed");
-    JsonNode response =
-        parseOk(
-            mixer.post(
-                """
-        [
-          {"jsonrpc": "2.0", "method": "rooms", "id": "1"},
-          {"jsonrpc": "2.0", "method": "participants"},
-          {"jsonrpc": "2.0", "method": "login", "params": {"username": "batched", "room": "mixed"}, "id": "2"},
-          {"foo": "boo"},
-          {"jsonrpc": "2.0", "method": "foo.get", "params": {"name": "myself"}, "id": "5"},
-          {"jsonrpc": "2.0", "method": "participants", "id": "9"}
-        ]"""));
-    assertThat(response.isArray()).as("%s", response).isTrue();
-    assertThat(response).hasSize(5);
-    // The specification lets a server answer a batch in any order: match by id.
-    Map<String, JsonNode> byId = new HashMap<>();
-    List<JsonNode> nullIds = new ArrayList<>();
-    for (JsonNode r : response) {
-      if (r.get("id").isNull()) {
-        nullIds.add(r);
-      } else {
-        byId.put(r.get("id").asText(), r);
-      }
+    /** A room of this door's run: the daemon is the class's, both doors' runs share it. */
+    private String room(String name) {
+      return name + "-" + door.name().toLowerCase(java.util.Locale.ROOT);
     }
-    assertThat(byId).containsOnlyKeys("1", "2", "5", "9");
-    checkSpec("rooms", byId.get("1"));
-    checkSpec("login", byId.get("2"));
-    checkSpec("foo.get", byId.get("5"));
-    checkSpec("participants", byId.get("9"));
-    assertThat(byId.get("1").has("result")).isTrue();
-    assertThat(byId.get("2").at("/result/username").asText()).isEqualTo("batched");
-    assertThat(byId.get("5").at("/error/code").asInt()).isEqualTo(-32601);
-    // Calls run in order: the login of "2" is visible to "9" in the same batch.
-    assertThat(byId.get("9").at("/result/participants").findValuesAsText("username"))
-        .contains("mixer", "batched");
-    assertThat(nullIds)
-        .singleElement()
-        .satisfies(JsonRpcConformanceTest::assertInvalidRequestWithNullId);
-  }
 
-  @Test
-  void aBatchOfNotificationsOnlyGetsNoContent() {
-    assertNoContent(
-        rpc.post(
-            """
-        [
-          {"jsonrpc": "2.0", "method": "rooms", "params": []},
-          {"jsonrpc": "2.0", "method": "foobar"}
-        ]"""));
-  }
+    // ---- The examples of the JSON-RPC 2.0 specification, section 7 -------------------------
 
-  // ---- The envelope ------------------------------------------------------------------------
+    @Test
+    void positionalParamsAreRefusedByOurByNameMethodsButAnEmptyArrayMeansNoParams() {
+      // Spec: {"method": "subtract", "params": [42, 23], "id": 1}. Ours take params by name only.
+      JsonNode refused =
+          answer(
+              door,
+              """
+          {"jsonrpc": "2.0", "method": "login", "params": ["claude", "lobby"], "id": 1}""",
+              "login");
+      assertThat(refused.at("/error/code").asInt()).isEqualTo(-32602);
+      assertThat(refused.at("/error/data/pointer").isTextual()).isTrue();
+      assertThat(refused.get("id").asInt()).isEqualTo(1);
 
-  @ParameterizedTest
-  @ValueSource(strings = {"\"bar\"", "5", "true", "null"})
-  void paramsThatAreNeitherObjectNorArrayAreAnInvalidRequest(String params) {
-    JsonNode response =
-        answer(
-            "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"params\": " + params + ", \"id\": 11}",
-            "rooms");
-    assertThat(response.at("/error/code").asInt()).isEqualTo(-32600);
-    // The id could be read, so it is echoed.
-    assertThat(response.get("id").asInt()).isEqualTo(11);
-  }
+      JsonNode accepted =
+          answer(
+              door,
+              """
+          {"jsonrpc": "2.0", "method": "rooms", "params": [], "id": 2}""",
+              "rooms");
+      assertThat(accepted.has("error")).as("%s", accepted).isFalse();
+      assertThat(accepted.at("/result/rooms").isArray()).isTrue();
+      assertThat(accepted.get("id").asInt()).isEqualTo(2);
+    }
 
-  @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "{\"method\": \"rooms\", \"id\": 12}",
-        "{\"jsonrpc\": \"1.0\", \"method\": \"rooms\", \"id\": 12}",
-        "{\"jsonrpc\": 2.0, \"method\": \"rooms\", \"id\": 12}",
-        "{\"jsonrpc\": \"2.0 \", \"method\": \"rooms\", \"id\": 12}",
-        "{\"jsonrpc\": null, \"method\": \"rooms\", \"id\": 12}",
-      })
-  void anythingButTheString20AsVersionIsAnInvalidRequest(String body) {
-    JsonNode response = answer(body, "rooms");
-    assertThat(response.at("/error/code").asInt()).isEqualTo(-32600);
-    assertThat(response.get("id").asInt()).isEqualTo(12);
-  }
+    @Test
+    void namedParamsMayComeInAnyOrder() {
+      // Spec: {"subtrahend": 23, "minuend": 42} and {"minuend": 42, "subtrahend": 23} agree.
+      JsonNode first =
+          answer(
+              door,
+              """
+          {"jsonrpc": "2.0", "method": "login", "params": {"username": "ann", "room": "%s"}, "id": 3}"""
+                  .formatted(room("named")),
+              "login");
+      JsonNode second =
+          answer(
+              door,
+              """
+          {"jsonrpc": "2.0", "method": "login", "params": {"room": "%s", "username": "bob"}, "id": 4}"""
+                  .formatted(room("named")),
+              "login");
+      assertThat(first.at("/result/room").asText()).isEqualTo(room("named"));
+      assertThat(second.at("/result/room").asText()).isEqualTo(room("named"));
+      assertThat(second.at("/result/participants").findValuesAsText("username"))
+          .contains("ann", "bob");
+      assertThat(first.get("id").asInt()).isEqualTo(3);
+      assertThat(second.get("id").asInt()).isEqualTo(4);
+    }
 
-  @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "{\"jsonrpc\": \"2.0\", \"id\": 13}",
-        "{\"jsonrpc\": \"2.0\", \"method\": null, \"id\": 13}",
-        "{\"jsonrpc\": \"2.0\", \"method\": [\"rooms\"], \"id\": 13}",
-        "{\"jsonrpc\": \"2.0\", \"method\": {\"name\": \"rooms\"}, \"id\": 13}",
-      })
-  void aMissingOrNonStringMethodIsAnInvalidRequest(String body) {
-    JsonNode response = answer(body, "");
-    assertThat(response.at("/error/code").asInt()).isEqualTo(-32600);
-    assertThat(response.get("id").asInt()).isEqualTo(13);
-  }
+    @Test
+    void aNotificationIsCarriedOutButNotAnswered() {
+      // Spec: {"jsonrpc": "2.0", "method": "update", "params": [1,2,3,4,5]} gets nothing back.
+      assertNoAnswer(
+          door.exchange(
+              server.uri(),
+              null,
+              """
+          {"jsonrpc": "2.0", "method": "login", "params": {"username": "quiet", "room": "%s"}}"""
+                  .formatted(room("notified"))));
+      // It still ran: the room it created exists, with its one participant.
+      JsonNode rooms = server.client().call("rooms");
+      assertThat(rooms.get("rooms").findValues("room").stream().map(JsonNode::asText))
+          .contains(room("notified"));
+    }
 
-  @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1} garbage",
-        "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1}}",
-        "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1} {\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 2}",
-        "[{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1}] []",
-        "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1} 0",
-      })
-  void trailingContentAfterTheJsonValueIsAParseError(String body) {
-    // A lenient parser would answer the first value and drop the rest silently.
-    JsonNode response = answer(body, "");
-    assertThat(response.at("/error/code").asInt()).isEqualTo(-32700);
-    assertThat(response.get("id").isNull()).isTrue();
-  }
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "{\"jsonrpc\": \"2.0\", \"method\": \"foobar\"}",
+          "{\"jsonrpc\": \"2.0\", \"method\": \"login\", \"params\": [1, 2, 3, 4, 5]}",
+          "{\"jsonrpc\": \"2.0\", \"method\": \"login\", \"params\": {}}",
+          "{\"jsonrpc\": \"2.0\", \"method\": \"append\", \"params\": {\"text\": \"no session\"}}",
+          "{\"jsonrpc\": \"2.0\", \"method\": \"history\", \"params\": {\"limit\": 0}}",
+        })
+    void aFailingNotificationIsNotAnsweredEither(String body) {
+      // The specification forbids answering a notification, errors included.
+      assertNoAnswer(door.exchange(server.uri(), null, body));
+    }
 
-  @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1, \"id\": 2}",
-        "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"method\": \"login\", \"id\": 1}",
-        "{\"jsonrpc\": \"2.0\", \"method\": \"login\", \"params\": {\"username\": \"a\", \"username\": \"b\"}, \"id\": 1}",
-      })
-  void duplicateKeysAreAParseError(String body) {
-    // Which duplicate wins differs between parsers; refusing them removes the ambiguity.
-    JsonNode response = answer(body, "");
-    assertThat(response.at("/error/code").asInt()).isEqualTo(-32700);
-    assertThat(response.get("id").isNull()).isTrue();
-  }
+    @Test
+    void aMethodThatDoesNotExistIsMinus32601() {
+      JsonNode response =
+          answer(
+              door,
+              """
+          {"jsonrpc": "2.0", "method": "foobar", "id": "1"}""",
+              "foobar");
+      assertThat(response.at("/error/code").asInt()).isEqualTo(-32601);
+      assertThat(response.at("/error/message").asText()).isEqualTo("Method not found");
+      assertThat(response.at("/error/data/method").asText()).isEqualTo("foobar");
+      assertThat(response.get("id").asText()).isEqualTo("1");
+    }
 
-  @Test
-  void aRequestWithIdNullIsAnsweredWithIdNull() {
-    JsonNode response =
-        answer(
-            """
-        {"jsonrpc": "2.0", "method": "rooms", "id": null}""",
-            "rooms");
-    assertThat(response.has("result")).as("%s", response).isTrue();
-    assertThat(response.has("id")).isTrue();
-    assertThat(response.get("id").isNull()).isTrue();
-  }
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "toString",
+          "hashCode",
+          "getClass",
+          "wait",
+          "notify",
+          "rpcDiscover",
+          "talkingStick",
+          "LOGIN",
+          "rpc.discover ",
+          " rooms",
+          ""
+        })
+    void javaMethodsAndNearMissesOfOurNamesAreNotMethods(String method) {
+      // The dispatcher reflects over a Java object: none of its other methods may be reachable.
+      JsonNode response = answer(door, call(method, null, "7"), method);
+      assertThat(response.at("/error/code").asInt()).isEqualTo(-32601);
+      assertThat(response.at("/error/data/method").asText()).isEqualTo(method);
+    }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"{}", "{\"n\": 1}", "[]", "[1]", "true", "false"})
-  void anIdOfTheWrongTypeIsAnInvalidRequestWithIdNull(String id) {
-    JsonNode response =
-        answer("{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": " + id + "}", "rooms");
-    assertThat(response.at("/error/code").asInt()).isEqualTo(-32600);
-    assertThat(response.get("id").isNull()).isTrue();
-  }
+    @Test
+    void invalidJsonIsAParseErrorWithIdNull() {
+      JsonNode response =
+          answer(
+              door,
+              """
+          {"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]""",
+              "");
+      assertThat(response.at("/error/code").asInt()).isEqualTo(-32700);
+      assertThat(response.at("/error/message").asText()).isEqualTo("Parse error");
+      assertThat(response.get("id").isNull()).isTrue();
+    }
 
-  @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "\"\"",
-        "\"c-1\"",
-        "\"ünïcødé ✓ \\ud83d\\ude00\"",
-        "0",
-        "-7",
-        "9007199254740993",
-        "123456789012345678901234567890",
-        "1.5",
-        "10.0",
-        "-0.25",
-        "1e400",
-        "1E-400"
-      })
-  void theIdIsEchoedExactly(String id) throws IOException {
-    // Exactly: a big or fractional number must come back as the same number, not rounded,
-    // not a double, and never turned into a string such as "Infinity".
-    HttpResponse<String> http =
-        rpc.post("{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": " + id + "}");
-    assertThat(http.statusCode()).isEqualTo(200);
-    JsonNode sent = EXACT.readTree(id);
-    JsonNode echoed = EXACT.readTree(http.body()).get("id");
-    assertThat(echoed.getNodeType()).as("id in %s", http.body()).isEqualTo(sent.getNodeType());
-    if (sent.isNumber()) {
-      assertThat(echoed.decimalValue())
-          .as("id in %s", http.body())
-          .isEqualByComparingTo(sent.decimalValue());
-    } else {
-      assertThat(echoed.asText()).isEqualTo(sent.asText());
+    static Stream<Arguments> unparseableBodies() {
+      return Stream.of(
+          Arguments.of(
+              "{\"jsonrpc\": \"2.0\", \"method\":",
+              "ends before it is complete",
+              "line 1, column 29"),
+          Arguments.of("{\"id\": 1}{", "more follows after the JSON value", "line 1, column 10"),
+          Arguments.of(
+              "{\"id\": 1, \"id\": 2}", "the key \"id\" appears twice in one object", "line 1"),
+          Arguments.of("nope", "nope is not a JSON value", "line 1, column 1"),
+          Arguments.of(
+              "{\n  'id': 1}",
+              "unexpected character ' (expected double-quote to start field name)",
+              "line 2, column 3"),
+          Arguments.of(
+              "{\"a\": \"x\ny\"}",
+              "a control character (code 10) in a string must be escaped",
+              "line 1"),
+          Arguments.of("{\"a\": NaN}", "NaN is not a JSON value", "line 1, column"),
+          Arguments.of("[".repeat(1200) + "]".repeat(1200), "nested deeper than 1000 levels", ""),
+          Arguments.of(
+              "{\"a\": " + "9".repeat(2000) + "}", "a number longer than 1000 digits", ""));
+    }
+
+    @ParameterizedTest
+    @MethodSource("unparseableBodies")
+    void aParseErrorSaysWhatIsWrongAndWhereInPlainWords(String body, String what, String where) {
+      JsonNode response = answer(door, body, "");
+      assertThat(response.at("/error/code").asInt()).isEqualTo(-32700);
+      String detail = response.at("/error/data/detail").asText();
+      assertThat(detail).startsWith("not valid JSON: ").contains(what).contains(where);
+      // No names of the parser's classes, features or settings.
+      assertThat(detail)
+          .doesNotContain(
+              "`", "Jackson", "jackson", "Feature", "Constraints", "JsonNode", "CTRL-CHAR");
+    }
+
+    @Test
+    void anInvalidRequestObjectIsMinus32600WithIdNull() {
+      JsonNode response =
+          answer(
+              door,
+              """
+          {"jsonrpc": "2.0", "method": 1, "params": "bar"}""",
+              "");
+      assertThat(response.at("/error/code").asInt()).isEqualTo(-32600);
+      assertThat(response.at("/error/message").asText()).isEqualTo("Invalid Request");
+      assertThat(response.get("id").isNull()).isTrue();
+    }
+
+    @Test
+    void aBatchThatIsNotValidJsonGetsOneParseErrorNotAnArray() {
+      JsonNode response =
+          answer(
+              door,
+              """
+          [
+            {"jsonrpc": "2.0", "method": "rooms", "id": "1"},
+            {"jsonrpc": "2.0", "method"
+          ]""",
+              "");
+      assertThat(response.isObject()).as("%s", response).isTrue();
+      assertThat(response.at("/error/code").asInt()).isEqualTo(-32700);
+      assertThat(response.get("id").isNull()).isTrue();
+    }
+
+    @Test
+    void anEmptyBatchGetsOneInvalidRequestNotAnArray() {
+      JsonNode response = answer(door, "[]", "");
+      assertThat(response.isObject()).as("%s", response).isTrue();
+      assertThat(response.at("/error/code").asInt()).isEqualTo(-32600);
+      assertThat(response.get("id").isNull()).isTrue();
+    }
+
+    @Test
+    void aBatchOfOneNonObjectGetsAnArrayOfOneError() {
+      JsonNode response = door.answer(server.uri(), null, "[1]");
+      assertThat(response.isArray()).as("%s", response).isTrue();
+      assertThat(response).hasSize(1);
+      assertInvalidRequestWithNullId(response.get(0));
+    }
+
+    @Test
+    void aBatchOfThreeNonObjectsGetsThreeErrors() {
+      JsonNode response = door.answer(server.uri(), null, "[1, 2, 3]");
+      assertThat(response.isArray()).as("%s", response).isTrue();
+      assertThat(response).hasSize(3);
+      response.forEach(JsonRpcConformanceTest::assertInvalidRequestWithNullId);
+    }
+
+    @Test
+    void aMixedBatchAnswersEveryCallButNoNotification() {
+      RpcClient mixer = server.login("mixer", room("mixed"));
+      JsonNode response =
+          door.answer(
+              server.uri(),
+              mixer.session(),
+              """
+          [
+            {"jsonrpc": "2.0", "method": "rooms", "id": "1"},
+            {"jsonrpc": "2.0", "method": "participants"},
+            {"jsonrpc": "2.0", "method": "login", "params": {"username": "batched", "room": "%s"}, "id": "2"},
+            {"foo": "boo"},
+            {"jsonrpc": "2.0", "method": "foo.get", "params": {"name": "myself"}, "id": "5"},
+            {"jsonrpc": "2.0", "method": "participants", "id": "9"}
+          ]"""
+                  .formatted(room("mixed")));
+      assertThat(response.isArray()).as("%s", response).isTrue();
+      assertThat(response).hasSize(5);
+      // The specification lets a server answer a batch in any order: match by id.
+      Map<String, JsonNode> byId = new HashMap<>();
+      List<JsonNode> nullIds = new ArrayList<>();
+      for (JsonNode r : response) {
+        if (r.get("id").isNull()) {
+          nullIds.add(r);
+        } else {
+          byId.put(r.get("id").asText(), r);
+        }
+      }
+      assertThat(byId).containsOnlyKeys("1", "2", "5", "9");
+      checkSpec("rooms", byId.get("1"));
+      checkSpec("login", byId.get("2"));
+      checkSpec("foo.get", byId.get("5"));
+      checkSpec("participants", byId.get("9"));
+      assertThat(byId.get("1").has("result")).isTrue();
+      assertThat(byId.get("2").at("/result/username").asText()).isEqualTo("batched");
+      assertThat(byId.get("5").at("/error/code").asInt()).isEqualTo(-32601);
+      // Calls run in order: the login of "2" is visible to "9" in the same batch.
+      assertThat(byId.get("9").at("/result/participants").findValuesAsText("username"))
+          .contains("mixer", "batched");
+      assertThat(nullIds)
+          .singleElement()
+          .satisfies(JsonRpcConformanceTest::assertInvalidRequestWithNullId);
+    }
+
+    @Test
+    void aBatchOfNotificationsOnlyGetsNoContent() {
+      assertNoAnswer(
+          door.exchange(
+              server.uri(),
+              null,
+              """
+          [
+            {"jsonrpc": "2.0", "method": "rooms", "params": []},
+            {"jsonrpc": "2.0", "method": "foobar"}
+          ]"""));
+    }
+
+    // ---- The envelope ------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"bar\"", "5", "true", "null"})
+    void paramsThatAreNeitherObjectNorArrayAreAnInvalidRequest(String params) {
+      JsonNode response =
+          answer(
+              door,
+              "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"params\": "
+                  + params
+                  + ", \"id\": 11}",
+              "rooms");
+      assertThat(response.at("/error/code").asInt()).isEqualTo(-32600);
+      // The id could be read, so it is echoed.
+      assertThat(response.get("id").asInt()).isEqualTo(11);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "{\"method\": \"rooms\", \"id\": 12}",
+          "{\"jsonrpc\": \"1.0\", \"method\": \"rooms\", \"id\": 12}",
+          "{\"jsonrpc\": 2.0, \"method\": \"rooms\", \"id\": 12}",
+          "{\"jsonrpc\": \"2.0 \", \"method\": \"rooms\", \"id\": 12}",
+          "{\"jsonrpc\": null, \"method\": \"rooms\", \"id\": 12}",
+        })
+    void anythingButTheString20AsVersionIsAnInvalidRequest(String body) {
+      JsonNode response = answer(door, body, "rooms");
+      assertThat(response.at("/error/code").asInt()).isEqualTo(-32600);
+      assertThat(response.get("id").asInt()).isEqualTo(12);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "{\"jsonrpc\": \"2.0\", \"id\": 13}",
+          "{\"jsonrpc\": \"2.0\", \"method\": null, \"id\": 13}",
+          "{\"jsonrpc\": \"2.0\", \"method\": [\"rooms\"], \"id\": 13}",
+          "{\"jsonrpc\": \"2.0\", \"method\": {\"name\": \"rooms\"}, \"id\": 13}",
+        })
+    void aMissingOrNonStringMethodIsAnInvalidRequest(String body) {
+      JsonNode response = answer(door, body, "");
+      assertThat(response.at("/error/code").asInt()).isEqualTo(-32600);
+      assertThat(response.get("id").asInt()).isEqualTo(13);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1} garbage",
+          "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1}}",
+          "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1} {\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 2}",
+          "[{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1}] []",
+          "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1} 0",
+        })
+    void trailingContentAfterTheJsonValueIsAParseError(String body) {
+      // A lenient parser would answer the first value and drop the rest silently.
+      JsonNode response = answer(door, body, "");
+      assertThat(response.at("/error/code").asInt()).isEqualTo(-32700);
+      assertThat(response.get("id").isNull()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": 1, \"id\": 2}",
+          "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"method\": \"login\", \"id\": 1}",
+          "{\"jsonrpc\": \"2.0\", \"method\": \"login\", \"params\": {\"username\": \"a\", \"username\": \"b\"}, \"id\": 1}",
+        })
+    void duplicateKeysAreAParseError(String body) {
+      // Which duplicate wins differs between parsers; refusing them removes the ambiguity.
+      JsonNode response = answer(door, body, "");
+      assertThat(response.at("/error/code").asInt()).isEqualTo(-32700);
+      assertThat(response.get("id").isNull()).isTrue();
+    }
+
+    @Test
+    void aRequestWithIdNullIsAnsweredWithIdNull() {
+      JsonNode response =
+          answer(
+              door,
+              """
+          {"jsonrpc": "2.0", "method": "rooms", "id": null}""",
+              "rooms");
+      assertThat(response.has("result")).as("%s", response).isTrue();
+      assertThat(response.has("id")).isTrue();
+      assertThat(response.get("id").isNull()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{}", "{\"n\": 1}", "[]", "[1]", "true", "false"})
+    void anIdOfTheWrongTypeIsAnInvalidRequestWithIdNull(String id) {
+      JsonNode response =
+          answer(
+              door, "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": " + id + "}", "rooms");
+      assertThat(response.at("/error/code").asInt()).isEqualTo(-32600);
+      assertThat(response.get("id").isNull()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "\"\"",
+          "\"c-1\"",
+          "\"ünïcødé ✓ \\ud83d\\ude00\"",
+          "0",
+          "-7",
+          "9007199254740993",
+          "123456789012345678901234567890",
+          "1.5",
+          "10.0",
+          "-0.25",
+          "1e400",
+          "1E-400"
+        })
+    void theIdIsEchoedExactly(String id) throws IOException {
+      // Exactly: a big or fractional number must come back as the same number, not rounded,
+      // not a double, and never turned into a string such as "Infinity".
+      String body =
+          door.exchange(
+                  server.uri(),
+                  null,
+                  "{\"jsonrpc\": \"2.0\", \"method\": \"rooms\", \"id\": " + id + "}")
+              .orElseThrow();
+      JsonNode sent = EXACT.readTree(id);
+      JsonNode echoed = EXACT.readTree(body).get("id");
+      assertThat(echoed.getNodeType()).as("id in %s", body).isEqualTo(sent.getNodeType());
+      if (sent.isNumber()) {
+        assertThat(echoed.decimalValue())
+            .as("id in %s", body)
+            .isEqualByComparingTo(sent.decimalValue());
+      } else {
+        assertThat(echoed.asText()).isEqualTo(sent.asText());
+      }
     }
   }
 
@@ -830,6 +880,55 @@ class JsonRpcConformanceTest {
   }
 
   // ---- Helpers -----------------------------------------------------------------------------
+
+  /** A way to send a JSON-RPC body to the daemon. */
+  enum Door {
+    /** {@code POST /rpc}: an answer is a 200 with a JSON body, none is a 204. */
+    HTTP {
+      @Override
+      Optional<String> exchange(URI base, String session, String body) {
+        HttpResponse<String> http = RpcClient.at(base).withSession(session).post(body);
+        if (http.statusCode() == 204) {
+          assertThat(http.body()).isEmpty();
+          return Optional.empty();
+        }
+        assertThat(http.statusCode()).as("HTTP status, body %s", http.body()).isEqualTo(200);
+        assertJsonContentType(http);
+        return Optional.of(http.body());
+      }
+    },
+    /** {@code /rpc/ws}: the body is a text frame, bound to the session by the upgrade. */
+    WEBSOCKET {
+      @Override
+      Optional<String> exchange(URI base, String session, String body) {
+        try (SocketClient socket =
+            session == null ? SocketClient.open(base) : SocketClient.open(base, session)) {
+          return socket.exchange(body);
+        }
+      }
+    };
+
+    /** Sends {@code body} (as {@code session}, or none) and returns the answer, if any. */
+    abstract Optional<String> exchange(URI base, String session, String body);
+
+    /** The answer to {@code body}, which must have one. */
+    JsonNode answer(URI base, String session, String body) {
+      return RpcClient.parse(
+          exchange(base, session, body)
+              .orElseThrow(() -> new AssertionError("no answer to " + body)));
+    }
+  }
+
+  /** Sends {@code body} over {@code door}, expects one response object, checks it. */
+  private static JsonNode answer(Door door, String body, String method) {
+    JsonNode response = door.answer(server.uri(), null, body);
+    checkSpec(method, response);
+    return response;
+  }
+
+  private static void assertNoAnswer(Optional<String> answer) {
+    assertThat(answer).as("the answer to notifications only").isEmpty();
+  }
 
   /** Posts {@code body}, expects 200 and one response object, checks it against the spec. */
   private static JsonNode answer(String body, String method) {

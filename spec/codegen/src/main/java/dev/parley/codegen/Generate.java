@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Generates Java records, enums, typed errors, a service interface, params records, a method"
-            + " table, a handler interface and its dispatcher from an OpenRPC document.")
+            + " table, a handler interface, its dispatcher and a notification table from an OpenRPC"
+            + " document.")
 public final class Generate implements Callable<Integer> {
   @Option(names = "--spec", required = true, description = "The OpenRPC document.")
   Path spec;
@@ -71,6 +72,10 @@ public final class Generate implements Callable<Integer> {
     files.add(new ServiceGenerator(pkg, types).generate(doc, service));
     files.addAll(
         new DispatchGenerator(pkg, types, new ModelGenerator(pkg, types), service).generate(doc));
+    List<OpenRpcDocument.Notification> notifications = doc.notifications();
+    if (!notifications.isEmpty()) {
+      files.add(new NotificationGenerator(pkg, service).generate(notifications));
+    }
     return files;
   }
 

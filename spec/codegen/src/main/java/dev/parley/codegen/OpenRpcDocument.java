@@ -101,6 +101,49 @@ public final class OpenRpcDocument {
     return methods;
   }
 
+  /**
+   * The server's notifications, from the {@code x-notifications} extension: each a name, a summary,
+   * a description and its params as a {@code $ref} to an object schema of {@code
+   * components.schemas}. Checked here, since the OpenRPC meta-schema lets {@code x-} members hold
+   * anything: a malformed entry fails the build.
+   */
+  public List<Notification> notifications() {
+    JsonNode declared = root.path("x-notifications");
+    if (declared.isMissingNode()) {
+      return List.of();
+    }
+    if (!declared.isArray()) {
+      throw new IllegalArgumentException("x-notifications must be an array");
+    }
+    Map<String, JsonNode> schemas = schemas();
+    List<String> methodNames = methods().stream().map(Method::name).toList();
+    List<Notification> out = new ArrayList<>();
+    for (JsonNode n : declared) {
+      String name = n.path("name").asText("");
+      if (!n.path("name").isTextual() || name.isEmpty()) {
+        throw new IllegalArgumentException("every entry of x-notifications needs a name");
+      }
+      if (methodNames.contains(name) || out.stream().anyMatch(o -> o.name().equals(name))) {
+        throw new IllegalArgumentException(
+            "the notification " + name + " has the name of a method or of another notification");
+      }
+      JsonNode params = n.path("params");
+      String schema = params.isObject() ? schemaRefName(params) : null;
+      if (schema == null
+          || !schemas.containsKey(schema)
+          || !"object".equals(schemas.get(schema).path("type").asText())) {
+        throw new IllegalArgumentException(
+            "the notification "
+                + name
+                + " must give its params as a $ref to an object schema of components.schemas");
+      }
+      out.add(
+          new Notification(
+              name, n.path("summary").asText(""), n.path("description").asText(""), schema));
+    }
+    return List.copyOf(out);
+  }
+
   /** The name a {@code $ref} to a component schema points at, or null when it is not one. */
   public static String schemaRefName(JsonNode schema) {
     return schema.has("$ref") ? refName(schema, SCHEMA_REF) : null;
@@ -132,6 +175,14 @@ public final class OpenRpcDocument {
 
   /** One parameter of a method. */
   public record Param(String name, boolean required, String description, JsonNode schema) {}
+
+  /**
+   * One server notification of {@code x-notifications}.
+   *
+   * @param paramsSchema the name of its params' schema in {@code components.schemas}
+   */
+  public record Notification(
+      String name, String summary, String description, String paramsSchema) {}
 
   /** One method of the document. */
   public record Method(

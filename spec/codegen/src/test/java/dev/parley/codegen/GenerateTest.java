@@ -182,6 +182,38 @@ class GenerateTest {
         .hasMessageContaining("talking_stick must say x-requires-session");
   }
 
+  private static String withNotifications(String entries) {
+    return DOC.replace(
+        "\"openrpc\": \"1.2.6\",", "\"openrpc\": \"1.2.6\", \"x-notifications\": " + entries + ",");
+  }
+
+  @Test
+  void notificationsBecomeATableOfTheirParamsRecords() {
+    Map<String, String> withTable =
+        generate(
+            withNotifications(
+                "[{\"name\": \"floor_changed\", \"summary\": \"Claimed.\","
+                    + " \"params\": {\"$ref\": \"#/components/schemas/Claim\"}}]"));
+    assertThat(withTable.get("DemoNotification"))
+        .contains("FLOOR_CHANGED(\"floor_changed\", Claim.class)")
+        .contains("case \"floor_changed\" -> Optional.of(FLOOR_CHANGED)");
+    assertThat(sources).doesNotContainKey("DemoNotification");
+  }
+
+  @Test
+  void aNotificationWhoseParamsAreNotAnObjectSchemaIsRefused() {
+    String loose =
+        withNotifications(
+            "[{\"name\": \"renamed\", \"params\": {\"$ref\": \"#/components/schemas/Name\"}}]");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> generate(loose))
+        .hasMessageContaining("renamed must give its params as a $ref to an object schema");
+    String clash =
+        withNotifications(
+            "[{\"name\": \"talking_stick\", \"params\": {\"$ref\": \"#/components/schemas/Claim\"}}]");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> generate(clash))
+        .hasMessageContaining("has the name of a method");
+  }
+
   @Test
   void namesTurnProtocolSpellingsIntoJava() {
     Function<String, String> camel = Names::camel;

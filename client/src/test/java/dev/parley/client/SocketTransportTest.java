@@ -1,0 +1,152 @@
+package dev.parley.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.api.LoginResult;
+import dev.parley.api.Message;
+import dev.parley.api.MessagesNotification;
+import dev.parley.api.NoDraftException;
+import dev.parley.api.PresenceNotification;
+import dev.parley.server.ServerConfig;
+import dev.parley.server.testing.RunningServer;
+import dev.parley.spec.PushOutcome;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Java clients over {@code /rpc/ws}: the generated interface on a socket, with typed
+ * notifications, and a subscribed {@link ChatSession} whose listener gets the others' messages
+ * without a {@code check}, also after the daemon restarts.
+ */
+class SocketTransportTest {
+  @TempDir Path dataDir;
+  private RunningServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = RunningServer.start(ServerConfig.ephemeral().withDataDir(dataDir));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.close();
+  }
+
+  @Test
+  void theGeneratedInterfaceWorksOnASocketWithTypedNotificationsAndErrors() throws Exception {
+    BlockingQueue<Object> heard = new LinkedBlockingQueue<>();
+    ParleyClient ann =
+        ParleyClient.connectSocket(
+            server.uri(),
+            new ParleyClient.Notifications() {
+              @Override
+              public void messages(MessagesNotification n) {
+                heard.add(n);
+              }
+
+              @Override
+              public void presence(PresenceNotification n) {
+                heard.add(n);
+              }
+            });
+    LoginResult login = ann.api().login("ann", "typed-ws", null, null, null, true);
+    assertThat(ann.session()).isEqualTo(login.session());
+    Assertions.assertThatThrownBy(() -> ann.api().push(false, null))
+        .isInstanceOf(NoDraftException.class);
+
+    ParleyClient bob = ParleyClient.connect(server.uri());
+    bob.api().login("bob", "typed-ws", null, null, null, null);
+    bob.api().append("drafting now", null);
+    bob.api().push(false, null);
+    // Presence changes close together may come as one: bob is in it, in some state.
+    boolean sawBob = false;
+    List<String> chat = new ArrayList<>();
+    while (chat.isEmpty() || !sawBob) {
+      Object n = heard.poll(30, TimeUnit.SECONDS);
+      assertThat(n).as("a notification in time").isNotNull();
+      if (n instanceof PresenceNotification p) {
+        sawBob |= p.participants().stream().anyMatch(x -> x.username().equals("bob"));
+      } else {
+        ((MessagesNotification) n)
+            .messages().stream()
+                .filter(m -> m.senderId().equals("bob"))
+                .forEach(m -> chat.add(m.content()));
+      }
+    }
+    assertThat(chat).containsExactly("drafting now");
+    ann.api().logout();
+    ann.closeSocket();
+  }
+
+  @Test
+  void aSubscribedChatSessionHearsTheOthersWithoutCheckingEvenAcrossARestart() throws Exception {
+    BlockingQueue<Message> heard = new LinkedBlockingQueue<>();
+    ChatSession alice =
+        new ChatSession(
+            server.uri(),
+            "alice",
+            "pushed",
+            Duration.ofMinutes(1),
+            null,
+            new ChatSession.Listener() {
+              @Override
+              public void delivered(List<Message> messages) {
+                heard.addAll(messages);
+              }
+            },
+            true);
+    Thread listener =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                      alice.awaitSocketLoss();
+                    }
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
+    try {
+      ChatSession bob =
+          new ChatSession(server.uri(), "bob", "pushed", Duration.ofMinutes(1), null, null);
+      bob.append("first");
+      assertThat(PushOutcome.of(bob.push(false))).isEqualTo(PushOutcome.SENT);
+      assertThat(nextChat(heard)).isEqualTo("first");
+
+      URI url = server.uri();
+      server.close();
+      server =
+          RunningServer.start(
+              ServerConfig.ephemeral().withDataDir(dataDir).withPort(url.getPort()));
+      bob.append("after the restart");
+      assertThat(PushOutcome.of(bob.push(false))).isEqualTo(PushOutcome.SENT);
+      assertThat(nextChat(heard)).isEqualTo("after the restart");
+      bob.close();
+    } finally {
+      listener.interrupt();
+      alice.close();
+    }
+  }
+
+  private static String nextChat(BlockingQueue<Message> heard) throws InterruptedException {
+    while (true) {
+      Message m = heard.poll(60, TimeUnit.SECONDS);
+      assertThat(m).as("a message in time").isNotNull();
+      if (m.kind() == dev.parley.api.MessageKind.CHAT) {
+        return m.content();
+      }
+    }
+  }
+}
