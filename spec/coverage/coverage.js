@@ -39,6 +39,8 @@ async function post(url, method, params, session) {
   const served = await (await fetch(new URL('/openrpc.json', base))).json();
   const raw = specAt > 0 ? JSON.parse(fs.readFileSync(process.argv[specAt + 1], 'utf8')) : served;
   raw.servers = served.servers;
+  // This runs over POST /rpc: a method that has a meaning on /rpc/ws only is not the HTTP door's.
+  raw.methods = raw.methods.filter((m) => m['x-websocket-only'] !== true);
   const needsSession = new Map(raw.methods.map((m) => [m.name, m['x-requires-session'] === true]));
   const doc = await parseOpenRPCDocument(raw);
 

@@ -33,7 +33,7 @@ class ConformanceVectorsTest {
     }
     assertThat(results)
         .allSatisfy(r -> assertThat(r.failure()).as(r.scenario()).isNull())
-        .hasSize(10);
+        .hasSize(11);
   }
 
   @Test
