@@ -1,12 +1,15 @@
 package dev.parley.server.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.api.InvalidRequestException;
 import dev.parley.api.LoginParams;
 import dev.parley.api.ParleyMethod;
 import dev.parley.server.room.RoomEngine;
 import dev.parley.server.room.RoomMovedException;
 import dev.parley.server.rpc.CallRouting;
+import dev.parley.server.rpc.SocketBinding;
 import dev.parley.server.store.StoreException;
 import java.net.URI;
 import java.time.Duration;
@@ -100,7 +103,7 @@ public final class ClusterRouting implements CallRouting, AutoCloseable {
             throw new Misdirected(room);
           }
           try {
-            return forwarder.send(t.node(), call);
+            return forwardFromSocket(t.node(), room, call);
           } catch (Forwarder.NotTaken e) {
             owners.forget(room, t.node());
             why = e.getMessage();
@@ -115,6 +118,40 @@ public final class ClusterRouting implements CallRouting, AutoCloseable {
       sleep(backoff);
       backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
     }
+  }
+
+  /**
+   * Forwards {@code call}; one that came on a socket of this daemon keeps the socket bound as a
+   * call of this daemon would (a login binds it, a logout unbinds it). Notifications come only from
+   * the room's own daemon, so a subscription is refused here, saying where to subscribe.
+   */
+  private ObjectNode forwardFromSocket(URI node, String room, Call call) throws Forwarder.NotTaken {
+    SocketBinding socket = call.socket();
+    if (socket == null) {
+      return forwarder.send(node, call);
+    }
+    boolean subscribing =
+        call.method() == ParleyMethod.SUBSCRIBE
+            || (call.method() == ParleyMethod.LOGIN
+                && Boolean.TRUE.equals(((LoginParams) call.params()).subscribe()));
+    if (subscribing) {
+      throw new InvalidRequestException(
+          "room "
+              + room
+              + " is served by the daemon at "
+              + node
+              + ": its notifications come from there, so subscribe on that daemon's /rpc/ws;"
+              + " on this socket, call check",
+          null);
+    }
+    ObjectNode answer = forwarder.send(node, call);
+    JsonNode session = answer.path("result").path("session");
+    if (call.method() == ParleyMethod.LOGIN && session.isTextual()) {
+      socket.bind(session.asText());
+    } else if (call.method() == ParleyMethod.LOGOUT && answer.has("result")) {
+      socket.unbind(call.bearer());
+    }
+    return answer;
   }
 
   /** Stops forwarding: the connections to other daemons are closed. */

@@ -36,6 +36,7 @@ public interface CallRouting {
    * @param bearer the session token, or null
    * @param address the client's address
    * @param forwarded whether another daemon forwarded it (it is then never forwarded again)
+   * @param socket the WebSocket it came on, or null for HTTP
    */
   record Call(
       ParleyMethod method,
@@ -43,7 +44,8 @@ public interface CallRouting {
       ObjectNode named,
       String bearer,
       String address,
-      boolean forwarded) {}
+      boolean forwarded,
+      SocketBinding socket) {}
 
   /** A forwarded call reached a daemon that does not serve its room: the forwarder asks again. */
   final class Misdirected extends RuntimeException {

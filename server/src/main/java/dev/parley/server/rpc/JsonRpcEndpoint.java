@@ -307,7 +307,7 @@ public final class JsonRpcEndpoint {
     try {
       answer =
           routing.answer(
-              new CallRouting.Call(method, typed, named, bearer, address, forwarded),
+              new CallRouting.Call(method, typed, named, bearer, address, forwarded, socket),
               door -> answerHere(method, typed, new Caller(bearer, door, rpcUrl, socket)));
     } catch (ParleyRpcException e) {
       return error(id, e);

@@ -41,12 +41,12 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * pong, for three intervals is cut off (its session lives on, for its TTL). Hears presence changes
  * as a {@link RoomEventListener}.
  *
- * <p>Cluster mode ({@code --database}, rooms owned by nodes): this door serves the rooms of the
- * node that took the upgrade. A socket whose room another node owns would need its calls forwarded
- * as {@code /rpc}'s are, and its subscription held by the owner: the owner's {@link
- * dev.parley.server.room.Subscriber} relaying each offered notification (with its moved cursor, so
- * that overflow and {@link RoomEngine#undeliver} still act on the owner's session) to this node
- * over a bounded stream, and presence likewise. Not built.
+ * <p>Among several daemons ({@code --database}): a socket's calls are routed as {@code /rpc}'s are
+ * (see {@code ClusterRouting}), so a socket here may talk in a room another daemon serves; only its
+ * subscription is refused, since notifications need the owner's {@link
+ * dev.parley.server.room.Subscriber}, which would have to relay each offered notification (with its
+ * moved cursor, so that overflow and {@link RoomEngine#undeliver} still act on the owner's session)
+ * to this daemon over a bounded stream.
  */
 public final class RpcSocketDoor implements RoomEventListener, AutoCloseable {
   /** The door's path. */

@@ -155,6 +155,33 @@ class ClusterTest {
         .containsExactly("bob: still there?");
   }
 
+  /**
+   * A socket on one daemon holds a conversation in a room the other daemon serves: its calls are
+   * forwarded like HTTP's, the login binds the socket, and a subscription, whose notifications only
+   * the room's daemon can send, is refused saying where to subscribe.
+   */
+  @Test
+  void aSocketOnOneDaemonTalksInARoomTheOtherServes() {
+    RpcClient alice = a.login("alice", "sockets");
+    drain(alice);
+    try (dev.parley.server.testing.SocketClient dora =
+        dev.parley.server.testing.SocketClient.open(b.uri())) {
+      dora.login("dora", "sockets", false);
+      dora.call("append", Map.of("text", "hello from a socket"));
+      assertThat(dora.call("push").get("status").asInt()).isEqualTo(1);
+      assertThat(RpcClient.chatLines(alice.call("check", Map.of("timeout_ms", 10_000))))
+          .containsExactly("dora: hello from a socket");
+      say(alice, "welcome, dora");
+      assertThat(RpcClient.chatLines(dora.call("check", Map.of("timeout_ms", 10_000))))
+          .containsExactly("alice: welcome, dora");
+      JsonNode refused = dora.error("subscribe", Map.of("enabled", true), -32600);
+      assertThat(refused.at("/data/detail").asText())
+          .contains("room sockets is served by the daemon at " + a.uri())
+          .contains("subscribe on that daemon's /rpc/ws");
+      assertThat(dora.call("logout").get("status").asInt()).isEqualTo(1);
+    }
+  }
+
   @Test
   void aTxnIdRetrySentToTheOtherDaemonSendsNothingTwice() {
     RpcClient onA = a.login("ada", "txn");
