@@ -12,8 +12,14 @@ import java.time.Duration;
  * @param readTimeout a request must arrive whole (its headers and its body) within this time of its
  *     first byte, or its connection is closed
  * @param idleTimeout a connection with no request in progress is closed after this much silence
+ * @param socketPing how often each socket of {@code /rpc/ws} is pinged; one silent (not even a
+ *     pong) for three of these is cut off, its session left to live its TTL
  */
-public record ConnectionLimits(int maxConnections, Duration readTimeout, Duration idleTimeout) {
+public record ConnectionLimits(
+    int maxConnections, Duration readTimeout, Duration idleTimeout, Duration socketPing) {
+  /** How often, by default, each socket of {@code /rpc/ws} is pinged. */
+  public static final Duration SOCKET_PING = Duration.ofSeconds(20);
+
   /** File descriptors kept for the database, the logs and the daemon's own outgoing connections. */
   private static final int RESERVED_DESCRIPTORS = 1024;
 
@@ -25,9 +31,16 @@ public record ConnectionLimits(int maxConnections, Duration readTimeout, Duratio
         || readTimeout.isNegative()
         || readTimeout.isZero()
         || idleTimeout.isNegative()
-        || idleTimeout.isZero()) {
+        || idleTimeout.isZero()
+        || socketPing.isNegative()
+        || socketPing.isZero()) {
       throw new IllegalArgumentException("connection limits must be positive");
     }
+  }
+
+  /** Limits with the default socket ping. */
+  public ConnectionLimits(int maxConnections, Duration readTimeout, Duration idleTimeout) {
+    this(maxConnections, readTimeout, idleTimeout, SOCKET_PING);
   }
 
   /**
@@ -54,11 +67,16 @@ public record ConnectionLimits(int maxConnections, Duration readTimeout, Duratio
 
   /** The same limits with another number of connections. */
   public ConnectionLimits withMaxConnections(int max) {
-    return new ConnectionLimits(max, readTimeout, idleTimeout);
+    return new ConnectionLimits(max, readTimeout, idleTimeout, socketPing);
   }
 
   /** The same limits with other timeouts. */
   public ConnectionLimits withTimeouts(Duration read, Duration idle) {
-    return new ConnectionLimits(maxConnections, read, idle);
+    return new ConnectionLimits(maxConnections, read, idle, socketPing);
+  }
+
+  /** The same limits with another socket ping interval. */
+  public ConnectionLimits withSocketPing(Duration every) {
+    return new ConnectionLimits(maxConnections, readTimeout, idleTimeout, every);
   }
 }

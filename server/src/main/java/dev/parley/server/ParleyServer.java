@@ -96,9 +96,6 @@ public final class ParleyServer implements AutoCloseable {
   /** A forwarded call may take this much longer than the longest call at its room's daemon. */
   private static final Duration FORWARD_MARGIN = Duration.ofSeconds(30);
 
-  /** How often each socket of /rpc/ws is pinged. */
-  private static final Duration PING_INTERVAL = Duration.ofSeconds(20);
-
   private static final String OPENRPC = "/openrpc.json";
   private static final String HEALTH = "/health";
   private static final String METRICS = "/metrics";
@@ -234,7 +231,9 @@ public final class ParleyServer implements AutoCloseable {
     }
     List<RoomEventListener> observers = mounting.done();
     listeners.addAll(observers);
-    sockets = new RpcSocketDoor(config.memory().socketQueueBytes(), PING_INTERVAL, registry);
+    sockets =
+        new RpcSocketDoor(
+            config.memory().socketQueueBytes(), config.connections().socketPing(), registry);
     listeners.add(sockets);
     RoomEngine.Options options =
         RoomEngine.Options.of(limits)

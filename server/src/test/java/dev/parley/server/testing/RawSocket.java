@@ -40,6 +40,9 @@ public final class RawSocket implements AutoCloseable {
   public static final int TEXT = 1;
   public static final int CLOSE = 8;
 
+  /** The opcode of a ping frame. */
+  public static final int PING = 9;
+
   private final Socket socket;
   private final DataInputStream in;
   private final OutputStream out;
