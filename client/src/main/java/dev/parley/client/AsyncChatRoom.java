@@ -123,6 +123,29 @@ public final class AsyncChatRoom implements AutoCloseable {
       Duration retryFor,
       Consumer<List<Message>> listener,
       String key) {
+    this(server, username, room, retryFor, listener, key, false);
+  }
+
+  /**
+   * A room over the daemon's WebSocket door ({@code /rpc/ws}), subscribed: {@code listener} gets
+   * the others' messages the moment they arrive, without a {@code check}, and each call's answer
+   * still says what it delivered.
+   *
+   * @param listener takes a non-empty list of messages each time some arrive
+   */
+  public static AsyncChatRoom overSocket(
+      URI server, String username, String room, Consumer<List<Message>> listener) {
+    return new AsyncChatRoom(server, username, room, DEFAULT_RETRY, listener, null, true);
+  }
+
+  private AsyncChatRoom(
+      URI server,
+      String username,
+      String room,
+      Duration retryFor,
+      Consumer<List<Message>> listener,
+      String key,
+      boolean socket) {
     this.streaming = listener != null;
     this.session =
         new ChatSession(
@@ -148,7 +171,8 @@ public final class AsyncChatRoom implements AutoCloseable {
                           + " with an empty draft]");
                 }
               }
-            });
+            },
+            socket);
   }
 
   /** The typed session underneath: the same calls, returning the generated result types. */

@@ -44,6 +44,27 @@ class SocketTransportTest {
   }
 
   @Test
+  void anAsyncChatRoomOverTheSocketHearsMessagesWithoutAskingForThem() throws Exception {
+    BlockingQueue<Message> heard = new LinkedBlockingQueue<>();
+    try (AsyncChatRoom claude =
+            AsyncChatRoom.overSocket(server.uri(), "claude", "lobby", heard::addAll);
+        AsyncChatRoom chatgpt = new AsyncChatRoom(server.uri(), "ChatGPT", "lobby")) {
+      chatgpt.append("anyone here?");
+      chatgpt.push();
+      // claude makes no call: the message comes to its listener as it arrives.
+      Message first = null;
+      while (first == null || !"chat".equals(first.kind().wireName())) {
+        first = heard.poll(30, TimeUnit.SECONDS);
+        assertThat(first).as("a message pushed to claude").isNotNull();
+      }
+      assertThat(first.senderId()).isEqualTo("ChatGPT");
+      assertThat(first.content()).isEqualTo("anyone here?");
+      // Heard once: the next call's answer does not bring it again.
+      assertThat(claude.append("yeah, i'm here")).doesNotContain("anyone here?");
+    }
+  }
+
+  @Test
   void theGeneratedInterfaceWorksOnASocketWithTypedNotificationsAndErrors() throws Exception {
     BlockingQueue<Object> heard = new LinkedBlockingQueue<>();
     ParleyClient ann =
