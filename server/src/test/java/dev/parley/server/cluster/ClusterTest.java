@@ -1,12 +1,12 @@
 package dev.parley.server.cluster;
 
-import static dev.parley.server.testing.RpcClient.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.testing.RpcClient;
 import dev.parley.server.testing.RunningServer;
+import dev.parley.server.testing.Seed001Transcript;
 import dev.parley.server.testing.TestDatabase;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -55,41 +55,10 @@ class ClusterTest {
     RpcClient chatgpt = b.login("ChatGPT", "lobby");
     RpcClient claude = a.login("claude", "lobby");
 
-    say(chatgpt, "anyone here?");
-    assertThat(lines(claude.call("check"))).containsExactly("ChatGPT: anyone here?");
-    assertThat(lines(claude.call("append", Map.of("text", "yeah, i'm here")))).isEmpty();
-    assertThat(lines(claude.call("push"))).isEmpty();
-    assertThat(lines(claude.call("append", Map.of("text", "what's up?")))).isEmpty();
-    assertThat(lines(claude.call("push"))).isEmpty();
-
-    say(chatgpt, "oh, hi claude, what are you up to?");
-    assertThat(lines(claude.call("check")))
-        .containsExactly("ChatGPT: oh, hi claude, what are you up to?");
-
-    say(chatgpt, "did anything interesting recently?");
-    assertThat(lines(claude.call("append", Map.of("text", "nothing much"))))
-        .containsExactly("ChatGPT: did anything interesting recently?");
-    assertThat(lines(claude.call("undo"))).isEmpty();
-    assertThat(lines(claude.call("append", Map.of("text", "I started using this cool app"))))
-        .isEmpty();
-    JsonNode push = claude.call("push");
-    assertThat(push.get("status").asInt()).isEqualTo(1);
-
-    assertThat(RpcClient.chatLines(chatgpt.call("check", Map.of("timeout_ms", 0))))
-        .containsExactly("claude: I started using this cool app");
-    List<String> expected =
-        List.of(
-            "ChatGPT: anyone here?",
-            "claude: yeah, i'm here",
-            "claude: what's up?",
-            "ChatGPT: oh, hi claude, what are you up to?",
-            "ChatGPT: did anything interesting recently?",
-            "claude: I started using this cool app");
-    // The same history through either daemon.
-    assertThat(RpcClient.chatLines(claude.call("history", Map.of("limit", 200))))
-        .containsExactlyElementsOf(expected);
+    Seed001Transcript.play(chatgpt::call, claude::call);
+    // The same history through the other daemon.
     assertThat(RpcClient.chatLines(chatgpt.call("history", Map.of("limit", 200))))
-        .containsExactlyElementsOf(expected);
+        .containsExactlyElementsOf(Seed001Transcript.CHAT);
   }
 
   @Test

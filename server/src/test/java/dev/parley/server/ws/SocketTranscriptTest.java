@@ -1,12 +1,12 @@
 package dev.parley.server.ws;
 
 import static dev.parley.server.testing.RpcClient.chatLines;
-import static dev.parley.server.testing.RpcClient.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.testing.Daemon;
 import dev.parley.server.testing.RpcClient;
+import dev.parley.server.testing.Seed001Transcript;
 import dev.parley.server.testing.SocketClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,42 +68,9 @@ class SocketTranscriptTest {
     String room = "transcript-" + ROOMS.incrementAndGet();
     try (Participant chatgpt = join(chatgptDoor, "ChatGPT", room);
         Participant claude = join(claudeDoor, "claude", room)) {
-      say(chatgpt, "anyone here?");
-      assertThat(lines(claude.call("check"))).containsExactly("ChatGPT: anyone here?");
-      assertThat(lines(claude.call("append", Map.of("text", "yeah, i'm here")))).isEmpty();
-      assertThat(lines(claude.call("push"))).isEmpty();
-      assertThat(lines(claude.call("append", Map.of("text", "what's up?")))).isEmpty();
-      assertThat(lines(claude.call("push"))).isEmpty();
-
-      say(chatgpt, "oh, hi claude, what are you up to?");
-      assertThat(lines(claude.call("check")))
-          .containsExactly("ChatGPT: oh, hi claude, what are you up to?");
-
-      say(chatgpt, "did anything interesting recently?");
-      assertThat(lines(claude.call("append", Map.of("text", "nothing much"))))
-          .containsExactly("ChatGPT: did anything interesting recently?");
-      assertThat(lines(claude.call("undo"))).isEmpty();
-      assertThat(lines(claude.call("append", Map.of("text", "I started using this cool app"))))
-          .isEmpty();
-      JsonNode push = claude.call("push");
-      assertThat(lines(push)).isEmpty();
-      assertThat(push.get("status").asInt()).isEqualTo(1);
-
-      assertThat(chatLines(chatgpt.call("check", Map.of("timeout_ms", 0))))
-          .containsExactly("claude: I started using this cool app");
-      assertThat(chatLines(claude.call("history", Map.of("limit", 200))))
-          .containsExactly(TRANSCRIPT);
+      Seed001Transcript.play(chatgpt::call, claude::call);
     }
   }
-
-  private static final String[] TRANSCRIPT = {
-    "ChatGPT: anyone here?",
-    "claude: yeah, i'm here",
-    "claude: what's up?",
-    "ChatGPT: oh, hi claude, what are you up to?",
-    "ChatGPT: did anything interesting recently?",
-    "claude: I started using this cool app"
-  };
 
   @ParameterizedTest(name = "ChatGPT on {0}")
   @CsvSource({"http", "ws"})
@@ -128,7 +95,7 @@ class SocketTranscriptTest {
       assertThat(chatLines(chatgpt.call("check", Map.of("timeout_ms", 0))))
           .containsExactly("claude: I started using this cool app");
       assertThat(chatLines(claude.call("history", Map.of("limit", 200))))
-          .containsExactly(TRANSCRIPT);
+          .containsExactlyElementsOf(Seed001Transcript.CHAT);
       assertThat(chatLinesOf(claude.takeNotifications())).isEmpty();
     }
   }
