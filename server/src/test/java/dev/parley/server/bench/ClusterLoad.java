@@ -1,5 +1,6 @@
 package dev.parley.server.bench;
 
+import static dev.parley.server.bench.PushLoad.appendAndPush;
 import static dev.parley.server.bench.PushLoad.call;
 import static dev.parley.server.bench.PushLoad.ms;
 
@@ -116,30 +117,7 @@ public final class ClusterLoad {
         for (int c = 0; c < clients; c++) {
           String token = tokens.get(c);
           int first = c;
-          results.add(
-              pool.submit(
-                  () -> {
-                    long[] lat = new long[1 << 16];
-                    int count = 0;
-                    int next = first;
-                    for (int i = 0; System.nanoTime() < end; i++) {
-                      call(
-                          rpcs.get(next++ % daemons),
-                          token,
-                          "append",
-                          "{\"text\":\"message " + i + " of a benchmark run\"}");
-                      long t0 = System.nanoTime();
-                      call(rpcs.get(next++ % daemons), token, "push", "{\"force\":true}");
-                      long t1 = System.nanoTime();
-                      if (t0 >= measureFrom && t1 <= end) {
-                        if (count == lat.length) {
-                          lat = Arrays.copyOf(lat, lat.length * 2);
-                        }
-                        lat[count++] = t1 - t0;
-                      }
-                    }
-                    return Arrays.copyOf(lat, count);
-                  }));
+          results.add(pool.submit(() -> appendAndPush(rpcs, first, token, measureFrom, end)));
         }
         for (Future<long[]> f : results) {
           latencies.add(f.get());

@@ -93,29 +93,7 @@ public final class PushLoad {
       try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
         List<Future<long[]>> results = new ArrayList<>();
         for (String token : tokens) {
-          results.add(
-              pool.submit(
-                  () -> {
-                    long[] lat = new long[1 << 16];
-                    int count = 0;
-                    for (int i = 0; System.nanoTime() < end; i++) {
-                      call(
-                          rpc,
-                          token,
-                          "append",
-                          "{\"text\":\"message " + i + " of a benchmark run\"}");
-                      long t0 = System.nanoTime();
-                      call(rpc, token, "push", "{\"force\":true}");
-                      long t1 = System.nanoTime();
-                      if (t0 >= measureFrom && t1 <= end) {
-                        if (count == lat.length) {
-                          lat = Arrays.copyOf(lat, lat.length * 2);
-                        }
-                        lat[count++] = t1 - t0;
-                      }
-                    }
-                    return Arrays.copyOf(lat, count);
-                  }));
+          results.add(pool.submit(() -> appendAndPush(List.of(rpc), 0, token, measureFrom, end)));
         }
         for (Future<long[]> f : results) {
           latencies.add(f.get());
@@ -143,6 +121,37 @@ public final class PushLoad {
         }
       }
     }
+  }
+
+  /**
+   * One client's loop: {@code append} then {@code push {force: true}} until {@code end}, each call
+   * to the next of {@code nodes} (from {@code first}), as a round-robin load balancer sends them.
+   *
+   * @return the round trips of the pushes made between {@code measureFrom} and {@code end}, in
+   *     nanoseconds
+   */
+  static long[] appendAndPush(List<URI> nodes, int first, String token, long measureFrom, long end)
+      throws Exception {
+    long[] lat = new long[1 << 16];
+    int count = 0;
+    int next = first;
+    for (int i = 0; System.nanoTime() < end; i++) {
+      call(
+          nodes.get(next++ % nodes.size()),
+          token,
+          "append",
+          "{\"text\":\"message " + i + " of a benchmark run\"}");
+      long t0 = System.nanoTime();
+      call(nodes.get(next++ % nodes.size()), token, "push", "{\"force\":true}");
+      long t1 = System.nanoTime();
+      if (t0 >= measureFrom && t1 <= end) {
+        if (count == lat.length) {
+          lat = Arrays.copyOf(lat, lat.length * 2);
+        }
+        lat[count++] = t1 - t0;
+      }
+    }
+    return Arrays.copyOf(lat, count);
   }
 
   /** The {@code q} quantile of {@code sorted} nanoseconds, in milliseconds. */
