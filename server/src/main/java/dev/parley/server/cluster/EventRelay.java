@@ -137,7 +137,7 @@ public final class EventRelay implements RoomEventListener, AutoCloseable {
           c = store.dedicatedConnection();
         }
         if (!batch.isEmpty()) {
-          notifyAll(c, batch);
+          sendInOrder(c, batch);
         }
         if (System.currentTimeMillis() - lastPrune > SPILL_KEEP_MS / 5) {
           try (PreparedStatement ps =
@@ -158,7 +158,7 @@ public final class EventRelay implements RoomEventListener, AutoCloseable {
   }
 
   /** Sends {@code batch} in order: as many events per NOTIFY as fit, one transaction for all. */
-  private void notifyAll(Connection c, List<byte[]> batch) throws SQLException {
+  private void sendInOrder(Connection c, List<byte[]> batch) throws SQLException {
     String prefix = "{\"node\":\"" + node + "\",\"events\":[";
     c.setAutoCommit(false);
     try (PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)");

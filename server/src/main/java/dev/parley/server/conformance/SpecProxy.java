@@ -236,12 +236,7 @@ public final class SpecProxy implements AutoCloseable {
       return byId;
     }
     boolean batch = tree != null && tree.isArray();
-    List<JsonNode> items = new ArrayList<>();
-    if (batch) {
-      tree.forEach(items::add);
-    } else {
-      items.add(tree);
-    }
+    List<JsonNode> items = items(tree);
     for (int i = 0; i < items.size(); i++) {
       JsonNode item = items.get(i);
       String at = batch ? "/" + i : "";
@@ -317,12 +312,7 @@ public final class SpecProxy implements AutoCloseable {
       return;
     }
     boolean batch = tree.isArray();
-    List<JsonNode> items = new ArrayList<>();
-    if (batch) {
-      tree.forEach(items::add);
-    } else {
-      items.add(tree);
-    }
+    List<JsonNode> items = items(tree);
     for (int i = 0; i < items.size(); i++) {
       JsonNode item = items.get(i);
       String at = batch ? "/" + i : "";
@@ -435,4 +425,15 @@ public final class SpecProxy implements AutoCloseable {
    */
   public record Violation(
       String at, String call, String direction, String pointer, String rule, String detail) {}
+
+  /** The calls (or answers) of a body: a batch's elements, or the body alone. */
+  private static List<JsonNode> items(JsonNode tree) {
+    List<JsonNode> items = new ArrayList<>();
+    if (tree != null && tree.isArray()) {
+      tree.forEach(items::add);
+    } else {
+      items.add(tree);
+    }
+    return items;
+  }
 }
