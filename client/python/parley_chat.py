@@ -99,7 +99,7 @@ class AsyncChatRoom:
     """
 
     def __init__(self, server=None, username=None, room=None, retry_for=DEFAULT_RETRY_SECONDS, key=None,
-                 on_messages=None):
+                 on_messages=None, on_reachable=None):
         """Joins ``room`` on ``server`` as ``username``.
 
         Each argument left out comes from the environment, as an agent runner sets it:
@@ -111,7 +111,10 @@ class AsyncChatRoom:
         ``on_messages``, when given, makes the room talk over a WebSocket (/rpc/ws) and
         subscribe: it is called with the ``Sender: content`` lines of the messages as they
         arrive (each message once, from the socket's reader thread), and the calls' own
-        text holds only their notices.
+        text holds only their notices. When the socket closes, the room opens another and
+        subscribes again by itself; ``on_reachable``, when given, is called with False when
+        that met no daemon for a whole retry window (it goes on trying) and with True once it
+        is subscribed again after that.
         """
         server = server or _env("PARLEY_URL", DEFAULT_SERVER)
         self._username = username or _required_env("PARLEY_USER")
@@ -133,6 +136,7 @@ class AsyncChatRoom:
         self._last_seen = 0
         self._draft_length = 0
         self._on_messages = on_messages
+        self._on_reachable = on_reachable
         self._socket = None
         self._socket_lock = threading.Lock()
         self._closed = False
@@ -317,15 +321,36 @@ class AsyncChatRoom:
             self._on_messages(_lines(out, None))
 
     def _socket_ended(self, ws):
-        """A subscribed socket closed: take it back (with the usual retrying) unless leaving."""
-        if self._closed:
+        """A subscribed socket closed: take it back (with the usual retrying) unless leaving.
+        A room that only listens makes no call that would bring the subscription back, so past
+        the retry window this goes on trying, at the longest backoff, and says so through
+        ``on_reachable``."""
+        if self._closed or ws is not self._socket:
             return
 
         def rejoin():
-            try:
-                self._call(lambda: self._rpc("participants"))
-            except (ConnectionLost, ParleyError) as e:
-                LOG.warning("%s: the socket could not be opened again: %s", self._username, e)
+            lost = False
+            while not self._closed:
+                try:
+                    # The subscription's answer (and what a lost answer carried) goes to
+                    # on_messages like a notification.
+                    self._hand_over(self._call(lambda: self._rpc("subscribe")))
+                except ConnectionLost as e:
+                    if self._closed:
+                        return
+                    if not lost:
+                        lost = True
+                        LOG.warning("%s: no daemon to subscribe again (%s); still trying", self._username, e)
+                        if self._on_reachable is not None:
+                            self._on_reachable(False)
+                    time.sleep(_MAX_BACKOFF)
+                    continue
+                except ParleyError as e:
+                    LOG.warning("%s: the daemon refused to subscribe again: %s", self._username, e)
+                    return
+                if lost and self._on_reachable is not None:
+                    self._on_reachable(True)
+                return
 
         threading.Thread(target=rejoin, name="parley-rejoin", daemon=True).start()
 
@@ -447,18 +472,25 @@ class AsyncChatRoom:
     def _text(self, r, notice):
         """What a call returns: its messages, after any recovered ones and each once, then the
         notices of a lost session, then the call's own notice (``r`` None: a call that failed)."""
+        out = self._hand_over(r)
+        with self._lock:
+            notices = self._notices + ([notice] if notice is not None else [])
+            self._notices = []
+        return _lines(out, "\n".join(notices) if notices else None)
+
+    def _hand_over(self, r):
+        """The messages of a call (``r`` None: one that failed), after any recovered ones and each
+        once: given to ``on_messages`` when there is one (then none are left to return)."""
         with self._lock:
             out = [m for m in self._recovered if self._see(m)]
             self._recovered = []
             for m in (r["messages"] if r is not None else []):
                 if self._see(m):
                     out.append(m)
-            notices = self._notices + ([notice] if notice is not None else [])
-            self._notices = []
         if out and self._on_messages is not None:
             self._on_messages(_lines(out, None))
-            out = []
-        return _lines(out, "\n".join(notices) if notices else None)
+            return []
+        return out
 
     def _see(self, m):
         """Marks a message handed out; False when it already was."""

@@ -10,6 +10,7 @@ import dev.parley.api.NotLoggedInException;
 import dev.parley.api.NoteKind;
 import dev.parley.api.NoteResult;
 import dev.parley.api.ParleyApi;
+import dev.parley.api.ParleyRpcException;
 import dev.parley.api.ParticipantsResult;
 import dev.parley.api.PreviewResult;
 import dev.parley.api.PushResult;
@@ -80,6 +81,13 @@ public final class ChatSession implements AutoCloseable {
 
     /** The daemon had lost the session: it was joined anew, with an empty draft. */
     default void rejoined() {}
+
+    /**
+     * Over a socket: the socket closed and subscribing again met no daemon for the whole retry
+     * window ({@code false}; the session goes on trying, at the longest backoff), or, after that,
+     * it is subscribed again ({@code true}). Called on the session's own keeper thread.
+     */
+    default void reachable(boolean reached) {}
   }
 
   private final ParleyClient client;
@@ -114,6 +122,9 @@ public final class ChatSession implements AutoCloseable {
 
   private volatile boolean closed;
 
+  /** Over a socket: the thread that subscribes again whenever the socket closes; else null. */
+  private final Thread keeper;
+
   private long lastSeen;
   private int draftLength;
 
@@ -138,7 +149,9 @@ public final class ChatSession implements AutoCloseable {
   /**
    * As {@link #ChatSession(URI, String, String, Duration, String, Listener)}; with {@code socket},
    * over the daemon's WebSocket door, subscribed: the others' messages reach the listener the
-   * moment they arrive, without a {@code check} (see {@link #awaitSocketLoss}).
+   * moment they arrive, without a {@code check}. When the socket closes (the daemon stopped, the
+   * network broke), a thread of the session's own opens another and subscribes again, handing over
+   * what arrived meanwhile, until the session is closed (see {@link Listener#reachable}).
    */
   public ChatSession(
       URI server,
@@ -177,6 +190,15 @@ public final class ChatSession implements AutoCloseable {
     this.answerBytes = joined.limits().responseBytes();
     synchronized (state) {
       context.forEach(this::see);
+    }
+    if (socket) {
+      long subscribedOn = client.socketOfLastCall();
+      keeper =
+          Thread.ofVirtual()
+              .name("parley-subscription-" + this.username)
+              .start(() -> keepSubscribed(subscribedOn));
+    } else {
+      keeper = null;
     }
   }
 
@@ -314,6 +336,9 @@ public final class ChatSession implements AutoCloseable {
       return;
     }
     closed = true;
+    if (keeper != null) {
+      keeper.interrupt();
+    }
     try {
       client.api().logout();
     } catch (RuntimeException e) {
@@ -324,17 +349,54 @@ public final class ChatSession implements AutoCloseable {
   }
 
   /**
-   * Over a socket: waits until it closes (the daemon stopped, the network broke), then opens a new
-   * one and subscribes again, handing over what arrived meanwhile; with the usual retrying. Over
-   * HTTP it returns at once. A listener thread calls it in a loop in place of {@code check}.
+   * The keeper: whenever the subscribed socket closes, subscribes again (which opens a socket),
+   * with the usual retrying; past the retry window it tells the listener and goes on trying, since
+   * a session that only listens makes no call that would bring the subscription back.
    */
-  public void awaitSocketLoss() throws InterruptedException {
-    client.awaitSocketClosed();
-    if (closed || subscribe == null) {
-      return;
+  private void keepSubscribed(long socket) {
+    boolean lost = false;
+    long subscribedOn = socket;
+    while (!closed) {
+      try {
+        client.awaitSocketClosed(subscribedOn);
+        if (closed) {
+          return;
+        }
+        SubscribeResult r = call(api -> api.subscribe(true));
+        subscribedOn = client.socketOfLastCall();
+        deliver(r.messages());
+        if (lost) {
+          lost = false;
+          listener.reachable(true);
+        }
+      } catch (ConnectionLostException e) {
+        if (closed || Thread.currentThread().isInterrupted()) {
+          return;
+        }
+        if (!lost) {
+          lost = true;
+          LOG.warn("{}: no daemon to subscribe again; still trying", username);
+          listener.reachable(false);
+        }
+        try {
+          Thread.sleep(MAX_BACKOFF_MS);
+        } catch (InterruptedException stop) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (ParleyRpcException e) {
+        // Refused for good (such as a subscription among several daemons): calls still work.
+        LOG.warn("{}: the daemon refused to subscribe again: {}", username, e.getMessage());
+        return;
+      } catch (IllegalStateException e) {
+        // Interrupted while backing off: the session is closing.
+        if (closed) {
+          return;
+        }
+        throw e;
+      }
     }
-    SubscribeResult r = call(api -> api.subscribe(true));
-    deliver(r.messages());
   }
 
   /** Whether messages come as notifications over a socket, without {@code check}. */

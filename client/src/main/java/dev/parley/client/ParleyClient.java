@@ -142,12 +142,23 @@ public final class ParleyClient {
   }
 
   /**
-   * Waits until the socket closes (at once when none is open): a subscriber then calls again, which
-   * opens a new socket, and subscribes anew. HTTP clients have no socket: it returns at once.
+   * Which socket the calling thread's last call went on: sockets are numbered from 1 in the order
+   * they were opened (0: no call of this thread went on a socket, or this client is over HTTP). A
+   * subscriber reads it after its {@code subscribe}, to wait for the end of that very socket.
    */
-  public void awaitSocketClosed() throws InterruptedException {
+  public long socketOfLastCall() {
+    return socket == null ? 0 : socket.lastSocket.get();
+  }
+
+  /**
+   * Waits until socket number {@code which} ({@link #socketOfLastCall}) has closed: at once when it
+   * already has, or when another was opened since (a call of another thread opened it, without a
+   * subscription). A subscriber then subscribes anew, which opens a socket if none is open. HTTP
+   * clients have no socket: it returns at once.
+   */
+  public void awaitSocketClosed(long which) throws InterruptedException {
     if (socket != null) {
-      socket.awaitClosed();
+      socket.awaitClosed(which);
     }
   }
 
@@ -205,6 +216,12 @@ public final class ParleyClient {
     private WebSocket open;
     private CompletableFuture<Void> closed = CompletableFuture.completedFuture(null);
 
+    /** How many sockets were opened: the number of {@link #open}. */
+    private long opened;
+
+    /** The number of the socket each thread's last call went on. */
+    private final ThreadLocal<Long> lastSocket = ThreadLocal.withInitial(() -> 0L);
+
     SocketExchange(HttpClient http, ObjectMapper mapper, Notifications notifications) {
       this.http = http;
       this.mapper = mapper;
@@ -219,6 +236,7 @@ public final class ParleyClient {
       try {
         synchronized (this) {
           WebSocket ws = socket(token);
+          lastSocket.set(opened);
           // One send at a time on a JDK WebSocket.
           ws.sendText(new String(request, StandardCharsets.UTF_8), true).get();
         }
@@ -243,6 +261,7 @@ public final class ParleyClient {
       closed = new CompletableFuture<>();
       try {
         open = builder.buildAsync(socketAddress(server), this).get();
+        opened++;
       } catch (ExecutionException e) {
         closed.complete(null);
         throw new IOException("cannot open " + socketAddress(server), e.getCause());
@@ -250,9 +269,12 @@ public final class ParleyClient {
       return open;
     }
 
-    void awaitClosed() throws InterruptedException {
+    void awaitClosed(long which) throws InterruptedException {
       CompletableFuture<Void> now;
       synchronized (this) {
+        if (which != opened || open == null || open.isInputClosed() || open.isOutputClosed()) {
+          return;
+        }
         now = closed;
       }
       try {

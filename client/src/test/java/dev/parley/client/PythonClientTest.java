@@ -8,6 +8,7 @@ import dev.parley.api.FloorPolicy;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.ServerLimits;
 import dev.parley.server.testing.RunningServer;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -299,6 +300,30 @@ class PythonClientTest {
       assertThat(chatgpt.check()).isEqualTo("claude: " + "x".repeat(1000));
       claude.send("read");
       claude.finished();
+    }
+  }
+
+  @Test
+  void overTheWebSocketAListenerHearsAgainAfterTheDaemonWasGonePastItsRetryWindow(
+      @TempDir Path data) throws Exception {
+    RunningServer server = RunningServer.start(ServerConfig.ephemeral().withDataDir(data));
+    URI url = server.uri();
+    try (AsyncChatRoom chatgpt = new AsyncChatRoom(url, "ChatGPT", "lobby");
+        PythonScript claude = PythonScript.run("pushed_restart.py", url, "claude", Map.of())) {
+      assertThat(claude.until("joined")).isEmpty();
+      say(chatgpt, "before");
+      assertThat(claude.next()).isEqualTo("heard ChatGPT: before");
+      server.close();
+      assertThat(claude.next()).isEqualTo("reachable False");
+      server =
+          RunningServer.start(ServerConfig.ephemeral().withDataDir(data).withPort(url.getPort()));
+      assertThat(claude.next()).isEqualTo("reachable True");
+      say(chatgpt, "after");
+      assertThat(claude.next()).isEqualTo("heard ChatGPT: after");
+      claude.send("done");
+      claude.finished();
+    } finally {
+      server.close();
     }
   }
 

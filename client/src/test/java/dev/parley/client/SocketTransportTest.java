@@ -111,35 +111,30 @@ class SocketTransportTest {
   }
 
   @Test
-  void aSubscribedChatSessionHearsTheOthersWithoutCheckingEvenAcrossARestart() throws Exception {
+  void aSubscribedChatSessionHearsTheOthersAgainAfterTheDaemonWasGonePastItsRetryWindow()
+      throws Exception {
     BlockingQueue<Message> heard = new LinkedBlockingQueue<>();
-    ChatSession alice =
+    BlockingQueue<Boolean> reachable = new LinkedBlockingQueue<>();
+    // A short retry window, so that the daemon stays away for longer than it.
+    try (ChatSession alice =
         new ChatSession(
             server.uri(),
             "alice",
             "pushed",
-            Duration.ofMinutes(1),
+            Duration.ofMillis(300),
             null,
             new ChatSession.Listener() {
               @Override
               public void delivered(List<Message> messages) {
                 heard.addAll(messages);
               }
+
+              @Override
+              public void reachable(boolean reached) {
+                reachable.add(reached);
+              }
             },
-            true);
-    Thread listener =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  try {
-                    while (!Thread.currentThread().isInterrupted()) {
-                      alice.awaitSocketLoss();
-                    }
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                });
-    try {
+            true)) {
       ChatSession bob =
           new ChatSession(server.uri(), "bob", "pushed", Duration.ofMinutes(1), null, null);
       bob.append("first");
@@ -148,22 +143,47 @@ class SocketTransportTest {
 
       URI url = server.uri();
       server.close();
+      // alice only listens: its session tries to subscribe again, and says when it gives up a
+      // retry window without giving up.
+      assertThat(reachable.poll(60, TimeUnit.SECONDS)).isFalse();
       server =
           RunningServer.start(
               ServerConfig.ephemeral().withDataDir(dataDir).withPort(url.getPort()));
+      assertThat(reachable.poll(60, TimeUnit.SECONDS)).isTrue();
       bob.append("after the restart");
       assertThat(PushOutcome.of(bob.push(false))).isEqualTo(PushOutcome.SENT);
       assertThat(nextChat(heard)).isEqualTo("after the restart");
       bob.close();
-    } finally {
-      listener.interrupt();
-      alice.close();
     }
+  }
+
+  @Test
+  void anAsyncChatRoomOverTheSocketHearsTheOthersAgainAfterARestart() throws Exception {
+    BlockingQueue<Message> heard = new LinkedBlockingQueue<>();
+    try (AsyncChatRoom claude =
+            AsyncChatRoom.overSocket(server.uri(), "claude", "restarted", heard::addAll);
+        AsyncChatRoom chatgpt = new AsyncChatRoom(server.uri(), "ChatGPT", "restarted")) {
+      chatgpt.append("before");
+      chatgpt.push();
+      assertThat(nextChat(heard)).isEqualTo("before");
+      restart();
+      chatgpt.append("after the restart");
+      chatgpt.push();
+      // claude makes no call: its session subscribes again by itself.
+      assertThat(nextChat(heard)).isEqualTo("after the restart");
+    }
+  }
+
+  private void restart() throws Exception {
+    URI url = server.uri();
+    server.close();
+    server =
+        RunningServer.start(ServerConfig.ephemeral().withDataDir(dataDir).withPort(url.getPort()));
   }
 
   private static String nextChat(BlockingQueue<Message> heard) throws InterruptedException {
     while (true) {
-      Message m = heard.poll(60, TimeUnit.SECONDS);
+      Message m = heard.poll(15, TimeUnit.SECONDS);
       assertThat(m).as("a message in time").isNotNull();
       if (m.kind() == dev.parley.api.MessageKind.CHAT) {
         return m.content();

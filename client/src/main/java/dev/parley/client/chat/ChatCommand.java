@@ -218,7 +218,9 @@ public final class ChatCommand implements Callable<Integer> {
       screen.toggleMute();
       console.prompt(prompt());
     }
-    listener = Thread.ofVirtual().name("parley-chat-listener").start(this::listen);
+    if (!chat.pushed()) {
+      listener = Thread.ofVirtual().name("parley-chat-listener").start(this::listen);
+    }
     // Ctrl-C (or a kill) still logs out, so the room sees the person leave.
     Runtime.getRuntime().addShutdownHook(new Thread(this::leave, "parley-chat-leave"));
     try {
@@ -286,6 +288,16 @@ public final class ChatCommand implements Callable<Integer> {
                 }
 
                 @Override
+                public void reachable(boolean reached) {
+                  screen.say(
+                      reached
+                          ? "[the daemon answers again]"
+                          : "[the daemon at "
+                              + server
+                              + " does not answer; still retrying with backoff]");
+                }
+
+                @Override
                 public void rejoined() {
                   if (Thread.currentThread() == inputThread) {
                     rejoinedInCall = true;
@@ -321,22 +333,14 @@ public final class ChatCommand implements Callable<Integer> {
   }
 
   /**
-   * The listener: over the socket, the messages arrive by themselves, and it only takes the socket
-   * back when it breaks; over HTTP it keeps a check waiting, unless muted. Until the person leaves.
+   * The listener over HTTP: it keeps a check waiting, unless muted, until the person leaves. Over
+   * the socket the messages arrive by themselves (muted, the screen holds them) and the session
+   * takes the socket back by itself when it breaks, so no listener runs.
    */
   private void listen() {
     boolean lost = false;
     while (!leaving.get()) {
       try {
-        if (chat.pushed()) {
-          // Muted, the screen holds what arrives; the subscription keeps the session alive.
-          chat.awaitSocketLoss();
-          if (lost) {
-            screen.say("[the daemon answers again]");
-            lost = false;
-          }
-          continue;
-        }
         if (!screen.awaitUnmuted(MUTED_KEEP_ALIVE)) {
           // Reading the log keeps the session alive and, unlike a check, delivers nothing.
           chat.history(null, null, 1);
@@ -563,11 +567,13 @@ public final class ChatCommand implements Callable<Integer> {
       return;
     }
     // The pending check must end before the logout, or the room would take the session back.
-    listener.interrupt();
-    try {
-      listener.join(LISTENER_STOP);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (listener != null) {
+      listener.interrupt();
+      try {
+        listener.join(LISTENER_STOP);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     chat.close();
     screen.say("[left " + room + "]");

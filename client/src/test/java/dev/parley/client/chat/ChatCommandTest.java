@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import dev.parley.client.AsyncChatRoom;
+import dev.parley.server.ServerConfig;
 import dev.parley.server.testing.Daemon;
+import dev.parley.server.testing.RunningServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +17,7 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code parley chat} as a person uses it: a child JVM with piped standard input and output,
@@ -302,6 +306,38 @@ class ChatCommandTest {
               "parley chat: no daemon answers at "
                   + url
                   + " (retried with backoff for 1 s); start one with: parley serve");
+    }
+  }
+
+  @Test
+  void overTheSocketAnOutageIsToldAndTheMessagesComeAgainWhenTheDaemonIsBack(@TempDir Path data)
+      throws Exception {
+    RunningServer daemon = RunningServer.start(ServerConfig.ephemeral().withDataDir(data));
+    URI url = daemon.uri();
+    try (AsyncChatRoom bob = new AsyncChatRoom(url, "bob", "outage");
+        Chat alice =
+            Chat.start(
+                "--user",
+                "alice",
+                "--room",
+                "outage",
+                "--server",
+                url.toString(),
+                "--retry-seconds",
+                "1")) {
+      alice.expect("[you are alice in outage; type a line to send it, /help lists the commands]");
+      say(bob, "before");
+      alice.expect("bob: before");
+      daemon.close();
+      alice.expect("[the daemon at " + url + " does not answer; still retrying with backoff]");
+      daemon =
+          RunningServer.start(ServerConfig.ephemeral().withDataDir(data).withPort(url.getPort()));
+      alice.expect("[the daemon answers again]");
+      // alice typed nothing: the message comes over the socket that the chat took back.
+      say(bob, "after");
+      alice.expect("bob: after");
+    } finally {
+      daemon.close();
     }
   }
 
