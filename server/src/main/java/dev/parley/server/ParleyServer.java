@@ -107,6 +107,10 @@ public final class ParleyServer implements AutoCloseable {
 
   private final Server jetty;
   private final ServerConnector connector;
+
+  /** How long stopping waits for the sockets' close frames to be written. */
+  private static final Duration SOCKET_CLOSE_GRACE = Duration.ofSeconds(2);
+
   private final RoomEngine engine;
   private final Store store;
 
@@ -372,6 +376,9 @@ public final class ParleyServer implements AutoCloseable {
     // let the calls in flight finish, store what they queued, and only then close the store.
     engine.wakeChecks();
     try {
+      // No new connection from here on; then the sockets are told, while the daemon still runs.
+      connector.close();
+      sockets.closeSockets(SOCKET_CLOSE_GRACE);
       jetty.stop();
     } catch (Exception e) {
       throw new IllegalStateException("Stopping the HTTP server failed", e);

@@ -13,9 +13,12 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,6 +31,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
@@ -267,6 +271,42 @@ public final class RpcSocketDoor implements RoomEventListener, AutoCloseable {
 
   long queueBytes() {
     return queueBytes;
+  }
+
+  /**
+   * Closes every socket with 1001 ("going away"), waiting up to {@code within} for the close frames
+   * to be written, then cuts off those still open. The daemon calls it once it no longer accepts
+   * connections and before it stops: a client then knows at once that its socket is gone (and
+   * subscribes again elsewhere or later), where a connection merely dropped by a stopping server
+   * may never be noticed by a client that only listens.
+   */
+  public void closeSockets(Duration within) {
+    List<Session> open = new ArrayList<>();
+    for (RpcSocket s : sockets) {
+      Session session = s.session();
+      if (session != null && session.isOpen()) {
+        open.add(session);
+      }
+    }
+    CountDownLatch written = new CountDownLatch(open.size());
+    for (Session session : open) {
+      session.close(
+          StatusCode.SHUTDOWN,
+          "the daemon is stopping",
+          org.eclipse.jetty.websocket.api.Callback.from(
+              written::countDown, x -> written.countDown()));
+    }
+    try {
+      written.await(within.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      // Stopping goes on, only faster: what is still open is cut off below.
+      Thread.currentThread().interrupt();
+    }
+    for (Session session : open) {
+      if (session.isOpen()) {
+        session.disconnect();
+      }
+    }
   }
 
   @Override
