@@ -1,0 +1,66 @@
+// The bracketed notices, in the same words as the Java and Python AsyncChatRoom: above all the
+// interruption of a push by a message that arrived meanwhile.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { AsyncChatRoom } from "../dist/index.js";
+import { daemon, freshRoom, say } from "./helpers.mjs";
+
+test("a push interrupted by a new message says so, keeps the draft, and the next push sends it", async () => {
+  const room = freshRoom("interrupt");
+  const chatgpt = await AsyncChatRoom.open({ server: daemon(), username: "ChatGPT", room });
+  const claude = await AsyncChatRoom.open({ server: daemon(), username: "claude", room });
+  try {
+    assert.equal(await chatgpt.check({ timeoutMs: 0 }), "system: claude has joined");
+    assert.equal(await claude.append("my answer"), "");
+    await say(chatgpt, "first!");
+    assert.equal(
+      await claude.push(),
+      "ChatGPT: first!\n[not sent: 1 new message arrived; push again to send it, or revise it first]",
+    );
+    assert.equal(await claude.preview(), "[draft: my answer]");
+
+    await say(chatgpt, "second");
+    await say(chatgpt, "third");
+    assert.equal(
+      await claude.push(),
+      "ChatGPT: second\nChatGPT: third\n[not sent: 2 new messages arrived; push again to send it, or revise it first]",
+    );
+    assert.equal(await claude.push(), "");
+    assert.equal(await chatgpt.check(), "claude: my answer");
+  } finally {
+    await claude.close();
+    await chatgpt.close();
+  }
+});
+
+test("what did not go as asked is a notice, as in Java and Python", async () => {
+  const room = freshRoom("notices");
+  const chatgpt = await AsyncChatRoom.open({ server: daemon(), username: "ChatGPT", room });
+  await say(chatgpt, "welcome, claude");
+  const claude = await AsyncChatRoom.open({ server: daemon(), username: "claude", room });
+  try {
+    assert.equal(await claude.context(), "system: ChatGPT has joined\nChatGPT: welcome, claude");
+    assert.equal(await claude.push(), "[nothing to push: the draft is empty]");
+    assert.equal(await claude.undo(), "[nothing to undo: the draft is empty]");
+    assert.equal(
+      await claude.append("x".repeat(1010)),
+      `[truncated: the last 10 characters were dropped; the draft ends with "${"x".repeat(80)}"]`,
+    );
+    assert.equal(await claude.append(""), "[not appended: empty text: nothing to append]");
+    assert.equal(
+      await claude.append("\u0007"),
+      "[not appended: the text breaks the content policy: text may not contain a control character U+0007 at index 0]",
+    );
+    assert.equal(await claude.preview(), `[draft: ${"x".repeat(1000)}]`);
+    assert.equal(await claude.talkingStick(), "[you have the talking stick]");
+    assert.equal(
+      await claude.participants(),
+      "[in the room: ChatGPT (idle), claude (drafting, has the talking stick)]",
+    );
+    assert.equal(await claude.reset(), "");
+    assert.equal(await claude.preview(), "[the draft is empty]");
+  } finally {
+    await claude.close();
+    await chatgpt.close();
+  }
+});
