@@ -13,6 +13,26 @@ export function daemon() {
   return url;
 }
 
+/**
+ * A second daemon, independent of the first (it knows none of its sessions), for the tests of a
+ * daemon that lost the session; set by TypeScriptClientTest as PARLEY_OTHER_URL.
+ */
+export function otherDaemon() {
+  const url = process.env.PARLEY_OTHER_URL;
+  if (!url) throw new Error("PARLEY_OTHER_URL is not set: the address of a second daemon");
+  return url;
+}
+
+/**
+ * A daemon that allows a session 5 calls a second, one at a time (ServerLimits.withRate(5, 1)),
+ * for the test of a rate limit; set by TypeScriptClientTest as PARLEY_SLOW_URL.
+ */
+export function slowDaemon() {
+  const url = process.env.PARLEY_SLOW_URL;
+  if (!url) throw new Error("PARLEY_SLOW_URL is not set: the address of a daemon run with --rate=5 --burst=1");
+  return url;
+}
+
 /** A room no other test (nor an earlier run against the same daemon) has used. */
 export function freshRoom(name) {
   return `${name}-${randomBytes(4).toString("hex")}`;
@@ -56,6 +76,11 @@ export class CuttingProxy {
   /** The daemon answers the next call of `method`, but the client never hears it. */
   cutNext(method) {
     this.#cutNext = method;
+  }
+
+  /** Forwards to another daemon from now on (one that never knew the sessions of the first). */
+  retarget(target) {
+    this.#target = new URL("/rpc", target);
   }
 
   /** How many calls of `method` passed so far. */
