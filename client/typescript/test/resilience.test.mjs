@@ -60,6 +60,26 @@ test("what a lost answer carried is recovered from the history, and draft edits 
   }
 });
 
+test("a check whose answer was lost hands over what it carried at once, instead of waiting again", async () => {
+  const proxy = await CuttingProxy.start(daemon());
+  const room = freshRoom("lostcheck");
+  const chatgpt = await AsyncChatRoom.open({ server: daemon(), username: "ChatGPT", room });
+  const claude = await AsyncChatRoom.open({ server: proxy.url, username: "claude", room });
+  try {
+    await say(chatgpt, "anyone here?");
+    proxy.cutNext("check");
+    const started = Date.now();
+    assert.equal(await claude.check({ timeoutMs: 20_000 }), "ChatGPT: anyone here?");
+    assert.ok(Date.now() - started < 10_000, "the retry did not wait for the check's timeout");
+    assert.equal(proxy.calls("check"), 1, "the recovered message answered the retry");
+    assert.equal(await claude.check({ timeoutMs: 300 }), "");
+  } finally {
+    await claude.close();
+    await chatgpt.close();
+    await proxy.close();
+  }
+});
+
 test("a refused connection is retried with backoff until the daemon is back", async () => {
   const proxy = await CuttingProxy.start(daemon());
   const room = freshRoom("refused");
