@@ -55,6 +55,7 @@ export class CuttingProxy {
   #server;
   #port;
   #cutNext;
+  #holdNext;
   #sockets = new Set();
   methods = [];
   cuts = 0;
@@ -76,6 +77,24 @@ export class CuttingProxy {
   /** The daemon answers the next call of `method`, but the client never hears it. */
   cutNext(method) {
     this.#cutNext = method;
+  }
+
+  /**
+   * Holds the next call of `method` before it reaches the daemon until `release()` is called;
+   * `arrived` resolves once it is held, so other calls run meanwhile in an order the test chooses.
+   */
+  holdNext(method) {
+    let arrived;
+    let release;
+    const hold = {
+      method,
+      arrived: new Promise((resolve) => (arrived = resolve)),
+      released: new Promise((resolve) => (release = resolve)),
+    };
+    hold.arrive = arrived;
+    hold.release = release;
+    this.#holdNext = hold;
+    return hold;
   }
 
   /** Forwards to another daemon from now on (one that never knew the sessions of the first). */
@@ -126,6 +145,12 @@ export class CuttingProxy {
       method = undefined;
     }
     this.methods.push(method);
+    const hold = this.#holdNext;
+    if (hold !== undefined && method === hold.method) {
+      this.#holdNext = undefined;
+      hold.arrive();
+      await hold.released;
+    }
     const headers = { "Content-Type": "application/json" };
     if (req.headers.authorization) headers.Authorization = req.headers.authorization;
     const answer = await fetch(this.#target, { method: "POST", headers, body });

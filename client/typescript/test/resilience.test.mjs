@@ -80,6 +80,30 @@ test("a check whose answer was lost hands over what it carried at once, instead 
   }
 });
 
+test("what a lost answer carried comes back even when another call delivered newer messages first", async () => {
+  const proxy = await CuttingProxy.start(daemon());
+  const room = freshRoom("overlap");
+  const chatgpt = await AsyncChatRoom.open({ server: daemon(), username: "ChatGPT", room });
+  const claude = await AsyncChatRoom.open({ server: proxy.url, username: "claude", room });
+  try {
+    await say(chatgpt, "before the cut");
+    proxy.cutNext("append");
+    const resume = proxy.holdNext("login");
+    const appended = claude.append("lost answer");
+    await resume.arrived;
+    await say(chatgpt, "while resuming");
+    // Calls overlap: this check runs while the append's resume is held at the proxy.
+    assert.equal(await claude.check(), "ChatGPT: while resuming");
+    resume.release();
+    assert.equal(await appended, "ChatGPT: before the cut");
+    assert.equal(await claude.preview(), "[draft: lost answer]");
+  } finally {
+    await claude.close();
+    await chatgpt.close();
+    await proxy.close();
+  }
+});
+
 test("a refused connection is retried with backoff until the daemon is back", async () => {
   const proxy = await CuttingProxy.start(daemon());
   const room = freshRoom("refused");
