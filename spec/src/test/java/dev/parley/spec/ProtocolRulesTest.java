@@ -2,6 +2,7 @@ package dev.parley.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.api.InterruptReason;
 import dev.parley.api.PresenceState;
 import dev.parley.api.PushResult;
 import java.util.List;
@@ -10,13 +11,22 @@ import org.junit.jupiter.api.Test;
 /** The rules the daemon, the viewer and the clients read the same way. */
 class ProtocolRulesTest {
   @Test
-  void aPushResultMeansSentInterruptedOrNotSent() {
+  void aPushResultMeansSentInterruptedHeldForAHumanOrNotSent() {
     assertThat(
-            PushOutcome.of(new PushResult(1, "msg-4", "2026-12-01T00:00:00.000Z", null, List.of())))
+            PushOutcome.of(
+                new PushResult(1, "msg-4", "2026-12-01T00:00:00.000Z", null, List.of(), null)))
         .isEqualTo(PushOutcome.SENT);
-    assertThat(PushOutcome.of(new PushResult(0, null, null, true, List.of())))
+    assertThat(PushOutcome.of(new PushResult(0, null, null, true, List.of(), null)))
         .isEqualTo(PushOutcome.INTERRUPTED);
-    assertThat(PushOutcome.of(new PushResult(0, null, null, null, List.of())))
+    assertThat(
+            PushOutcome.of(
+                new PushResult(0, null, null, true, List.of(), InterruptReason.NEW_MESSAGES)))
+        .isEqualTo(PushOutcome.INTERRUPTED);
+    assertThat(
+            PushOutcome.of(
+                new PushResult(0, null, null, true, List.of(), InterruptReason.HUMAN_DRAFTING)))
+        .isEqualTo(PushOutcome.HUMAN_DRAFTING);
+    assertThat(PushOutcome.of(new PushResult(0, null, null, null, List.of(), null)))
         .isEqualTo(PushOutcome.NOT_SENT);
   }
 
