@@ -242,6 +242,7 @@ public final class ParleyServer implements AutoCloseable {
     RoomEngine.Options options =
         RoomEngine.Options.of(limits)
             .withDefaultFloor(config.defaultFloor())
+            .withRoomDefaults(config.roomDefaults())
             .withTail(config.memory().tailMessages(), config.memory().tailBytes());
     URI nodeUrl = config.nodeUrl();
     if (store instanceof PostgresStore shared) {

@@ -1,6 +1,7 @@
 package dev.parley.server;
 
 import dev.parley.api.FloorPolicy;
+import dev.parley.api.RoomOptions;
 import dev.parley.server.store.PostgresDatabase;
 import java.net.URI;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import java.util.Map;
  *     SQLite database, or null
  * @param nodeUrl with a {@code database}: the address other daemons on it reach this one at, to
  *     send it the calls of the rooms it serves; null: {@code http://HOST:PORT} as listened on
+ * @param roomDefaults the options of a room whose creating login gives none, each filled in
  */
 public record ServerConfig(
     String host,
@@ -40,7 +42,11 @@ public record ServerConfig(
     ConnectionLimits connections,
     MemoryLimits memory,
     PostgresDatabase database,
-    URI nodeUrl) {
+    URI nodeUrl,
+    RoomOptions roomDefaults) {
+
+  /** The options of rooms created without any, unless configured otherwise: human first. */
+  public static final RoomOptions DEFAULT_ROOM_OPTIONS = new RoomOptions(true);
 
   /** The grace a daemon gives calls in flight when it stops. */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
@@ -73,7 +79,8 @@ public record ServerConfig(
         connections,
         memory,
         null,
-        null);
+        null,
+        DEFAULT_ROOM_OPTIONS);
   }
 
   /** A configuration with no extra host names and the default connection limits. */
@@ -121,7 +128,8 @@ public record ServerConfig(
         connections,
         memory,
         database,
-        nodeUrl);
+        nodeUrl,
+        roomDefaults);
   }
 
   /** The same configuration keeping its data in {@code dir} (null: in memory). */
@@ -138,7 +146,8 @@ public record ServerConfig(
         connections,
         memory,
         database,
-        nodeUrl);
+        nodeUrl,
+        roomDefaults);
   }
 
   /** The same configuration on another port. */
@@ -155,7 +164,8 @@ public record ServerConfig(
         connections,
         memory,
         database,
-        nodeUrl);
+        nodeUrl,
+        roomDefaults);
   }
 
   /** The same configuration letting browsers reach it by {@code names} too. */
@@ -172,7 +182,8 @@ public record ServerConfig(
         connections,
         memory,
         database,
-        nodeUrl);
+        nodeUrl,
+        roomDefaults);
   }
 
   /** The same configuration with other connection limits. */
@@ -189,7 +200,8 @@ public record ServerConfig(
         newConnections,
         memory,
         database,
-        nodeUrl);
+        nodeUrl,
+        roomDefaults);
   }
 
   /** The same configuration with other memory limits. */
@@ -206,7 +218,8 @@ public record ServerConfig(
         connections,
         newMemory,
         database,
-        nodeUrl);
+        nodeUrl,
+        roomDefaults);
   }
 
   /**
@@ -226,7 +239,8 @@ public record ServerConfig(
         connections,
         memory,
         db,
-        nodeUrl);
+        nodeUrl,
+        roomDefaults);
   }
 
   /** The same configuration with another address for other daemons to reach this one at. */
@@ -243,6 +257,25 @@ public record ServerConfig(
         connections,
         memory,
         database,
-        url);
+        url,
+        roomDefaults);
+  }
+
+  /** The same configuration with other options for rooms created without any. */
+  public ServerConfig withRoomDefaults(RoomOptions options) {
+    return new ServerConfig(
+        host,
+        port,
+        limits,
+        defaultFloor,
+        rooms,
+        shutdownGrace,
+        dataDir,
+        allowedHosts,
+        connections,
+        memory,
+        database,
+        nodeUrl,
+        options);
   }
 }

@@ -1,6 +1,7 @@
 package dev.parley.server.cli;
 
 import dev.parley.api.FloorPolicy;
+import dev.parley.api.RoomOptions;
 import dev.parley.server.ConnectionLimits;
 import dev.parley.server.MemoryLimits;
 import dev.parley.server.ParleyServer;
@@ -133,6 +134,17 @@ public final class ServeCommand implements Callable<Integer> {
       defaultValue = "${env:PARLEY_IN_MEMORY:-false}",
       description = "Keep everything in memory: nothing survives a restart (PARLEY_IN_MEMORY).")
   boolean inMemory;
+
+  @Option(
+      names = "--human-first",
+      negatable = true,
+      defaultValue = "${env:PARLEY_HUMAN_FIRST:-true}",
+      fallbackValue = "true",
+      description =
+          "Rooms created without options hold an agent's push back while a human is drafting"
+              + " (human_first); --no-human-first creates them without (PARLEY_HUMAN_FIRST, default"
+              + " on).")
+  boolean humanFirst;
 
   @Option(
       names = "--floor",
@@ -468,7 +480,8 @@ public final class ServeCommand implements Callable<Integer> {
         new MemoryLimits(
             tailMessages, tailBytes, logQueueBytes, observerQueueBytes, socketQueueBytes),
         db,
-        nodeUrl);
+        nodeUrl,
+        new RoomOptions(humanFirst));
   }
 
   /** The keys file of {@code --auth keys}, or null without access control. */

@@ -1,5 +1,6 @@
 package dev.parley.server.room;
 
+import dev.parley.api.RoomOptions;
 import dev.parley.server.ServerLimits;
 import dev.parley.server.store.RoomRecord;
 import dev.parley.server.store.SessionRecord;
@@ -39,10 +40,11 @@ final class Recovery {
   }
 
   /** A room as loaded: its tail is filled from the store when first used. */
-  Room room(String name, dev.parley.api.FloorPolicy floor, long lastSeq) {
+  Room room(String name, dev.parley.api.FloorPolicy floor, RoomOptions options, long lastSeq) {
     return new Room(
         name,
         floor,
+        options,
         new RoomTail(name, store, tailMessages, tailBytes, lastSeq),
         clock.instant(),
         limits.responseMessages(),
@@ -53,7 +55,7 @@ final class Recovery {
   void start(Map<String, Room> rooms, Sessions sessions) {
     List<RoomRecord> records = store.rooms();
     for (RoomRecord r : records) {
-      rooms.put(r.name(), room(r.name(), r.floor(), store.lastSeq(r.name())));
+      rooms.put(r.name(), room(r.name(), r.floor(), r.options(), store.lastSeq(r.name())));
     }
     for (SessionRecord record : store.sessions()) {
       Room room = rooms.get(record.room());
@@ -122,7 +124,9 @@ final class Recovery {
             record.username(),
             room,
             new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), now),
-            now - nanosSince(record.lastActive()));
+            now - nanosSince(record.lastActive()),
+            false,
+            record.kind());
     s.restore(record, now);
     s.replays.replaceWith(
         store.replays(record.tokenHash()), store.draftReplays(record.tokenHash()));

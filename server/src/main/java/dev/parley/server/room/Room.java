@@ -4,6 +4,7 @@ import dev.parley.api.FloorPolicy;
 import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
 import dev.parley.api.Participant;
+import dev.parley.api.RoomOptions;
 import dev.parley.api.SystemEvent;
 import dev.parley.extension.Timestamps;
 import dev.parley.server.json.MessageJson;
@@ -31,6 +32,10 @@ final class Room {
 
   final String name;
   final FloorPolicy floor;
+
+  /** Its options, each filled in, fixed when it was created. */
+  final RoomOptions options;
+
   final ReentrantLock lock = new ReentrantLock();
   final TalkingStick stick;
   final RoomTail tail;
@@ -78,6 +83,7 @@ final class Room {
   Room(
       String name,
       FloorPolicy floor,
+      RoomOptions options,
       RoomTail tail,
       Instant opened,
       int deliveryMessages,
@@ -86,6 +92,7 @@ final class Room {
     this.deliveryMessages = deliveryMessages;
     this.deliveryBytes = deliveryBytes;
     this.floor = floor;
+    this.options = options;
     this.stick = new TalkingStick(floor);
     this.tail = tail;
     this.durableSeq = tail.lastSeq();
@@ -123,13 +130,16 @@ final class Room {
   List<Participant> participants() {
     List<Participant> out = new ArrayList<>(members.size());
     for (Session s : members.values()) {
-      out.add(new Participant(s.username, s.state(), stick.isHeldBy(s)));
+      out.add(new Participant(s.username, s.state(), stick.isHeldBy(s), s.kind));
     }
     return out;
   }
 
-  /** Appends a chat message from {@code sender}, naming the participants it mentions. */
-  StoredMessage chat(Session sender, String content, Instant at) {
+  /**
+   * Appends a chat message from {@code sender}, naming the participants it mentions, with its
+   * causal stamp (see {@link CausalStamp}).
+   */
+  StoredMessage chat(Session sender, String content, Instant at, CausalStamp stamp) {
     List<String> names = new ArrayList<>();
     for (Session s : members.values()) {
       if (s != sender) {
@@ -143,13 +153,21 @@ final class Room {
         content,
         at,
         Mentions.find(content, names),
-        null);
+        null,
+        stamp);
   }
 
   /** Appends a system message about {@code event}'s user. */
   StoredMessage system(SystemEvent event, Instant at) {
     return append(
-        SYSTEM, event.user(), MessageKind.SYSTEM, SystemMessages.text(event), at, List.of(), event);
+        SYSTEM,
+        event.user(),
+        MessageKind.SYSTEM,
+        SystemMessages.text(event),
+        at,
+        List.of(),
+        event,
+        null);
   }
 
   private StoredMessage append(
@@ -159,7 +177,8 @@ final class Room {
       String content,
       Instant at,
       List<String> mentions,
-      SystemEvent event) {
+      SystemEvent event,
+      CausalStamp stamp) {
     long seq = tail.lastSeq() + 1;
     Message m =
         new Message(
@@ -171,7 +190,9 @@ final class Room {
             Timestamps.format(at),
             kind,
             List.copyOf(mentions),
-            event);
+            event,
+            stamp == null ? null : stamp.basedOn(),
+            stamp == null ? null : stamp.stale());
     StoredMessage stored = new StoredMessage(seq, m, actor);
     tail.append(stored, durableSeq);
     lastMessageAt = at;

@@ -4,16 +4,17 @@ import dev.parley.api.AppendResult;
 import dev.parley.api.CheckResult;
 import dev.parley.api.FloorPolicy;
 import dev.parley.api.HistoryResult;
+import dev.parley.api.InterruptReason;
 import dev.parley.api.InvalidParamsException;
 import dev.parley.api.LoginResult;
 import dev.parley.api.LogoutResult;
 import dev.parley.api.Message;
-import dev.parley.api.MessageKind;
 import dev.parley.api.NoDraftException;
 import dev.parley.api.NotLoggedInException;
 import dev.parley.api.NoteKind;
 import dev.parley.api.NoteResult;
 import dev.parley.api.ParleyRpcException;
+import dev.parley.api.ParticipantKind;
 import dev.parley.api.ParticipantsResult;
 import dev.parley.api.PresenceNotification;
 import dev.parley.api.PresenceState;
@@ -21,6 +22,7 @@ import dev.parley.api.PreviewResult;
 import dev.parley.api.PushResult;
 import dev.parley.api.RateLimitedException;
 import dev.parley.api.ResetResult;
+import dev.parley.api.RoomOptions;
 import dev.parley.api.RoomSummary;
 import dev.parley.api.RoomsResult;
 import dev.parley.api.SubscribeResult;
@@ -35,6 +37,7 @@ import dev.parley.extension.Timestamps;
 import dev.parley.extension.events.RoomEvent;
 import dev.parley.extension.events.RoomEventListener;
 import dev.parley.server.MemoryLimits;
+import dev.parley.server.ServerConfig;
 import dev.parley.server.ServerLimits;
 import dev.parley.server.store.DraftReplay;
 import dev.parley.server.store.MessageIds;
@@ -97,6 +100,7 @@ public final class RoomEngine implements AutoCloseable {
    * @param sweep whether to expire idle sessions and overdue floors by itself; without, the owner
    *     calls {@link #sweep()} (as tests with a hand-moved {@link Ticker} do)
    * @param writeBacklog calls queued for the writer beyond which every call waits for its commit
+   * @param roomDefaults the options of a room whose creating login gives none, each filled in
    */
   public record Options(
       ServerLimits limits,
@@ -104,7 +108,8 @@ public final class RoomEngine implements AutoCloseable {
       int tailMessages,
       long tailBytes,
       boolean sweep,
-      int writeBacklog) {
+      int writeBacklog,
+      RoomOptions roomDefaults) {
 
     /** Calls queued for the writer, by default, beyond which every call waits for its commit. */
     public static final int WRITE_BACKLOG = 4096;
@@ -113,27 +118,40 @@ public final class RoomEngine implements AutoCloseable {
     public static Options of(ServerLimits limits) {
       MemoryLimits memory = MemoryLimits.defaults();
       return new Options(
-          limits, FloorPolicy.OPEN, memory.tailMessages(), memory.tailBytes(), true, WRITE_BACKLOG);
+          limits,
+          FloorPolicy.OPEN,
+          memory.tailMessages(),
+          memory.tailBytes(),
+          true,
+          WRITE_BACKLOG,
+          ServerConfig.DEFAULT_ROOM_OPTIONS);
     }
 
     /** The same options with another default floor policy. */
     public Options withDefaultFloor(FloorPolicy floor) {
-      return new Options(limits, floor, tailMessages, tailBytes, sweep, writeBacklog);
+      return new Options(limits, floor, tailMessages, tailBytes, sweep, writeBacklog, roomDefaults);
     }
 
     /** The same options with another in-memory tail. */
     public Options withTail(int messages, long bytes) {
-      return new Options(limits, defaultFloor, messages, bytes, sweep, writeBacklog);
+      return new Options(limits, defaultFloor, messages, bytes, sweep, writeBacklog, roomDefaults);
     }
 
     /** The same options, sweeping by itself or not. */
     public Options withSweep(boolean on) {
-      return new Options(limits, defaultFloor, tailMessages, tailBytes, on, writeBacklog);
+      return new Options(
+          limits, defaultFloor, tailMessages, tailBytes, on, writeBacklog, roomDefaults);
     }
 
     /** The same options with another writer backlog. */
     public Options withWriteBacklog(int calls) {
-      return new Options(limits, defaultFloor, tailMessages, tailBytes, sweep, calls);
+      return new Options(limits, defaultFloor, tailMessages, tailBytes, sweep, calls, roomDefaults);
+    }
+
+    /** The same options with other defaults for the options of new rooms. */
+    public Options withRoomDefaults(RoomOptions options) {
+      return new Options(
+          limits, defaultFloor, tailMessages, tailBytes, sweep, writeBacklog, options);
     }
   }
 
@@ -145,6 +163,10 @@ public final class RoomEngine implements AutoCloseable {
 
   private final ServerLimits limits;
   private final FloorPolicy defaultFloor;
+
+  /** The options of a room whose creating login gives none. */
+  private final RoomOptions roomDefaults;
+
   private final Clock clock;
   private final Ticker ticker;
   private final Store store;
@@ -226,6 +248,7 @@ public final class RoomEngine implements AutoCloseable {
     this.store = store;
     this.limits = options.limits();
     this.defaultFloor = options.defaultFloor();
+    this.roomDefaults = options.roomDefaults();
     this.clock = clock;
     this.ticker = ticker;
     this.expiry = new Expiry(limits);
@@ -265,10 +288,12 @@ public final class RoomEngine implements AutoCloseable {
   public void createRoom(String name, FloorPolicy floor) {
     if (!home.alone() && !owned.containsKey(name)) {
       // Stored for whichever daemon serves it; an existing room keeps its policy.
-      store.commit(List.of(new Write.CreateRoom(name, floor != null ? floor : defaultFloor)));
+      store.commit(
+          List.of(
+              new Write.CreateRoom(name, floor != null ? floor : defaultFloor, roomOptions(null))));
       return;
     }
-    await(queue.barrier(room(name, floor)));
+    await(queue.barrier(room(name, floor, null)));
   }
 
   /**
@@ -294,7 +319,8 @@ public final class RoomEngine implements AutoCloseable {
       }
       var stored = store.room(name);
       if (stored.isPresent()) {
-        Room room = recovery.room(name, stored.get().floor(), store.lastSeq(name));
+        Room room =
+            recovery.room(name, stored.get().floor(), stored.get().options(), store.lastSeq(name));
         room.ownerEpoch = epoch;
         // Its sessions are found by their tokens as soon as they are loaded: a call on one waits
         // for this lock, so that it sees the room whole (its floor holder too).
@@ -424,9 +450,27 @@ public final class RoomEngine implements AutoCloseable {
     return login(requested, roomName, floor, resume, LoginGate.OPEN);
   }
 
-  /** The protocol's {@code login}, a new session admitted by {@code gate}. */
+  /** The protocol's {@code login} of an agent, a new session admitted by {@code gate}. */
   public LoginResult login(
       String requested, String roomName, FloorPolicy floor, String resume, LoginGate gate) {
+    return login(requested, roomName, floor, resume, gate, ParticipantKind.AGENT, null);
+  }
+
+  /**
+   * The protocol's {@code login}, a new session admitted by {@code gate}.
+   *
+   * @param kind who holds a new session (a resumed one keeps its own)
+   * @param options the options of a room this login creates (null, or ones left null: the
+   *     defaults); an existing room keeps its own
+   */
+  public LoginResult login(
+      String requested,
+      String roomName,
+      FloorPolicy floor,
+      String resume,
+      LoginGate gate,
+      ParticipantKind kind,
+      RoomOptions options) {
     String username = Usernames.normalise(requested);
     if (Usernames.reserved(username)) {
       throw new UsernameTakenException(
@@ -445,7 +489,7 @@ public final class RoomEngine implements AutoCloseable {
             && Room.key(live.username).equals(Room.key(username));
     // Asked before the room is made; a session that ends meanwhile is asked under the lock below.
     Boolean moderator = resuming ? null : gate.admit(username, roomName);
-    Room room = lockedRoom(roomName, floor);
+    Room room = lockedRoom(roomName, floor, options);
     LoginResult result;
     CompletableFuture<Void> stored;
     try {
@@ -478,7 +522,8 @@ public final class RoomEngine implements AutoCloseable {
                 room,
                 new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), now),
                 now,
-                moderator);
+                moderator,
+                kind == null ? ParticipantKind.AGENT : kind);
         List<Message> context = new ArrayList<>();
         for (StoredMessage m :
             room.newestThatFit(room.tail.before(room.tail.lastSeq() + 1, limits.loginTail()))) {
@@ -515,7 +560,18 @@ public final class RoomEngine implements AutoCloseable {
         resumed,
         s.room.participants(),
         messages,
-        limits.toApi());
+        limits.toApi(),
+        s.kind,
+        s.room.options);
+  }
+
+  /** {@code options} with each one left out taken from the defaults of new rooms. */
+  private RoomOptions roomOptions(RoomOptions options) {
+    if (options == null) {
+      return roomDefaults;
+    }
+    return new RoomOptions(
+        options.humanFirst() != null ? options.humanFirst() : roomDefaults.humanFirst());
   }
 
   /** The protocol's {@code logout}: idempotent. */
@@ -701,11 +757,18 @@ public final class RoomEngine implements AutoCloseable {
           if (s.draft.isEmpty()) {
             throw new NoDraftException("the draft is empty: append before you push");
           }
-          if (!force && interrupts(room.pending(s))) {
-            return new PushResult(0, null, null, true, deliver(s, tx));
+          if (HumanFirst.holdsBack(s)) {
+            return new PushResult(
+                0, null, null, true, deliver(s, tx), InterruptReason.HUMAN_DRAFTING);
           }
+          List<StoredMessage> pending = room.pending(s);
+          if (!force && CausalStamp.anyChat(pending)) {
+            return new PushResult(
+                0, null, null, true, deliver(s, tx), InterruptReason.NEW_MESSAGES);
+          }
+          CausalStamp stamp = CausalStamp.of(s, pending);
           List<Message> arrived = deliver(s, tx);
-          StoredMessage sent = room.chat(s, s.draft.text(), tx.at);
+          StoredMessage sent = room.chat(s, s.draft.text(), tx.at, stamp);
           tx.appended(sent);
           s.draft.clear();
           releaseStick(s, tx);
@@ -716,21 +779,8 @@ public final class RoomEngine implements AutoCloseable {
             tx.write(new Write.SaveReplay(room.name, replay, TxnReplays.KEEP));
           }
           return new PushResult(
-              1, sent.message().messageId(), sent.message().timestamp(), null, arrived);
+              1, sent.message().messageId(), sent.message().timestamp(), null, arrived, null);
         });
-  }
-
-  /**
-   * The interruption rule: only chat messages from others interrupt a push; joins, leaves and floor
-   * changes do not.
-   */
-  private static boolean interrupts(List<StoredMessage> pending) {
-    for (StoredMessage m : pending) {
-      if (m.message().kind() == MessageKind.CHAT) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The protocol's {@code check}: waits for a message, at most {@code timeoutMs} (capped). */
@@ -1016,7 +1066,7 @@ public final class RoomEngine implements AutoCloseable {
       var stored = store.room(roomName);
       if (stored.isPresent()) {
         long last = store.lastSeq(roomName);
-        room = recovery.room(roomName, stored.get().floor(), last);
+        room = recovery.room(roomName, stored.get().floor(), stored.get().options(), last);
         room.durableSeq = last;
       }
     }
@@ -1349,7 +1399,7 @@ public final class RoomEngine implements AutoCloseable {
     queue.close();
   }
 
-  private Room room(String name, FloorPolicy floor) {
+  private Room room(String name, FloorPolicy floor, RoomOptions options) {
     // Callers other than the RPC layer (configuration, embedding) are checked here too: a room
     // name also names its log file.
     if (!ROOM_NAME.matcher(name).matches()) {
@@ -1367,9 +1417,10 @@ public final class RoomEngine implements AutoCloseable {
         name,
         n -> {
           FloorPolicy policy = floor != null ? floor : defaultFloor;
-          Room created = recovery.room(n, policy, 0);
+          RoomOptions filled = roomOptions(options);
+          Room created = recovery.room(n, policy, filled, 0);
           created.ownerEpoch = epoch == null ? 0 : epoch;
-          queue.submit(created, List.of(new Write.CreateRoom(n, policy)), List.of(), 0);
+          queue.submit(created, List.of(new Write.CreateRoom(n, policy, filled)), List.of(), 0);
           roomOrder.add(created);
           return created;
         });
@@ -1378,9 +1429,9 @@ public final class RoomEngine implements AutoCloseable {
   /**
    * The room of that name, made when needed, with its lock held: never one that was just deleted.
    */
-  private Room lockedRoom(String name, FloorPolicy floor) {
+  private Room lockedRoom(String name, FloorPolicy floor, RoomOptions options) {
     while (true) {
-      Room room = room(name, floor);
+      Room room = room(name, floor, options);
       room.lock.lock();
       if (!room.deleted) {
         return room;
@@ -1513,7 +1564,8 @@ public final class RoomEngine implements AutoCloseable {
       room.epoch++;
       room.poisoned = false;
       if (store.rooms().stream().noneMatch(r -> r.name().equals(room.name))) {
-        queue.submit(room, List.of(new Write.CreateRoom(room.name, room.floor)), List.of(), 0);
+        queue.submit(
+            room, List.of(new Write.CreateRoom(room.name, room.floor, room.options)), List.of(), 0);
       }
       LOG.warn("Room {} was reloaded from the store after a failed commit", room.name);
     } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.parley.server.room;
 
+import dev.parley.api.ParticipantKind;
 import dev.parley.api.PresenceState;
 import dev.parley.server.store.SessionRecord;
 import dev.parley.spec.PresenceRule;
@@ -23,6 +24,9 @@ final class Session {
    * until it logs in anew.
    */
   final boolean moderator;
+
+  /** Whether a person or a program holds the session, as its first login said. */
+  final ParticipantKind kind;
 
   /** The highest sequence number delivered to this session. */
   long cursor;
@@ -53,13 +57,16 @@ final class Session {
   long storedDraftVersion = -1;
   long storedActive;
 
-  Session(String tokenHash, String username, Room room, RateLimiter rate, long now) {
-    this(tokenHash, username, room, rate, now, false);
-  }
-
   Session(
-      String tokenHash, String username, Room room, RateLimiter rate, long now, boolean moderator) {
+      String tokenHash,
+      String username,
+      Room room,
+      RateLimiter rate,
+      long now,
+      boolean moderator,
+      ParticipantKind kind) {
     this.tokenHash = tokenHash;
+    this.kind = kind;
     this.username = username;
     this.room = room;
     this.rate = rate;
@@ -78,7 +85,8 @@ final class Session {
   /** The session as the store keeps it, its last activity told in wall time. */
   SessionRecord record(Clock clock, long now) {
     Instant active = clock.instant().minusNanos(Math.max(0, now - lastActive));
-    return new SessionRecord(tokenHash, username, room.name, cursor, draft.segments(), active);
+    return new SessionRecord(
+        tokenHash, username, room.name, cursor, draft.segments(), active, kind);
   }
 
   /** Notes that the store now holds this state. */

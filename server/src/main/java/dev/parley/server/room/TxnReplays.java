@@ -85,7 +85,7 @@ final class TxnReplays {
    */
 
   static PushResult answer(PushReplay replay, List<Message> arrived) {
-    return new PushResult(1, MessageIds.of(replay.seq()), replay.timestamp(), null, arrived);
+    return new PushResult(1, MessageIds.of(replay.seq()), replay.timestamp(), null, arrived, null);
   }
 
   static AppendResult appendAnswer(DraftReplay replay, List<Message> arrived) {

@@ -35,6 +35,7 @@ import dev.parley.api.TalkingStickResult;
 import dev.parley.api.UndoParams;
 import dev.parley.api.UndoResult;
 import dev.parley.server.auth.AccessKeys;
+import dev.parley.server.room.LoginGate;
 import dev.parley.server.room.RoomEngine;
 import dev.parley.spec.SpecDocument;
 import java.util.ArrayList;
@@ -67,9 +68,14 @@ final class ParleyRpcService implements ParleyHandler<Caller> {
     }
     engine.admit(caller.address());
     LoginResult result =
-        access == null
-            ? engine.login(p.username(), p.room(), p.floor(), p.resume())
-            : engine.login(p.username(), p.room(), p.floor(), p.resume(), access.gate(p.key()));
+        engine.login(
+            p.username(),
+            p.room(),
+            p.floor(),
+            p.resume(),
+            access == null ? LoginGate.OPEN : access.gate(p.key()),
+            p.kind(),
+            p.options());
     if (caller.socket() == null) {
       return result;
     }
@@ -93,7 +99,9 @@ final class ParleyRpcService implements ParleyHandler<Caller> {
         result.resumed(),
         result.participants(),
         messages,
-        result.limits());
+        result.limits(),
+        result.kind(),
+        result.options());
   }
 
   @Override

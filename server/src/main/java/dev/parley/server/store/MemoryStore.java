@@ -72,7 +72,7 @@ public final class MemoryStore implements Store {
     for (Write w : writes) {
       switch (w) {
         case Write.CreateRoom r -> {
-          rooms.putIfAbsent(r.room(), new RoomRecord(r.room(), r.floor(), null, null));
+          rooms.putIfAbsent(r.room(), new RoomRecord(r.room(), r.floor(), null, null, r.options()));
           logs.putIfAbsent(r.room(), new ArrayList<>());
         }
         case Write.AppendMessage a -> logs.get(a.room()).add(a.message());
@@ -104,7 +104,8 @@ public final class MemoryStore implements Store {
         case Write.SaveStick st ->
             rooms.computeIfPresent(
                 st.room(),
-                (name, old) -> new RoomRecord(name, old.floor(), st.holder(), st.claimedAt()));
+                (name, old) ->
+                    new RoomRecord(name, old.floor(), st.holder(), st.claimedAt(), old.options()));
         case Write.DeleteRoom d -> {
           rooms.remove(d.room());
           logs.remove(d.room());

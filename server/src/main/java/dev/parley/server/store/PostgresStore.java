@@ -342,19 +342,22 @@ public final class PostgresStore extends SqlStore {
     switch (w) {
       case Write.CreateRoom r ->
           sql.run(
-              "INSERT INTO rooms (name, floor) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+              "INSERT INTO rooms (name, floor, options) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
               r.room(),
-              r.floor().wireName());
+              r.floor().wireName(),
+              StoredRows.json(r.options()));
       case Write.AppendMessage a ->
           sql.run(
               "INSERT INTO messages (room, "
                   + MESSAGE_COLUMNS
-                  + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  + ") VALUES ("
+                  + StoredRows.MESSAGE_PLACEHOLDERS
+                  + ")",
               StoredRows.messageValues(a.message()));
       case Write.SaveSession save -> {
         SessionRecord s = save.session();
         sql.run(
-            "INSERT INTO sessions (token_hash, username, room, cursor, draft, last_active) VALUES (?, ?, ?, ?, ?, ?) "
+            "INSERT INTO sessions (token_hash, username, room, cursor, draft, last_active, kind) VALUES (?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (token_hash) DO UPDATE SET cursor = excluded.cursor, draft = excluded.draft, "
                 + "last_active = excluded.last_active",
             s.tokenHash(),
@@ -362,7 +365,8 @@ public final class PostgresStore extends SqlStore {
             s.room(),
             s.cursor(),
             json(s.draft()),
-            s.lastActive().toEpochMilli());
+            s.lastActive().toEpochMilli(),
+            s.kind().wireName());
       }
       case Write.DeleteSession d ->
           sql.run("DELETE FROM sessions WHERE token_hash = ?", d.tokenHash());

@@ -1,6 +1,7 @@
 package dev.parley.server.store;
 
 import dev.parley.api.FloorPolicy;
+import dev.parley.api.RoomOptions;
 import java.time.Instant;
 
 /**
@@ -10,6 +11,14 @@ import java.time.Instant;
  * @param floor its floor policy
  * @param stickHolder the username holding the talking stick, or null
  * @param stickClaimedAt when the holder last claimed it, or null
+ * @param options its options ({@link #LEGACY} for a room stored before rooms had options)
  */
 public record RoomRecord(
-    String name, FloorPolicy floor, String stickHolder, Instant stickClaimedAt) {}
+    String name,
+    FloorPolicy floor,
+    String stickHolder,
+    Instant stickClaimedAt,
+    RoomOptions options) {
+  /** The options of a room stored before rooms had any: each one off, as those rooms behaved. */
+  public static final RoomOptions LEGACY = new RoomOptions(false);
+}

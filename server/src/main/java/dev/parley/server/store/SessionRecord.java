@@ -1,5 +1,6 @@
 package dev.parley.server.store;
 
+import dev.parley.api.ParticipantKind;
 import java.time.Instant;
 import java.util.List;
 
@@ -12,6 +13,7 @@ import java.util.List;
  * @param cursor the highest sequence number delivered to it
  * @param draft the draft's segments, oldest first
  * @param lastActive when it last made a call
+ * @param kind whether a person or a program holds it
  */
 public record SessionRecord(
     String tokenHash,
@@ -19,4 +21,5 @@ public record SessionRecord(
     String room,
     long cursor,
     List<String> draft,
-    Instant lastActive) {}
+    Instant lastActive,
+    ParticipantKind kind) {}

@@ -47,7 +47,7 @@ abstract sealed class SqlStore implements Store permits SqliteStore, PostgresSto
   @Override
   public final List<RoomRecord> rooms() {
     return query(
-        "SELECT name, floor, stick_holder, stick_claimed_at FROM rooms ORDER BY id",
+        "SELECT name, floor, stick_holder, stick_claimed_at, options FROM rooms ORDER BY id",
         SqlStore::roomRecord);
   }
 
@@ -57,7 +57,8 @@ abstract sealed class SqlStore implements Store permits SqliteStore, PostgresSto
         rs.getString(1),
         floor(rs.getString(2)),
         rs.getString(3),
-        rs.wasNull() ? null : Instant.ofEpochMilli(claimed));
+        rs.wasNull() ? null : Instant.ofEpochMilli(claimed),
+        StoredRows.options(rs.getString(5)));
   }
 
   @Override
@@ -95,7 +96,7 @@ abstract sealed class SqlStore implements Store permits SqliteStore, PostgresSto
   @Override
   public final List<SessionRecord> sessions() {
     return query(
-        "SELECT token_hash, username, room, cursor, draft, last_active FROM sessions ORDER BY "
+        "SELECT token_hash, username, room, cursor, draft, last_active, kind FROM sessions ORDER BY "
             + insertionOrder,
         SqlStore::sessionRecord);
   }
@@ -107,13 +108,14 @@ abstract sealed class SqlStore implements Store permits SqliteStore, PostgresSto
         rs.getString(3),
         rs.getLong(4),
         strings(rs.getString(5)),
-        Instant.ofEpochMilli(rs.getLong(6)));
+        Instant.ofEpochMilli(rs.getLong(6)),
+        StoredRows.kind(rs.getString(7)));
   }
 
   @Override
   public final Optional<RoomRecord> room(String name) {
     return query(
-            "SELECT name, floor, stick_holder, stick_claimed_at FROM rooms WHERE name = ?",
+            "SELECT name, floor, stick_holder, stick_claimed_at, options FROM rooms WHERE name = ?",
             SqlStore::roomRecord,
             name)
         .stream()
@@ -123,7 +125,8 @@ abstract sealed class SqlStore implements Store permits SqliteStore, PostgresSto
   @Override
   public final List<SessionRecord> sessions(String room) {
     return query(
-        "SELECT token_hash, username, room, cursor, draft, last_active FROM sessions WHERE room = ?"
+        "SELECT token_hash, username, room, cursor, draft, last_active, kind FROM sessions WHERE"
+            + " room = ?"
             + " ORDER BY "
             + insertionOrder,
         SqlStore::sessionRecord,

@@ -194,19 +194,22 @@ public final class SqliteStore extends SqlStore {
     switch (w) {
       case Write.CreateRoom r ->
           update(
-              "INSERT OR IGNORE INTO rooms (name, floor) VALUES (?, ?)",
+              "INSERT OR IGNORE INTO rooms (name, floor, options) VALUES (?, ?, ?)",
               r.room(),
-              r.floor().wireName());
+              r.floor().wireName(),
+              StoredRows.json(r.options()));
       case Write.AppendMessage a ->
           update(
               "INSERT INTO messages (room, "
                   + MESSAGE_COLUMNS
-                  + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  + ") VALUES ("
+                  + StoredRows.MESSAGE_PLACEHOLDERS
+                  + ")",
               StoredRows.messageValues(a.message()));
       case Write.SaveSession save -> {
         SessionRecord s = save.session();
         update(
-            "INSERT INTO sessions (token_hash, username, room, cursor, draft, last_active) VALUES (?, ?, ?, ?, ?, ?) "
+            "INSERT INTO sessions (token_hash, username, room, cursor, draft, last_active, kind) VALUES (?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (token_hash) DO UPDATE SET cursor = excluded.cursor, draft = excluded.draft, "
                 + "last_active = excluded.last_active",
             s.tokenHash(),
@@ -214,7 +217,8 @@ public final class SqliteStore extends SqlStore {
             s.room(),
             s.cursor(),
             json(s.draft()),
-            s.lastActive().toEpochMilli());
+            s.lastActive().toEpochMilli(),
+            s.kind().wireName());
       }
       case Write.DeleteSession d ->
           update("DELETE FROM sessions WHERE token_hash = ?", d.tokenHash());

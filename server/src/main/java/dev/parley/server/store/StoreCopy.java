@@ -51,7 +51,7 @@ public final class StoreCopy {
     List<RoomRecord> rooms = from.rooms();
     long messages = 0;
     for (RoomRecord room : rooms) {
-      add(new Write.CreateRoom(room.name(), room.floor()));
+      add(new Write.CreateRoom(room.name(), room.floor(), room.options()));
       if (room.stickHolder() != null) {
         add(new Write.SaveStick(room.name(), room.stickHolder(), room.stickClaimedAt()));
       }

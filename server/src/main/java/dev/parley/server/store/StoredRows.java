@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.api.FloorPolicy;
 import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
+import dev.parley.api.ParticipantKind;
+import dev.parley.api.RoomOptions;
 import dev.parley.api.SystemEvent;
 import dev.parley.api.SystemEventType;
 import dev.parley.spec.Json;
@@ -22,7 +24,11 @@ import java.util.Locale;
 final class StoredRows {
   /** The columns of a message, in the order {@link #message} reads them. */
   static final String MESSAGE_COLUMNS =
-      "seq, sender, actor, kind, content, timestamp, mentions, event_type, event_user";
+      "seq, sender, actor, kind, content, timestamp, mentions, event_type, event_user, based_on,"
+          + " stale";
+
+  /** The placeholders of a message's row: its room, then {@link #MESSAGE_COLUMNS}. */
+  static final String MESSAGE_PLACEHOLDERS = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
 
   private static final ObjectMapper JSON = Json.mapper();
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
@@ -48,7 +54,9 @@ final class StoredRows {
             rs.getString(6),
             MessageKind.valueOf(rs.getString(4).toUpperCase(Locale.ROOT)),
             strings(rs.getString(7)),
-            event);
+            event,
+            nullableLong(rs, 10),
+            nullableBoolean(rs, 11));
     return new StoredMessage(seq, m, rs.getString(3));
   }
 
@@ -66,13 +74,49 @@ final class StoredRows {
       m.timestamp(),
       json(m.mentions()),
       event == null ? null : event.type().wireName(),
-      event == null ? null : event.user()
+      event == null ? null : event.user(),
+      m.basedOn(),
+      m.stale()
     };
+  }
+
+  static Long nullableLong(ResultSet rs, int column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? null : value;
+  }
+
+  static Boolean nullableBoolean(ResultSet rs, int column) throws SQLException {
+    boolean value = rs.getBoolean(column);
+    return rs.wasNull() ? null : value;
+  }
+
+  /** A room's options as its column holds them: JSON, or NULL for a room stored before them. */
+  static RoomOptions options(String json) {
+    if (json == null) {
+      return RoomRecord.LEGACY;
+    }
+    try {
+      return JSON.readValue(json, RoomOptions.class);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String json(RoomOptions options) {
+    try {
+      return JSON.writeValueAsString(options);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static Integer nullableInt(ResultSet rs, int column) throws SQLException {
     int value = rs.getInt(column);
     return rs.wasNull() ? null : value;
+  }
+
+  static ParticipantKind kind(String wire) {
+    return ParticipantKind.valueOf(wire.toUpperCase(Locale.ROOT));
   }
 
   static FloorPolicy floor(String wire) {

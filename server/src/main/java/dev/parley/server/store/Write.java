@@ -1,6 +1,7 @@
 package dev.parley.server.store;
 
 import dev.parley.api.FloorPolicy;
+import dev.parley.api.RoomOptions;
 import java.time.Instant;
 
 /**
@@ -18,8 +19,9 @@ public sealed interface Write {
    *
    * @param room its name
    * @param floor its floor policy
+   * @param options its options, each one filled in
    */
-  record CreateRoom(String room, FloorPolicy floor) implements Write {}
+  record CreateRoom(String room, FloorPolicy floor, RoomOptions options) implements Write {}
 
   /**
    * A message appended to its room's log, with the sequence number the engine gave it.

@@ -79,6 +79,13 @@ class ServeCommandTest {
   }
 
   @Test
+  void newRoomsPutHumansFirstUnlessTurnedOff() {
+    assertThat(config().roomDefaults().humanFirst()).isTrue();
+    assertThat(config("--human-first").roomDefaults().humanFirst()).isTrue();
+    assertThat(config("--no-human-first").roomDefaults().humanFirst()).isFalse();
+  }
+
+  @Test
   void aPublicAddressIsRefusedUnlessAcceptedAsInsecure() {
     for (String host : List.of("0.0.0.0", "::", "")) {
       assertThatThrownBy(() -> config("--host", host))

@@ -31,7 +31,9 @@ class MessageJsonTest {
             "2026-11-21T10:00:00.000Z",
             MessageKind.CHAT,
             List.of("bob"),
-            null);
+            null,
+            1L,
+            true);
     Message joined =
         new Message(
             "msg-1",
@@ -42,7 +44,9 @@ class MessageJsonTest {
             "2026-11-21T10:00:00.000Z",
             MessageKind.SYSTEM,
             List.of(),
-            new SystemEvent(SystemEventType.JOINED, "bob"));
+            new SystemEvent(SystemEventType.JOINED, "bob"),
+            null,
+            null);
     CheckResult result = new CheckResult(1, List.of(joined, chat));
     String expected = plain.writeValueAsString(result);
     for (int i = 0; i < 3; i++) {
@@ -64,7 +68,9 @@ class MessageJsonTest {
             "2026-11-21T10:00:00.000Z",
             MessageKind.CHAT,
             List.of(),
-            null);
+            null,
+            1L,
+            true);
     ObjectMapper wire = Json.mapper().registerModule(MessageJson.module());
     byte[] written = wire.writeValueAsBytes(new CheckResult(1, List.of(chat)));
     String text = new String(written, StandardCharsets.UTF_8);

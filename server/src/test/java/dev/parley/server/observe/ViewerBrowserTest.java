@@ -360,6 +360,40 @@ class ViewerBrowserTest {
   }
 
   @Test
+  void aMessageWrittenWithoutSeeingAnotherIsMarkedWithWhoseItMissed() throws Exception {
+    try (RunningServer server = RunningServer.start()) {
+      WebDriver browser = browser();
+      try {
+        WebDriverWait wait = new WebDriverWait(browser, BOUND);
+        browser.get(server.uri() + "/?room=stale");
+        wait.until(b -> b.findElement(By.id("connection")).getAttribute("class").contains("open"));
+        RpcClient alice = server.login("alice", "stale");
+        RpcClient bob = server.login("bob", "stale");
+        alice.call("check", Map.of("timeout_ms", 0));
+        alice.call("append", Map.of("text", "my plan stands"));
+        bob.call("append", Map.of("text", "the plan changed"));
+        bob.call("push");
+        alice.call("push", Map.of("force", true));
+        bob.call("append", Map.of("text", "noted"));
+        bob.call("push", Map.of("force", true));
+
+        By turns = By.cssSelector("#transcript .turn.msg");
+        wait.until(b -> b.findElements(turns).size() == 3);
+        List<WebElement> shown = browser.findElements(turns);
+        assertThat(shown.get(0).findElements(By.cssSelector(".stale"))).isEmpty();
+        assertThat(shown.get(1).findElement(By.cssSelector(".text")).getText())
+            .isEqualTo("my plan stands");
+        assertThat(shown.get(1).findElement(By.cssSelector(".stale")).getText())
+            .endsWith("answered without seeing bob's message");
+        // bob had been delivered alice's message by his append: not stale.
+        assertThat(shown.get(2).findElements(By.cssSelector(".stale"))).isEmpty();
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
+  @Test
   void theConversationViewIsOneTranscriptWithLiveStateAndFoldedActions() throws Exception {
     try (RunningServer server = RunningServer.start()) {
       WebDriver browser = browser();

@@ -7,6 +7,7 @@ import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
 import dev.parley.server.store.MemoryStore;
 import dev.parley.server.store.MessageIds;
+import dev.parley.server.store.RoomRecord;
 import dev.parley.server.store.StoredMessage;
 import dev.parley.server.store.Write;
 import java.util.List;
@@ -29,7 +30,9 @@ class RoomTailTest {
             "2026-11-21T10:00:00.000Z",
             MessageKind.CHAT,
             List.of(),
-            null),
+            null,
+            seq - 1,
+            false),
         "ada");
   }
 
@@ -43,7 +46,7 @@ class RoomTailTest {
 
   @Test
   void readsAcrossTheTailAndTheStoreAlike() {
-    store.commit(List.of(new Write.CreateRoom("r", FloorPolicy.OPEN)));
+    store.commit(List.of(new Write.CreateRoom("r", FloorPolicy.OPEN, RoomRecord.LEGACY)));
     RoomTail tail = new RoomTail("r", store, 3, Long.MAX_VALUE, 0);
     for (long seq = 1; seq <= 40; seq++) {
       store.commit(List.of(new Write.AppendMessage(message(seq))));
@@ -64,7 +67,7 @@ class RoomTailTest {
 
   @Test
   void aMessageStaysUntilItIsStoredAndATailFillsFromTheStore() {
-    store.commit(List.of(new Write.CreateRoom("r", FloorPolicy.OPEN)));
+    store.commit(List.of(new Write.CreateRoom("r", FloorPolicy.OPEN, RoomRecord.LEGACY)));
     RoomTail tail = new RoomTail("r", store, 2, Long.MAX_VALUE, 0);
     for (long seq = 1; seq <= 10; seq++) {
       tail.append(message(seq), 0);

@@ -54,7 +54,7 @@ class DiskFullTest {
     try (SqliteStore store = SqliteStore.open(dataDir)) {
       store.commit(
           List.of(
-              new Write.CreateRoom("a", FloorPolicy.OPEN),
+              new Write.CreateRoom("a", FloorPolicy.OPEN, RoomRecord.LEGACY),
               new Write.AppendMessage(StoreContract.joined("a", 1, "ada"))));
       store.limitPages(1);
       List<Write> tooMuch =

@@ -25,7 +25,7 @@ class PostgresStoreContractTest extends StoreContract {
     assertThat(store.durable()).isTrue();
     store.commit(
         List.of(
-            new Write.CreateRoom("a", FloorPolicy.OPEN),
+            new Write.CreateRoom("a", FloorPolicy.OPEN, RoomRecord.LEGACY),
             new Write.AppendMessage(joined("a", 1, "ada")),
             new Write.SaveSession(session("h1", "a", 1, List.of("draft"))),
             new Write.SaveReplay(
@@ -42,7 +42,7 @@ class PostgresStoreContractTest extends StoreContract {
   void aReplayedTxnIdIsTheNewestAndTheOldestGoFirst() {
     store.commit(
         List.of(
-            new Write.CreateRoom("a", FloorPolicy.OPEN),
+            new Write.CreateRoom("a", FloorPolicy.OPEN, RoomRecord.LEGACY),
             new Write.SaveSession(session("h1", "a", 0, List.of())),
             new Write.SaveReplay("a", new PushReplay("h1", "t1", 1, "x"), 2),
             new Write.SaveReplay("a", new PushReplay("h1", "t2", 2, "x"), 2),
@@ -53,7 +53,7 @@ class PostgresStoreContractTest extends StoreContract {
 
   @Test
   void aCommitUnderAnotherOwnersEpochStoresNothing() throws Exception {
-    store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.OPEN)));
+    store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.OPEN, RoomRecord.LEGACY)));
     try (java.sql.Connection c = ((PostgresStore) store).dedicatedConnection();
         java.sql.Statement s = c.createStatement()) {
       s.executeUpdate("INSERT INTO room_owners (room, node_url, epoch) VALUES ('a', 'x', 2)");

@@ -22,7 +22,7 @@ class SqliteStoreContractTest extends StoreContract {
     assertThat(store.durable()).isTrue();
     store.commit(
         List.of(
-            new Write.CreateRoom("a", FloorPolicy.OPEN),
+            new Write.CreateRoom("a", FloorPolicy.OPEN, RoomRecord.LEGACY),
             new Write.AppendMessage(joined("a", 1, "ada")),
             new Write.SaveSession(session("h1", "a", 1, List.of("draft"))),
             new Write.SaveReplay(

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.parley.api.FloorPolicy;
 import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
+import dev.parley.api.ParticipantKind;
 import dev.parley.api.SystemEvent;
 import dev.parley.api.SystemEventType;
 import dev.parley.extension.Timestamps;
@@ -49,7 +50,9 @@ abstract class StoreContract {
             Timestamps.format(AT),
             MessageKind.CHAT,
             mentions,
-            null),
+            null,
+            seq - 1,
+            seq % 2 == 0),
         sender);
   }
 
@@ -66,20 +69,22 @@ abstract class StoreContract {
             Timestamps.format(AT),
             MessageKind.SYSTEM,
             List.of(),
-            event),
+            event,
+            null,
+            null),
         user);
   }
 
   static SessionRecord session(String hash, String room, long cursor, List<String> draft) {
-    return new SessionRecord(hash, "ada", room, cursor, draft, AT);
+    return new SessionRecord(hash, "ada", room, cursor, draft, AT, ParticipantKind.HUMAN);
   }
 
   @Test
   void roomsAndTheirMessagesComeBackInOrder() {
     store.commit(
         List.of(
-            new Write.CreateRoom("b", FloorPolicy.STICK),
-            new Write.CreateRoom("a", FloorPolicy.OPEN),
+            new Write.CreateRoom("b", FloorPolicy.STICK, RoomRecord.LEGACY),
+            new Write.CreateRoom("a", FloorPolicy.OPEN, RoomRecord.LEGACY),
             new Write.AppendMessage(joined("a", 1, "ada")),
             new Write.AppendMessage(chat("a", 2, "ada", "hi @bob", List.of("bob")))));
     store.commit(List.of(new Write.AppendMessage(chat("a", 3, "ada", "three", List.of()))));
@@ -105,8 +110,8 @@ abstract class StoreContract {
 
   @Test
   void aCreatedRoomKeepsItsFirstPolicy() {
-    store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.STICK)));
-    store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.OPEN)));
+    store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.STICK, RoomRecord.LEGACY)));
+    store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.OPEN, RoomRecord.LEGACY)));
     assertThat(store.rooms()).extracting(RoomRecord::floor).containsExactly(FloorPolicy.STICK);
   }
 
@@ -114,7 +119,7 @@ abstract class StoreContract {
   void sessionsAreSavedReplacedAndDeletedWithTheirReplays() {
     store.commit(
         List.of(
-            new Write.CreateRoom("a", FloorPolicy.OPEN),
+            new Write.CreateRoom("a", FloorPolicy.OPEN, RoomRecord.LEGACY),
             new Write.SaveSession(session("h1", "a", 0, List.of())),
             new Write.SaveSession(session("h2", "a", 0, List.of()))));
     store.commit(
@@ -140,8 +145,8 @@ abstract class StoreContract {
   void oneRoomItsSessionsAndASessionsRoomAreReadAlone() {
     store.commit(
         List.of(
-            new Write.CreateRoom("a", FloorPolicy.STICK),
-            new Write.CreateRoom("b", FloorPolicy.OPEN),
+            new Write.CreateRoom("a", FloorPolicy.STICK, RoomRecord.LEGACY),
+            new Write.CreateRoom("b", FloorPolicy.OPEN, RoomRecord.LEGACY),
             new Write.AppendMessage(joined("a", 1, "ada")),
             new Write.AppendMessage(joined("a", 2, "bob")),
             new Write.SaveSession(session("h1", "a", 0, List.of())),
@@ -165,7 +170,7 @@ abstract class StoreContract {
   void draftReplaysAreKeptPerMethodNewestFirstOutAndGoWithTheirSession() {
     store.commit(
         List.of(
-            new Write.CreateRoom("a", FloorPolicy.OPEN),
+            new Write.CreateRoom("a", FloorPolicy.OPEN, RoomRecord.LEGACY),
             new Write.SaveSession(session("h1", "a", 0, List.of())),
             new Write.SaveSession(session("h2", "a", 0, List.of()))));
     store.commit(
@@ -197,18 +202,22 @@ abstract class StoreContract {
   @Test
   void theStickHolderIsKept() {
     store.commit(
-        List.of(new Write.CreateRoom("a", FloorPolicy.STICK), new Write.SaveStick("a", "ada", AT)));
-    assertThat(store.rooms()).containsExactly(new RoomRecord("a", FloorPolicy.STICK, "ada", AT));
+        List.of(
+            new Write.CreateRoom("a", FloorPolicy.STICK, RoomRecord.LEGACY),
+            new Write.SaveStick("a", "ada", AT)));
+    assertThat(store.rooms())
+        .containsExactly(new RoomRecord("a", FloorPolicy.STICK, "ada", AT, RoomRecord.LEGACY));
     store.commit(List.of(new Write.SaveStick("a", null, null)));
-    assertThat(store.rooms()).containsExactly(new RoomRecord("a", FloorPolicy.STICK, null, null));
+    assertThat(store.rooms())
+        .containsExactly(new RoomRecord("a", FloorPolicy.STICK, null, null, RoomRecord.LEGACY));
   }
 
   @Test
   void aDeletedRoomTakesItsMessagesSessionsReplaysAndFloorAndOthersStay() {
     store.commit(
         List.of(
-            new Write.CreateRoom("a", FloorPolicy.STICK),
-            new Write.CreateRoom("b", FloorPolicy.OPEN),
+            new Write.CreateRoom("a", FloorPolicy.STICK, RoomRecord.LEGACY),
+            new Write.CreateRoom("b", FloorPolicy.OPEN, RoomRecord.LEGACY),
             new Write.AppendMessage(joined("a", 1, "ada")),
             new Write.AppendMessage(chat("a", 2, "ada", "bye", List.of())),
             new Write.AppendMessage(joined("b", 1, "ada")),
@@ -235,15 +244,16 @@ abstract class StoreContract {
   void aRoomMadeAgainUnderADeletedNameStartsANewLogEvenInTheSameCommit() {
     store.commit(
         List.of(
-            new Write.CreateRoom("a", FloorPolicy.STICK),
+            new Write.CreateRoom("a", FloorPolicy.STICK, RoomRecord.LEGACY),
             new Write.AppendMessage(joined("a", 1, "ada")),
             new Write.AppendMessage(joined("a", 2, "bob"))));
     store.commit(
         List.of(
             new Write.DeleteRoom("a"),
-            new Write.CreateRoom("a", FloorPolicy.OPEN),
+            new Write.CreateRoom("a", FloorPolicy.OPEN, RoomRecord.LEGACY),
             new Write.AppendMessage(joined("a", 1, "cy"))));
-    assertThat(store.rooms()).containsExactly(new RoomRecord("a", FloorPolicy.OPEN, null, null));
+    assertThat(store.rooms())
+        .containsExactly(new RoomRecord("a", FloorPolicy.OPEN, null, null, RoomRecord.LEGACY));
     assertThat(store.after("a", 0, 10)).containsExactly(joined("a", 1, "cy"));
     store.commit(List.of(new Write.DeleteRoom("a"), new Write.DeleteRoom("nowhere")));
     assertThat(store.rooms()).isEmpty();
@@ -253,7 +263,7 @@ abstract class StoreContract {
   void aFailedCommitStoresNothingOfIt() {
     store.commit(
         List.of(
-            new Write.CreateRoom("a", FloorPolicy.OPEN),
+            new Write.CreateRoom("a", FloorPolicy.OPEN, RoomRecord.LEGACY),
             new Write.AppendMessage(joined("a", 1, "ada"))));
     // The second message reuses sequence number 1: the batch is refused whole.
     assertThatThrownBy(
