@@ -103,7 +103,12 @@ public final class FrameStream {
 
   /** A live message appended to its room's log. */
   public synchronized void message(Message m, List<ObjectNode> out) {
+    int at = out == null ? -1 : out.size();
     entry(out, m.timestamp(), m.room(), m.messageId(), parsed(m), m.event());
+    if (out != null) {
+      // entry adds the message's own frame first, then what it does to presence.
+      stamp(out.get(at), m);
+    }
   }
 
   /**
@@ -111,7 +116,20 @@ public final class FrameStream {
    * older messages: follows no presence, so that the live stream is not disturbed.
    */
   public static ObjectNode messageFrame(Message m) {
-    return chatFrame(m.timestamp(), m.room(), m.messageId(), parsed(m), m.event());
+    return stamp(chatFrame(m.timestamp(), m.room(), m.messageId(), parsed(m), m.event()), m);
+  }
+
+  /**
+   * Adds a message's place in its room and its causal stamp to its frame, so that the page can say
+   * whose messages the author of a stale one had not seen.
+   */
+  private static ObjectNode stamp(ObjectNode frame, Message m) {
+    frame.put("seq", m.seq());
+    if (m.basedOn() != null) {
+      frame.put("based_on", m.basedOn());
+      frame.put("stale", Boolean.TRUE.equals(m.stale()));
+    }
+    return frame;
   }
 
   private static ParsedContent parsed(Message m) {
@@ -317,6 +335,7 @@ public final class FrameStream {
           switch (PushOutcome.of(r)) {
             case SENT -> "sent " + r.messageId();
             case INTERRUPTED -> "interrupted";
+            case HUMAN_DRAFTING -> "held: a human is drafting";
             case NOT_SENT -> "not sent";
           };
       case CheckResult r -> r.status() == 1 ? "woke" : "timed out";

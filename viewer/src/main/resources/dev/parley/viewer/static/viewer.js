@@ -247,6 +247,24 @@
   }
 
   // The transcript's line for a message (chat or system), marked with its id.
+  // Who said each chat message the page has shown, by room and seq: a stale message's mark
+  // names the senders of those its author had not been delivered (seq above its based_on).
+  const said = new Map();
+
+  function staleMark(frame, author) {
+    const missed = [];
+    for (let seq = frame.based_on + 1; seq < frame.seq; seq++) {
+      const who = said.get(keyOf(frame.room, String(seq)));
+      if (who && who !== author && !missed.includes(who)) { missed.push(who); }
+    }
+    const mark = document.createElement("div");
+    mark.className = "stale";
+    mark.textContent = missed.length
+      ? "answered without seeing " + missed.join(", ") + "'s message" + (missed.length > 1 ? "s" : "")
+      : "answered without seeing a message sent before it";
+    return mark;
+  }
+
   function messageTurn(frame, p) {
     let turn;
     if (p.type === "system") {
@@ -260,6 +278,13 @@
       text.className = "text";
       text.textContent = p.content;
       turn.appendChild(text);
+      if (frame.stale) {
+        turn.appendChild(staleMark(frame, p.user));
+      }
+    }
+    if (frame.seq) {
+      turn.dataset.seq = frame.seq;
+      said.set(keyOf(frame.room, String(frame.seq)), p.type === "chat" ? p.user : null);
     }
     if (frame.message_id) {
       turn.dataset.messageId = frame.message_id;
@@ -645,6 +670,7 @@
     pending.clear();
     openCalls.clear();
     shownIds.clear();
+    said.clear();
     resetOlder();
     rooms.clear();
     roomList.innerHTML = "";
