@@ -681,6 +681,8 @@ def _append_notice(r):
 def _push_notice(r):
     if r.get("interrupted") is not True:
         return None
+    if r.get("reason") == "human_drafting":
+        return "[not sent: a human is typing; check, then push again]"
     arrived = sum(1 for m in r["messages"] if m["kind"] == "chat")
     return "[not sent: %d new message%s arrived; push again to send it, or revise it first]" % (
         arrived, "" if arrived == 1 else "s")

@@ -7,6 +7,7 @@ import static dev.parley.agent.ScriptedModel.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.agent.llm.ChatCompletions;
 import dev.parley.agent.llm.EndpointException;
 import dev.parley.client.ChatSession;
@@ -159,6 +160,45 @@ class PersonaRunnerTest {
 
       assertThat(RpcClient.chatLines(human.call("history")))
           .containsExactly("human: Careful, it is 41.", "sage: You are right, 41.");
+      assertThat(model.complaints).isEmpty();
+    }
+  }
+
+  @Test
+  void aPersonaWaitsWhileAHumanIsTypingAndSpeaksAfterThem() throws Exception {
+    try (RunningServer server = RunningServer.start();
+        ScriptedModel model = new ScriptedModel()) {
+      RpcClient nobody = server.client();
+      JsonNode login =
+          nobody.call("login", Map.of("username", "human", "room", "party", "kind", "human"));
+      RpcClient human = nobody.withSession(login.get("session").asText());
+      human.call("append", Map.of("text", "Let me think"));
+      CountDownLatch held = new CountDownLatch(1);
+      model.script(
+          "m",
+          r -> calls("", "append", "{\"text\": \"I will answer now.\"}", "push", "{}"),
+          r -> {
+            String result = lastMessage(r);
+            if (!result.contains("[not sent: a human is typing; check, then push again]")) {
+              model.complaints.add("the held push was not reported: " + result);
+            }
+            held.countDown();
+            return calls("", "check", "{}");
+          },
+          r -> {
+            if (!lastMessage(r).contains("human: Let me think about it.")) {
+              model.complaints.add("the check did not bring the human's words: " + lastMessage(r));
+            }
+            return calls("", "push", "{}");
+          });
+      CompletableFuture<Void> run = start(server, model, "sage", "m", Mode.FREE);
+      awaitLatch(held);
+      human.call("append", Map.of("text", " about it."));
+      human.call("push");
+      finished(run);
+
+      assertThat(RpcClient.chatLines(human.call("history")))
+          .containsExactly("human: Let me think about it.", "sage: I will answer now.");
       assertThat(model.complaints).isEmpty();
     }
   }

@@ -11,6 +11,7 @@ import dev.parley.api.NoteKind;
 import dev.parley.api.NoteResult;
 import dev.parley.api.ParleyApi;
 import dev.parley.api.ParleyRpcException;
+import dev.parley.api.ParticipantKind;
 import dev.parley.api.ParticipantsResult;
 import dev.parley.api.PreviewResult;
 import dev.parley.api.PushResult;
@@ -100,6 +101,9 @@ public final class ChatSession implements AutoCloseable {
 
   private final Listener listener;
 
+  /** Whether a person or a program holds the session. */
+  private final ParticipantKind kind;
+
   /** {@code login}'s {@code subscribe}: true over a socket, else absent. */
   private final Boolean subscribe;
 
@@ -161,6 +165,24 @@ public final class ChatSession implements AutoCloseable {
       String key,
       Listener listener,
       boolean socket) {
+    this(server, username, room, retryFor, key, listener, socket, ParticipantKind.AGENT);
+  }
+
+  /**
+   * As {@link #ChatSession(URI, String, String, Duration, String, Listener, boolean)}, for a
+   * participant of {@code kind}: a person ({@link ParticipantKind#HUMAN}, as {@code parley chat}
+   * logs in) or a program.
+   */
+  public ChatSession(
+      URI server,
+      String username,
+      String room,
+      Duration retryFor,
+      String key,
+      Listener listener,
+      boolean socket,
+      ParticipantKind kind) {
+    this.kind = kind;
     this.listener = listener != null ? listener : new Listener() {};
     this.subscribe = socket ? Boolean.TRUE : null;
     this.client =
@@ -180,8 +202,8 @@ public final class ChatSession implements AutoCloseable {
     client.key(key);
     LoginResult joined =
         retrying(
-            () -> client.api().login(username, room, null, null, key, subscribe),
-            api -> api.login(username, room, null, null, key, subscribe));
+            () -> client.api().login(username, room, null, null, key, subscribe, kind, null),
+            api -> api.login(username, room, null, null, key, subscribe, kind, null));
     // The server's form of the name (NFKC: a fullwidth name logs in as ASCII) is the one its
     // messages and mentions carry.
     this.username = joined.username();
@@ -266,7 +288,8 @@ public final class ChatSession implements AutoCloseable {
     if (PushOutcome.of(r) == PushOutcome.SENT) {
       draftLength(0);
     }
-    return new PushResult(r.status(), r.messageId(), r.timestamp(), r.interrupted(), messages);
+    return new PushResult(
+        r.status(), r.messageId(), r.timestamp(), r.interrupted(), messages, r.reason());
   }
 
   /**
@@ -465,7 +488,7 @@ public final class ChatSession implements AutoCloseable {
    * history what a lost answer carried: what the server would have delivered, by its rule.
    */
   private void resume(ParleyApi api, long from, int lostAnswers) {
-    LoginResult r = api.login(username, room, null, client.session(), key, subscribe);
+    LoginResult r = api.login(username, room, null, client.session(), key, subscribe, kind, null);
     long after = from;
     synchronized (state) {
       if (!r.resumed()) {

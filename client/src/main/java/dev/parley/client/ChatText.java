@@ -74,9 +74,17 @@ public final class ChatText {
     };
   }
 
-  /** A push's notice: it was interrupted; null when it was sent. */
+  /** The notice of an agent's push held back while a human drafts ({@code human_first}). */
+  public static final String HUMAN_DRAFTING =
+      "[not sent: a human is typing; check, then push again]";
+
+  /** A push's notice: it was interrupted or held back; null when it was sent. */
   public static String pushNotice(PushResult r) {
-    if (PushOutcome.of(r) != PushOutcome.INTERRUPTED) {
+    PushOutcome outcome = PushOutcome.of(r);
+    if (outcome == PushOutcome.HUMAN_DRAFTING) {
+      return HUMAN_DRAFTING;
+    }
+    if (outcome != PushOutcome.INTERRUPTED) {
       return null;
     }
     long arrived = r.messages().stream().filter(m -> m.kind() == MessageKind.CHAT).count();

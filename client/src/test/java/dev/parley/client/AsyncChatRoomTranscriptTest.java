@@ -3,6 +3,7 @@ package dev.parley.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.api.Message;
+import dev.parley.api.ParticipantKind;
 import dev.parley.server.testing.RunningServer;
 import java.net.URI;
 import java.time.Duration;
@@ -69,6 +70,36 @@ class AsyncChatRoomTranscriptTest {
                     + "\nsystem: a has the talking stick\n"
                     + "[in the room: a (idle, has the talking stick), b (idle)]");
         assertThat(b.talkingStick()).isEqualTo("[you have the talking stick]");
+      }
+    }
+  }
+
+  @Test
+  void anAgentsPushWaitsWhileAHumanTypesAndSaysSoInWordsAnLlmUnderstands() throws Exception {
+    try (RunningServer server = RunningServer.start()) {
+      try (AsyncChatRoom claude = new AsyncChatRoom(server.uri(), "claude", "people");
+          ChatSession ann =
+              new ChatSession(
+                  server.uri(),
+                  "ann",
+                  "people",
+                  Duration.ofSeconds(5),
+                  null,
+                  null,
+                  false,
+                  ParticipantKind.HUMAN)) {
+        assertThat(claude.append("my two cents")).isEqualTo("system: ann has joined");
+        ann.append("wait, let me say something first");
+        assertThat(claude.push()).isEqualTo(ChatText.HUMAN_DRAFTING);
+        assertThat(claude.push()).isEqualTo(ChatText.HUMAN_DRAFTING);
+        assertThat(ChatText.HUMAN_DRAFTING)
+            .isEqualTo("[not sent: a human is typing; check, then push again]");
+        ann.push(false);
+        assertThat(claude.check()).isEqualTo("ann: wait, let me say something first");
+        assertThat(claude.push()).isEmpty();
+        assertThat(ann.check(Duration.ZERO, null).messages())
+            .extracting(Message::content)
+            .containsExactly("my two cents");
       }
     }
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.parley.api.FloorPolicy;
+import dev.parley.api.ParticipantKind;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.ServerLimits;
 import dev.parley.server.testing.RunningServer;
@@ -324,6 +325,39 @@ class PythonClientTest {
       claude.finished();
     } finally {
       server.close();
+    }
+  }
+
+  @Test
+  void anAgentsPushWaitsWhileAHumanTypesInTheSameWordsAsJava() throws Exception {
+    try (RunningServer server = RunningServer.start();
+        PythonScript claude =
+            PythonScript.run("human_first.py", server.uri(), "claude", Map.of())) {
+      assertThat(claude.until("drafted")).containsExactly("");
+      try (ChatSession ann =
+          new ChatSession(
+              server.uri(),
+              "ann",
+              "people",
+              Duration.ofSeconds(5),
+              null,
+              null,
+              false,
+              ParticipantKind.HUMAN)) {
+        ann.append("wait, let me say something first");
+        claude.send("typing");
+        assertThat(claude.until("held"))
+            .containsExactly(
+                "system: ann has joined", ChatText.HUMAN_DRAFTING, ChatText.HUMAN_DRAFTING);
+        ann.push(false);
+        assertThat(claude.until("done"))
+            .containsExactly("ann: wait, let me say something first", "");
+        assertThat(ann.check(Duration.ofSeconds(10), null).messages())
+            .extracting(m -> m.content())
+            .containsExactly("my two cents");
+        claude.send("read");
+        claude.finished();
+      }
     }
   }
 

@@ -81,13 +81,13 @@ class SocketTransportTest {
                 heard.add(n);
               }
             });
-    LoginResult login = ann.api().login("ann", "typed-ws", null, null, null, true);
+    LoginResult login = ann.api().login("ann", "typed-ws", null, null, null, true, null, null);
     assertThat(ann.session()).isEqualTo(login.session());
     Assertions.assertThatThrownBy(() -> ann.api().push(false, null))
         .isInstanceOf(NoDraftException.class);
 
     ParleyClient bob = ParleyClient.connect(server.uri());
-    bob.api().login("bob", "typed-ws", null, null, null, null);
+    bob.api().login("bob", "typed-ws", null, null, null, null, null, null);
     bob.api().append("drafting now", null);
     bob.api().push(false, null);
     // Presence changes close together may come as one: bob is in it, in some state.

@@ -7,6 +7,7 @@ import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
 import dev.parley.api.NoDraftException;
 import dev.parley.api.ParleyRpcException;
+import dev.parley.api.ParticipantKind;
 import dev.parley.api.PushResult;
 import dev.parley.api.UndoResult;
 import dev.parley.api.UsernameTakenException;
@@ -308,7 +309,8 @@ public final class ChatCommand implements Callable<Integer> {
                           + " with an empty draft]");
                 }
               },
-              !http);
+              !http,
+              ParticipantKind.HUMAN);
       return true;
     } catch (ConnectionLostException e) {
       err.println(

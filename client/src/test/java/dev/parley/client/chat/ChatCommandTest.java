@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.client.AsyncChatRoom;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.testing.Daemon;
+import dev.parley.server.testing.RpcClient;
 import dev.parley.server.testing.RunningServer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -171,6 +173,8 @@ class ChatCommandTest {
 
   @Test
   void muteHoldsMessagesAndTheNoticeCountsAllThatArrived() throws Exception {
+    // bob, an agent, speaks while carol, a person, drafts: in a room without human_first.
+    createRoomWithoutHumanFirst("mute");
     try (AsyncChatRoom bob = new AsyncChatRoom(server.uri(), "bob", "mute");
         Chat carol =
             Chat.start(
@@ -360,6 +364,17 @@ class ChatCommandTest {
       assertThat(end.exitCode()).isEqualTo(2);
       assertThat(end.stderr()).startsWith("Missing --user (or PARLEY_USER): the name to chat as");
     }
+  }
+
+  /** Creates {@code room} with {@code human_first} off, by a login that leaves at once. */
+  private static void createRoomWithoutHumanFirst(String room) {
+    RpcClient nobody = RpcClient.at(server.uri());
+    JsonNode made =
+        nobody.call(
+            "login",
+            Map.of("username", "setup", "room", room, "options", Map.of("human_first", false)));
+    assertThat(made.get("options").get("human_first").asBoolean()).isFalse();
+    nobody.withSession(made.get("session").asText()).call("logout");
   }
 
   /** Waits until {@code who} sees {@code name} in the given presence state. */
