@@ -515,6 +515,7 @@ function appendNotice(r: AppendResult): string | undefined {
 
 function pushNotice(r: PushResult): string | undefined {
   if (r.interrupted !== true) return undefined;
+  if (r.reason === "human_drafting") return "[not sent: a human is typing; check, then push again]";
   const arrived = r.messages.filter((m) => m.kind === "chat").length;
   return `[not sent: ${arrived} new message${arrived === 1 ? "" : "s"} arrived; push again to send it, or revise it first]`;
 }

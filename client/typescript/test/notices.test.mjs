@@ -2,7 +2,7 @@
 // interruption of a push by a message that arrived meanwhile.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { AsyncChatRoom } from "../dist/index.js";
+import { AsyncChatRoom, ParleyClient } from "../dist/index.js";
 import { daemon, freshRoom, say } from "./helpers.mjs";
 
 test("a push interrupted by a new message says so, keeps the draft, and the next push sends it", async () => {
@@ -62,5 +62,25 @@ test("what did not go as asked is a notice, as in Java and Python", async () => 
   } finally {
     await claude.close();
     await chatgpt.close();
+  }
+});
+
+test("an agent's push waits while a human types, and says so in the Java and Python words", async () => {
+  const room = freshRoom("people");
+  const claude = await AsyncChatRoom.open({ server: daemon(), username: "claude", room });
+  const ann = new ParleyClient(daemon());
+  await ann.login({ username: "ann", room, kind: "human" });
+  try {
+    assert.equal(await claude.append("my two cents"), "system: ann has joined");
+    await ann.append({ text: "wait, let me say something first" });
+    const held = "[not sent: a human is typing; check, then push again]";
+    assert.equal(await claude.push(), held);
+    assert.equal(await claude.push(), held);
+    await ann.push({});
+    assert.equal(await claude.check(), "ann: wait, let me say something first");
+    assert.equal(await claude.push(), "");
+  } finally {
+    await ann.logout();
+    await claude.close();
   }
 });
