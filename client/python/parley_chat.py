@@ -50,6 +50,9 @@ DEFAULT_RETRY_SECONDS = 120.0
 
 _FIRST_BACKOFF = 0.1
 _MAX_BACKOFF = 5.0
+# How often a socket is pinged, in seconds: one that brings nothing (not even a pong) for three of
+# these is taken for dead, since a network that broke may never say so itself.
+DEFAULT_HEARTBEAT_SECONDS = 20.0
 # Sequence numbers remembered so that recovered messages are not handed out twice; bounded so a
 # long-running agent does not grow without end.
 _SEEN_MEMORY = 4096
@@ -99,7 +102,7 @@ class AsyncChatRoom:
     """
 
     def __init__(self, server=None, username=None, room=None, retry_for=DEFAULT_RETRY_SECONDS, key=None,
-                 on_messages=None, on_reachable=None):
+                 on_messages=None, on_reachable=None, heartbeat=DEFAULT_HEARTBEAT_SECONDS):
         """Joins ``room`` on ``server`` as ``username``.
 
         Each argument left out comes from the environment, as an agent runner sets it:
@@ -114,7 +117,8 @@ class AsyncChatRoom:
         text holds only their notices. When the socket closes, the room opens another and
         subscribes again by itself; ``on_reachable``, when given, is called with False when
         that met no daemon for a whole retry window (it goes on trying) and with True once it
-        is subscribed again after that.
+        is subscribed again after that. The socket is pinged every ``heartbeat`` seconds; one
+        that brings nothing for three of them is taken for dead, and subscribed again.
         """
         server = server or _env("PARLEY_URL", DEFAULT_SERVER)
         self._username = username or _required_env("PARLEY_USER")
@@ -137,6 +141,7 @@ class AsyncChatRoom:
         self._draft_length = 0
         self._on_messages = on_messages
         self._on_reachable = on_reachable
+        self._heartbeat = _seconds(heartbeat)
         self._socket = None
         self._socket_lock = threading.Lock()
         self._closed = False
@@ -272,15 +277,16 @@ class AsyncChatRoom:
 
     # -- calls ---------------------------------------------------------------------------
 
-    def _rpc(self, method, params=None):
-        """One JSON-RPC call, with the session; keeps the token of a login."""
+    def _rpc(self, method, params=None, http=False):
+        """One JSON-RPC call, with the session; keeps the token of a login. Over the socket when
+        the room listens (but with ``http``), else over HTTP."""
         request = {"jsonrpc": "2.0", "id": next(self._ids), "method": method}
         if params:
             # Optional params left None are absent: the spec allows no null param.
             present = {k: v for k, v in params.items() if v is not None}
             if present:
                 request["params"] = present
-        if self._on_messages is not None:
+        if self._on_messages is not None and not http:
             answer = self._over_socket(request)
         else:
             answer = self._over_http(request)
@@ -298,6 +304,17 @@ class AsyncChatRoom:
             self._session = None
         return result
 
+    def _recover_after(self, after):
+        """Hands over, a page at a time, the messages after ``after`` that the daemon would have
+        delivered (exclude_own), but for those handed over already; over HTTP."""
+        while True:
+            page = self._rpc("history", {"after": after, "exclude_own": True}, http=True)
+            for m in page["messages"]:
+                after = m["seq"]
+            self._hand_over(page)
+            if not page["has_more"] or not page["messages"]:
+                return
+
     def _over_socket(self, request):
         """One call on the room's socket, opened (bound by the session) when there is none;
         a socket opened for a subscribed session subscribes again first, so that nothing that
@@ -305,9 +322,10 @@ class AsyncChatRoom:
         with self._socket_lock:
             ws = self._socket
             if ws is None or ws.ended:
-                ws = _Socket(self._server, self._session, self._notified, self._socket_ended)
+                ws = _Socket(self._server, self._session, self._notified, self._socket_ended,
+                             self._heartbeat)
                 self._socket = ws
-                if self._session is not None and request["method"] != "login":
+                if self._session is not None and request["method"] not in ("login", "subscribe"):
                     answer = ws.call({"jsonrpc": "2.0", "id": next(self._ids), "method": "subscribe"})
                     if "result" in answer:
                         self._notified({"messages": answer["result"]["messages"]})
@@ -332,8 +350,13 @@ class AsyncChatRoom:
             lost = False
             while not self._closed:
                 try:
-                    # The subscription's answer (and what a lost answer carried) goes to
-                    # on_messages like a notification.
+                    # What the daemon wrote to the lost socket may never have arrived (a network
+                    # that broke swallows it): the log past what was handed over comes first, read
+                    # over HTTP so that no subscription hands newer messages over before it; then
+                    # the subscription's answer. Both go to on_messages like notifications.
+                    with self._lock:
+                        start = self._last_seen
+                    self._call(lambda: self._recover_after(start))
                     self._hand_over(self._call(lambda: self._rpc("subscribe")))
                 except ConnectionLost as e:
                     if self._closed:
@@ -519,7 +542,7 @@ class _Socket:
 
     _GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
-    def __init__(self, server, token, on_notified, on_ended):
+    def __init__(self, server, token, on_notified, on_ended, heartbeat):
         parsed = urllib.parse.urlsplit(server)
         secure = parsed.scheme == "https"
         host = parsed.hostname
@@ -557,7 +580,30 @@ class _Socket:
         except OSError as e:
             raise ConnectionLost("No answer from %s: %s" % (server, e)) from e
         self._sock = sock
+        self._heartbeat = heartbeat
+        self._heard = time.monotonic()
         threading.Thread(target=self._read, name="parley-socket", daemon=True).start()
+        threading.Thread(target=self._beat, name="parley-socket-heartbeat", daemon=True).start()
+
+    def _beat(self):
+        """Pings the daemon; a socket silent for three heartbeats is shut, which ends the reader
+        (and so the socket) as a closed one would."""
+        while not self.ended:
+            time.sleep(self._heartbeat)
+            if self.ended:
+                return
+            if time.monotonic() - self._heard > 3 * self._heartbeat:
+                LOG.info("the socket brought nothing for %.1f s: taken for dead", 3 * self._heartbeat)
+                try:
+                    self._sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                self._end()
+                return
+            try:
+                self._send(0x9, b"")
+            except ConnectionLost:
+                return
 
     def call(self, request):
         """Sends one request and waits for its answer."""
@@ -611,6 +657,7 @@ class _Socket:
                 elif n == 127:
                     n = struct.unpack("!Q", self._exactly(8))[0]
                 payload = self._exactly(n)
+                self._heard = time.monotonic()
                 opcode = b0 & 0x0F
                 if opcode == 0x9:
                     self._send(0xA, payload)

@@ -385,6 +385,14 @@ public final class ChatSession implements AutoCloseable {
         if (closed) {
           return;
         }
+        // What the daemon wrote to the lost socket may never have arrived (a network that broke
+        // swallows it): read the log past what was handed over, as for a lost answer, before
+        // subscribing on the new socket, so that the order holds.
+        long from;
+        synchronized (state) {
+          from = lastSeen;
+        }
+        call(api -> recoverAfter(api, from));
         SubscribeResult r = call(api -> api.subscribe(true));
         subscribedOn = client.socketOfLastCall();
         deliver(r.messages());
@@ -530,6 +538,23 @@ public final class ChatSession implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Hands over, a page at a time, the messages after {@code after} that the daemon would have
+   * delivered ({@code exclude_own}), but for those handed over already.
+   */
+  private Void recoverAfter(ParleyApi api, long after) {
+    HistoryResult page;
+    long next = after;
+    do {
+      page = api.history(null, next, null, true);
+      for (Message m : page.messages()) {
+        next = m.seq();
+      }
+      deliver(page.messages());
+    } while (page.hasMore() && !page.messages().isEmpty());
+    return null;
   }
 
   /** What a call hands over: recovered messages first, then its own, each message once. */

@@ -23,6 +23,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -31,6 +32,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -57,6 +61,17 @@ public final class ParleyClient {
 
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
+  /**
+   * How often a socket is pinged by default: a socket that brings nothing (not even a pong) for
+   * three of these is taken for dead, since a broken network may never say so itself.
+   */
+  public static final Duration SOCKET_HEARTBEAT = Duration.ofSeconds(20);
+
+  /** Pings the sockets of every client; daemon threads, so that it never keeps a JVM alive. */
+  private static final ScheduledExecutorService HEARTBEAT =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().name("parley-client-heartbeat").daemon().unstarted(r));
+
   private final URI server;
   private final ParleyApi api;
   private volatile String session;
@@ -74,7 +89,7 @@ public final class ParleyClient {
   /** The socket of a client over {@code /rpc/ws}, or null for HTTP. */
   private final SocketExchange socket;
 
-  private ParleyClient(URI server, Notifications notifications) {
+  private ParleyClient(URI server, Notifications notifications, Duration heartbeat) {
     this.server = server;
     ObjectMapper mapper = Json.mapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     URI endpoint;
@@ -99,7 +114,8 @@ public final class ParleyClient {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(CONNECT_TIMEOUT)
             .build();
-    this.socket = notifications == null ? null : new SocketExchange(http, mapper, notifications);
+    this.socket =
+        notifications == null ? null : new SocketExchange(http, mapper, notifications, heartbeat);
     Exchange exchange =
         socket != null
             ? socket
@@ -126,7 +142,7 @@ public final class ParleyClient {
    * when a method is called.
    */
   public static ParleyClient connect(URI server) {
-    return new ParleyClient(server, null);
+    return new ParleyClient(server, null, null);
   }
 
   /**
@@ -138,7 +154,20 @@ public final class ParleyClient {
    * thread, in the order the daemon sent them.
    */
   public static ParleyClient connectSocket(URI server, Notifications notifications) {
-    return new ParleyClient(server, notifications);
+    return connectSocket(server, notifications, SOCKET_HEARTBEAT);
+  }
+
+  /**
+   * As {@link #connectSocket(URI, Notifications)}, pinging the socket every {@code heartbeat}: one
+   * that brings nothing for three of them (the network broke without a word) is closed, which
+   * {@link #awaitSocketClosed} tells.
+   */
+  public static ParleyClient connectSocket(
+      URI server, Notifications notifications, Duration heartbeat) {
+    if (heartbeat.isNegative() || heartbeat.isZero()) {
+      throw new IllegalArgumentException("a heartbeat is positive, not " + heartbeat);
+    }
+    return new ParleyClient(server, notifications, heartbeat);
   }
 
   /**
@@ -222,10 +251,20 @@ public final class ParleyClient {
     /** The number of the socket each thread's last call went on. */
     private final ThreadLocal<Long> lastSocket = ThreadLocal.withInitial(() -> 0L);
 
-    SocketExchange(HttpClient http, ObjectMapper mapper, Notifications notifications) {
+    private final Duration heartbeat;
+
+    /** {@link System#nanoTime()} when the open socket last brought a frame (a pong included). */
+    private volatile long heardAt;
+
+    /** The open socket's pings, or null. */
+    private ScheduledFuture<?> beat;
+
+    SocketExchange(
+        HttpClient http, ObjectMapper mapper, Notifications notifications, Duration heartbeat) {
       this.http = http;
       this.mapper = mapper;
       this.notifications = notifications;
+      this.heartbeat = heartbeat;
     }
 
     @Override
@@ -262,6 +301,15 @@ public final class ParleyClient {
       try {
         open = builder.buildAsync(socketAddress(server), this).get();
         opened++;
+        heardAt = System.nanoTime();
+        if (beat != null) {
+          beat.cancel(false);
+        }
+        WebSocket beating = open;
+        long every = heartbeat.toMillis();
+        beat =
+            HEARTBEAT.scheduleWithFixedDelay(
+                () -> beat(beating), every, every, TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
         closed.complete(null);
         throw new IOException("cannot open " + socketAddress(server), e.getCause());
@@ -285,13 +333,55 @@ public final class ParleyClient {
     }
 
     synchronized void close() {
+      if (beat != null) {
+        beat.cancel(false);
+      }
       if (open != null) {
         open.abort();
       }
     }
 
+    /**
+     * Pings {@code ws}, or, when it brought nothing for three heartbeats, takes it for dead:
+     * aborted and ended, so that its calls fail and a subscriber subscribes again on a new one.
+     */
+    private void beat(WebSocket ws) {
+      if (ws.isInputClosed() || ws.isOutputClosed()) {
+        return;
+      }
+      if (System.nanoTime() - heardAt > 3 * heartbeat.toNanos()) {
+        ws.abort();
+        ended(
+            ws,
+            new IOException(
+                "the socket brought nothing for "
+                    + heartbeat.multipliedBy(3)
+                    + ": taken for dead"));
+        return;
+      }
+      try {
+        ws.sendPing(ByteBuffer.allocate(0));
+      } catch (IllegalStateException e) {
+        // A ping still on its way: the next beat pings again.
+      }
+    }
+
+    @Override
+    public CompletionStage<?> onPing(WebSocket ws, ByteBuffer message) {
+      heardAt = System.nanoTime();
+      return WebSocket.Listener.super.onPing(ws, message);
+    }
+
+    @Override
+    public CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
+      heardAt = System.nanoTime();
+      ws.request(1);
+      return null;
+    }
+
     @Override
     public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      heardAt = System.nanoTime();
       text.append(data);
       if (last) {
         String frame = text.toString();
@@ -348,6 +438,9 @@ public final class ParleyClient {
       synchronized (this) {
         if (ws != open) {
           return;
+        }
+        if (beat != null) {
+          beat.cancel(false);
         }
         done = closed;
       }

@@ -28,6 +28,9 @@ final class FlakyRelay implements AutoCloseable {
   private final Semaphore refused = new Semaphore(0);
   private volatile URI daemon;
 
+  /** Set for each connection relayed now: set to true, it goes quiet. */
+  private final Set<AtomicBoolean> flowing = ConcurrentHashMap.newKeySet();
+
   FlakyRelay(URI daemon) throws IOException {
     this.daemon = daemon;
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -75,14 +78,24 @@ final class FlakyRelay implements AutoCloseable {
     }
   }
 
+  /**
+   * The connections relayed now go quiet: their bytes are dropped both ways while both ends stay
+   * connected, as over a network that broke without a word. New connections are relayed as usual.
+   */
+  void stallOpen() {
+    flowing.forEach(quiet -> quiet.set(true));
+  }
+
   private void relay(Socket client) {
     // Decided per connection: the client opens one for each call (urllib sends Connection: close).
     boolean cut = cutNext.getAndSet(false);
+    AtomicBoolean quiet = new AtomicBoolean();
+    flowing.add(quiet);
     URI to = daemon;
     try (client;
         Socket server = new Socket(to.getHost(), to.getPort())) {
       open.add(server);
-      Thread up = new Thread(() -> copy(client, server), "relay-up");
+      Thread up = new Thread(() -> copy(client, server, quiet), "relay-up");
       up.setDaemon(true);
       up.start();
       if (cut) {
@@ -90,7 +103,7 @@ final class FlakyRelay implements AutoCloseable {
         server.getInputStream().transferTo(OutputStream.nullOutputStream());
         cuts.incrementAndGet();
       } else {
-        server.getInputStream().transferTo(client.getOutputStream());
+        pipe(server.getInputStream(), client.getOutputStream(), quiet);
       }
       open.remove(server);
     } catch (java.net.ConnectException e) {
@@ -100,15 +113,27 @@ final class FlakyRelay implements AutoCloseable {
       // One side went away: closing the other says so.
     } finally {
       open.remove(client);
+      flowing.remove(quiet);
     }
   }
 
-  private static void copy(Socket from, Socket to) {
+  /** Copies {@code in} to {@code out} until the end, dropping what comes while {@code quiet}. */
+  private static void pipe(InputStream in, OutputStream out, AtomicBoolean quiet)
+      throws IOException {
+    byte[] buffer = new byte[8192];
+    for (int n; (n = in.read(buffer)) >= 0; ) {
+      if (!quiet.get()) {
+        out.write(buffer, 0, n);
+        out.flush();
+      }
+    }
+  }
+
+  private static void copy(Socket from, Socket to, AtomicBoolean quiet) {
     try {
       // Not closed here: closing a socket's stream closes the socket, and the answer may still be
       // on its way.
-      InputStream in = from.getInputStream();
-      in.transferTo(to.getOutputStream());
+      pipe(from.getInputStream(), to.getOutputStream(), quiet);
       to.shutdownOutput();
     } catch (IOException e) {
       // The other direction ends the relay.

@@ -362,6 +362,25 @@ class PythonClientTest {
   }
 
   @Test
+  void overTheWebSocketAListenerWhoseNetworkGoesQuietHearsAgainOnANewSocket() throws Exception {
+    try (RunningServer server = RunningServer.start();
+        FlakyRelay relay = new FlakyRelay(server.uri());
+        AsyncChatRoom chatgpt = new AsyncChatRoom(server.uri(), "ChatGPT", "lobby");
+        PythonScript claude =
+            PythonScript.run("pushed_quiet.py", relay.uri(), "claude", Map.of())) {
+      assertThat(claude.until("joined")).isEmpty();
+      say(chatgpt, "before");
+      assertThat(claude.next()).isEqualTo("heard ChatGPT: before");
+      // Nothing flows on claude's socket any more, and nothing closes it.
+      relay.stallOpen();
+      say(chatgpt, "after");
+      assertThat(claude.next()).isEqualTo("heard ChatGPT: after");
+      claude.send("done");
+      claude.finished();
+    }
+  }
+
+  @Test
   void withoutPARLEY_USERThePythonClientSaysWhoIsMissing() throws Exception {
     try (RunningServer server = RunningServer.start();
         PythonScript nobody = PythonScript.run("transcript.py", server.uri(), "", Map.of())) {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.Assertions;
@@ -154,6 +155,47 @@ class SocketTransportTest {
       assertThat(PushOutcome.of(bob.push(false))).isEqualTo(PushOutcome.SENT);
       assertThat(nextChat(heard)).isEqualTo("after the restart");
       bob.close();
+    }
+  }
+
+  @Test
+  void aSocketThatGoesQuietIsTakenForDeadAndANewOneHearsAgain() throws Exception {
+    BlockingQueue<Message> heard = new LinkedBlockingQueue<>();
+    try (FlakyRelay relay = new FlakyRelay(server.uri())) {
+      ParleyClient ann =
+          ParleyClient.connectSocket(
+              relay.uri(),
+              new ParleyClient.Notifications() {
+                @Override
+                public void messages(MessagesNotification n) {
+                  heard.addAll(n.messages());
+                }
+              },
+              Duration.ofMillis(200));
+      ann.api().login("ann", "quiet", null, null, null, true, null, null);
+      long first = ann.socketOfLastCall();
+      // The network breaks without a word: nothing flows, nothing is closed.
+      relay.stallOpen();
+      CompletableFuture<Void> dead =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  ann.awaitSocketClosed(first);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      dead.get(30, TimeUnit.SECONDS);
+      // The next call opens another socket (bound by the session), and it hears again.
+      ann.api().subscribe(true);
+      assertThat(ann.socketOfLastCall()).isEqualTo(first + 1);
+      ChatSession bob =
+          new ChatSession(server.uri(), "bob", "quiet", Duration.ofMinutes(1), null, null);
+      bob.append("over the new socket");
+      bob.push(false);
+      assertThat(nextChat(heard)).isEqualTo("over the new socket");
+      bob.close();
+      ann.closeSocket();
     }
   }
 
