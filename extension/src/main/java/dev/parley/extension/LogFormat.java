@@ -40,6 +40,15 @@ public final class LogFormat {
   /** A system message's event object. */
   public static final String EVENT = "event";
 
+  /** A message's sequence number in its room. */
+  public static final String SEQ = "seq";
+
+  /** A chat message's causal stamp: the highest seq its author had been delivered. */
+  public static final String BASED_ON = "based_on";
+
+  /** On a chat message: whether its author had not seen a chat message before it. */
+  public static final String STALE = "stale";
+
   /**
    * True on a participant's note, so that a replay does not take it for one of the protocol's
    * actions.

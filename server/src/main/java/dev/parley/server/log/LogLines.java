@@ -39,6 +39,11 @@ public final class LogLines {
     ObjectNode line = line(m.timestamp(), m.senderId(), m.kind().wireName(), m.content());
     line.put(ROOM, m.room());
     line.put(MESSAGE_ID, m.messageId());
+    line.put(LogFormat.SEQ, m.seq());
+    if (m.basedOn() != null) {
+      line.put(LogFormat.BASED_ON, m.basedOn());
+      line.put(LogFormat.STALE, Boolean.TRUE.equals(m.stale()));
+    }
     if (m.event() != null) {
       line.set(EVENT, JSON.valueToTree(m.event()));
     }

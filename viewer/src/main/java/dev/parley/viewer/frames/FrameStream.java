@@ -79,6 +79,15 @@ public final class FrameStream {
           }
         }
         entry(out, timestamp, room, text(line, LogFormat.MESSAGE_ID), parsed, event);
+        // The message's own frame is the first: its place and stamp, as the live one has them.
+        ObjectNode frame = out.getFirst();
+        if (line.path(LogFormat.SEQ).isIntegralNumber()) {
+          frame.put("seq", line.get(LogFormat.SEQ).asLong());
+        }
+        if (line.path(LogFormat.BASED_ON).isIntegralNumber()) {
+          frame.put("based_on", line.get(LogFormat.BASED_ON).asLong());
+          frame.put("stale", line.path(LogFormat.STALE).asBoolean(false));
+        }
       }
       case "tool_call" -> {
         entry(out, timestamp, room, null, parsed, null);
