@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -468,6 +469,14 @@ public final class PostgresStore extends SqlStore {
     writeLock.lock();
     try {
       pool.close();
+      // Released before the connection goes: a closed connection's backend drops its locks only
+      // once it has exited, after close returned, and a copy started right after would find the
+      // database still in use.
+      try (Statement st = lockHolder.createStatement()) {
+        st.execute("SELECT pg_advisory_unlock_all()");
+      } catch (SQLException e) {
+        // The connection is gone already, and its locks with it.
+      }
       closeQuietly(lockHolder);
     } finally {
       writeLock.unlock();
