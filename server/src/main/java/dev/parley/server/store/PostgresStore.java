@@ -472,12 +472,14 @@ public final class PostgresStore extends SqlStore {
       // Released before the connection goes: a closed connection's backend drops its locks only
       // once it has exited, after close returned, and a copy started right after would find the
       // database still in use.
-      try (Statement st = lockHolder.createStatement()) {
-        st.execute("SELECT pg_advisory_unlock_all()");
-      } catch (SQLException e) {
-        // The connection is gone already, and its locks with it.
+      if (lockHolder != null) {
+        try (Statement st = lockHolder.createStatement()) {
+          st.execute("SELECT pg_advisory_unlock_all()");
+        } catch (SQLException e) {
+          // The connection is gone already, and its locks with it.
+        }
+        closeQuietly(lockHolder);
       }
-      closeQuietly(lockHolder);
     } finally {
       writeLock.unlock();
       closeQuietly(dirLock);
