@@ -93,7 +93,13 @@ class ToolSchemaTest {
            "resume": {"type": "string", "pattern": "^[A-Za-z0-9_-]{22,128}$",
              "description": "A token of an earlier session of this username in this room. A session token: at least 128 random bits, URL-safe base64. Sent as `Authorization: Bearer <token>`."},
            "key": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,256}$",
-             "description": "The access key of the caller, required for a new session when the daemon runs with access control (`parley serve --auth keys`); the username must then be the key's name or start with it and `/`, and the room one the key may join. Not needed to `resume` a live session, whose token is the secret. Ignored without access control. An access key of a daemon with access control: URL-safe characters, as `parley keys add` makes them (`pk_` and 256 random bits). Given as `key` to `login`, or as `Authorization: Bearer <key>` to `rooms`, `/observe` and `/mcp`."}
+             "description": "The access key of the caller, required for a new session when the daemon runs with access control (`parley serve --auth keys`); the username must then be the key's name or start with it and `/`, and the room one the key may join. Not needed to `resume` a live session, whose token is the secret. Ignored without access control. An access key of a daemon with access control: URL-safe characters, as `parley keys add` makes them (`pk_` and 256 random bits). Given as `key` to `login`, or as `Authorization: Bearer <key>` to `rooms`, `/observe` and `/mcp`."},
+           "kind": {"type": "string", "enum": ["human", "agent"], "default": "agent",
+             "description": "Whether a person or a program holds this session; ignored on `resume`, which keeps the session's. Who is behind a session: a person (`parley chat` logs in as one) or a program such as an LLM agent. Rooms with `human_first` hold agents' pushes back while a human is drafting."},
+           "options": {"type": "object", "additionalProperties": false,
+             "description": "The options of a room this login creates (those left out are the daemon's defaults); ignored for an existing room: `options` in the result says what the room has. How a room treats its participants, chosen when it is created (by the `login` that creates it, else from the daemon's defaults) and kept for its life.",
+             "properties": {"human_first": {"type": "boolean",
+               "description": "While a human participant is drafting (its draft is not empty), an agent's `push` is not sent: the result has `status` 0, `interrupted` true and `reason` `human_drafting`, the draft is kept, and `force` does not pass it. The agent may `check` (the human's message wakes it) and push again. Default: the daemon's (`parley serve --human-first`, on); rooms created before this option existed have it off."}}}
          },
          "required": ["username"],
          "additionalProperties": false}
