@@ -45,8 +45,11 @@ public record ServerConfig(
     URI nodeUrl,
     RoomOptions roomDefaults) {
 
-  /** The options of rooms created without any, unless configured otherwise: human first. */
-  public static final RoomOptions DEFAULT_ROOM_OPTIONS = new RoomOptions(true);
+  /**
+   * The options of rooms created without any, unless configured otherwise: human first, and a wake
+   * budget of 60 mentions of agents a minute for each participant.
+   */
+  public static final RoomOptions DEFAULT_ROOM_OPTIONS = new RoomOptions(true, 60);
 
   /** The grace a daemon gives calls in flight when it stops. */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);

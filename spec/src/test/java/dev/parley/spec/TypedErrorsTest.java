@@ -19,9 +19,11 @@ class TypedErrorsTest {
 
   @Test
   void anErrorIsMadeFromItsPropertiesAndWritesTheDeclaredData() {
-    RateLimitedException limited = new RateLimitedException(250L);
+    RateLimitedException limited =
+        new RateLimitedException(250L, RateLimitedException.Reason.MENTION_WAKES);
     assertThat(limited.retryAfterMs()).isEqualTo(250L);
-    assertThat(json.valueToTree(limited.data()).toString()).isEqualTo("{\"retry_after_ms\":250}");
+    assertThat(json.valueToTree(limited.data()).toString())
+        .isEqualTo("{\"retry_after_ms\":250,\"reason\":\"mention_wakes\"}");
 
     // Required but nullable: the holder is written as null, not left out.
     JsonNode nobody = json.valueToTree(new FloorHeldException(null).data());

@@ -147,6 +147,15 @@ public final class ServeCommand implements Callable<Integer> {
   boolean humanFirst;
 
   @Option(
+      names = "--mention-wakes-per-minute",
+      defaultValue = "${env:PARLEY_MENTION_WAKES_PER_MINUTE:-60}",
+      description =
+          "The wake budget of rooms created without options: how many agents one participant may"
+              + " name as @username a minute; a push beyond it waits (40003); 0: no budget"
+              + " (PARLEY_MENTION_WAKES_PER_MINUTE, default ${DEFAULT-VALUE}).")
+  int mentionWakesPerMinute;
+
+  @Option(
       names = "--floor",
       defaultValue = "${env:PARLEY_FLOOR:-open}",
       description =
@@ -387,6 +396,11 @@ public final class ServeCommand implements Callable<Integer> {
     positive("--read-timeout-ms", readTimeoutMs);
     positive("--idle-timeout-ms", idleTimeoutMs);
     positive("--tail-messages", tailMessages);
+    if (mentionWakesPerMinute < 0 || mentionWakesPerMinute > 1_000_000) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--mention-wakes-per-minute is 0 (no budget) to 1000000, not " + mentionWakesPerMinute);
+    }
     positive("--tail-bytes", tailBytes);
     positive("--log-queue-bytes", logQueueBytes);
     if (!"none".equals(auth) && !KEYS.equals(auth)) {
@@ -481,7 +495,7 @@ public final class ServeCommand implements Callable<Integer> {
             tailMessages, tailBytes, logQueueBytes, observerQueueBytes, socketQueueBytes),
         db,
         nodeUrl,
-        new RoomOptions(humanFirst));
+        new RoomOptions(humanFirst, mentionWakesPerMinute));
   }
 
   /** The keys file of {@code --auth keys}, or null without access control. */

@@ -67,7 +67,7 @@ final class DoorThrottle {
     long retryAfter =
         buckets.get(address, a -> new RateLimiter(perSecond, burst, now)).acquire(now);
     if (retryAfter > 0) {
-      throw new RateLimitedException(retryAfter);
+      throw new RateLimitedException(retryAfter, RateLimitedException.Reason.DOOR);
     }
   }
 

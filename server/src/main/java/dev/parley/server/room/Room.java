@@ -4,6 +4,7 @@ import dev.parley.api.FloorPolicy;
 import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
 import dev.parley.api.Participant;
+import dev.parley.api.ParticipantKind;
 import dev.parley.api.RoomOptions;
 import dev.parley.api.SystemEvent;
 import dev.parley.extension.Timestamps;
@@ -133,6 +134,17 @@ final class Room {
       out.add(new Participant(s.username, s.state(), stick.isHeldBy(s), s.kind));
     }
     return out;
+  }
+
+  /** How many agents of the room other than {@code sender} {@code content} names: its wake-ups. */
+  int mentionedAgents(Session sender, String content) {
+    List<String> agents = new ArrayList<>();
+    for (Session s : members.values()) {
+      if (s != sender && s.kind == ParticipantKind.AGENT) {
+        agents.add(s.username);
+      }
+    }
+    return agents.isEmpty() ? 0 : Mentions.find(content, agents).size();
   }
 
   /**

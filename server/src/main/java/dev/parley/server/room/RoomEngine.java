@@ -571,7 +571,10 @@ public final class RoomEngine implements AutoCloseable {
       return roomDefaults;
     }
     return new RoomOptions(
-        options.humanFirst() != null ? options.humanFirst() : roomDefaults.humanFirst());
+        options.humanFirst() != null ? options.humanFirst() : roomDefaults.humanFirst(),
+        options.mentionWakesPerMinute() != null
+            ? options.mentionWakesPerMinute()
+            : roomDefaults.mentionWakesPerMinute());
   }
 
   /** The protocol's {@code logout}: idempotent. */
@@ -765,6 +768,13 @@ public final class RoomEngine implements AutoCloseable {
           if (!force && CausalStamp.anyChat(pending)) {
             return new PushResult(
                 0, null, null, true, deliver(s, tx), InterruptReason.NEW_MESSAGES);
+          }
+          long wait =
+              s.wakes.take(room.mentionedAgents(s, s.draft.text()), room.options, ticker.nanos());
+          if (wait > 0) {
+            throw new RateLimitedException(
+                Math.ceilDiv(wait, TimeUnit.MILLISECONDS.toNanos(1)),
+                RateLimitedException.Reason.MENTION_WAKES);
           }
           CausalStamp stamp = CausalStamp.of(s, pending);
           List<Message> arrived = deliver(s, tx);
@@ -1488,7 +1498,7 @@ public final class RoomEngine implements AutoCloseable {
     Session s = sessions.find(token);
     long retryAfter = s.rate.acquire(ticker.nanos());
     if (retryAfter > 0) {
-      throw new RateLimitedException(retryAfter);
+      throw new RateLimitedException(retryAfter, RateLimitedException.Reason.CALLS);
     }
     return s;
   }

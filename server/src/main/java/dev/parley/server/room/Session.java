@@ -19,6 +19,9 @@ final class Session {
   final RateLimiter rate;
   final TxnReplays replays = new TxnReplays();
 
+  /** The wake-ups its messages' mentions may still cause this minute; not stored. */
+  final WakeBudget wakes = new WakeBudget();
+
   /**
    * Whether its key makes it a moderator. Not stored: a session taken back after a restart is none
    * until it logs in anew.

@@ -20,5 +20,5 @@ public record RoomRecord(
     Instant stickClaimedAt,
     RoomOptions options) {
   /** The options of a room stored before rooms had any: each one off, as those rooms behaved. */
-  public static final RoomOptions LEGACY = new RoomOptions(false);
+  public static final RoomOptions LEGACY = new RoomOptions(false, 0);
 }

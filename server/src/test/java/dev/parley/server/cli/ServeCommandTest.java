@@ -86,6 +86,15 @@ class ServeCommandTest {
   }
 
   @Test
+  void newRoomsHaveAWakeBudgetOfSixtyUnlessConfigured() {
+    assertThat(config().roomDefaults().mentionWakesPerMinute()).isEqualTo(60);
+    assertThat(config("--mention-wakes-per-minute", "0").roomDefaults().mentionWakesPerMinute())
+        .isZero();
+    assertThatThrownBy(() -> config("--mention-wakes-per-minute", "-1"))
+        .hasMessageContaining("--mention-wakes-per-minute is 0 (no budget) to 1000000, not -1");
+  }
+
+  @Test
   void aPublicAddressIsRefusedUnlessAcceptedAsInsecure() {
     for (String host : List.of("0.0.0.0", "::", "")) {
       assertThatThrownBy(() -> config("--host", host))

@@ -182,6 +182,25 @@ class HumanFirstTest {
   }
 
   @Test
+  void aPushNamingMoreAgentsThanTheWakeBudgetAllowsIsRefusedWithTheWaitAndItsDraftKept() {
+    RpcClient ada = login("ada", "wakes", null, Map.of("mention_wakes_per_minute", 2));
+    login("bob", "wakes", null);
+    login("cy", "wakes", null);
+    login("hal", "wakes", "human");
+    ada.call("append", Map.of("text", "@bob @cy @hal: stand-up"));
+    assertThat(ada.call("push").get("status").asInt()).isEqualTo(1);
+    ada.call("append", Map.of("text", "@hal, a person, costs nothing"));
+    assertThat(ada.call("push").get("status").asInt()).isEqualTo(1);
+    ada.call("append", Map.of("text", "@bob, one more"));
+    JsonNode refused = ada.error("push", Map.of(), 40003);
+    assertThat(refused.get("data").get("reason").asText()).isEqualTo("mention_wakes");
+    assertThat(refused.get("data").get("retry_after_ms").asLong()).isBetween(1L, 30_000L);
+    assertThat(ada.call("preview").get("draft").asText()).isEqualTo("@bob, one more");
+    // The calls themselves are not limited: only the mentions are.
+    assertThat(ada.call("participants").get("participants").size()).isEqualTo(4);
+  }
+
+  @Test
   void kindsOptionsAndStampsSurviveARestart(@TempDir Path data) throws Exception {
     ServerConfig config = ServerConfig.ephemeral().withDataDir(data);
     String annToken;
@@ -206,7 +225,7 @@ class HumanFirstTest {
       ann.call("push");
     }
     try (RunningServer again =
-        RunningServer.start(config.withRoomDefaults(new RoomOptions(true)))) {
+        RunningServer.start(config.withRoomDefaults(new RoomOptions(true, 0)))) {
       JsonNode resumed =
           again
               .client()
