@@ -532,7 +532,7 @@ public final class RoomEngine implements AutoCloseable {
         if (!context.isEmpty()) {
           tx.delivered();
         }
-        tx.appended(room.system(new SystemEvent(SystemEventType.JOINED, username), tx.at));
+        tx.appended(room.system(new SystemEvent(SystemEventType.JOINED, username, s.kind), tx.at));
         s.cursor = room.tail.lastSeq();
         room.join(s);
         sessions.add(s);
@@ -913,7 +913,8 @@ public final class RoomEngine implements AutoCloseable {
             tx.write(new Write.SaveStick(s.room.name, s.username, tx.at));
             if (!renewal) {
               tx.appended(
-                  s.room.system(new SystemEvent(SystemEventType.STICK_CLAIMED, s.username), tx.at));
+                  s.room.system(
+                      new SystemEvent(SystemEventType.STICK_CLAIMED, s.username, null), tx.at));
             }
           }
           return new TalkingStickResult(granted, stick.holder().username, deliver(s, tx));
@@ -1337,7 +1338,8 @@ public final class RoomEngine implements AutoCloseable {
           room.stick.release(holder);
           tx.write(new Write.SaveStick(room.name, null, null));
           tx.appended(
-              room.system(new SystemEvent(SystemEventType.STICK_EXPIRED, holder.username), tx.at));
+              room.system(
+                  new SystemEvent(SystemEventType.STICK_EXPIRED, holder.username, null), tx.at));
         }
         tx.submit(queue);
       } catch (RuntimeException e) {
@@ -1538,7 +1540,7 @@ public final class RoomEngine implements AutoCloseable {
     Room room = s.room;
     tx.watch(s);
     releaseStick(s, tx);
-    tx.appended(room.system(new SystemEvent(how, s.username), tx.at));
+    tx.appended(room.system(new SystemEvent(how, s.username, null), tx.at));
     tx.write(new Write.DeleteSession(room.name, s.tokenHash));
     tx.event(
         new RoomEvent.SessionEnded(room.name, s.username, how == SystemEventType.EXPIRED, tx.at));
@@ -1555,7 +1557,8 @@ public final class RoomEngine implements AutoCloseable {
       return false;
     }
     tx.write(new Write.SaveStick(s.room.name, null, null));
-    tx.appended(s.room.system(new SystemEvent(SystemEventType.STICK_RELEASED, s.username), tx.at));
+    tx.appended(
+        s.room.system(new SystemEvent(SystemEventType.STICK_RELEASED, s.username, null), tx.at));
     return true;
   }
 

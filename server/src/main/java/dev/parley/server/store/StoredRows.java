@@ -25,10 +25,10 @@ final class StoredRows {
   /** The columns of a message, in the order {@link #message} reads them. */
   static final String MESSAGE_COLUMNS =
       "seq, sender, actor, kind, content, timestamp, mentions, event_type, event_user, based_on,"
-          + " stale";
+          + " stale, event_kind";
 
   /** The placeholders of a message's row: its room, then {@link #MESSAGE_COLUMNS}. */
-  static final String MESSAGE_PLACEHOLDERS = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+  static final String MESSAGE_PLACEHOLDERS = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
 
   private static final ObjectMapper JSON = Json.mapper();
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
@@ -43,7 +43,9 @@ final class StoredRows {
         eventType == null
             ? null
             : new SystemEvent(
-                SystemEventType.valueOf(eventType.toUpperCase(Locale.ROOT)), rs.getString(9));
+                SystemEventType.valueOf(eventType.toUpperCase(Locale.ROOT)),
+                rs.getString(9),
+                rs.getString(12) == null ? null : kind(rs.getString(12)));
     Message m =
         new Message(
             MessageIds.of(seq),
@@ -76,7 +78,8 @@ final class StoredRows {
       event == null ? null : event.type().wireName(),
       event == null ? null : event.user(),
       m.basedOn(),
-      m.stale()
+      m.stale(),
+      event == null || event.kind() == null ? null : event.kind().wireName()
     };
   }
 

@@ -44,7 +44,7 @@ class MessageJsonTest {
             "2026-11-21T10:00:00.000Z",
             MessageKind.SYSTEM,
             List.of(),
-            new SystemEvent(SystemEventType.JOINED, "bob"),
+            new SystemEvent(SystemEventType.JOINED, "bob", null),
             null,
             null);
     CheckResult result = new CheckResult(1, List.of(joined, chat));

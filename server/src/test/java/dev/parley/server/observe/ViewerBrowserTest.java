@@ -360,7 +360,7 @@ class ViewerBrowserTest {
   }
 
   @Test
-  void aMessageWrittenWithoutSeeingAnotherIsMarkedWithWhoseItMissed() throws Exception {
+  void aStaleMessageIsMarkedWithWhoseItMissedAndAPersonIsMarkedAsOne() throws Exception {
     try (RunningServer server = RunningServer.start()) {
       WebDriver browser = browser();
       try {
@@ -387,6 +387,17 @@ class ViewerBrowserTest {
             .endsWith("answered without seeing bob's message");
         // bob had been delivered alice's message by his append: not stale.
         assertThat(shown.get(2).findElements(By.cssSelector(".stale"))).isEmpty();
+
+        // A person among them is marked as one; the agents are not.
+        server.client().call("login", Map.of("username", "ann", "room", "stale", "kind", "human"));
+        By ann = By.cssSelector("#people .person[data-user='ann']");
+        wait.until(b -> b.findElement(ann).getAttribute("class").contains("human"));
+        assertThat(browser.findElement(ann).findElement(By.cssSelector(".kind")).getText())
+            .isEqualTo("person");
+        WebElement aliceChip =
+            browser.findElement(By.cssSelector("#people .person[data-user='alice']"));
+        assertThat(aliceChip.getAttribute("class")).doesNotContain("human");
+        assertThat(aliceChip.findElement(By.cssSelector(".kind")).isDisplayed()).isFalse();
       } finally {
         browser.quit();
       }

@@ -81,6 +81,10 @@ class HumanFirstTest {
     assertThat(first.get("kind").asText()).isEqualTo("human");
     assertThat(first.get("options").get("human_first").asBoolean()).isTrue();
     RpcClient bot = login("bot", "hf-2", null);
+    // The join says who joined, for readers of the log and observers.
+    JsonNode joined = bot.call("history").get("messages").get(0);
+    assertThat(joined.at("/event/type").asText()).isEqualTo("joined");
+    assertThat(joined.at("/event/kind").asText()).isEqualTo("human");
     JsonNode people = bot.call("participants").get("participants");
     assertThat(
             StreamSupport.stream(people.spliterator(), false)

@@ -57,7 +57,7 @@ abstract class StoreContract {
   }
 
   static StoredMessage joined(String room, long seq, String user) {
-    SystemEvent event = new SystemEvent(SystemEventType.JOINED, user);
+    SystemEvent event = new SystemEvent(SystemEventType.JOINED, user, ParticipantKind.AGENT);
     return new StoredMessage(
         seq,
         new Message(

@@ -378,7 +378,12 @@ public final class FrameStream {
     Presence p = presence(room, event.user());
     p.lastSystem = text;
     switch (event.type()) {
-      case JOINED -> change(out, timestamp, room, event.user(), p, "idle");
+      case JOINED -> {
+        if (event.kind() != null) {
+          p.kind = event.kind().wireName();
+        }
+        change(out, timestamp, room, event.user(), p, "idle");
+      }
       case LEFT, EXPIRED -> {
         p.holdsStick = false;
         p.draftSuffix = "";
@@ -480,6 +485,9 @@ public final class FrameStream {
     frame.put("user", user);
     frame.put("state", p.state);
     frame.put("holds_stick", p.holdsStick);
+    if (p.kind != null) {
+      frame.put("kind", p.kind);
+    }
     if ("drafting".equals(p.state)) {
       frame.put("draft_suffix", p.draftSuffix);
     }
@@ -538,6 +546,9 @@ public final class FrameStream {
 
     /** Checks of this participant still waiting. */
     int pendingChecks;
+
+    /** {@code human} or {@code agent}, as its join said; null when unknown. */
+    String kind;
 
     String lastSystem;
 

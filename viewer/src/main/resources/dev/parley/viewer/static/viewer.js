@@ -121,7 +121,8 @@
     el.dataset.user = user;
     el.dataset.room = frameRoom || "";
     el.style.setProperty("--user-color", colorOf(room || !frameRoom ? user : user + "@" + frameRoom));
-    el.innerHTML = '<span class="name"></span><span class="stick" hidden title="Holds the talking stick">stick</span>' +
+    el.innerHTML = '<span class="name"></span><span class="kind" hidden title="A person, not a program">person</span>' +
+      '<span class="stick" hidden title="Holds the talking stick">stick</span>' +
       '<span class="state">idle</span><span class="draft"></span>';
     el.querySelector(".name").textContent = user;
     if (!room && frameRoom) {
@@ -138,6 +139,10 @@
         el.querySelector(".draft").textContent =
           frame.state === "drafting" && frame.draft_suffix ? "…" + frame.draft_suffix : "";
         el.querySelector(".stick").hidden = !frame.holds_stick;
+        if (frame.kind) {
+          el.querySelector(".kind").hidden = frame.kind !== "human";
+          el.classList.toggle("human", frame.kind === "human");
+        }
         el.title = frame.last_system || "";
       },
       activity: function (frame) {
