@@ -642,6 +642,7 @@ public final class RoomEngine implements AutoCloseable {
                     + " characters: push or shorten it first");
           }
           s.draft.add(kept);
+          s.draftEditedAt = ticker.nanos();
           int dropped = length - keptLength;
           Integer truncated = dropped > 0 ? dropped : null;
           int status = dropped > 0 ? 2 : 1;
@@ -695,6 +696,7 @@ public final class RoomEngine implements AutoCloseable {
             return TxnReplays.undoAnswer(first, deliver(s, tx));
           }
           int status = s.draft.undo() ? 1 : 0;
+          s.draftEditedAt = ticker.nanos();
           if (status == 1) {
             rememberEdit(
                 s,
@@ -760,7 +762,7 @@ public final class RoomEngine implements AutoCloseable {
           if (s.draft.isEmpty()) {
             throw new NoDraftException("the draft is empty: append before you push");
           }
-          if (HumanFirst.holdsBack(s)) {
+          if (HumanFirst.holdsBack(s, ticker.nanos(), limits.stickHold().toNanos())) {
             return new PushResult(
                 0, null, null, true, deliver(s, tx), InterruptReason.HUMAN_DRAFTING);
           }

@@ -31,6 +31,12 @@ final class Session {
   /** Whether a person or a program holds the session, as its first login said. */
   final ParticipantKind kind;
 
+  /**
+   * {@link Ticker} reading of the draft's last change by {@code append} or {@code undo}; a draft
+   * taken back from the store counts as changed when it was taken back.
+   */
+  long draftEditedAt;
+
   /** The highest sequence number delivered to this session. */
   long cursor;
 
@@ -74,6 +80,7 @@ final class Session {
     this.room = room;
     this.rate = rate;
     this.lastActive = now;
+    this.draftEditedAt = now;
     this.moderator = moderator;
   }
 
@@ -104,6 +111,7 @@ final class Session {
     cursor = record.cursor();
     draft.clear();
     record.draft().forEach(draft::add);
+    draftEditedAt = now;
     stored(now);
   }
 }

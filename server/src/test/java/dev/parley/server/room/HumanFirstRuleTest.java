@@ -74,6 +74,21 @@ class HumanFirstRuleTest {
   }
 
   @Test
+  void aDraftLeftAloneForTheSticksHoldHoldsNobodyUntilItIsEditedAgain() {
+    RoomEngine e = engine(new RoomOptions(true, 0));
+    String ann = login("ann", "away", ParticipantKind.HUMAN, null);
+    String bot = login("bot", "away", ParticipantKind.AGENT, null);
+    e.append(ann, "back in a minute");
+    e.append(bot, "then I go on");
+    assertThat(e.push(bot, false, null).reason()).isEqualTo(InterruptReason.HUMAN_DRAFTING);
+    ticker.advance(ServerLimits.defaults().stickHold().plusMillis(1));
+    assertThat(e.push(bot, false, null).status()).isEqualTo(1);
+    e.append(ann, ", now back");
+    e.append(bot, "and wait again");
+    assertThat(e.push(bot, false, null).reason()).isEqualTo(InterruptReason.HUMAN_DRAFTING);
+  }
+
+  @Test
   void roomsWithoutTheOptionHoldNobodyAndKeepTheirOptionsForLife() {
     RoomEngine e = engine(new RoomOptions(true, 0));
     String ann = login("ann", "free", ParticipantKind.HUMAN, new RoomOptions(false, 0));
