@@ -136,37 +136,37 @@ final class Room {
     return out;
   }
 
-  /** How many agents of the room other than {@code sender} {@code content} names: its wake-ups. */
-  int mentionedAgents(Session sender, String content) {
-    List<String> agents = new ArrayList<>();
-    for (Session s : members.values()) {
-      if (s != sender && s.kind == ParticipantKind.AGENT) {
-        agents.add(s.username);
-      }
-    }
-    return agents.isEmpty() ? 0 : Mentions.find(content, agents).size();
-  }
-
-  /**
-   * Appends a chat message from {@code sender}, naming the participants it mentions, with its
-   * causal stamp (see {@link CausalStamp}).
-   */
-  StoredMessage chat(Session sender, String content, Instant at, CausalStamp stamp) {
+  /** The participants other than {@code sender} that {@code content} names as {@code @username}. */
+  List<String> mentions(Session sender, String content) {
     List<String> names = new ArrayList<>();
     for (Session s : members.values()) {
       if (s != sender) {
         names.add(s.username);
       }
     }
+    return Mentions.find(content, names);
+  }
+
+  /** How many of {@code names}, members of the room, are agents: the wake-ups naming them costs. */
+  int agents(List<String> names) {
+    int agents = 0;
+    for (String name : names) {
+      Session s = member(name);
+      if (s != null && s.kind == ParticipantKind.AGENT) {
+        agents++;
+      }
+    }
+    return agents;
+  }
+
+  /**
+   * Appends a chat message from {@code sender} that names {@code mentions} ({@link #mentions}),
+   * with its causal stamp (see {@link CausalStamp}).
+   */
+  StoredMessage chat(
+      Session sender, String content, List<String> mentions, Instant at, CausalStamp stamp) {
     return append(
-        sender.username,
-        sender.username,
-        MessageKind.CHAT,
-        content,
-        at,
-        Mentions.find(content, names),
-        null,
-        stamp);
+        sender.username, sender.username, MessageKind.CHAT, content, at, mentions, null, stamp);
   }
 
   /** Appends a system message about {@code event}'s user. */

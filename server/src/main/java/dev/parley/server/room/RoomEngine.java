@@ -771,8 +771,8 @@ public final class RoomEngine implements AutoCloseable {
             return new PushResult(
                 0, null, null, true, deliver(s, tx), InterruptReason.NEW_MESSAGES);
           }
-          long wait =
-              s.wakes.take(room.mentionedAgents(s, s.draft.text()), room.options, ticker.nanos());
+          List<String> mentions = room.mentions(s, s.draft.text());
+          long wait = s.wakes.take(room.agents(mentions), room.options, ticker.nanos());
           if (wait > 0) {
             throw new RateLimitedException(
                 Math.ceilDiv(wait, TimeUnit.MILLISECONDS.toNanos(1)),
@@ -780,7 +780,7 @@ public final class RoomEngine implements AutoCloseable {
           }
           CausalStamp stamp = CausalStamp.of(s, pending);
           List<Message> arrived = deliver(s, tx);
-          StoredMessage sent = room.chat(s, s.draft.text(), tx.at, stamp);
+          StoredMessage sent = room.chat(s, s.draft.text(), mentions, tx.at, stamp);
           tx.appended(sent);
           s.draft.clear();
           releaseStick(s, tx);
