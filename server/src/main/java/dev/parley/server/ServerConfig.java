@@ -46,10 +46,11 @@ public record ServerConfig(
     RoomOptions roomDefaults) {
 
   /**
-   * The options of rooms created without any, unless configured otherwise: human first, and a wake
-   * budget of 60 mentions of agents a minute for each participant.
+   * The options of rooms created without any, unless configured otherwise: human first, a wake
+   * budget of 60 mentions of agents a minute for each participant, and a loop guard of 8 agent
+   * messages in a row.
    */
-  public static final RoomOptions DEFAULT_ROOM_OPTIONS = new RoomOptions(true, 60);
+  public static final RoomOptions DEFAULT_ROOM_OPTIONS = new RoomOptions(true, 60, 8);
 
   /** The grace a daemon gives calls in flight when it stops. */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);

@@ -28,6 +28,6 @@ class SystemMessagesTest {
   }
 
   private static String text(SystemEventType type, String user) {
-    return SystemMessages.text(new SystemEvent(type, user, null));
+    return SystemMessages.text(new SystemEvent(type, user, null, null, null, null));
   }
 }

@@ -561,6 +561,6 @@ public final class AccessKeys implements AccessCheck {
   }
 
   private static AccessDeniedException denied(AccessDeniedException.Reason reason, String detail) {
-    return new AccessDeniedException(reason, detail);
+    return new AccessDeniedException(reason, detail, null);
   }
 }

@@ -156,6 +156,16 @@ public final class ServeCommand implements Callable<Integer> {
   int mentionWakesPerMinute;
 
   @Option(
+      names = "--max-agent-run",
+      defaultValue = "${env:PARLEY_MAX_AGENT_RUN:-8}",
+      description =
+          "The loop guard of rooms created without options: after this many agent messages in a"
+              + " row with no human between them, agents' pushes are refused (40014) until a human"
+              + " speaks or a moderator continues; 0: no guard (PARLEY_MAX_AGENT_RUN, default"
+              + " ${DEFAULT-VALUE}).")
+  int maxAgentRun;
+
+  @Option(
       names = "--floor",
       defaultValue = "${env:PARLEY_FLOOR:-open}",
       description =
@@ -401,6 +411,10 @@ public final class ServeCommand implements Callable<Integer> {
           spec.commandLine(),
           "--mention-wakes-per-minute is 0 (no budget) to 1000000, not " + mentionWakesPerMinute);
     }
+    if (maxAgentRun < 0 || maxAgentRun > 1_000_000) {
+      throw new ParameterException(
+          spec.commandLine(), "--max-agent-run is 0 (no guard) to 1000000, not " + maxAgentRun);
+    }
     positive("--tail-bytes", tailBytes);
     positive("--log-queue-bytes", logQueueBytes);
     if (!"none".equals(auth) && !KEYS.equals(auth)) {
@@ -495,7 +509,7 @@ public final class ServeCommand implements Callable<Integer> {
             tailMessages, tailBytes, logQueueBytes, observerQueueBytes, socketQueueBytes),
         db,
         nodeUrl,
-        new RoomOptions(humanFirst, mentionWakesPerMinute));
+        new RoomOptions(humanFirst, mentionWakesPerMinute, maxAgentRun));
   }
 
   /** The keys file of {@code --auth keys}, or null without access control. */

@@ -7,8 +7,22 @@ package dev.parley.server.room;
  */
 @FunctionalInterface
 public interface LoginGate {
-  /** Everyone may log in anywhere, as nobody's moderator: a daemon without access control. */
-  LoginGate OPEN = (username, room) -> false;
+  /**
+   * Everyone may log in anywhere: a daemon without access control, where each room's creator
+   * moderates it.
+   */
+  LoginGate OPEN =
+      new LoginGate() {
+        @Override
+        public boolean admit(String username, String room) {
+          return false;
+        }
+
+        @Override
+        public boolean open() {
+          return true;
+        }
+      };
 
   /**
    * Admits {@code username} into {@code room}, or refuses by throwing the protocol's error.
@@ -18,4 +32,12 @@ public interface LoginGate {
    * @return whether the session is a moderator's
    */
   boolean admit(String username, String room);
+
+  /**
+   * Whether this is a daemon without access control, whose rooms are moderated by their creators
+   * ({@link #admit}'s answer aside).
+   */
+  default boolean open() {
+    return false;
+  }
 }

@@ -2,6 +2,7 @@ package dev.parley.server.room;
 
 import dev.parley.api.RoomOptions;
 import dev.parley.server.ServerLimits;
+import dev.parley.server.store.RoomControls;
 import dev.parley.server.store.RoomRecord;
 import dev.parley.server.store.SessionRecord;
 import dev.parley.server.store.Store;
@@ -40,11 +41,17 @@ final class Recovery {
   }
 
   /** A room as loaded: its tail is filled from the store when first used. */
-  Room room(String name, dev.parley.api.FloorPolicy floor, RoomOptions options, long lastSeq) {
+  Room room(
+      String name,
+      dev.parley.api.FloorPolicy floor,
+      RoomOptions options,
+      RoomControls controls,
+      long lastSeq) {
     return new Room(
         name,
         floor,
         options,
+        controls,
         new RoomTail(name, store, tailMessages, tailBytes, lastSeq),
         clock.instant(),
         limits.responseMessages(),
@@ -55,7 +62,8 @@ final class Recovery {
   void start(Map<String, Room> rooms, Sessions sessions) {
     List<RoomRecord> records = store.rooms();
     for (RoomRecord r : records) {
-      rooms.put(r.name(), room(r.name(), r.floor(), r.options(), store.lastSeq(r.name())));
+      rooms.put(
+          r.name(), room(r.name(), r.floor(), r.options(), r.controls(), store.lastSeq(r.name())));
     }
     for (SessionRecord record : store.sessions()) {
       Room room = rooms.get(record.room());
@@ -113,7 +121,15 @@ final class Recovery {
       }
     }
     room.stick.restore(null, 0);
-    store.room(room.name).ifPresent(r -> restoreStick(room, r));
+    room.loopGuard.forget();
+    room.moderation.restore(RoomControls.NONE);
+    store
+        .room(room.name)
+        .ifPresent(
+            r -> {
+              restoreStick(room, r);
+              room.moderation.restore(r.controls());
+            });
   }
 
   private void revive(Room room, SessionRecord record, Sessions sessions) {
@@ -125,7 +141,7 @@ final class Recovery {
             room,
             new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), now),
             now - nanosSince(record.lastActive()),
-            false,
+            record.moderator(),
             record.kind());
     s.restore(record, now);
     s.replays.replaceWith(

@@ -10,6 +10,7 @@ import dev.parley.api.SystemEvent;
 import dev.parley.extension.Timestamps;
 import dev.parley.server.json.MessageJson;
 import dev.parley.server.store.MessageIds;
+import dev.parley.server.store.RoomControls;
 import dev.parley.server.store.StoredMessage;
 import dev.parley.spec.SystemMessages;
 import java.time.Instant;
@@ -38,6 +39,13 @@ final class Room {
   final RoomOptions options;
 
   final ReentrantLock lock = new ReentrantLock();
+
+  /** Who may moderate it, whether it is paused, whom moderators muted or removed. */
+  final Moderation moderation;
+
+  /** The agent messages in a row, against {@code max_agent_run}. */
+  final LoopGuard loopGuard = new LoopGuard();
+
   final TalkingStick stick;
   final RoomTail tail;
 
@@ -85,6 +93,7 @@ final class Room {
       String name,
       FloorPolicy floor,
       RoomOptions options,
+      RoomControls controls,
       RoomTail tail,
       Instant opened,
       int deliveryMessages,
@@ -94,6 +103,7 @@ final class Room {
     this.deliveryBytes = deliveryBytes;
     this.floor = floor;
     this.options = options;
+    this.moderation = Moderation.of(controls);
     this.stick = new TalkingStick(floor);
     this.tail = tail;
     this.durableSeq = tail.lastSeq();
@@ -166,19 +176,36 @@ final class Room {
   StoredMessage chat(
       Session sender, String content, List<String> mentions, Instant at, CausalStamp stamp) {
     return append(
-        sender.username, sender.username, MessageKind.CHAT, content, at, mentions, null, stamp);
+        sender.username,
+        sender.username,
+        MessageKind.CHAT,
+        content,
+        at,
+        mentions,
+        null,
+        stamp,
+        sender.kind);
   }
 
-  /** Appends a system message about {@code event}'s user. */
+  /** Appends a system message about {@code event}'s user, who caused it. */
   StoredMessage system(SystemEvent event, Instant at) {
+    return system(event, at, event.user());
+  }
+
+  /**
+   * Appends a system message about {@code event}, caused by {@code actor} (whom the delivery rule
+   * spares it): a moderator, or {@link #SYSTEM} for a message everyone gets.
+   */
+  StoredMessage system(SystemEvent event, Instant at, String actor) {
     return append(
         SYSTEM,
-        event.user(),
+        actor,
         MessageKind.SYSTEM,
         SystemMessages.text(event),
         at,
         List.of(),
         event,
+        null,
         null);
   }
 
@@ -190,7 +217,8 @@ final class Room {
       Instant at,
       List<String> mentions,
       SystemEvent event,
-      CausalStamp stamp) {
+      CausalStamp stamp,
+      ParticipantKind senderKind) {
     long seq = tail.lastSeq() + 1;
     Message m =
         new Message(
@@ -204,7 +232,8 @@ final class Room {
             List.copyOf(mentions),
             event,
             stamp == null ? null : stamp.basedOn(),
-            stamp == null ? null : stamp.stale());
+            stamp == null ? null : stamp.stale(),
+            senderKind);
     StoredMessage stored = new StoredMessage(seq, m, actor);
     tail.append(stored, durableSeq);
     lastMessageAt = at;

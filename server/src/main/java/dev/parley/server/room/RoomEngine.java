@@ -9,6 +9,7 @@ import dev.parley.api.InvalidParamsException;
 import dev.parley.api.LoginResult;
 import dev.parley.api.LogoutResult;
 import dev.parley.api.Message;
+import dev.parley.api.ModerationResult;
 import dev.parley.api.NoDraftException;
 import dev.parley.api.NotLoggedInException;
 import dev.parley.api.NoteKind;
@@ -42,6 +43,7 @@ import dev.parley.server.ServerLimits;
 import dev.parley.server.store.DraftReplay;
 import dev.parley.server.store.MessageIds;
 import dev.parley.server.store.PushReplay;
+import dev.parley.server.store.RoomControls;
 import dev.parley.server.store.Store;
 import dev.parley.server.store.StoreException;
 import dev.parley.server.store.StoredMessage;
@@ -89,6 +91,9 @@ public final class RoomEngine implements AutoCloseable {
   private static final int ELSEWHERE_REMEMBERED = 100_000;
 
   private static final Pattern ROOM_NAME = SpecDocument.get().pattern("RoomName");
+
+  /** How long a removed username stays barred from its room when {@code remove} does not say. */
+  static final Duration REMOVAL_BAR = Duration.ofMinutes(10);
 
   /**
    * How an engine runs.
@@ -320,7 +325,12 @@ public final class RoomEngine implements AutoCloseable {
       var stored = store.room(name);
       if (stored.isPresent()) {
         Room room =
-            recovery.room(name, stored.get().floor(), stored.get().options(), store.lastSeq(name));
+            recovery.room(
+                name,
+                stored.get().floor(),
+                stored.get().options(),
+                stored.get().controls(),
+                store.lastSeq(name));
         room.ownerEpoch = epoch;
         // Its sessions are found by their tokens as soon as they are loaded: a call on one waits
         // for this lock, so that it sees the room whole (its floor holder too).
@@ -511,8 +521,16 @@ public final class RoomEngine implements AutoCloseable {
         if (holder != null) {
           throw taken(username, room, holder, now);
         }
+        room.moderation.checkMayLogIn(username, tx.at);
         if (moderator == null) {
           moderator = gate.admit(username, room.name);
+        }
+        if (gate.open()) {
+          // Without access control the room's creator moderates it: its first login.
+          if (room.moderation.claimCreator(username)) {
+            tx.write(new Write.SaveControls(room.name, room.moderation.controls()));
+          }
+          moderator = room.moderation.isCreator(username);
         }
         String token = SessionTokens.create();
         Session s =
@@ -532,7 +550,10 @@ public final class RoomEngine implements AutoCloseable {
         if (!context.isEmpty()) {
           tx.delivered();
         }
-        tx.appended(room.system(new SystemEvent(SystemEventType.JOINED, username, s.kind), tx.at));
+        tx.appended(
+            room.system(
+                new SystemEvent(SystemEventType.JOINED, username, s.kind, null, null, null),
+                tx.at));
         s.cursor = room.tail.lastSeq();
         room.join(s);
         sessions.add(s);
@@ -562,7 +583,8 @@ public final class RoomEngine implements AutoCloseable {
         messages,
         limits.toApi(),
         s.kind,
-        s.room.options);
+        s.room.options,
+        s.moderator);
   }
 
   /** {@code options} with each one left out taken from the defaults of new rooms. */
@@ -574,7 +596,8 @@ public final class RoomEngine implements AutoCloseable {
         options.humanFirst() != null ? options.humanFirst() : roomDefaults.humanFirst(),
         options.mentionWakesPerMinute() != null
             ? options.mentionWakesPerMinute()
-            : roomDefaults.mentionWakesPerMinute());
+            : roomDefaults.mentionWakesPerMinute(),
+        options.maxAgentRun() != null ? options.maxAgentRun() : roomDefaults.maxAgentRun());
   }
 
   /** The protocol's {@code logout}: idempotent. */
@@ -762,6 +785,8 @@ public final class RoomEngine implements AutoCloseable {
           if (s.draft.isEmpty()) {
             throw new NoDraftException("the draft is empty: append before you push");
           }
+          room.moderation.checkMayPush(s, tx.at);
+          room.loopGuard.check(s);
           if (HumanFirst.holdsBack(s, ticker.nanos(), limits.stickHold().toNanos())) {
             return new PushResult(
                 0, null, null, true, deliver(s, tx), InterruptReason.HUMAN_DRAFTING);
@@ -782,6 +807,19 @@ public final class RoomEngine implements AutoCloseable {
           List<Message> arrived = deliver(s, tx);
           StoredMessage sent = room.chat(s, s.draft.text(), mentions, tx.at, stamp);
           tx.appended(sent);
+          if (room.loopGuard.sent(s)) {
+            tx.appended(
+                room.system(
+                    new SystemEvent(
+                        SystemEventType.AGENT_RUN_LIMIT,
+                        s.username,
+                        null,
+                        null,
+                        null,
+                        room.options.maxAgentRun()),
+                    tx.at,
+                    Room.SYSTEM));
+          }
           s.draft.clear();
           releaseStick(s, tx);
           if (txnId != null) {
@@ -792,6 +830,179 @@ public final class RoomEngine implements AutoCloseable {
           }
           return new PushResult(
               1, sent.message().messageId(), sent.message().timestamp(), null, arrived, null);
+        });
+  }
+
+  /**
+   * The protocol's {@code mute}: refuses {@code user}'s pushes for {@code forMs} (null: until
+   * {@code unmute}). A moderator's.
+   */
+  public ModerationResult mute(String token, String user, Integer forMs) {
+    return moderate(
+        token,
+        "mute",
+        arguments("user", user, "for_ms", forMs),
+        (s, tx) -> {
+          String name = Usernames.normalise(user);
+          Instant until = forMs == null ? null : tx.at.plusMillis(forMs);
+          if (!s.room.moderation.mute(name, s.username, until, tx.at)) {
+            return false;
+          }
+          tx.appended(
+              s.room.system(
+                  new SystemEvent(
+                      SystemEventType.MUTED,
+                      name,
+                      null,
+                      s.username,
+                      until == null ? null : Timestamps.format(until),
+                      null),
+                  tx.at,
+                  s.username));
+          return true;
+        });
+  }
+
+  /** The protocol's {@code unmute}. A moderator's. */
+  public ModerationResult unmute(String token, String user) {
+    return moderate(
+        token,
+        "unmute",
+        arguments("user", user),
+        (s, tx) -> {
+          String name = Usernames.normalise(user);
+          if (!s.room.moderation.unmute(name, tx.at)) {
+            return false;
+          }
+          tx.appended(
+              s.room.system(
+                  new SystemEvent(SystemEventType.UNMUTED, name, null, s.username, null, null),
+                  tx.at,
+                  s.username));
+          return true;
+        });
+  }
+
+  /**
+   * The protocol's {@code remove}: ends {@code user}'s session and bars the name for {@code forMs}
+   * (null: {@link #REMOVAL_BAR}). A moderator's.
+   */
+  public ModerationResult remove(String token, String user, Integer forMs) {
+    return moderate(
+        token,
+        "remove",
+        arguments("user", user, "for_ms", forMs),
+        (s, tx) -> {
+          String name = Usernames.normalise(user);
+          Room room = s.room;
+          Session target = Usernames.holder(name, room.members());
+          if (target == s) {
+            throw new InvalidParamsException(
+                "/user", "a moderator cannot remove itself: call logout", null);
+          }
+          long bar = forMs == null ? REMOVAL_BAR.toMillis() : forMs;
+          Instant until = bar == 0 ? null : tx.at.plusMillis(bar);
+          boolean barred =
+              until != null && room.moderation.removeUntil(name, s.username, until, tx.at);
+          if (target == null && !barred) {
+            return false;
+          }
+          SystemEvent event =
+              new SystemEvent(
+                  SystemEventType.REMOVED,
+                  target == null ? name : target.username,
+                  null,
+                  s.username,
+                  until == null ? null : Timestamps.format(until),
+                  null);
+          if (target != null) {
+            target.removed = true;
+            end(target, event, s.username, tx);
+          } else {
+            tx.appended(room.system(event, tx.at, s.username));
+          }
+          return true;
+        });
+  }
+
+  /** The protocol's {@code pause}: only moderators push until {@code resume}. A moderator's. */
+  public ModerationResult pause(String token) {
+    return moderate(
+        token,
+        "pause",
+        Map.of(),
+        (s, tx) -> {
+          if (!s.room.moderation.pause(s.username)) {
+            return false;
+          }
+          tx.appended(
+              s.room.system(
+                  new SystemEvent(SystemEventType.PAUSED, s.username, null, null, null, null),
+                  tx.at));
+          return true;
+        });
+  }
+
+  /** The protocol's {@code resume}. A moderator's. */
+  public ModerationResult resume(String token) {
+    return moderate(
+        token,
+        "resume",
+        Map.of(),
+        (s, tx) -> {
+          if (!s.room.moderation.resume()) {
+            return false;
+          }
+          tx.appended(
+              s.room.system(
+                  new SystemEvent(SystemEventType.RESUMED, s.username, null, null, null, null),
+                  tx.at));
+          return true;
+        });
+  }
+
+  /** The protocol's {@code continue}: the loop guard's count starts again. A moderator's. */
+  public ModerationResult continueRun(String token) {
+    return call(
+        token,
+        "continue",
+        Map.of(),
+        (s, tx) -> {
+          Moderation.checkModerator(s, "continue");
+          if (!s.room.loopGuard.restart(s.room)) {
+            return new ModerationResult(0, deliver(s, tx));
+          }
+          tx.appended(
+              s.room.system(
+                  new SystemEvent(SystemEventType.CONTINUED, s.username, null, null, null, null),
+                  tx.at));
+          return new ModerationResult(1, deliver(s, tx));
+        });
+  }
+
+  /** One change a moderator asks for, under the room's lock: true when the room changed. */
+  @FunctionalInterface
+  private interface Change {
+    boolean apply(Session s, RoomTransaction tx);
+  }
+
+  /**
+   * Runs a moderator's {@code change} as {@code method}: refused (40013) to others; a change is
+   * stored with the system message that tells it.
+   */
+  private ModerationResult moderate(
+      String token, String method, Map<String, Object> args, Change change) {
+    return call(
+        token,
+        method,
+        args,
+        (s, tx) -> {
+          Moderation.checkModerator(s, method);
+          boolean changed = change.apply(s, tx);
+          if (changed) {
+            tx.write(new Write.SaveControls(s.room.name, s.room.moderation.controls()));
+          }
+          return new ModerationResult(changed ? 1 : 0, deliver(s, tx));
         });
   }
 
@@ -916,7 +1127,9 @@ public final class RoomEngine implements AutoCloseable {
             if (!renewal) {
               tx.appended(
                   s.room.system(
-                      new SystemEvent(SystemEventType.STICK_CLAIMED, s.username, null), tx.at));
+                      new SystemEvent(
+                          SystemEventType.STICK_CLAIMED, s.username, null, null, null, null),
+                      tx.at));
             }
           }
           return new TalkingStickResult(granted, stick.holder().username, deliver(s, tx));
@@ -1079,7 +1292,13 @@ public final class RoomEngine implements AutoCloseable {
       var stored = store.room(roomName);
       if (stored.isPresent()) {
         long last = store.lastSeq(roomName);
-        room = recovery.room(roomName, stored.get().floor(), stored.get().options(), last);
+        room =
+            recovery.room(
+                roomName,
+                stored.get().floor(),
+                stored.get().options(),
+                stored.get().controls(),
+                last);
         room.durableSeq = last;
       }
     }
@@ -1341,7 +1560,9 @@ public final class RoomEngine implements AutoCloseable {
           tx.write(new Write.SaveStick(room.name, null, null));
           tx.appended(
               room.system(
-                  new SystemEvent(SystemEventType.STICK_EXPIRED, holder.username, null), tx.at));
+                  new SystemEvent(
+                      SystemEventType.STICK_EXPIRED, holder.username, null, null, null, null),
+                  tx.at));
         }
         tx.submit(queue);
       } catch (RuntimeException e) {
@@ -1432,7 +1653,7 @@ public final class RoomEngine implements AutoCloseable {
         n -> {
           FloorPolicy policy = floor != null ? floor : defaultFloor;
           RoomOptions filled = roomOptions(options);
-          Room created = recovery.room(n, policy, filled, 0);
+          Room created = recovery.room(n, policy, filled, RoomControls.NONE, 0);
           created.ownerEpoch = epoch == null ? 0 : epoch;
           queue.submit(created, List.of(new Write.CreateRoom(n, policy, filled)), List.of(), 0);
           roomOrder.add(created);
@@ -1539,10 +1760,19 @@ public final class RoomEngine implements AutoCloseable {
    * room lock.
    */
   private void end(Session s, SystemEventType how, RoomTransaction tx) {
+    end(s, new SystemEvent(how, s.username, null, null, null, null), s.username, tx);
+  }
+
+  /**
+   * Ends {@code s} as {@link #end(Session, SystemEventType, RoomTransaction)} does, the room told
+   * by {@code event}, caused by {@code actor}.
+   */
+  private void end(Session s, SystemEvent event, String actor, RoomTransaction tx) {
+    SystemEventType how = event.type();
     Room room = s.room;
     tx.watch(s);
     releaseStick(s, tx);
-    tx.appended(room.system(new SystemEvent(how, s.username, null), tx.at));
+    tx.appended(room.system(event, tx.at, actor));
     tx.write(new Write.DeleteSession(room.name, s.tokenHash));
     tx.event(
         new RoomEvent.SessionEnded(room.name, s.username, how == SystemEventType.EXPIRED, tx.at));
@@ -1560,7 +1790,9 @@ public final class RoomEngine implements AutoCloseable {
     }
     tx.write(new Write.SaveStick(s.room.name, null, null));
     tx.appended(
-        s.room.system(new SystemEvent(SystemEventType.STICK_RELEASED, s.username, null), tx.at));
+        s.room.system(
+            new SystemEvent(SystemEventType.STICK_RELEASED, s.username, null, null, null, null),
+            tx.at));
     return true;
   }
 

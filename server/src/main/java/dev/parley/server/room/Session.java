@@ -23,8 +23,8 @@ final class Session {
   final WakeBudget wakes = new WakeBudget();
 
   /**
-   * Whether its key makes it a moderator. Not stored: a session taken back after a restart is none
-   * until it logs in anew.
+   * Whether it may moderate its room ({@link Moderation}): its key has the moderator right, or,
+   * without access control, its username created the room. Decided at login, and stored.
    */
   final boolean moderator;
 
@@ -53,6 +53,9 @@ final class Session {
   long lastActive;
 
   volatile boolean ended;
+
+  /** Set with {@link #ended} when a moderator removed the session. */
+  volatile boolean removed;
 
   /**
    * Set when its room moved to another daemon: the session lives on there, and a call that found it
@@ -96,7 +99,7 @@ final class Session {
   SessionRecord record(Clock clock, long now) {
     Instant active = clock.instant().minusNanos(Math.max(0, now - lastActive));
     return new SessionRecord(
-        tokenHash, username, room.name, cursor, draft.segments(), active, kind);
+        tokenHash, username, room.name, cursor, draft.segments(), active, kind, moderator);
   }
 
   /** Notes that the store now holds this state. */

@@ -16,6 +16,8 @@ final class Sessions {
   private static final int ENDED_MEMORY = 10_000;
 
   private final Map<String, Session> live = new ConcurrentHashMap<>();
+
+  /** Ended sessions, by token hash: whether a moderator removed it. */
   private final Map<String, Boolean> ended =
       Collections.synchronizedMap(
           new LinkedHashMap<>(16, 0.75f, false) {
@@ -49,9 +51,11 @@ final class Sessions {
       if (movedTo != null) {
         throw new RoomMovedException(movedTo);
       }
-      throw ended.containsKey(hash)
-          ? notLoggedIn(NotLoggedInException.Reason.EXPIRED, "the session has ended: log in again")
-          : notLoggedIn(NotLoggedInException.Reason.UNKNOWN, "no such session: log in first");
+      Boolean removed = ended.get(hash);
+      if (removed == null) {
+        throw notLoggedIn(NotLoggedInException.Reason.UNKNOWN, "no such session: log in first");
+      }
+      throw removed ? removedError() : endedError();
     }
     return s;
   }
@@ -83,7 +87,7 @@ final class Sessions {
   }
 
   void ended(Session s) {
-    ended.put(s.tokenHash, Boolean.TRUE);
+    ended.put(s.tokenHash, s.removed);
     live.remove(s.tokenHash, s);
   }
 
@@ -101,8 +105,18 @@ final class Sessions {
       throw new RoomMovedException(s.room.name);
     }
     if (s.ended) {
-      throw notLoggedIn(NotLoggedInException.Reason.EXPIRED, "the session has ended: log in again");
+      throw s.removed ? removedError() : endedError();
     }
+  }
+
+  private static NotLoggedInException endedError() {
+    return notLoggedIn(NotLoggedInException.Reason.EXPIRED, "the session has ended: log in again");
+  }
+
+  private static NotLoggedInException removedError() {
+    return notLoggedIn(
+        NotLoggedInException.Reason.REMOVED,
+        "a moderator removed you from the room: its name may not log in again for a while");
   }
 
   static NotLoggedInException notLoggedIn(NotLoggedInException.Reason reason, String detail) {

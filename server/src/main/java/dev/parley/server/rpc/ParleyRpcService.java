@@ -5,6 +5,7 @@ import dev.parley.api.AppendParams;
 import dev.parley.api.AppendResult;
 import dev.parley.api.CheckParams;
 import dev.parley.api.CheckResult;
+import dev.parley.api.ContinueParams;
 import dev.parley.api.HistoryParams;
 import dev.parley.api.HistoryResult;
 import dev.parley.api.InvalidRequestException;
@@ -13,18 +14,23 @@ import dev.parley.api.LoginResult;
 import dev.parley.api.LogoutParams;
 import dev.parley.api.LogoutResult;
 import dev.parley.api.Message;
+import dev.parley.api.ModerationResult;
+import dev.parley.api.MuteParams;
 import dev.parley.api.NotLoggedInException;
 import dev.parley.api.NoteParams;
 import dev.parley.api.NoteResult;
 import dev.parley.api.ParleyHandler;
 import dev.parley.api.ParticipantsParams;
 import dev.parley.api.ParticipantsResult;
+import dev.parley.api.PauseParams;
 import dev.parley.api.PreviewParams;
 import dev.parley.api.PreviewResult;
 import dev.parley.api.PushParams;
 import dev.parley.api.PushResult;
+import dev.parley.api.RemoveParams;
 import dev.parley.api.ResetParams;
 import dev.parley.api.ResetResult;
+import dev.parley.api.ResumeParams;
 import dev.parley.api.RoomsParams;
 import dev.parley.api.RoomsResult;
 import dev.parley.api.RpcDiscoverParams;
@@ -34,6 +40,7 @@ import dev.parley.api.TalkingStickParams;
 import dev.parley.api.TalkingStickResult;
 import dev.parley.api.UndoParams;
 import dev.parley.api.UndoResult;
+import dev.parley.api.UnmuteParams;
 import dev.parley.server.auth.AccessKeys;
 import dev.parley.server.room.LoginGate;
 import dev.parley.server.room.RoomEngine;
@@ -101,7 +108,8 @@ final class ParleyRpcService implements ParleyHandler<Caller> {
         messages,
         result.limits(),
         result.kind(),
-        result.options());
+        result.options(),
+        result.moderator());
   }
 
   @Override
@@ -210,6 +218,36 @@ final class ParleyRpcService implements ParleyHandler<Caller> {
             });
     return new RoomsResult(
         engine.rooms().rooms().stream().filter(r -> key.mayJoin(r.room())).toList());
+  }
+
+  @Override
+  public ModerationResult mute(Caller caller, MuteParams p) {
+    return session(caller, () -> engine.mute(caller.bearer(), p.user(), p.forMs()));
+  }
+
+  @Override
+  public ModerationResult unmute(Caller caller, UnmuteParams p) {
+    return session(caller, () -> engine.unmute(caller.bearer(), p.user()));
+  }
+
+  @Override
+  public ModerationResult remove(Caller caller, RemoveParams p) {
+    return session(caller, () -> engine.remove(caller.bearer(), p.user(), p.forMs()));
+  }
+
+  @Override
+  public ModerationResult pause(Caller caller, PauseParams p) {
+    return session(caller, () -> engine.pause(caller.bearer()));
+  }
+
+  @Override
+  public ModerationResult resume(Caller caller, ResumeParams p) {
+    return session(caller, () -> engine.resume(caller.bearer()));
+  }
+
+  @Override
+  public ModerationResult continue_(Caller caller, ContinueParams p) {
+    return session(caller, () -> engine.continueRun(caller.bearer()));
   }
 
   @Override

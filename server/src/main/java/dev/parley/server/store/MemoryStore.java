@@ -72,7 +72,9 @@ public final class MemoryStore implements Store {
     for (Write w : writes) {
       switch (w) {
         case Write.CreateRoom r -> {
-          rooms.putIfAbsent(r.room(), new RoomRecord(r.room(), r.floor(), null, null, r.options()));
+          rooms.putIfAbsent(
+              r.room(),
+              new RoomRecord(r.room(), r.floor(), null, null, r.options(), RoomControls.NONE));
           logs.putIfAbsent(r.room(), new ArrayList<>());
         }
         case Write.AppendMessage a -> logs.get(a.room()).add(a.message());
@@ -105,7 +107,24 @@ public final class MemoryStore implements Store {
             rooms.computeIfPresent(
                 st.room(),
                 (name, old) ->
-                    new RoomRecord(name, old.floor(), st.holder(), st.claimedAt(), old.options()));
+                    new RoomRecord(
+                        name,
+                        old.floor(),
+                        st.holder(),
+                        st.claimedAt(),
+                        old.options(),
+                        old.controls()));
+        case Write.SaveControls c ->
+            rooms.computeIfPresent(
+                c.room(),
+                (name, old) ->
+                    new RoomRecord(
+                        name,
+                        old.floor(),
+                        old.stickHolder(),
+                        old.stickClaimedAt(),
+                        old.options(),
+                        c.controls()));
         case Write.DeleteRoom d -> {
           rooms.remove(d.room());
           logs.remove(d.room());

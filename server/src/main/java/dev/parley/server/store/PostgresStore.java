@@ -358,7 +358,7 @@ public final class PostgresStore extends SqlStore {
       case Write.SaveSession save -> {
         SessionRecord s = save.session();
         sql.run(
-            "INSERT INTO sessions (token_hash, username, room, cursor, draft, last_active, kind) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "INSERT INTO sessions (token_hash, username, room, cursor, draft, last_active, kind, moderator) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (token_hash) DO UPDATE SET cursor = excluded.cursor, draft = excluded.draft, "
                 + "last_active = excluded.last_active",
             s.tokenHash(),
@@ -367,7 +367,8 @@ public final class PostgresStore extends SqlStore {
             s.cursor(),
             json(s.draft()),
             s.lastActive().toEpochMilli(),
-            s.kind().wireName());
+            s.kind().wireName(),
+            s.moderator());
       }
       case Write.DeleteSession d ->
           sql.run("DELETE FROM sessions WHERE token_hash = ?", d.tokenHash());
@@ -415,6 +416,11 @@ public final class PostgresStore extends SqlStore {
             d.tokenHash(),
             r.keep());
       }
+      case Write.SaveControls ctl ->
+          sql.run(
+              "UPDATE rooms SET controls = ? WHERE name = ?",
+              StoredRows.json(ctl.controls()),
+              ctl.room());
       case Write.SaveStick st ->
           sql.run(
               "UPDATE rooms SET stick_holder = ?, stick_claimed_at = ? WHERE name = ?",

@@ -14,6 +14,7 @@ import java.util.List;
  * @param draft the draft's segments, oldest first
  * @param lastActive when it last made a call
  * @param kind whether a person or a program holds it
+ * @param moderator whether it may moderate its room
  */
 public record SessionRecord(
     String tokenHash,
@@ -22,4 +23,5 @@ public record SessionRecord(
     long cursor,
     List<String> draft,
     Instant lastActive,
-    ParticipantKind kind) {}
+    ParticipantKind kind,
+    boolean moderator) {}

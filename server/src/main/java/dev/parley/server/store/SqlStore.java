@@ -47,7 +47,7 @@ abstract sealed class SqlStore implements Store permits SqliteStore, PostgresSto
   @Override
   public final List<RoomRecord> rooms() {
     return query(
-        "SELECT name, floor, stick_holder, stick_claimed_at, options FROM rooms ORDER BY id",
+        "SELECT name, floor, stick_holder, stick_claimed_at, options, controls FROM rooms ORDER BY id",
         SqlStore::roomRecord);
   }
 
@@ -58,7 +58,8 @@ abstract sealed class SqlStore implements Store permits SqliteStore, PostgresSto
         floor(rs.getString(2)),
         rs.getString(3),
         rs.wasNull() ? null : Instant.ofEpochMilli(claimed),
-        StoredRows.options(rs.getString(5)));
+        StoredRows.options(rs.getString(5)),
+        StoredRows.controls(rs.getString(6)));
   }
 
   @Override
@@ -96,7 +97,7 @@ abstract sealed class SqlStore implements Store permits SqliteStore, PostgresSto
   @Override
   public final List<SessionRecord> sessions() {
     return query(
-        "SELECT token_hash, username, room, cursor, draft, last_active, kind FROM sessions ORDER BY "
+        "SELECT token_hash, username, room, cursor, draft, last_active, kind, moderator FROM sessions ORDER BY "
             + insertionOrder,
         SqlStore::sessionRecord);
   }
@@ -109,13 +110,14 @@ abstract sealed class SqlStore implements Store permits SqliteStore, PostgresSto
         rs.getLong(4),
         strings(rs.getString(5)),
         Instant.ofEpochMilli(rs.getLong(6)),
-        StoredRows.kind(rs.getString(7)));
+        StoredRows.kind(rs.getString(7)),
+        rs.getBoolean(8));
   }
 
   @Override
   public final Optional<RoomRecord> room(String name) {
     return query(
-            "SELECT name, floor, stick_holder, stick_claimed_at, options FROM rooms WHERE name = ?",
+            "SELECT name, floor, stick_holder, stick_claimed_at, options, controls FROM rooms WHERE name = ?",
             SqlStore::roomRecord,
             name)
         .stream()
@@ -125,7 +127,7 @@ abstract sealed class SqlStore implements Store permits SqliteStore, PostgresSto
   @Override
   public final List<SessionRecord> sessions(String room) {
     return query(
-        "SELECT token_hash, username, room, cursor, draft, last_active, kind FROM sessions WHERE"
+        "SELECT token_hash, username, room, cursor, draft, last_active, kind, moderator FROM sessions WHERE"
             + " room = ?"
             + " ORDER BY "
             + insertionOrder,

@@ -209,7 +209,7 @@ public final class SqliteStore extends SqlStore {
       case Write.SaveSession save -> {
         SessionRecord s = save.session();
         update(
-            "INSERT INTO sessions (token_hash, username, room, cursor, draft, last_active, kind) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "INSERT INTO sessions (token_hash, username, room, cursor, draft, last_active, kind, moderator) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (token_hash) DO UPDATE SET cursor = excluded.cursor, draft = excluded.draft, "
                 + "last_active = excluded.last_active",
             s.tokenHash(),
@@ -218,7 +218,8 @@ public final class SqliteStore extends SqlStore {
             s.cursor(),
             json(s.draft()),
             s.lastActive().toEpochMilli(),
-            s.kind().wireName());
+            s.kind().wireName(),
+            s.moderator());
       }
       case Write.DeleteSession d ->
           update("DELETE FROM sessions WHERE token_hash = ?", d.tokenHash());
@@ -256,6 +257,11 @@ public final class SqliteStore extends SqlStore {
             d.tokenHash(),
             r.keep());
       }
+      case Write.SaveControls c ->
+          update(
+              "UPDATE rooms SET controls = ? WHERE name = ?",
+              StoredRows.json(c.controls()),
+              c.room());
       case Write.SaveStick st ->
           update(
               "UPDATE rooms SET stick_holder = ?, stick_claimed_at = ? WHERE name = ?",

@@ -55,6 +55,9 @@ public final class StoreCopy {
       if (room.stickHolder() != null) {
         add(new Write.SaveStick(room.name(), room.stickHolder(), room.stickClaimedAt()));
       }
+      if (!room.controls().equals(RoomControls.NONE)) {
+        add(new Write.SaveControls(room.name(), room.controls()));
+      }
       long after = 0;
       List<StoredMessage> page;
       do {

@@ -25,10 +25,10 @@ final class StoredRows {
   /** The columns of a message, in the order {@link #message} reads them. */
   static final String MESSAGE_COLUMNS =
       "seq, sender, actor, kind, content, timestamp, mentions, event_type, event_user, based_on,"
-          + " stale, event_kind";
+          + " stale, event_kind, sender_kind, event_by, event_until, event_count";
 
   /** The placeholders of a message's row: its room, then {@link #MESSAGE_COLUMNS}. */
-  static final String MESSAGE_PLACEHOLDERS = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+  static final String MESSAGE_PLACEHOLDERS = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
 
   private static final ObjectMapper JSON = Json.mapper();
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
@@ -45,7 +45,10 @@ final class StoredRows {
             : new SystemEvent(
                 SystemEventType.valueOf(eventType.toUpperCase(Locale.ROOT)),
                 rs.getString(9),
-                rs.getString(12) == null ? null : kind(rs.getString(12)));
+                rs.getString(12) == null ? null : kind(rs.getString(12)),
+                rs.getString(14),
+                rs.getString(15),
+                nullableInt(rs, 16));
     Message m =
         new Message(
             MessageIds.of(seq),
@@ -58,7 +61,8 @@ final class StoredRows {
             strings(rs.getString(7)),
             event,
             nullableLong(rs, 10),
-            nullableBoolean(rs, 11));
+            nullableBoolean(rs, 11),
+            rs.getString(13) == null ? null : kind(rs.getString(13)));
     return new StoredMessage(seq, m, rs.getString(3));
   }
 
@@ -79,7 +83,11 @@ final class StoredRows {
       event == null ? null : event.user(),
       m.basedOn(),
       m.stale(),
-      event == null || event.kind() == null ? null : event.kind().wireName()
+      event == null || event.kind() == null ? null : event.kind().wireName(),
+      m.senderKind() == null ? null : m.senderKind().wireName(),
+      event == null ? null : event.by(),
+      event == null ? null : event.until(),
+      event == null ? null : event.count()
     };
   }
 
@@ -93,13 +101,43 @@ final class StoredRows {
     return rs.wasNull() ? null : value;
   }
 
-  /** A room's options as its column holds them: JSON, or NULL for a room stored before them. */
+  /**
+   * A room's options as its column holds them: JSON, or NULL for a room stored before them. An
+   * option the JSON lacks came after the room was stored, and is off, as the room behaved then.
+   */
   static RoomOptions options(String json) {
     if (json == null) {
       return RoomRecord.LEGACY;
     }
     try {
-      return JSON.readValue(json, RoomOptions.class);
+      RoomOptions stored = JSON.readValue(json, RoomOptions.class);
+      RoomOptions off = RoomRecord.LEGACY;
+      return new RoomOptions(
+          stored.humanFirst() != null ? stored.humanFirst() : off.humanFirst(),
+          stored.mentionWakesPerMinute() != null
+              ? stored.mentionWakesPerMinute()
+              : off.mentionWakesPerMinute(),
+          stored.maxAgentRun() != null ? stored.maxAgentRun() : off.maxAgentRun());
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A room's moderation state as its column holds it: JSON, or NULL for none. */
+  static RoomControls controls(String json) {
+    if (json == null) {
+      return RoomControls.NONE;
+    }
+    try {
+      return JSON.readValue(json, RoomControls.class);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String json(RoomControls controls) {
+    try {
+      return JSON.writeValueAsString(controls);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }

@@ -84,6 +84,14 @@ public sealed interface Write {
   record SaveStick(String room, String holder, Instant claimedAt) implements Write {}
 
   /**
+   * A room's moderation state, replacing the stored one.
+   *
+   * @param room the room
+   * @param controls its state now
+   */
+  record SaveControls(String room, RoomControls controls) implements Write {}
+
+  /**
    * A room removed with everything of it: its messages, sessions, their push and draft replays and
    * its floor holder. Its name is free again; a room created under it later starts a new log.
    *

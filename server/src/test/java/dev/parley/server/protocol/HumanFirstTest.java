@@ -229,7 +229,7 @@ class HumanFirstTest {
       ann.call("push");
     }
     try (RunningServer again =
-        RunningServer.start(config.withRoomDefaults(new RoomOptions(true, 0)))) {
+        RunningServer.start(config.withRoomDefaults(new RoomOptions(true, 0, 0)))) {
       JsonNode resumed =
           again
               .client()

@@ -82,7 +82,7 @@ class EngineRulesTest {
             NotLoggedInException.class,
             x -> assertThat(x.reason()).isEqualTo(NotLoggedInException.Reason.EXPIRED));
     assertThat(systemEvents(e.preview(ada).messages()))
-        .containsExactly(new SystemEvent(SystemEventType.EXPIRED, "bob", null));
+        .containsExactly(new SystemEvent(SystemEventType.EXPIRED, "bob", null, null, null, null));
   }
 
   @Test
@@ -129,7 +129,7 @@ class EngineRulesTest {
     ticker.advance(Duration.ofMillis(2));
     e.sweep();
     assertThat(systemEvents(e.preview(bob).messages()))
-        .contains(new SystemEvent(SystemEventType.STICK_EXPIRED, "ada", null));
+        .contains(new SystemEvent(SystemEventType.STICK_EXPIRED, "ada", null, null, null, null));
     assertThat(e.talkingStick(bob).granted()).isTrue();
   }
 

@@ -49,7 +49,7 @@ class HumanFirstRuleTest {
 
   @Test
   void anAgentWaitsForADraftingHumanWhateverForceSaysAndAHumanNeverWaits() {
-    RoomEngine e = engine(new RoomOptions(true, 0));
+    RoomEngine e = engine(new RoomOptions(true, 0, 0));
     String ann = login("ann", "r", ParticipantKind.HUMAN, null);
     String bot = login("bot", "r", ParticipantKind.AGENT, null);
     String other = login("other", "r", ParticipantKind.AGENT, null);
@@ -75,7 +75,7 @@ class HumanFirstRuleTest {
 
   @Test
   void aDraftLeftAloneForTheSticksHoldHoldsNobodyUntilItIsEditedAgain() {
-    RoomEngine e = engine(new RoomOptions(true, 0));
+    RoomEngine e = engine(new RoomOptions(true, 0, 0));
     String ann = login("ann", "away", ParticipantKind.HUMAN, null);
     String bot = login("bot", "away", ParticipantKind.AGENT, null);
     e.append(ann, "back in a minute");
@@ -90,15 +90,15 @@ class HumanFirstRuleTest {
 
   @Test
   void roomsWithoutTheOptionHoldNobodyAndKeepTheirOptionsForLife() {
-    RoomEngine e = engine(new RoomOptions(true, 0));
-    String ann = login("ann", "free", ParticipantKind.HUMAN, new RoomOptions(false, 0));
-    String bot = login("bot", "free", ParticipantKind.AGENT, new RoomOptions(true, 0));
+    RoomEngine e = engine(new RoomOptions(true, 0, 0));
+    String ann = login("ann", "free", ParticipantKind.HUMAN, new RoomOptions(false, 0, 0));
+    String bot = login("bot", "free", ParticipantKind.AGENT, new RoomOptions(true, 0, 0));
     e.append(ann, "typing");
     e.append(bot, "not held");
     assertThat(e.push(bot, false, null).status()).isEqualTo(1);
     e.close();
 
-    RoomEngine off = engine(new RoomOptions(false, 0));
+    RoomEngine off = engine(new RoomOptions(false, 0, 0));
     String carl = login("carl", "default-off", ParticipantKind.HUMAN, null);
     String bot2 = login("bot", "default-off", ParticipantKind.AGENT, null);
     off.append(carl, "typing");
@@ -108,7 +108,7 @@ class HumanFirstRuleTest {
 
   @Test
   void aForcedPushPastAPendingMessageIsStaleAndNamesWhatItsAuthorHadSeen() {
-    RoomEngine e = engine(new RoomOptions(true, 0));
+    RoomEngine e = engine(new RoomOptions(true, 0, 0));
     String a = login("a", "s", ParticipantKind.AGENT, null);
     String b = login("b", "s", ParticipantKind.AGENT, null);
     e.check(a, 0, WakeOn.ANY);

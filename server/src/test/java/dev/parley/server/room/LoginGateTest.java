@@ -36,7 +36,7 @@ class LoginGateTest {
     return (username, room) -> {
       asked.add(username + "@" + room);
       if (room.equals("closed")) {
-        throw new AccessDeniedException(AccessDeniedException.Reason.ROOM, "closed");
+        throw new AccessDeniedException(AccessDeniedException.Reason.ROOM, "closed", null);
       }
       return moderator;
     };
@@ -67,7 +67,7 @@ class LoginGateTest {
     asked.clear();
     LoginGate refuseAll =
         (u, r) -> {
-          throw new AccessDeniedException(AccessDeniedException.Reason.UNKNOWN_KEY, "gone");
+          throw new AccessDeniedException(AccessDeniedException.Reason.UNKNOWN_KEY, "gone", null);
         };
     LoginResult again = engine.login("ada", "r", null, first.session(), refuseAll);
     assertThat(again.resumed()).isTrue();

@@ -33,7 +33,7 @@ class WakeBudgetTest {
 
   @Test
   void theBucketRefillsEvenlyOverTheMinute() {
-    RoomOptions six = new RoomOptions(false, 6);
+    RoomOptions six = new RoomOptions(false, 6, 0);
     WakeBudget budget = new WakeBudget();
     long t = 0;
     assertThat(budget.take(6, six, t)).isZero();
@@ -47,7 +47,7 @@ class WakeBudgetTest {
     assertThat(budget.take(9, six, t + 80 * SECOND)).isZero();
     assertThat(budget.take(1, six, t + 80 * SECOND)).isEqualTo(10 * SECOND);
     // No budget, or no mention: nothing to take.
-    assertThat(budget.take(100, new RoomOptions(false, 0), t)).isZero();
+    assertThat(budget.take(100, new RoomOptions(false, 0, 0), t)).isZero();
     assertThat(budget.take(0, six, t + 80 * SECOND)).isZero();
   }
 
@@ -58,7 +58,7 @@ class WakeBudgetTest {
             new MemoryStore(),
             RoomEngine.Options.of(ServerLimits.defaults())
                 .withSweep(false)
-                .withRoomDefaults(new RoomOptions(false, 2)),
+                .withRoomDefaults(new RoomOptions(false, 2, 0)),
             Clock.systemUTC(),
             ticker,
             event -> {});

@@ -40,7 +40,8 @@ class MigrationTest {
     try (SqliteStore store = SqliteStore.open(dataDir)) {
       assertThat(store.rooms())
           .containsExactly(
-              new RoomRecord("old-room", FloorPolicy.STICK, null, null, RoomRecord.LEGACY));
+              new RoomRecord(
+                  "old-room", FloorPolicy.STICK, null, null, RoomRecord.LEGACY, RoomControls.NONE));
       assertThat(store.lastSeq("old-room")).isEqualTo(2);
       assertThat(store.after("old-room", 1, 10).get(0).message().mentions()).containsExactly("bob");
       assertThat(store.sessions()).isEmpty();

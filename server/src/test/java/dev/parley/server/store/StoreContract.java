@@ -52,12 +52,14 @@ abstract class StoreContract {
             mentions,
             null,
             seq - 1,
-            seq % 2 == 0),
+            seq % 2 == 0,
+            null),
         sender);
   }
 
   static StoredMessage joined(String room, long seq, String user) {
-    SystemEvent event = new SystemEvent(SystemEventType.JOINED, user, ParticipantKind.AGENT);
+    SystemEvent event =
+        new SystemEvent(SystemEventType.JOINED, user, ParticipantKind.AGENT, null, null, null);
     return new StoredMessage(
         seq,
         new Message(
@@ -71,12 +73,13 @@ abstract class StoreContract {
             List.of(),
             event,
             null,
+            null,
             null),
         user);
   }
 
   static SessionRecord session(String hash, String room, long cursor, List<String> draft) {
-    return new SessionRecord(hash, "ada", room, cursor, draft, AT, ParticipantKind.HUMAN);
+    return new SessionRecord(hash, "ada", room, cursor, draft, AT, ParticipantKind.HUMAN, false);
   }
 
   @Test
@@ -206,10 +209,14 @@ abstract class StoreContract {
             new Write.CreateRoom("a", FloorPolicy.STICK, RoomRecord.LEGACY),
             new Write.SaveStick("a", "ada", AT)));
     assertThat(store.rooms())
-        .containsExactly(new RoomRecord("a", FloorPolicy.STICK, "ada", AT, RoomRecord.LEGACY));
+        .containsExactly(
+            new RoomRecord(
+                "a", FloorPolicy.STICK, "ada", AT, RoomRecord.LEGACY, RoomControls.NONE));
     store.commit(List.of(new Write.SaveStick("a", null, null)));
     assertThat(store.rooms())
-        .containsExactly(new RoomRecord("a", FloorPolicy.STICK, null, null, RoomRecord.LEGACY));
+        .containsExactly(
+            new RoomRecord(
+                "a", FloorPolicy.STICK, null, null, RoomRecord.LEGACY, RoomControls.NONE));
   }
 
   @Test
@@ -253,7 +260,9 @@ abstract class StoreContract {
             new Write.CreateRoom("a", FloorPolicy.OPEN, RoomRecord.LEGACY),
             new Write.AppendMessage(joined("a", 1, "cy"))));
     assertThat(store.rooms())
-        .containsExactly(new RoomRecord("a", FloorPolicy.OPEN, null, null, RoomRecord.LEGACY));
+        .containsExactly(
+            new RoomRecord(
+                "a", FloorPolicy.OPEN, null, null, RoomRecord.LEGACY, RoomControls.NONE));
     assertThat(store.after("a", 0, 10)).containsExactly(joined("a", 1, "cy"));
     store.commit(List.of(new Write.DeleteRoom("a"), new Write.DeleteRoom("nowhere")));
     assertThat(store.rooms()).isEmpty();

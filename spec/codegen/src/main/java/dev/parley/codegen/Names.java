@@ -4,10 +4,14 @@ package dev.parley.codegen;
 final class Names {
   private Names() {}
 
-  /** {@code talking_stick} to {@code talkingStick}. */
+  /**
+   * {@code talking_stick} to {@code talkingStick}; a Java keyword ({@code continue}) gets a
+   * trailing underscore, as the Python client names it too.
+   */
   static String camel(String name) {
     String pascal = pascal(name);
-    return Character.toLowerCase(pascal.charAt(0)) + pascal.substring(1);
+    String camel = Character.toLowerCase(pascal.charAt(0)) + pascal.substring(1);
+    return javax.lang.model.SourceVersion.isKeyword(camel) ? camel + "_" : camel;
   }
 
   /** {@code talking_stick} to {@code TalkingStick}. */

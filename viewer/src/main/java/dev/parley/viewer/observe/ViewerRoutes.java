@@ -147,7 +147,7 @@ public final class ViewerRoutes {
           String room = Request.extractQueryParameters(request).getValue("room");
           if (room != null && !room.isBlank() && !permitted.test(room)) {
             throw new AccessDeniedException(
-                AccessDeniedException.Reason.ROOM, "this key may not watch the room " + room);
+                AccessDeniedException.Reason.ROOM, "this key may not watch the room " + room, null);
           }
           request.setAttribute(PERMITTED, permitted);
         } catch (AccessDeniedException e) {
@@ -224,7 +224,7 @@ public final class ViewerRoutes {
     try {
       if (!access.rooms(credential(request)).test(room)) {
         throw new AccessDeniedException(
-            AccessDeniedException.Reason.ROOM, "this key may not watch the room " + room);
+            AccessDeniedException.Reason.ROOM, "this key may not watch the room " + room, null);
       }
     } catch (AccessDeniedException e) {
       refuse(response, callback, e);
