@@ -65,6 +65,7 @@ RATE_LIMITED = 40003
 CONTENT_POLICY = 40004
 NOT_LOGGED_IN = 40010
 FLOOR_HELD = 40012
+PUSH_HELD = 40014
 
 LOG = logging.getLogger("parley_chat")
 
@@ -154,6 +155,7 @@ class AsyncChatRoom:
         # The server's form of the name (NFKC: a fullwidth name logs in as ASCII) is the one its
         # messages and mentions carry.
         self._username = joined["username"]
+        self._moderator = joined.get("moderator") is True
         self._context = list(joined["messages"])
         # The most messages one answer delivers: what one lost answer can have carried.
         self._answer_messages = joined["limits"]["response_messages"]
@@ -229,6 +231,8 @@ class AsyncChatRoom:
                 return self._text(None, "[nothing to push: the draft is empty]")
             if e.code == FLOOR_HELD:
                 return self._text(None, "[not sent: " + _floor_held(e) + "]")
+            if e.code == PUSH_HELD:
+                return self._text(None, _push_held(e))
             raise
         if r["status"] == 1:
             self._set_draft_length(0)
@@ -249,6 +253,41 @@ class AsyncChatRoom:
         """Claims the floor."""
         r = self._call(lambda: self._rpc("talking_stick"))
         return self._text(r, _talking_stick_notice(r, self._username))
+
+    @property
+    def moderator(self):
+        """Whether this session may moderate the room, as its login said."""
+        return self._moderator
+
+    def mute(self, user, for_ms=None):
+        """Refuses ``user``'s pushes for ``for_ms`` (None: until unmuted). A moderator's."""
+        return self._moderate("mute", {"user": user, "for_ms": for_ms}, user + " is muted")
+
+    def unmute(self, user):
+        """Lets ``user`` push again. A moderator's."""
+        return self._moderate("unmute", {"user": user}, user + " may speak")
+
+    def remove(self, user, for_ms=None):
+        """Sends ``user`` out of the room and bars the name for ``for_ms`` (None: the daemon's
+        default). A moderator's."""
+        return self._moderate("remove", {"user": user, "for_ms": for_ms}, user + " is out of the room")
+
+    def pause(self):
+        """Stops everyone's pushes but moderators' until ``resume``. A moderator's."""
+        return self._moderate("pause", {}, "the room is paused")
+
+    def resume(self):
+        """Ends a pause. A moderator's."""
+        return self._moderate("resume", {}, "the room is resumed")
+
+    def continue_(self):
+        """Lets the agents go on past the loop guard (the protocol's ``continue``). A moderator's."""
+        return self._moderate("continue", {}, "the agents may go on")
+
+    def _moderate(self, method, params, what):
+        given = {k: v for k, v in params.items() if v is not None}
+        r = self._call(lambda: self._rpc(method, given))
+        return self._text(r, "[" + what + "]" if r["status"] == 1 else "[nothing to change: " + what + " already]")
 
     def participants(self):
         """Says who is in the room and what each is doing."""
@@ -444,6 +483,9 @@ class AsyncChatRoom:
                     time.sleep((wait_ms if isinstance(wait_ms, (int, float)) else backoff * 1000) / 1000.0)
                     continue
                 if isinstance(e, ParleyError) and e.code != NOT_LOGGED_IN:
+                    raise
+                # A moderator removed the session: its name may not come back for a while.
+                if isinstance(e, ParleyError) and isinstance(e.data, dict) and e.data.get("reason") == "removed":
                     raise
                 if time.monotonic() > deadline:
                     raise
@@ -733,6 +775,22 @@ def _push_notice(r):
     arrived = sum(1 for m in r["messages"] if m["kind"] == "chat")
     return "[not sent: %d new message%s arrived; push again to send it, or revise it first]" % (
         arrived, "" if arrived == 1 else "s")
+
+
+def _push_held(e):
+    """The notice of a push the room's moderation holds (40014); the draft is kept."""
+    data = e.data if isinstance(e.data, dict) else {}
+    reason = data.get("reason")
+    if reason == "agent_run":
+        return ("[not sent: agents have sent %s messages in a row with no person between them; wait (check) "
+                "until a person speaks or a moderator lets the agents continue, then push again]") % data.get("agent_run")
+    if reason == "muted":
+        until = data.get("until")
+        return "[not sent: %s muted you%s; your draft is kept]" % (data.get("by"), " until " + until if until else "")
+    if reason == "paused":
+        return ("[not sent: %s paused the room; only moderators speak until it is resumed: check, then push "
+                "again]") % data.get("by")
+    return "[not sent: " + _detail(e) + "]"
 
 
 def _undo_notice(r):

@@ -7,6 +7,7 @@ import dev.parley.api.FloorHeldException;
 import dev.parley.api.Message;
 import dev.parley.api.NoDraftException;
 import dev.parley.api.NoteKind;
+import dev.parley.api.PushHeldException;
 import dev.parley.api.PushResult;
 import dev.parley.api.ResetResult;
 import dev.parley.api.UndoResult;
@@ -261,7 +262,7 @@ public final class AsyncChatRoom implements AutoCloseable {
     try {
       PushResult r = session.push(false);
       return text(r.messages(), ChatText.pushNotice(r));
-    } catch (NoDraftException | FloorHeldException e) {
+    } catch (NoDraftException | FloorHeldException | PushHeldException e) {
       return text(List.of(), ChatText.pushRefused(e));
     }
   }
@@ -282,6 +283,45 @@ public final class AsyncChatRoom implements AutoCloseable {
   public String talkingStick() {
     var r = session.talkingStick();
     return text(r.messages(), ChatText.talkingStickNotice(r, session.username()));
+  }
+
+  /**
+   * Mutes {@code user} for {@code forMs} (null: until unmuted). A moderator's: others get a 40013
+   * {@link dev.parley.api.AccessDeniedException}.
+   */
+  public String mute(String user, Integer forMs) {
+    var r = session.mute(user, forMs);
+    return text(r.messages(), ChatText.moderationNotice(user + " is muted", r));
+  }
+
+  /** Lets {@code user} push again. A moderator's. */
+  public String unmute(String user) {
+    var r = session.unmute(user);
+    return text(r.messages(), ChatText.moderationNotice(user + " may speak", r));
+  }
+
+  /** Sends {@code user} out of the room and bars the name for a while. A moderator's. */
+  public String remove(String user) {
+    var r = session.remove(user, null);
+    return text(r.messages(), ChatText.moderationNotice(user + " is out of the room", r));
+  }
+
+  /** Stops everyone's pushes but moderators' until {@link #resume}. A moderator's. */
+  public String pause() {
+    var r = session.pause();
+    return text(r.messages(), ChatText.moderationNotice("the room is paused", r));
+  }
+
+  /** Ends a pause. A moderator's. */
+  public String resume() {
+    var r = session.resume();
+    return text(r.messages(), ChatText.moderationNotice("the room is resumed", r));
+  }
+
+  /** Lets the agents go on past the loop guard. A moderator's. */
+  public String continueRun() {
+    var r = session.continueRun();
+    return text(r.messages(), ChatText.moderationNotice("the agents may go on", r));
   }
 
   /** Says who is in the room and what each is doing. */

@@ -6,6 +6,7 @@ import dev.parley.api.HistoryResult;
 import dev.parley.api.LoginResult;
 import dev.parley.api.Message;
 import dev.parley.api.MessagesNotification;
+import dev.parley.api.ModerationResult;
 import dev.parley.api.NotLoggedInException;
 import dev.parley.api.NoteKind;
 import dev.parley.api.NoteResult;
@@ -93,6 +94,10 @@ public final class ChatSession implements AutoCloseable {
 
   private final ParleyClient client;
   private final String username;
+
+  /** Whether the login said this session may moderate its room. */
+  private final boolean moderator;
+
   private final String room;
   private final Duration retryFor;
 
@@ -207,6 +212,7 @@ public final class ChatSession implements AutoCloseable {
     // The server's form of the name (NFKC: a fullwidth name logs in as ASCII) is the one its
     // messages and mentions carry.
     this.username = joined.username();
+    this.moderator = Boolean.TRUE.equals(joined.moderator());
     this.context = List.copyOf(joined.messages());
     this.answerMessages = joined.limits().responseMessages();
     this.answerBytes = joined.limits().responseBytes();
@@ -232,6 +238,14 @@ public final class ChatSession implements AutoCloseable {
   /** The room. */
   public String room() {
     return room;
+  }
+
+  /**
+   * Whether this session may moderate the room ({@code mute}, {@code remove}, {@code pause}...), as
+   * its login said.
+   */
+  public boolean moderator() {
+    return moderator;
   }
 
   /** The room's recent messages from before this login, oldest first. */
@@ -326,6 +340,48 @@ public final class ChatSession implements AutoCloseable {
   public TalkingStickResult talkingStick() {
     TalkingStickResult r = call(ParleyApi::talkingStick);
     return new TalkingStickResult(r.granted(), r.holder(), deliver(r.messages()));
+  }
+
+  /**
+   * {@code mute}: refuses {@code user}'s pushes for {@code forMs} (null: until unmuted). A
+   * moderator's.
+   *
+   * @throws dev.parley.api.AccessDeniedException when this session is no moderator
+   */
+  public ModerationResult mute(String user, Integer forMs) {
+    return delivered(call(api -> api.mute(user, forMs)));
+  }
+
+  /** {@code unmute}: lets {@code user} push again. A moderator's. */
+  public ModerationResult unmute(String user) {
+    return delivered(call(api -> api.unmute(user)));
+  }
+
+  /**
+   * {@code remove}: ends {@code user}'s session and bars the name for {@code forMs} (null: the
+   * daemon's default). A moderator's.
+   */
+  public ModerationResult remove(String user, Integer forMs) {
+    return delivered(call(api -> api.remove(user, forMs)));
+  }
+
+  /** {@code pause}: only moderators push until {@code resume}. A moderator's. */
+  public ModerationResult pause() {
+    return delivered(call(ParleyApi::pause));
+  }
+
+  /** {@code resume}: ends a pause. A moderator's. */
+  public ModerationResult resume() {
+    return delivered(call(ParleyApi::resume));
+  }
+
+  /** {@code continue}: lets the agents go on past the loop guard. A moderator's. */
+  public ModerationResult continueRun() {
+    return delivered(call(ParleyApi::continue_));
+  }
+
+  private ModerationResult delivered(ModerationResult r) {
+    return new ModerationResult(r.status(), deliver(r.messages()));
   }
 
   /** {@code participants}: who is in the room and what each is doing. */
@@ -471,8 +527,12 @@ public final class ChatSession implements AutoCloseable {
       try {
         return failed ? again.on(client.api()) : first.get();
       } catch (ConnectionLostException | NotLoggedInException e) {
-        // An interrupted caller is leaving (or its socket was closed for it): no retry.
-        if (closed || System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
+        // An interrupted caller is leaving (or its socket was closed for it): no retry. Nor when
+        // a moderator removed the session: its name may not come back for a while.
+        if (closed
+            || System.nanoTime() > deadline
+            || Thread.currentThread().isInterrupted()
+            || removed(e)) {
           throw e;
         }
         // Once a call is enough to say so; each further attempt only in a debug log.
@@ -489,6 +549,10 @@ public final class ChatSession implements AutoCloseable {
         pause(wait == null ? FIRST_BACKOFF_MS : wait);
       }
     }
+  }
+
+  private static boolean removed(RuntimeException e) {
+    return e instanceof NotLoggedInException n && n.reason() == NotLoggedInException.Reason.REMOVED;
   }
 
   /**

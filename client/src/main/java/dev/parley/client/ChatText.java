@@ -4,10 +4,12 @@ import dev.parley.api.AppendResult;
 import dev.parley.api.FloorHeldException;
 import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
+import dev.parley.api.ModerationResult;
 import dev.parley.api.ParleyRpcException;
 import dev.parley.api.Participant;
 import dev.parley.api.ParticipantsResult;
 import dev.parley.api.PreviewResult;
+import dev.parley.api.PushHeldException;
 import dev.parley.api.PushResult;
 import dev.parley.api.TalkingStickResult;
 import dev.parley.api.UndoResult;
@@ -134,12 +136,49 @@ public final class ChatText {
     return "[not appended: the text breaks the content policy: " + detail(e) + "]";
   }
 
-  /** The notice for a push the daemon refused: an empty draft, or the floor is another's. */
+  /**
+   * The notice for a push the daemon refused: an empty draft, the floor is another's, or the room's
+   * moderation holds it (the loop guard, a mute, a pause).
+   */
   public static String pushRefused(ParleyRpcException e) {
     if (e instanceof FloorHeldException floor) {
       return "[not sent: " + floorHeld(floor) + "]";
     }
+    if (e instanceof PushHeldException held) {
+      return pushHeld(held);
+    }
     return "[nothing to push: the draft is empty]";
+  }
+
+  /** The notice of a push the room's moderation holds; the draft is kept in every case. */
+  public static String pushHeld(PushHeldException e) {
+    PushHeldException.Reason reason = e.reason();
+    if (reason == null) {
+      return "[not sent: " + detail(e) + "]";
+    }
+    return switch (reason) {
+      case AGENT_RUN ->
+          "[not sent: agents have sent "
+              + e.agentRun()
+              + " messages in a row with no person between them; wait (check) until a person"
+              + " speaks or a moderator lets the agents continue, then push again]";
+      case MUTED ->
+          "[not sent: "
+              + e.by()
+              + " muted you"
+              + (e.until() == null ? "" : " until " + e.until())
+              + "; your draft is kept]";
+      case PAUSED ->
+          "[not sent: "
+              + e.by()
+              + " paused the room; only moderators speak until it is resumed: check, then push"
+              + " again]";
+    };
+  }
+
+  /** A moderator's call's notice: what changed, or that nothing needed to. */
+  public static String moderationNotice(String what, ModerationResult r) {
+    return r.status() == 1 ? "[" + what + "]" : "[nothing to change: " + what + " already]";
   }
 
   private static String floorHeld(FloorHeldException e) {

@@ -2,11 +2,14 @@ package dev.parley.mcp;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.api.AccessDeniedException;
 import dev.parley.api.InvalidParamsException;
 import dev.parley.api.LoginResult;
 import dev.parley.api.ParleyDispatcher;
 import dev.parley.api.ParleyMethod;
 import dev.parley.api.ParleyRpcException;
+import dev.parley.api.PushHeldException;
+import dev.parley.client.ChatText;
 import dev.parley.client.ConnectionLostException;
 import dev.parley.client.ParleyClient;
 import dev.parley.mcp.guard.Incident;
@@ -323,6 +326,22 @@ public final class McpBridge implements AutoCloseable {
     }
   }
 
+  /** What to do about a 40013: moderation's refusals are no matter of access keys. */
+  private static String accessHint(ParleyRpcException e) {
+    AccessDeniedException.Reason reason =
+        e instanceof AccessDeniedException denied ? denied.reason() : null;
+    if (reason == AccessDeniedException.Reason.MODERATOR) {
+      return "Only the room's moderators may do this.";
+    }
+    if (reason == AccessDeniedException.Reason.REMOVED) {
+      return "A moderator removed this name from the room: wait retry_after_ms in data, or join"
+          + " another room.";
+    }
+    return "This daemon runs with access control: the bridge needs an access key (PARLEY_KEY for"
+        + " `parley mcp`, Authorization: Bearer for /mcp), and the username and room must be ones"
+        + " it allows.";
+  }
+
   /** An RPC error as text: the code and message, the detail, a hint, and the data. */
   private String rpcErrorText(ParleyRpcException e) {
     StringBuilder text =
@@ -343,9 +362,11 @@ public final class McpBridge implements AutoCloseable {
           case 40012 -> "Claim the floor with `talking_stick` when it is free, then try again.";
           case 40003 -> "Slow down: wait the retry_after_ms in data, then try again.";
           case 40001 -> "Append text to the draft before you push.";
-          case 40013 ->
-              "This daemon runs with access control: the bridge needs an access key (PARLEY_KEY for"
-                  + " `parley mcp`, Authorization: Bearer for /mcp), and the username and room must be ones it allows.";
+          case 40013 -> accessHint(e);
+          case 40014 ->
+              e instanceof PushHeldException held
+                  ? ChatText.pushHeld(held)
+                  : "The room holds pushes now: check, then push again; the draft is kept.";
           default -> null;
         };
     if (hint != null) {

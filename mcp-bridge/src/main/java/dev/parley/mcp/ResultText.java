@@ -5,6 +5,7 @@ import dev.parley.api.CheckResult;
 import dev.parley.api.HistoryResult;
 import dev.parley.api.LoginResult;
 import dev.parley.api.LogoutResult;
+import dev.parley.api.ModerationResult;
 import dev.parley.api.Participant;
 import dev.parley.api.ParticipantsResult;
 import dev.parley.api.PreviewResult;
@@ -70,6 +71,8 @@ final class ResultText {
                   ? "[no messages in this page]"
                   : r.hasMore() ? "[more messages lie beyond this page]" : null);
       case RoomsResult r -> rooms(r.rooms());
+      case ModerationResult r ->
+          ChatText.lines(r.messages(), r.status() == 1 ? "[done]" : "[nothing to change]");
       default -> String.valueOf(result);
     };
   }

@@ -525,11 +525,11 @@ public final class RoomEngine implements AutoCloseable {
         if (moderator == null) {
           moderator = gate.admit(username, room.name);
         }
+        if (room.moderation.claimCreator(username)) {
+          tx.write(new Write.SaveControls(room.name, room.moderation.controls()));
+        }
         if (gate.open()) {
-          // Without access control the room's creator moderates it: its first login.
-          if (room.moderation.claimCreator(username)) {
-            tx.write(new Write.SaveControls(room.name, room.moderation.controls()));
-          }
+          // Without access control the room's creator (its first login) moderates it.
           moderator = room.moderation.isCreator(username);
         }
         String token = SessionTokens.create();
@@ -843,7 +843,7 @@ public final class RoomEngine implements AutoCloseable {
         "mute",
         arguments("user", user, "for_ms", forMs),
         (s, tx) -> {
-          String name = Usernames.normalise(user);
+          String name = spelling(s.room, user);
           Instant until = forMs == null ? null : tx.at.plusMillis(forMs);
           if (!s.room.moderation.mute(name, s.username, until, tx.at)) {
             return false;
@@ -870,7 +870,7 @@ public final class RoomEngine implements AutoCloseable {
         "unmute",
         arguments("user", user),
         (s, tx) -> {
-          String name = Usernames.normalise(user);
+          String name = spelling(s.room, user);
           if (!s.room.moderation.unmute(name, tx.at)) {
             return false;
           }
@@ -978,6 +978,16 @@ public final class RoomEngine implements AutoCloseable {
                   tx.at));
           return new ModerationResult(1, deliver(s, tx));
         });
+  }
+
+  /**
+   * {@code user} as the member it names spells its name (a lookalike names it too), else as given,
+   * normalised.
+   */
+  private static String spelling(Room room, String user) {
+    String name = Usernames.normalise(user);
+    Session member = Usernames.holder(name, room.members());
+    return member == null ? name : member.username;
   }
 
   /** One change a moderator asks for, under the room's lock: true when the room changed. */

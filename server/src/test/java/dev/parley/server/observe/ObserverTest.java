@@ -127,7 +127,8 @@ class ObserverTest {
                     defaults.tailBytes(),
                     defaults.logQueueBytes(),
                     queueBytes));
-    try (RunningServer server = RunningServer.start(config)) {
+    try (RunningServer server =
+        RunningServer.start(config.withRoomDefaults(RunningServer.AGENTS_ONLY))) {
       RpcClient ada = server.login("ada", "busy");
       try (Stalled stalled = new Stalled(server.uri(), "busy")) {
         Awaitility.await().atMost(BOUND).until(() -> observers(server) == 1);

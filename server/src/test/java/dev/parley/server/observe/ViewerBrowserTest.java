@@ -283,7 +283,8 @@ class ViewerBrowserTest {
     // A daemon restarted over its data keeps the log but none of the frames kept for viewers:
     // what was said before is only in the store, behind what is said since.
     ServerConfig config = ServerConfig.ephemeral().withDataDir(data);
-    try (RunningServer before = RunningServer.start(config)) {
+    try (RunningServer before =
+        RunningServer.start(config.withRoomDefaults(RunningServer.AGENTS_ONLY))) {
       RpcClient alice = before.login("alice", "long");
       RpcClient bob = before.login("bob", "long");
       for (int i = 1; i <= 60; i++) {

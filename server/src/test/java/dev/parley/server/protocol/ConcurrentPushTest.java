@@ -32,7 +32,11 @@ class ConcurrentPushTest {
 
   @Test
   void everyParticipantGetsEveryOtherMessageOnceInTheLogsOrder() throws Exception {
-    try (RunningServer server = RunningServer.start(withoutRateLimit());
+    try (RunningServer server =
+            RunningServer.start(
+                dev.parley.server.ServerConfig.ephemeral()
+                    .withLimits(withoutRateLimit())
+                    .withRoomDefaults(RunningServer.AGENTS_ONLY));
         ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Talker> everyone = new ArrayList<>();
       for (int i = 0; i < CLIENTS; i++) {

@@ -44,7 +44,8 @@ class ResponseSizeTest {
 
   @Test
   void aLargeBacklogComesOverSeveralAnswersEachWithinTheLimit() throws Exception {
-    try (RunningServer server = RunningServer.start(config())) {
+    try (RunningServer server =
+        RunningServer.start(config().withRoomDefaults(RunningServer.AGENTS_ONLY))) {
       RpcClient ada = server.login("ada", "big");
       RpcClient bob = server.login("bob", "big");
       assertThat(bob.call("participants").path("messages").size()).isEqualTo(0);
@@ -77,7 +78,8 @@ class ResponseSizeTest {
 
   @Test
   void loginAndHistoryStayWithinTheLimitAndLimitsReportIt() throws Exception {
-    try (RunningServer server = RunningServer.start(config())) {
+    try (RunningServer server =
+        RunningServer.start(config().withRoomDefaults(RunningServer.AGENTS_ONLY))) {
       RpcClient ada = server.login("ada", "big");
       for (int i = 0; i < 20; i++) {
         say(ada, text(i));

@@ -16,7 +16,7 @@ class SessionTest {
 
   @Test
   void loginReportsParticipantsTheRecentTailAndTheLimits() throws Exception {
-    try (RunningServer server = RunningServer.start()) {
+    try (RunningServer server = RunningServer.agentsOnly()) {
       RpcClient a = server.login("A", "tail");
       for (int i = 1; i <= 25; i++) {
         a.call("append", Map.of("text", "m" + i));
@@ -151,7 +151,8 @@ class SessionTest {
     try (RunningServer server =
         RunningServer.inMemory(
             dev.parley.server.ServerConfig.ephemeral()
-                .withLimits(ServerLimits.defaults().withRate(0, 400)))) {
+                .withLimits(ServerLimits.defaults().withRate(0, 400))
+                .withRoomDefaults(RunningServer.AGENTS_ONLY))) {
       RpcClient talker = server.login("talker", "backlog");
       RpcClient away = server.login("away", "backlog");
       talker.call("check", Map.of("timeout_ms", 0));

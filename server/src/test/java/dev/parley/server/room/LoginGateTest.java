@@ -58,6 +58,11 @@ class LoginGateTest {
     assertThat(engine.caller(mod)).isEqualTo(new RoomEngine.Caller("mod", "r", true));
     assertThat(engine.caller(plain).moderator()).isFalse();
     assertThat(engine.caller(open).moderator()).isFalse();
+    // Without access control, the first login of a room (its creator) moderates it, and only it.
+    String creator = engine.login("first", "new-room", null, null).session();
+    String second = engine.login("second", "new-room", null, null).session();
+    assertThat(engine.caller(creator).moderator()).isTrue();
+    assertThat(engine.caller(second).moderator()).isFalse();
     assertThat(engine.caller("no-such-token-at-all-00")).isNull();
   }
 

@@ -23,7 +23,7 @@ class ConcurrentWritersTest {
 
   @Test
   void twentyWritersIntoOneRoom() throws Exception {
-    try (RunningServer server = RunningServer.start()) {
+    try (RunningServer server = RunningServer.agentsOnly()) {
       List<RpcClient> writers = new ArrayList<>();
       for (int i = 0; i < WRITERS; i++) {
         writers.add(server.login("w" + i, "shared"));
@@ -35,7 +35,7 @@ class ConcurrentWritersTest {
 
   @Test
   void twentyWritersIntoTwentyRooms() throws Exception {
-    try (RunningServer server = RunningServer.start()) {
+    try (RunningServer server = RunningServer.agentsOnly()) {
       List<RpcClient> writers = new ArrayList<>();
       for (int i = 0; i < WRITERS; i++) {
         writers.add(server.login("w" + i, "room-" + i));

@@ -35,6 +35,13 @@ public final class Daemon
     return new Daemon(RunningServer::start);
   }
 
+  /**
+   * A daemon with the default configuration but the loop guard ({@link RunningServer#agentsOnly}).
+   */
+  public static Daemon agentsOnly() {
+    return new Daemon(RunningServer::agentsOnly);
+  }
+
   /** A daemon with {@code limits}. */
   public static Daemon with(ServerLimits limits) {
     return new Daemon(() -> RunningServer.start(limits));

@@ -1,5 +1,6 @@
 package dev.parley.server.testing;
 
+import dev.parley.api.RoomOptions;
 import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.ServerLimits;
@@ -26,6 +27,23 @@ public final class RunningServer implements AutoCloseable {
   /** Starts a daemon with the default limits. */
   public static RunningServer start() throws Exception {
     return start(ServerConfig.ephemeral());
+  }
+
+  /**
+   * The daemon's room defaults without the loop guard: for tests whose conversations are agents'
+   * alone and longer than {@code max_agent_run} lets them be, about rules other than the guard.
+   */
+  public static final RoomOptions AGENTS_ONLY =
+      new RoomOptions(
+          ServerConfig.DEFAULT_ROOM_OPTIONS.humanFirst(),
+          ServerConfig.DEFAULT_ROOM_OPTIONS.mentionWakesPerMinute(),
+          0);
+
+  /**
+   * Starts a daemon with the default limits whose rooms have no loop guard ({@link #AGENTS_ONLY}).
+   */
+  public static RunningServer agentsOnly() throws Exception {
+    return start(ServerConfig.ephemeral().withRoomDefaults(AGENTS_ONLY));
   }
 
   /** Starts a daemon with {@code limits}. */

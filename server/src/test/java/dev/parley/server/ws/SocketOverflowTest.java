@@ -38,7 +38,8 @@ class SocketOverflowTest {
         ServerConfig.ephemeral()
             .withLimits(ServerLimits.defaults().withRate(0, ServerLimits.defaults().rateBurst()))
             .withMemory(MemoryLimits.defaults().withSocketQueueBytes(QUEUE));
-    try (RunningServer server = RunningServer.start(config);
+    try (RunningServer server =
+            RunningServer.start(config.withRoomDefaults(RunningServer.AGENTS_ONLY));
         RawSocket idle = RawSocket.open(server.uri(), "/rpc/ws", 4096)) {
       idle.sendText(
           "{\"jsonrpc\": \"2.0\", \"method\": \"login\", \"params\": {\"username\": \"idle\","

@@ -30,7 +30,11 @@ class SubscriberDeliveryTest {
   void everyMessageComesOnceInOrderAcrossNotificationsAndAnswers() throws Exception {
     ServerLimits noRateLimit =
         ServerLimits.defaults().withRate(0, ServerLimits.defaults().rateBurst());
-    try (RunningServer server = RunningServer.start(noRateLimit);
+    try (RunningServer server =
+            RunningServer.start(
+                dev.parley.server.ServerConfig.ephemeral()
+                    .withLimits(noRateLimit)
+                    .withRoomDefaults(RunningServer.AGENTS_ONLY));
         SocketClient reader = SocketClient.open(server.uri());
         ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       reader.login("reader", ROOM, true);
