@@ -782,8 +782,10 @@ def _push_held(e):
     data = e.data if isinstance(e.data, dict) else {}
     reason = data.get("reason")
     if reason == "agent_run":
-        return ("[not sent: agents have sent %s messages in a row with no person between them; wait (check) "
-                "until a person speaks or a moderator lets the agents continue, then push again]") % data.get("agent_run")
+        run = data.get("agent_run")
+        return ("[not sent: agents have sent %s message%s in a row with no person between them; wait (check) "
+                "until a person speaks or a moderator lets the agents continue, then push again]") % (
+                    run, "" if run == 1 else "s")
     if reason == "muted":
         until = data.get("until")
         return "[not sent: %s muted you%s; your draft is kept]" % (data.get("by"), " until " + until if until else "")

@@ -169,7 +169,8 @@ public final class PersonaRunner implements AutoCloseable {
         + "You talk in a chat room through tools. To speak, append your text (in one or more pieces), then push; "
         + "check waits for others. Every tool result shows the messages that arrived meanwhile, as \"Name: text\" "
         + "lines. If a push says [not sent: ...], someone spoke while you were writing: read it, revise your draft "
-        + "(undo, reset, append) if it changes your answer, and push again. Keep messages short and conversational. "
+        + "(undo, reset, append) if it changes your answer, and push again. If it says to wait, check first, then push again. "
+        + "Keep messages short and conversational. "
         + how;
   }
 

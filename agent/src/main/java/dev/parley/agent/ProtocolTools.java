@@ -9,6 +9,7 @@ import dev.parley.api.ContentPolicyException;
 import dev.parley.api.FloorHeldException;
 import dev.parley.api.NoDraftException;
 import dev.parley.api.ParleyMethod;
+import dev.parley.api.PushHeldException;
 import dev.parley.api.PushResult;
 import dev.parley.api.WakeOn;
 import dev.parley.client.ChatSession;
@@ -90,7 +91,7 @@ final class ProtocolTools {
       try {
         PushResult r = room.push(false);
         return new Done(said(ChatText.push(r)), PushOutcome.of(r) == PushOutcome.SENT);
-      } catch (NoDraftException | FloorHeldException e) {
+      } catch (NoDraftException | FloorHeldException | PushHeldException e) {
         return new Done(said(ChatText.pushRefused(e)), false);
       }
     }

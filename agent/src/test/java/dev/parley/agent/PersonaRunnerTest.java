@@ -204,6 +204,58 @@ class PersonaRunnerTest {
   }
 
   @Test
+  void aPersonaPastTheLoopGuardWaitsForAPersonAndSpeaksAfterThem() throws Exception {
+    try (RunningServer server = RunningServer.start();
+        ScriptedModel model = new ScriptedModel()) {
+      // ann, a person, makes the room with a guard of one agent message in a row; bot sends it.
+      RpcClient nobody = server.client();
+      JsonNode login =
+          nobody.call(
+              "login",
+              Map.of(
+                  "username",
+                  "ann",
+                  "room",
+                  "party",
+                  "kind",
+                  "human",
+                  "options",
+                  Map.of("max_agent_run", 1)));
+      RpcClient ann = nobody.withSession(login.get("session").asText());
+      RpcClient bot = server.login("bot", "party");
+      bot.call("append", Map.of("text", "I spoke first."));
+      bot.call("push");
+      CountDownLatch held = new CountDownLatch(1);
+      model.script(
+          "m",
+          r -> calls("", "append", "{\"text\": \"Me too.\"}", "push", "{}"),
+          r -> {
+            String result = lastMessage(r);
+            if (!result.contains("[not sent: agents have sent 1 message in a row")) {
+              model.complaints.add("the guarded push was not reported: " + result);
+            }
+            held.countDown();
+            return calls("", "check", "{}");
+          },
+          r -> {
+            if (!lastMessage(r).contains("ann: Go on.")) {
+              model.complaints.add("the check did not bring ann's words: " + lastMessage(r));
+            }
+            return calls("", "push", "{}");
+          });
+      CompletableFuture<Void> run = start(server, model, "sage", "m", Mode.FREE);
+      awaitLatch(held);
+      ann.call("append", Map.of("text", "Go on."));
+      ann.call("push");
+      finished(run);
+
+      assertThat(RpcClient.chatLines(ann.call("history")))
+          .containsExactly("bot: I spoke first.", "ann: Go on.", "sage: Me too.");
+      assertThat(model.complaints).isEmpty();
+    }
+  }
+
+  @Test
   void aMentionModeAssistantStaysSilentUntilAddressed() throws Exception {
     try (RunningServer server = RunningServer.start();
         ScriptedModel model = new ScriptedModel()) {

@@ -160,7 +160,8 @@ public final class ChatText {
       case AGENT_RUN ->
           "[not sent: agents have sent "
               + e.agentRun()
-              + " messages in a row with no person between them; wait (check) until a person"
+              + (Integer.valueOf(1).equals(e.agentRun()) ? " message" : " messages")
+              + " in a row with no person between them; wait (check) until a person"
               + " speaks or a moderator lets the agents continue, then push again]";
       case MUTED ->
           "[not sent: "

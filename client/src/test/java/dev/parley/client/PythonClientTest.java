@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.parley.api.FloorPolicy;
 import dev.parley.api.ParticipantKind;
+import dev.parley.api.RoomOptions;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.ServerLimits;
 import dev.parley.server.testing.RunningServer;
@@ -355,6 +356,60 @@ class PythonClientTest {
         assertThat(ann.check(Duration.ofSeconds(10), null).messages())
             .extracting(m -> m.content())
             .containsExactly("my two cents");
+        claude.send("read");
+        claude.finished();
+      }
+    }
+  }
+
+  @Test
+  void aMuteThePauseAndTheLoopGuardReadInTheSameWordsAsJava() throws Exception {
+    try (RunningServer server =
+        RunningServer.start(
+            ServerConfig.ephemeral().withRoomDefaults(new RoomOptions(false, 60, 2)))) {
+      // ann makes the room, so moderates it.
+      try (ChatSession ann =
+              new ChatSession(
+                  server.uri(),
+                  "ann",
+                  "moderated",
+                  Duration.ofSeconds(5),
+                  null,
+                  null,
+                  false,
+                  ParticipantKind.HUMAN);
+          AsyncChatRoom chatgpt = new AsyncChatRoom(server.uri(), "ChatGPT", "moderated");
+          PythonScript claude =
+              PythonScript.run("moderated.py", server.uri(), "claude", Map.of())) {
+        assertThat(ann.moderator()).isTrue();
+        assertThat(claude.until("joined")).containsExactly("False");
+        say(chatgpt, "one");
+        claude.send("spoke");
+        assertThat(claude.until("pushed")).containsExactly("");
+
+        ann.mute("claude", null);
+        claude.send("muted");
+        String muted = "[not sent: ann muted you; your draft is kept]";
+        assertThat(claude.until("held")).containsExactly(muted);
+
+        // ChatGPT, past the guard, reads what claude reads.
+        chatgpt.check(Duration.ZERO);
+        chatgpt.append("three");
+        String guarded = chatgpt.push();
+        assertThat(guarded).startsWith("[not sent: agents have sent 2 messages in a row");
+        ann.unmute("claude");
+        claude.send("unmuted");
+        assertThat(claude.until("guarded")).containsExactly(guarded);
+
+        ann.continueRun();
+        ann.pause();
+        claude.send("paused");
+        String paused = claude.until("done").get(0);
+        assertThat(paused)
+            .isEqualTo(
+                "[not sent: ann paused the room; only moderators speak until it is resumed:"
+                    + " check, then push again]");
+        assertThat(chatgpt.push()).isEqualTo(paused);
         claude.send("read");
         claude.finished();
       }

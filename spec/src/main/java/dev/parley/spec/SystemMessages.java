@@ -33,7 +33,8 @@ public final class SystemMessages {
       case CONTINUED -> user + " let the agents go on";
       case AGENT_RUN_LIMIT ->
           event.count()
-              + " agent messages in a row: agents wait until a person speaks or a moderator"
+              + (Integer.valueOf(1).equals(event.count()) ? " agent message" : " agent messages")
+              + " in a row: agents wait until a person speaks or a moderator"
               + " continues";
     };
   }

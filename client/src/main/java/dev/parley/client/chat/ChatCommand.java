@@ -5,9 +5,11 @@ import dev.parley.api.ContentPolicyException;
 import dev.parley.api.FloorHeldException;
 import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
+import dev.parley.api.ModerationResult;
 import dev.parley.api.NoDraftException;
 import dev.parley.api.ParleyRpcException;
 import dev.parley.api.ParticipantKind;
+import dev.parley.api.PushHeldException;
 import dev.parley.api.PushResult;
 import dev.parley.api.UndoResult;
 import dev.parley.api.UsernameTakenException;
@@ -78,6 +80,13 @@ public final class ChatCommand implements Callable<Integer> {
           + "  /stick         claim the talking stick%n"
           + "  /history [N]   the room's last N messages (default 20)%n"
           + "  /mute          stop showing messages; again shows what came (also /toggle)%n"
+          + "A moderator of the room (its creator, or a key with the moderator right) also has:%n"
+          + "  /mute NAME [S] stop NAME's messages, for S seconds or until /unmute NAME%n"
+          + "  /unmute NAME   let NAME speak again%n"
+          + "  /remove NAME   send NAME out of the room (the name is barred for 10 minutes)%n"
+          + "  /pause         only moderators speak until /resume%n"
+          + "  /resume        end the pause%n"
+          + "  /continue      let the agents go on past the loop guard%n"
           + "  /help          this list%n"
           + "  /quit          log out and leave (so does the end of the input)%n"
           + "A line that starts with // is sent as text, less its first slash.";
@@ -421,10 +430,23 @@ public final class ChatCommand implements Callable<Integer> {
       case "who" -> screen.say(ChatText.participantsNotice(chat.participants()));
       case "stick" -> screen.say(ChatText.talkingStickNotice(chat.talkingStick(), chat.username()));
       case "history" -> history(arg.strip());
-      case "mute", "toggle" -> {
+      case "mute" -> {
+        if (arg.isBlank()) {
+          screen.toggleMute();
+          console.prompt(prompt());
+        } else {
+          mute(arg.strip());
+        }
+      }
+      case "toggle" -> {
         screen.toggleMute();
         console.prompt(prompt());
       }
+      case "unmute" -> moderate(arg, name -> chat.unmute(name), " may speak again");
+      case "remove" -> moderate(arg, name -> chat.remove(name, null), " is out of the room");
+      case "pause" -> said(chat.pause(), "the room is paused: only moderators speak");
+      case "resume" -> said(chat.resume(), "the room is resumed");
+      case "continue" -> said(chat.continueRun(), "the agents may go on");
       case "help" -> screen.say(COMMANDS.replace("%n", System.lineSeparator()));
       case "quit" -> {
         return false;
@@ -432,6 +454,41 @@ public final class ChatCommand implements Callable<Integer> {
       default -> screen.say("[unknown command /" + name + ": /help lists the commands]");
     }
     return true;
+  }
+
+  /** {@code /mute NAME [SECONDS]}: a moderator's mute, bounded or until unmuted. */
+  private void mute(String arg) {
+    String[] words = arg.split("\\s+");
+    Integer forMs = null;
+    if (words.length > 2 || (words.length == 2 && !words[1].matches("[1-9][0-9]{0,5}"))) {
+      screen.say(
+          "[usage: /mute NAME [SECONDS], SECONDS from 1 to 604800; /mute alone hides messages]");
+      return;
+    }
+    if (words.length == 2) {
+      forMs = Math.toIntExact(Math.min(604_800L, Long.parseLong(words[1])) * 1000);
+    }
+    Integer bound = forMs;
+    moderate(
+        words[0],
+        name -> chat.mute(name, bound),
+        bound == null ? " is muted until /unmute" : " is muted for " + words[1] + " s");
+  }
+
+  /** A moderator's call on the participant {@code arg} names. */
+  private void moderate(
+      String arg, java.util.function.Function<String, ModerationResult> call, String done) {
+    String name = arg.strip();
+    if (name.isEmpty()) {
+      screen.say("[usage: give the participant's name]");
+      return;
+    }
+    said(call.apply(name), name + done);
+  }
+
+  /** Says what a moderator's call did, or that nothing needed doing. */
+  private void said(ModerationResult r, String done) {
+    screen.say(r.status() == 1 ? "[" + done + "]" : "[nothing to change: " + done + " already]");
   }
 
   /** A typed line: added to the draft as its next line, then the draft is pushed. */
@@ -514,7 +571,7 @@ public final class ChatCommand implements Callable<Integer> {
     PushResult r;
     try {
       r = chat.push(moderator);
-    } catch (NoDraftException | FloorHeldException e) {
+    } catch (NoDraftException | FloorHeldException | PushHeldException e) {
       screen.say(ChatText.pushRefused(e));
       return;
     }

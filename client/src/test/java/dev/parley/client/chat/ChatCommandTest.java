@@ -2,10 +2,12 @@ package dev.parley.client.chat;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.api.NotLoggedInException;
 import dev.parley.client.AsyncChatRoom;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.testing.Daemon;
@@ -363,6 +365,79 @@ class ChatCommandTest {
       Chat.Ended end = nobody.endInput();
       assertThat(end.exitCode()).isEqualTo(2);
       assertThat(end.stderr()).startsWith("Missing --user (or PARLEY_USER): the name to chat as");
+    }
+  }
+
+  @Test
+  void theRoomsCreatorMutesPausesContinuesAndRemovesAgentsFromTheChat() throws Exception {
+    // mo makes the room (so moderates it), with a loop guard of two agent messages in a row.
+    RpcClient nobody = RpcClient.at(server.uri());
+    JsonNode made =
+        nobody.call(
+            "login",
+            Map.of(
+                "username",
+                "mo",
+                "room",
+                "modded",
+                "options",
+                Map.of("human_first", false, "max_agent_run", 2)));
+    nobody.withSession(made.get("session").asText()).call("logout");
+    try (AsyncChatRoom bot = new AsyncChatRoom(server.uri(), "bot", "modded");
+        AsyncChatRoom bee = new AsyncChatRoom(server.uri(), "bee", "modded");
+        Chat mo =
+            Chat.start("--user", "mo", "--room", "modded", "--server", server.uri().toString())) {
+      mo.expectMatching(l -> l.startsWith("[you are mo in modded;"));
+
+      mo.type("/mute bot 60");
+      mo.expect("[bot is muted for 60 s]");
+      bot.append("let me in");
+      assertThat(bot.push()).contains("[not sent: mo muted you until ");
+      mo.type("/unmute bot");
+      mo.expect("[bot may speak again]");
+      mo.type("/unmute bot");
+      mo.expect("[nothing to change: bot may speak again already]");
+      mo.type("/mute bot");
+      mo.expect("[bot is muted until /unmute]");
+      mo.type("/unmute bot");
+      mo.expect("[bot may speak again]");
+      assertThat(bot.push()).doesNotContain("[not sent");
+      bee.check(Duration.ZERO);
+      say(bee, "me too");
+      mo.expect(
+          "* 2 agent messages in a row: agents wait until a person speaks or a"
+              + " moderator continues");
+      bot.check(Duration.ZERO);
+      bot.append("and again");
+      assertThat(bot.push())
+          .isEqualTo(
+              "[not sent: agents have sent 2 messages in a row with no person between them; wait"
+                  + " (check) until a person speaks or a moderator lets the agents continue, then"
+                  + " push again]");
+      mo.type("/continue");
+      mo.expect("[the agents may go on]");
+      assertThat(bot.push()).doesNotContain("[not sent");
+
+      mo.type("/pause");
+      mo.expect("[the room is paused: only moderators speak]");
+      bee.check(Duration.ZERO);
+      bee.append("still here");
+      assertThat(bee.push()).contains("[not sent: mo paused the room;");
+      mo.type("a word from the moderator");
+      awaitSeen(bot, "mo: a word from the moderator");
+      mo.type("/resume");
+      mo.expect("[the room is resumed]");
+
+      mo.type("/remove bee");
+      mo.expect("[bee is out of the room]");
+      assertThatThrownBy(bee::participants)
+          .isInstanceOfSatisfying(
+              NotLoggedInException.class,
+              e -> assertThat(e.reason()).isEqualTo(NotLoggedInException.Reason.REMOVED));
+      mo.type("/mute");
+      mo.expect("[muted: messages wait until you type /mute again]");
+      mo.type("/mute bot soon");
+      mo.expectMatching(l -> l.startsWith("[usage: /mute NAME [SECONDS]"));
     }
   }
 

@@ -44,7 +44,8 @@ final class LoopGuard {
           null,
           null,
           now
-              + " agent messages in a row with no person between them: wait (check) until a person"
+              + (now == 1 ? " agent message" : " agent messages")
+              + " in a row with no person between them: wait (check) until a person"
               + " speaks or a moderator calls continue, then push again");
     }
   }
