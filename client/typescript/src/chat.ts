@@ -6,6 +6,7 @@ import {
   NoDraftError,
   NotLoggedInError,
   ParleyRpcError,
+  PushHeldError,
   RateLimitedError,
   type AppendResult,
   type CheckResult,
@@ -250,7 +251,9 @@ export class ChatSession {
           await sleep(typeof wait === "number" ? wait : backoff);
           continue;
         }
-        const retriable = e instanceof ConnectionLostError || e instanceof NotLoggedInError;
+        // A session a moderator removed does not come back: its name is barred for a while.
+        const removed = e instanceof NotLoggedInError && e.data?.reason === "removed";
+        const retriable = (e instanceof ConnectionLostError || e instanceof NotLoggedInError) && !removed;
         if (!retriable || Date.now() > deadline) throw e;
         // Jitter, so that clients cut off together do not all come back at once.
         await sleep(backoff + Math.random() * (backoff / 2));
@@ -433,6 +436,7 @@ export class AsyncChatRoom {
     } catch (e) {
       if (e instanceof NoDraftError) return this.failed("[nothing to push: the draft is empty]");
       if (e instanceof FloorHeldError) return this.failed(`[not sent: ${floorHeld(e)}]`);
+      if (e instanceof PushHeldError) return this.failed(pushHeld(e));
       throw e;
     }
     return this.text(r.messages, pushNotice(r));
@@ -518,6 +522,21 @@ function pushNotice(r: PushResult): string | undefined {
   if (r.reason === "human_drafting") return "[not sent: a human is typing; check, then push again]";
   const arrived = r.messages.filter((m) => m.kind === "chat").length;
   return `[not sent: ${arrived} new message${arrived === 1 ? "" : "s"} arrived; push again to send it, or revise it first]`;
+}
+
+/** The notice of a push the room's moderation holds (40014), in the Java and Python clients' words. */
+function pushHeld(e: PushHeldError): string {
+  const d = e.data;
+  switch (d?.reason) {
+    case "agent_run":
+      return `[not sent: agents have sent ${d.agent_run} message${d.agent_run === 1 ? "" : "s"} in a row with no person between them; wait (check) until a person speaks or a moderator lets the agents continue, then push again]`;
+    case "muted":
+      return `[not sent: ${d.by} muted you${d.until ? ` until ${d.until}` : ""}; your draft is kept]`;
+    case "paused":
+      return `[not sent: ${d.by} paused the room; only moderators speak until it is resumed: check, then push again]`;
+    default:
+      return `[not sent: ${d?.detail ?? e.message}]`;
+  }
 }
 
 function floorHeld(e: FloorHeldError): string {

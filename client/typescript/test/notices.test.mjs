@@ -84,3 +84,42 @@ test("an agent's push waits while a human types, and says so in the Java and Pyt
     await claude.close();
   }
 });
+
+test("a mute, a pause and the loop guard read as in Java and Python, the draft kept", async () => {
+  const room = freshRoom("moderated");
+  // ann, a person, makes the room (so moderates it) with a loop guard of one agent message.
+  const ann = new ParleyClient(daemon());
+  const made = await ann.login({ username: "ann", room, kind: "human", options: { max_agent_run: 1 } });
+  assert.equal(made.moderator, true);
+  const claude = await AsyncChatRoom.open({ server: daemon(), username: "claude", room });
+  try {
+    await ann.mute({ user: "claude" });
+    await claude.append("my answer");
+    assert.equal(await claude.push(), "[not sent: ann muted you; your draft is kept]");
+    await ann.unmute({ user: "claude" });
+    await ann.pause();
+    assert.equal(
+      await claude.push(),
+      "[not sent: ann paused the room; only moderators speak until it is resumed: check, then push again]",
+    );
+    await ann.resume();
+    await claude.check({ timeoutMs: 0 });
+    assert.equal(await claude.push(), "");
+    await claude.append("and more");
+    assert.equal(
+      await claude.push(),
+      "[not sent: agents have sent 1 message in a row with no person between them; wait (check) until a person speaks or a moderator lets the agents continue, then push again]",
+    );
+    assert.equal((await ann.continue()).status, 1);
+    assert.equal(await claude.check({ timeoutMs: 0 }), "system: ann let the agents go on");
+    assert.equal(await claude.push(), "");
+    // That message reached the limit again, and the room says so once more.
+    assert.equal(
+      await claude.preview(),
+      "system: 1 agent message in a row: agents wait until a person speaks or a moderator continues\n[the draft is empty]",
+    );
+  } finally {
+    await claude.close();
+    await ann.logout();
+  }
+});

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.server.testing.Daemon;
+import dev.parley.server.testing.RpcClient;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.io.IOException;
@@ -36,6 +37,33 @@ class BridgeErrorsTest {
       }
       // A method that needs no session works before login.
       assertThat(agent.text("rooms")).startsWith("[");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.parley.mcp.McpAgent#transports")
+  void moderationsRefusalsSayWhatToDo(String transport, Function<URI, McpAgent> connect) {
+    String room = "moderated-" + transport;
+    // ann, who makes the room, moderates it; the agent over MCP does not.
+    RpcClient ann = server.login("ann", room);
+    try (McpAgent agent = connect.apply(server.uri())) {
+      agent.login("bot-" + transport, room);
+      CallToolResult refused = agent.call("pause", Map.of());
+      assertThat(refused.isError()).isTrue();
+      assertThat(McpAgent.text(refused))
+          .startsWith("Error 40013")
+          .contains("Only the room's moderators may do this.");
+
+      ann.call("mute", Map.of("user", "bot-" + transport));
+      agent.call("append", Map.of("text", "let me speak"));
+      CallToolResult muted = agent.call("push", Map.of());
+      assertThat(muted.isError()).isTrue();
+      assertThat(McpAgent.text(muted))
+          .startsWith("Error 40014")
+          .contains("[not sent: ann muted you; your draft is kept]");
+      assertThat(McpAgent.text(agent.call("preview", Map.of()))).contains("let me speak");
+      ann.call("unmute", Map.of("user", "bot-" + transport));
+      assertThat(agent.call("push", Map.of()).isError()).isFalse();
     }
   }
 

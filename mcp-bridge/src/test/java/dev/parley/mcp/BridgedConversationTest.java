@@ -49,6 +49,12 @@ class BridgedConversationTest {
               "history",
               "note",
               "rooms",
+              "mute",
+              "unmute",
+              "remove",
+              "pause",
+              "resume",
+              "continue",
               "logout");
       for (SpecTool tool : expected) {
         McpSchema.Tool got =

@@ -442,8 +442,8 @@ public final class ChatCommand implements Callable<Integer> {
         screen.toggleMute();
         console.prompt(prompt());
       }
-      case "unmute" -> moderate(arg, name -> chat.unmute(name), " may speak again");
-      case "remove" -> moderate(arg, name -> chat.remove(name, null), " is out of the room");
+      case "unmute" -> moderate(arg, who -> chat.unmute(who), " may speak again");
+      case "remove" -> moderate(arg, who -> chat.remove(who, null), " is out of the room");
       case "pause" -> said(chat.pause(), "the room is paused: only moderators speak");
       case "resume" -> said(chat.resume(), "the room is resumed");
       case "continue" -> said(chat.continueRun(), "the agents may go on");
@@ -471,7 +471,7 @@ public final class ChatCommand implements Callable<Integer> {
     Integer bound = forMs;
     moderate(
         words[0],
-        name -> chat.mute(name, bound),
+        who -> chat.mute(who, bound),
         bound == null ? " is muted until /unmute" : " is muted for " + words[1] + " s");
   }
 

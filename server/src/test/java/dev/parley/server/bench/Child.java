@@ -79,7 +79,9 @@ final class Child implements AutoCloseable {
                 "--rate",
                 Integer.toString(Daemon.limits().ratePerSecond()),
                 "--door-rate",
-                Integer.toString(Daemon.limits().doorRatePerSecond())));
+                Integer.toString(Daemon.limits().doorRatePerSecond()),
+                "--max-agent-run",
+                Integer.toString(Daemon.ROOMS.maxAgentRun())));
     Path dir = null;
     switch (store) {
       case "memory" -> args.add("--in-memory");

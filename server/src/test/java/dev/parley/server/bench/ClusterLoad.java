@@ -86,6 +86,7 @@ public final class ClusterLoad {
           store.equals("sqlite")
               ? ServerConfig.ephemeral().withLimits(limits()).withDataDir(dir)
               : ServerConfig.ephemeral().withLimits(limits()).withDatabase(db);
+      config = config.withRoomDefaults(Daemon.ROOMS);
       out.add(new ParleyServer(config).start());
     }
     return out;

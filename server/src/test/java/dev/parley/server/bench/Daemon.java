@@ -1,5 +1,6 @@
 package dev.parley.server.bench;
 
+import dev.parley.api.RoomOptions;
 import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.ServerLimits;
@@ -24,8 +25,23 @@ final class Daemon implements AutoCloseable {
     this.store = store;
     this.dir = dir;
     this.server =
-        new ParleyServer(ServerConfig.ephemeral().withLimits(limits()).withDataDir(dir)).start();
+        new ParleyServer(
+                ServerConfig.ephemeral()
+                    .withLimits(limits())
+                    .withDataDir(dir)
+                    .withRoomDefaults(ROOMS))
+            .start();
   }
+
+  /**
+   * The daemon's room options, but a loop guard so high that agents pushing without a person never
+   * reach it: every push is counted, as in a guarded room, and none is refused.
+   */
+  static final RoomOptions ROOMS =
+      new RoomOptions(
+          ServerConfig.DEFAULT_ROOM_OPTIONS.humanFirst(),
+          ServerConfig.DEFAULT_ROOM_OPTIONS.mentionWakesPerMinute(),
+          1_000_000);
 
   /**
    * The limits of every benchmark run: the defaults without a rate limit, per session or per

@@ -76,7 +76,11 @@ public final class PushLoad {
         ServerLimits.defaults().withRate(0, ServerLimits.defaults().rateBurst()).withDoor(0, 1);
     try (ParleyServer server =
         new ParleyServer(
-                ServerConfig.ephemeral().withLimits(limits).withDataDir(dir).withDatabase(db))
+                ServerConfig.ephemeral()
+                    .withLimits(limits)
+                    .withDataDir(dir)
+                    .withDatabase(db)
+                    .withRoomDefaults(Daemon.ROOMS))
             .start()) {
       URI rpc = server.uri().resolve("/rpc");
       List<String> tokens = new ArrayList<>();
