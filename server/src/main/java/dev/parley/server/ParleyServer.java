@@ -243,7 +243,12 @@ public final class ParleyServer implements AutoCloseable {
         RoomEngine.Options.of(limits)
             .withDefaultFloor(config.defaultFloor())
             .withRoomDefaults(config.roomDefaults())
-            .withTail(config.memory().tailMessages(), config.memory().tailBytes());
+            .withTail(config.memory().tailMessages(), config.memory().tailBytes())
+            .withJournals(
+                new RoomEngine.Journals(
+                    config.memory().timelineBytes(),
+                    config.memory().seenEntries(),
+                    config.memory().seenBytes()));
     URI nodeUrl = config.nodeUrl();
     if (store instanceof PostgresStore shared) {
       RoomOwners made = null;

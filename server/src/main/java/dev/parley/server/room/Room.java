@@ -41,6 +41,9 @@ final class Room {
   final TalkingStick stick;
   final RoomTail tail;
 
+  /** What each participant was delivered and did, in memory only (see {@link Timeline}). */
+  final Timeline timeline;
+
   /** The most messages one answer delivers; a longer backlog comes with the next calls. */
   private final int deliveryMessages;
 
@@ -88,8 +91,10 @@ final class Room {
       RoomTail tail,
       Instant opened,
       int deliveryMessages,
-      long deliveryBytes) {
+      long deliveryBytes,
+      Timeline timeline) {
     this.name = name;
+    this.timeline = timeline;
     this.deliveryMessages = deliveryMessages;
     this.deliveryBytes = deliveryBytes;
     this.floor = floor;
@@ -204,7 +209,8 @@ final class Room {
             List.copyOf(mentions),
             event,
             stamp == null ? null : stamp.basedOn(),
-            stamp == null ? null : stamp.stale());
+            stamp == null ? null : stamp.stale(),
+            null);
     StoredMessage stored = new StoredMessage(seq, m, actor);
     tail.append(stored, durableSeq);
     lastMessageAt = at;

@@ -40,6 +40,9 @@ final class Session {
   /** The highest sequence number delivered to this session. */
   long cursor;
 
+  /** What was delivered to it, from when, and when (see {@link Receipts}). */
+  final Receipts receipts;
+
   int pendingChecks;
 
   /**
@@ -73,8 +76,10 @@ final class Session {
       RateLimiter rate,
       long now,
       boolean moderator,
-      ParticipantKind kind) {
+      ParticipantKind kind,
+      Receipts receipts) {
     this.tokenHash = tokenHash;
+    this.receipts = receipts;
     this.kind = kind;
     this.username = username;
     this.room = room;
@@ -96,7 +101,7 @@ final class Session {
   SessionRecord record(Clock clock, long now) {
     Instant active = clock.instant().minusNanos(Math.max(0, now - lastActive));
     return new SessionRecord(
-        tokenHash, username, room.name, cursor, draft.segments(), active, kind);
+        tokenHash, username, room.name, cursor, draft.segments(), active, kind, receipts.sinceSeq);
   }
 
   /** Notes that the store now holds this state. */
@@ -109,6 +114,7 @@ final class Session {
   /** Takes the stored state back (at start, or after a failed commit). */
   void restore(SessionRecord record, long now) {
     cursor = record.cursor();
+    receipts.restore(record.sinceSeq(), record.cursor());
     draft.clear();
     record.draft().forEach(draft::add);
     draftEditedAt = now;

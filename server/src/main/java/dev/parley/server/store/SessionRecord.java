@@ -14,6 +14,8 @@ import java.util.List;
  * @param draft the draft's segments, oldest first
  * @param lastActive when it last made a call
  * @param kind whether a person or a program holds it
+ * @param sinceSeq the first sequence number delivered to it (the oldest message of its login's
+ *     context): what the seen receipts count from
  */
 public record SessionRecord(
     String tokenHash,
@@ -22,4 +24,5 @@ public record SessionRecord(
     long cursor,
     List<String> draft,
     Instant lastActive,
-    ParticipantKind kind) {}
+    ParticipantKind kind,
+    long sinceSeq) {}

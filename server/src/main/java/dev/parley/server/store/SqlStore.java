@@ -96,7 +96,7 @@ abstract sealed class SqlStore implements Store permits SqliteStore, PostgresSto
   @Override
   public final List<SessionRecord> sessions() {
     return query(
-        "SELECT token_hash, username, room, cursor, draft, last_active, kind FROM sessions ORDER BY "
+        "SELECT token_hash, username, room, cursor, draft, last_active, kind, since_seq FROM sessions ORDER BY "
             + insertionOrder,
         SqlStore::sessionRecord);
   }
@@ -109,7 +109,8 @@ abstract sealed class SqlStore implements Store permits SqliteStore, PostgresSto
         rs.getLong(4),
         strings(rs.getString(5)),
         Instant.ofEpochMilli(rs.getLong(6)),
-        StoredRows.kind(rs.getString(7)));
+        StoredRows.kind(rs.getString(7)),
+        rs.getLong(8));
   }
 
   @Override
@@ -125,7 +126,7 @@ abstract sealed class SqlStore implements Store permits SqliteStore, PostgresSto
   @Override
   public final List<SessionRecord> sessions(String room) {
     return query(
-        "SELECT token_hash, username, room, cursor, draft, last_active, kind FROM sessions WHERE"
+        "SELECT token_hash, username, room, cursor, draft, last_active, kind, since_seq FROM sessions WHERE"
             + " room = ?"
             + " ORDER BY "
             + insertionOrder,

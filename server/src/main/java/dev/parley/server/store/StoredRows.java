@@ -58,7 +58,8 @@ final class StoredRows {
             strings(rs.getString(7)),
             event,
             nullableLong(rs, 10),
-            nullableBoolean(rs, 11));
+            nullableBoolean(rs, 11),
+            null);
     return new StoredMessage(seq, m, rs.getString(3));
   }
 

@@ -33,7 +33,8 @@ class MessageJsonTest {
             List.of("bob"),
             null,
             1L,
-            true);
+            true,
+            null);
     Message joined =
         new Message(
             "msg-1",
@@ -45,6 +46,7 @@ class MessageJsonTest {
             MessageKind.SYSTEM,
             List.of(),
             new SystemEvent(SystemEventType.JOINED, "bob", null),
+            null,
             null,
             null);
     CheckResult result = new CheckResult(1, List.of(joined, chat));
@@ -70,7 +72,8 @@ class MessageJsonTest {
             List.of(),
             null,
             1L,
-            true);
+            true,
+            null);
     ObjectMapper wire = Json.mapper().registerModule(MessageJson.module());
     byte[] written = wire.writeValueAsBytes(new CheckResult(1, List.of(chat)));
     String text = new String(written, StandardCharsets.UTF_8);

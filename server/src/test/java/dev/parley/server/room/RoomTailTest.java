@@ -32,7 +32,8 @@ class RoomTailTest {
             List.of(),
             null,
             seq - 1,
-            false),
+            false,
+            null),
         "ada");
   }
 

@@ -52,7 +52,8 @@ abstract class StoreContract {
             mentions,
             null,
             seq - 1,
-            seq % 2 == 0),
+            seq % 2 == 0,
+            null),
         sender);
   }
 
@@ -71,12 +72,13 @@ abstract class StoreContract {
             List.of(),
             event,
             null,
+            null,
             null),
         user);
   }
 
   static SessionRecord session(String hash, String room, long cursor, List<String> draft) {
-    return new SessionRecord(hash, "ada", room, cursor, draft, AT, ParticipantKind.HUMAN);
+    return new SessionRecord(hash, "ada", room, cursor, draft, AT, ParticipantKind.HUMAN, 3);
   }
 
   @Test
