@@ -102,11 +102,13 @@ class ReceiptsRuleTest {
     assertThat(pending.delivered()).isFalse();
     assertThat(pending.at()).isNull();
 
-    ticker.advance(Duration.ofSeconds(1));
-    e.append(bob, "on it"); // delivers msg-6, then edits the draft
+    e.append(bob, "on it"); // edits the draft, then its answer delivers msg-6
     Receipt seen = of(e.receipts(ann, "msg-6").receipts(), "bob");
     assertThat(seen.delivered()).isTrue();
-    assertThat(seen.draftingAfter()).isTrue();
+    assertThat(seen.draftingAfter()).isFalse();
+    ticker.advance(Duration.ofSeconds(1));
+    e.append(bob, ", with msg-6 in view");
+    assertThat(of(e.receipts(ann, "msg-6").receipts(), "bob").draftingAfter()).isTrue();
     // Whoever caused a message has no receipt for it: ann's own, bob's join.
     assertThat(e.receipts(ann, "msg-6").receipts())
         .extracting(Receipt::username)
