@@ -33,7 +33,7 @@ class ConformanceVectorsTest {
     }
     assertThat(results)
         .allSatisfy(r -> assertThat(r.failure()).as(r.scenario()).isNull())
-        .hasSize(11);
+        .hasSize(12);
   }
 
   @Test

@@ -37,7 +37,7 @@ class OpenRpcTestCoverageTest {
   void everyMethodPassesWithTheStockRules() throws Exception {
     Run run = coverage();
     assertThat(run.exit()).as(run.output()).isZero();
-    assertThat(run.output()).contains("Call Failed:  0").contains("14 of 14 methods covered");
+    assertThat(run.output()).contains("Call Failed:  0").contains("16 of 16 methods covered");
   }
 
   /** Listed by name only, push's "sent" example was paired by position with force: -32602. */
@@ -60,7 +60,7 @@ class OpenRpcTestCoverageTest {
         .contains("FAILED push")
         .contains("-32602")
         .contains("/force")
-        .contains("14 of 15 calls passed")
+        .contains("16 of 17 calls passed")
         .doesNotContain("FAILED login");
   }
 
