@@ -3,10 +3,13 @@ package dev.parley.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.api.HistoryResult;
+import dev.parley.api.TimelineEvent;
+import dev.parley.api.TimelineResult;
 import dev.parley.extension.AccessCheck;
 import dev.parley.extension.Extension;
 import dev.parley.extension.ExtensionContext;
 import dev.parley.extension.Origins;
+import dev.parley.extension.SeenRange;
 import dev.parley.extension.events.RoomEventListener;
 import dev.parley.server.auth.AccessKeys;
 import dev.parley.server.cluster.ClusterRouting;
@@ -467,6 +470,21 @@ public final class ParleyServer implements AutoCloseable {
     @Override
     public HistoryResult history(String room, String beforeMessageId, int limit) {
       return engine.watchedHistory(room, beforeMessageId, limit);
+    }
+
+    @Override
+    public List<SeenRange> seen(String room) {
+      return engine.seen(room);
+    }
+
+    @Override
+    public TimelineResult timeline(String room, String messageId) {
+      return engine.watchedTimeline(room, messageId);
+    }
+
+    @Override
+    public List<TimelineEvent> timelineEvents(String room) {
+      return engine.timelineEvents(room);
     }
 
     @Override

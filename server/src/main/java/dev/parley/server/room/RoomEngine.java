@@ -38,6 +38,7 @@ import dev.parley.api.UndoResult;
 import dev.parley.api.UsernameTakenException;
 import dev.parley.api.WakeOn;
 import dev.parley.extension.HistoryException;
+import dev.parley.extension.SeenRange;
 import dev.parley.extension.Timestamps;
 import dev.parley.extension.events.RoomEvent;
 import dev.parley.extension.events.RoomEventListener;
@@ -1149,22 +1150,6 @@ public final class RoomEngine implements AutoCloseable {
   }
 
   /**
-   * The receipts of a message of {@code roomName} for a watcher (the viewer), who has no session:
-   * as {@link #receipts}, delivering nothing.
-   *
-   * @throws HistoryException for an unknown room or message id
-   */
-  public ReceiptsResult watchedReceipts(String roomName, String messageId) {
-    return watched(
-        roomName,
-        room -> {
-          StoredMessage m = watchedMessage(room, messageId);
-          return new ReceiptsResult(
-              m.message().messageId(), m.seq(), Receipts.of(room, m), List.of());
-        });
-  }
-
-  /**
    * What each participant of {@code roomName} has been delivered, for a watcher to tell who saw
    * which message: in the order of the participants list.
    *
@@ -1252,16 +1237,6 @@ public final class RoomEngine implements AutoCloseable {
             ? " (it has none yet)"
             : " (its messages are msg-1 to " + MessageIds.of(last) + ")");
   }
-
-  /**
-   * What a participant has been delivered: every message not its own from {@code sinceSeq} through
-   * {@code cursor}.
-   *
-   * @param username the participant
-   * @param sinceSeq the first sequence number delivered to it (its login's context began there)
-   * @param cursor the highest sequence number delivered to it
-   */
-  public record SeenRange(String username, long sinceSeq, long cursor) {}
 
   /**
    * The first {@code want} messages after {@code after} that {@code s} did not cause, oldest first.
