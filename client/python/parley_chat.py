@@ -294,6 +294,16 @@ class AsyncChatRoom:
         r = self._call(lambda: self._rpc("participants"))
         return self._text(r, _participants_notice(r))
 
+    def receipts(self, message_id):
+        """Says who has seen the message ``message_id`` (and who writes since), and who has not."""
+        r = self._call(lambda: self._rpc("receipts", {"message_id": message_id}))
+        return self._text(r, _receipts_notice(r))
+
+    def timeline(self, message_id):
+        """Says what each participant was given and did after the message ``message_id``."""
+        r = self._call(lambda: self._rpc("timeline", {"message_id": message_id}))
+        return self._text(r, _timeline_notice(r))
+
     def close(self):
         """Logs out, so the room sees this participant leave at once rather than at expiry."""
         self._closed = True
@@ -813,6 +823,48 @@ def _participants_notice(r):
     who = ["%s (%s%s)" % (p["username"], p["state"], ", has the talking stick" if p["holds_stick"] else "")
            for p in r["participants"]]
     return "[in the room: " + ", ".join(who) + "]"
+
+
+def _receipts_notice(r):
+    if not r["receipts"]:
+        return "[%s: nobody else is in the room]" % r["message_id"]
+    seen = [p["username"] + (" (writing since)" if p["drafting_after"] else "")
+            for p in r["receipts"] if p["delivered"]]
+    unseen = [p["username"] for p in r["receipts"] if not p["delivered"]]
+    notice = "[%s was seen by %s" % (r["message_id"], ", ".join(seen) if seen else "nobody")
+    if unseen:
+        notice += "; not yet seen by " + ", ".join(unseen)
+    return notice + "]"
+
+
+def _timeline_event(e):
+    kind = e["type"]
+    if kind == "draft_started":
+        return "started a draft"
+    if kind == "draft_changed":
+        return "changed its draft (%s)" % e["action"]
+    if kind == "push_interrupted":
+        why = "a human was typing" if e.get("reason") == "human_drafting" else "new messages had arrived"
+        return "its push was held back (%s)" % why
+    if kind == "push_refused":
+        return "its push was refused (%s %s)" % (e["code"], e["error"])
+    if kind == "pushed":
+        return "then sent " + e["message_id"]
+    return None  # delivered: the first is "saw it", later ones say nothing about this message
+
+
+def _timeline_notice(r):
+    if not r["participants"]:
+        return "[timeline of %s: nobody else is in the room]" % r["message_id"]
+    who = []
+    for p in r["participants"]:
+        did = ["saw it" if p["delivered"] else "has not seen it"]
+        did += [t for t in (_timeline_event(e) for e in p["events"]) if t is not None]
+        if len(did) == 1:
+            did.append("did nothing since")
+        who.append(p["username"] + " " + ", ".join(did))
+    complete = "" if r["complete"] else " (the daemon no longer holds all of it)"
+    return "[timeline of %s: %s%s]" % (r["message_id"], "; ".join(who), complete)
 
 
 def _floor_held(e):

@@ -330,6 +330,18 @@ public final class AsyncChatRoom implements AutoCloseable {
     return text(r.messages(), ChatText.participantsNotice(r));
   }
 
+  /** Says who has seen the message {@code messageId} (and who writes since), and who has not. */
+  public String receipts(String messageId) {
+    var r = session.receipts(messageId);
+    return text(r.messages(), ChatText.receiptsNotice(r));
+  }
+
+  /** Says what each participant was given and did after the message {@code messageId}. */
+  public String timeline(String messageId) {
+    var r = session.timeline(messageId);
+    return text(r.messages(), ChatText.timelineNotice(r));
+  }
+
   /** Logs out. */
   @Override
   public void close() {

@@ -17,9 +17,11 @@ import dev.parley.api.ParticipantsResult;
 import dev.parley.api.PreviewResult;
 import dev.parley.api.PushResult;
 import dev.parley.api.RateLimitedException;
+import dev.parley.api.ReceiptsResult;
 import dev.parley.api.ResetResult;
 import dev.parley.api.SubscribeResult;
 import dev.parley.api.TalkingStickResult;
+import dev.parley.api.TimelineResult;
 import dev.parley.api.UndoResult;
 import dev.parley.api.WakeOn;
 import dev.parley.spec.PushOutcome;
@@ -396,6 +398,21 @@ public final class ChatSession implements AutoCloseable {
    */
   public HistoryResult history(Long before, Long after, Integer limit) {
     return call(api -> api.history(before, after, limit, null));
+  }
+
+  /** {@code receipts}: who has been delivered the message {@code messageId}, and when. */
+  public ReceiptsResult receipts(String messageId) {
+    ReceiptsResult r = call(api -> api.receipts(messageId));
+    return new ReceiptsResult(r.messageId(), r.seq(), r.receipts(), deliver(r.messages()));
+  }
+
+  /**
+   * {@code timeline}: what each participant was given and did after the message {@code messageId}.
+   */
+  public TimelineResult timeline(String messageId) {
+    TimelineResult r = call(api -> api.timeline(messageId));
+    return new TimelineResult(
+        r.messageId(), r.seq(), r.complete(), r.participants(), deliver(r.messages()));
   }
 
   /**

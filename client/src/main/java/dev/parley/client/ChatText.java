@@ -2,16 +2,23 @@ package dev.parley.client;
 
 import dev.parley.api.AppendResult;
 import dev.parley.api.FloorHeldException;
+import dev.parley.api.InterruptReason;
 import dev.parley.api.Message;
 import dev.parley.api.MessageKind;
 import dev.parley.api.ModerationResult;
 import dev.parley.api.ParleyRpcException;
 import dev.parley.api.Participant;
+import dev.parley.api.ParticipantTimeline;
 import dev.parley.api.ParticipantsResult;
 import dev.parley.api.PreviewResult;
 import dev.parley.api.PushHeldException;
 import dev.parley.api.PushResult;
+import dev.parley.api.Receipt;
+import dev.parley.api.ReceiptsResult;
 import dev.parley.api.TalkingStickResult;
+import dev.parley.api.TimelineEvent;
+import dev.parley.api.TimelineEventType;
+import dev.parley.api.TimelineResult;
 import dev.parley.api.UndoResult;
 import dev.parley.spec.PushOutcome;
 import java.util.ArrayList;
@@ -60,7 +67,85 @@ public final class ChatText {
     return lines(r.messages(), participantsNotice(r));
   }
 
+  /** What a receipts call delivered, and who has seen the message. */
+  public static String receipts(ReceiptsResult r) {
+    return lines(r.messages(), receiptsNotice(r));
+  }
+
+  /** What a timeline call delivered, and what each participant did after the message. */
+  public static String timeline(TimelineResult r) {
+    return lines(r.messages(), timelineNotice(r));
+  }
+
   // The notices alone, for a program that shows the messages its own way.
+
+  /** A receipts call's notice: who has seen the message (and who is writing since), who has not. */
+  public static String receiptsNotice(ReceiptsResult r) {
+    if (r.receipts().isEmpty()) {
+      return "[" + r.messageId() + ": nobody else is in the room]";
+    }
+    List<String> seen = new ArrayList<>();
+    List<String> unseen = new ArrayList<>();
+    for (Receipt p : r.receipts()) {
+      if (p.delivered()) {
+        seen.add(p.username() + (p.draftingAfter() ? " (writing since)" : ""));
+      } else {
+        unseen.add(p.username());
+      }
+    }
+    String notice = "[" + r.messageId() + " was seen by " + or(seen, "nobody");
+    if (!unseen.isEmpty()) {
+      notice += "; not yet seen by " + String.join(", ", unseen);
+    }
+    return notice + "]";
+  }
+
+  /**
+   * A timeline call's notice: for each participant, whether it saw the message and what it did
+   * since, through its next message.
+   */
+  public static String timelineNotice(TimelineResult r) {
+    if (r.participants().isEmpty()) {
+      return "[timeline of " + r.messageId() + ": nobody else is in the room]";
+    }
+    List<String> who = new ArrayList<>();
+    for (ParticipantTimeline p : r.participants()) {
+      List<String> did = new ArrayList<>();
+      did.add(p.delivered() ? "saw it" : "has not seen it");
+      for (TimelineEvent e : p.events()) {
+        switch (e.type()) {
+          case DRAFT_STARTED -> did.add("started a draft");
+          case DRAFT_CHANGED -> did.add("changed its draft (" + e.action().wireName() + ")");
+          case PUSH_INTERRUPTED ->
+              did.add(
+                  "its push was held back ("
+                      + (e.reason() == InterruptReason.HUMAN_DRAFTING
+                          ? "a human was typing"
+                          : "new messages had arrived")
+                      + ")");
+          case PUSH_REFUSED -> did.add("its push was refused (" + e.code() + " " + e.error() + ")");
+          case PUSHED -> did.add("then sent " + e.messageId());
+          case DELIVERED -> {
+            // The first delivery is "saw it"; later ones say nothing about this message.
+          }
+        }
+      }
+      if (p.events().stream().noneMatch(e -> e.type() != TimelineEventType.DELIVERED)) {
+        did.add("did nothing since");
+      }
+      who.add(p.username() + " " + String.join(", ", did));
+    }
+    return "[timeline of "
+        + r.messageId()
+        + ": "
+        + String.join("; ", who)
+        + (r.complete() ? "" : " (the daemon no longer holds all of it)")
+        + "]";
+  }
+
+  private static String or(List<String> names, String none) {
+    return names.isEmpty() ? none : String.join(", ", names);
+  }
 
   /** An append's notice: its text was cut or refused; null when it went as asked. */
   public static String appendNotice(AppendResult r) {

@@ -1,6 +1,7 @@
 package dev.parley.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.api.Message;
 import dev.parley.api.ParticipantKind;
@@ -40,6 +41,32 @@ class AsyncChatRoomTranscriptTest {
         assertThat(chatroom.push()).isEmpty();
 
         assertThat(chatgpt.check()).isEqualTo("claude: I started using this cool app");
+      }
+    }
+  }
+
+  @Test
+  void receiptsAndTheTimelineSayWhoSawAMessageAndWhatEachDidSince() throws Exception {
+    try (RunningServer server = RunningServer.start()) {
+      URI url = server.uri();
+      try (AsyncChatRoom a = new AsyncChatRoom(url, "a", "seen-words");
+          AsyncChatRoom b = new AsyncChatRoom(url, "b", "seen-words");
+          AsyncChatRoom c = new AsyncChatRoom(url, "c", "seen-words")) {
+        say(b, "Friday?"); // msg-4, after the three joins
+        assertThat(a.check(java.time.Duration.ZERO))
+            .isEqualTo("system: b has joined\nsystem: c has joined\nb: Friday?");
+        a.append("yes,");
+        a.append(" Friday");
+        assertThat(b.receipts("msg-4"))
+            .isEqualTo("[msg-4 was seen by a (writing since); not yet seen by c]");
+        assertThat(a.push()).isEmpty();
+        assertThat(b.timeline("msg-4"))
+            .isEqualTo(
+                "a: yes, Friday\n[timeline of msg-4: a saw it, started a draft, changed its draft"
+                    + " (append), then sent msg-5; c has not seen it, did nothing since]");
+        assertThatThrownBy(() -> b.receipts("msg-99"))
+            .isInstanceOf(dev.parley.api.InvalidParamsException.class)
+            .hasMessageContaining("has no message msg-99");
       }
     }
   }

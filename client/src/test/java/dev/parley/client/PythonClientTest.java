@@ -417,6 +417,40 @@ class PythonClientTest {
   }
 
   @Test
+  void receiptsAndTheTimelineReadInTheSameWordsAsJava() throws Exception {
+    try (RunningServer server = RunningServer.start();
+        PythonScript claude = PythonScript.run("receipts.py", server.uri(), "claude", Map.of())) {
+      assertThat(claude.until("joined")).isEmpty();
+      try (ChatSession ann =
+          new ChatSession(
+              server.uri(),
+              "ann",
+              "seen",
+              Duration.ofSeconds(5),
+              null,
+              null,
+              false,
+              ParticipantKind.HUMAN)) {
+        ann.append("Friday?");
+        assertThat(ann.push(false).messageId()).isEqualTo("msg-3");
+        claude.send("asked");
+        assertThat(claude.until("read"))
+            .containsExactly(
+                "system: ann has joined",
+                "ann: Friday?",
+                ChatText.receiptsNotice(ann.receipts("msg-3")),
+                ChatText.timelineNotice(ann.timeline("msg-3")));
+        assertThat(ChatText.receiptsNotice(ann.receipts("msg-3")))
+            .isEqualTo("[msg-3 was seen by claude]");
+        assertThat(ChatText.timelineNotice(ann.timeline("msg-3")))
+            .isEqualTo("[timeline of msg-3: claude saw it, did nothing since]");
+        claude.send("compared");
+        claude.finished();
+      }
+    }
+  }
+
+  @Test
   void overTheWebSocketAListenerWhoseNetworkGoesQuietHearsAgainOnANewSocket() throws Exception {
     try (RunningServer server = RunningServer.start();
         FlakyRelay relay = new FlakyRelay(server.uri());

@@ -1,9 +1,12 @@
 package dev.parley.extension;
 
 import dev.parley.api.HistoryResult;
+import dev.parley.api.TimelineEvent;
+import dev.parley.api.TimelineResult;
 import dev.parley.extension.events.RoomEventListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
+import java.util.List;
 import org.eclipse.jetty.server.Server;
 
 /** What the daemon gives each {@link Extension} when it mounts it. */
@@ -58,4 +61,29 @@ public interface ExtensionContext {
    * @throws IllegalArgumentException when {@code limit} is below 1
    */
   HistoryResult history(String room, String beforeMessageId, int limit);
+
+  /**
+   * What each participant of {@code room} has been delivered, in the order of its participants
+   * list: a watcher tells from it who saw which message (the rule of the protocol's {@code
+   * receipts}). Reads the room's live state, briefly under its lock: from a request's thread.
+   *
+   * @throws HistoryException for a room this daemon does not serve
+   */
+  List<SeenRange> seen(String room);
+
+  /**
+   * The protocol's {@code timeline} of the message {@code messageId} of {@code room}, for a
+   * watcher: delivering nothing ({@code messages} is empty). From a request's thread.
+   *
+   * @throws HistoryException for a room this daemon does not serve, or a message it does not have
+   */
+  TimelineResult timeline(String room, String messageId);
+
+  /**
+   * The timeline journal of {@code room}, oldest first: what its JSONL export holds. In the
+   * daemon's memory only, within its byte budget. From a request's thread.
+   *
+   * @throws HistoryException for a room this daemon does not serve
+   */
+  List<TimelineEvent> timelineEvents(String room);
 }

@@ -10,10 +10,12 @@ import dev.parley.api.Participant;
 import dev.parley.api.ParticipantsResult;
 import dev.parley.api.PreviewResult;
 import dev.parley.api.PushResult;
+import dev.parley.api.ReceiptsResult;
 import dev.parley.api.ResetResult;
 import dev.parley.api.RoomSummary;
 import dev.parley.api.RoomsResult;
 import dev.parley.api.TalkingStickResult;
+import dev.parley.api.TimelineResult;
 import dev.parley.api.UndoResult;
 import dev.parley.client.ChatText;
 import java.util.ArrayList;
@@ -42,6 +44,8 @@ final class ResultText {
       case PreviewResult r -> ChatText.preview(r);
       case TalkingStickResult r -> ChatText.talkingStick(r, me);
       case ParticipantsResult r -> ChatText.participants(r);
+      case ReceiptsResult r -> ChatText.receipts(r);
+      case TimelineResult r -> ChatText.timeline(r);
       case ResetResult r -> ChatText.messages(r.messages());
       // A check that timed out says so: an empty answer after a long wait reads like a failure.
       case CheckResult r ->

@@ -115,6 +115,28 @@ class BridgeErrorsTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("dev.parley.mcp.McpAgent#transports")
+  void receiptsAndTimelineOfAMessageTheRoomDoesNotHaveAreInvalidArguments(
+      String transport, Function<URI, McpAgent> connect) {
+    try (McpAgent agent = connect.apply(server.uri())) {
+      agent.login("reader-" + transport, "errors-seen-" + transport);
+      for (String tool : List.of("receipts", "timeline")) {
+        CallToolResult unknown = agent.call(tool, Map.of("message_id", "msg-999"));
+        assertThat(unknown.isError()).as(tool).isTrue();
+        assertThat(McpAgent.text(unknown))
+            .as(tool)
+            .contains("-32602")
+            .contains("/message_id")
+            .contains("has no message msg-999")
+            .doesNotContain("Exception");
+      }
+      // The join is message 1: alone, nobody else has a receipt of it.
+      assertThat(agent.text("receipts", Map.of("message_id", "msg-1")))
+          .isEqualTo("[msg-1: nobody else is in the room]");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.parley.mcp.McpAgent#transports")
   void anRpcErrorIsAnErrorResultWithItsCodeMessageAndData(
       String transport, Function<URI, McpAgent> connect) {
     try (McpAgent agent = connect.apply(server.uri());

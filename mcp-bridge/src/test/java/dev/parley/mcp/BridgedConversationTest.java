@@ -47,6 +47,8 @@ class BridgedConversationTest {
               "reset",
               "check",
               "history",
+              "receipts",
+              "timeline",
               "note",
               "rooms",
               "mute",

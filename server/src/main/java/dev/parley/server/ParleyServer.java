@@ -3,10 +3,13 @@ package dev.parley.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.api.HistoryResult;
+import dev.parley.api.TimelineEvent;
+import dev.parley.api.TimelineResult;
 import dev.parley.extension.AccessCheck;
 import dev.parley.extension.Extension;
 import dev.parley.extension.ExtensionContext;
 import dev.parley.extension.Origins;
+import dev.parley.extension.SeenRange;
 import dev.parley.extension.events.RoomEventListener;
 import dev.parley.server.auth.AccessKeys;
 import dev.parley.server.cluster.ClusterRouting;
@@ -243,7 +246,12 @@ public final class ParleyServer implements AutoCloseable {
         RoomEngine.Options.of(limits)
             .withDefaultFloor(config.defaultFloor())
             .withRoomDefaults(config.roomDefaults())
-            .withTail(config.memory().tailMessages(), config.memory().tailBytes());
+            .withTail(config.memory().tailMessages(), config.memory().tailBytes())
+            .withJournals(
+                new RoomEngine.Journals(
+                    config.memory().timelineBytes(),
+                    config.memory().seenEntries(),
+                    config.memory().seenBytes()));
     URI nodeUrl = config.nodeUrl();
     if (store instanceof PostgresStore shared) {
       RoomOwners made = null;
@@ -462,6 +470,21 @@ public final class ParleyServer implements AutoCloseable {
     @Override
     public HistoryResult history(String room, String beforeMessageId, int limit) {
       return engine.watchedHistory(room, beforeMessageId, limit);
+    }
+
+    @Override
+    public List<SeenRange> seen(String room) {
+      return engine.seen(room);
+    }
+
+    @Override
+    public TimelineResult timeline(String room, String messageId) {
+      return engine.watchedTimeline(room, messageId);
+    }
+
+    @Override
+    public List<TimelineEvent> timelineEvents(String room) {
+      return engine.timelineEvents(room);
     }
 
     @Override

@@ -24,6 +24,7 @@ final class Recovery {
   private final Ticker ticker;
   private final int tailMessages;
   private final long tailBytes;
+  private final RoomEngine.Journals journals;
 
   Recovery(
       Store store,
@@ -31,13 +32,15 @@ final class Recovery {
       Clock clock,
       Ticker ticker,
       int tailMessages,
-      long tailBytes) {
+      long tailBytes,
+      RoomEngine.Journals journals) {
     this.store = store;
     this.limits = limits;
     this.clock = clock;
     this.ticker = ticker;
     this.tailMessages = tailMessages;
     this.tailBytes = tailBytes;
+    this.journals = journals;
   }
 
   /** A room as loaded: its tail is filled from the store when first used. */
@@ -55,7 +58,8 @@ final class Recovery {
         new RoomTail(name, store, tailMessages, tailBytes, lastSeq),
         clock.instant(),
         limits.responseMessages(),
-        limits.responseBytes());
+        limits.responseBytes(),
+        new Timeline(journals.timelineBytes(), lastSeq));
   }
 
   /** Loads every stored room into {@code rooms} and every stored session into {@code sessions}. */
@@ -142,7 +146,8 @@ final class Recovery {
             new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), now),
             now - nanosSince(record.lastActive()),
             record.moderator(),
-            record.kind());
+            record.kind(),
+            journals.receipts());
     s.restore(record, now);
     s.replays.replaceWith(
         store.replays(record.tokenHash()), store.draftReplays(record.tokenHash()));

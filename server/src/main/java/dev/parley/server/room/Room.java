@@ -49,6 +49,9 @@ final class Room {
   final TalkingStick stick;
   final RoomTail tail;
 
+  /** What each participant was delivered and did, in memory only (see {@link Timeline}). */
+  final Timeline timeline;
+
   /** The most messages one answer delivers; a longer backlog comes with the next calls. */
   private final int deliveryMessages;
 
@@ -97,8 +100,10 @@ final class Room {
       RoomTail tail,
       Instant opened,
       int deliveryMessages,
-      long deliveryBytes) {
+      long deliveryBytes,
+      Timeline timeline) {
     this.name = name;
+    this.timeline = timeline;
     this.deliveryMessages = deliveryMessages;
     this.deliveryBytes = deliveryBytes;
     this.floor = floor;
@@ -233,7 +238,8 @@ final class Room {
             event,
             stamp == null ? null : stamp.basedOn(),
             stamp == null ? null : stamp.stale(),
-            senderKind);
+            senderKind,
+            null);
     StoredMessage stored = new StoredMessage(seq, m, actor);
     tail.append(stored, durableSeq);
     lastMessageAt = at;

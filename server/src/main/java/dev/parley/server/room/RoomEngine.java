@@ -2,6 +2,7 @@ package dev.parley.server.room;
 
 import dev.parley.api.AppendResult;
 import dev.parley.api.CheckResult;
+import dev.parley.api.DraftAction;
 import dev.parley.api.FloorPolicy;
 import dev.parley.api.HistoryResult;
 import dev.parley.api.InterruptReason;
@@ -22,6 +23,8 @@ import dev.parley.api.PresenceState;
 import dev.parley.api.PreviewResult;
 import dev.parley.api.PushResult;
 import dev.parley.api.RateLimitedException;
+import dev.parley.api.Receipt;
+import dev.parley.api.ReceiptsResult;
 import dev.parley.api.ResetResult;
 import dev.parley.api.RoomOptions;
 import dev.parley.api.RoomSummary;
@@ -30,10 +33,13 @@ import dev.parley.api.SubscribeResult;
 import dev.parley.api.SystemEvent;
 import dev.parley.api.SystemEventType;
 import dev.parley.api.TalkingStickResult;
+import dev.parley.api.TimelineEvent;
+import dev.parley.api.TimelineResult;
 import dev.parley.api.UndoResult;
 import dev.parley.api.UsernameTakenException;
 import dev.parley.api.WakeOn;
 import dev.parley.extension.HistoryException;
+import dev.parley.extension.SeenRange;
 import dev.parley.extension.Timestamps;
 import dev.parley.extension.events.RoomEvent;
 import dev.parley.extension.events.RoomEventListener;
@@ -64,6 +70,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,6 +113,8 @@ public final class RoomEngine implements AutoCloseable {
    *     calls {@link #sweep()} (as tests with a hand-moved {@link Ticker} do)
    * @param writeBacklog calls queued for the writer beyond which every call waits for its commit
    * @param roomDefaults the options of a room whose creating login gives none, each filled in
+   * @param journals what each room and session remembers of deliveries and drafts for the seen
+   *     receipts and the timeline
    */
   public record Options(
       ServerLimits limits,
@@ -114,7 +123,8 @@ public final class RoomEngine implements AutoCloseable {
       long tailBytes,
       boolean sweep,
       int writeBacklog,
-      RoomOptions roomDefaults) {
+      RoomOptions roomDefaults,
+      Journals journals) {
 
     /** Calls queued for the writer, by default, beyond which every call waits for its commit. */
     public static final int WRITE_BACKLOG = 4096;
@@ -129,34 +139,65 @@ public final class RoomEngine implements AutoCloseable {
           memory.tailBytes(),
           true,
           WRITE_BACKLOG,
-          ServerConfig.DEFAULT_ROOM_OPTIONS);
+          ServerConfig.DEFAULT_ROOM_OPTIONS,
+          new Journals(memory.timelineBytes(), memory.seenEntries(), memory.seenBytes()));
     }
 
     /** The same options with another default floor policy. */
     public Options withDefaultFloor(FloorPolicy floor) {
-      return new Options(limits, floor, tailMessages, tailBytes, sweep, writeBacklog, roomDefaults);
+      return new Options(
+          limits, floor, tailMessages, tailBytes, sweep, writeBacklog, roomDefaults, journals);
     }
 
     /** The same options with another in-memory tail. */
     public Options withTail(int messages, long bytes) {
-      return new Options(limits, defaultFloor, messages, bytes, sweep, writeBacklog, roomDefaults);
+      return new Options(
+          limits, defaultFloor, messages, bytes, sweep, writeBacklog, roomDefaults, journals);
     }
 
     /** The same options, sweeping by itself or not. */
     public Options withSweep(boolean on) {
       return new Options(
-          limits, defaultFloor, tailMessages, tailBytes, on, writeBacklog, roomDefaults);
+          limits, defaultFloor, tailMessages, tailBytes, on, writeBacklog, roomDefaults, journals);
     }
 
     /** The same options with another writer backlog. */
     public Options withWriteBacklog(int calls) {
-      return new Options(limits, defaultFloor, tailMessages, tailBytes, sweep, calls, roomDefaults);
+      return new Options(
+          limits, defaultFloor, tailMessages, tailBytes, sweep, calls, roomDefaults, journals);
     }
 
     /** The same options with other defaults for the options of new rooms. */
     public Options withRoomDefaults(RoomOptions options) {
       return new Options(
-          limits, defaultFloor, tailMessages, tailBytes, sweep, writeBacklog, options);
+          limits, defaultFloor, tailMessages, tailBytes, sweep, writeBacklog, options, journals);
+    }
+
+    /** The same options with other journals of deliveries and drafts. */
+    public Options withJournals(Journals journals) {
+      return new Options(
+          limits,
+          defaultFloor,
+          tailMessages,
+          tailBytes,
+          sweep,
+          writeBacklog,
+          roomDefaults,
+          journals);
+    }
+  }
+
+  /**
+   * What the engine remembers, in memory only, of who was delivered what and did what.
+   *
+   * @param timelineBytes most bytes of each room's timeline journal (see {@link Timeline})
+   * @param seenEntries most deliveries each session remembers the time of (see {@link Receipts})
+   * @param seenBytes most bytes those take in each session
+   */
+  public record Journals(long timelineBytes, int seenEntries, long seenBytes) {
+    /** A new session's empty record of deliveries. */
+    Receipts receipts() {
+      return new Receipts(seenEntries, seenBytes);
     }
   }
 
@@ -171,6 +212,8 @@ public final class RoomEngine implements AutoCloseable {
 
   /** The options of a room whose creating login gives none. */
   private final RoomOptions roomDefaults;
+
+  private final Journals journals;
 
   private final Clock clock;
   private final Ticker ticker;
@@ -254,6 +297,7 @@ public final class RoomEngine implements AutoCloseable {
     this.limits = options.limits();
     this.defaultFloor = options.defaultFloor();
     this.roomDefaults = options.roomDefaults();
+    this.journals = options.journals();
     this.clock = clock;
     this.ticker = ticker;
     this.expiry = new Expiry(limits);
@@ -261,7 +305,14 @@ public final class RoomEngine implements AutoCloseable {
         new DoorThrottle(
             limits.doorRatePerSecond(), limits.doorBurst(), ticker, DoorThrottle.MAX_ADDRESSES);
     this.recovery =
-        new Recovery(store, limits, clock, ticker, options.tailMessages(), options.tailBytes());
+        new Recovery(
+            store,
+            limits,
+            clock,
+            ticker,
+            options.tailMessages(),
+            options.tailBytes(),
+            options.journals());
     Map<String, Room> loaded = new LinkedHashMap<>();
     if (home.alone()) {
       recovery.start(loaded, sessions);
@@ -541,7 +592,8 @@ public final class RoomEngine implements AutoCloseable {
                 new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), now),
                 now,
                 moderator,
-                kind == null ? ParticipantKind.AGENT : kind);
+                kind == null ? ParticipantKind.AGENT : kind,
+                journals.receipts());
         List<Message> context = new ArrayList<>();
         for (StoredMessage m :
             room.newestThatFit(room.tail.before(room.tail.lastSeq() + 1, limits.loginTail()))) {
@@ -550,11 +602,14 @@ public final class RoomEngine implements AutoCloseable {
         if (!context.isEmpty()) {
           tx.delivered();
         }
+        // What is older than the context was never handed to this session, whatever its cursor.
+        s.receipts.start(context.isEmpty() ? room.tail.lastSeq() + 1 : context.get(0).seq());
         tx.appended(
             room.system(
                 new SystemEvent(SystemEventType.JOINED, username, s.kind, null, null, null),
                 tx.at));
         s.cursor = room.tail.lastSeq();
+        seen(s, context, tx);
         room.join(s);
         sessions.add(s);
         tx.write(new Write.SaveSession(s.record(clock, now)));
@@ -664,8 +719,10 @@ public final class RoomEngine implements AutoCloseable {
                     + limits.messageChars()
                     + " characters: push or shorten it first");
           }
+          boolean started = s.draft.isEmpty();
           s.draft.add(kept);
           s.draftEditedAt = ticker.nanos();
+          drafted(s, tx, started, DraftAction.APPEND);
           int dropped = length - keptLength;
           Integer truncated = dropped > 0 ? dropped : null;
           int status = dropped > 0 ? 2 : 1;
@@ -721,6 +778,7 @@ public final class RoomEngine implements AutoCloseable {
           int status = s.draft.undo() ? 1 : 0;
           s.draftEditedAt = ticker.nanos();
           if (status == 1) {
+            drafted(s, tx, false, DraftAction.UNDO);
             rememberEdit(
                 s,
                 tx,
@@ -758,6 +816,9 @@ public final class RoomEngine implements AutoCloseable {
             return TxnReplays.resetAnswer(first, deliver(s, tx));
           }
           int status = s.draft.clear() ? 1 : 0;
+          if (status == 1) {
+            drafted(s, tx, false, DraftAction.RESET);
+          }
           boolean released = releaseStick(s, tx);
           if (status == 1 || released) {
             rememberEdit(
@@ -774,63 +835,80 @@ public final class RoomEngine implements AutoCloseable {
         "push",
         arguments("force", force, "txn_id", txnId),
         (s, tx) -> {
-          Room room = s.room;
-          PushReplay first = s.replays.push(txnId);
-          if (first != null) {
-            // The first push may still be on its way to the store: answer once it is there.
-            tx.delivered();
-            return TxnReplays.answer(first, deliver(s, tx));
+          try {
+            return push(s, tx, force, txnId);
+          } catch (ParleyRpcException e) {
+            // Every refusal, whatever its kind, is told in the timeline under its own error code.
+            s.room.timeline.refused(s.username, tx.at, s.room.tail.lastSeq(), e);
+            throw e;
           }
-          room.stick.checkMayWrite(s);
-          if (s.draft.isEmpty()) {
-            throw new NoDraftException("the draft is empty: append before you push");
-          }
-          room.moderation.checkMayPush(s, tx.at);
-          room.loopGuard.check(s);
-          if (HumanFirst.holdsBack(s, ticker.nanos(), limits.stickHold().toNanos())) {
-            return new PushResult(
-                0, null, null, true, deliver(s, tx), InterruptReason.HUMAN_DRAFTING);
-          }
-          List<StoredMessage> pending = room.pending(s);
-          if (!force && CausalStamp.anyChat(pending)) {
-            return new PushResult(
-                0, null, null, true, deliver(s, tx), InterruptReason.NEW_MESSAGES);
-          }
-          List<String> mentions = room.mentions(s, s.draft.text());
-          long wait = s.wakes.take(room.agents(mentions), room.options, ticker.nanos());
-          if (wait > 0) {
-            throw new RateLimitedException(
-                Math.ceilDiv(wait, TimeUnit.MILLISECONDS.toNanos(1)),
-                RateLimitedException.Reason.MENTION_WAKES);
-          }
-          CausalStamp stamp = CausalStamp.of(s, pending);
-          List<Message> arrived = deliver(s, tx);
-          StoredMessage sent = room.chat(s, s.draft.text(), mentions, tx.at, stamp);
-          tx.appended(sent);
-          if (room.loopGuard.sent(s)) {
-            tx.appended(
-                room.system(
-                    new SystemEvent(
-                        SystemEventType.AGENT_RUN_LIMIT,
-                        s.username,
-                        null,
-                        null,
-                        null,
-                        room.options.maxAgentRun()),
-                    tx.at,
-                    Room.SYSTEM));
-          }
-          s.draft.clear();
-          releaseStick(s, tx);
-          if (txnId != null) {
-            PushReplay replay =
-                new PushReplay(s.tokenHash, txnId, sent.seq(), sent.message().timestamp());
-            s.replays.remember(replay);
-            tx.write(new Write.SaveReplay(room.name, replay, TxnReplays.KEEP));
-          }
-          return new PushResult(
-              1, sent.message().messageId(), sent.message().timestamp(), null, arrived, null);
         });
+  }
+
+  /** Decides a push under the room's lock; its interruptions and its message go to the timeline. */
+  private PushResult push(Session s, RoomTransaction tx, boolean force, String txnId) {
+    Room room = s.room;
+    PushReplay first = s.replays.push(txnId);
+    if (first != null) {
+      // The first push may still be on its way to the store: answer once it is there.
+      tx.delivered();
+      return TxnReplays.answer(first, deliver(s, tx));
+    }
+    room.stick.checkMayWrite(s);
+    if (s.draft.isEmpty()) {
+      throw new NoDraftException("the draft is empty: append before you push");
+    }
+    room.moderation.checkMayPush(s, tx.at);
+    room.loopGuard.check(s);
+    if (HumanFirst.holdsBack(s, ticker.nanos(), limits.stickHold().toNanos())) {
+      return interrupted(s, tx, InterruptReason.HUMAN_DRAFTING);
+    }
+    List<StoredMessage> pending = room.pending(s);
+    if (!force && CausalStamp.anyChat(pending)) {
+      return interrupted(s, tx, InterruptReason.NEW_MESSAGES);
+    }
+    List<String> mentions = room.mentions(s, s.draft.text());
+    long wait = s.wakes.take(room.agents(mentions), room.options, ticker.nanos());
+    if (wait > 0) {
+      throw new RateLimitedException(
+          Math.ceilDiv(wait, TimeUnit.MILLISECONDS.toNanos(1)),
+          RateLimitedException.Reason.MENTION_WAKES);
+    }
+    CausalStamp stamp = CausalStamp.of(s, pending);
+    List<Message> arrived = deliver(s, tx);
+    StoredMessage sent = room.chat(s, s.draft.text(), mentions, tx.at, stamp);
+    tx.appended(sent);
+    room.timeline.pushed(s.username, tx.at, sent.message());
+    if (room.loopGuard.sent(s)) {
+      tx.appended(
+          room.system(
+              new SystemEvent(
+                  SystemEventType.AGENT_RUN_LIMIT,
+                  s.username,
+                  null,
+                  null,
+                  null,
+                  room.options.maxAgentRun()),
+              tx.at,
+              Room.SYSTEM));
+    }
+    s.draft.clear();
+    releaseStick(s, tx);
+    if (txnId != null) {
+      PushReplay replay =
+          new PushReplay(s.tokenHash, txnId, sent.seq(), sent.message().timestamp());
+      s.replays.remember(replay);
+      tx.write(new Write.SaveReplay(room.name, replay, TxnReplays.KEEP));
+    }
+    return new PushResult(
+        1, sent.message().messageId(), sent.message().timestamp(), null, arrived, null);
+  }
+
+  /** An interrupted push: nothing sent, the draft kept, what arrived delivered. */
+  private PushResult interrupted(Session s, RoomTransaction tx, InterruptReason reason) {
+    List<Message> arrived = deliver(s, tx);
+    s.room.timeline.interrupted(s.username, tx.at, s.room.tail.lastSeq(), reason);
+    return new PushResult(0, null, null, true, arrived, reason);
   }
 
   /**
@@ -1215,8 +1293,8 @@ public final class RoomEngine implements AutoCloseable {
           boolean more;
           if (after != null) {
             page =
-                new ArrayList<>(
-                    excludeOwn ? othersAfter(s, after, n + 1) : tail.after(after, n + 1));
+                Receipts.withSeenBy(
+                    s.room, excludeOwn ? othersAfter(s, after, n + 1) : tail.after(after, n + 1));
             if (before != null) {
               page.removeIf(m -> m.seq() >= before);
             }
@@ -1227,7 +1305,9 @@ public final class RoomEngine implements AutoCloseable {
             page = fit;
           } else {
             long below = before != null ? before : tail.lastSeq() + 1;
-            page = excludeOwn ? othersBefore(s, below, n + 1) : tail.before(below, n + 1);
+            page =
+                Receipts.withSeenBy(
+                    s.room, excludeOwn ? othersBefore(s, below, n + 1) : tail.before(below, n + 1));
             more = page.size() > n;
             List<StoredMessage> fit =
                 s.room.newestThatFit(page.subList(Math.max(0, page.size() - n), page.size()));
@@ -1239,6 +1319,146 @@ public final class RoomEngine implements AutoCloseable {
           }
           return new HistoryResult(page.stream().map(StoredMessage::message).toList(), more);
         });
+  }
+
+  /**
+   * The protocol's {@code receipts}: who of the room (but whoever caused it) has been delivered
+   * {@code messageId}, when, and who is drafting after it.
+   *
+   * @throws InvalidParamsException when the room has no such message
+   */
+  public ReceiptsResult receipts(String token, String messageId) {
+    return call(
+        token,
+        null,
+        Map.of(),
+        (s, tx) -> {
+          StoredMessage m = message(s.room, messageId);
+          List<Receipt> receipts = Receipts.of(s.room, m);
+          return new ReceiptsResult(m.message().messageId(), m.seq(), receipts, deliver(s, tx));
+        });
+  }
+
+  /**
+   * The protocol's {@code timeline}: for each participant (but whoever caused it), when {@code
+   * messageId} was delivered to it and what it did with its draft and pushes from then on, through
+   * its next pushed message (see {@link Timeline}).
+   *
+   * @throws InvalidParamsException when the room has no such message
+   */
+  public TimelineResult timeline(String token, String messageId) {
+    return call(
+        token,
+        null,
+        Map.of(),
+        (s, tx) -> {
+          StoredMessage m = message(s.room, messageId);
+          // Delivered first: the answer's own delivery is not part of what it tells.
+          TimelineResult told = s.room.timeline.of(s.room, m, List.of());
+          List<Message> delivered = deliver(s, tx);
+          return new TimelineResult(
+              told.messageId(), told.seq(), told.complete(), told.participants(), delivered);
+        });
+  }
+
+  /**
+   * The timeline of a message of {@code roomName} for a watcher (the viewer), who has no session:
+   * as {@link #timeline}, delivering nothing.
+   *
+   * @throws HistoryException for an unknown room or message id
+   */
+  public TimelineResult watchedTimeline(String roomName, String messageId) {
+    return watched(
+        roomName, room -> room.timeline.of(room, watchedMessage(room, messageId), List.of()));
+  }
+
+  /**
+   * What each participant of {@code roomName} has been delivered, for a watcher to tell who saw
+   * which message: in the order of the participants list.
+   *
+   * @throws HistoryException for an unknown room
+   */
+  public List<SeenRange> seen(String roomName) {
+    return watched(
+        roomName,
+        room -> {
+          List<SeenRange> out = new ArrayList<>();
+          for (Session s : room.members()) {
+            out.add(new SeenRange(s.username, s.receipts.sinceSeq, s.cursor));
+          }
+          return out;
+        });
+  }
+
+  /**
+   * The timeline journal of {@code roomName}, oldest first: what its JSONL export writes, one event
+   * a line. In memory only: what the daemon saw of the room since it took it up, within {@link
+   * Journals#timelineBytes()}.
+   *
+   * @throws HistoryException for an unknown room
+   */
+  public List<TimelineEvent> timelineEvents(String roomName) {
+    return watched(roomName, room -> room.timeline.events());
+  }
+
+  private <T> T watched(String roomName, Function<Room, T> read) {
+    Room room = roomName == null ? null : rooms.get(roomName);
+    if (room == null) {
+      throw new HistoryException(
+          HistoryException.Problem.UNKNOWN_ROOM, "there is no room " + roomName + " here");
+    }
+    room.lock.lock();
+    try {
+      return read.apply(room);
+    } finally {
+      room.lock.unlock();
+    }
+  }
+
+  /** The message {@code id} of {@code room}, for a watcher. Under the room's lock. */
+  private static StoredMessage watchedMessage(Room room, String id) {
+    StoredMessage m = find(room, id);
+    if (m == null) {
+      throw new HistoryException(HistoryException.Problem.UNKNOWN_MESSAGE, noSuchMessage(room, id));
+    }
+    return m;
+  }
+
+  /**
+   * The message {@code id} of {@code room}, for a participant. Under the room's lock.
+   *
+   * @throws InvalidParamsException when the room has no such message
+   */
+  private static StoredMessage message(Room room, String id) {
+    StoredMessage m = find(room, id);
+    if (m == null) {
+      throw new InvalidParamsException("/message_id", noSuchMessage(room, id), null);
+    }
+    return m;
+  }
+
+  /**
+   * The message {@code id} of {@code room} (from its tail, or from the store for an old one), or
+   * null when it has none. Under the room's lock.
+   */
+  private static StoredMessage find(Room room, String id) {
+    long seq = id == null ? 0 : MessageIds.seq(id).orElse(0);
+    if (seq < 1 || seq > room.tail.lastSeq()) {
+      return null;
+    }
+    List<StoredMessage> found = room.tail.after(seq - 1, 1);
+    return found.isEmpty() || found.get(0).seq() != seq ? null : found.get(0);
+  }
+
+  private static String noSuchMessage(Room room, String id) {
+    long last = room.tail.lastSeq();
+    return "room "
+        + room.name
+        + " has no message "
+        + id
+        + (last == 0
+            ? " (it has none yet)"
+            : " (its messages are msg-1 to " + MessageIds.of(last) + ")");
   }
 
   /**
@@ -1422,6 +1642,7 @@ public final class RoomEngine implements AutoCloseable {
           return Delivered.REFUSED;
         }
         tx.delivered();
+        seen(s, out, tx);
       }
       saveIfChanged(s, tx, ticker.nanos());
       stored = tx.submit(queue);
@@ -1468,6 +1689,7 @@ public final class RoomEngine implements AutoCloseable {
         return false;
       }
       s.cursor = delivery.cursorBefore();
+      s.receipts.back(s.cursor);
       RoomTransaction tx = new RoomTransaction(room, clock.instant());
       tx.write(new Write.SaveSession(s.record(clock, ticker.nanos())));
       s.stored(ticker.nanos());
@@ -1742,12 +1964,30 @@ public final class RoomEngine implements AutoCloseable {
    * Delivers what is pending to {@code s}; a call that hands messages over waits for them to be
    * stored.
    */
-  private static List<Message> deliver(Session s, RoomTransaction tx) {
+  private List<Message> deliver(Session s, RoomTransaction tx) {
     List<Message> out = s.room.deliver(s);
     if (!out.isEmpty()) {
       tx.delivered();
     }
+    seen(s, out, tx);
     return out;
+  }
+
+  /**
+   * Notes that {@code s}'s cursor is where it is now, {@code out} just delivered: for its seen
+   * receipts and, when something was handed over, for its room's timeline.
+   */
+  private void seen(Session s, List<Message> out, RoomTransaction tx) {
+    s.receipts.reached(s.cursor, ticker.nanos(), tx.at);
+    if (!out.isEmpty()) {
+      s.room.timeline.delivered(s.username, tx.at, s.room.tail.lastSeq(), s.cursor);
+    }
+  }
+
+  /** Notes in the room's timeline that {@code s}'s draft changed by {@code action}. */
+  private static void drafted(Session s, RoomTransaction tx, boolean started, DraftAction action) {
+    s.room.timeline.draft(
+        s.username, tx.at, s.room.tail.lastSeq(), started, action, s.draft.length());
   }
 
   /**

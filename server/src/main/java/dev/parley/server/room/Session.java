@@ -40,6 +40,9 @@ final class Session {
   /** The highest sequence number delivered to this session. */
   long cursor;
 
+  /** What was delivered to it, from when, and when (see {@link Receipts}). */
+  final Receipts receipts;
+
   int pendingChecks;
 
   /**
@@ -76,8 +79,10 @@ final class Session {
       RateLimiter rate,
       long now,
       boolean moderator,
-      ParticipantKind kind) {
+      ParticipantKind kind,
+      Receipts receipts) {
     this.tokenHash = tokenHash;
+    this.receipts = receipts;
     this.kind = kind;
     this.username = username;
     this.room = room;
@@ -99,7 +104,15 @@ final class Session {
   SessionRecord record(Clock clock, long now) {
     Instant active = clock.instant().minusNanos(Math.max(0, now - lastActive));
     return new SessionRecord(
-        tokenHash, username, room.name, cursor, draft.segments(), active, kind, moderator);
+        tokenHash,
+        username,
+        room.name,
+        cursor,
+        draft.segments(),
+        active,
+        kind,
+        moderator,
+        receipts.sinceSeq);
   }
 
   /** Notes that the store now holds this state. */
@@ -112,6 +125,7 @@ final class Session {
   /** Takes the stored state back (at start, or after a failed commit). */
   void restore(SessionRecord record, long now) {
     cursor = record.cursor();
+    receipts.restore(record.sinceSeq(), record.cursor());
     draft.clear();
     record.draft().forEach(draft::add);
     draftEditedAt = now;

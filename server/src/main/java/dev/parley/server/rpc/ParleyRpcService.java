@@ -27,6 +27,8 @@ import dev.parley.api.PreviewParams;
 import dev.parley.api.PreviewResult;
 import dev.parley.api.PushParams;
 import dev.parley.api.PushResult;
+import dev.parley.api.ReceiptsParams;
+import dev.parley.api.ReceiptsResult;
 import dev.parley.api.RemoveParams;
 import dev.parley.api.ResetParams;
 import dev.parley.api.ResetResult;
@@ -38,6 +40,8 @@ import dev.parley.api.SubscribeParams;
 import dev.parley.api.SubscribeResult;
 import dev.parley.api.TalkingStickParams;
 import dev.parley.api.TalkingStickResult;
+import dev.parley.api.TimelineParams;
+import dev.parley.api.TimelineResult;
 import dev.parley.api.UndoParams;
 import dev.parley.api.UndoResult;
 import dev.parley.api.UnmuteParams;
@@ -196,6 +200,16 @@ final class ParleyRpcService implements ParleyHandler<Caller> {
                 p.after(),
                 p.limit(),
                 Boolean.TRUE.equals(p.excludeOwn())));
+  }
+
+  @Override
+  public ReceiptsResult receipts(Caller caller, ReceiptsParams p) {
+    return session(caller, () -> engine.receipts(caller.bearer(), p.messageId()));
+  }
+
+  @Override
+  public TimelineResult timeline(Caller caller, TimelineParams p) {
+    return session(caller, () -> engine.timeline(caller.bearer(), p.messageId()));
   }
 
   @Override

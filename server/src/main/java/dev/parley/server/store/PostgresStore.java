@@ -358,7 +358,8 @@ public final class PostgresStore extends SqlStore {
       case Write.SaveSession save -> {
         SessionRecord s = save.session();
         sql.run(
-            "INSERT INTO sessions (token_hash, username, room, cursor, draft, last_active, kind, moderator) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "INSERT INTO sessions (token_hash, username, room, cursor, draft, last_active, kind, moderator,"
+                + " since_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (token_hash) DO UPDATE SET cursor = excluded.cursor, draft = excluded.draft, "
                 + "last_active = excluded.last_active",
             s.tokenHash(),
@@ -368,7 +369,8 @@ public final class PostgresStore extends SqlStore {
             json(s.draft()),
             s.lastActive().toEpochMilli(),
             s.kind().wireName(),
-            s.moderator());
+            s.moderator(),
+            s.sinceSeq());
       }
       case Write.DeleteSession d ->
           sql.run("DELETE FROM sessions WHERE token_hash = ?", d.tokenHash());

@@ -15,6 +15,8 @@ import java.util.List;
  * @param lastActive when it last made a call
  * @param kind whether a person or a program holds it
  * @param moderator whether it may moderate its room
+ * @param sinceSeq the first sequence number delivered to it (the oldest message of its login's
+ *     context): what the seen receipts count from
  */
 public record SessionRecord(
     String tokenHash,
@@ -24,4 +26,5 @@ public record SessionRecord(
     List<String> draft,
     Instant lastActive,
     ParticipantKind kind,
-    boolean moderator) {}
+    boolean moderator,
+    long sinceSeq) {}

@@ -97,7 +97,7 @@ abstract sealed class SqlStore implements Store permits SqliteStore, PostgresSto
   @Override
   public final List<SessionRecord> sessions() {
     return query(
-        "SELECT token_hash, username, room, cursor, draft, last_active, kind, moderator FROM sessions ORDER BY "
+        "SELECT token_hash, username, room, cursor, draft, last_active, kind, moderator, since_seq FROM sessions ORDER BY "
             + insertionOrder,
         SqlStore::sessionRecord);
   }
@@ -111,7 +111,8 @@ abstract sealed class SqlStore implements Store permits SqliteStore, PostgresSto
         strings(rs.getString(5)),
         Instant.ofEpochMilli(rs.getLong(6)),
         StoredRows.kind(rs.getString(7)),
-        rs.getBoolean(8));
+        rs.getBoolean(8),
+        rs.getLong(9));
   }
 
   @Override
@@ -127,7 +128,7 @@ abstract sealed class SqlStore implements Store permits SqliteStore, PostgresSto
   @Override
   public final List<SessionRecord> sessions(String room) {
     return query(
-        "SELECT token_hash, username, room, cursor, draft, last_active, kind, moderator FROM sessions WHERE"
+        "SELECT token_hash, username, room, cursor, draft, last_active, kind, moderator, since_seq FROM sessions WHERE"
             + " room = ?"
             + " ORDER BY "
             + insertionOrder,

@@ -209,7 +209,8 @@ public final class SqliteStore extends SqlStore {
       case Write.SaveSession save -> {
         SessionRecord s = save.session();
         update(
-            "INSERT INTO sessions (token_hash, username, room, cursor, draft, last_active, kind, moderator) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "INSERT INTO sessions (token_hash, username, room, cursor, draft, last_active, kind, moderator,"
+                + " since_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (token_hash) DO UPDATE SET cursor = excluded.cursor, draft = excluded.draft, "
                 + "last_active = excluded.last_active",
             s.tokenHash(),
@@ -219,7 +220,8 @@ public final class SqliteStore extends SqlStore {
             json(s.draft()),
             s.lastActive().toEpochMilli(),
             s.kind().wireName(),
-            s.moderator());
+            s.moderator(),
+            s.sinceSeq());
       }
       case Write.DeleteSession d ->
           update("DELETE FROM sessions WHERE token_hash = ?", d.tokenHash());

@@ -62,7 +62,8 @@ final class StoredRows {
             event,
             nullableLong(rs, 10),
             nullableBoolean(rs, 11),
-            rs.getString(13) == null ? null : kind(rs.getString(13)));
+            rs.getString(13) == null ? null : kind(rs.getString(13)),
+            null);
     return new StoredMessage(seq, m, rs.getString(3));
   }
 

@@ -35,7 +35,7 @@ class ConformCommandTest {
     assertThat(run.out())
         .startsWith("SCENARIO")
         .contains("04-interruption")
-        .contains("12 scenarios against " + server.uri() + ": 12 passed, 0 failed")
+        .contains("13 scenarios against " + server.uri() + ": 13 passed, 0 failed")
         .doesNotContainPattern("\\bFAIL\\b");
   }
 
@@ -56,7 +56,7 @@ class ConformCommandTest {
                   + " array of 1, found an array of 0")
           .containsPattern("04-interruption +FAIL +5/12 +step 6 \\(bob: push\\): ")
           .containsPattern("09-json-rpc +pass +6/6")
-          .containsPattern("12 scenarios against " + url + ": \\d passed, \\d failed");
+          .containsPattern("13 scenarios against " + url + ": \\d passed, \\d failed");
     } finally {
       broken.stop(0);
     }

@@ -77,7 +77,7 @@ class PostgresCommandsTest {
     Run first = migrate();
     assertThat(first.code()).as(first.err()).isZero();
     assertThat(first.out().trim())
-        .isEqualTo("PostgreSQL database " + postgres.database().url() + " is at schema version 8");
+        .isEqualTo("PostgreSQL database " + postgres.database().url() + " is at schema version 9");
     assertThat(migrate().out()).isEqualTo(first.out());
   }
 
@@ -93,7 +93,7 @@ class PostgresCommandsTest {
     }
     Run done = run(new MigrateCommand(), "--data-dir", dataDir.toString());
     assertThat(done.code()).as(done.err()).isZero();
-    assertThat(done.out()).contains("parley.db is at schema version 7");
+    assertThat(done.out()).contains("parley.db is at schema version 8");
   }
 
   @Test
@@ -109,7 +109,7 @@ class PostgresCommandsTest {
       migrate.database.environment = Map.of();
       Run run = run(migrate, "--database", db.url());
       assertThat(run.code()).as(run.err()).isZero();
-      assertThat(run.out()).contains("is at schema version 8");
+      assertThat(run.out()).contains("is at schema version 9");
     } finally {
       System.clearProperty("org.postgresql.pgpassfile");
     }

@@ -33,7 +33,7 @@ class ConformanceVectorsTest {
     }
     assertThat(results)
         .allSatisfy(r -> assertThat(r.failure()).as(r.scenario()).isNull())
-        .hasSize(12);
+        .hasSize(13);
   }
 
   @Test

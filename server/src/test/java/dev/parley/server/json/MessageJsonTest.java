@@ -34,6 +34,7 @@ class MessageJsonTest {
             null,
             1L,
             true,
+            null,
             null);
     Message joined =
         new Message(
@@ -46,6 +47,7 @@ class MessageJsonTest {
             MessageKind.SYSTEM,
             List.of(),
             new SystemEvent(SystemEventType.JOINED, "bob", null, null, null, null),
+            null,
             null,
             null,
             null);
@@ -73,6 +75,7 @@ class MessageJsonTest {
             null,
             1L,
             true,
+            null,
             null);
     ObjectMapper wire = Json.mapper().registerModule(MessageJson.module());
     byte[] written = wire.writeValueAsBytes(new CheckResult(1, List.of(chat)));

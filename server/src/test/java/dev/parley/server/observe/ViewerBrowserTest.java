@@ -2,6 +2,7 @@ package dev.parley.server.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.testing.RpcClient;
 import dev.parley.server.testing.RunningServer;
@@ -399,6 +400,67 @@ class ViewerBrowserTest {
             browser.findElement(By.cssSelector("#people .person[data-user='alice']"));
         assertThat(aliceChip.getAttribute("class")).doesNotContain("human");
         assertThat(aliceChip.findElement(By.cssSelector(".kind")).isDisplayed()).isFalse();
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
+  @Test
+  void aMessageShowsWhoSawItAndOpensItsTimelineWithTheJsonlExport() throws Exception {
+    try (RunningServer server = RunningServer.start()) {
+      WebDriver browser = browser();
+      try {
+        WebDriverWait wait = new WebDriverWait(browser, BOUND);
+        browser.get(server.uri() + "/?room=seen");
+        wait.until(b -> b.findElement(By.id("connection")).getAttribute("class").contains("open"));
+        RpcClient alice = server.login("alice", "seen");
+        RpcClient bob = server.login("bob", "seen");
+        server.login("cat", "seen");
+        alice.call("append", Map.of("text", "ship it?"));
+        alice.call("push");
+
+        By seen = By.cssSelector("#transcript .turn.msg .seen");
+        wait.until(
+            b -> b.findElement(seen).getText().equals("seen by nobody yet · not seen by bob, cat"));
+        bob.call("append", Map.of("text", "shipped"));
+        wait.until(b -> b.findElement(seen).getText().equals("seen by bob · not seen by cat"));
+        bob.call("push");
+
+        browser.findElement(By.cssSelector("#transcript .turn.msg .text")).click();
+        By bobs = By.cssSelector("#transcript .turn.msg .timeline li[data-user='bob']");
+        wait.until(b -> b.findElements(bobs).size() == 1);
+        assertThat(browser.findElement(bobs).getText())
+            .startsWith("bob: saw it at ")
+            .contains("started a draft")
+            .endsWith("sent msg-5");
+        assertThat(
+                browser
+                    .findElement(
+                        By.cssSelector("#transcript .turn.msg .timeline li[data-user='cat']"))
+                    .getText())
+            .isEqualTo("cat: has not seen it · did nothing since");
+        String download =
+            browser
+                .findElement(By.cssSelector("#transcript .turn.msg .timeline a.download"))
+                .getAttribute("href");
+        assertThat(download).endsWith("/observe/timeline.jsonl?room=seen");
+
+        HttpResponse<String> jsonl =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(URI.create(download)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        assertThat(jsonl.statusCode()).isEqualTo(200);
+        assertThat(jsonl.headers().firstValue("content-disposition").orElse(""))
+            .contains("timeline-seen.jsonl");
+        List<JsonNode> lines = new java.util.ArrayList<>();
+        for (String line : jsonl.body().split("\n")) {
+          lines.add(RpcClient.JSON.readTree(line));
+        }
+        assertThat(lines)
+            .extracting(l -> l.get("user").asText() + " " + l.get("type").asText())
+            .contains("bob draft_started", "bob pushed");
       } finally {
         browser.quit();
       }

@@ -33,6 +33,7 @@ class RoomTailTest {
             null,
             seq - 1,
             false,
+            null,
             null),
         "ada");
   }

@@ -53,6 +53,7 @@ abstract class StoreContract {
             null,
             seq - 1,
             seq % 2 == 0,
+            ParticipantKind.AGENT,
             null),
         sender);
   }
@@ -74,12 +75,13 @@ abstract class StoreContract {
             event,
             null,
             null,
+            null,
             null),
         user);
   }
 
   static SessionRecord session(String hash, String room, long cursor, List<String> draft) {
-    return new SessionRecord(hash, "ada", room, cursor, draft, AT, ParticipantKind.HUMAN, false);
+    return new SessionRecord(hash, "ada", room, cursor, draft, AT, ParticipantKind.HUMAN, false, 3);
   }
 
   @Test

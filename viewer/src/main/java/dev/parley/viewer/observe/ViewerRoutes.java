@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.api.AccessDeniedException;
 import dev.parley.api.HistoryResult;
 import dev.parley.api.Message;
+import dev.parley.api.TimelineEvent;
 import dev.parley.extension.HistoryException;
+import dev.parley.extension.SeenRange;
 import dev.parley.spec.Json;
 import dev.parley.spec.SpecDocument;
 import dev.parley.viewer.frames.FrameStream;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -42,6 +45,15 @@ public final class ViewerRoutes {
 
   /** Where a page of a room's older messages is read. */
   public static final String HISTORY = "/observe/history";
+
+  /** Where a watcher reads what each participant of a room has been delivered. */
+  public static final String SEEN = "/observe/seen";
+
+  /** Where a watcher reads a message's timeline. */
+  public static final String TIMELINE = "/observe/timeline";
+
+  /** Where a room's timeline journal downloads as JSONL, one event a line. */
+  public static final String TIMELINE_JSONL = "/observe/timeline.jsonl";
 
   /** Messages of a history page when the request names no limit. */
   static final int HISTORY_DEFAULT = 50;
@@ -102,6 +114,24 @@ public final class ViewerRoutes {
    */
   public static Handler observe(
       Server server, ObserverHub hub, Handler next, ObserverAccess access, RoomHistory history) {
+    return observe(server, hub, next, access, history, null);
+  }
+
+  /**
+   * As {@link #observe(Server, ObserverHub, Handler, ObserverAccess, RoomHistory)}, answering too
+   * {@code /observe/seen?room=R} (what each participant has been delivered), {@code
+   * /observe/timeline?room=R&message=ID} (a message's timeline, the protocol's {@code
+   * TimelineResult}) and {@code /observe/timeline.jsonl?room=R} (the room's timeline journal, one
+   * {@code TimelineEvent} a line) from {@code journals}, to the same credentials for the same
+   * rooms; without them (null), those answer 404.
+   */
+  public static Handler observe(
+      Server server,
+      ObserverHub hub,
+      Handler next,
+      ObserverAccess access,
+      RoomHistory history,
+      RoomJournals journals) {
     WebSocketUpgradeHandler upgrade =
         WebSocketUpgradeHandler.from(
             server,
@@ -132,6 +162,10 @@ public final class ViewerRoutes {
         String path = Request.getPathInContext(request);
         if (HISTORY.equals(path)) {
           answerHistory(request, response, callback, access, history);
+          return true;
+        }
+        if (SEEN.equals(path) || TIMELINE.equals(path) || TIMELINE_JSONL.equals(path)) {
+          answerJournal(path, request, response, callback, access, journals);
           return true;
         }
         if (!OBSERVE.equals(path)) {
@@ -264,6 +298,105 @@ public final class ViewerRoutes {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
     response.write(true, ByteBuffer.wrap(JSON.writeValueAsBytes(answer)), callback);
+  }
+
+  /**
+   * Answers {@code /observe/seen}, {@code /observe/timeline} or {@code /observe/timeline.jsonl}.
+   * Bad input is a 400, a refused credential a 401 or 403, an unknown room or message a 404: each a
+   * JSON body.
+   */
+  private static void answerJournal(
+      String path,
+      Request request,
+      Response response,
+      Callback callback,
+      ObserverAccess access,
+      RoomJournals journals)
+      throws IOException {
+    String usage = path + "?room=NAME" + (TIMELINE.equals(path) ? "&message=MESSAGE_ID" : "");
+    if (!HttpMethod.GET.is(request.getMethod())) {
+      response.getHeaders().put(HttpHeader.ALLOW, "GET");
+      refuse(
+          response,
+          callback,
+          HttpStatus.METHOD_NOT_ALLOWED_405,
+          JSON.createObjectNode(),
+          "only GET: " + usage);
+      return;
+    }
+    Fields query;
+    try {
+      request.getHttpURI().toURI();
+      query = Request.extractQueryParameters(request);
+    } catch (RuntimeException e) {
+      badRequest(response, callback, "the query is not properly percent-encoded: " + usage);
+      return;
+    }
+    String room = query.getValue("room");
+    if (room == null || !ROOM_NAME.matcher(room).matches()) {
+      badRequest(response, callback, "room is required, a room name: " + usage);
+      return;
+    }
+    String message = query.getValue("message");
+    if (TIMELINE.equals(path) && (message == null || message.isEmpty())) {
+      badRequest(response, callback, "message is required: " + usage);
+      return;
+    }
+    try {
+      if (!access.rooms(credential(request)).test(room)) {
+        throw new AccessDeniedException(
+            AccessDeniedException.Reason.ROOM, "this key may not watch the room " + room, null);
+      }
+    } catch (AccessDeniedException e) {
+      refuse(response, callback, e);
+      return;
+    }
+    if (journals == null) {
+      refuse(
+          response,
+          callback,
+          HttpStatus.NOT_FOUND_404,
+          JSON.createObjectNode(),
+          "a replay has no live rooms: who saw what, and timelines, are the daemon's");
+      return;
+    }
+    byte[] body;
+    String type = "application/json";
+    try {
+      if (SEEN.equals(path)) {
+        ObjectNode answer = JSON.createObjectNode().put("room", room);
+        ArrayNode participants = answer.putArray("participants");
+        for (SeenRange r : journals.seen(room)) {
+          participants
+              .addObject()
+              .put("username", r.username())
+              .put("since_seq", r.sinceSeq())
+              .put("cursor", r.cursor());
+        }
+        body = JSON.writeValueAsBytes(answer);
+      } else if (TIMELINE.equals(path)) {
+        body = JSON.writeValueAsBytes(journals.timeline(room, message));
+      } else {
+        StringBuilder lines = new StringBuilder();
+        for (TimelineEvent e : journals.events(room)) {
+          lines.append(JSON.writeValueAsString(e)).append('\n');
+        }
+        body = lines.toString().getBytes(StandardCharsets.UTF_8);
+        type = "application/jsonl; charset=utf-8";
+        response
+            .getHeaders()
+            .put(
+                HttpHeader.CONTENT_DISPOSITION,
+                "attachment; filename=\"timeline-" + room + ".jsonl\"");
+      }
+    } catch (HistoryException e) {
+      refuse(response, callback, HttpStatus.NOT_FOUND_404, JSON.createObjectNode(), e.getMessage());
+      return;
+    }
+    response.setStatus(HttpStatus.OK_200);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    response.write(true, ByteBuffer.wrap(body), callback);
   }
 
   private static void badRequest(Response response, Callback callback, String error)

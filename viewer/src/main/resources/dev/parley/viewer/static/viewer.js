@@ -286,6 +286,14 @@
       if (frame.stale) {
         turn.appendChild(staleMark(frame, p.user));
       }
+      if (p.type === "chat" && frame.message_id) {
+        turn.classList.add("receipted");
+        const seen = document.createElement("div");
+        seen.className = "seen";
+        turn.appendChild(seen);
+        text.title = "Show what each participant did after this message";
+        text.addEventListener("click", function () { toggleTimeline(turn); });
+      }
     }
     if (frame.seq) {
       turn.dataset.seq = frame.seq;
@@ -481,9 +489,115 @@
     el.querySelector(".last-system").textContent = frame.last_system || "";
   }
 
+  // Seen receipts and timelines come from the daemon's live rooms (a replay has none), for the
+  // room watched: /observe/seen tells what each participant has been delivered, and a message
+  // was seen by those, but its sender, whose delivered range holds its seq.
+  let live = false;
+  let seenTimer = null;
+
+  function journalQuery(extra) {
+    const query = new URLSearchParams(extra);
+    query.set("room", room);
+    const key = sessionStorage.getItem(KEY);
+    if (key) { query.set("access_token", key); }
+    return query.toString();
+  }
+
+  function scheduleSeen() {
+    if (!room || !live || seenTimer) { return; }
+    seenTimer = setTimeout(function () {
+      seenTimer = null;
+      fetch("/observe/seen?" + journalQuery({}), { cache: "no-store" }).then(function (r) {
+        return r.ok ? r.json() : null;
+      }).then(function (body) {
+        if (body && body.room === room) { showSeen(body.participants); }
+      }).catch(function () { /* the next frame asks again */ });
+    }, 200);
+  }
+
+  function showSeen(ranges) {
+    transcript.querySelectorAll(".turn.receipted").forEach(function (turn) {
+      const seq = Number(turn.dataset.seq);
+      const seen = [];
+      const unseen = [];
+      ranges.forEach(function (r) {
+        if (r.username === turn.dataset.user) { return; }
+        (seq >= r.since_seq && seq <= r.cursor ? seen : unseen).push(r.username);
+      });
+      const line = turn.querySelector(":scope > .seen");
+      line.textContent = seen.length || unseen.length
+        ? "seen by " + (seen.length ? seen.join(", ") : "nobody yet")
+          + (unseen.length ? " · not seen by " + unseen.join(", ") : "")
+        : "";
+    });
+  }
+
+  const TIMELINE_WORDS = {
+    delivered: function () { return "was delivered newer messages"; },
+    draft_started: function () { return "started a draft"; },
+    draft_changed: function (e) { return "changed its draft (" + e.action + ")"; },
+    push_interrupted: function (e) {
+      return "push held back (" + (e.reason === "human_drafting" ? "a human was typing" : "new messages had arrived") + ")";
+    },
+    push_refused: function (e) { return "push refused (" + e.code + " " + e.error + ")"; },
+    pushed: function (e) { return "sent " + e.message_id; },
+  };
+
+  function toggleTimeline(turn) {
+    const open = turn.querySelector(":scope > .timeline");
+    if (open) { open.remove(); return; }
+    const box = document.createElement("div");
+    box.className = "timeline";
+    box.textContent = "loading the timeline…";
+    turn.appendChild(box);
+    if (!live || !room) {
+      box.textContent = "timelines are the daemon's: watch one live room to see them";
+      return;
+    }
+    fetch("/observe/timeline?" + journalQuery({ message: turn.dataset.messageId }), { cache: "no-store" })
+      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+      .then(function (answer) {
+        box.textContent = "";
+        if (!answer.ok) { box.textContent = answer.body.error || "no timeline"; return; }
+        const list = document.createElement("ul");
+        answer.body.participants.forEach(function (p) {
+          const li = document.createElement("li");
+          li.dataset.user = p.username;
+          const steps = [p.delivered
+            ? "saw it" + (p.delivered_at ? " at " + new Date(p.delivered_at).toLocaleTimeString() : "")
+            : "has not seen it"];
+          let first = true;
+          p.events.forEach(function (e) {
+            if (e.type === "delivered" && first && p.delivered) { first = false; return; }
+            steps.push(TIMELINE_WORDS[e.type] ? TIMELINE_WORDS[e.type](e) : e.type);
+          });
+          if (p.events.length === 0) { steps.push("did nothing since"); }
+          li.textContent = p.username + ": " + steps.join(" · ");
+          list.appendChild(li);
+        });
+        if (!answer.body.participants.length) {
+          box.textContent = "nobody else is in the room";
+        }
+        box.appendChild(list);
+        if (!answer.body.complete) {
+          const note = document.createElement("p");
+          note.textContent = "the daemon no longer holds all of it (kept in memory, within a budget)";
+          box.appendChild(note);
+        }
+        const link = document.createElement("a");
+        link.className = "download";
+        link.href = "/observe/timeline.jsonl?" + journalQuery({});
+        link.download = "timeline-" + room + ".jsonl";
+        link.textContent = "download the room's timeline (JSONL)";
+        box.appendChild(link);
+      })
+      .catch(function () { box.textContent = "the timeline could not be loaded"; });
+  }
+
   // A welcome starts the page afresh: the conversation so far follows it.
   function welcome(frame) {
     clear();
+    live = frame.mode !== "replay";
     document.getElementById("mode").textContent = frame.mode === "replay" ? "replay" : "live";
     speed.disabled = frame.mode !== "replay";
     (frame.participants || []).forEach(presence);
@@ -499,6 +613,7 @@
       case "presence": presence(frame); break;
       default: break; // pong and anything newer: nothing to show
     }
+    scheduleSeen();
   }
 
   // A daemon with access control wants a key that may observe. A browser cannot set headers
