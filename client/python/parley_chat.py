@@ -847,7 +847,8 @@ def _timeline_event(e):
         why = "a human was typing" if e.get("reason") == "human_drafting" else "new messages had arrived"
         return "its push was held back (%s)" % why
     if kind == "push_refused":
-        return "its push was refused (%s %s)" % (e["code"], e["error"])
+        detail = ": " + e["detail"] if e.get("detail") is not None else ""
+        return "its push was refused (%s %s%s)" % (e["code"], e["error"], detail)
     if kind == "pushed":
         return "then sent " + e["message_id"]
     return None  # delivered: the first is "saw it", later ones say nothing about this message

@@ -123,7 +123,14 @@ public final class ChatText {
                           ? "a human was typing"
                           : "new messages had arrived")
                       + ")");
-          case PUSH_REFUSED -> did.add("its push was refused (" + e.code() + " " + e.error() + ")");
+          case PUSH_REFUSED ->
+              did.add(
+                  "its push was refused ("
+                      + e.code()
+                      + " "
+                      + e.error()
+                      + (e.detail() == null ? "" : ": " + e.detail())
+                      + ")");
           case PUSHED -> did.add("then sent " + e.messageId());
           case DELIVERED -> {
             // The first delivery is "saw it"; later ones say nothing about this message.

@@ -93,6 +93,7 @@ final class Timeline {
             null,
             error.code(),
             error.rpcMessage(),
+            error.detail(),
             null,
             null));
   }
@@ -105,6 +106,7 @@ final class Timeline {
             user,
             sent.timestamp(),
             sent.seq(),
+            null,
             null,
             null,
             null,
@@ -136,6 +138,7 @@ final class Timeline {
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -157,6 +160,7 @@ final class Timeline {
             * (e.user().length()
                 + e.at().length()
                 + (e.error() == null ? 0 : e.error().length())
+                + (e.detail() == null ? 0 : e.detail().length())
                 + (e.messageId() == null ? 0 : e.messageId().length()));
   }
 

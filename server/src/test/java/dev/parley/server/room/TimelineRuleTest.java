@@ -8,6 +8,7 @@ import dev.parley.api.InterruptReason;
 import dev.parley.api.NoDraftException;
 import dev.parley.api.ParticipantKind;
 import dev.parley.api.ParticipantTimeline;
+import dev.parley.api.PushHeldException;
 import dev.parley.api.RoomOptions;
 import dev.parley.api.TimelineEvent;
 import dev.parley.api.TimelineEventType;
@@ -145,5 +146,40 @@ class TimelineRuleTest {
     RoomEngine after = engine(1 << 20);
     assertThat(after.timeline(ann, last).complete()).isFalse();
     assertThat(after.timelineEvents("t")).isEmpty();
+  }
+
+  @Test
+  void aPushTheLoopGuardOrAMuteHoldsIsARefusalInTheTimelineUnderItsCode() {
+    RoomEngine e = engine(1 << 20);
+    String ann =
+        e.login(
+                "ann",
+                "t",
+                null,
+                null,
+                LoginGate.OPEN,
+                ParticipantKind.HUMAN,
+                new RoomOptions(true, 0, 1))
+            .session();
+    String bot = login("bot", ParticipantKind.AGENT);
+    String eve = login("eve", ParticipantKind.AGENT);
+    e.append(ann, "shall we ship?");
+    String asked = e.push(ann, false, null).messageId();
+    e.append(bot, "yes");
+    e.push(bot, true, null);
+    // One agent message reached the room's limit of 1: eve waits for a person.
+    e.append(eve, "me too");
+    assertThatThrownBy(() -> e.push(eve, true, null)).isInstanceOf(PushHeldException.class);
+    e.mute(ann, "eve", null);
+    e.continueRun(ann);
+    assertThatThrownBy(() -> e.push(eve, true, null)).isInstanceOf(PushHeldException.class);
+
+    List<TimelineEvent> refused =
+        of(e.timeline(ann, asked), "eve").events().stream()
+            .filter(x -> x.type() == TimelineEventType.PUSH_REFUSED)
+            .toList();
+    assertThat(refused).extracting(TimelineEvent::code).containsExactly(40014, 40014);
+    assertThat(refused.get(0).detail()).startsWith("1 agent message in a row");
+    assertThat(refused.get(1).detail()).startsWith("ann muted you");
   }
 }

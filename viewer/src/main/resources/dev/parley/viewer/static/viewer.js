@@ -539,7 +539,7 @@
     push_interrupted: function (e) {
       return "push held back (" + (e.reason === "human_drafting" ? "a human was typing" : "new messages had arrived") + ")";
     },
-    push_refused: function (e) { return "push refused (" + e.code + " " + e.error + ")"; },
+    push_refused: function (e) { return "push refused (" + e.code + " " + e.error + (e.detail ? ": " + e.detail : "") + ")"; },
     pushed: function (e) { return "sent " + e.message_id; },
   };
 
