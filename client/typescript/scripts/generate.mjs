@@ -29,7 +29,7 @@ function pascal(name) {
     .join("");
 }
 
-/** As dev.parley.codegen.Names.camel. */
+/** As dev.parley.codegen.Names.camel, without its escape of Java keywords: TS members may be `continue`. */
 function camel(name) {
   const p = pascal(name);
   return p[0].toLowerCase() + p.slice(1);

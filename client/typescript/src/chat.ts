@@ -14,13 +14,16 @@ import {
   type HistoryResult,
   type LoginResult,
   type Message,
+  type ModerationResult,
   type NoteKind,
   type NoteResult,
   type ParticipantsResult,
   type PreviewResult,
   type PushResult,
+  type ReceiptsResult,
   type ResetResult,
   type TalkingStickResult,
+  type TimelineResult,
   type UndoResult,
   type WakeOn,
 } from "./generated/api.js";
@@ -202,6 +205,51 @@ export class ChatSession {
     return this.call(() => this.client.history(params));
   }
 
+  /** Who has been delivered the message `messageId`, and when. */
+  async receipts(messageId: string): Promise<Delivered<ReceiptsResult>> {
+    return this.delivered(await this.call(() => this.client.receipts({ message_id: messageId })));
+  }
+
+  /** What each participant was given and did after the message `messageId`. */
+  async timeline(messageId: string): Promise<Delivered<TimelineResult>> {
+    return this.delivered(await this.call(() => this.client.timeline({ message_id: messageId })));
+  }
+
+  /** Refuses `user`'s pushes for `forMs` (left out: until `unmute`). A moderator's. */
+  async mute(user: string, forMs?: number): Promise<Delivered<ModerationResult>> {
+    return this.delivered(await this.call(() => this.client.mute({ user, for_ms: forMs })));
+  }
+
+  /** Lets `user` push again. A moderator's. */
+  async unmute(user: string): Promise<Delivered<ModerationResult>> {
+    return this.delivered(await this.call(() => this.client.unmute({ user })));
+  }
+
+  /** Ends `user`'s session and bars the name for `forMs` (left out: ten minutes). A moderator's. */
+  async remove(user: string, forMs?: number): Promise<Delivered<ModerationResult>> {
+    return this.delivered(await this.call(() => this.client.remove({ user, for_ms: forMs })));
+  }
+
+  /** Refuses everyone's pushes but moderators' until `resume`. A moderator's. */
+  async pause(): Promise<Delivered<ModerationResult>> {
+    return this.delivered(await this.call(() => this.client.pause()));
+  }
+
+  /** Ends a pause. A moderator's. */
+  async resume(): Promise<Delivered<ModerationResult>> {
+    return this.delivered(await this.call(() => this.client.resume()));
+  }
+
+  /** Starts the loop guard's count again, so the agents may go on. A moderator's. */
+  async continueRun(): Promise<Delivered<ModerationResult>> {
+    return this.delivered(await this.call(() => this.client.continue()));
+  }
+
+  /** Whether this session may moderate its room, as its login said. */
+  get moderator(): boolean {
+    return this.joined?.moderator === true;
+  }
+
   /**
    * The recovered messages not handed over yet, each once: what a call that ended in an error
    * would have delivered first.
@@ -231,7 +279,7 @@ export class ChatSession {
     const start = this.lastSeen;
     let attempts = 1;
     return this.retrying(first, async () => {
-      await this.resume(start, attempts);
+      await this.rejoin(start, attempts);
       attempts += 1;
       return afterResume();
     });
@@ -268,7 +316,7 @@ export class ChatSession {
    * messages a lost answer carried from the history: with `exclude_own`, the daemon leaves out
    * what this session caused, by the rule it delivers by.
    */
-  private async resume(start: number, lostAnswers: number): Promise<void> {
+  private async rejoin(start: number, lostAnswers: number): Promise<void> {
     const r = await this.client.login({
       username: this.name,
       room: this.room,
@@ -477,6 +525,50 @@ export class AsyncChatRoom {
     return this.text(r.messages, `[in the room: ${who.join(", ")}]`);
   }
 
+  /** Says who has seen the message `messageId` (and who writes since), and who has not. */
+  async receipts(messageId: string): Promise<string> {
+    await this.ready;
+    const r = await this.session.receipts(messageId);
+    return this.text(r.messages, receiptsNotice(r));
+  }
+
+  /** Says what each participant was given and did after the message `messageId`. */
+  async timeline(messageId: string): Promise<string> {
+    await this.ready;
+    const r = await this.session.timeline(messageId);
+    return this.text(r.messages, timelineNotice(r));
+  }
+
+  /** Mutes `user` for `forMs` (left out: until unmuted). A moderator's: others get a 40013. */
+  async mute(user: string, forMs?: number): Promise<string> {
+    return this.moderated(`${user} is muted`, () => this.session.mute(user, forMs));
+  }
+
+  /** Lets `user` push again. A moderator's. */
+  async unmute(user: string): Promise<string> {
+    return this.moderated(`${user} may speak`, () => this.session.unmute(user));
+  }
+
+  /** Sends `user` out of the room and bars the name for a while. A moderator's. */
+  async remove(user: string): Promise<string> {
+    return this.moderated(`${user} is out of the room`, () => this.session.remove(user));
+  }
+
+  /** Stops everyone's pushes but moderators' until `resume`. A moderator's. */
+  async pause(): Promise<string> {
+    return this.moderated("the room is paused", () => this.session.pause());
+  }
+
+  /** Ends a pause. A moderator's. */
+  async resume(): Promise<string> {
+    return this.moderated("the room is resumed", () => this.session.resume());
+  }
+
+  /** Lets the agents go on past the loop guard. A moderator's. */
+  async continueRun(): Promise<string> {
+    return this.moderated("the agents may go on", () => this.session.continueRun());
+  }
+
   /** Logs out, so the room sees this participant leave at once rather than at expiry. */
   async close(): Promise<void> {
     try {
@@ -485,6 +577,13 @@ export class AsyncChatRoom {
       return; // never joined: nothing to leave
     }
     await this.session.close();
+  }
+
+  /** A moderator's call: its messages, then what changed (or that nothing had to). */
+  private async moderated(what: string, call: () => Promise<ModerationResult>): Promise<string> {
+    await this.ready;
+    const r = await call();
+    return this.text(r.messages, r.status === 1 ? `[${what}]` : `[nothing to change: ${what} already]`);
   }
 
   /** What a call that ended in a notice returns: the recovered messages, then the notice. */
@@ -537,6 +636,47 @@ function pushHeld(e: PushHeldError): string {
     default:
       return `[not sent: ${d?.detail ?? e.message}]`;
   }
+}
+
+/** A receipts call's notice: who has seen the message (and who is writing since), who has not. */
+export function receiptsNotice(r: ReceiptsResult): string {
+  if (r.receipts.length === 0) return `[${r.message_id}: nobody else is in the room]`;
+  const seen = r.receipts.filter((p) => p.delivered).map((p) => p.username + (p.drafting_after ? " (writing since)" : ""));
+  const unseen = r.receipts.filter((p) => !p.delivered).map((p) => p.username);
+  const not = unseen.length > 0 ? `; not yet seen by ${unseen.join(", ")}` : "";
+  return `[${r.message_id} was seen by ${seen.length > 0 ? seen.join(", ") : "nobody"}${not}]`;
+}
+
+/** A timeline call's notice: whether each participant saw the message and what it did since. */
+export function timelineNotice(r: TimelineResult): string {
+  if (r.participants.length === 0) return `[timeline of ${r.message_id}: nobody else is in the room]`;
+  const who = r.participants.map((p) => {
+    const did = [p.delivered ? "saw it" : "has not seen it"];
+    for (const e of p.events) {
+      switch (e.type) {
+        case "draft_started":
+          did.push("started a draft");
+          break;
+        case "draft_changed":
+          did.push(`changed its draft (${e.action})`);
+          break;
+        case "push_interrupted":
+          did.push(`its push was held back (${e.reason === "human_drafting" ? "a human was typing" : "new messages had arrived"})`);
+          break;
+        case "push_refused":
+          did.push(`its push was refused (${e.code} ${e.error}${e.detail === undefined ? "" : `: ${e.detail}`})`);
+          break;
+        case "pushed":
+          did.push(`then sent ${e.message_id}`);
+          break;
+        default:
+        // delivered: the first is "saw it"; later ones say nothing about this message.
+      }
+    }
+    if (p.events.every((e) => e.type === "delivered")) did.push("did nothing since");
+    return `${p.username} ${did.join(", ")}`;
+  });
+  return `[timeline of ${r.message_id}: ${who.join("; ")}${r.complete ? "" : " (the daemon no longer holds all of it)"}]`;
 }
 
 function floorHeld(e: FloorHeldError): string {

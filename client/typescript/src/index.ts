@@ -11,6 +11,8 @@ export {
   DEFAULT_RETRY_MS,
   DEFAULT_ROOM,
   lines,
+  receiptsNotice,
+  timelineNotice,
   type ChatListener,
   type ChatOptions,
 } from "./chat.js";

@@ -2,7 +2,7 @@
 // interruption of a push by a message that arrived meanwhile.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { AsyncChatRoom, ParleyClient } from "../dist/index.js";
+import { AccessDeniedError, AsyncChatRoom, ParleyClient, ParleyRpcError } from "../dist/index.js";
 import { daemon, freshRoom, say } from "./helpers.mjs";
 
 test("a push interrupted by a new message says so, keeps the draft, and the next push sends it", async () => {
@@ -121,5 +121,46 @@ test("a mute, a pause and the loop guard read as in Java and Python, the draft k
   } finally {
     await claude.close();
     await ann.logout();
+  }
+});
+
+test("receipts, the timeline and a moderator's calls read in the Java and Python words", async () => {
+  const room = freshRoom("seen");
+  // ann makes the room, so moderates it.
+  const ann = await AsyncChatRoom.open({ server: daemon(), username: "ann", room });
+  const claude = await AsyncChatRoom.open({ server: daemon(), username: "claude", room });
+  try {
+    assert.equal(ann.chatSession.moderator, true);
+    assert.equal(claude.chatSession.moderator, false);
+    assert.equal(await ann.check({ timeoutMs: 0 }), "system: claude has joined");
+    await say(ann, "Friday?"); // msg-3
+    assert.equal(await ann.receipts("msg-3"), "[msg-3 was seen by nobody; not yet seen by claude]");
+    assert.equal(await claude.check({ timeoutMs: 0 }), "ann: Friday?");
+    assert.equal(await claude.append("yes"), "");
+    assert.equal(await ann.receipts("msg-3"), "[msg-3 was seen by claude (writing since)]");
+
+    assert.equal(await ann.mute("claude"), "[claude is muted]");
+    assert.equal(await ann.mute("claude"), "[nothing to change: claude is muted already]");
+    assert.equal(await claude.push(), "[not sent: ann muted you; your draft is kept]");
+    assert.equal(
+      await ann.timeline("msg-3"),
+      "[timeline of msg-3: claude saw it, started a draft, its push was refused (40014 The room does not take this push now: ann muted you until they unmute you: your draft is kept)]",
+    );
+    await assert.rejects(
+      claude.mute("ann"),
+      (e) => e instanceof AccessDeniedError && e.data?.reason === "moderator",
+    );
+    assert.equal(await ann.unmute("claude"), "[claude may speak]");
+    assert.equal(await claude.push(), "system: ann muted claude\nsystem: ann unmuted claude");
+    assert.equal(await ann.pause(), "claude: yes\n[the room is paused]");
+    assert.equal(await ann.resume(), "[the room is resumed]");
+    assert.equal(await ann.continueRun(), "[the agents may go on]");
+    await assert.rejects(
+      ann.timeline("msg-99"),
+      (e) => e instanceof ParleyRpcError && e.code === -32602 && e.data?.pointer === "/message_id",
+    );
+  } finally {
+    await claude.close();
+    await ann.close();
   }
 });
