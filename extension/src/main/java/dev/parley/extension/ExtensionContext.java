@@ -63,13 +63,14 @@ public interface ExtensionContext {
   HistoryResult history(String room, String beforeMessageId, int limit);
 
   /**
-   * What each participant of {@code room} has been delivered, in the order of its participants
-   * list: a watcher tells from it who saw which message (the rule of the protocol's {@code
-   * receipts}). Reads the room's live state, briefly under its lock: from a request's thread.
+   * Who has been delivered each message of {@code room} from {@code fromSeq} through {@code toSeq}
+   * (the newest {@link MessageSeen#MOST} of them), oldest first, by the rule of the protocol's
+   * {@code receipts}. Reads the room's live state under its lock: from a request's thread.
    *
    * @throws HistoryException for a room this daemon does not serve
+   * @throws IllegalArgumentException when {@code fromSeq} is below 1 or above {@code toSeq}
    */
-  List<SeenRange> seen(String room);
+  List<MessageSeen> seen(String room, long fromSeq, long toSeq);
 
   /**
    * The protocol's {@code timeline} of the message {@code messageId} of {@code room}, for a

@@ -8,8 +8,8 @@ import dev.parley.api.TimelineResult;
 import dev.parley.extension.AccessCheck;
 import dev.parley.extension.Extension;
 import dev.parley.extension.ExtensionContext;
+import dev.parley.extension.MessageSeen;
 import dev.parley.extension.Origins;
-import dev.parley.extension.SeenRange;
 import dev.parley.extension.events.RoomEventListener;
 import dev.parley.server.auth.AccessKeys;
 import dev.parley.server.cluster.ClusterRouting;
@@ -473,8 +473,8 @@ public final class ParleyServer implements AutoCloseable {
     }
 
     @Override
-    public List<SeenRange> seen(String room) {
-      return engine.seen(room);
+    public List<MessageSeen> seen(String room, long fromSeq, long toSeq) {
+      return engine.seen(room, fromSeq, toSeq);
     }
 
     @Override

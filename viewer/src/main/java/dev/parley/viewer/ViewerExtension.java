@@ -5,7 +5,7 @@ import dev.parley.api.TimelineResult;
 import dev.parley.extension.AccessCheck;
 import dev.parley.extension.Extension;
 import dev.parley.extension.ExtensionContext;
-import dev.parley.extension.SeenRange;
+import dev.parley.extension.MessageSeen;
 import dev.parley.viewer.observe.ObserverAccess;
 import dev.parley.viewer.observe.ObserverFeed;
 import dev.parley.viewer.observe.ObserverHub;
@@ -61,8 +61,8 @@ public final class ViewerExtension implements Extension {
         context::history,
         new RoomJournals() {
           @Override
-          public List<SeenRange> seen(String room) {
-            return context.seen(room);
+          public List<MessageSeen> seen(String room, long fromSeq, long toSeq) {
+            return context.seen(room, fromSeq, toSeq);
           }
 
           @Override

@@ -2,6 +2,7 @@ package dev.parley.server.room;
 
 import dev.parley.api.Message;
 import dev.parley.api.Receipt;
+import dev.parley.extension.MessageSeen;
 import dev.parley.extension.Timestamps;
 import dev.parley.server.store.StoredMessage;
 import java.time.Instant;
@@ -180,6 +181,18 @@ final class Receipts {
       out.add(new StoredMessage(m.seq(), seen, m.actor()));
     }
     return out;
+  }
+
+  /** Who of its room's members but whoever caused it has been delivered {@code m}, and who not. */
+  static MessageSeen seen(Room room, StoredMessage m) {
+    List<String> seen = new ArrayList<>();
+    List<String> unseen = new ArrayList<>();
+    for (Session s : room.members()) {
+      if (!Room.causedBy(s, m)) {
+        (delivered(s, m) ? seen : unseen).add(s.username);
+      }
+    }
+    return new MessageSeen(m.seq(), seen, unseen);
   }
 
   /**

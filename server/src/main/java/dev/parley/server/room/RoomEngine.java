@@ -39,7 +39,7 @@ import dev.parley.api.UndoResult;
 import dev.parley.api.UsernameTakenException;
 import dev.parley.api.WakeOn;
 import dev.parley.extension.HistoryException;
-import dev.parley.extension.SeenRange;
+import dev.parley.extension.MessageSeen;
 import dev.parley.extension.Timestamps;
 import dev.parley.extension.events.RoomEvent;
 import dev.parley.extension.events.RoomEventListener;
@@ -1373,18 +1373,26 @@ public final class RoomEngine implements AutoCloseable {
   }
 
   /**
-   * What each participant of {@code roomName} has been delivered, for a watcher to tell who saw
-   * which message: in the order of the participants list.
+   * Who has been delivered each message of {@code roomName} from {@code fromSeq} through {@code
+   * toSeq} (the newest {@link MessageSeen#MOST} the room has of them), for a watcher: {@link
+   * Receipts#seen}.
    *
    * @throws HistoryException for an unknown room
+   * @throws IllegalArgumentException when {@code fromSeq} is below 1 or above {@code toSeq}
    */
-  public List<SeenRange> seen(String roomName) {
+  public List<MessageSeen> seen(String roomName, long fromSeq, long toSeq) {
+    if (fromSeq < 1 || fromSeq > toSeq) {
+      throw new IllegalArgumentException(
+          "from " + fromSeq + " to " + toSeq + ": not a range of sequence numbers");
+    }
     return watched(
         roomName,
         room -> {
-          List<SeenRange> out = new ArrayList<>();
-          for (Session s : room.members()) {
-            out.add(new SeenRange(s.username, s.receipts.sinceSeq, s.cursor));
+          long to = Math.min(toSeq, room.tail.lastSeq());
+          long from = Math.max(fromSeq, to - MessageSeen.MOST + 1);
+          List<MessageSeen> out = new ArrayList<>();
+          for (StoredMessage m : room.tail.after(from - 1, (int) Math.max(0, to - from + 1))) {
+            out.add(Receipts.seen(room, m));
           }
           return out;
         });

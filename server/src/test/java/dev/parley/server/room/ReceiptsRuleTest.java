@@ -8,6 +8,9 @@ import dev.parley.api.Message;
 import dev.parley.api.ParticipantKind;
 import dev.parley.api.Receipt;
 import dev.parley.api.RoomOptions;
+import dev.parley.api.WakeOn;
+import dev.parley.extension.HistoryException;
+import dev.parley.extension.MessageSeen;
 import dev.parley.server.ServerLimits;
 import dev.parley.server.store.MemoryStore;
 import dev.parley.server.store.Store;
@@ -177,5 +180,39 @@ class ReceiptsRuleTest {
               InvalidParamsException.class, x -> assertThat(x.pointer()).isEqualTo("/message_id"));
       assertThatThrownBy(() -> e.timeline(ann, id)).isInstanceOf(InvalidParamsException.class);
     }
+  }
+
+  @Test
+  void aWatcherIsToldWhoSawEachMessageOfARangeByTheSameRuleTheNewestFiveHundredAtMost() {
+    RoomEngine e = engine(2, 16);
+    String ann = login("ann"); // msg-1
+    e.append(ann, "one"); // msg-2
+    e.push(ann, false, null);
+    String bob = login("bob"); // context msg-1, msg-2; joined msg-3
+    e.append(ann, "two"); // msg-4, not yet delivered to bob
+    e.push(ann, false, null);
+
+    List<MessageSeen> seen = e.seen("r", 1, 4);
+    assertThat(seen).extracting(MessageSeen::seq).containsExactly(1L, 2L, 3L, 4L);
+    // Whoever caused a message is in neither list: ann its join and its messages, bob its join.
+    assertThat(seen.get(1)).isEqualTo(new MessageSeen(2, List.of("bob"), List.of()));
+    assertThat(seen.get(2)).isEqualTo(new MessageSeen(3, List.of("ann"), List.of()));
+    assertThat(seen.get(3)).isEqualTo(new MessageSeen(4, List.of(), List.of("bob")));
+    e.check(bob, 0, WakeOn.ANY);
+    assertThat(e.seen("r", 4, 4)).containsExactly(new MessageSeen(4, List.of("bob"), List.of()));
+
+    for (int i = 0; i < MessageSeen.MOST + 10; i++) {
+      ticker.advance(Duration.ofSeconds(1)); // within the rate limit
+      e.append(ann, "more " + i);
+      e.push(ann, false, null);
+    }
+    List<MessageSeen> newest = e.seen("r", 1, 4 + MessageSeen.MOST + 10);
+    assertThat(newest).hasSize(MessageSeen.MOST);
+    assertThat(newest.getFirst().seq()).isEqualTo(15);
+    // A range past the room's end is the newest five hundred of the room.
+    assertThat(e.seen("r", 1, 1_000_000)).isEqualTo(newest);
+    assertThatThrownBy(() -> e.seen("r", 0, 4)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> e.seen("r", 5, 4)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> e.seen("nowhere", 1, 4)).isInstanceOf(HistoryException.class);
   }
 }

@@ -2,7 +2,7 @@ package dev.parley.viewer.observe;
 
 import dev.parley.api.TimelineEvent;
 import dev.parley.api.TimelineResult;
-import dev.parley.extension.SeenRange;
+import dev.parley.extension.MessageSeen;
 import java.util.List;
 
 /**
@@ -14,11 +14,12 @@ import java.util.List;
 public interface RoomJournals {
 
   /**
-   * What each participant of {@code room} has been delivered.
+   * Who has been delivered each message of {@code room} from {@code fromSeq} through {@code toSeq}
+   * (the newest {@link MessageSeen#MOST}).
    *
    * @throws dev.parley.extension.HistoryException for an unknown room
    */
-  List<SeenRange> seen(String room);
+  List<MessageSeen> seen(String room, long fromSeq, long toSeq);
 
   /**
    * The timeline of the message {@code messageId} of {@code room}.

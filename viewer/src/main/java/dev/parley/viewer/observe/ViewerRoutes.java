@@ -8,7 +8,7 @@ import dev.parley.api.HistoryResult;
 import dev.parley.api.Message;
 import dev.parley.api.TimelineEvent;
 import dev.parley.extension.HistoryException;
-import dev.parley.extension.SeenRange;
+import dev.parley.extension.MessageSeen;
 import dev.parley.spec.Json;
 import dev.parley.spec.SpecDocument;
 import dev.parley.viewer.frames.FrameStream;
@@ -119,7 +119,7 @@ public final class ViewerRoutes {
 
   /**
    * As {@link #observe(Server, ObserverHub, Handler, ObserverAccess, RoomHistory)}, answering too
-   * {@code /observe/seen?room=R} (what each participant has been delivered), {@code
+   * {@code /observe/seen?room=R&from=A&to=B} (who was delivered each message of the range), {@code
    * /observe/timeline?room=R&message=ID} (a message's timeline, the protocol's {@code
    * TimelineResult}) and {@code /observe/timeline.jsonl?room=R} (the room's timeline journal, one
    * {@code TimelineEvent} a line) from {@code journals}, to the same credentials for the same
@@ -300,6 +300,14 @@ public final class ViewerRoutes {
     response.write(true, ByteBuffer.wrap(JSON.writeValueAsBytes(answer)), callback);
   }
 
+  /** {@code value} as a sequence number (a decimal from 1), or 0 when it is none. */
+  private static long sequenceNumber(String value) {
+    if (value == null || !value.matches("[0-9]{1,15}")) {
+      return 0;
+    }
+    return Long.parseLong(value);
+  }
+
   /**
    * Answers {@code /observe/seen}, {@code /observe/timeline} or {@code /observe/timeline.jsonl}.
    * Bad input is a 400, a refused credential a 401 or 403, an unknown room or message a 404: each a
@@ -313,7 +321,11 @@ public final class ViewerRoutes {
       ObserverAccess access,
       RoomJournals journals)
       throws IOException {
-    String usage = path + "?room=NAME" + (TIMELINE.equals(path) ? "&message=MESSAGE_ID" : "");
+    String usage =
+        path
+            + "?room=NAME"
+            + (TIMELINE.equals(path) ? "&message=MESSAGE_ID" : "")
+            + (SEEN.equals(path) ? "&from=SEQ&to=SEQ" : "");
     if (!HttpMethod.GET.is(request.getMethod())) {
       response.getHeaders().put(HttpHeader.ALLOW, "GET");
       refuse(
@@ -342,6 +354,18 @@ public final class ViewerRoutes {
       badRequest(response, callback, "message is required: " + usage);
       return;
     }
+    long from = SEEN.equals(path) ? sequenceNumber(query.getValue("from")) : 0;
+    long to = SEEN.equals(path) ? sequenceNumber(query.getValue("to")) : 0;
+    if (SEEN.equals(path) && (from < 1 || to < from)) {
+      badRequest(
+          response,
+          callback,
+          "from and to are required, sequence numbers from 1 with from <= to (at most the newest "
+              + MessageSeen.MOST
+              + " of the range are answered): "
+              + usage);
+      return;
+    }
     try {
       if (!access.rooms(credential(request)).test(room)) {
         throw new AccessDeniedException(
@@ -365,13 +389,11 @@ public final class ViewerRoutes {
     try {
       if (SEEN.equals(path)) {
         ObjectNode answer = JSON.createObjectNode().put("room", room);
-        ArrayNode participants = answer.putArray("participants");
-        for (SeenRange r : journals.seen(room)) {
-          participants
-              .addObject()
-              .put("username", r.username())
-              .put("since_seq", r.sinceSeq())
-              .put("cursor", r.cursor());
+        ArrayNode messages = answer.putArray("messages");
+        for (MessageSeen m : journals.seen(room, from, to)) {
+          ObjectNode one = messages.addObject().put("seq", m.seq());
+          m.seenBy().forEach(one.putArray("seen_by")::add);
+          m.notSeenBy().forEach(one.putArray("not_seen_by")::add);
         }
         body = JSON.writeValueAsBytes(answer);
       } else if (TIMELINE.equals(path)) {

@@ -490,8 +490,7 @@
   }
 
   // Seen receipts and timelines come from the daemon's live rooms (a replay has none), for the
-  // room watched: /observe/seen tells what each participant has been delivered, and a message
-  // was seen by those, but its sender, whose delivered range holds its seq.
+  // room watched: /observe/seen says, for the messages shown, who was delivered each and who not.
   let live = false;
   let seenTimer = null;
 
@@ -507,27 +506,28 @@
     if (!room || !live || seenTimer) { return; }
     seenTimer = setTimeout(function () {
       seenTimer = null;
-      fetch("/observe/seen?" + journalQuery({}), { cache: "no-store" }).then(function (r) {
+      const seqs = Array.from(transcript.querySelectorAll(".turn.receipted"), function (turn) {
+        return Number(turn.dataset.seq);
+      });
+      if (!seqs.length) { return; }
+      const range = { from: String(Math.min.apply(null, seqs)), to: String(Math.max.apply(null, seqs)) };
+      fetch("/observe/seen?" + journalQuery(range), { cache: "no-store" }).then(function (r) {
         return r.ok ? r.json() : null;
       }).then(function (body) {
-        if (body && body.room === room) { showSeen(body.participants); }
+        if (body && body.room === room) { showSeen(body.messages); }
       }).catch(function () { /* the next frame asks again */ });
     }, 200);
   }
 
-  function showSeen(ranges) {
+  function showSeen(messages) {
+    const bySeq = new Map(messages.map(function (m) { return [m.seq, m]; }));
     transcript.querySelectorAll(".turn.receipted").forEach(function (turn) {
-      const seq = Number(turn.dataset.seq);
-      const seen = [];
-      const unseen = [];
-      ranges.forEach(function (r) {
-        if (r.username === turn.dataset.user) { return; }
-        (seq >= r.since_seq && seq <= r.cursor ? seen : unseen).push(r.username);
-      });
+      const m = bySeq.get(Number(turn.dataset.seq));
+      if (!m) { return; } // older than the newest the daemon answers for: left as it was
       const line = turn.querySelector(":scope > .seen");
-      line.textContent = seen.length || unseen.length
-        ? "seen by " + (seen.length ? seen.join(", ") : "nobody yet")
-          + (unseen.length ? " · not seen by " + unseen.join(", ") : "")
+      line.textContent = m.seen_by.length || m.not_seen_by.length
+        ? "seen by " + (m.seen_by.length ? m.seen_by.join(", ") : "nobody yet")
+          + (m.not_seen_by.length ? " · not seen by " + m.not_seen_by.join(", ") : "")
         : "";
     });
   }
@@ -704,6 +704,7 @@
         return;
       }
       prependOlder(answer.body.frames || []);
+      scheduleSeen();
       older.done = !answer.body.has_more;
       showOlder(older.done ? "done" : "",
         older.done && transcript.firstChild ? "the start of the conversation" : "");
