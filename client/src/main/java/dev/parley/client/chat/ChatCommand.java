@@ -80,6 +80,8 @@ public final class ChatCommand implements Callable<Integer> {
           + "  /stick         claim the talking stick%n"
           + "  /history [N]   the room's last N messages (default 20)%n"
           + "  /mute          stop showing messages; again shows what came (also /toggle)%n"
+          + "  /seen [ID]     who has seen your last message (or message ID), who has not%n"
+          + "  /timeline [ID] what each participant did after it: why someone did not answer%n"
           + "A moderator of the room (its creator, or a key with the moderator right) also has:%n"
           + "  /mute NAME [S] stop NAME's messages, for S seconds or until /unmute NAME%n"
           + "  /unmute NAME   let NAME speak again%n"
@@ -166,6 +168,10 @@ public final class ChatCommand implements Callable<Integer> {
   boolean help;
 
   private final AtomicBoolean leaving = new AtomicBoolean();
+
+  /** The id of the last message this chat sent, what /seen and /timeline tell of by default. */
+  private String lastSent;
+
   private Console console;
   private Screen screen;
   private ChatSession chat;
@@ -430,6 +436,8 @@ public final class ChatCommand implements Callable<Integer> {
       case "who" -> screen.say(ChatText.participantsNotice(chat.participants()));
       case "stick" -> screen.say(ChatText.talkingStickNotice(chat.talkingStick(), chat.username()));
       case "history" -> history(arg.strip());
+      case "seen" -> about(arg, id -> ChatText.receiptsNotice(chat.receipts(id)));
+      case "timeline" -> about(arg, id -> ChatText.timelineNotice(chat.timeline(id)));
       case "mute" -> {
         if (arg.isBlank()) {
           screen.toggleMute();
@@ -454,6 +462,19 @@ public final class ChatCommand implements Callable<Integer> {
       default -> screen.say("[unknown command /" + name + ": /help lists the commands]");
     }
     return true;
+  }
+
+  /**
+   * {@code /seen} and {@code /timeline}: {@code tell}'s words about the message {@code arg} names,
+   * else this chat's last sent message.
+   */
+  private void about(String arg, java.util.function.Function<String, String> tell) {
+    String id = arg.isBlank() ? lastSent : arg.strip();
+    if (id == null) {
+      screen.say("[usage: give a message id (msg-12): you have sent nothing here yet]");
+      return;
+    }
+    screen.say(tell.apply(id));
   }
 
   /** {@code /mute NAME [SECONDS]}: a moderator's mute, bounded or until unmuted. */
@@ -577,6 +598,7 @@ public final class ChatCommand implements Callable<Integer> {
     }
     switch (PushOutcome.of(r)) {
       case SENT -> {
+        lastSent = r.messageId();
         if (confirm) {
           screen.say("[sent]");
         }

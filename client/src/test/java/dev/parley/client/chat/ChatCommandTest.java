@@ -441,6 +441,30 @@ class ChatCommandTest {
     }
   }
 
+  @Test
+  void seenAndTimelineTellWhoReadTheLastMessageSentAndWhatEachDidSince() throws Exception {
+    try (Chat ann =
+            Chat.start("--user", "ann", "--room", "asked", "--server", server.uri().toString());
+        AsyncChatRoom bot = new AsyncChatRoom(server.uri(), "bot", "asked")) {
+      ann.expectMatching(l -> l.startsWith("[you are ann in asked;"));
+      ann.type("/seen");
+      ann.expect("[usage: give a message id (msg-12): you have sent nothing here yet]");
+      ann.type("shall we ship?"); // msg-3: ann joined, bot joined, then this
+      awaitSeen(bot, "ann: shall we ship?");
+      ann.type("/seen");
+      ann.expect("[msg-3 was seen by bot]");
+      bot.append("yes, on Friday");
+      ann.type("/seen msg-3");
+      ann.expect("[msg-3 was seen by bot (writing since)]");
+      assertThat(bot.push()).doesNotContain("[not sent");
+      ann.type("/timeline");
+      ann.expect("[timeline of msg-3: bot saw it, started a draft, then sent msg-4]");
+      ann.type("/timeline msg-99");
+      ann.expectMatching(
+          l -> l.startsWith("[error -32602, ") && l.contains("has no message msg-99"));
+    }
+  }
+
   /** Creates {@code room} with {@code human_first} off, by a login that leaves at once. */
   private static void createRoomWithoutHumanFirst(String room) {
     RpcClient nobody = RpcClient.at(server.uri());
