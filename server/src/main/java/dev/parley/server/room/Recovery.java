@@ -66,8 +66,9 @@ final class Recovery {
   void start(Map<String, Room> rooms, Sessions sessions) {
     List<RoomRecord> records = store.rooms();
     for (RoomRecord r : records) {
-      rooms.put(
-          r.name(), room(r.name(), r.floor(), r.options(), r.controls(), store.lastSeq(r.name())));
+      Room room = room(r.name(), r.floor(), r.options(), r.controls(), store.lastSeq(r.name()));
+      countAgentRun(room);
+      rooms.put(r.name(), room);
     }
     for (SessionRecord record : store.sessions()) {
       Room room = rooms.get(record.room());
@@ -78,6 +79,13 @@ final class Recovery {
     for (RoomRecord r : records) {
       restoreStick(rooms.get(r.name()), r);
     }
+  }
+
+  /** Gives {@code room}'s loop guard the count its stored log holds: one question to the store. */
+  void countAgentRun(Room room) {
+    int max = room.options.maxAgentRun();
+    room.loopGuard.restore(
+        max <= 0 || room.tail.lastSeq() == 0 ? 0 : store.agentRun(room.name, max));
   }
 
   /**
@@ -125,7 +133,7 @@ final class Recovery {
       }
     }
     room.stick.restore(null, 0);
-    room.loopGuard.forget();
+    countAgentRun(room);
     room.moderation.restore(RoomControls.NONE);
     store
         .room(room.name)

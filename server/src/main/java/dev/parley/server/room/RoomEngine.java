@@ -382,6 +382,7 @@ public final class RoomEngine implements AutoCloseable {
                 stored.get().options(),
                 stored.get().controls(),
                 store.lastSeq(name));
+        recovery.countAgentRun(room);
         room.ownerEpoch = epoch;
         // Its sessions are found by their tokens as soon as they are loaded: a call on one waits
         // for this lock, so that it sees the room whole (its floor holder too).
@@ -1047,7 +1048,7 @@ public final class RoomEngine implements AutoCloseable {
         Map.of(),
         (s, tx) -> {
           Moderation.checkModerator(s, "continue");
-          if (!s.room.loopGuard.restart(s.room)) {
+          if (!s.room.loopGuard.restart()) {
             return new ModerationResult(0, deliver(s, tx));
           }
           tx.appended(

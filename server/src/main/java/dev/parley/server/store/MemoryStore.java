@@ -1,5 +1,8 @@
 package dev.parley.server.store;
 
+import dev.parley.api.MessageKind;
+import dev.parley.api.ParticipantKind;
+import dev.parley.api.SystemEventType;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -39,6 +42,25 @@ public final class MemoryStore implements Store {
     int from = (int) Math.min(Math.max(afterSeq, 0), log.size());
     int to = (int) Math.min((long) from + limit, log.size());
     return List.copyOf(log.subList(from, to));
+  }
+
+  @Override
+  public synchronized int agentRun(String room, int atMost) {
+    List<StoredMessage> log = logs.getOrDefault(room, List.of());
+    int run = 0;
+    for (int i = log.size() - 1; i >= 0 && run < atMost; i--) {
+      var m = log.get(i).message();
+      if (m.kind() == MessageKind.SYSTEM) {
+        if (m.event() != null && m.event().type() == SystemEventType.CONTINUED) {
+          break;
+        }
+      } else if (m.senderKind() == ParticipantKind.AGENT) {
+        run++;
+      } else {
+        break;
+      }
+    }
+    return run;
   }
 
   @Override

@@ -70,6 +70,21 @@ abstract sealed class SqlStore implements Store permits SqliteStore, PostgresSto
   }
 
   @Override
+  public final int agentRun(String room, int atMost) {
+    // Found from the end by the primary key (room, seq), then counted, at most atMost rows.
+    return query(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE room = ? AND kind = 'chat' AND seq >"
+                + " COALESCE((SELECT seq FROM messages WHERE room = ? AND ((kind = 'chat' AND"
+                + " (sender_kind IS NULL OR sender_kind <> 'agent')) OR event_type = 'continued')"
+                + " ORDER BY seq DESC LIMIT 1), 0) ORDER BY seq LIMIT ?) AS run",
+            rs -> rs.getInt(1),
+            room,
+            room,
+            atMost)
+        .get(0);
+  }
+
+  @Override
   public final List<StoredMessage> after(String room, long afterSeq, int limit) {
     return query(
         "SELECT "

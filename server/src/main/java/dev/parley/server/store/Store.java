@@ -22,6 +22,14 @@ public interface Store extends AutoCloseable {
   long lastSeq(String room);
 
   /**
+   * The loop guard's count as the log holds it: the chat messages from agents at the end of {@code
+   * room}'s log, back to the last chat message not from an agent (a person's, or one stored before
+   * senders' kinds were kept) or {@code continued} event, at most {@code atMost}. One question to
+   * the store, however long the log.
+   */
+  int agentRun(String room, int atMost);
+
+  /**
    * Messages with a sequence number above {@code afterSeq}, oldest first, at most {@code limit}.
    */
   List<StoredMessage> after(String room, long afterSeq, int limit);

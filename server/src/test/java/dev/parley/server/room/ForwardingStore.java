@@ -30,6 +30,11 @@ abstract class ForwardingStore implements Store {
   }
 
   @Override
+  public int agentRun(String room, int atMost) {
+    return inner.agentRun(room, atMost);
+  }
+
+  @Override
   public List<StoredMessage> after(String room, long afterSeq, int limit) {
     return inner.after(room, afterSeq, limit);
   }

@@ -113,6 +113,83 @@ abstract class StoreContract {
     assertThat(store.after("a", 3, 10)).isEmpty();
   }
 
+  /** A chat message of {@code room} from a sender of {@code kind} (null: stored before kinds). */
+  private static StoredMessage said(String room, long seq, ParticipantKind kind) {
+    StoredMessage c = chat(room, seq, "ada", "m" + seq, List.of());
+    Message m = c.message();
+    return new StoredMessage(
+        seq,
+        new Message(
+            m.messageId(),
+            m.seq(),
+            m.senderId(),
+            m.room(),
+            m.content(),
+            m.timestamp(),
+            m.kind(),
+            m.mentions(),
+            m.event(),
+            m.basedOn(),
+            m.stale(),
+            kind,
+            null),
+        "ada");
+  }
+
+  private static StoredMessage continued(String room, long seq) {
+    StoredMessage j = joined(room, seq, "ada");
+    Message m = j.message();
+    SystemEvent event = new SystemEvent(SystemEventType.CONTINUED, "ada", null, null, null, null);
+    return new StoredMessage(
+        seq,
+        new Message(
+            m.messageId(),
+            m.seq(),
+            m.senderId(),
+            m.room(),
+            "ada let the agents go on",
+            m.timestamp(),
+            m.kind(),
+            m.mentions(),
+            event,
+            null,
+            null,
+            null,
+            null),
+        "ada");
+  }
+
+  @Test
+  void theAgentRunIsCountedBackToAPersonALegacyMessageOrAContinue() {
+    store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.OPEN, RoomRecord.LEGACY)));
+    assertThat(store.agentRun("a", 8)).isZero();
+    assertThat(store.agentRun("nowhere", 8)).isZero();
+    store.commit(
+        List.of(
+            new Write.AppendMessage(said("a", 1, ParticipantKind.AGENT)),
+            new Write.AppendMessage(said("a", 2, null)),
+            new Write.AppendMessage(said("a", 3, ParticipantKind.AGENT)),
+            new Write.AppendMessage(joined("a", 4, "bob")),
+            new Write.AppendMessage(said("a", 5, ParticipantKind.AGENT))));
+    // A join between them does not end the run; a message from before kinds were kept does.
+    assertThat(store.agentRun("a", 8)).isEqualTo(2);
+    assertThat(store.agentRun("a", 1)).isEqualTo(1);
+    store.commit(
+        List.of(
+            new Write.AppendMessage(said("a", 6, ParticipantKind.HUMAN)),
+            new Write.AppendMessage(said("a", 7, ParticipantKind.AGENT))));
+    assertThat(store.agentRun("a", 8)).isEqualTo(1);
+    store.commit(
+        List.of(
+            new Write.AppendMessage(continued("a", 8)),
+            new Write.AppendMessage(said("a", 9, ParticipantKind.AGENT)),
+            new Write.AppendMessage(said("a", 10, ParticipantKind.AGENT)),
+            new Write.AppendMessage(said("a", 11, ParticipantKind.AGENT))));
+    assertThat(store.agentRun("a", 8)).isEqualTo(3);
+    store.commit(List.of(new Write.AppendMessage(continued("a", 12))));
+    assertThat(store.agentRun("a", 8)).isZero();
+  }
+
   @Test
   void aCreatedRoomKeepsItsFirstPolicy() {
     store.commit(List.of(new Write.CreateRoom("a", FloorPolicy.STICK, RoomRecord.LEGACY)));
