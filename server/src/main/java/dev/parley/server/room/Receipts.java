@@ -127,16 +127,12 @@ final class Receipts {
 
   /**
    * Whether {@code s} is drafting after {@code m}: delivered it, and its draft is not empty and was
-   * changed after that delivery (an append whose own answer carried {@code m} was written before it
-   * was seen) (a draft taken back from the store counts as changed at the restart, after any
-   * delivery whose time was lost with it).
+   * changed with {@code m} in view (an append whose own answer carried {@code m} was written before
+   * it was seen; a draft taken back from the store counts as written with all it had been delivered
+   * in view). Exact however long ago the delivery was.
    */
   static boolean draftingAfter(Session s, StoredMessage m) {
-    if (!delivered(s, m) || s.draft.isEmpty()) {
-      return false;
-    }
-    int i = s.receipts.entry(m.seq());
-    return i < 0 || s.draftEditedAt > s.receipts.nanos[i];
+    return delivered(s, m) && !s.draft.isEmpty() && m.seq() <= s.draftEditedCursor;
   }
 
   /**

@@ -722,7 +722,7 @@ public final class RoomEngine implements AutoCloseable {
           }
           boolean started = s.draft.isEmpty();
           s.draft.add(kept);
-          s.draftEditedAt = ticker.nanos();
+          s.draftEdited(ticker.nanos());
           drafted(s, tx, started, DraftAction.APPEND);
           int dropped = length - keptLength;
           Integer truncated = dropped > 0 ? dropped : null;
@@ -777,7 +777,7 @@ public final class RoomEngine implements AutoCloseable {
             return TxnReplays.undoAnswer(first, deliver(s, tx));
           }
           int status = s.draft.undo() ? 1 : 0;
-          s.draftEditedAt = ticker.nanos();
+          s.draftEdited(ticker.nanos());
           if (status == 1) {
             drafted(s, tx, false, DraftAction.UNDO);
             rememberEdit(

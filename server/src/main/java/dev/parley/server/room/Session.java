@@ -37,6 +37,13 @@ final class Session {
    */
   long draftEditedAt;
 
+  /**
+   * The cursor when the draft last changed by {@code append} or {@code undo}: the draft was written
+   * with every message up to it in view (a draft taken back from the store: up to the stored
+   * cursor).
+   */
+  long draftEditedCursor;
+
   /** The highest sequence number delivered to this session. */
   long cursor;
 
@@ -122,6 +129,14 @@ final class Session {
     storedActive = now;
   }
 
+  /**
+   * The draft changed now ({@link Ticker} reading {@code nanos}), with what was delivered in view.
+   */
+  void draftEdited(long nanos) {
+    draftEditedAt = nanos;
+    draftEditedCursor = cursor;
+  }
+
   /** Takes the stored state back (at start, or after a failed commit). */
   void restore(SessionRecord record, long now) {
     cursor = record.cursor();
@@ -129,6 +144,7 @@ final class Session {
     draft.clear();
     record.draft().forEach(draft::add);
     draftEditedAt = now;
+    draftEditedCursor = cursor;
     stored(now);
   }
 }

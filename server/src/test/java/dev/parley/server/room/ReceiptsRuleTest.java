@@ -158,6 +158,28 @@ class ReceiptsRuleTest {
   }
 
   @Test
+  void aDraftWrittenBeforeAMessageCameIsNotWritingAfterItOnceItsDeliveryTimeIsForgotten() {
+    RoomEngine e = engine(20, 2);
+    String ann = login("ann");
+    String bob = login("bob"); // msg-2
+    e.append(bob, "an answer to something else");
+    e.append(ann, "a question"); // msg-3
+    e.push(ann, false, null);
+    e.preview(bob); // delivers msg-3; bob's draft is older
+    for (String text : List.of("four", "five", "six")) { // the record of two moves on
+      e.append(ann, text);
+      e.push(ann, false, null);
+      e.preview(bob);
+    }
+    Receipt asked = of(e.receipts(ann, "msg-3").receipts(), "bob");
+    assertThat(asked.at()).isNull();
+    assertThat(asked.draftingAfter()).isFalse();
+    e.undo(bob);
+    e.append(bob, "now with it in view");
+    assertThat(of(e.receipts(ann, "msg-3").receipts(), "bob").draftingAfter()).isTrue();
+  }
+
+  @Test
   void whatALoginsContextLeftOutStaysUnseenAfterARestart() {
     RoomEngine e = engine(1, 16);
     String ann = login("ann");
