@@ -80,7 +80,9 @@ public final class KeysCommand implements Runnable {
 
     @Option(
         names = "--moderator",
-        description = "Its sessions are moderators' (recorded for moderation to come).")
+        description =
+            "Its sessions moderate the rooms they are in: mute, unmute, remove, pause, resume,"
+                + " continue.")
     boolean moderator;
 
     @picocli.CommandLine.Mixin FileOptions where = new FileOptions();

@@ -972,7 +972,7 @@ public final class RoomEngine implements AutoCloseable {
         "remove",
         arguments("user", user, "for_ms", forMs),
         (s, tx) -> {
-          String name = Usernames.normalise(user);
+          String name = target(user);
           Room room = s.room;
           Session target = Usernames.holder(name, room.members());
           if (target == s) {
@@ -1064,9 +1064,18 @@ public final class RoomEngine implements AutoCloseable {
    * normalised.
    */
   private static String spelling(Room room, String user) {
-    String name = Usernames.normalise(user);
+    String name = target(user);
     Session member = Usernames.holder(name, room.members());
     return member == null ? name : member.username;
+  }
+
+  /** The {@code user} param of a moderator's call, normalised; a refusal points at it. */
+  private static String target(String user) {
+    try {
+      return Usernames.normalise(user);
+    } catch (InvalidParamsException e) {
+      throw new InvalidParamsException("/user", e.detail(), null);
+    }
   }
 
   /** One change a moderator asks for, under the room's lock: true when the room changed. */

@@ -116,7 +116,8 @@ final class Sessions {
   private static NotLoggedInException removedError() {
     return notLoggedIn(
         NotLoggedInException.Reason.REMOVED,
-        "a moderator removed you from the room: its name may not log in again for a while");
+        "a moderator removed you from the room: do not log in again by yourself (the name may be"
+            + " barred for a while: login says until when)");
   }
 
   static NotLoggedInException notLoggedIn(NotLoggedInException.Reason reason, String detail) {

@@ -139,6 +139,11 @@ class ModerationTest {
 
     JsonNode self = ann.error("remove", Map.of("user", "ann"), -32602);
     assertThat(self.at("/data/pointer").asText()).isEqualTo("/user");
+    for (String method : List.of("mute", "unmute", "remove")) {
+      JsonNode bad = ann.error(method, Map.of("user", " bot"), -32602);
+      assertThat(bad.at("/data/pointer").asText()).as(method).isEqualTo("/user");
+      assertThat(bad.at("/data/detail").asText()).as(method).contains("start or end with a space");
+    }
     assertThat(ann.call("remove", Map.of("user", "bot")).get("status").asInt()).isEqualTo(1);
     JsonNode ended = bot.error("participants", Map.of(), NOT_LOGGED_IN);
     assertThat(ended.at("/data/reason").asText()).isEqualTo("removed");
