@@ -31,6 +31,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -94,6 +96,13 @@ public final class ChatCommand implements Callable<Integer> {
           + "A line that starts with // is sent as text, less its first slash.";
 
   private static final int DEFAULT_HISTORY = 20;
+
+  /** The longest mute {@code /mute NAME SECONDS} asks for: a week, as the spec's {@code for_ms}. */
+  private static final long MOST_MUTE_SECONDS = 604_800;
+
+  /** {@code NAME SECONDS}: a name (spaces allowed), then a last word of digits. */
+  private static final Pattern BOUNDED_MUTE = Pattern.compile("(.+?)\\s+([0-9]{1,12})");
+
   private static final Duration LISTENER_STOP = Duration.ofSeconds(5);
   private static final Duration ERROR_PAUSE = Duration.ofSeconds(1);
 
@@ -452,7 +461,7 @@ public final class ChatCommand implements Callable<Integer> {
       }
       case "unmute" -> moderate(arg, who -> chat.unmute(who), " may speak again");
       case "remove" -> moderate(arg, who -> chat.remove(who, null), " is out of the room");
-      case "pause" -> said(chat.pause(), "the room is paused: only moderators speak");
+      case "pause" -> said(chat.pause(), "the room is paused", ": only moderators speak");
       case "resume" -> said(chat.resume(), "the room is resumed");
       case "continue" -> said(chat.continueRun(), "the agents may go on");
       case "help" -> screen.say(COMMANDS.replace("%n", System.lineSeparator()));
@@ -477,23 +486,26 @@ public final class ChatCommand implements Callable<Integer> {
     screen.say(tell.apply(id));
   }
 
-  /** {@code /mute NAME [SECONDS]}: a moderator's mute, bounded or until unmuted. */
+  /**
+   * {@code /mute NAME [SECONDS]}: a moderator's mute, bounded or until unmuted. A name may hold
+   * spaces: a last word of digits is the seconds.
+   */
   private void mute(String arg) {
-    String[] words = arg.split("\\s+");
-    Integer forMs = null;
-    if (words.length > 2 || (words.length == 2 && !words[1].matches("[1-9][0-9]{0,5}"))) {
-      screen.say(
-          "[usage: /mute NAME [SECONDS], SECONDS from 1 to 604800; /mute alone hides messages]");
+    Matcher bounded = BOUNDED_MUTE.matcher(arg.strip());
+    if (!bounded.matches()) {
+      moderate(arg, who -> chat.mute(who, null), " is muted until /unmute");
       return;
     }
-    if (words.length == 2) {
-      forMs = Math.toIntExact(Math.min(604_800L, Long.parseLong(words[1])) * 1000);
+    long seconds = Long.parseLong(bounded.group(2));
+    if (seconds < 1 || seconds > MOST_MUTE_SECONDS) {
+      screen.say(
+          "[usage: /mute NAME [SECONDS], SECONDS from 1 to "
+              + MOST_MUTE_SECONDS
+              + "; /mute alone hides messages]");
+      return;
     }
-    Integer bound = forMs;
-    moderate(
-        words[0],
-        who -> chat.mute(who, bound),
-        bound == null ? " is muted until /unmute" : " is muted for " + words[1] + " s");
+    Integer forMs = Math.toIntExact(seconds * 1000);
+    moderate(bounded.group(1), who -> chat.mute(who, forMs), " is muted for " + seconds + " s");
   }
 
   /** A moderator's call on the participant {@code arg} names. */
@@ -509,7 +521,16 @@ public final class ChatCommand implements Callable<Integer> {
 
   /** Says what a moderator's call did, or that nothing needed doing. */
   private void said(ModerationResult r, String done) {
-    screen.say(r.status() == 1 ? "[" + done + "]" : "[nothing to change: " + done + " already]");
+    said(r, done, "");
+  }
+
+  /**
+   * Says what a moderator's call did ({@code done}, then {@code more}), or that nothing needed
+   * doing ({@code done} already).
+   */
+  private void said(ModerationResult r, String done, String more) {
+    screen.say(
+        r.status() == 1 ? "[" + done + more + "]" : "[nothing to change: " + done + " already]");
   }
 
   /** A typed line: added to the draft as its next line, then the draft is pushed. */

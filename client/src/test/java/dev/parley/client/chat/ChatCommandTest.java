@@ -420,6 +420,8 @@ class ChatCommandTest {
 
       mo.type("/pause");
       mo.expect("[the room is paused: only moderators speak]");
+      mo.type("/pause");
+      mo.expect("[nothing to change: the room is paused already]");
       bee.check(Duration.ZERO);
       bee.append("still here");
       assertThat(bee.push()).contains("[not sent: mo paused the room;");
@@ -436,8 +438,12 @@ class ChatCommandTest {
               e -> assertThat(e.reason()).isEqualTo(NotLoggedInException.Reason.REMOVED));
       mo.type("/mute");
       mo.expect("[muted: messages wait until you type /mute again]");
+      // A name may hold spaces: only a last word of digits is the seconds.
       mo.type("/mute bot soon");
-      mo.expectMatching(l -> l.startsWith("[usage: /mute NAME [SECONDS]"));
+      mo.expect("[bot soon is muted until /unmute]");
+      mo.type("/mute bot 604801");
+      mo.expect(
+          "[usage: /mute NAME [SECONDS], SECONDS from 1 to 604800; /mute alone hides messages]");
     }
   }
 
