@@ -29,6 +29,10 @@ class SeenPageTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  private static String error(URI base, String query) throws Exception {
+    return RpcClient.parse(get(base, query).body()).get("error").asText();
+  }
+
   private static List<String> texts(JsonNode array) {
     List<String> out = new ArrayList<>();
     array.forEach(n -> out.add(n.asText()));
@@ -90,11 +94,15 @@ class SeenPageTest {
         assertThat(body.get("error").asText()).as(c.getKey()).isNotBlank();
         assertThat(r.body()).doesNotContain("Exception").doesNotContain("at dev.");
       }
-      assertThat(
-              RpcClient.parse(get(server.uri(), "?room=known&from=3&to=2").body())
-                  .get("error")
-                  .asText())
-          .contains("from and to are required");
+      assertThat(error(server.uri(), "?room=known&from=1")).startsWith("from and to are required");
+      assertThat(error(server.uri(), "?room=known&from=3&to=2"))
+          .startsWith("from and to are sequence numbers from 1");
+      // A range past the room's end is answered for what the room has.
+      JsonNode far =
+          RpcClient.parse(get(server.uri(), "?room=known&from=1&to=999999999999999999").body());
+      assertThat(far.get("messages").findValues("seq"))
+          .extracting(JsonNode::asLong)
+          .containsExactly(1L);
     }
   }
 }

@@ -334,6 +334,14 @@ class ViewerBrowserTest {
             .isLessThan(2.0);
         assertThat(browser.findElement(By.id("older")).getText())
             .isEqualTo("the start of the conversation");
+        // The pages loaded by scrolling say who saw their messages too, and nothing moves for it.
+        By first = By.cssSelector("#transcript .turn.msg .seen");
+        wait.until(b -> b.findElement(first).getText().equals("seen by bob · not seen by carol"));
+        Number settled =
+            (Number) js.executeScript("return arguments[0].getBoundingClientRect().top;", oldest);
+        assertThat(Math.abs(settled.doubleValue() - top.doubleValue()))
+            .as("the message that was at the top has not moved for the seen lines")
+            .isLessThan(2.0);
 
         carol.call("append", Map.of("text", "new 4"));
         carol.call("push");

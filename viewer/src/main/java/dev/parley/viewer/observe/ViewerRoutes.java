@@ -302,7 +302,7 @@ public final class ViewerRoutes {
 
   /** {@code value} as a sequence number (a decimal from 1), or 0 when it is none. */
   private static long sequenceNumber(String value) {
-    if (value == null || !value.matches("[0-9]{1,15}")) {
+    if (!value.matches("[0-9]{1,18}")) {
       return 0;
     }
     return Long.parseLong(value);
@@ -354,17 +354,28 @@ public final class ViewerRoutes {
       badRequest(response, callback, "message is required: " + usage);
       return;
     }
-    long from = SEEN.equals(path) ? sequenceNumber(query.getValue("from")) : 0;
-    long to = SEEN.equals(path) ? sequenceNumber(query.getValue("to")) : 0;
-    if (SEEN.equals(path) && (from < 1 || to < from)) {
-      badRequest(
-          response,
-          callback,
-          "from and to are required, sequence numbers from 1 with from <= to (at most the newest "
-              + MessageSeen.MOST
-              + " of the range are answered): "
-              + usage);
-      return;
+    long from = 0;
+    long to = 0;
+    if (SEEN.equals(path)) {
+      String fromValue = query.getValue("from");
+      String toValue = query.getValue("to");
+      if (fromValue == null || toValue == null) {
+        badRequest(response, callback, "from and to are required: " + usage);
+        return;
+      }
+      from = sequenceNumber(fromValue);
+      to = sequenceNumber(toValue);
+      if (from < 1 || to < from) {
+        badRequest(
+            response,
+            callback,
+            "from and to are sequence numbers from 1 (at most 18 digits) with from <= to; the"
+                + " newest "
+                + MessageSeen.MOST
+                + " of the range are answered: "
+                + usage);
+        return;
+      }
     }
     try {
       if (!access.rooms(credential(request)).test(room)) {

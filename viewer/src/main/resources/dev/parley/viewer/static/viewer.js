@@ -502,25 +502,42 @@
     return query.toString();
   }
 
+  // The receipted turns' seqs, each between from and to (inclusive) when given.
+  function receiptedSeqs(from, to) {
+    return Array.from(transcript.querySelectorAll(".turn.receipted"), function (turn) {
+      return Number(turn.dataset.seq);
+    }).filter(function (seq) { return seq >= from && seq <= to; });
+  }
+
+  // Asks who saw the shown messages from `from` through `to` (the daemon answers the newest 500).
+  function askSeen(from, to) {
+    const seqs = receiptedSeqs(from, to);
+    if (!seqs.length) { return; }
+    const range = { from: String(Math.min.apply(null, seqs)), to: String(Math.max.apply(null, seqs)) };
+    fetch("/observe/seen?" + journalQuery(range), { cache: "no-store" }).then(function (r) {
+      return r.ok ? r.json() : null;
+    }).then(function (body) {
+      if (body && body.room === room) { showSeen(body.messages); }
+    }).catch(function () { /* the next frame asks again */ });
+  }
+
+  // After a frame: the newest messages shown, which deliveries still change.
   function scheduleSeen() {
     if (!room || !live || seenTimer) { return; }
     seenTimer = setTimeout(function () {
       seenTimer = null;
-      const seqs = Array.from(transcript.querySelectorAll(".turn.receipted"), function (turn) {
-        return Number(turn.dataset.seq);
-      });
-      if (!seqs.length) { return; }
-      const range = { from: String(Math.min.apply(null, seqs)), to: String(Math.max.apply(null, seqs)) };
-      fetch("/observe/seen?" + journalQuery(range), { cache: "no-store" }).then(function (r) {
-        return r.ok ? r.json() : null;
-      }).then(function (body) {
-        if (body && body.room === room) { showSeen(body.messages); }
-      }).catch(function () { /* the next frame asks again */ });
+      askSeen(1, Number.MAX_SAFE_INTEGER);
     }, 200);
   }
 
   function showSeen(messages) {
     const bySeq = new Map(messages.map(function (m) { return [m.seq, m]; }));
+    // Lines filled in above what is on screen would push it down: the first turn that starts in
+    // view stays where it is (those above it start above the window).
+    const anchor = Array.from(transcript.children).find(function (el) {
+      return el.getBoundingClientRect().top >= 0;
+    });
+    const before = anchor ? anchor.getBoundingClientRect().top : 0;
     transcript.querySelectorAll(".turn.receipted").forEach(function (turn) {
       const m = bySeq.get(Number(turn.dataset.seq));
       if (!m) { return; } // older than the newest the daemon answers for: left as it was
@@ -530,6 +547,7 @@
           + (m.not_seen_by.length ? " · not seen by " + m.not_seen_by.join(", ") : "")
         : "";
     });
+    if (anchor) { window.scrollBy(0, anchor.getBoundingClientRect().top - before); }
   }
 
   const TIMELINE_WORDS = {
@@ -598,6 +616,7 @@
   function welcome(frame) {
     clear();
     live = frame.mode !== "replay";
+    document.body.classList.toggle("live", live);
     document.getElementById("mode").textContent = frame.mode === "replay" ? "replay" : "live";
     speed.disabled = frame.mode !== "replay";
     (frame.participants || []).forEach(presence);
@@ -703,8 +722,11 @@
         showOlder("done", "");
         return;
       }
-      prependOlder(answer.body.frames || []);
-      scheduleSeen();
+      const frames = answer.body.frames || [];
+      prependOlder(frames);
+      // The page just loaded, once: older than the newest 500, no frame asks for it again.
+      const seqs = frames.map(function (f) { return f.seq; }).filter(Boolean);
+      if (live && seqs.length) { askSeen(Math.min.apply(null, seqs), Math.max.apply(null, seqs)); }
       older.done = !answer.body.has_more;
       showOlder(older.done ? "done" : "",
         older.done && transcript.firstChild ? "the start of the conversation" : "");
