@@ -71,6 +71,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -1006,36 +1007,31 @@ public final class RoomEngine implements AutoCloseable {
 
   /** The protocol's {@code pause}: only moderators push until {@code resume}. A moderator's. */
   public ModerationResult pause(String token) {
-    return moderate(
-        token,
-        "pause",
-        Map.of(),
-        (s, tx) -> {
-          if (!s.room.moderation.pause(s.username)) {
-            return false;
-          }
-          tx.appended(
-              s.room.system(
-                  new SystemEvent(SystemEventType.PAUSED, s.username, null, null, null, null),
-                  tx.at));
-          return true;
-        });
+    return roomChange(
+        token, "pause", s -> s.room.moderation.pause(s.username), SystemEventType.PAUSED);
   }
 
   /** The protocol's {@code resume}. A moderator's. */
   public ModerationResult resume(String token) {
+    return roomChange(token, "resume", s -> s.room.moderation.resume(), SystemEventType.RESUMED);
+  }
+
+  /**
+   * A moderator's change to the whole room: {@code change} (true when it changed something), told
+   * as a system message of {@code type} about the moderator.
+   */
+  private ModerationResult roomChange(
+      String token, String method, Predicate<Session> change, SystemEventType type) {
     return moderate(
         token,
-        "resume",
+        method,
         Map.of(),
         (s, tx) -> {
-          if (!s.room.moderation.resume()) {
+          if (!change.test(s)) {
             return false;
           }
           tx.appended(
-              s.room.system(
-                  new SystemEvent(SystemEventType.RESUMED, s.username, null, null, null, null),
-                  tx.at));
+              s.room.system(new SystemEvent(type, s.username, null, null, null, null), tx.at));
           return true;
         });
   }

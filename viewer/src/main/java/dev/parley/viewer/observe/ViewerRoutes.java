@@ -205,22 +205,8 @@ public final class ViewerRoutes {
       ObserverAccess access,
       RoomHistory history)
       throws IOException {
-    if (!HttpMethod.GET.is(request.getMethod())) {
-      response.getHeaders().put(HttpHeader.ALLOW, "GET");
-      refuse(
-          response,
-          callback,
-          HttpStatus.METHOD_NOT_ALLOWED_405,
-          JSON.createObjectNode(),
-          "only GET: " + HISTORY_USAGE);
-      return;
-    }
-    Fields query;
-    try {
-      request.getHttpURI().toURI();
-      query = Request.extractQueryParameters(request);
-    } catch (RuntimeException e) {
-      badRequest(response, callback, "the query is not properly percent-encoded: " + HISTORY_USAGE);
+    Fields query = getQuery(request, response, callback, HISTORY_USAGE);
+    if (query == null) {
       return;
     }
     String room = query.getValue("room");
@@ -255,13 +241,7 @@ public final class ViewerRoutes {
         return;
       }
     }
-    try {
-      if (!access.rooms(credential(request)).test(room)) {
-        throw new AccessDeniedException(
-            AccessDeniedException.Reason.ROOM, "this key may not watch the room " + room, null);
-      }
-    } catch (AccessDeniedException e) {
-      refuse(response, callback, e);
+    if (!mayWatch(request, response, callback, access, room)) {
       return;
     }
     if (history == null) {
@@ -300,6 +280,47 @@ public final class ViewerRoutes {
     response.write(true, ByteBuffer.wrap(JSON.writeValueAsBytes(answer)), callback);
   }
 
+  /** Whether the request's credential may watch {@code room}; when not, the refusal is answered. */
+  private static boolean mayWatch(
+      Request request, Response response, Callback callback, ObserverAccess access, String room)
+      throws IOException {
+    try {
+      if (!access.rooms(credential(request)).test(room)) {
+        throw new AccessDeniedException(
+            AccessDeniedException.Reason.ROOM, "this key may not watch the room " + room, null);
+      }
+      return true;
+    } catch (AccessDeniedException e) {
+      refuse(response, callback, e);
+      return false;
+    }
+  }
+
+  /**
+   * The query of a GET request, or null once its refusal is answered: 405 for another method, 400
+   * for a query that is not properly percent-encoded.
+   */
+  private static Fields getQuery(
+      Request request, Response response, Callback callback, String usage) throws IOException {
+    if (!HttpMethod.GET.is(request.getMethod())) {
+      response.getHeaders().put(HttpHeader.ALLOW, "GET");
+      refuse(
+          response,
+          callback,
+          HttpStatus.METHOD_NOT_ALLOWED_405,
+          JSON.createObjectNode(),
+          "only GET: " + usage);
+      return null;
+    }
+    try {
+      request.getHttpURI().toURI();
+      return Request.extractQueryParameters(request);
+    } catch (RuntimeException e) {
+      badRequest(response, callback, "the query is not properly percent-encoded: " + usage);
+      return null;
+    }
+  }
+
   /** {@code value} as a sequence number (a decimal from 1), or 0 when it is none. */
   private static long sequenceNumber(String value) {
     if (!value.matches("[0-9]{1,18}")) {
@@ -326,22 +347,8 @@ public final class ViewerRoutes {
             + "?room=NAME"
             + (TIMELINE.equals(path) ? "&message=MESSAGE_ID" : "")
             + (SEEN.equals(path) ? "&from=SEQ&to=SEQ" : "");
-    if (!HttpMethod.GET.is(request.getMethod())) {
-      response.getHeaders().put(HttpHeader.ALLOW, "GET");
-      refuse(
-          response,
-          callback,
-          HttpStatus.METHOD_NOT_ALLOWED_405,
-          JSON.createObjectNode(),
-          "only GET: " + usage);
-      return;
-    }
-    Fields query;
-    try {
-      request.getHttpURI().toURI();
-      query = Request.extractQueryParameters(request);
-    } catch (RuntimeException e) {
-      badRequest(response, callback, "the query is not properly percent-encoded: " + usage);
+    Fields query = getQuery(request, response, callback, usage);
+    if (query == null) {
       return;
     }
     String room = query.getValue("room");
@@ -377,13 +384,7 @@ public final class ViewerRoutes {
         return;
       }
     }
-    try {
-      if (!access.rooms(credential(request)).test(room)) {
-        throw new AccessDeniedException(
-            AccessDeniedException.Reason.ROOM, "this key may not watch the room " + room, null);
-      }
-    } catch (AccessDeniedException e) {
-      refuse(response, callback, e);
+    if (!mayWatch(request, response, callback, access, room)) {
       return;
     }
     if (journals == null) {
